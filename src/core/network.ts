@@ -1,0 +1,231 @@
+// The feed-forward network of the textbook: layers l = 1..L with M_l neurons,
+// z(l) = W(l) a(l-1) + b(l), a(l) = f_l(z(l)), a(0) = x (normalized).
+//
+// Memory: every parameter of every layer lives in ONE typed array `params`
+// (per layer: W row-major M_l x M_(l-1), then b, then PReLU's gammas), so
+// optimizers, quantizers and serializers walk one buffer. z, a, delta and the
+// input buffer are allocated here, once; forward() allocates nothing.
+
+import { ACT_PRELU, ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
+import { applyActivation, softmax } from "./apply-activation";
+
+import { ArrayKind, FloatArray } from "./types";
+
+
+export interface LayerSpec {
+  size: number;
+  activation: ActivationName;
+  /** leaky-ReLU slope, ELU scale, PReLU initial slope; the activation's default if absent */
+  gamma?: number;
+}
+
+export interface NetworkSpec {
+  inputSize: number;
+  layers: LayerSpec[];
+  /** float32 (default) for training and inference; float64 for gradient checks */
+  arrayType?: ArrayKind;
+}
+
+export interface Layer {
+  nIn: number;
+  nOut: number;
+  act: number;
+  activation: Activation;
+  /** the activation's parameter (leaky slope, ELU scale); PReLU keeps per-neuron gammas in params */
+  gamma: number;
+  /** offsets into params */
+  wOff: number;
+  bOff: number;
+  /** -1 unless the activation is PReLU */
+  pOff: number;
+  /** views into params, for readers; the hot loops use the offsets */
+  W: FloatArray;
+  b: FloatArray;
+  prelu: FloatArray | null;
+  z: FloatArray;
+  a: FloatArray;
+  /** delta(l) = dL/dz(l) */
+  delta: FloatArray;
+}
+
+export interface Network {
+  inputSize: number;
+  outputSize: number;
+  arrayType: ArrayKind;
+  layers: Layer[];
+  params: FloatArray;
+  /** input normalization inside the model: a(0)_j = (x_j - mean_j) * invStd_j */
+  mean: FloatArray;
+  invStd: FloatArray;
+  /** a(0) */
+  input: FloatArray;
+  /** a(L), the last layer's activations */
+  output: FloatArray;
+  /** dL/da of the layer below during backprop; as wide as the widest layer */
+  scratch: FloatArray;
+}
+
+export function allocate(kind: ArrayKind, n: number): FloatArray {
+  return kind === "float64" ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** Number of parameters a spec needs (weights, biases, PReLU gammas). */
+export function countParams(spec: NetworkSpec): number {
+  var n = 0, prev = spec.inputSize;
+  for (var l = 0; l < spec.layers.length; l++) {
+    var s = spec.layers[l];
+    n += s.size * prev + s.size + (s.activation === "prelu" ? s.size : 0);
+    prev = s.size;
+  }
+  return n;
+}
+
+function checkSpec(spec: NetworkSpec): void {
+  if (!(spec.inputSize >= 1) || Math.floor(spec.inputSize) !== spec.inputSize)
+    throw new Error("network input size must be a positive integer, got " + spec.inputSize);
+  if (!spec.layers || spec.layers.length < 1) throw new Error("a network needs at least one layer");
+  for (var l = 0; l < spec.layers.length; l++) {
+    var s = spec.layers[l];
+    if (!(s.size >= 1) || Math.floor(s.size) !== s.size)
+      throw new Error("layer " + (l + 1) + " size must be a positive integer, got " + s.size);
+    var act = activationByName(s.activation);
+    if (act.id === ACT_SOFTMAX && l !== spec.layers.length - 1)
+      throw new Error("layer " + (l + 1) + ": softmax is only allowed on the output layer");
+  }
+}
+
+export function createNetwork(spec: NetworkSpec): Network {
+  checkSpec(spec);
+  var kind: ArrayKind = spec.arrayType || "float32";
+  var params = allocate(kind, countParams(spec));
+  var layers: Layer[] = [];
+  var off = 0, prev = spec.inputSize, widest = spec.inputSize;
+  for (var l = 0; l < spec.layers.length; l++) {
+    var s = spec.layers[l];
+    var act = activationByName(s.activation);
+    var n = s.size;
+    var wOff = off;
+    var bOff = wOff + n * prev;
+    var pOff = act.id === ACT_PRELU ? bOff + n : -1;
+    off = bOff + n + (pOff >= 0 ? n : 0);
+    var gamma = s.gamma !== undefined ? s.gamma : act.gamma;
+    var layer: Layer = {
+      nIn: prev,
+      nOut: n,
+      act: act.id,
+      activation: act,
+      gamma: gamma,
+      wOff: wOff,
+      bOff: bOff,
+      pOff: pOff,
+      W: params.subarray(wOff, bOff),
+      b: params.subarray(bOff, bOff + n),
+      prelu: pOff >= 0 ? params.subarray(pOff, pOff + n) : null,
+      z: allocate(kind, n),
+      a: allocate(kind, n),
+      delta: allocate(kind, n),
+    };
+    if (layer.prelu) for (var i = 0; i < n; i++) layer.prelu[i] = gamma;
+    layers.push(layer);
+    if (n > widest) widest = n;
+    prev = n;
+  }
+  var invStd = allocate(kind, spec.inputSize);
+  for (var j = 0; j < spec.inputSize; j++) invStd[j] = 1;
+  return {
+    inputSize: spec.inputSize,
+    outputSize: prev,
+    arrayType: kind,
+    layers: layers,
+    params: params,
+    mean: allocate(kind, spec.inputSize),
+    invStd: invStd,
+    input: allocate(kind, spec.inputSize),
+    output: layers[layers.length - 1].a,
+    scratch: allocate(kind, widest),
+  };
+}
+
+/** The spec that rebuilds this network's shape. */
+export function networkSpec(net: Network): NetworkSpec {
+  return {
+    inputSize: net.inputSize,
+    arrayType: net.arrayType,
+    layers: net.layers.map(function (L) {
+      return { size: L.nOut, activation: L.activation.name, gamma: L.gamma };
+    }),
+  };
+}
+
+/** z = W a + b for one layer, rows four at a time with four independent
+ * accumulators (one accumulator serialises the adds). Each row is summed in
+ * index order from 0, then b is added: the device runtime does the same, so
+ * host and board give identical numbers. */
+export function denseForward(
+  P: FloatArray, wOff: number, bOff: number, ain: FloatArray, z: FloatArray, nIn: number, nOut: number,
+): void {
+  var i = 0;
+  for (; i + 3 < nOut; i += 4) {
+    var r0 = wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
+    var s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (var j = 0; j < nIn; j++) {
+      var x = ain[j];
+      s0 += P[r0 + j] * x;
+      s1 += P[r1 + j] * x;
+      s2 += P[r2 + j] * x;
+      s3 += P[r3 + j] * x;
+    }
+    z[i] = s0 + P[bOff + i];
+    z[i + 1] = s1 + P[bOff + i + 1];
+    z[i + 2] = s2 + P[bOff + i + 2];
+    z[i + 3] = s3 + P[bOff + i + 3];
+  }
+  for (; i < nOut; i++) {
+    var r = wOff + i * nIn, s = 0;
+    for (var k = 0; k < nIn; k++) s += P[r + k] * ain[k];
+    z[i] = s + P[bOff + i];
+  }
+}
+
+/** a(0) = (x - mean) * invStd, read from x at offset `off` (a flat data set). */
+export function setInput(net: Network, x: ArrayLike<number>, off: number): void {
+  var a0 = net.input, mean = net.mean, inv = net.invStd, n = net.inputSize;
+  for (var j = 0; j < n; j++) a0[j] = (x[off + j] - mean[j]) * inv[j];
+}
+
+/** The forward pass; returns net.output (a reused buffer). Allocates nothing. */
+export function forward(net: Network, x: ArrayLike<number>, off?: number): FloatArray {
+  setInput(net, x, off || 0);
+  var P = net.params, ain = net.input, layers = net.layers;
+  for (var l = 0; l < layers.length; l++) {
+    var L = layers[l];
+    denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
+    if (L.act === ACT_SOFTMAX) softmax(L.z, L.a, L.nOut);
+    else applyActivation(L.act, L.z, L.a, L.nOut, L.gamma, P, L.pOff);
+    ain = L.a;
+  }
+  return net.output;
+}
+
+/** Index of the largest output (the predicted class); ties go to the first. */
+export function argmax(a: ArrayLike<number>, n: number): number {
+  var best = 0;
+  for (var i = 1; i < n; i++) if (a[i] > a[best]) best = i;
+  return best;
+}
+
+export function classify(net: Network, x: ArrayLike<number>, off?: number): number {
+  forward(net, x, off);
+  return net.outputSize === 1 ? (net.output[0] > 0.5 ? 1 : 0) : argmax(net.output, net.outputSize);
+}
+
+/** A copy with the same shape, weights and normalization (optionally another array type). */
+export function cloneNetwork(net: Network, arrayType?: ArrayKind): Network {
+  var spec = networkSpec(net);
+  spec.arrayType = arrayType || net.arrayType;
+  var c = createNetwork(spec);
+  c.params.set(net.params);
+  c.mean.set(net.mean);
+  c.invStd.set(net.invStd);
+  return c;
+}

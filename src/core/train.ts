@@ -1,0 +1,183 @@
+// The training loop. Default: the textbook's algorithm, per-sample SGD with L2:
+//   randomly initialise W, b
+//   repeat: shuffle D; for each (x, y): forward, backward,
+//           W <- W - alpha (delta a^T + lambda W), b <- b - alpha delta
+//   until the error rate on the validation set stops falling (patience epochs),
+//   then restore the best epoch's weights.
+// Beyond the textbook: mini-batches, momentum, Adam, learning-rate decay.
+// Nothing is allocated per sample: buffers are made before the first epoch.
+
+import { backward, sgdStep } from "./backprop";
+import { DataSet } from "./dataset";
+import { evaluate } from "./evaluate";
+import { initialize } from "./init";
+import { checkLoss, defaultLoss, isCorrect, LossName, outputDelta } from "./loss";
+import { allocate, forward, Network } from "./network";
+import { createOptimizer, OptimizerOptions } from "./optimizers";
+import { createRng, shuffle } from "./rng";
+
+export interface TrainOptions extends OptimizerOptions {
+  /** maximum number of epochs (default 200) */
+  epochs?: number;
+  /** alpha (default 0.01) */
+  learningRate?: number;
+  /** L2 coefficient lambda of (1/2) lambda ||W||_F^2 (default 0) */
+  lambda?: number;
+  /** samples per update (default 1: the textbook's per-sample SGD) */
+  batchSize?: number;
+  /** inverse-time decay: alpha_e = alpha / (1 + lrDecay * e) for epoch e = 0, 1, ... (default 0) */
+  lrDecay?: number;
+  /** stop after this many epochs without a better validation error (default 10) */
+  patience?: number;
+  /** seeds initialisation and shuffling (default 1) */
+  seed?: number;
+  validation?: DataSet;
+  loss?: LossName;
+  /** record the mean |delta(l)| per layer per epoch (vanishing gradients at a glance) */
+  recordDeltas?: boolean;
+  /** false: keep the network's current weights instead of a random initialisation */
+  initialize?: boolean;
+  /** called after every epoch; return false to stop */
+  onEpoch?: (stats: EpochStats) => boolean | void;
+}
+
+export interface EpochStats {
+  /** 1-based */
+  epoch: number;
+  learningRate: number;
+  /** mean loss over the epoch's samples, measured while training */
+  trainLoss: number;
+  /** fraction right while training (classification; NaN for regression) */
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  /** mean over samples of mean_i |delta_i(l)|, one entry per layer l = 1..L (when recorded) */
+  meanAbsDelta: number[] | null;
+}
+
+export interface TrainResult {
+  history: EpochStats[];
+  /** the epoch whose weights the network holds now (1-based) */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  loss: LossName;
+}
+
+function checkTrainable(net: Network): void {
+  for (var l = 0; l < net.layers.length; l++) {
+    var act = net.layers[l].activation;
+    if (!act.trainable)
+      throw new Error(
+        "layer " + (l + 1) + " uses the " + act.name + " activation, whose derivative is 0 almost everywhere: " +
+          "gradient training cannot learn through it. Use it only in hand-set networks, or train with " +
+          "hard-logistic (its continuous stand-in) and threshold afterwards.",
+      );
+  }
+}
+
+function positive(name: string, v: number): number {
+  if (!(v > 0) || !isFinite(v)) throw new Error(name + " must be a positive number, got " + v);
+  return v;
+}
+
+export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResult {
+  o = o || {};
+  checkTrainable(net);
+  var loss: LossName = o.loss || defaultLoss(net);
+  checkLoss(net, loss, data);
+  if (o.validation) checkLoss(net, loss, o.validation);
+  if (data.n < 1) throw new Error("the training set is empty");
+  var epochs = Math.floor(positive("epochs", o.epochs === undefined ? 200 : o.epochs));
+  var alpha0 = positive("learning rate", o.learningRate === undefined ? 0.01 : o.learningRate);
+  var lambda = o.lambda || 0;
+  if (!(lambda >= 0)) throw new Error("lambda must be >= 0, got " + lambda);
+  var batch = Math.floor(positive("batch size", o.batchSize || 1));
+  var patience = o.patience === undefined ? 10 : o.patience;
+  var decay = o.lrDecay || 0;
+  var rng = createRng(o.seed === undefined ? 1 : o.seed);
+  if (o.initialize !== false) initialize(net, rng);
+
+  var fused = batch === 1 && (o.optimizer || "sgd") === "sgd";
+  var optimizer = fused ? null : createOptimizer(net, o);
+  var P = net.params, G = allocate(net.arrayType, P.length), best = allocate(net.arrayType, P.length);
+  best.set(P);
+  var n = data.n, d = data.inputSize, order = new Int32Array(n);
+  for (var i = 0; i < n; i++) order[i] = i;
+  var nL = net.layers.length, deltaSum = o.recordDeltas ? new Float64Array(nL) : null;
+
+  var history: EpochStats[] = [];
+  var bestEpoch = 0, bestErr = Infinity, bestLoss = Infinity, stoppedEarly = false;
+  for (var epoch = 0; epoch < epochs; epoch++) {
+    var alpha = alpha0 / (1 + decay * epoch);
+    shuffle(order, n, rng);
+    var total = 0, right = 0, inBatch = 0;
+    if (deltaSum) for (var l = 0; l < nL; l++) deltaSum[l] = 0;
+    for (var s = 0; s < n; s++) {
+      var row = order[s];
+      forward(net, data.x, row * d);
+      if (data.classes && isCorrect(net, data, row)) right++;
+      total += outputDelta(net, loss, data, row, G);
+      if (fused) sgdStep(net, alpha, lambda, G);
+      else {
+        backward(net, G);
+        if (++inBatch === batch || s === n - 1) {
+          optimizer!.step(G, inBatch, alpha, lambda);
+          inBatch = 0;
+        }
+      }
+      if (deltaSum) {
+        for (l = 0; l < nL; l++) {
+          var L = net.layers[l], sum = 0;
+          for (var k = 0; k < L.nOut; k++) sum += Math.abs(L.delta[k]);
+          deltaSum[l] += sum / L.nOut;
+        }
+      }
+    }
+    var trainLoss = total / n;
+    if (!isFinite(trainLoss)) {
+      P.set(best);
+      throw new Error(
+        "training diverged in epoch " + (epoch + 1) + ": the loss became " + trainLoss + ". Lower the learning rate (now " +
+          alpha0 + ")" + (bestEpoch > 0 ? "; the network keeps the weights of epoch " + bestEpoch : "") + ".",
+      );
+    }
+    var stats: EpochStats = {
+      epoch: epoch + 1,
+      learningRate: alpha,
+      trainLoss: trainLoss,
+      trainAccuracy: data.classes ? right / n : NaN,
+      valLoss: NaN,
+      valAccuracy: NaN,
+      meanAbsDelta: null,
+    };
+    if (deltaSum) {
+      stats.meanAbsDelta = [];
+      for (l = 0; l < nL; l++) stats.meanAbsDelta.push(deltaSum[l] / n);
+    }
+    var improved = true;
+    if (o.validation) {
+      var v = evaluate(net, o.validation, loss);
+      stats.valLoss = v.loss;
+      stats.valAccuracy = v.accuracy;
+      // The error rate decides; the loss breaks ties (and decides alone for regression).
+      var err = o.validation.classes ? v.errors : v.loss;
+      improved = err < bestErr || (err === bestErr && v.loss < bestLoss);
+      if (improved) {
+        bestErr = err;
+        bestLoss = v.loss;
+      }
+    }
+    if (improved) {
+      bestEpoch = epoch + 1;
+      best.set(P);
+    }
+    history.push(stats);
+    if (o.onEpoch && o.onEpoch(stats) === false) break;
+    if (o.validation && epoch + 1 - bestEpoch >= patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  P.set(best);
+  return { history: history, bestEpoch: bestEpoch, stoppedEarly: stoppedEarly, loss: loss };
+}
