@@ -1,19 +1,57 @@
 // Activations applied to a whole layer: the loops of the forward and backward
-// passes. The cheap activations get their own loop (no call per neuron); the
-// others go through the table's f and f'.
+// passes. Every activation's formula is written inline here rather than called
+// through the table: a call that V8 does not inline returns its double boxed in
+// a fresh heap object, i.e. garbage per neuron per sample. The table in
+// activations.ts stays the definition; a test checks these loops equal it bit
+// for bit.
 
 import {
-  ACT_HARD_LOGISTIC, ACT_HARD_TANH, ACT_LEAKY_RELU, ACT_LINEAR, ACT_PRELU, ACT_RELU, activationById,
+  ACT_ELU, ACT_HARD_LOGISTIC, ACT_HARD_TANH, ACT_LEAKY_RELU, ACT_LINEAR, ACT_LOGISTIC, ACT_PRELU, ACT_RELU,
+  ACT_SOFTPLUS, ACT_STEP, ACT_TANH, activationById,
 } from "./activations";
+
+import type { Layer } from "./network";
 
 type Buf = Float32Array | Float64Array;
 
-/** a = f(z) over n neurons; PReLU reads gamma_i from P[pOff + i]. */
-export function applyActivation(id: number, z: Buf, a: Buf, n: number, gamma: number, P: Buf, pOff: number): void {
-  var i = 0, x = 0;
+/** a(l) = f(z(l)) for layer L; PReLU reads gamma_i from P[pOff + i]. The layer
+ * object is passed rather than its gamma: a double passed to a call that is not
+ * inlined is boxed, i.e. allocated. */
+export function applyActivation(L: Layer, P: Buf): void {
+  var z = L.z, a = L.a, n = L.nOut, gamma = L.gamma, pOff = L.pOff;
+  var i = 0, x = 0, e = 0, u = 0;
+  var id = L.act;
   switch (id) {
     case ACT_LINEAR:
       for (; i < n; i++) a[i] = z[i];
+      return;
+    case ACT_STEP:
+      for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
+      return;
+    case ACT_LOGISTIC:
+      for (; i < n; i++) {
+        x = z[i];
+        if (x >= 0) a[i] = 1 / (1 + Math.exp(-x));
+        else { e = Math.exp(x); a[i] = e / (1 + e); }
+      }
+      return;
+    case ACT_TANH: // 2 sigma(2x) - 1
+      for (; i < n; i++) {
+        x = 2 * z[i];
+        if (x >= 0) a[i] = 2 * (1 / (1 + Math.exp(-x))) - 1;
+        else { e = Math.exp(x); a[i] = 2 * (e / (1 + e)) - 1; }
+      }
+      return;
+    case ACT_ELU:
+      for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : gamma * (Math.exp(x) - 1); }
+      return;
+    case ACT_SOFTPLUS: // max(x, 0) + log1p(exp(-|x|))
+      for (; i < n; i++) {
+        x = z[i];
+        e = Math.exp(x > 0 ? -x : x);
+        u = 1 + e;
+        a[i] = (x > 0 ? x : 0) + (u === 1 ? e : (Math.log(u) * e) / (u - 1));
+      }
       return;
     case ACT_RELU:
       for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : 0; }
@@ -30,22 +68,40 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, gamma: nu
     case ACT_PRELU:
       for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : P[pOff + i] * x; }
       return;
-    default: {
-      var f = activationById(id).f;
-      for (; i < n; i++) a[i] = f(z[i], gamma);
-    }
+    default:
+      throw new Error(activationById(id).name + " is not elementwise");
   }
 }
 
-/** delta_i = e_i * f'(z_i), where e = dL/da; PReLU also adds dL/dgamma_i = e_i min(0, z_i) to G. */
-export function applyDerivative(
-  id: number, z: Buf, a: Buf, e: Buf, delta: Buf, n: number, gamma: number, P: Buf, pOff: number,
-  G: Buf | null,
-): void {
-  var i = 0, x = 0;
+/** delta_i = e_i * f'(z_i) for layer L, where e = dL/da(l); PReLU also adds
+ * dL/dgamma_i = e_i min(0, z_i) to G. */
+export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
+  var z = L.z, a = L.a, delta = L.delta, n = L.nOut, gamma = L.gamma, pOff = L.pOff;
+  var i = 0, x = 0, y = 0, s = 0;
+  var id = L.act;
   switch (id) {
     case ACT_LINEAR:
       for (; i < n; i++) delta[i] = e[i];
+      return;
+    case ACT_STEP:
+      for (; i < n; i++) delta[i] = 0;
+      return;
+    case ACT_LOGISTIC: // y (1 - y)
+      for (; i < n; i++) { y = a[i]; delta[i] = e[i] * (y * (1 - y)); }
+      return;
+    case ACT_TANH: // 1 - y^2
+      for (; i < n; i++) { y = a[i]; delta[i] = e[i] * (1 - y * y); }
+      return;
+    case ACT_ELU: // 1, or gamma exp(x) = y + gamma
+      for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : e[i] * (a[i] + gamma);
+      return;
+    case ACT_SOFTPLUS: // sigma(x)
+      for (; i < n; i++) {
+        x = z[i];
+        if (x >= 0) s = 1 / (1 + Math.exp(-x));
+        else { y = Math.exp(x); s = y / (1 + y); }
+        delta[i] = e[i] * s;
+      }
       return;
     case ACT_RELU:
       for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : 0;
@@ -69,10 +125,8 @@ export function applyDerivative(
         }
       }
       return;
-    default: {
-      var df = activationById(id).df;
-      for (; i < n; i++) delta[i] = e[i] * df(z[i], a[i], gamma);
-    }
+    default:
+      throw new Error(activationById(id).name + " is not elementwise");
   }
 }
 
@@ -83,13 +137,4 @@ export function softmax(z: Buf, a: Buf, n: number): void {
   var s = 0;
   for (i = 0; i < n; i++) s += Math.exp(z[i] - m);
   for (i = 0; i < n; i++) a[i] = Math.exp(z[i] - m) / s;
-}
-
-/** log sum_k exp(z_k), stable: the cross-entropy of softmax is logSumExp(z) - z_label. */
-export function logSumExp(z: Buf, n: number): number {
-  var m = z[0], i = 1;
-  for (; i < n; i++) if (z[i] > m) m = z[i];
-  var s = 0;
-  for (i = 0; i < n; i++) s += Math.exp(z[i] - m);
-  return m + Math.log(s);
 }

@@ -55,13 +55,22 @@ export function backward(net: Network, G: FloatArray): void {
     }
     var below = layers[l - 1];
     denseGrad(P, G, L, below.a, e);
-    applyDerivative(below.act, below.z, below.a, e, below.delta, below.nOut, below.gamma, P, below.pOff, G);
+    applyDerivative(below, e, P, G);
   }
 }
 
-/** One layer's fused update: e = W^T delta (old W), then W <- W decay - alpha delta a^T, b <- b - alpha delta. */
-function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null, alpha: number, decay: number): void {
+/** The learning rate alpha and L2 coefficient lambda of an SGD step. An object,
+ * not two numbers: doubles passed to calls that are not inlined are boxed
+ * (allocated), and this runs per sample. */
+export interface SgdRate {
+  alpha: number;
+  lambda: number;
+}
+
+/** One layer's fused update: e = W^T delta (old W), then W <- W (1 - alpha lambda) - alpha delta a^T, b <- b - alpha delta. */
+function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null, rate: SgdRate): void {
   var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, i = 0, j = 0;
+  var alpha = rate.alpha, decay = 1 - rate.alpha * rate.lambda;
   var w0 = 0, w1 = 0, w2 = 0, w3 = 0, x = 0;
   if (e) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
@@ -109,17 +118,17 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
 /** The textbook's per-sample SGD step, after forward() and outputDelta().
  * Gp is a scratch gradient buffer (the network's size): only its PReLU entries
  * are used, and they are left at zero. */
-export function sgdStep(net: Network, alpha: number, lambda: number, Gp: FloatArray): void {
-  var P = net.params, layers = net.layers, e = net.scratch, decay = 1 - alpha * lambda;
+export function sgdStep(net: Network, rate: SgdRate, Gp: FloatArray): void {
+  var P = net.params, layers = net.layers, e = net.scratch, alpha = rate.alpha;
   for (var l = layers.length - 1; l >= 0; l--) {
     var L = layers[l];
     if (l === 0) {
-      denseSgd(P, L, net.input, null, alpha, decay);
+      denseSgd(P, L, net.input, null, rate);
       break;
     }
     var below = layers[l - 1];
-    denseSgd(P, L, below.a, e, alpha, decay);
-    applyDerivative(below.act, below.z, below.a, e, below.delta, below.nOut, below.gamma, P, below.pOff, Gp);
+    denseSgd(P, L, below.a, e, rate);
+    applyDerivative(below, e, P, Gp);
   }
   // PReLU's gamma_i <- gamma_i - alpha dL/dgamma_i (no L2: the textbook's penalty is on W only)
   for (l = 0; l < layers.length; l++) {

@@ -18,7 +18,8 @@ export function evaluate(net: Network, data: DataSet, loss: LossName): Evaluatio
   var total = 0, errors = 0, d = data.inputSize;
   for (var i = 0; i < data.n; i++) {
     forward(net, data.x, i * d);
-    total += outputDelta(net, loss, data, i, null);
+    outputDelta(net, loss, data, i, null);
+    total += net.sampleLoss;
     if (data.classes && !isCorrect(net, data, i)) errors++;
   }
   return {

@@ -14,7 +14,8 @@ export function risk(net: Network, data: DataSet, rows: ArrayLike<number>, loss:
   var total = 0;
   for (var i = 0; i < rows.length; i++) {
     forward(net, data.x, rows[i] * data.inputSize);
-    total += outputDelta(net, loss, data, rows[i], null);
+    outputDelta(net, loss, data, rows[i], null);
+    total += net.sampleLoss;
   }
   var w2 = 0, P = net.params;
   for (var l = 0; l < net.layers.length; l++) {
@@ -65,6 +66,32 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, flo
     var den = Math.max(Math.abs(a[k]), Math.abs(b[k]), f);
     var r = Math.abs(a[k] - b[k]) / den;
     if (r > worst || r !== r) worst = r !== r ? Infinity : r;
+  }
+  return worst;
+}
+
+/** Normwise relative error ||a - b|| / max(||a||, ||b||) of each parameter block
+ * (every layer's W, b and PReLU gammas), worst first. Per-component relative
+ * error is meaningless for components near zero, where the central difference's
+ * rounding error (about eps |R| / h) dominates; per block it is not. */
+export function worstBlockError(net: Network, a: ArrayLike<number>, b: ArrayLike<number>): { error: number; block: string } {
+  var worst = { error: 0, block: "" };
+  function block(name: string, from: number, to: number): void {
+    var d = 0, na = 0, nb = 0;
+    for (var k = from; k < to; k++) {
+      d += (a[k] - b[k]) * (a[k] - b[k]);
+      na += a[k] * a[k];
+      nb += b[k] * b[k];
+    }
+    var den = Math.sqrt(Math.max(na, nb));
+    var e = den > 0 ? Math.sqrt(d) / den : Math.sqrt(d);
+    if (e > worst.error || e !== e) worst = { error: e !== e ? Infinity : e, block: name };
+  }
+  for (var l = 0; l < net.layers.length; l++) {
+    var L = net.layers[l];
+    block("W(" + (l + 1) + ")", L.wOff, L.bOff);
+    block("b(" + (l + 1) + ")", L.bOff, L.bOff + L.nOut);
+    if (L.pOff >= 0) block("gamma(" + (l + 1) + ")", L.pOff, L.pOff + L.nOut);
   }
   return worst;
 }

@@ -4,7 +4,7 @@
 //   squared error            L = 1/2 ||y_hat - y||^2,                    delta(L) = (y_hat - y) * f'(z)
 
 import { ACT_LOGISTIC, ACT_SOFTMAX, softplus } from "./activations";
-import { applyDerivative, logSumExp } from "./apply-activation";
+import { applyDerivative } from "./apply-activation";
 import { DataSet } from "./dataset";
 import { FloatArray } from "./types";
 import { Network } from "./network";
@@ -48,14 +48,18 @@ function target(data: DataSet, row: number, k: number, nOut: number): number {
   return (data.targets as FloatArray)[row * nOut + k];
 }
 
-/** After forward(): sets delta(L) and returns the sample's loss. G receives
- * dL/dgamma for a PReLU output layer (squared error). */
-export function outputDelta(net: Network, loss: LossName, data: DataSet, row: number, G: FloatArray | null): number {
+/** After forward(): sets delta(L) and net.sampleLoss, the sample's loss. G
+ * receives dL/dgamma for a PReLU output layer (squared error). */
+export function outputDelta(net: Network, loss: LossName, data: DataSet, row: number, G: FloatArray | null): void {
   var out = net.layers[net.layers.length - 1];
   var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, k = 0, y = 0;
   if (loss === "cross-entropy") {
     if (out.act === ACT_SOFTMAX) {
-      var lse = logSumExp(z, n);
+      // log sum_k exp(z_k), shifted by max(z) so exp never overflows
+      var m = z[0], s = 0;
+      for (k = 1; k < n; k++) if (z[k] > m) m = z[k];
+      for (k = 0; k < n; k++) s += Math.exp(z[k] - m);
+      var lse = m + Math.log(s);
       for (k = 0; k < n; k++) {
         y = target(data, row, k, n);
         delta[k] = a[k] - y;
@@ -68,15 +72,16 @@ export function outputDelta(net: Network, loss: LossName, data: DataSet, row: nu
         L += softplus(z[k]) - y * z[k];
       }
     }
-    return L;
+    net.sampleLoss = L;
+    return;
   }
   var e = net.scratch;
   for (k = 0; k < n; k++) {
     e[k] = a[k] - target(data, row, k, n);
     L += 0.5 * e[k] * e[k];
   }
-  applyDerivative(out.act, z, a, e, delta, n, out.gamma, net.params, out.pOff, G);
-  return L;
+  applyDerivative(out, e, net.params, G);
+  net.sampleLoss = L;
 }
 
 /** Is the prediction for `row` right? (classification only) */

@@ -63,6 +63,9 @@ export interface Network {
   output: FloatArray;
   /** dL/da of the layer below during backprop; as wide as the widest layer */
   scratch: FloatArray;
+  /** the loss of the sample of the last outputDelta() call (a field, not a
+   * return value: a returned double is boxed, i.e. allocated, per sample) */
+  sampleLoss: number;
 }
 
 export function allocate(kind: ArrayKind, n: number): FloatArray {
@@ -143,6 +146,7 @@ export function createNetwork(spec: NetworkSpec): Network {
     input: allocate(kind, spec.inputSize),
     output: layers[layers.length - 1].a,
     scratch: allocate(kind, widest),
+    sampleLoss: 0.5,
   };
 }
 
@@ -201,7 +205,7 @@ export function forward(net: Network, x: ArrayLike<number>, off?: number): Float
     var L = layers[l];
     denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
     if (L.act === ACT_SOFTMAX) softmax(L.z, L.a, L.nOut);
-    else applyActivation(L.act, L.z, L.a, L.nOut, L.gamma, P, L.pOff);
+    else applyActivation(L, P);
     ain = L.a;
   }
   return net.output;

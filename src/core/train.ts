@@ -7,7 +7,7 @@
 // Beyond the textbook: mini-batches, momentum, Adam, learning-rate decay.
 // Nothing is allocated per sample: buffers are made before the first epoch.
 
-import { backward, sgdStep } from "./backprop";
+import { backward, SgdRate, sgdStep } from "./backprop";
 import { DataSet } from "./dataset";
 import { evaluate } from "./evaluate";
 import { initialize } from "./init";
@@ -105,10 +105,12 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
   for (var i = 0; i < n; i++) order[i] = i;
   var nL = net.layers.length, deltaSum = o.recordDeltas ? new Float64Array(nL) : null;
 
+  var rate: SgdRate = { alpha: alpha0, lambda: lambda };
   var history: EpochStats[] = [];
   var bestEpoch = 0, bestErr = Infinity, bestLoss = Infinity, stoppedEarly = false;
   for (var epoch = 0; epoch < epochs; epoch++) {
     var alpha = alpha0 / (1 + decay * epoch);
+    rate.alpha = alpha;
     shuffle(order, n, rng);
     var total = 0, right = 0, inBatch = 0;
     if (deltaSum) for (var l = 0; l < nL; l++) deltaSum[l] = 0;
@@ -116,8 +118,9 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
       var row = order[s];
       forward(net, data.x, row * d);
       if (data.classes && isCorrect(net, data, row)) right++;
-      total += outputDelta(net, loss, data, row, G);
-      if (fused) sgdStep(net, alpha, lambda, G);
+      outputDelta(net, loss, data, row, G);
+      total += net.sampleLoss;
+      if (fused) sgdStep(net, rate, G);
       else {
         backward(net, G);
         if (++inBatch === batch || s === n - 1) {

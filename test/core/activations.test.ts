@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACTIVATIONS, activationById, activationByName, derivative, logistic, Ops, softplus, tanh,
+} from "../../src/core/index";
+
+// Evaluate a formula written in basic operations on plain numbers.
+const numberOps: Ops<number> = {
+  c: (v) => v, add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
+  exp: Math.exp, log: Math.log, max: Math.max, min: Math.min,
+};
+
+const elementwise = ACTIVATIONS.filter((a) => a.elementwise);
+// Points where the activation is not differentiable: excluded from derivative checks.
+const kinks: Record<string, number[]> = {
+  step: [0], "hard-logistic": [-2, 2], "hard-tanh": [-1, 1], relu: [0], "leaky-relu": [0], prelu: [0], elu: [0],
+};
+const points: number[] = [];
+for (let x = -6; x <= 6.0001; x += 0.0625 * 1.37) points.push(x);
+points.push(-20, -8.5, 8.5, 20, 1e-3, -1e-3);
+const gammaOf = (name: string) => (name === "prelu" ? 0.3 : activationByName(name).gamma);
+
+function nearKink(name: string, x: number, h: number): boolean {
+  return (kinks[name] ?? []).some((k) => Math.abs(x - k) <= 2 * h);
+}
+
+describe("activation table", () => {
+  it("has a stable id and a name for every entry", () => {
+    const names = ACTIVATIONS.map((a) => a.name);
+    expect(new Set(names).size).toBe(names.length);
+    ACTIVATIONS.forEach((a, i) => {
+      expect(a.id).toBe(i);
+      expect(activationById(a.id)).toBe(a);
+      expect(activationByName(a.name)).toBe(a);
+    });
+    // ids are written into model files: pin them
+    expect(names).toEqual([
+      "linear", "step", "logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu",
+      "softplus", "softmax",
+    ]);
+  });
+
+  it("refuses unknown names and ids with a message listing the choices", () => {
+    expect(() => activationByName("sigmoidz")).toThrow(/unknown activation "sigmoidz": expected one of linear, step/);
+    expect(() => activationById(42)).toThrow("unknown activation id 42");
+  });
+
+  for (const act of elementwise) {
+    const g = gammaOf(act.name);
+    it(`${act.name}: f' matches the central difference (f(x+h) - f(x-h)) / 2h`, () => {
+      const h = 1e-5;
+      let checked = 0;
+      for (const x of points) {
+        if (nearKink(act.name, x, h)) continue;
+        const numeric = (act.f(x + h, g) - act.f(x - h, g)) / (2 * h);
+        const analytic = act.df(x, act.f(x, g), g);
+        expect(Math.abs(numeric - analytic)).toBeLessThan(1e-7 * Math.max(1, Math.abs(analytic)));
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(100);
+    });
+
+    it(`${act.name}: f' matches forward-mode AD (dual numbers) of its formula in basic operations`, () => {
+      for (const x of points) {
+        if (nearKink(act.name, x, 1e-9) || x === 0) continue;
+        const r = derivative((o, v) => act.build(o, v, o.c(g)), x);
+        expect(r.value).toBeCloseTo(act.f(x, g), 12);
+        expect(Math.abs(r.derivative - act.df(x, act.f(x, g), g))).toBeLessThan(1e-12);
+      }
+    });
+
+    it(`${act.name}: the table's f equals its formula in basic operations`, () => {
+      for (const x of points) expect(Math.abs(act.f(x, g) - act.build(numberOps, x, g))).toBeLessThan(1e-12);
+    });
+  }
+
+  it("softmax is not elementwise and says so", () => {
+    const s = activationByName("softmax");
+    expect(() => s.f(0, 0)).toThrow(/softmax is not elementwise/);
+  });
+});
+
+describe("numerically stable forms", () => {
+  it("logistic never overflows and keeps tiny tails", () => {
+    expect(logistic(1000)).toBe(1);
+    expect(logistic(-1000)).toBe(0);
+    expect(logistic(-700)).toBeGreaterThan(0); // exp(-700) is representable: the naive 1/(1+exp(700)) = 0
+    expect(logistic(-30)).toBeCloseTo(Math.exp(-30), 20);
+  });
+
+  it("softplus is max(x, 0) + log(1 + exp(-|x|)) without overflow or lost tails", () => {
+    expect(softplus(1000)).toBe(1000); // naive log(1 + exp(1000)) = Infinity
+    expect(softplus(-1000)).toBe(0);
+    expect(softplus(-50) / Math.exp(-50)).toBeCloseTo(1, 12); // naive log(1 + 2e-22) = 0
+    expect(softplus(0)).toBeCloseTo(Math.LN2, 15);
+  });
+
+  it("tanh = 2 logistic(2x) - 1 agrees with Math.tanh", () => {
+    for (const x of points) expect(Math.abs(tanh(x) - Math.tanh(x))).toBeLessThan(2e-16 * 4);
+    expect(tanh(1000)).toBe(1);
+    expect(tanh(-1000)).toBe(-1);
+  });
+
+  it("saturating activations' derivatives vanish at both ends; ReLU's does not for x > 0", () => {
+    for (const name of ["logistic", "tanh"]) {
+      const a = activationByName(name);
+      expect(a.df(20, a.f(20, 0), 0)).toBeLessThan(1e-8);
+      expect(a.df(-20, a.f(-20, 0), 0)).toBeLessThan(1e-8);
+    }
+    const relu = activationByName("relu");
+    expect(relu.df(20, 20, 0)).toBe(1);
+  });
+});
