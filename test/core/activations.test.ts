@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  ACTIVATIONS, activationById, activationByName, derivative, logistic, Ops, softplus, tanh,
+  ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, derivative, logistic,
+  Ops, softplus, tanh,
 } from "../../src/core/index";
 
 // Evaluate a formula written in basic operations on plain numbers.
@@ -109,4 +110,23 @@ describe("numerically stable forms", () => {
     const relu = activationByName("relu");
     expect(relu.df(20, 20, 0)).toBe(1);
   });
+});
+
+describe("the layer loops (inlined formulas) equal the table, bit for bit", () => {
+  for (const act of elementwise) {
+    it(act.name, () => {
+      const n = points.length;
+      const net = createNetwork({ inputSize: 1, arrayType: "float64", layers: [{ size: n, activation: act.name }] });
+      const L = net.layers[0];
+      const g = act.name === "prelu" ? 0.25 : gammaOf(act.name);
+      L.z.set(points);
+      applyActivation(L, net.params);
+      const e = Float64Array.from(points, (_, i) => 1 + (i % 7));
+      applyDerivative(L, e, net.params, null);
+      points.forEach((x, i) => {
+        expect(L.a[i]).toBe(act.f(x, g));
+        expect(L.delta[i]).toBe(e[i] * act.df(x, act.f(x, g), g));
+      });
+    });
+  }
 });
