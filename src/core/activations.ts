@@ -185,7 +185,7 @@ export var ACTIVATIONS: Activation[] = [
   },
 ];
 
-export var ACTIVATION_NAMES: ActivationName[] = ACTIVATIONS.map(function (a) { return a.name; });
+export var ACTIVATION_NAMES: ActivationName[] = /* @__PURE__ */ ACTIVATIONS.map(function (a) { return a.name; });
 
 export function activationById(id: number): Activation {
   var a = ACTIVATIONS[id];

@@ -7,20 +7,20 @@
 
 import {
   ACT_ELU, ACT_HARD_LOGISTIC, ACT_HARD_TANH, ACT_LEAKY_RELU, ACT_LINEAR, ACT_LOGISTIC, ACT_PRELU, ACT_RELU,
-  ACT_SOFTPLUS, ACT_STEP, ACT_TANH, activationById,
+  ACT_SOFTPLUS, ACT_STEP, ACT_TANH,
 } from "./activations";
 
 import type { Layer } from "./network";
 
 type Buf = Float32Array | Float64Array;
 
-/** a(l) = f(z(l)) for layer L; PReLU reads gamma_i from P[pOff + i]. The layer
- * object is passed rather than its gamma: a double passed to a call that is not
- * inlined is boxed, i.e. allocated. */
-export function applyActivation(L: Layer, P: Buf): void {
-  var z = L.z, a = L.a, n = L.nOut, gamma = L.gamma, pOff = L.pOff;
+/** a = f(z) over n neurons (in place if a === z), with the activation's
+ * parameter gamma = G[gi]; PReLU reads gamma_i from P[pOff + i]. Shared by the
+ * trainer and the board runtime. No argument is a double: a double passed to a
+ * call that is not inlined is boxed, i.e. allocated, per call. */
+export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, gi: number, P: Buf, pOff: number): void {
+  var gamma = G[gi];
   var i = 0, x = 0, e = 0, u = 0;
-  var id = L.act;
   switch (id) {
     case ACT_LINEAR:
       for (; i < n; i++) a[i] = z[i];
@@ -69,7 +69,7 @@ export function applyActivation(L: Layer, P: Buf): void {
       for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : P[pOff + i] * x; }
       return;
     default:
-      throw new Error(activationById(id).name + " is not elementwise");
+      throw new Error("activation " + id + " is not elementwise");
   }
 }
 
@@ -126,7 +126,7 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
       }
       return;
     default:
-      throw new Error(activationById(id).name + " is not elementwise");
+      throw new Error("activation " + id + " is not elementwise");
   }
 }
 

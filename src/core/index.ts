@@ -14,3 +14,7 @@ export * from "./optimizers";
 export * from "./rng";
 export * from "./train";
 export type { ArrayKind, FloatArray } from "./types";
+export * from "./crc32";
+export * from "./format";
+export * from "./model";
+export * from "./quantize";

@@ -31,7 +31,8 @@ export interface Layer {
   nOut: number;
   act: number;
   activation: Activation;
-  /** the activation's parameter (leaky slope, ELU scale); PReLU keeps per-neuron gammas in params */
+  /** the activation's parameter (leaky slope, ELU scale), rounded to float32 as
+   * stored in model files; PReLU keeps per-neuron gammas in params */
   gamma: number;
   /** offsets into params */
   wOff: number;
@@ -57,6 +58,8 @@ export interface Network {
   /** input normalization inside the model: a(0)_j = (x_j - mean_j) * invStd_j */
   mean: FloatArray;
   invStd: FloatArray;
+  /** each layer's activation parameter gamma (as in Layer.gamma), read by the layer loops */
+  gammas: Float32Array;
   /** a(0) */
   input: FloatArray;
   /** a(L), the last layer's activations */
@@ -102,6 +105,7 @@ export function createNetwork(spec: NetworkSpec): Network {
   var kind: ArrayKind = spec.arrayType || "float32";
   var params = allocate(kind, countParams(spec));
   var layers: Layer[] = [];
+  var gammas = new Float32Array(spec.layers.length);
   var off = 0, prev = spec.inputSize, widest = spec.inputSize;
   for (var l = 0; l < spec.layers.length; l++) {
     var s = spec.layers[l];
@@ -111,7 +115,8 @@ export function createNetwork(spec: NetworkSpec): Network {
     var bOff = wOff + n * prev;
     var pOff = act.id === ACT_PRELU ? bOff + n : -1;
     off = bOff + n + (pOff >= 0 ? n : 0);
-    var gamma = s.gamma !== undefined ? s.gamma : act.gamma;
+    gammas[l] = s.gamma !== undefined ? s.gamma : act.gamma;
+    var gamma = gammas[l];
     var layer: Layer = {
       nIn: prev,
       nOut: n,
@@ -143,6 +148,7 @@ export function createNetwork(spec: NetworkSpec): Network {
     params: params,
     mean: allocate(kind, spec.inputSize),
     invStd: invStd,
+    gammas: gammas,
     input: allocate(kind, spec.inputSize),
     output: layers[layers.length - 1].a,
     scratch: allocate(kind, widest),
@@ -205,7 +211,7 @@ export function forward(net: Network, x: ArrayLike<number>, off?: number): Float
     var L = layers[l];
     denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
     if (L.act === ACT_SOFTMAX) softmax(L.z, L.a, L.nOut);
-    else applyActivation(L, P);
+    else applyActivation(L.act, L.z, L.a, L.nOut, net.gammas, l, P, L.pOff);
     ain = L.a;
   }
   return net.output;

@@ -118,9 +118,9 @@ describe("the layer loops (inlined formulas) equal the table, bit for bit", () =
       const n = points.length;
       const net = createNetwork({ inputSize: 1, arrayType: "float64", layers: [{ size: n, activation: act.name }] });
       const L = net.layers[0];
-      const g = act.name === "prelu" ? 0.25 : gammaOf(act.name);
+      const g = L.gamma; // the default, rounded to float32
       L.z.set(points);
-      applyActivation(L, net.params);
+      applyActivation(L.act, L.z, L.a, L.nOut, net.gammas, 0, net.params, L.pOff);
       const e = Float64Array.from(points, (_, i) => 1 + (i % 7));
       applyDerivative(L, e, net.params, null);
       points.forEach((x, i) => {

@@ -1,0 +1,197 @@
+// A trained model as it is stored: per layer the weights (float32, or int16 /
+// int8 with one float32 scale per row), biases, activation and PReLU gammas;
+// the input normalization; the class labels. Encoded to and decoded from .efnn
+// bytes here (format.ts has the layout), built from and turned back into a
+// trainable Network.
+
+import { ACT_PRELU, activationById } from "./activations";
+import { crc32 } from "./crc32";
+import {
+  decodeLayout, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16,
+} from "./format";
+import { createNetwork, Network } from "./network";
+
+export type Weights = Float32Array | Int16Array | Int8Array;
+
+export interface ModelLayer {
+  nIn: number;
+  nOut: number;
+  act: number;
+  gamma: number;
+  wtype: number;
+  /** nOut x nIn, row-major */
+  W: Weights;
+  /** per-row scales of quantized weights (w_ij = scale_i q_ij); null for float32 */
+  scales: Float32Array | null;
+  b: Float32Array;
+  /** PReLU's per-neuron gammas */
+  prelu: Float32Array | null;
+}
+
+export interface Model {
+  inputSize: number;
+  outputSize: number;
+  mean: Float32Array;
+  invStd: Float32Array;
+  labels: string[];
+  layers: ModelLayer[];
+}
+
+function checkLabel(s: string): void {
+  if (s.length < 1 || s.length > MAX_LABEL_LENGTH || !/^[\x20-\x7e]*$/.test(s))
+    throw new Error(
+      'label "' + s + '" cannot be stored: labels are 1 to ' + MAX_LABEL_LENGTH + " printable ASCII characters",
+    );
+}
+
+/** The model of a float32 network (views into its parameters, not copies). */
+export function modelFromNetwork(net: Network, labels?: string[]): Model {
+  if (net.arrayType !== "float32") throw new Error("only float32 networks can be stored");
+  return {
+    inputSize: net.inputSize,
+    outputSize: net.outputSize,
+    mean: net.mean as Float32Array,
+    invStd: net.invStd as Float32Array,
+    labels: labels || [],
+    layers: net.layers.map(function (L) {
+      return {
+        nIn: L.nIn,
+        nOut: L.nOut,
+        act: L.act,
+        gamma: L.gamma,
+        wtype: WEIGHT_F32,
+        W: L.W as Float32Array,
+        scales: null,
+        b: L.b as Float32Array,
+        prelu: L.prelu as Float32Array | null,
+      };
+    }),
+  };
+}
+
+/** A trainable float32 network with the model's weights (quantized weights are
+ * dequantized: w = scale q, rounded to float32). */
+export function networkFromModel(model: Model): Network {
+  var net = createNetwork({
+    inputSize: model.inputSize,
+    layers: model.layers.map(function (L) {
+      return { size: L.nOut, activation: activationById(L.act).name, gamma: L.gamma };
+    }),
+  });
+  net.mean.set(model.mean);
+  net.invStd.set(model.invStd);
+  model.layers.forEach(function (m, l) {
+    var L = net.layers[l];
+    for (var i = 0; i < m.nOut; i++) {
+      var s = m.scales ? m.scales[i] : 1;
+      for (var j = 0; j < m.nIn; j++) L.W[i * m.nIn + j] = s * m.W[i * m.nIn + j];
+    }
+    L.b.set(m.b);
+    if (L.prelu && m.prelu) L.prelu.set(m.prelu);
+  });
+  return net;
+}
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** The .efnn bytes of a model. */
+export function encodeModel(model: Model): Uint8Array {
+  var L = model.layers.length;
+  if (L < 1 || L > MAX_LAYERS) throw new Error("a model has 1 to " + MAX_LAYERS + " layers, not " + L);
+  var labels = model.labels;
+  if (labels.length && labels.length !== model.outputSize)
+    throw new Error(labels.length + " labels for " + model.outputSize + " outputs");
+  var labelBytes = 0;
+  labels.forEach(function (s) {
+    checkLabel(s);
+    labelBytes += 1 + s.length;
+  });
+  var sizes = [model.inputSize];
+  model.layers.forEach(function (m) { sizes.push(m.nOut); });
+  sizes.forEach(function (s) {
+    if (!(s >= 1 && s <= 65535)) throw new Error("layer sizes are 1 to 65535, not " + s);
+  });
+  var size = HEADER_BYTES + 8 * L + 8 * model.inputSize + pad4(labelBytes);
+  model.layers.forEach(function (m) {
+    size += 4 * m.nOut * ((m.wtype !== WEIGHT_F32 ? 1 : 0) + 1 + (m.act === ACT_PRELU ? 1 : 0));
+    size += pad4(m.nOut * m.nIn * WEIGHT_BYTES[m.wtype]);
+  });
+  size += 4;
+  var out = new Uint8Array(size), dv = new DataView(out.buffer), off = 0;
+  function u8(v: number) { out[off++] = v; }
+  function u16(v: number) { dv.setUint16(off, v, true); off += 2; }
+  function f32s(a: ArrayLike<number>) {
+    for (var i = 0; i < a.length; i++) { dv.setFloat32(off, a[i], true); off += 4; }
+  }
+  u8(0x45); u8(0x46); u8(0x4e); u8(0x4e);
+  u8(FORMAT_VERSION);
+  u8(L);
+  u16(model.inputSize);
+  u16(labels.length);
+  u16(labelBytes);
+  off += 4; // flags = 0
+  model.layers.forEach(function (m) {
+    u16(m.nOut);
+    u8(m.act);
+    u8(m.wtype);
+    dv.setFloat32(off, m.gamma, true);
+    off += 4;
+  });
+  f32s(model.mean);
+  f32s(model.invStd);
+  labels.forEach(function (s) {
+    u8(s.length);
+    for (var i = 0; i < s.length; i++) u8(s.charCodeAt(i));
+  });
+  off = pad4(off);
+  model.layers.forEach(function (m) {
+    if (m.wtype !== WEIGHT_F32) f32s(m.scales as Float32Array);
+    f32s(m.b);
+    if (m.act === ACT_PRELU) f32s(m.prelu as Float32Array);
+  });
+  model.layers.forEach(function (m) {
+    var n = m.nOut * m.nIn, W = m.W;
+    if (W.length !== n) throw new Error("layer weights: " + W.length + " values for a " + m.nOut + "x" + m.nIn + " layer");
+    for (var i = 0; i < n; i++) {
+      if (m.wtype === WEIGHT_F32) dv.setFloat32(off + 4 * i, W[i], true);
+      else if (m.wtype === WEIGHT_I16) dv.setInt16(off + 2 * i, W[i], true);
+      else dv.setInt8(off + i, W[i]);
+    }
+    off = pad4(off + n * WEIGHT_BYTES[m.wtype]);
+  });
+  dv.setUint32(off, crc32(out, off), true);
+  return out;
+}
+
+/** Decodes .efnn bytes into a model whose arrays are views into the bytes (copied once if misaligned). */
+export function decodeModel(bytes: Uint8Array): Model {
+  var lay = decodeLayout(bytes);
+  if (bytes.byteOffset & 3) bytes = new Uint8Array(bytes); // typed-array views need 4-byte alignment in Node
+  var buf = bytes.buffer, base = bytes.byteOffset;
+  function f32(off: number, n: number): Float32Array {
+    return new Float32Array(buf, base + off, n);
+  }
+  return {
+    inputSize: lay.inputSize,
+    outputSize: lay.outputSize,
+    mean: f32(lay.meanOff, lay.inputSize),
+    invStd: f32(lay.invStdOff, lay.inputSize),
+    labels: lay.labels,
+    layers: lay.layers.map(function (y) {
+      var n = y.nIn * y.nOut;
+      return {
+        nIn: y.nIn,
+        nOut: y.nOut,
+        act: y.act,
+        gamma: y.gamma,
+        wtype: y.wtype,
+        W: y.wtype === WEIGHT_F32 ? f32(y.wOff, n) : y.wtype === WEIGHT_I16 ? new Int16Array(buf, base + y.wOff, n) : new Int8Array(buf, base + y.wOff, n),
+        scales: y.sOff >= 0 ? f32(y.sOff, y.nOut) : null,
+        b: f32(y.bOff, y.nOut),
+        prelu: y.pOff >= 0 ? f32(y.pOff, y.nOut) : null,
+      };
+    }),
+  };
+}
