@@ -34,32 +34,29 @@ var LAST_ACTIVATION_ID = ACT_SOFTMAX;
 /** bytes per weight of each weight type */
 export var WEIGHT_BYTES = [4, 2, 1];
 
-export interface LayerLayout {
-  nIn: number;
-  nOut: number;
-  act: number;
-  gamma: number;
-  /** WEIGHT_F32, WEIGHT_I16 or WEIGHT_I8 */
-  wtype: number;
-  /** byte offsets into the file; -1 where the section is absent */
-  wOff: number;
-  sOff: number;
-  bOff: number;
-  pOff: number;
-}
+// The layer table as the parser returns it: 8 integers per layer in one
+// Int32Array (on a board, an object per layer would cost blocks).
+export var T_IN = 0; // M_(l-1)
+export var T_OUT = 1; // M_l
+export var T_ACT = 2; // activation id
+export var T_WTYPE = 3; // WEIGHT_F32, WEIGHT_I16 or WEIGHT_I8
+export var T_W = 4; // byte offsets into the file of the weights,
+export var T_S = 5; //   the scales (-1: float32 weights),
+export var T_B = 6; //   the biases,
+export var T_P = 7; //   PReLU's gammas (-1: not PReLU)
 
 export interface Layout {
-  version: number;
   inputSize: number;
   outputSize: number;
   /** the widest layer, input included: the size of the runtime's buffers */
   widest: number;
+  /** offset of the f32 means; the f32 1/std follow */
   meanOff: number;
-  invStdOff: number;
   labels: string[];
-  layers: LayerLayout[];
-  /** file size, checksum included */
-  size: number;
+  /** 8 integers per layer (T_IN ... T_P) */
+  T: Int32Array;
+  /** each layer's activation parameter gamma */
+  G: Float32Array;
 }
 
 function pad4(n: number): number {
@@ -103,23 +100,30 @@ export function decodeLayout(bytes: ArrayLike<number>, crc?: (n: number) => numb
     fail("not an .efnn file (it does not start with EFNN)");
   need("header", HEADER_BYTES);
   var version = bytes[4];
-  if (version > FORMAT_VERSION) fail("format version " + version + " is newer than this runtime (" + FORMAT_VERSION + ")");
-  if (version < 1) fail("format version 0 is not a valid version");
+  if (version !== FORMAT_VERSION)
+    fail("format version " + version + (version ? " is newer than this runtime (" + FORMAT_VERSION + ")" : " is not valid"));
   var L = bytes[5], inputSize = u16(bytes, 6), nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
-  if (u32(bytes, 12) !== 0) fail("unknown flags " + u32(bytes, 12) + ": made by a newer edgefnn");
+  if (u32(bytes, 12)) fail("unknown flags: made by a newer edgefnn");
   if (L < 1 || L > MAX_LAYERS) fail("layer count " + L + " is out of range 1.." + MAX_LAYERS);
   if (inputSize < 1) fail("input size is 0");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
-  var layers: LayerLayout[] = [], prev = inputSize, widest = inputSize;
+  // Only now, with L checked against the bytes present, allocate per layer.
+  var T = new Int32Array(8 * L), G = new Float32Array(L), prev = inputSize, widest = inputSize, t = 0;
   for (l = 0; l < L; l++) {
-    var e = at + l * LAYER_ENTRY_BYTES, size = u16(bytes, e), act = bytes[e + 2], wtype = bytes[e + 3], gamma = f32(bytes, e + 4);
+    var e = at + l * LAYER_ENTRY_BYTES, size = u16(bytes, e), act = bytes[e + 2], wtype = bytes[e + 3];
     var name = "layer " + (l + 1);
+    G[l] = f32(bytes, e + 4);
     if (size < 1) fail(name + " has size 0");
     if (act > LAST_ACTIVATION_ID) fail(name + ": unknown activation id " + act);
     if (act === ACT_SOFTMAX && l !== L - 1) fail(name + ": softmax before the output layer");
     if (wtype > WEIGHT_I8) fail(name + ": unknown weight type " + wtype);
-    if (!isFinite(gamma)) fail(name + ": activation parameter is not a finite number");
-    layers.push({ nIn: prev, nOut: size, act: act, gamma: gamma, wtype: wtype, wOff: -1, sOff: -1, bOff: -1, pOff: -1 });
+    if (!isFinite(G[l])) fail(name + ": activation parameter is not a finite number");
+    t = 8 * l;
+    T[t + T_IN] = prev;
+    T[t + T_OUT] = size;
+    T[t + T_ACT] = act;
+    T[t + T_WTYPE] = wtype;
+    T[t + T_S] = T[t + T_P] = -1;
     if (size > widest) widest = size;
     prev = size;
   }
@@ -140,28 +144,18 @@ export function decodeLayout(bytes: ArrayLike<number>, crc?: (n: number) => numb
   }
   if (lab !== end) fail("labels section has " + (end - lab) + " unused bytes");
   for (l = 0; l < L; l++) {
-    var y = layers[l];
+    t = 8 * l;
     name = "layer " + (l + 1);
-    if (y.wtype !== WEIGHT_F32) y.sOff = need(name + " scales", 4 * y.nOut);
-    y.bOff = need(name + " biases", 4 * y.nOut);
-    if (y.act === ACT_PRELU) y.pOff = need(name + " gammas", 4 * y.nOut);
+    if (T[t + T_WTYPE] !== WEIGHT_F32) T[t + T_S] = need(name + " scales", 4 * T[t + T_OUT]);
+    T[t + T_B] = need(name + " biases", 4 * T[t + T_OUT]);
+    if (T[t + T_ACT] === ACT_PRELU) T[t + T_P] = need(name + " gammas", 4 * T[t + T_OUT]);
   }
   for (l = 0; l < L; l++) {
-    y = layers[l];
-    y.wOff = need("layer " + (l + 1) + " weights", pad4(y.nOut * y.nIn * WEIGHT_BYTES[y.wtype]));
+    t = 8 * l;
+    T[t + T_W] = need("layer " + (l + 1) + " weights", pad4(T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]]));
   }
   need("checksum", 4);
   if (off !== n) fail(n - off + " bytes of trailing data after the checksum");
   if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== u32(bytes, n - 4)) fail("checksum mismatch: file is corrupt");
-  return {
-    version: version,
-    inputSize: inputSize,
-    outputSize: prev,
-    widest: widest,
-    meanOff: meanOff,
-    invStdOff: meanOff + 4 * inputSize,
-    labels: labels,
-    layers: layers,
-    size: n,
-  };
+  return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T, G: G };
 }

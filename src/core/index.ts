@@ -18,3 +18,4 @@ export * from "./crc32";
 export * from "./format";
 export * from "./model";
 export * from "./quantize";
+export * from "./synthetic";

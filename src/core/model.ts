@@ -7,7 +7,8 @@
 import { ACT_PRELU, activationById } from "./activations";
 import { crc32 } from "./crc32";
 import {
-  decodeLayout, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16,
+  decodeLayout, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, T_ACT, T_B, T_IN, T_OUT, T_P, T_S, T_W,
+  T_WTYPE, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16,
 } from "./format";
 import { createNetwork, Network } from "./network";
 
@@ -173,25 +174,27 @@ export function decodeModel(bytes: Uint8Array): Model {
   function f32(off: number, n: number): Float32Array {
     return new Float32Array(buf, base + off, n);
   }
+  var T = lay.T, layers: ModelLayer[] = [];
+  for (var l = 0; l < lay.G.length; l++) {
+    var t = 8 * l, nIn = T[t + T_IN], nOut = T[t + T_OUT], w = T[t + T_WTYPE], o = T[t + T_W], n = nIn * nOut;
+    layers.push({
+      nIn: nIn,
+      nOut: nOut,
+      act: T[t + T_ACT],
+      gamma: lay.G[l],
+      wtype: w,
+      W: w === WEIGHT_F32 ? f32(o, n) : w === WEIGHT_I16 ? new Int16Array(buf, base + o, n) : new Int8Array(buf, base + o, n),
+      scales: T[t + T_S] >= 0 ? f32(T[t + T_S], nOut) : null,
+      b: f32(T[t + T_B], nOut),
+      prelu: T[t + T_P] >= 0 ? f32(T[t + T_P], nOut) : null,
+    });
+  }
   return {
     inputSize: lay.inputSize,
     outputSize: lay.outputSize,
     mean: f32(lay.meanOff, lay.inputSize),
-    invStd: f32(lay.invStdOff, lay.inputSize),
+    invStd: f32(lay.meanOff + 4 * lay.inputSize, lay.inputSize),
     labels: lay.labels,
-    layers: lay.layers.map(function (y) {
-      var n = y.nIn * y.nOut;
-      return {
-        nIn: y.nIn,
-        nOut: y.nOut,
-        act: y.act,
-        gamma: y.gamma,
-        wtype: y.wtype,
-        W: y.wtype === WEIGHT_F32 ? f32(y.wOff, n) : y.wtype === WEIGHT_I16 ? new Int16Array(buf, base + y.wOff, n) : new Int8Array(buf, base + y.wOff, n),
-        scales: y.sOff >= 0 ? f32(y.sOff, y.nOut) : null,
-        b: f32(y.bOff, y.nOut),
-        prelu: y.pOff >= 0 ? f32(y.pOff, y.nOut) : null,
-      };
-    }),
+    layers: layers,
   };
 }

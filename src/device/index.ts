@@ -2,4 +2,3 @@
 // as the global `edgefnn` of a plain script.
 export { load, loadFile } from "./runtime";
 export type { DeviceModel } from "./runtime";
-export var version = "0.1.0";

@@ -56,16 +56,11 @@ export function build(buf: ArrayBuffer, base: number, size: number, rd: ((off: n
   );
   if (esp && !rd && base + size > 65536)
     throw new Error("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
-  var L = lay.layers.length, M0 = lay.inputSize, nOut = lay.outputSize, meanOff = lay.meanOff, labels = lay.labels;
-  // Per layer, 8 integers in one array (a few blocks, not an object per layer):
-  // nIn, nOut, activation, weight type, then the offsets of weights, scales,
-  // biases, gammas (-1 if absent).
-  var T = new Int32Array(8 * L), G = new Float32Array(L);
+  // Per layer, 8 integers in one array T (a few blocks, not an object per
+  // layer): nIn, nOut, activation, weight type, then the offsets of weights,
+  // scales, biases, gammas (-1 if absent); see format.ts.
+  var T = lay.T, G = lay.G, L = G.length, M0 = lay.inputSize, nOut = lay.outputSize, meanOff = lay.meanOff;
   var A = new Float32Array(lay.widest), B = new Float32Array(lay.widest);
-  lay.layers.forEach(function (y, l) {
-    T.set([y.nIn, y.nOut, y.act, y.wtype, y.wOff, y.sOff, y.bOff, y.pOff], 8 * l);
-    G[l] = y.gamma;
-  });
   var out = (L & 1 ? B : A).subarray(0, nOut);
 
   /** n elements of type w (a weight type) at file offset off. */
@@ -115,7 +110,7 @@ export function build(buf: ArrayBuffer, base: number, size: number, rd: ((off: n
   return {
     inputSize: M0,
     outputSize: nOut,
-    labels: labels,
+    labels: lay.labels,
     run: function (x) {
       forward(x, false);
       return out;
@@ -133,14 +128,11 @@ export function build(buf: ArrayBuffer, base: number, size: number, rd: ((off: n
  * E.toArrayBuffer(require("Storage").read(name))) or a typed-array view into one. */
 export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
   // duck-typed: instanceof fails across realms (a vm context, a worker)
-  var v = data as ArrayBufferView;
-  if (v && v.buffer) {
-    // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once.
-    if (v.byteOffset & 3 && typeof E === "undefined") return load(new Uint8Array(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)));
-    return build(v.buffer as ArrayBuffer, v.byteOffset, v.byteLength, null);
-  }
-  if (data && typeof data.byteLength === "number") return build(data as ArrayBuffer, 0, data.byteLength, null);
-  throw new Error("load() takes an ArrayBuffer or a typed array of .efnn bytes");
+  var v = data as ArrayBufferView, b = (v.buffer || data) as ArrayBuffer, o = v.byteOffset || 0, n = data.byteLength;
+  if (!(n >= 0)) throw new Error("load() takes an ArrayBuffer or a typed array of .efnn bytes");
+  // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once
+  if (o & 3 && typeof E === "undefined") return load(new Uint8Array(new Uint8Array(b, o, n)));
+  return build(b, o, n, null);
 }
 
 /** A model from an Espruino Storage file, weights left in flash (any size). */

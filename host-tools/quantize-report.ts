@@ -1,0 +1,54 @@
+// The quantization report: what shrinking a model costs on a data set. Both
+// models run through the board runtime (src/device), the code the board runs.
+import { DataSet, encodeModel, maxWeightErrors, Model, quantizeModel, WeightBits } from "../src/core/index";
+import { load } from "../src/device/runtime";
+
+export interface QuantizationReport {
+  bits: WeightBits | WeightBits[];
+  n: number;
+  floatAccuracy: number;
+  quantizedAccuracy: number;
+  /** over every output of every row: max and mean |float - quantized| */
+  maxOutputDiff: number;
+  meanOutputDiff: number;
+  floatBytes: number;
+  quantizedBytes: number;
+  /** per layer, max |w - scale q| */
+  maxWeightError: number[];
+  quantized: Model;
+  bytes: Uint8Array;
+}
+
+export function quantizationReport(model: Model, bits: WeightBits | WeightBits[], data: DataSet): QuantizationReport {
+  const q = quantizeModel(model, bits);
+  const floatBytes = encodeModel(model), bytes = encodeModel(q);
+  const f = load(floatBytes), g = load(bytes);
+  const d = data.inputSize, k = model.outputSize;
+  let rightF = 0, rightQ = 0, maxDiff = 0, sumDiff = 0;
+  for (let i = 0; i < data.n; i++) {
+    const x = data.x.subarray(i * d, (i + 1) * d);
+    const a = Float32Array.from(f.run(x)), b = g.run(x);
+    for (let j = 0; j < k; j++) {
+      const diff = Math.abs(a[j] - b[j]);
+      maxDiff = Math.max(maxDiff, diff);
+      sumDiff += diff;
+    }
+    if (data.classes) {
+      if (f.classify(x) === data.classes[i]) rightF++;
+      if (g.classify(x) === data.classes[i]) rightQ++;
+    }
+  }
+  return {
+    bits,
+    n: data.n,
+    floatAccuracy: data.classes ? rightF / data.n : NaN,
+    quantizedAccuracy: data.classes ? rightQ / data.n : NaN,
+    maxOutputDiff: maxDiff,
+    meanOutputDiff: data.n ? sumDiff / (data.n * k) : 0,
+    floatBytes: floatBytes.length,
+    quantizedBytes: bytes.length,
+    maxWeightError: maxWeightErrors(model, q),
+    quantized: q,
+    bytes,
+  };
+}

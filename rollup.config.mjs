@@ -1,0 +1,79 @@
+// Bundles the board runtime (src/device) into ONE ES5 script that works as an
+// Espruino Storage module (require("edgefnn"): exports and module exist there),
+// a Node CommonJS module (the Pi) and a plain script (a global `edgefnn`).
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import terser from "@rollup/plugin-terser";
+import typescript from "@rollup/plugin-typescript";
+
+// An IIFE that makes a global `edgefnn` in a plain script, plus one line that
+// hands it to module.exports where there is a module (Node, Espruino Storage
+// modules): smaller than rollup's UMD wrapper, which matters in 4 KiB.
+const umd = {
+  format: "iife",
+  name: "edgefnn",
+  footer: 'if (typeof module !== "undefined") module.exports = edgefnn;',
+  // Espruino: Object.defineProperty is partial and Object.freeze missing, so no
+  // __esModule marker and no frozen namespace objects.
+  esModule: false,
+  freeze: false,
+  generatedCode: "es5",
+  strict: false,
+};
+
+function printSizes() {
+  return {
+    name: "print-sizes",
+    writeBundle(options) {
+      const bytes = statSync(options.file).size;
+      console.log(`${options.file}: ${bytes} bytes (${(bytes / 1024).toFixed(2)} KiB)`);
+    },
+  };
+}
+
+// The project is "type": "module"; the bundle is a CommonJS-or-global script,
+// so dist/ says so for Node.
+function commonjsDir() {
+  return {
+    name: "commonjs-dir",
+    writeBundle() {
+      mkdirSync("dist", { recursive: true });
+      writeFileSync("dist/package.json", '{ "type": "commonjs" }\n');
+    },
+  };
+}
+
+export default {
+  input: "src/device/index.ts",
+  plugins: [
+    typescript({
+      tsconfig: false,
+      include: ["src/**/*.ts"],
+      compilerOptions: {
+        target: "ES5",
+        lib: ["ES5"],
+        module: "ESNext",
+        strict: true,
+        importHelpers: false,
+        noEmitHelpers: false,
+        declaration: false,
+        sourceMap: false,
+      },
+    }),
+  ],
+  output: [
+    { ...umd, file: "dist/edgefnn.js", plugins: [printSizes(), commonjsDir()] },
+    {
+      ...umd,
+      file: "dist/edgefnn.min.js",
+      plugins: [
+        terser({
+          ecma: 5,
+          // no strict mode on the board; keep declarations where they are (no hoisting there)
+          compress: { passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
+          format: { comments: false },
+        }),
+        printSizes(),
+      ],
+    },
+  ],
+};

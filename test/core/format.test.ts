@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import {
+  crc32, decodeLayout, decodeModel, encodeModel, forward, Model, modelFromNetwork, networkFromModel, quantizeModel,
+} from "../../src/core/index";
+import { everyActivationModel, irisModel } from "../helpers/models";
+
+/** Re-seal bytes with a correct CRC, to reach the checks behind the checksum. */
+function reseal(b: Uint8Array): Uint8Array {
+  new DataView(b.buffer, b.byteOffset).setUint32(b.length - 4, crc32(b, b.length - 4), true);
+  return b;
+}
+
+describe("CRC-32", () => {
+  it("is the IEEE one Espruino's E.CRC32 computes", () => {
+    expect(crc32(Buffer.from("hello"))).toBe(907060870);
+    expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+});
+
+describe(".efnn round trip", () => {
+  it("train -> encode -> decode gives identical outputs (float32)", () => {
+    const { net, model, test, labels } = everyActivationModel();
+    const bytes = encodeModel(model);
+    const back = decodeModel(bytes);
+    expect(back.labels).toEqual(labels);
+    const net2 = networkFromModel(back);
+    for (let i = 0; i < test.n; i++) {
+      const a = Array.from(forward(net, test.x, i * 4));
+      expect(Array.from(forward(net2, test.x, i * 4))).toEqual(a);
+    }
+    expect(encodeModel(back)).toEqual(bytes);
+  });
+
+  it("sections are 4-byte aligned and the file ends with the CRC of the rest", () => {
+    const bytes = encodeModel(quantizeModel(irisModel().model, 8));
+    expect(bytes.length % 4).toBe(0);
+    const dv = new DataView(bytes.buffer);
+    expect(dv.getUint32(bytes.length - 4, true)).toBe(crc32(bytes, bytes.length - 4));
+    const lay = decodeLayout(bytes);
+    for (let l = 0; l < lay.G.length; l++) for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
+  });
+
+  it("decodes a copy at an odd offset (a misaligned view) the same", () => {
+    const bytes = encodeModel(irisModel().model);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect(decodeModel(shifted.subarray(1)).layers[0].W).toEqual(decodeModel(bytes).layers[0].W);
+  });
+});
+
+describe("bad files get errors that say what is wrong", () => {
+  const good = () => encodeModel(irisModel().model); // 4-16-3 float32, labels
+  const cases: [string, (b: Uint8Array) => Uint8Array, RegExp | string][] = [
+    ["empty", () => new Uint8Array(0), "not an .efnn file (it does not start with EFNN)"],
+    ["a PNG", () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]), "not an .efnn file (it does not start with EFNN)"],
+    ["a newer version", (b) => { b[4] = 3; return b; }, "format version 3 is newer than this runtime (1)"],
+    ["version 0", (b) => { b[4] = 0; return b; }, "format version 0 is not valid"],
+    ["one flipped weight bit", (b) => { b[b.length - 20] ^= 4; return b; }, "checksum mismatch: file is corrupt"],
+    ["a flipped CRC bit", (b) => { b[b.length - 1] ^= 1; return b; }, "checksum mismatch: file is corrupt"],
+    ["cut inside the header", (b) => b.slice(0, 10), "truncated: header needs 16 bytes, 10 left"],
+    // float32 4-16-3: layer 1 weights 256 bytes, layer 2 weights 192, then the 4-byte CRC
+    ["cut inside layer 2 weights", (b) => b.slice(0, b.length - 30), /^truncated: layer 2 weights need 192 bytes, 166 left$/],
+    ["cut inside layer 1 weights", (b) => b.slice(0, b.length - 250), /^truncated: layer 1 weights need 256 bytes, 202 left$/],
+    ["missing checksum", (b) => b.slice(0, b.length - 4), "truncated: checksum needs 4 bytes, 0 left"],
+    ["trailing bytes", (b) => { const c = new Uint8Array(b.length + 8); c.set(b); return c; }, "8 bytes of trailing data after the checksum"],
+    ["zero layers", (b) => { b[5] = 0; return b; }, "layer count 0 is out of range 1..64"],
+    ["unknown activation", (b) => { b[16 + 2] = 99; return b; }, "layer 1: unknown activation id 99"],
+    ["unknown weight type", (b) => { b[24 + 3] = 7; return b; }, "layer 2: unknown weight type 7"],
+    ["softmax inside", (b) => { b[16 + 2] = 11; return b; }, "layer 1: softmax before the output layer"],
+    ["a layer of size 0", (b) => { b[16] = 0; b[17] = 0; return b; }, "layer 1 has size 0"],
+    ["a NaN activation parameter", (b) => { new DataView(b.buffer).setFloat32(20, NaN, true); return b; }, "layer 1: activation parameter is not a finite number"],
+    ["labels for the wrong output count", (b) => { b[8] = 2; return b; }, "2 labels for 3 outputs"],
+    ["a non-printable label", (b) => reseal(patchLabel(b, 0x07)), "label 1 is not printable ASCII"],
+    ["reserved flags set", (b) => { b[12] = 1; return b; }, "unknown flags: made by a newer edgefnn"],
+    ["a huge layer the file does not hold", (b) => { b[16] = 0xff; b[17] = 0xff; return b; }, /^truncated: layer 1 (biases|weights) need \d+ bytes, \d+ left$/],
+  ];
+  function patchLabel(b: Uint8Array, v: number): Uint8Array {
+    const lay = decodeLayout(b);
+    b[lay.meanOff + 8 * 4 + 1] = v; // first character of the first label
+    return b;
+  }
+  for (const [name, mutate, msg] of cases) {
+    it(name, () => {
+      const bytes = mutate(good());
+      expect(() => decodeLayout(bytes)).toThrow(msg);
+      expect(() => decodeModel(bytes)).toThrow(Error);
+    });
+  }
+
+  it("the encoder refuses what the format cannot hold", () => {
+    const m: Model = { ...irisModel().model };
+    expect(() => encodeModel({ ...m, labels: ["a", "b"] })).toThrow("2 labels for 3 outputs");
+    expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(/label "virginica\n" cannot be stored: labels are 1 to 32 printable ASCII characters/);
+    expect(() => encodeModel({ ...m, labels: ["x".repeat(33), "b", "c"] })).toThrow(/cannot be stored/);
+    expect(() => modelFromNetwork(networkFromModel(m) && { ...irisModel().net, arrayType: "float64" })).toThrow("only float32 networks can be stored");
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
+import { load } from "../../src/device/runtime";
+import { bundleText } from "../helpers/bundle";
+import { createSandbox, declareBeforeUse } from "../helpers/espruino-sandbox";
+import { everyActivationModel, syntheticModel } from "../helpers/models";
+
+const toStr = (b: Uint8Array) => Array.from(b, (c) => String.fromCharCode(c)).join("");
+
+describe("the sandbox is strict enough to catch what the board would reject", () => {
+  it("a function called before its declaration has run fails", () => {
+    const sb = createSandbox();
+    expect(() => sb.run("f(); function f() {}")).toThrow();
+    expect(() => sb.run("function g() { return h(); } var r = g(); function h() { return 1; }")).toThrow();
+    expect(sb.run("function k() { return 2; } k();")).toBe(2);
+  });
+
+  it("a var read before its declaration fails", () => {
+    expect(() => declareBeforeUse("x = 1; var x;")).toThrow(/"x" is used .* before its var declaration/);
+    expect(() => declareBeforeUse("function f() { return y; var y = 1; }")).toThrow(/"y"/);
+  });
+
+  it("what the board lacks is missing, and views past 64 KiB fail", () => {
+    const sb = createSandbox({ viewOffsetLimit: true });
+    expect(sb.run("typeof Math.tanh + typeof Math.imul + typeof Map + typeof Symbol + typeof Array.prototype.slice + typeof new Float32Array(1).fill + typeof Float32Array.from")).toBe(
+      "undefined".repeat(7),
+    );
+    expect(() => sb.run("new Uint8Array(new ArrayBuffer(70000), 65536, 4)")).toThrow("byteOffset too large");
+    expect(sb.run("E.CRC32('hello')")).toBe(907060870);
+    expect(sb.run("E.convolve(new Int8Array([1, 2, 3]), new Float32Array([0.5, 0.25, 2, 9]), 1)")).toBe(1 * 0.25 + 2 * 2 + 3 * 9);
+  });
+});
+
+function runOnBoard(sb: ReturnType<typeof createSandbox>, expr: string, xs: number[][]): { out: number[][]; cls: number[] } {
+  sb.context.__xs = xs;
+  return sb.run(`(function () {
+    var m = ${expr}, out = [], cls = [];
+    for (var i = 0; i < __xs.length; i++) {
+      var o = m.run(__xs[i]), row = [];
+      for (var k = 0; k < o.length; k++) row.push(o[k]);
+      out.push(row);
+      cls.push(m.classify(__xs[i]));
+    }
+    return { out: out, cls: cls };
+  })()`);
+}
+
+describe("the bundle on the Espruino surface (E.convolve rows) equals the reference (plain loops)", () => {
+  for (const min of [false, true]) {
+    it(`float32 and int8 models, loaded from Storage as a module (${min ? "minified" : "plain"})`, () => {
+      for (const { model, test } of [everyActivationModel(), syntheticModel()]) {
+        for (const m of [model, quantizeModel(model, 8)]) {
+          const bytes = encodeModel(m);
+          const sb = createSandbox({ viewOffsetLimit: true });
+          sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(min)));
+          sb.storage.set("model", bytes);
+          const d = test.inputSize, xs = Array.from({ length: 40 }, (_, i) => Array.from(test.x.subarray(i * d, (i + 1) * d)));
+          const ref = load(bytes);
+          const want = { out: xs.map((x) => Array.from(ref.run(x))), cls: xs.map((x) => ref.classify(x)) };
+          // from flash, as on a board: E.toArrayBuffer(require("Storage").read(name))
+          expect(runOnBoard(sb, `require("edgefnn").load(E.toArrayBuffer(require("Storage").read("model")))`, xs)).toEqual(want);
+          expect(runOnBoard(sb, `require("edgefnn").loadFile("model")`, xs)).toEqual(want);
+        }
+      }
+    });
+  }
+
+  it("a model over 64 KiB loads with loadFile (sections and rows past 64 KiB read from Storage)", () => {
+    // 64 -> 128 -> 160 -> 10 float32: 32 KiB + 80 KiB + 6 KiB of weights
+    const net = createNetwork({
+      inputSize: 64,
+      layers: [{ size: 128, activation: "tanh" }, { size: 160, activation: "prelu" }, { size: 10, activation: "softmax" }],
+    });
+    initialize(net, createRng(5));
+    for (const bits of [32, 8] as const) {
+      const m = bits === 32 ? modelFromNetwork(net) : quantizeModel(modelFromNetwork(net), [8, 32, 8]);
+      const bytes = encodeModel(m);
+      if (bits === 32) expect(bytes.length).toBeGreaterThan(120_000);
+      const sb = createSandbox({ viewOffsetLimit: true });
+      sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+      sb.storage.set("big", bytes);
+      const rng = createRng(6);
+      const xs = Array.from({ length: 5 }, () => Array.from({ length: 64 }, () => rng.normal()));
+      const ref = load(bytes);
+      const want = { out: xs.map((x) => Array.from(ref.run(x))), cls: xs.map((x) => ref.classify(x)) };
+      expect(runOnBoard(sb, `require("edgefnn").loadFile("big")`, xs)).toEqual(want);
+      if (bytes.length > 65536)
+        expect(() => runOnBoard(sb, `require("edgefnn").load(E.toArrayBuffer(require("Storage").read("big")))`, xs)).toThrow(
+          /model is \d+ bytes: load models over 64 KiB with loadFile\(name\)/,
+        );
+    }
+  });
+
+  it("loadFile names a missing file", () => {
+    const sb = createSandbox();
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    expect(() => sb.run(`require("edgefnn").loadFile("nope")`)).toThrow('no Storage file "nope"');
+  });
+});
+
+export { toStr };

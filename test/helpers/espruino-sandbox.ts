@@ -1,0 +1,179 @@
+// An Espruino-surface sandbox: a fresh JavaScript realm from which everything
+// ESPRUINO.md says the board lacks has been deleted, with an `E` whose
+// convolve, CRC32 and toArrayBuffer follow their documented semantics, a
+// Storage module over a Map, the 64 KiB limit on typed-array view offsets, and
+// code run in declare-before-use order (function declarations are not hoisted).
+import { Parser } from "acorn";
+import * as walk from "acorn-walk";
+import { createContext, runInContext } from "node:vm";
+import { crc32 } from "../../src/core/index";
+
+export interface Sandbox {
+  context: Record<string, any>;
+  run(code: string, filename?: string): any;
+  /** evaluates code as a Storage module (exports and module exist) and returns module.exports */
+  module(code: string): any;
+  storage: Map<string, Uint8Array>;
+  /** bytes allocated by `new TypedArray(length)` inside the sandbox since the last reset */
+  allocated: { bytes: number };
+}
+
+const TYPED = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
+
+const SETUP = `
+(function (g) {
+  var missingMath = ["tanh", "fround", "imul", "trunc", "log1p", "expm1"];
+  for (var i = 0; i < missingMath.length; i++) delete Math[missingMath[i]];
+  delete Array.from; delete Array.of; delete Number.isNaN; delete Object.freeze;
+  delete g.Symbol; delete g.Map; delete g.Set; delete g.WeakMap; delete g.WeakSet; delete g.Reflect; delete g.Proxy;
+  delete g.self;
+  var TA = Object.getPrototypeOf(Int8Array.prototype), TAC = Object.getPrototypeOf(Int8Array);
+  delete TA.fill; delete TAC.from; delete TAC.of;
+  delete Array.prototype.slice;
+  var names = ${JSON.stringify(TYPED)};
+  for (i = 0; i < names.length; i++) {
+    delete g[names[i]].BYTES_PER_ELEMENT; delete g[names[i]].prototype.BYTES_PER_ELEMENT;
+    delete g[names[i]].from; delete g[names[i]].of;
+  }
+})(this);
+`;
+
+/** Rewrites function declarations `function f(){}` into `let f = function f(){};` at the
+ * same place, so calling a function before its declaration has run throws, as on
+ * the board; and checks that no var is read before its declaration in its scope. */
+export function declareBeforeUse(code: string): string {
+  const ast = Parser.parse(code, { ecmaVersion: 5, sourceType: "script", ranges: true }) as any;
+  const edits: { at: number; del: number; text: string }[] = [];
+  walk.full(ast, (node: any) => {
+    if (node.type !== "FunctionDeclaration") return;
+    const name = node.id.name;
+    // "function f(...) {...}" -> "let f = function f(...) {...};"
+    edits.push({ at: node.start, del: 0, text: `let ${name} = ` });
+    edits.push({ at: node.end, del: 0, text: ";" });
+  });
+  // var read before its declaration, in the same function scope (closures excluded: they run later)
+  const check = (body: any[], scopeNode: any) => {
+    const declaredAt = new Map<string, number>();
+    walk.simple(scopeNode, {
+      VariableDeclarator(d: any) {
+        if (!declaredAt.has(d.id.name)) declaredAt.set(d.id.name, d.start);
+      },
+    }, { ...walk.base, FunctionExpression: () => {}, FunctionDeclaration: () => {} } as any);
+    const use = (id: any) => {
+      const at = declaredAt.get(id.name);
+      if (at !== undefined && id.start < at) throw new Error(`"${id.name}" is used at ${id.start} before its var declaration at ${at}`);
+    };
+    for (const stmt of body)
+      walk.simple(stmt, { Identifier: use, VariablePattern: use } as any, { ...walk.base, FunctionExpression: () => {}, FunctionDeclaration: () => {} } as any);
+  };
+  check(ast.body, ast);
+  walk.full(ast, (node: any) => {
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") check(node.body.body, node.body);
+  });
+  // back to front; where a declaration ends right where the next starts, the
+  // "let" goes in first so the ";" lands before it
+  edits.sort((a, b) => b.at - a.at || (a.text === ";" ? 1 : 0) - (b.text === ";" ? 1 : 0));
+  let out = code;
+  for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.at + e.del);
+  return out;
+}
+
+export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox {
+  const storage = new Map<string, Uint8Array>();
+  const allocated = { bytes: 0 };
+  const context: Record<string, any> = createContext({});
+  runInContext(SETUP, context);
+  const toStr = (b: Uint8Array) => {
+    let s = "";
+    for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, Array.prototype.slice.call(b, i, i + 8192) as number[]);
+    return s;
+  };
+  const hostBytes = (x: any): Uint8Array => {
+    if (typeof x === "string") return Uint8Array.from(x, (c) => c.charCodeAt(0) & 255);
+    if (x && x.buffer) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    return Uint8Array.from(x);
+  };
+  // the realm's own constructors (builtins are not properties of the contextified object)
+  const ctxArrayBuffer = runInContext("ArrayBuffer", context) as ArrayBufferConstructor;
+  const ctxUint8 = runInContext("Uint8Array", context) as Uint8ArrayConstructor;
+  context.E = {
+    // sum over i of a[i] * b[(i + offset) % b.length], in double precision, in index order
+    convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] * b[(i + offset) % b.length];
+      return s;
+    },
+    CRC32(x: any) {
+      return crc32(hostBytes(x));
+    },
+    // wraps a string's bytes (on the board: without copying, read-only over flash)
+    toArrayBuffer(s: string) {
+      const ab = new ctxArrayBuffer(s.length);
+      const u = new ctxUint8(ab);
+      for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255;
+      return ab;
+    },
+    sum(a: ArrayLike<number>) {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i];
+      return s;
+    },
+  };
+  const Storage = {
+    read(name: string, offset?: number, length?: number) {
+      const f = storage.get(name);
+      if (!f) return undefined;
+      const o = offset || 0;
+      return toStr(f.subarray(o, length === undefined ? f.length : o + length));
+    },
+    write(name: string, data: string) {
+      storage.set(name, hostBytes(data));
+      return true;
+    },
+    list() {
+      return [...storage.keys()];
+    },
+  };
+  context.require = (name: string) => {
+    if (name === "Storage") return Storage;
+    const f = storage.get(name);
+    if (!f) throw new Error(`Module ${name} not found`);
+    return sandbox.module(toStr(f));
+  };
+  context.print = (...a: unknown[]) => console.log(...a);
+  // count allocations, and enforce the 16-bit byteOffset of views
+  runInContext(`
+    (function (limit, allocated) {
+      var g = (function () { return this; })();
+      var names = ${JSON.stringify(TYPED)};
+      names.forEach(function (name) {
+        var Orig = g[name], proto = Orig.prototype, sub = proto.subarray, size = { Int8Array: 1, Uint8Array: 1, Uint8ClampedArray: 1, Int16Array: 2, Uint16Array: 2, Int32Array: 4, Uint32Array: 4, Float32Array: 4, Float64Array: 8 }[name];
+        function Wrapped(a, b, c) {
+          if (typeof a === "number") allocated.bytes += a * size;
+          else if (a && typeof a.length === "number" && !(a instanceof ArrayBuffer)) allocated.bytes += a.length * size;
+          if (limit && typeof b === "number" && b > 65535) throw new Error("byteOffset too large");
+          return arguments.length === 1 ? new Orig(a) : arguments.length === 2 ? new Orig(a, b) : new Orig(a, b, c);
+        }
+        Wrapped.prototype = proto;
+        if (limit) proto.subarray = function (s, e) {
+          var v = sub.call(this, s, e);
+          if (v.byteOffset > 65535) throw new Error("byteOffset too large");
+          return v;
+        };
+        g[name] = Wrapped;
+      });
+    })
+  `, context)(!!opts.viewOffsetLimit, allocated);
+  const sandbox: Sandbox = {
+    context,
+    storage,
+    allocated,
+    run: (code, filename) => runInContext(declareBeforeUse(code), context, { filename }),
+    module(code) {
+      const mod = { exports: {} as any };
+      runInContext(`(function (exports, module) {\n${declareBeforeUse(code)}\n})`, context)(mod.exports, mod);
+      return mod.exports;
+    },
+  };
+  return sandbox;
+}

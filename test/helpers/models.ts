@@ -1,0 +1,56 @@
+// Trained models shared by the format, quantization and device suites.
+import {
+  ActivationName, createNetwork, DataSet, gaussianClusters, modelFromNetwork, Model, Network, split,
+  standardization, train,
+} from "../../src/core/index";
+import { loadIris } from "./iris";
+
+export interface Trained {
+  net: Network;
+  model: Model;
+  train: DataSet;
+  test: DataSet;
+  labels: string[];
+}
+
+function fit(data: { train: DataSet; test: DataSet }, sizes: number[], acts: ActivationName[], labels: string[], lr: number, epochs: number): Trained {
+  const net = createNetwork({ inputSize: data.train.inputSize, layers: sizes.map((size, i) => ({ size, activation: acts[i] })) });
+  const st = standardization(data.train);
+  net.mean.set(st.mean);
+  net.invStd.set(st.invStd);
+  train(net, data.train, { learningRate: lr, epochs, seed: 1 });
+  return { net, model: modelFromNetwork(net, labels), train: data.train, test: data.test, labels };
+}
+
+const cache = new Map<string, Trained>();
+
+/** iris 4-16-3, hard-tanh + softmax, fixed 80/20 split */
+export function irisModel(act: ActivationName = "hard-tanh"): Trained {
+  const key = "iris-" + act;
+  if (!cache.has(key)) {
+    const { data, labels } = loadIris();
+    cache.set(key, fit(split(data, 0.2, 1), [16, 3], [act, "softmax"], labels, 0.05, 60));
+  }
+  return cache.get(key)!;
+}
+
+/** the seeded synthetic problem: 64-64-32-10 ReLU + softmax, 10 Gaussian clusters, 5,000 / 1,000 rows */
+export function syntheticModel(): Trained {
+  if (!cache.has("synthetic")) {
+    const labels = Array.from({ length: 10 }, (_, i) => "class" + i);
+    cache.set("synthetic", fit(gaussianClusters(5000, 1000), [64, 32, 10], ["relu", "relu", "softmax"], labels, 0.01, 5));
+  }
+  return cache.get("synthetic")!;
+}
+
+/** a model with every activation and a PReLU layer, for format and parity checks */
+export function everyActivationModel(): Trained {
+  if (!cache.has("every")) {
+    const { data, labels } = loadIris();
+    const acts: ActivationName[] = [
+      "logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu", "softplus", "linear", "softmax",
+    ];
+    cache.set("every", fit(split(data, 0.2, 1), [...acts.slice(0, -1).map(() => 7), 3], acts, labels, 0.01, 5));
+  }
+  return cache.get("every")!;
+}
