@@ -135,13 +135,13 @@ export var ACTIVATIONS: Activation[] = [
   {
     // First-order Taylor expansion of tanh at 0, clipped to [-1, 1].
     id: ACT_HARD_TANH, name: "hard-tanh", trainable: true, elementwise: true, init: "xavier", gamma: 0,
-    f: function (x) { return x < -1 ? -1 : x > 1 ? 1 : x; },
+    f: function (x) { return Math.min(1, Math.max(-1, x)); },
     df: function (x) { return x > -1 && x < 1 ? 1 : 0; },
     build: function (o, x) { return o.max(o.c(-1), o.min(o.c(1), x)); },
   },
   {
     id: ACT_RELU, name: "relu", trainable: true, elementwise: true, init: "he", gamma: 0,
-    f: function (x) { return x > 0 ? x : 0; },
+    f: function (x) { return Math.max(0, x); },
     df: function (x) { return x > 0 ? 1 : 0; },
     build: function (o, x) { return o.max(o.c(0), x); },
   },

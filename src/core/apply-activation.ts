@@ -16,55 +16,40 @@ type Buf = Float32Array | Float64Array;
 
 /** a = f(z) over n neurons (in place if a === z), with the activation's
  * parameter gamma = G[gi]; PReLU reads gamma_i from P[pOff + i]. Shared by the
- * trainer and the board runtime, so it is written small (it ships in a 4 KiB
- * bundle). No argument is a double: a double passed to a call that is not
- * inlined is boxed, i.e. allocated, per call. */
+ * trainer and the board runtime. One test per layer, then a tight loop: the
+ * Espruino interpreter re-reads every statement it runs, so a switch inside the
+ * loop would cost more than the arithmetic. No argument is a double: a double
+ * passed to a call that V8 does not inline is boxed, i.e. allocated. */
 export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, gi: number, P: Buf, pOff: number): void {
-  var g = G[gi], x = 0, e = 0, u = 0;
-  for (var i = 0; i < n; i++) {
-    x = z[i];
-    switch (id) {
-      case ACT_LINEAR:
-        break;
-      case ACT_STEP:
-        x = x > 0 ? 1 : 0;
-        break;
-      case ACT_TANH: // 2 sigma(2x) - 1
-      case ACT_LOGISTIC: // sigma(x), with exp(-|x|) so it never overflows
-        if (id === ACT_TANH) x *= 2;
-        e = Math.exp(x >= 0 ? -x : x);
-        x = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-        if (id === ACT_TANH) x = 2 * x - 1;
-        break;
-      case ACT_SOFTPLUS: // max(x, 0) + log1p(exp(-|x|)), log1p by Goldberg's trick
-        e = Math.exp(x > 0 ? -x : x);
-        u = 1 + e;
-        x = (x > 0 ? x : 0) + (u === 1 ? e : (Math.log(u) * e) / (u - 1));
-        break;
-      case ACT_ELU:
-        if (!(x > 0)) x = g * (Math.exp(x) - 1);
-        break;
-      case ACT_RELU:
-        if (!(x > 0)) x = 0;
-        break;
-      case ACT_LEAKY_RELU:
-      case ACT_PRELU:
-        if (!(x > 0)) x *= id === ACT_PRELU ? P[pOff + i] : g;
-        break;
-      case ACT_HARD_LOGISTIC: // clip(0.25 x + 0.5, 0, 1)
-      case ACT_HARD_TANH: // clip(x, -1, 1)
-        u = -1;
-        if (id === ACT_HARD_LOGISTIC) {
-          x = 0.25 * x + 0.5;
-          u = 0;
-        }
-        x = x < u ? u : x > 1 ? 1 : x;
-        break;
-      default:
-        throw new Error("activation " + id + " is not elementwise");
+  var g = G[gi], i = 0, x = 0, e = 0, u = 1, ex = Math.exp;
+  if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
+  // ReLU and hard-tanh as Math.max/min, exactly as the board's fused row loop
+  // computes them (the same NaN and -0 behaviour)
+  else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
+  else if (id === ACT_HARD_TANH) for (; i < n; i++) a[i] = Math.min(1, Math.max(-1, z[i]));
+  else if (id === ACT_HARD_LOGISTIC) for (; i < n; i++) { x = 0.25 * z[i] + 0.5; a[i] = x < 0 ? 0 : x > 1 ? 1 : x; }
+  else if (id === ACT_LEAKY_RELU) for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : g * x; }
+  else if (id === ACT_PRELU) for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : P[pOff + i] * x; }
+  else if (id === ACT_STEP) for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
+  else if (id === ACT_ELU) for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : g * (ex(x) - 1); }
+  else if (id === ACT_SOFTPLUS)
+    // max(x, 0) + log1p(exp(-|x|)), log1p by Goldberg's trick (the board has no Math.log1p)
+    for (; i < n; i++) {
+      x = z[i];
+      e = ex(x > 0 ? -x : x);
+      u = 1 + e;
+      a[i] = (x > 0 ? x : 0) + (u === 1 ? e : (Math.log(u) * e) / (u - 1));
     }
-    a[i] = x;
-  }
+  else if (id === ACT_LOGISTIC || id === ACT_TANH) {
+    // sigma(x) with exp(-|x|), so exp never overflows; tanh(x) = 2 sigma(2x) - 1
+    if (id === ACT_TANH) u = 2;
+    for (; i < n; i++) {
+      x = u * z[i];
+      e = ex(x >= 0 ? -x : x);
+      x = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      a[i] = u > 1 ? 2 * x - 1 : x;
+    }
+  } else throw new Error("activation " + id + " is not elementwise");
 }
 
 /** delta_i = e_i * f'(z_i) for layer L, where e = dL/da(l); PReLU also adds

@@ -7,15 +7,16 @@
 // copied. Working memory: two ping-pong Float32Arrays as wide as the widest layer.
 //
 // On Espruino (a global E exists) each dense row is one native E.convolve call
-// on a temporary view of the row, and the model keeps no view at all between
-// calls: views cost blocks (ESPRUINO.md), the flash-backed file costs nothing.
-// Elsewhere the views are made once at load and the rows are plain loops, so
-// run() allocates nothing. Both sum each row in index order in double
-// precision, so they give the same numbers.
+// on a temporary view of the row, and a model keeps no view between calls:
+// views cost blocks (ESPRUINO.md), the flash-backed file costs nothing. Its
+// methods live on a shared prototype, so a model is a handful of properties,
+// not a set of closures. Elsewhere the views are made once at load and rows are
+// plain loops, so run() allocates nothing. Both sum each row in index order in
+// double precision, so they give the same numbers.
 
-import { ACT_SOFTMAX } from "../core/activations";
+import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
 import { applyActivation, softmax } from "../core/apply-activation";
-import { decodeLayout, WEIGHT_F32 } from "../core/format";
+import { decodeLayout } from "../core/format";
 
 interface Espruino {
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
@@ -40,88 +41,137 @@ export interface DeviceModel {
   classify(x: ArrayLike<number>): number;
 }
 
+/** A model's private state, one array (one property on the board):
+ * [file buffer, byte offset of the file in it, layer table T, gammas G, buffer A,
+ *  buffer B, output view, Storage name (loadFile) or null, views (Node) or null,
+ *  offset of the normalization] */
+type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, Float32Array, string | null, Weights[] | null, number];
+
+interface Model extends DeviceModel {
+  _: State;
+}
+
 var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
 var BYTES = [4, 2, 1];
 
-/**
- * A model over a file's bytes: `size` bytes at `base` in `buf`. `rd(off, len)`
- * reads a section from Storage, for what lies beyond the 64 KiB a view can
- * reach into a buffer on Espruino (loadFile only).
- */
-export function build(buf: ArrayBuffer, base: number, size: number, rd: ((off: number, len: number) => string) | null): DeviceModel {
+/** n elements of weight type w at file offset off. On Espruino a view can start
+ * at most 65535 bytes into its buffer: past that, loadFile's models read the
+ * section from Storage (a flash-backed buffer again, no RAM for the data). */
+function view(s: State, off: number, n: number, w: number): Weights {
+  var Ty = TYPES[w];
+  if (s[7] && s[1] + off > 65535) return new Ty(E.toArrayBuffer(require("Storage").read(s[7], off, n * BYTES[w]) as string));
+  return new Ty(s[0], s[1] + off, n);
+}
+
+/** The Espruino interpreter looks a name up by walking its scope's variables in
+ * order, and re-reads each statement it runs: so the hot loops live in small
+ * functions whose most used names come first. */
+
+/** A temporary RAM copy of a small float section, read element by element
+ * below: one native copy beats a flash read per element. */
+function ram(v: Weights): Float32Array {
+  return new Float32Array(v);
+}
+
+/** a(0) = (x - mean) * invStd */
+function normalize(A: Float32Array, i: number, x: ArrayLike<number>, mu: Weights, is: Weights, n: number): void {
+  for (; i < n; i++) A[i] = (x[i] - mu[i]) * is[i];
+}
+
+/** Rows i..n-1 on Espruino: y_i = f(scale_i (q_i . x) + b_i), the dot product
+ * native on a temporary view of the row at byte o (rb bytes a row), f = identity
+ * (k 0), ReLU (k 1) or hard-tanh (k 2) in the same statement: clipping z in double
+ * and then rounding to float32 equals rounding first (0 and +-1 are exact), and
+ * core computes them with the same Math.max/min. */
+function rows(
+  y: Float32Array, i: number, cv: Espruino["convolve"], mx: (a: number, b: number) => number, mn: (a: number, b: number) => number,
+  k: number, T: ArrayType, buf: ArrayBuffer, o: number, m: number, x: Float32Array, S: Weights | null, b: Weights, rb: number, n: number,
+): void {
+  if (S) {
+    if (!k) for (; i < n; i++, o += rb) y[i] = cv(new T(buf, o, m), x, 0) * S[i] + b[i];
+    else if (k < 2) for (; i < n; i++, o += rb) y[i] = mx(0, cv(new T(buf, o, m), x, 0) * S[i] + b[i]);
+    else for (; i < n; i++, o += rb) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) * S[i] + b[i]));
+  } else if (!k) for (; i < n; i++, o += rb) y[i] = cv(new T(buf, o, m), x, 0) + b[i];
+  else if (k < 2) for (; i < n; i++, o += rb) y[i] = mx(0, cv(new T(buf, o, m), x, 0) + b[i]);
+  else for (; i < n; i++, o += rb) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) + b[i]));
+}
+
+/** The forward pass into the output buffer; the output softmax is skipped for classify. */
+function forward(m: Model, x: ArrayLike<number>, top: boolean): void {
+  var s = m._, T = s[2], G = s[3], A = s[4], V = s[8], M0 = m.inputSize, mo = s[9];
+  var cv = V ? null : E.convolve, l = 0, i = 0, k = 0, z = 0;
+  normalize(A, 0, x, V ? V[0] : ram(view(s, mo, M0, 0)), V ? V[1] : ram(view(s, mo + 4 * M0, M0, 0)), M0);
+  var cur = A, nxt = s[5];
+  for (; l < G.length; l++) {
+    var t = 8 * l, nIn = T[t], n = T[t + 1], w = T[t + 3], v = 2 + 4 * l;
+    var W = V ? V[v] : null, b = V ? V[v + 2] : ram(view(s, T[t + 6], n, 0));
+    var S = T[t + 5] < 0 ? null : V ? V[v + 1] : ram(view(s, T[t + 5], n, 0));
+    var act = T[t + 2];
+    if (cv) {
+      var f = act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, rb = nIn * BYTES[w], o = s[1] + T[t + 4];
+      if (f) act = ACT_LINEAR;
+      if (o + (n - 1) * rb < 65536) rows(nxt, 0, cv, Math.max, Math.min, f, TYPES[w], s[0], o, nIn, cur, S, b, rb, n);
+      else
+        // rows past the 64 KiB a view can reach into the file's buffer, one by one from Storage
+        for (i = 0; i < n; i++) {
+          var r = view(s, T[t + 4] + i * rb, nIn, w);
+          rows(nxt, i, cv, Math.max, Math.min, f, TYPES[w], r.buffer as ArrayBuffer, r.byteOffset, nIn, cur, S, b, 0, i + 1);
+        }
+    } else
+      for (i = 0; i < n; i++) {
+        for (z = 0, k = 0; k < nIn; k++) z += (W as Weights)[i * nIn + k] * cur[k];
+        nxt[i] = (S ? z * S[i] : z) + b[i];
+      }
+    if (act === ACT_SOFTMAX) {
+      if (!top) softmax(nxt, nxt, n);
+    } else if (act !== ACT_LINEAR)
+      applyActivation(act, nxt, nxt, n, G, l, (T[t + 7] < 0 ? A : V ? V[v + 3] : view(s, T[t + 7], n, 0)) as Float32Array, 0);
+    cur = nxt;
+    nxt = cur === A ? s[5] : A;
+  }
+}
+
+function Model() {}
+Model.prototype.run = function (this: Model, x: ArrayLike<number>): Float32Array {
+  forward(this, x, false);
+  return this._[6];
+};
+Model.prototype.classify = function (this: Model, x: ArrayLike<number>): number {
+  forward(this, x, true);
+  var out = this._[6], n = out.length, best = 0;
+  if (n === 1) return out[0] > 0.5 ? 1 : 0;
+  for (var i = 1; i < n; i++) if (out[i] > out[best]) best = i;
+  return best;
+};
+
+/** A model over `size` bytes at `base` in `buf`; `name`: its Storage file (loadFile). */
+function build(buf: ArrayBuffer, base: number, size: number, name: string | null): DeviceModel {
   var esp = typeof E !== "undefined";
   var lay = decodeLayout(
     new Uint8Array(buf, base, size),
-    esp ? function (n) { return E.CRC32(rd ? rd(0, n) : new Uint8Array(buf, base, n)); } : undefined,
+    esp ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : new Uint8Array(buf, base, n)); } : undefined,
   );
-  if (esp && !rd && base + size > 65536)
+  if (esp && !name && base + size > 65536)
     throw new Error("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
-  // Per layer, 8 integers in one array T (a few blocks, not an object per
-  // layer): nIn, nOut, activation, weight type, then the offsets of weights,
-  // scales, biases, gammas (-1 if absent); see format.ts.
-  var T = lay.T, G = lay.G, L = G.length, M0 = lay.inputSize, nOut = lay.outputSize, meanOff = lay.meanOff;
-  var A = new Float32Array(lay.widest), B = new Float32Array(lay.widest);
-  var out = (L & 1 ? B : A).subarray(0, nOut);
-
-  /** n elements of type w (a weight type) at file offset off. */
-  function view(w: number, off: number, n: number): Weights {
-    var Ty = TYPES[w];
-    if (rd && base + off > 65535) return new Ty(E.toArrayBuffer(rd(off, n * BYTES[w])));
-    return new Ty(buf, base + off, n);
+  var T = lay.T, G = lay.G, L = G.length, w = lay.widest, A = new Float32Array(w), B = new Float32Array(w);
+  var m = new (Model as unknown as new () => Model)();
+  m.inputSize = lay.inputSize;
+  m.outputSize = lay.outputSize;
+  m.labels = lay.labels;
+  var s: State = (m._ = [buf, base, T, G, A, B, (L & 1 ? B : A).subarray(0, lay.outputSize), name, null, lay.meanOff]);
+  if (!esp) {
+    // Node: every view now, so run() allocates nothing
+    var V: Weights[] = [view(s, lay.meanOff, lay.inputSize, 0), view(s, lay.meanOff + 4 * lay.inputSize, lay.inputSize, 0)];
+    for (var l = 0, t = 0; l < L; l++, t += 8)
+      V.push(
+        view(s, T[t + 4], T[t] * T[t + 1], T[t + 3]),
+        T[t + 5] < 0 ? A : view(s, T[t + 5], T[t + 1], 0),
+        view(s, T[t + 6], T[t + 1], 0),
+        T[t + 7] < 0 ? A : view(s, T[t + 7], T[t + 1], 0),
+      );
+    s[8] = V;
   }
-  // Section k of layer l (0 weights, 1 scales, 2 biases, 3 gammas). Node: made
-  // once, here; Espruino: made during each run() and dropped (see the top).
-  var V: Weights[] | null = esp ? null : [];
-  function sec(l: number, k: number): Weights {
-    var t = 8 * l, o = T[t + 4 + k];
-    if (V && V[4 * l + k]) return V[4 * l + k];
-    // an absent section (no scales, no gammas) is never read: any array will do
-    var v = o < 0 ? A : k ? view(WEIGHT_F32, o, T[t + 1]) : view(T[t + 3], o, T[t] * T[t + 1]);
-    if (V) V[4 * l + k] = v;
-    return v;
-  }
-  if (V) for (var l = 0; l < L; l++) for (var k = 0; k < 4; k++) sec(l, k);
-  var mean = V && view(WEIGHT_F32, meanOff, M0), inv = V && view(WEIGHT_F32, meanOff + 4 * M0, M0);
-
-  /** The forward pass into `out`; the output softmax is skipped for classify. */
-  function forward(x: ArrayLike<number>, top: boolean): void {
-    var mu = mean || view(WEIGHT_F32, meanOff, M0), is = inv || view(WEIGHT_F32, meanOff + 4 * M0, M0);
-    for (var j = 0; j < M0; j++) A[j] = (x[j] - mu[j]) * is[j];
-    var cur = A, nxt = B;
-    for (var l = 0; l < L; l++) {
-      var t = 8 * l, m = T[t], n = T[t + 1], act = T[t + 2], w = T[t + 3], rb = m * BYTES[w];
-      var W = sec(l, 0), S = T[t + 5] >= 0 ? sec(l, 1) : null, b = sec(l, 2);
-      for (var i = 0; i < n; i++) {
-        var s = 0;
-        if (esp) {
-          // z_i = scale_i (q_i . a) + b_i, the dot product native; rows past
-          // 64 KiB into their buffer are read on their own
-          var o = W.byteOffset + i * rb;
-          s = E.convolve(o < 65536 ? new TYPES[w](W.buffer as ArrayBuffer, o, m) : view(w, T[t + 4] + i * rb, m), cur, 0);
-        } else for (var r = i * m, k = 0; k < m; k++) s += W[r + k] * cur[k];
-        nxt[i] = (S ? S[i] * s : s) + b[i];
-      }
-      if (act !== ACT_SOFTMAX) applyActivation(act, nxt, nxt, n, G, l, sec(l, 3) as Float32Array, 0);
-      else if (!top) softmax(nxt, nxt, n);
-      cur = nxt;
-      nxt = cur === A ? B : A;
-    }
-  }
-  return {
-    inputSize: M0,
-    outputSize: nOut,
-    labels: lay.labels,
-    run: function (x) {
-      forward(x, false);
-      return out;
-    },
-    classify: function (x) {
-      forward(x, true);
-      if (nOut === 1) return out[0] > 0.5 ? 1 : 0;
-      for (var i = 1, best = 0; i < nOut; i++) if (out[i] > out[best]) best = i;
-      return best;
-    },
-  };
+  return m;
 }
 
 /** A model from .efnn bytes: an ArrayBuffer (also a read-only one over flash,
@@ -137,9 +187,7 @@ export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
 
 /** A model from an Espruino Storage file, weights left in flash (any size). */
 export function loadFile(name: string): DeviceModel {
-  var S = require("Storage"), s = S.read(name);
+  var s = require("Storage").read(name);
   if (s === undefined) throw new Error("no Storage file " + JSON.stringify(name));
-  return build(E.toArrayBuffer(s), 0, s.length, function (off, len) {
-    return S.read(name, off, len) as string;
-  });
+  return build(E.toArrayBuffer(s), 0, s.length, name);
 }

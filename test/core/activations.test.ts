@@ -130,3 +130,13 @@ describe("the layer loops (inlined formulas) equal the table, bit for bit", () =
     });
   }
 });
+
+describe("edge values", () => {
+  it("ReLU and hard-tanh keep NaN and map -0 as Math.max/min do (as the board's fused loop does)", () => {
+    const relu = activationByName("relu"), ht = activationByName("hard-tanh");
+    expect(relu.f(NaN, 0)).toBeNaN();
+    expect(Object.is(relu.f(-0, 0), 0)).toBe(true);
+    expect(ht.f(NaN, 0)).toBeNaN();
+    expect(ht.f(5, 0)).toBe(1);
+  });
+});

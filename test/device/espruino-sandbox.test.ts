@@ -54,7 +54,8 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
           const sb = createSandbox({ viewOffsetLimit: true });
           sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(min)));
           sb.storage.set("model", bytes);
-          const d = test.inputSize, xs = Array.from({ length: 40 }, (_, i) => Array.from(test.x.subarray(i * d, (i + 1) * d)));
+          const d = test.inputSize, xs = Array.from({ length: Math.min(40, test.n) }, (_, i) => Array.from(test.x.subarray(i * d, (i + 1) * d)));
+          xs.push(xs[0].map(() => NaN), xs[0].map(() => 0), xs[0].map(() => -1e30)); // degenerate inputs behave the same too
           const ref = load(bytes);
           const want = { out: xs.map((x) => Array.from(ref.run(x))), cls: xs.map((x) => ref.classify(x)) };
           // from flash, as on a board: E.toArrayBuffer(require("Storage").read(name))
@@ -99,3 +100,20 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
 });
 
 export { toStr };
+
+describe("firmware-scripts/bench.js", () => {
+  it("runs on the Espruino surface and prints one BENCH line", async () => {
+    const { readFileSync } = await import("node:fs");
+    const sb = createSandbox({ viewOffsetLimit: true });
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    sb.storage.set("model.efnn", encodeModel(quantizeModel(syntheticModel().model, 8)));
+    sb.run("var BENCH_RUNS = 3;");
+    sb.run(readFileSync(new URL("../../firmware-scripts/bench.js", import.meta.url), "utf8"));
+    const line = sb.printed.find((l) => l.startsWith("BENCH "));
+    const r = JSON.parse(line!.slice(6));
+    expect(r.model).toBe("model.efnn");
+    expect(r.ms).toBeGreaterThan(0);
+    expect(r.floorMs).toBeGreaterThan(0);
+    expect(r.runBlocks).toBe(0);
+  });
+});

@@ -14,6 +14,8 @@ export interface Sandbox {
   /** evaluates code as a Storage module (exports and module exist) and returns module.exports */
   module(code: string): any;
   storage: Map<string, Uint8Array>;
+  /** what print() printed, line by line */
+  printed: string[];
   /** bytes allocated by `new TypedArray(length)` inside the sandbox since the last reset */
   allocated: { bytes: number };
 }
@@ -140,7 +142,11 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
     if (!f) throw new Error(`Module ${name} not found`);
     return sandbox.module(toStr(f));
   };
-  context.print = (...a: unknown[]) => console.log(...a);
+  const printed: string[] = [];
+  context.print = (...a: unknown[]) => { printed.push(a.map(String).join(" ")); };
+  context.getTime = () => performance.now() / 1000;
+  // blocks are not modelled here: usage stays 0 (the real interpreter's numbers are in the issue notes)
+  context.process = { memory: () => ({ free: 2000, usage: 0, total: 2000, blocksize: 13 }), env: { BOARD: "SANDBOX" } };
   // count allocations, and enforce the 16-bit byteOffset of views
   runInContext(`
     (function (limit, allocated) {
@@ -167,6 +173,7 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
   const sandbox: Sandbox = {
     context,
     storage,
+    printed,
     allocated,
     run: (code, filename) => runInContext(declareBeforeUse(code), context, { filename }),
     module(code) {
