@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Debian tools the tests use beside npm packages: duk (Duktape, a second,
-// embedded-class ES5 engine for the bundle) and socat (pseudo-terminal pairs for
-// the serial tests). Installs them with apt-get when run as root; otherwise says
+// embedded-class ES5 engine for the bundle), socat (pseudo-terminal pairs for
+// the serial tests) and chromium (renders the HTML training report headless). Installs them with apt-get when run as root; otherwise says
 // what to install.
 import { execSync, spawnSync } from "node:child_process";
 
 const needed = [
   ["duk", "duktape"],
   ["socat", "socat"],
+  ["chromium", "chromium"],
 ];
 const have = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const missing = needed.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg);
