@@ -1,15 +1,25 @@
-// What every contestant implements, and how it is timed. One contestant runs
-// per process (see worker.ts), so call sites here stay monomorphic and no
-// library's garbage or JIT state leaks into another's numbers.
+// What every contestant implements, and how it is timed.
+//
+// One contestant runs per process (see worker.ts): no library's garbage or JIT
+// state leaks into another's numbers. This machine is shared (2 cores, other
+// people's test runs) and its speed drifts by up to 2x over seconds, so
+// absolute numbers from runs minutes apart are not comparable. Every
+// measurement is therefore paired with a yardstick: a copy of the limit
+// (limit.ts) in the same process, timed in short slices alternating with the
+// contestant's. The ratio of each adjacent pair is immune to the drift; the
+// table's "vs" columns are medians of those ratios. (The limit timed against
+// its own yardstick reads ~1.00, which checks the method.)
 
 import { Problem } from "./data";
 
 export interface Model {
-  /** One epoch of per-sample SGD (batch 1, no momentum) over the training rows in this order. */
+  /** Per-sample SGD (batch 1, no momentum) over these training rows, in this
+   * order. The harness passes consecutive slices of the shared per-epoch
+   * orders (epoch e's order follows epoch e - 1's). */
   trainEpoch?(order: Int32Array): void;
-  /** Alternative to trainEpoch for a contestant that owns its loop (core.train):
-   * trains this many more epochs and returns each one's wall time in ms. */
-  trainAll?(epochs: number): number[];
+  /** Instead of trainEpoch, for a contestant that owns its loop (core.train):
+   * trains this many more whole epochs. */
+  trainAll?(epochs: number): void;
   /** Single-sample inference on test row i: one input in, the network's output computed, its class returned. */
   predict(i: number): number;
   /** false when accuracy means nothing (the limit has no activations) */
@@ -29,33 +39,43 @@ export interface Result {
   contestant: string;
   label: string;
   problem: string;
+  title: string;
   fingerprint: string;
-  /** training samples per second: training rows / median epoch time */
+  /** training samples per second: 1 / median per-sample time over the timed slices */
   trainSps: number;
-  /** how many epoch times the median is over (spec epochs + timing-only extra epochs) */
-  timedEpochs: number;
-  /** wall time of the spec'd epochs (the ones accuracy comes from), ms */
+  /** per slice pair: contestant speed / yardstick speed (1 = as fast as the limit) */
+  trainVsLimit: number[];
+  /** wall time of the spec'd epochs (the ones accuracy comes from), ms, yardstick excluded */
   trainMs: number;
-  /** epochs trained before accuracy was measured (< spec only if the time budget ran out) */
+  /** epochs trained before accuracy was measured (< specEpochs only if the time budget ran out) */
   accuracyEpochs: number;
   specEpochs: number;
   /** median per-call single-sample inference time, microseconds */
   inferUs: number;
-  inferReps: number;
-  inferBatch: number;
+  /** per batch pair: contestant speed / yardstick speed */
+  inferVsLimit: number[];
+  /** the yardstick's own median speeds in this process (how fast the machine was) */
+  yardTrainSps: number;
+  yardInferUs: number;
   accuracy: number | null;
   warning: string | null;
   notes: string[];
 }
 
 export interface Budget {
-  /** keep timing extra epochs (after the accuracy measurement) until this much epoch time is collected */
+  /** keep timing (after the accuracy measurement) until this much contestant training time is collected */
   minTimingMs: number;
-  /** stop the spec'd epochs early if the next one would end past this (slow peers on slow machines) */
+  /** stop the spec'd epochs early past this much training time (slow peers on slow machines) */
   maxTrainMs: number;
   /** time spent on the inference measurement */
   inferMs: number;
 }
+
+/** Slice lengths: long enough that timer reads and switching do not count,
+ * short enough that the machine's speed is the same for both halves of a pair.
+ * The yardstick's slice is a quarter of the contestant's, at least YARD_MS
+ * (contestants that train whole epochs at a time have long slices). */
+var SLICE_MS = 20, YARD_MS = 5;
 
 var now = function (): number { return performance.now(); };
 
@@ -64,21 +84,25 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function sum(xs: number[]): number {
-  var s = 0;
-  for (var i = 0; i < xs.length; i++) s += xs[i];
-  return s;
+/** Next slice length (in samples or calls) so that it takes about targetMs. */
+function resize(size: number, ms: number, targetMs: number, unit: number): number {
+  var next = ms > 0 ? Math.round((size * targetMs) / ms) : size * 4;
+  next = Math.max(unit, Math.min(size * 4, next));
+  return Math.ceil(next / unit) * unit;
 }
 
-function epochs(model: Model, p: Problem, first: number, count: number): number[] {
-  if (model.trainAll) return model.trainAll(count);
-  var times: number[] = [];
-  for (var e = first; e < first + count; e++) {
-    var t0 = now();
-    model.trainEpoch!(p.orders[e % p.epochs]);
-    times.push(now() - t0);
+/** Trains `count` samples starting at `pos` of the concatenated epoch orders `all` (cycling); returns ms. */
+function trainSlice(m: Model, p: Problem, all: Int32Array, pos: number, count: number): number {
+  var t = now();
+  if (m.trainAll) m.trainAll(count / p.train.n);
+  else {
+    for (var start = pos % all.length; count > 0; start = 0) {
+      var k = Math.min(count, all.length - start);
+      m.trainEpoch!(all.subarray(start, start + k));
+      count -= k;
+    }
   }
-  return times;
+  return now() - t;
 }
 
 export function accuracy(model: Model, p: Problem): number {
@@ -90,66 +114,116 @@ export function accuracy(model: Model, p: Problem): number {
 /** A sink for predictions, so the work under the timer cannot be optimised away. */
 export var sink = { v: 0 };
 
-/** Median time of one predict() call, in microseconds. Calls are timed in
- * batches of >= ~0.5 ms (so timer resolution and the clock reads do not count),
- * cycling through the test rows; after a warm-up of >= 2000 calls and >= 200 ms,
- * at least 31 batches, more while the time budget lasts. */
-export function timeInference(model: Model, n: number, budgetMs: number): { us: number; reps: number; batch: number } {
-  var i = 0, calls = 0, s = 0, t0 = now();
-  while (calls < 2000 || now() - t0 < 200) {
-    s += model.predict(i);
+// Two copies of the same batch loop, one per model: each call site then sees
+// one predict() only and V8 can inline it, as it would in a user's own loop.
+function batchContestant(m: Model, first: number, count: number, n: number): number {
+  var s = 0, i = first;
+  for (var b = 0; b < count; b++) {
+    s += m.predict(i);
     if (++i === n) i = 0;
-    calls++;
-  }
-  var perCall = (now() - t0) / calls;
-  var batch = Math.max(1, Math.ceil(0.5 / perCall));
-  var times: number[] = [], start = now();
-  while (times.length < 31 || (now() - start < budgetMs && times.length < 2001)) {
-    var t = now();
-    for (var b = 0; b < batch; b++) {
-      s += model.predict(i);
-      if (++i === n) i = 0;
-    }
-    times.push((now() - t) / batch);
   }
   sink.v += s;
-  return { us: median(times) * 1000, reps: times.length, batch: batch };
+  return i;
+}
+function batchYardstick(m: Model, first: number, count: number, n: number): number {
+  var s = 0, i = first;
+  for (var b = 0; b < count; b++) {
+    s += m.predict(i);
+    if (++i === n) i = 0;
+  }
+  sink.v += s;
+  return i;
 }
 
 /**
- * 1. The spec'd epochs, each timed: the network accuracy is measured on.
- * 2. Test accuracy.
- * 3. More epochs (same orders again), timed only, until minTimingMs of epoch
- *    time is collected: the throughput is training rows / median epoch time,
- *    over all timed epochs. The median leaves out the first epoch's JIT warm-up
- *    and pauses caused by other processes on this shared 2-core machine, and
- *    keeps the steady-state GC cost. Slow peers (an epoch of seconds) get no
- *    extra epochs.
- * 4. Single-sample inference.
+ * 1. The spec'd epochs, in slices of ~SLICE_MS, each followed by a slice of
+ *    the yardstick.
+ * 2. Test accuracy (and a divergence check).
+ * 3. More slices (the same orders again), timed only, until minTimingMs of
+ *    contestant time is collected.
+ * 4. Single-sample inference: warm-up, then alternating batches of contestant
+ *    and yardstick calls.
+ * Throughput is 1 / the median per-sample time over the slices: the median
+ * leaves out the JIT warm-up and one-off pauses and keeps steady GC cost.
  */
-export function measure(model: Model, p: Problem, budget: Budget, log: (s: string) => void): {
-  times: number[]; trainMs: number; accuracyEpochs: number; accuracy: number | null; warning: string | null;
-  infer: { us: number; reps: number; batch: number };
+export function measure(model: Model, yard: Model, p: Problem, budget: Budget, log: (s: string) => void): {
+  trainSps: number; trainVsLimit: number[]; trainMs: number; accuracyEpochs: number; accuracy: number | null;
+  warning: string | null; inferUs: number; inferVsLimit: number[]; yardTrainSps: number; yardInferUs: number;
 } {
-  var times: number[] = [];
-  while (times.length < p.epochs) {
-    var spent = sum(times), last = times.length ? times[times.length - 1] : 0;
-    if (times.length > 0 && spent + last > budget.maxTrainMs) break;
-    times = times.concat(epochs(model, p, times.length, 1));
+  var n = p.train.n, all = new Int32Array(n * p.epochs);
+  for (var e = 0; e < p.epochs; e++) all.set(p.orders[e], e * n);
+  var unit = model.trainAll ? n : 1;
+  var size = unit, ySize = 1, pos = 0, yPos = 0, trainMs = 0, timedMs = 0;
+  var perSample: number[] = [], yPerSample: number[] = [], vs: number[] = [];
+
+  function pair(count: number): void {
+    var ms = trainSlice(model, p, all, pos, count);
+    pos += count;
+    var yms = trainSlice(yard, p, all, yPos, ySize);
+    yPos += ySize;
+    // The first slices are warm-up-sized (from one sample up): too short to time.
+    if (ms > 1) perSample.push(ms / count);
+    if (ms > 1 && yms > 0.25) {
+      vs.push((yms / ySize) / (ms / count));
+      yPerSample.push(yms / ySize);
+    }
+    timedMs += ms;
+    size = resize(count, ms, SLICE_MS, unit);
+    ySize = resize(ySize, yms, Math.max(YARD_MS, ms / 4), 1);
   }
-  var accuracyEpochs = times.length, trainMs = sum(times);
+
+  var total = all.length;
+  while (pos < total && trainMs < budget.maxTrainMs) {
+    var before = timedMs;
+    pair(Math.min(size, total - pos));
+    trainMs += timedMs - before;
+  }
+  var accuracyEpochs = pos / n;
   log(" " + (trainMs / 1000).toFixed(1) + " s");
   var warning = model.health ? model.health() : null;
   var acc = model.hasAccuracy === false ? null : accuracy(model, p);
-  if (accuracyEpochs < p.epochs)
-    warning = (warning ? warning + "; " : "") + "time budget: accuracy after " + accuracyEpochs + " of " + p.epochs + " epochs";
-  // Extra timing epochs: a tenth of the budget at a time, so trainAll needs few calls.
-  while (sum(times) < budget.minTimingMs) {
-    var per = median(times), more = Math.max(1, Math.min(p.epochs * 100, Math.ceil((budget.minTimingMs - sum(times)) / per / 10)));
-    times = times.concat(epochs(model, p, times.length, more));
+  if (pos < total)
+    warning = (warning ? warning + "; " : "") +
+      "time budget: accuracy after " + accuracyEpochs.toFixed(1) + " of " + p.epochs + " epochs";
+  var extra = 0;
+  while (timedMs < budget.minTimingMs) {
+    pair(size);
+    extra++;
   }
-  if (times.length > accuracyEpochs) log(", +" + (times.length - accuracyEpochs) + " timing epochs");
+  if (extra) log(", +" + extra + " timing slices");
+
   log("; inference...");
-  var infer = timeInference(model, p.test.n, budget.inferMs);
-  return { times: times, trainMs: trainMs, accuracyEpochs: accuracyEpochs, accuracy: acc, warning: warning, infer: infer };
+  var nt = p.test.n, i = 0, j = 0, t = now(), calls = 0;
+  while (calls < 2000 || now() - t < 200) {
+    i = batchContestant(model, i, 100, nt);
+    j = batchYardstick(yard, j, 100, nt);
+    calls += 100;
+  }
+  var cBatch = 1, yBatch = 1, us: number[] = [], yus: number[] = [], ivs: number[] = [], start = now();
+  while (ivs.length < 31 || (now() - start < budget.inferMs && ivs.length < 5000)) {
+    var t0 = now();
+    i = batchContestant(model, i, cBatch, nt);
+    var t1 = now();
+    j = batchYardstick(yard, j, yBatch, nt);
+    var t2 = now(), cms = t1 - t0, yms = t2 - t1;
+    if (cms > 0.25 && yms > 0.1) {
+      us.push((cms / cBatch) * 1000);
+      yus.push((yms / yBatch) * 1000);
+      ivs.push((yms / yBatch) / (cms / cBatch));
+    }
+    cBatch = resize(cBatch, cms, 2, 1);
+    yBatch = resize(yBatch, yms, 1, 1);
+  }
+  return {
+    trainSps: 1000 / median(perSample),
+    trainVsLimit: vs,
+    trainMs: trainMs,
+    accuracyEpochs: accuracyEpochs,
+    accuracy: acc,
+    warning: warning,
+    inferUs: median(us),
+    inferVsLimit: ivs,
+    yardTrainSps: 1000 / median(yPerSample),
+    yardInferUs: median(yus),
+  };
 }

@@ -1,10 +1,15 @@
 // One contestant on one problem, in its own process:
 //   node --import tsx bench/worker.ts <contestant> <problem>
 // Prints one line "RESULT {json}" (or "ERROR message") on stdout for run.mjs;
-// progress goes to stderr.
+// progress goes to stderr. Every contestant is timed against an in-process
+// copy of the limit (the yardstick, see harness.ts).
+// Run it as ESM from inside the project (as run.mjs does): the same code loaded
+// as CommonJS through tsx (e.g. from a script outside any "type": "module"
+// package) measured 2-4x slower for edgefnn's inference here.
 
 import { buildProblem, ProblemName, PROBLEMS } from "./data";
-import { Contestant, measure, median, Result } from "./harness";
+import { Contestant, measure, Result } from "./harness";
+import { limit } from "./limit";
 
 /** contestant name -> module (relative to this file) and export. The peers are
  * imported only here and only by a computed path, so `tsc -p tsconfig.json`
@@ -30,7 +35,7 @@ async function main(): Promise<void> {
   if (PROBLEMS.indexOf(problemName) < 0) throw new Error("unknown problem " + problemName + "; one of " + PROBLEMS.join(", "));
   var budget = {
     minTimingMs: env("BENCH_TIMING_MS", 1500),
-    maxTrainMs: env("BENCH_MAX_TRAIN_S", 75) * 1000,
+    maxTrainMs: env("BENCH_MAX_TRAIN_S", 50) * 1000,
     inferMs: env("BENCH_INFER_MS", 1000),
   };
 
@@ -38,25 +43,28 @@ async function main(): Promise<void> {
   var mod: Record<string, Contestant> = await import(entry[0]);
   var c = mod[entry[1]];
   var model = await c.create(p);
+  var yard = await limit.create(p);
 
   var log = function (s: string) { process.stderr.write(s); };
   log("  " + (c.label + " ").padEnd(26, ".") + " " + problemName + ": " + p.epochs + " x " + p.train.n + " samples");
-  var m = measure(model, p, budget, log);
+  var m = measure(model, yard, p, budget, log);
   log(" done\n");
 
   var r: Result = {
     contestant: name,
     label: c.label,
     problem: problemName,
+    title: p.title,
     fingerprint: p.fingerprint,
-    trainSps: p.train.n / (median(m.times) / 1000),
-    timedEpochs: m.times.length,
+    trainSps: m.trainSps,
+    trainVsLimit: m.trainVsLimit,
     trainMs: m.trainMs,
     accuracyEpochs: m.accuracyEpochs,
     specEpochs: p.epochs,
-    inferUs: m.infer.us,
-    inferReps: m.infer.reps,
-    inferBatch: m.infer.batch,
+    inferUs: m.inferUs,
+    inferVsLimit: m.inferVsLimit,
+    yardTrainSps: m.yardTrainSps,
+    yardInferUs: m.yardInferUs,
     accuracy: m.accuracy,
     warning: m.warning,
     notes: c.notes(p),

@@ -43,10 +43,9 @@ function brainActivation(p: Problem): string {
 
 export var brain: Contestant = {
   label: "brain.js " + require("brain.js/package.json").version,
-  notes: function (p) {
-    var act = brainActivation(p);
+  notes: function () {
     return [
-      act + " on every layer incl. the output (no softmax); output error (y - a) * f'(a), i.e. squared error; " +
+      "one activation on every layer incl. the output (tanh for iris, relu for synthetic; no softmax); output error (y - a) * f'(a), i.e. squared error; " +
         "per-sample trainPattern() in the shared order, momentum forced to 0 (API rejects 0; change buffer still updated); " +
         "float32 weights; inference via run()",
     ];
@@ -80,6 +79,12 @@ export var brain: Contestant = {
       },
       predict: function (i) {
         return argmax(net.run(tests[i]));
+      },
+      health: function () {
+        for (var l = 1; l <= nL; l++)
+          for (var i = 0; i < net.weights[l].length; i++)
+            if (!net.weights[l][i].every(isFinite)) return "diverged: non-finite weights in layer " + l;
+        return null;
       },
     };
   },

@@ -17,7 +17,7 @@
 //    synaptic's Math.random() init, before the first activate() compiles the net.
 
 import { createRequire } from "node:module";
-import { argmax, Problem } from "../data";
+import { argmax } from "../data";
 import { Contestant, Model } from "../harness";
 
 var require = createRequire(import.meta.url);
@@ -38,10 +38,9 @@ interface SynNetwork {
 
 export var synaptic: Contestant = {
   label: "synaptic " + require("synaptic/package.json").version,
-  notes: function (p) {
-    var hidden = p.shapes.slice(0, -1).map(function (s) { return s.activation.toUpperCase(); }).join("/");
+  notes: function () {
     return [
-      hidden + " hidden, LOGISTIC output (no softmax) with error (y - a), i.e. per-output sigmoid cross-entropy; " +
+      "TANH / RELU hidden as specified, LOGISTIC output (no softmax) with error (y - a), i.e. per-output sigmoid cross-entropy; " +
         "per-sample activate()+propagate() in the shared order, no momentum; backprop through already-updated weights; " +
         "compiled to generated straight-line JS on float64",
     ];
@@ -92,6 +91,12 @@ export var synaptic: Contestant = {
       },
       predict: function (i) {
         return argmax(net.activate(tests[i]));
+      },
+      health: function () {
+        // The compiled net keeps every weight, bias and activation in one Float64Array.
+        var F: Float64Array = (net as unknown as { optimized: { memory: Float64Array } }).optimized.memory, bad = 0;
+        for (var j = 0; j < F.length; j++) if (!isFinite(F[j])) bad++;
+        return bad ? "diverged: " + bad + " of " + F.length + " values of its compiled state are NaN/Infinity" : null;
       },
     };
   },

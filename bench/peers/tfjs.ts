@@ -80,6 +80,11 @@ export var tfjs: Contestant = {
         out.dispose();
         return argmax(v);
       },
+      health: function () {
+        for (var i = 0; i < vars.length; i++)
+          if (!(vars[i].dataSync() as Float32Array).every(isFinite)) return "diverged: non-finite values in " + vars[i].name;
+        return null;
+      },
     };
     return model;
   },
