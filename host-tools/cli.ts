@@ -1,22 +1,118 @@
-// The `edgefnn` command. Commands join as their issues land; `demo` runs the pipeline on iris.
-import { runDemo } from "./demo";
+// The `edgefnn` command: one subcommand per job, each with --help and --json
+// (exactly one JSON object on stdout). Errors go to stderr as
+// "edgefnn: <what to fix>" with a non-zero exit code.
+import { Command, CommanderError, Option } from "commander";
+import { ACTIVATION_NAMES } from "../src/core/index";
+import { intOption, listOption, numberOption, output, UserError } from "./cli-support";
+import { bundleCommand } from "./commands/bundle";
+import { evalCommand } from "./commands/eval";
+import { infoCommand } from "./commands/info";
+import { predictCommand } from "./commands/predict";
+import { quantizeCommand } from "./commands/quantize";
+import { trainCommand } from "./commands/train";
+import { demoCommand } from "./demo";
+import { BOARDS } from "./boards";
+import { CsvError } from "./data/csv-loader";
 
-const USAGE = `usage: edgefnn <command>
+type Handler = (out: ReturnType<typeof output>) => unknown;
 
-commands:
-  demo     train, evaluate (and, as they land, quantize, bundle, upload) on the bundled iris data
-  help     this text`;
+function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
+  const p = new Command("edgefnn")
+    .description("train small feed-forward neural networks, shrink them, and run them on Espruino boards and Raspberry Pis")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write("edgefnn: " + str.replace(/^error: /, "")) });
+  const json = new Option("--json", "print exactly one JSON object on stdout");
+  const dataOpts = (c: Command) =>
+    c
+      .option("--label <column>", "the target column (default: the last)")
+      .option("--features <columns>", "feature columns, comma-separated (default: all but the label)", listOption)
+      .option("--drop-incomplete", "skip rows with missing values (and say how many)");
 
-export function main(argv: string[]): number {
-  const [cmd] = argv;
-  if (cmd === "demo") {
-    runDemo();
-    return 0;
+  dataOpts(
+    p.command("train")
+      .description("train a model from a CSV with a header row")
+      .argument("<data.csv>")
+      .option("--task <task>", "classification or regression", "classification")
+      .option("--hidden <sizes>", "hidden layer sizes, comma-separated, or none", listOption, ["16"])
+      .option("--activation <names>", `hidden activation, one or one per layer: ${ACTIVATION_NAMES.filter((a) => a !== "softmax" && a !== "step").join(", ")}`, listOption, ["hard-tanh"])
+      .option("--output <name>", "output activation (default: softmax for classification, linear for regression)")
+      .option("--epochs <n>", "maximum epochs", intOption("--epochs"), 200)
+      .option("--lr <alpha>", "learning rate", numberOption("--lr"), 0.05)
+      .option("--batch-size <n>", "samples per update (1: per-sample SGD)", intOption("--batch-size"), 1)
+      .option("--optimizer <name>", "sgd, momentum or adam", "sgd")
+      .option("--momentum <mu>", "momentum coefficient", numberOption("--momentum", (n) => n >= 0 && n < 1, "in [0, 1)"), 0.9)
+      .option("--lambda <l2>", "L2 coefficient of (1/2) lambda ||W||^2", numberOption("--lambda", (n) => n >= 0, ">= 0"), 0)
+      .option("--lr-decay <d>", "learning rate alpha / (1 + d * epoch)", numberOption("--lr-decay", (n) => n >= 0, ">= 0"), 0)
+      .option("--val-fraction <f>", "fraction of rows held out for validation and early stopping", numberOption("--val-fraction", (n) => n >= 0 && n < 1, "in [0, 1)"), 0.2)
+      .option("--patience <n>", "stop after this many epochs without a better validation error", intOption("--patience"), 20)
+      .option("--seed <n>", "random seed (same seed, same model)", intOption("--seed", 0), 1)
+      .option("--out <file>", "model file to write", "model.efnn")
+      .option("--report <file>", "write an HTML report with training curves and the confusion matrix"),
+  )
+    .addOption(json)
+    .action((file, o) => run(o.json, (out) => trainCommand(file, o, out)));
+
+  dataOpts(p.command("eval").description("accuracy, per-class precision and recall, confusion matrix").argument("<model.efnn>").argument("<data.csv>"))
+    .addOption(json)
+    .action((m, d, o) => run(o.json, (out) => evalCommand(m, d, o, out)));
+
+  p.command("quantize")
+    .description("int8 / int16 weights with one scale per row, and what it costs")
+    .argument("<model.efnn>")
+    .option("--bits <bits>", "8, 16 or 32, for all layers or one per layer (e.g. 8,8,16)", listOption, ["8"])
+    .option("--out <file>", "quantized model (default: model.q8.efnn beside the input)")
+    .option("--data <test.csv>", "compare float and quantized accuracy on this data")
+    .option("--label <column>", "the target column of --data")
+    .option("--features <columns>", "feature columns of --data", listOption)
+    .addOption(json)
+    .action((m, o) => run(o.json, (out) => quantizeCommand(m, o, out)));
+
+  p.command("predict")
+    .description("one CSV line per row: the predicted label and the outputs")
+    .argument("<model.efnn>")
+    .argument("<data.csv>")
+    .option("--label <column>", "a label column to ignore")
+    .option("--features <columns>", "feature columns", listOption)
+    .addOption(json)
+    .action((m, d, o) => run(o.json, (out) => predictCommand(m, d, o, out)));
+
+  p.command("info")
+    .description("layers, parameters, multiply-adds, and the memory a board needs")
+    .argument("<model.efnn>")
+    .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")}`)
+    .addOption(json)
+    .action((m, o) => run(o.json, (out) => infoCommand(m, o, out)));
+
+  p.command("bundle")
+    .description("the ES5 runtime and a ready firmware script, for the Espruino Web IDE")
+    .requiredOption("--out <dir>", "directory to write")
+    .option("--model <model.efnn>", "include this model")
+    .addOption(json)
+    .action((o) => run(o.json, (out) => bundleCommand(o, out)));
+
+  p.command("demo")
+    .description("the whole pipeline on the bundled iris data")
+    .option("--dir <dir>", "where to write the demo's files", "edgefnn-demo")
+    .addOption(json)
+    .action((o) => run(o.json, (out) => demoCommand(o, out)));
+  return p;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const run = async (json: boolean, h: Handler) => {
+    const result = await h(output(!!json));
+    if (json) process.stdout.write(JSON.stringify(result) + "\n");
+  };
+  try {
+    await program(run).parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const msg = e instanceof UserError || e instanceof CsvError ? e.message : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`edgefnn: ${msg}\n`);
+    if (!(e instanceof UserError || e instanceof CsvError) && process.env.EDGEFNN_DEBUG) process.stderr.write(String((e as Error).stack) + "\n");
+    code = 1;
   }
-  if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {
-    console.log(USAGE);
-    return 0;
-  }
-  console.error(`edgefnn: unknown command "${cmd}"\n\n${USAGE}`);
-  return 2;
+  return code;
 }

@@ -1,45 +1,60 @@
-// `edgefnn demo`: the pipeline on the bundled iris data. Today: train a
-// 4-16-3 hard-tanh network the textbook way (per-sample SGD, early stopping on
-// a validation split) and evaluate it on a held-out test split. Quantization,
-// the device runtime and upload join as they land.
+// `edgefnn demo`: the whole pipeline on the bundled iris data, as a user would
+// run it: split the CSV, train, evaluate, quantize and compare, check the
+// board budget, bundle the runtime. (Upload to a virtual board joins when the
+// upload command lands.)
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { countParams, createNetwork, evaluate, forward, networkSpec, split, standardization, train } from "../src/core/index";
-import { loadClassificationCsv } from "./csv-data";
+import { join } from "node:path";
+import { createRng, shuffle } from "../src/core/index";
+import { Output } from "./cli-support";
+import { bundleCommand } from "./commands/bundle";
+import { evalCommand } from "./commands/eval";
+import { infoCommand } from "./commands/info";
+import { quantizeCommand } from "./commands/quantize";
+import { trainCommand } from "./commands/train";
 
 export const IRIS = fileURLToPath(new URL("../examples/data/iris.csv", import.meta.url));
 
-export function runDemo(log: (s: string) => void = console.log): { testAccuracy: number } {
-  const { data, labels, features } = loadClassificationCsv(IRIS, "species");
-  log(`edgefnn demo: iris, ${data.n} rows, features ${features.join(", ")}, classes ${labels.join(", ")}`);
-  const { train: trainVal, test } = split(data, 0.2, 1);
-  const { train: tr, test: val } = split(trainVal, 0.2, 101);
-  const net = createNetwork({ inputSize: 4, layers: [{ size: 16, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
-  const st = standardization(tr); // stored in the model: raw measurements go in
-  net.mean.set(st.mean);
-  net.invStd.set(st.invStd);
-  log(`network 4-16-3 (hard-tanh, softmax), ${countParams(networkSpec(net))} parameters; train ${tr.n}, validation ${val.n}, test ${test.n} rows`);
-  const t0 = performance.now();
-  const r = train(net, tr, {
-    learningRate: 0.05, epochs: 500, patience: 50, validation: val, seed: 1,
-    onEpoch: (s) => {
-      if (s.epoch % 10 === 0 || s.epoch === 1)
-        log(`  epoch ${String(s.epoch).padStart(3)}  loss ${s.trainLoss.toFixed(4)}  train ${(100 * s.trainAccuracy).toFixed(1)}%  validation ${(100 * s.valAccuracy).toFixed(1)}%`);
-    },
-  });
-  const ms = performance.now() - t0;
-  const ev = evaluate(net, test, r.loss);
-  log(`stopped after ${r.history.length} epochs (${ms.toFixed(0)} ms); kept epoch ${r.bestEpoch}, validation ${(100 * r.history[r.bestEpoch - 1].valAccuracy).toFixed(1)}%`);
-  log(`test accuracy ${(100 * ev.accuracy).toFixed(1)}% (${test.n - ev.errors}/${test.n})`);
-  const confusion = labels.map(() => labels.map(() => 0));
-  for (let i = 0; i < test.n; i++) {
-    const out = forward(net, test.x, i * 4);
-    let p = 0;
-    for (let k = 1; k < 3; k++) if (out[k] > out[p]) p = k;
-    confusion[test.classes![i]][p]++;
-  }
-  log("confusion (rows: true, columns: predicted)");
-  const w = Math.max(...labels.map((l) => l.length));
-  log(`  ${"".padEnd(w)}  ${labels.map((l) => l.padStart(w)).join(" ")}`);
-  confusion.forEach((row, i) => log(`  ${labels[i].padEnd(w)}  ${row.map((v) => String(v).padStart(w)).join(" ")}`));
-  return { testAccuracy: ev.accuracy };
+/** A seeded 80/20 split of a CSV's lines into two files (header kept in both). */
+function splitCsv(file: string, dir: string, seed: number): { train: string; test: string } {
+  const lines = readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const [header, ...rows] = lines;
+  const order = new Int32Array(rows.length).map((_, i) => i);
+  shuffle(order, order.length, createRng(seed));
+  const nTest = Math.round(rows.length * 0.2);
+  const pick = (from: number, to: number) => [header, ...Array.from(order.subarray(from, to), (i) => rows[i])].join("\n") + "\n";
+  const train = join(dir, "train.csv"), test = join(dir, "test.csv");
+  writeFileSync(train, pick(nTest, rows.length));
+  writeFileSync(test, pick(0, nTest));
+  return { train, test };
+}
+
+export async function demoCommand(o: { dir: string }, out: Output) {
+  mkdirSync(o.dir, { recursive: true });
+  const step = (s: string) => { out.say(); out.say(`== ${s}`); };
+  step(`split ${IRIS} into train.csv and test.csv (80/20, seeded)`);
+  const { train, test } = splitCsv(IRIS, o.dir, 1);
+  out.say(`  ${train}, ${test}`);
+  step("train a 4-16-3 network, hard-tanh hidden layer (cheap on a board), early stopping on a validation split");
+  const model = join(o.dir, "iris.efnn");
+  const t = await trainCommand(train, {
+    label: "species", task: "classification", hidden: ["16"], activation: ["hard-tanh"], epochs: 500, lr: 0.05, batchSize: 1,
+    optimizer: "sgd", momentum: 0.9, lambda: 0, lrDecay: 0, valFraction: 0.2, patience: 50, seed: 1, out: model,
+    report: join(o.dir, "report.html"),
+  }, out);
+  step("evaluate on the held-out test.csv");
+  const e = await evalCommand(model, test, { label: "species" }, out);
+  const testAccuracy = "accuracy" in e ? e.accuracy : NaN;
+  step("quantize to int8 and compare on test.csv");
+  const q = await quantizeCommand(model, { bits: ["8"], out: join(o.dir, "iris.q8.efnn"), data: test, label: "species" }, out);
+  step("does it fit a Puck.js?");
+  const info = infoCommand(q.out, { board: "puckjs" }, out);
+  step("bundle the ES5 runtime and a ready firmware script");
+  const b = bundleCommand({ out: join(o.dir, "bundle"), model: q.out }, out);
+  out.say();
+  out.say(`done: test accuracy ${(100 * testAccuracy).toFixed(1)}% float32, ${(100 * (q.quantizedAccuracy ?? NaN)).toFixed(1)}% int8 (${q.bytes} bytes); files in ${o.dir}`);
+  return {
+    dir: o.dir, trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy, testAccuracy,
+    quantizedAccuracy: q.quantizedAccuracy, floatBytes: q.floatBytes, bytes: q.bytes, fits: info.memory?.fits, bundle: b.out,
+  };
 }

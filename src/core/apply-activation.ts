@@ -109,11 +109,17 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
   }
 }
 
-/** a = softmax(z), shifted by max(z) so exp never overflows. */
-export function softmax(z: Buf, a: Buf, n: number): void {
-  var m = z[0], i = 1;
+/** a = softmax(z) (in place if a === z), shifted by max(z) so exp never
+ * overflows; one exp per output. lse, when given, receives log sum_k exp(z_k),
+ * which the cross-entropy needs: L = lse - z_label. */
+export function softmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
+  var m = z[0], i = 1, s = 0, e = 0;
   for (; i < n; i++) if (z[i] > m) m = z[i];
-  var s = 0;
-  for (i = 0; i < n; i++) s += Math.exp(z[i] - m);
-  for (i = 0; i < n; i++) a[i] = Math.exp(z[i] - m) / s;
+  for (i = 0; i < n; i++) {
+    e = Math.exp(z[i] - m);
+    s += e;
+    a[i] = e;
+  }
+  for (i = 0; i < n; i++) a[i] = a[i] / s;
+  if (lse) lse[0] = m + Math.log(s);
 }

@@ -3,7 +3,7 @@
 //   logistic + cross-entropy L = sum_k softplus(z_k) - y_k z_k,          delta(L) = y_hat - y
 //   squared error            L = 1/2 ||y_hat - y||^2,                    delta(L) = (y_hat - y) * f'(z)
 
-import { ACT_LOGISTIC, ACT_SOFTMAX, softplus } from "./activations";
+import { ACT_LOGISTIC, ACT_SOFTMAX } from "./activations";
 import { applyDerivative } from "./apply-activation";
 import { DataSet } from "./dataset";
 import { FloatArray } from "./types";
@@ -52,14 +52,10 @@ function target(data: DataSet, row: number, k: number, nOut: number): number {
  * receives dL/dgamma for a PReLU output layer (squared error). */
 export function outputDelta(net: Network, loss: LossName, data: DataSet, row: number, G: FloatArray | null): void {
   var out = net.layers[net.layers.length - 1];
-  var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, k = 0, y = 0;
+  var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, k = 0, y = 0, x = 0, t = 0, u = 0;
   if (loss === "cross-entropy") {
     if (out.act === ACT_SOFTMAX) {
-      // log sum_k exp(z_k), shifted by max(z) so exp never overflows
-      var m = z[0], s = 0;
-      for (k = 1; k < n; k++) if (z[k] > m) m = z[k];
-      for (k = 0; k < n; k++) s += Math.exp(z[k] - m);
-      var lse = m + Math.log(s);
+      var lse = net.lse[0]; // log sum_k exp(z_k), left by the forward pass
       for (k = 0; k < n; k++) {
         y = target(data, row, k, n);
         delta[k] = a[k] - y;
@@ -69,7 +65,11 @@ export function outputDelta(net: Network, loss: LossName, data: DataSet, row: nu
       for (k = 0; k < n; k++) {
         y = target(data, row, k, n);
         delta[k] = a[k] - y;
-        L += softplus(z[k]) - y * z[k];
+        // softplus(z) - y z, softplus written out: a called function's double result is boxed
+        x = z[k];
+        t = Math.exp(x > 0 ? -x : x);
+        u = 1 + t;
+        L += (x > 0 ? x : 0) + (u === 1 ? t : (Math.log(u) * t) / (u - 1)) - y * x;
       }
     }
     net.sampleLoss = L;

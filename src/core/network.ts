@@ -66,6 +66,8 @@ export interface Network {
   output: FloatArray;
   /** dL/da of the layer below during backprop; as wide as the widest layer */
   scratch: FloatArray;
+  /** log sum_k exp(z_k) of a softmax output layer, from the last forward() */
+  lse: Float64Array;
   /** the loss of the sample of the last outputDelta() call (a field, not a
    * return value: a returned double is boxed, i.e. allocated, per sample) */
   sampleLoss: number;
@@ -153,6 +155,7 @@ export function createNetwork(spec: NetworkSpec): Network {
     output: layers[layers.length - 1].a,
     scratch: allocate(kind, widest),
     sampleLoss: 0.5,
+    lse: new Float64Array(1),
   };
 }
 
@@ -203,17 +206,23 @@ export function setInput(net: Network, x: ArrayLike<number>, off: number): void 
   for (var j = 0; j < n; j++) a0[j] = (x[off + j] - mean[j]) * inv[j];
 }
 
-/** The forward pass; returns net.output (a reused buffer). Allocates nothing. */
-export function forward(net: Network, x: ArrayLike<number>, off?: number): FloatArray {
-  setInput(net, x, off || 0);
+/** z(l) and a(l) for every layer; with `top`, the output softmax is skipped
+ * (classify: argmax z = argmax softmax(z)). */
+function propagate(net: Network, x: ArrayLike<number>, off: number, top: boolean): void {
+  setInput(net, x, off);
   var P = net.params, ain = net.input, layers = net.layers;
   for (var l = 0; l < layers.length; l++) {
     var L = layers[l];
     denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
-    if (L.act === ACT_SOFTMAX) softmax(L.z, L.a, L.nOut);
-    else applyActivation(L.act, L.z, L.a, L.nOut, net.gammas, l, P, L.pOff);
+    if (L.act !== ACT_SOFTMAX) applyActivation(L.act, L.z, L.a, L.nOut, net.gammas, l, P, L.pOff);
+    else if (!top) softmax(L.z, L.a, L.nOut, net.lse);
     ain = L.a;
   }
+}
+
+/** The forward pass; returns net.output (a reused buffer). Allocates nothing. */
+export function forward(net: Network, x: ArrayLike<number>, off?: number): FloatArray {
+  propagate(net, x, off || 0, false);
   return net.output;
 }
 
@@ -224,9 +233,12 @@ export function argmax(a: ArrayLike<number>, n: number): number {
   return best;
 }
 
+/** The predicted class; a softmax output is not computed (no exp). */
 export function classify(net: Network, x: ArrayLike<number>, off?: number): number {
-  forward(net, x, off);
-  return net.outputSize === 1 ? (net.output[0] > 0.5 ? 1 : 0) : argmax(net.output, net.outputSize);
+  propagate(net, x, off || 0, true);
+  var last = net.layers[net.layers.length - 1];
+  if (net.outputSize === 1) return net.output[0] > 0.5 ? 1 : 0;
+  return argmax(last.act === ACT_SOFTMAX ? last.z : last.a, net.outputSize);
 }
 
 /** A copy with the same shape, weights and normalization (optionally another array type). */

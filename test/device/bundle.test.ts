@@ -100,16 +100,18 @@ describe("Duktape, an embedded-class ES5 engine, runs the bundle", () => {
         const script = `${bundleText(true)}
 var bytes = new Uint8Array(${JSON.stringify(Array.from(bytes))});
 var m = edgefnn.load(bytes.buffer), xs = ${JSON.stringify(xs)};
+// the float32 bits as hex: number-to-string differs between engines in the last digit
 for (var i = 0; i < xs.length; i++) {
-  var out = m.run(xs[i]), s = [];
-  for (var k = 0; k < out.length; k++) s.push(String(out[k]));
-  print(s.join(",") + ";" + m.classify(xs[i]));
+  var out = m.run(xs[i]), b = new Uint8Array(out.buffer, out.byteOffset, out.length * 4), s = "";
+  for (var k = 0; k < b.length; k++) s += (b[k] < 16 ? "0" : "") + b[k].toString(16);
+  print(s + ";" + m.classify(xs[i]));
 }`;
         const file = join(dir, "run.js");
         writeFileSync(file, script);
         const duk = execFileSync("duk", [file], { encoding: "utf8" }).trim().split("\n");
         const ref = load(bytes);
-        const node = xs.map((x) => Array.from(ref.run(x), String).join(",") + ";" + ref.classify(x));
+        const hex = (o: Float32Array) => Buffer.from(o.buffer, o.byteOffset, o.length * 4).toString("hex");
+        const node = xs.map((x) => hex(ref.run(x)) + ";" + ref.classify(x));
         expect(duk).toEqual(node);
       }
     }

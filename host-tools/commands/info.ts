@@ -1,0 +1,49 @@
+// edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
+import { activationById, WEIGHT_F32 } from "../../src/core/index";
+import { bytes as fmtBytes, Output, table } from "../cli-support";
+import { boardById, estimateMemory } from "../boards";
+import { readModelFile } from "../model-file";
+
+const TYPE_NAMES = ["float32", "int16", "int8"];
+
+export function infoCommand(file: string, o: { board?: string }, out: Output) {
+  const { bytes, model } = readModelFile(file);
+  const layers = model.layers.map((L, l) => ({
+    layer: l + 1,
+    inputs: L.nIn,
+    outputs: L.nOut,
+    activation: activationById(L.act).name,
+    gamma: L.act === 7 || L.act === 9 ? L.gamma : undefined,
+    weights: TYPE_NAMES[L.wtype],
+    params: L.nIn * L.nOut + L.nOut + (L.prelu ? L.nOut : 0),
+    macs: L.nIn * L.nOut,
+  }));
+  const params = layers.reduce((s, L) => s + L.params, 0);
+  const macs = layers.reduce((s, L) => s + L.macs, 0);
+  out.say(`${file}: ${fmtBytes(bytes.length)}, ${model.inputSize} inputs -> ${model.outputSize} outputs, ${params} parameters, ${macs} multiply-adds per inference`);
+  out.say(`  labels: ${model.labels.length ? model.labels.join(", ") : "(none)"}`);
+  out.say(`  input normalization: ${model.mean.some((m) => m !== 0) || model.invStd.some((s) => s !== 1) ? "yes (raw values go in)" : "none"}`);
+  out.say();
+  for (const line of table([
+    ["layer", "in", "out", "activation", "weights", "params", "MACs"],
+    ...layers.map((L) => [L.layer, L.inputs, L.outputs, L.activation + (L.gamma !== undefined ? ` (${L.gamma.toPrecision(3)})` : ""), L.weights, L.params, L.macs]),
+  ]))
+    out.say("  " + line);
+  let memory = null;
+  if (o.board) {
+    const board = boardById(o.board);
+    const m = estimateMemory(model, board);
+    memory = { board: board.id, ...m };
+    out.say();
+    out.say(`  on a ${board.name} (${board.blocks} blocks of ${board.blockBytes} bytes):`);
+    out.say(`    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} + labels ${m.labels} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board)`);
+    out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
+    out.say(`    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`);
+  }
+  const types = new Set(model.layers.map((L) => L.wtype));
+  return {
+    file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, labels: model.labels, params, macs, layers,
+    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory,
+    quantized: [...types].some((t) => t !== WEIGHT_F32),
+  };
+}

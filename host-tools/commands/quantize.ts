@@ -1,0 +1,56 @@
+// edgefnn quantize model.efnn --bits 8: int8/int16 weights with a scale per row,
+// and what it costs on a data set.
+import { encodeModel, maxWeightErrors, quantizeModel, WeightBits } from "../../src/core/index";
+import { bytes as fmtBytes, fail, Output, percent, table } from "../cli-support";
+import { writeFileAtomic, readModelFile } from "../model-file";
+import { quantizationReport } from "../quantize-report";
+import { isClassifier, loadDataFor } from "./eval";
+
+export function parseBits(v: string[], layers: number): WeightBits | WeightBits[] {
+  const bits = v.map((s) => {
+    if (s !== "8" && s !== "16" && s !== "32") fail(`--bits: "${s}" is not 8, 16 or 32`);
+    return Number(s) as WeightBits;
+  });
+  if (bits.length === 1) return bits[0];
+  if (bits.length !== layers) fail(`--bits: give one width for all layers or one per layer (${layers}), not ${bits.length}`);
+  return bits;
+}
+
+export function defaultQuantizedName(file: string, bits: WeightBits | WeightBits[]): string {
+  const tag = typeof bits === "number" ? `q${bits}` : `q${bits.join("-")}`;
+  return file.replace(/(\.efnn)?$/, `.${tag}.efnn`);
+}
+
+export async function quantizeCommand(modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[] }, out: Output) {
+  const { bytes: floatBytes, model } = readModelFile(modelFile);
+  if (model.layers.some((L) => L.scales)) fail(`${modelFile} is already quantized: quantize the float32 model`);
+  const bits = parseBits(o.bits, model.layers.length);
+  const file = o.out ?? defaultQuantizedName(modelFile, bits);
+  if (o.data) {
+    const csv = await loadDataFor(model, modelFile, o.data, o);
+    const r = quantizationReport(model, bits, csv.data);
+    writeFileAtomic(file, r.bytes);
+    const classifier = isClassifier(model);
+    out.say(`edgefnn quantize: ${modelFile} -> ${file} (${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`);
+    for (const line of table([
+      ["", "float32", "quantized"],
+      ["file size", fmtBytes(r.floatBytes), `${fmtBytes(r.quantizedBytes)} (${percent(r.quantizedBytes / r.floatBytes)})`],
+      ...(classifier ? [["accuracy on " + o.data, percent(r.floatAccuracy), percent(r.quantizedAccuracy)]] : []),
+    ]))
+      out.say("  " + line);
+    out.say(`  outputs: max |float - quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)} over ${r.n} rows`);
+    out.say(`  max weight error per layer: ${r.maxWeightError.map((e) => e.toExponential(2)).join(", ")}`);
+    return {
+      out: file, bits, n: r.n, floatAccuracy: classifier ? r.floatAccuracy : null, quantizedAccuracy: classifier ? r.quantizedAccuracy : null,
+      floatBytes: r.floatBytes, bytes: r.quantizedBytes, maxOutputDiff: r.maxOutputDiff, meanOutputDiff: r.meanOutputDiff, maxWeightError: r.maxWeightError,
+    };
+  }
+  const q = quantizeModel(model, bits);
+  const qBytes = encodeModel(q);
+  writeFileAtomic(file, qBytes);
+  const errs = maxWeightErrors(model, q);
+  out.say(`edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} (${percent(qBytes.length / floatBytes.length)})`);
+  out.say(`  max weight error per layer: ${errs.map((e) => e.toExponential(2)).join(", ")}`);
+  out.say(`  give --data test.csv to compare accuracy`);
+  return { out: file, bits, floatAccuracy: null, quantizedAccuracy: null, floatBytes: floatBytes.length, bytes: qBytes.length, maxWeightError: errs };
+}

@@ -1,0 +1,167 @@
+// edgefnn train data.csv: from a CSV to a trained float32 .efnn model.
+import { SingleBar } from "cli-progress";
+import {
+  ACTIVATION_NAMES, ActivationName, activationByName, countParams, createNetwork, encodeModel, evaluate, forward,
+  LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train,
+} from "../../src/core/index";
+import { fail, Output, percent, bytes as fmtBytes, table } from "../cli-support";
+import { loadCsv } from "../data/csv-loader";
+import { writeFileAtomic } from "../model-file";
+import { renderReport } from "../report/html-report";
+import { confusionMatrix } from "../metrics";
+import { writeFileSync } from "node:fs";
+
+export interface TrainOptions {
+  label?: string;
+  features?: string[];
+  task: "classification" | "regression";
+  hidden: string[];
+  activation: string[];
+  output?: string;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  optimizer: string;
+  momentum: number;
+  lambda: number;
+  lrDecay: number;
+  valFraction: number;
+  patience: number;
+  seed: number;
+  dropIncomplete?: boolean;
+  out: string;
+  report?: string;
+  json?: boolean;
+}
+
+function hiddenLayers(o: TrainOptions): LayerSpec[] {
+  const sizes = o.hidden.length === 1 && /^(none|0)$/.test(o.hidden[0]) ? [] : o.hidden.map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`--hidden: "${s}" is not a layer size (1..65535); give sizes like 16,8`);
+    return n;
+  });
+  const acts = o.activation;
+  if (acts.length !== 1 && acts.length !== sizes.length)
+    fail(`--activation: give one activation for all hidden layers or one per layer (${sizes.length}), not ${acts.length}`);
+  return sizes.map((size, i) => {
+    const name = acts.length === 1 ? acts[0] : acts[i];
+    if (!ACTIVATION_NAMES.includes(name as ActivationName) || name === "softmax")
+      fail(`--activation: unknown hidden activation "${name}": expected one of ${ACTIVATION_NAMES.filter((a) => a !== "softmax").join(", ")}`);
+    if (name === "step") fail(`--activation step cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic`);
+    return { size, activation: name as ActivationName };
+  });
+}
+
+export function describeLayers(net: Network): string[] {
+  return net.layers.map((L) => `${L.nIn} -> ${L.nOut} ${L.activation.name}${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`);
+}
+
+export async function trainCommand(file: string, o: TrainOptions, out: Output) {
+  const t0 = performance.now();
+  const csv = await loadCsv(file, { label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete });
+  const { data } = csv;
+  const classification = o.task === "classification";
+  if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
+  const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
+  if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
+  const outAct = (o.output ?? (classification ? "softmax" : "linear")) as ActivationName;
+  activationByName(outAct);
+  const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
+  const net = createNetwork({ inputSize: data.inputSize, layers: [...hiddenLayers(o), { size: nOut, activation: outAct }] });
+  const st = standardization(tr); // on the training split only; stored in the model
+  net.mean.set(st.mean);
+  net.invStd.set(st.invStd);
+  const loss: LossName = classification ? "cross-entropy" : "squared-error";
+
+  out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
+  out.say(`  features: ${csv.features.join(", ")}`);
+  if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
+  out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
+
+  const bar = !out.json && process.stdout.isTTY
+    ? new SingleBar({ format: "  training |{bar}| epoch {value}/{total}  loss {loss}  val {val}", hideCursor: true, clearOnComplete: false, barsize: 24 })
+    : null;
+  bar?.start(o.epochs, 0, { loss: "-", val: "-" });
+  let result;
+  try {
+    result = train(net, tr, {
+      epochs: o.epochs, learningRate: o.lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
+      lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss, recordDeltas: true,
+      onEpoch: (s) => {
+        bar?.update(s.epoch, { loss: s.trainLoss.toFixed(4), val: val ? (classification ? percent(s.valAccuracy) : s.valLoss.toFixed(4)) : "-" });
+      },
+    });
+  } catch (e) {
+    bar?.stop();
+    fail((e as Error).message);
+  }
+  if (bar) {
+    bar.setTotal(result.history.length);
+    bar.stop();
+  }
+  const trainEval = evaluate(net, tr, loss);
+  const valEval = val ? evaluate(net, val, loss) : null;
+  const bytes = encodeModel(modelFromNetwork(net, classification ? csv.labels : []));
+  writeFileAtomic(o.out, bytes);
+  const params = countParams(networkSpec(net));
+  const seconds = (performance.now() - t0) / 1000;
+  const summary = {
+    out: o.out,
+    bestEpoch: result.bestEpoch,
+    epochs: result.history.length,
+    stoppedEarly: result.stoppedEarly,
+    trainAccuracy: classification ? trainEval.accuracy : null,
+    valAccuracy: classification && valEval ? valEval.accuracy : null,
+    trainLoss: trainEval.loss,
+    valLoss: valEval ? valEval.loss : null,
+    params,
+    bytes: bytes.length,
+    labels: classification ? csv.labels : [],
+    features: csv.features,
+    seconds,
+  };
+  out.say(
+    `  ${result.stoppedEarly ? "stopped early" : "finished"} after ${result.history.length} epochs; kept epoch ${result.bestEpoch}${val ? " (best on validation)" : ""}`,
+  );
+  for (const line of table([
+    ["train", classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
+    ...(valEval ? [["validation", classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
+  ]))
+    out.say("  " + line);
+  out.say(`  wrote ${o.out}: ${fmtBytes(bytes.length)}, ${params} parameters, in ${seconds.toFixed(1)} s`);
+
+  if (o.report) {
+    const evalSet = val ?? tr;
+    const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+    const html = renderReport({
+      title: `${file}: ${describeLayers(net).map((l) => l.split(" -> ")[1]).join(", ")}`,
+      history: result.history,
+      bestEpoch: result.bestEpoch,
+      labels: classification ? csv.labels : [],
+      confusion,
+      layers: describeLayers(net),
+      summary: [
+        ["data", `${file} (${csv.rows} rows)`],
+        ["train / validation rows", `${tr.n} / ${val ? val.n : 0}`],
+        ...(classification ? [["train accuracy", percent(trainEval.accuracy)], ["validation accuracy", valEval ? percent(valEval.accuracy) : "n/a"]] as [string, string][] : []),
+        ["best epoch", `${result.bestEpoch} of ${result.history.length}`],
+        ["parameters", String(params)],
+        ["model file", `${o.out} (${bytes.length} bytes)`],
+        ["learning rate / optimizer / batch", `${o.lr} / ${o.optimizer} / ${o.batchSize}`],
+        ["L2 lambda", String(o.lambda)],
+        ["seed", String(o.seed)],
+      ],
+    });
+    writeFileSync(o.report, html);
+    out.say(`  report: ${o.report}${val ? " (confusion matrix on the validation split)" : ""}`);
+  }
+  return summary;
+}
+
+function predictClass(net: Network, x: ArrayLike<number>, off: number): number {
+  const a = forward(net, x, off);
+  if (net.outputSize === 1) return a[0] > 0.5 ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < net.outputSize; k++) if (a[k] > a[best]) best = k;
+  return best;
+}

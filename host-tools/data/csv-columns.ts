@@ -1,0 +1,64 @@
+// Turns the header row and the caller's choice of label and features into
+// column indexes, once, so each data row is read by index. Every mistake here
+// is reported against the header line, listing the columns that do exist.
+
+import { CsvError, quote, quoteList } from "./csv-error";
+
+export interface CsvColumns {
+  /** header names, trimmed */
+  names: string[];
+  /** header indexes of the features, in the order used */
+  features: number[];
+  /** header index of the label column, -1 when there is none */
+  label: number;
+}
+
+export interface ColumnChoice {
+  label?: string;
+  features?: string[];
+  hasLabel: boolean;
+}
+
+export function resolveColumns(file: string, line: number, names: string[], choice: ColumnChoice): CsvColumns {
+  const fail = (problem: string, column?: string): never => {
+    throw new CsvError(file, { line, column }, problem);
+  };
+  const index = new Map<string, number>();
+  names.forEach((name, i) => {
+    const first = index.get(name);
+    if (first !== undefined && name !== "")
+      fail(`column ${quote(name)} appears twice in the header (columns ${first + 1} and ${i + 1}); column names must be unique`, name);
+    if (first === undefined) index.set(name, i);
+  });
+
+  let label = -1;
+  if (choice.hasLabel) {
+    const name = choice.label ?? names[names.length - 1];
+    label = index.get(name) ?? -1;
+    if (label < 0) fail(`there is no label column ${quote(name)}; the columns are ${quoteList(names)}`, name);
+  }
+
+  let features: number[];
+  if (choice.features) {
+    const seen = new Set<string>();
+    features = choice.features.map((name) => {
+      if (seen.has(name)) fail(`feature column ${quote(name)} is chosen twice`, name);
+      seen.add(name);
+      const i = index.get(name) ?? -1;
+      if (i < 0) fail(`there is no feature column ${quote(name)}; the columns are ${quoteList(names)}`, name);
+      if (i === label) fail(`column ${quote(name)} is the label, so it cannot also be a feature`, name);
+      return i;
+    });
+  } else {
+    features = names.map((_, i) => i).filter((i) => i !== label);
+  }
+  if (features.length === 0)
+    fail(label >= 0 ? `there are no feature columns, only the label ${quote(names[label])}` : "there are no feature columns");
+
+  // An unnamed column (a spreadsheet's row numbers, say) could not be named in
+  // a model or on the command line, so it may only be present, never used.
+  for (const i of label >= 0 ? [...features, label] : features)
+    if (names[i] === "") fail(`column ${i + 1} has no name in the header; name it, or choose the feature columns explicitly`);
+
+  return { names, features, label };
+}

@@ -1,0 +1,182 @@
+// Loads a CSV file (header row, one sample per row) into a DataSet for the
+// CLI. csv-parse streams the records, and they go straight into growing
+// Float32Arrays, so a file of any size costs about its numbers in memory.
+// Every problem becomes a CsvError whose message names the file, the line and
+// the column, and says what was expected.
+
+import { open, type FileHandle } from "node:fs/promises";
+import { parse, type Info } from "csv-parse";
+import type { DataSet } from "../../src/core/dataset";
+import { resolveColumns, type CsvColumns } from "./csv-columns";
+import { CsvError } from "./csv-error";
+import { RowReader } from "./csv-rows";
+import { detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
+
+export { CsvError } from "./csv-error";
+
+export interface CsvLoadOptions {
+  /** target column name (default: the last column); ignored when hasLabel is false */
+  label?: string;
+  /** feature columns by name, in this order (default: every column but the label) */
+  features?: string[];
+  /** default "classification": string (or any) labels become classes; "regression": numeric target */
+  task?: "classification" | "regression";
+  /** skip rows with a missing value instead of failing; the count is reported */
+  dropIncomplete?: boolean;
+  /** fixed class names in this order (e.g. a model's labels, for eval/predict): a label not in it is an error naming the line */
+  labels?: string[];
+  /** false: no label column at all (predict on unlabelled data); default true */
+  hasLabel?: boolean;
+}
+
+export interface LoadedCsv {
+  /** classification: classes + numClasses; regression: targets + targetSize 1; hasLabel false: neither */
+  data: DataSet;
+  /** class names, index = class id (order of first appearance unless options.labels) */
+  labels: string[];
+  /** feature column names, in the order used */
+  features: string[];
+  labelColumn: string | null;
+  /** data rows read (excluding header and blank lines), dropped ones included */
+  rows: number;
+  /** rows skipped by dropIncomplete */
+  dropped: number;
+  /** detected: "," ";" or "\t" */
+  delimiter: string;
+}
+
+const EMPTY = "the file is empty, expected a header row of column names and then data rows";
+
+/** What csv-parse yields with info: true. */
+interface ParsedRecord {
+  record: string[];
+  info: Info;
+}
+
+export async function loadCsv(file: string, options: CsvLoadOptions = {}): Promise<LoadedCsv> {
+  const fh = await open(file, "r").catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  try {
+    const header = await readHeaderLine(fh).catch((e: unknown) => {
+      throw fileError(file, e);
+    });
+    if (header === null) throw new CsvError(file, {}, EMPTY);
+    const delimiter = detectDelimiter(header);
+    return await readRecords(file, fh, delimiter, options);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, options: CsvLoadOptions): Promise<LoadedCsv> {
+  const hasLabel = options.hasLabel ?? true;
+  const source = fh.createReadStream({ start: 0, autoClose: false });
+  const parser = parse({
+    delimiter,
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    // Ragged rows are reported by RowReader, with both field counts.
+    relax_column_count: true,
+    // A quote inside an unquoted field (a label like 6" screw) is kept as text.
+    relax_quotes: true,
+    // Listed, not detected: csv-parse guesses one line ending from the first
+    // line, then miscounts lines in a file that mixes them.
+    record_delimiter: ["\r\n", "\n", "\r"],
+    info: true,
+  });
+  // pipe() does not forward a read error; destroying the parser with it ends the loop below.
+  source.on("error", (e) => parser.destroy(e));
+  source.pipe(parser);
+
+  let reader: RowReader | null = null;
+  let columns: CsvColumns | null = null;
+  // info.lines is the line a record ends on; the line it starts on (what an
+  // editor shows) follows the previous record and the blank lines skipped since.
+  let prevEnd = 0;
+  let prevEmpty = 0;
+  const nextLine = (emptyLines: number): number => prevEnd + (emptyLines - prevEmpty) + 1;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<ParsedRecord>) {
+      const line = nextLine(info.empty_lines);
+      prevEnd = info.lines;
+      prevEmpty = info.empty_lines;
+      if (reader) {
+        reader.add(record, line);
+        continue;
+      }
+      columns = resolveColumns(
+        file,
+        line,
+        record.map((name) => name.trim()),
+        { label: options.label, features: options.features, hasLabel },
+      );
+      reader = new RowReader(file, columns, {
+        kind: !hasLabel ? "none" : options.task === "regression" ? "target" : "class",
+        labels: hasLabel && options.task !== "regression" ? options.labels : undefined,
+        dropIncomplete: options.dropIncomplete ?? false,
+      });
+    }
+  } catch (e) {
+    throw parseError(file, e, nextLine(parser.info.empty_lines));
+  } finally {
+    source.destroy();
+  }
+  if (!reader || !columns) throw new CsvError(file, {}, EMPTY);
+  const read = reader.finish();
+  const names = columns.names;
+  return {
+    data: read.data,
+    labels: hasLabel ? read.labels : (options.labels ?? []).slice(),
+    features: columns.features.map((i) => names[i]),
+    labelColumn: columns.label >= 0 ? names[columns.label] : null,
+    rows: read.rows,
+    dropped: read.dropped,
+    delimiter,
+  };
+}
+
+/** csv-parse's own errors, rephrased with the file and the line; ours pass through. */
+function parseError(file: string, e: unknown, nextLine: number): Error {
+  if (e instanceof CsvError) return e;
+  const code = errorCode(e);
+  const lines = typeof e === "object" && e !== null ? (e as { lines?: unknown }).lines : undefined;
+  const line = typeof lines === "number" ? lines : undefined;
+  switch (code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      // csv-parse reports the end of the file, where it gave up; the row that
+      // opened the quote starts right after the last complete record.
+      return new CsvError(file, { line: nextLine }, 'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)');
+    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return new CsvError(file, { line }, 'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")');
+    default:
+      if (code?.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE")
+        return new CsvError(file, { line }, e instanceof Error ? e.message : String(e));
+      // A read failing half way (a disk error, say) is still about the file;
+      // anything else is a bug here and keeps its stack.
+      if (typeof e === "object" && e !== null && "syscall" in e) return fileError(file, e);
+      return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/** A failure to open or read the file, in words. */
+function fileError(file: string, e: unknown): Error {
+  switch (errorCode(e)) {
+    case "ENOENT":
+      return new CsvError(file, {}, "no such file");
+    case "EISDIR":
+      return new CsvError(file, {}, "is a directory, expected a CSV file");
+    case "EACCES":
+    case "EPERM":
+      return new CsvError(file, {}, "permission denied");
+    default:
+      return e instanceof Error ? new CsvError(file, {}, `cannot be read: ${e.message}`) : new CsvError(file, {}, String(e));
+  }
+}
+
+function errorCode(e: unknown): string | undefined {
+  const code = typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
+}

@@ -1,0 +1,177 @@
+// Converts parsed CSV records, one at a time, into the flat arrays of a
+// DataSet, checking each value on the way in so a bad one is reported with its
+// line and column rather than turning into a NaN inside training.
+
+import type { DataSet } from "../../src/core/dataset";
+import { CsvError, quote, quoteList } from "./csv-error";
+import type { CsvColumns } from "./csv-columns";
+import { floatRows, GrowingRows, intRows } from "./growing-rows";
+
+export type LabelKind = "class" | "target" | "none";
+
+export interface RowOptions {
+  kind: LabelKind;
+  /** fixed class names in this order; others are refused */
+  labels?: string[];
+  dropIncomplete: boolean;
+}
+
+export interface ReadRows {
+  data: DataSet;
+  labels: string[];
+  rows: number;
+  dropped: number;
+}
+
+/**
+ * A plain decimal: sign, digits with an optional point, optional exponent.
+ * Number() alone would also accept "0x1F", "0b101" and "Infinity", none of
+ * which is a measurement ("NaN" it parses to NaN, which must be refused too).
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** "3,5" where the delimiter is ";" or a tab: a decimal comma. */
+const DECIMAL_COMMA = /^[+-]?\d*,\d+$/;
+
+const DROP_HINT = "use --drop-incomplete to skip such rows";
+
+export class RowReader {
+  rows = 0;
+  dropped = 0;
+  private readonly x: GrowingRows<Float32Array>;
+  private readonly classes: GrowingRows<Int32Array> | null;
+  private readonly targets: GrowingRows<Float32Array> | null;
+  /** one row of features, parsed before it is known whether the row is kept */
+  private readonly scratch: Float32Array;
+  private readonly classIds = new Map<string, number>();
+  private readonly classNames: string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly columns: CsvColumns,
+    private readonly options: RowOptions,
+  ) {
+    const d = columns.features.length;
+    this.x = floatRows(d);
+    this.scratch = new Float32Array(d);
+    this.classes = options.kind === "class" ? intRows(1) : null;
+    this.targets = options.kind === "target" ? floatRows(1) : null;
+    if (options.labels) {
+      for (const name of options.labels) if (!this.classIds.has(name)) this.classIds.set(name, this.classIds.size);
+      this.classNames.push(...options.labels);
+    }
+  }
+
+  add(record: string[], line: number): void {
+    // A row of empty fields (";;;;") is how spreadsheets write a blank line.
+    if (isBlank(record)) return;
+    const names = this.columns.names;
+    if (record.length !== names.length)
+      throw new CsvError(this.file, { line }, `the row has ${record.length} fields, the header has ${names.length}`);
+    this.rows++;
+
+    // Bad values are errors even with dropIncomplete (bad data, not missing
+    // data), so every field is checked before an empty one drops the row.
+    let empty = -1;
+    const features = this.columns.features;
+    for (let j = 0; j < features.length; j++) {
+      const v = record[features[j]].trim();
+      if (v === "") {
+        if (empty < 0) empty = features[j];
+      } else this.scratch[j] = this.number(v, features[j], line, "");
+    }
+    let cls = -1;
+    let target = 0;
+    let newClass: string | null = null;
+    const li = this.columns.label;
+    if (li >= 0) {
+      const v = record[li].trim();
+      if (v === "") {
+        if (empty < 0) empty = li;
+      } else if (this.targets) target = this.number(v, li, line, " (the regression target)");
+      else {
+        cls = this.classOf(v, line);
+        if (cls < 0) newClass = v;
+      }
+    }
+
+    if (empty >= 0) {
+      if (this.options.dropIncomplete) {
+        this.dropped++;
+        return;
+      }
+      const expected = empty === li && this.classes ? "a class label" : "a number";
+      throw new CsvError(this.file, { line, column: names[empty] }, `column ${quote(names[empty])} is empty, expected ${expected}; ${DROP_HINT}`);
+    }
+    // Only now, so a dropped row cannot add a class.
+    if (newClass !== null) {
+      cls = this.classNames.push(newClass) - 1;
+      this.classIds.set(newClass, cls);
+    }
+    this.x.push(this.scratch);
+    this.classes?.push(cls);
+    this.targets?.push(target);
+  }
+
+  finish(): ReadRows {
+    const n = this.rows - this.dropped;
+    if (this.rows === 0) throw new CsvError(this.file, {}, "no data rows after the header");
+    if (n === 0)
+      throw new CsvError(this.file, {}, `every one of the ${this.rows} data rows has an empty field, so none is left after dropping them`);
+    const data: DataSet = { n, inputSize: this.columns.features.length, x: this.x.toArray() };
+    if (this.classes) {
+      if (!this.options.labels && this.classNames.length < 2) {
+        const name = this.columns.names[this.columns.label];
+        throw new CsvError(
+          this.file,
+          { column: name },
+          `only one class ${quote(this.classNames[0])} in column ${quote(name)}: classification needs at least two`,
+        );
+      }
+      data.classes = this.classes.toArray();
+      data.numClasses = this.classNames.length;
+    }
+    if (this.targets) {
+      data.targets = this.targets.toArray();
+      data.targetSize = 1;
+    }
+    return { data, labels: this.classNames.slice(), rows: this.rows, dropped: this.dropped };
+  }
+
+  /** The class id of a label, or -1 for a name not seen yet (an error when the classes are fixed). */
+  private classOf(v: string, line: number): number {
+    const id = this.classIds.get(v);
+    if (id !== undefined) return id;
+    if (this.options.labels) {
+      const name = this.columns.names[this.columns.label];
+      throw new CsvError(
+        this.file,
+        { line, column: name },
+        `column ${quote(name)} is ${quote(v)}, expected one of the classes ${quoteList(this.options.labels)}`,
+      );
+    }
+    return -1;
+  }
+
+  private number(v: string, column: number, line: number, what: string): number {
+    const name = this.columns.names[column];
+    const n = DECIMAL.test(v) ? Number(v) : NaN;
+    if (Number.isNaN(n)) {
+      const hint = DECIMAL_COMMA.test(v) ? ' (with a decimal point ".", not a comma)' : "";
+      throw new CsvError(this.file, { line, column: name }, `column ${quote(name)} is ${quote(v)}, expected a number${what}${hint}`);
+    }
+    // Values are stored as float32; one that rounds to Infinity there would
+    // poison training as surely as a NaN.
+    if (!Number.isFinite(Math.fround(n)))
+      throw new CsvError(
+        this.file,
+        { line, column: name },
+        `column ${quote(name)} is ${quote(v)}, too large for a 32-bit float (at most about 3.4e38)`,
+      );
+    return n;
+  }
+}
+
+function isBlank(record: string[]): boolean {
+  for (const v of record) if (v.trim() !== "") return false;
+  return true;
+}

@@ -1,0 +1,71 @@
+// Finds the header line at the start of a CSV file and guesses its delimiter
+// from it. The header decides because it is the one line every file has and
+// column names rarely contain commas, semicolons or tabs; a delimiter inside a
+// quoted name is not counted.
+
+import type { FileHandle } from "node:fs/promises";
+
+export type Delimiter = "," | ";" | "\t";
+
+/** In order of preference when counts tie. */
+const DELIMITERS: readonly Delimiter[] = [",", ";", "\t"];
+
+const CHUNK = 64 * 1024;
+/** A header longer than this is cut short: enough to count delimiters. */
+const MAX_HEADER = 1024 * 1024;
+
+/**
+ * The first non-blank line of the file (a UTF-8 BOM removed; a newline inside
+ * quotes does not end it), or null when the file has nothing but whitespace.
+ */
+export async function readHeaderLine(fh: FileHandle): Promise<string | null> {
+  // ignoreBOM: false drops a leading BOM; stream: true below keeps a UTF-8
+  // sequence split across two chunks intact.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: false });
+  const bytes = new Uint8Array(CHUNK);
+  let text = "";
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await fh.read(bytes, 0, CHUNK, position);
+    position += bytesRead;
+    if (bytesRead > 0) text += decoder.decode(bytes.subarray(0, bytesRead), { stream: true });
+    const done = bytesRead === 0 || position >= MAX_HEADER;
+    if (done) text += decoder.decode();
+    const line = firstLine(text, done);
+    if (line !== undefined) return line;
+  }
+}
+
+/**
+ * The first non-blank line of text, undefined when text may continue and the
+ * line has not ended yet, null when complete text is blank.
+ */
+export function firstLine(text: string, complete: boolean): string | null | undefined {
+  let start = 0;
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (c === "\n" || c === "\r")) {
+      const line = text.slice(start, i);
+      if (line.trim() !== "") return line;
+      start = i + 1;
+    }
+  }
+  if (!complete) return undefined;
+  const rest = text.slice(start);
+  return rest.trim() === "" ? null : rest;
+}
+
+/** The delimiter seen most often outside quotes in the header line; a comma when there is none (one column). */
+export function detectDelimiter(header: string): Delimiter {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let inQuotes = false;
+  for (const c of header) {
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && counts.has(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let best: Delimiter = ",";
+  for (const d of DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  return best;
+}

@@ -1,0 +1,186 @@
+// `edgefnn train --report report.html`: one self-contained HTML page about a
+// training run (inline CSS and SVG, no scripts, nothing fetched): the summary,
+// loss and accuracy per epoch with the best epoch marked, the confusion matrix
+// on the validation split, and mean |delta(l)| per layer on a log axis, where
+// vanishing gradients show as early layers sitting decades below the last.
+import type { EpochStats } from "../../src/core/index";
+import { confusionTable } from "./confusion-table";
+import { CSS, layerColor, TRAIN_COLOR, VAL_COLOR } from "./style";
+import { lineChart, Series } from "./svg-chart";
+import { escapeHtml, formatNumber, formatPercent } from "./text";
+
+export interface ReportData {
+  /** e.g. "iris.csv: 4-16-3 hard-tanh" */
+  title: string;
+  history: EpochStats[];
+  /** 1-based, marked on the curves */
+  bestEpoch: number;
+  /** class names ([] for regression) */
+  labels: string[];
+  /** rows: true class, columns: predicted; on the validation split */
+  confusion: number[][] | null;
+  /** one line per layer, e.g. "4 -> 16 hard-tanh", "16 -> 3 softmax" */
+  layers: string[];
+  /** key/value rows, e.g. ["train accuracy", "97.9%"], ["parameters", "131"] */
+  summary: [string, string][];
+}
+
+const hasFinite = (values: number[]): boolean => values.some(Number.isFinite);
+const epochsOf = (r: ReportData): number[] => r.history.map((h, i) => (Number.isFinite(h.epoch) ? h.epoch : i + 1));
+
+function card(id: string, title: string, caption: string, body: string, wide = false): string {
+  const cap = caption ? `<p class="caption">${caption}</p>` : "";
+  return `<section id="${id}" class="card${wide ? " wide" : ""}"><h2>${escapeHtml(title)}</h2>${cap}${body}</section>`;
+}
+
+function empty(text: string): string {
+  return `<div class="empty">${escapeHtml(text)}</div>`;
+}
+
+function bestMarker(r: ReportData): { x: number; label: string } | undefined {
+  return r.bestEpoch >= 1 ? { x: r.bestEpoch, label: "best: epoch " + r.bestEpoch } : undefined;
+}
+
+function bestStats(r: ReportData): EpochStats | undefined {
+  return r.history.find((h) => h.epoch === r.bestEpoch);
+}
+
+/** Train and validation series of one metric, leaving out a column with no values. */
+function trainVal(r: ReportData, train: (h: EpochStats) => number, val: (h: EpochStats) => number): Series[] {
+  const s: Series[] = [
+    { name: "train", values: r.history.map(train), color: TRAIN_COLOR },
+    { name: "validation", values: r.history.map(val), color: VAL_COLOR },
+  ];
+  return s.filter((x) => hasFinite(x.values));
+}
+
+function at(best: EpochStats | undefined, pick: (h: EpochStats) => number, fmt: (v: number) => string, what: string): string {
+  if (!best || !Number.isFinite(pick(best))) return "";
+  return `${what} ${fmt(pick(best))}`;
+}
+
+function bestCaption(r: ReportData, parts: string[]): string {
+  const shown = parts.filter((p) => p);
+  return shown.length ? `At the best epoch (${r.bestEpoch}): ${shown.join(", ")}.` : "";
+}
+
+function lossSection(r: ReportData): string {
+  const series = trainVal(r, (h) => h.trainLoss, (h) => h.valLoss);
+  if (!r.history.length || !series.length) return card("loss", "Loss", "", empty("No loss values were recorded."));
+  const best = bestStats(r);
+  const caption = bestCaption(r, [
+    at(best, (h) => h.trainLoss, formatNumber, "train"),
+    at(best, (h) => h.valLoss, formatNumber, "validation"),
+  ]);
+  const svg = lineChart({
+    id: "loss-chart", title: "Loss per epoch", x: epochsOf(r), series, yScale: "linear",
+    xLabel: "epoch", yLabel: "loss", marker: bestMarker(r),
+  });
+  return card("loss", "Loss", escapeHtml(caption), svg);
+}
+
+function accuracySection(r: ReportData): string {
+  const series = trainVal(r, (h) => h.trainAccuracy, (h) => h.valAccuracy);
+  if (!series.length) return ""; // regression: accuracy is NaN throughout
+  const best = bestStats(r);
+  const caption = bestCaption(r, [
+    at(best, (h) => h.trainAccuracy, formatPercent, "train"),
+    at(best, (h) => h.valAccuracy, formatPercent, "validation"),
+  ]);
+  const svg = lineChart({
+    id: "accuracy-chart", title: "Accuracy per epoch", x: epochsOf(r), series, yScale: "linear", percent: true,
+    xLabel: "epoch", yLabel: "accuracy", marker: bestMarker(r),
+  });
+  return card("accuracy", "Accuracy", escapeHtml(caption), svg);
+}
+
+function confusionSection(r: ReportData): string {
+  const m = r.confusion;
+  if (!m || !m.length) return r.labels.length ? card("confusion-matrix", "Confusion matrix", "", empty("No validation split: no confusion matrix.")) : "";
+  const k = Math.max(m.length, ...m.map((row) => row.length));
+  const caption = "On the validation split. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.";
+  return card("confusion-matrix", "Confusion matrix", escapeHtml(caption), confusionTable(m, r.labels), k > 8);
+}
+
+/** A sentence comparing the first layer's error signal with the last one's, in the last epoch where both were recorded. */
+function deltaCaption(r: ReportData, nLayers: number): string {
+  for (let i = r.history.length - 1; i >= 0; i--) {
+    const d = r.history[i].meanAbsDelta;
+    if (!d || d.length < 2) continue;
+    const first = d[0], last = d[nLayers - 1];
+    if (!(first > 0 && last > 0 && Number.isFinite(first) && Number.isFinite(last))) continue;
+    const ratio = first / last;
+    const decades = Math.log10(ratio);
+    const where = `In epoch ${r.history[i].epoch}, layer 1 gets ${formatNumber(ratio)} \u00d7 layer ${nLayers}'s error signal`;
+    if (decades <= -1) return `${where}: ${(-decades).toFixed(1)} orders of magnitude less, so it barely learns (vanishing gradients).`;
+    return `${where}.`;
+  }
+  return "";
+}
+
+function deltaSection(r: ReportData): string {
+  const title = "Error signal per layer";
+  const nLayers = r.history.reduce((n, h) => Math.max(n, h.meanAbsDelta ? h.meanAbsDelta.length : 0), 0);
+  const intro =
+    "Mean |\u03b4(l)| over each epoch's samples, log scale. Backpropagation multiplies the error by f\u2032(z) at every layer; " +
+    "a layer whose line sits orders of magnitude below the last one barely learns.";
+  if (nLayers === 0)
+    return card("deltas", title, "", empty("Per-layer error terms were not recorded for this run (train with recordDeltas to see them)."));
+  const series: Series[] = [];
+  for (let l = 0; l < nLayers; l++) {
+    series.push({
+      name: "layer " + (l + 1),
+      values: r.history.map((h) => (h.meanAbsDelta ? (h.meanAbsDelta[l] ?? NaN) : NaN)),
+      color: layerColor(l, nLayers),
+      tooltip: "layer " + (l + 1) + (r.layers[l] ? ": " + r.layers[l] : ""),
+    });
+  }
+  const clamped = series.some((s) => s.values.some((v) => v <= 0));
+  const notes = [intro, deltaCaption(r, nLayers), clamped ? "Zero values are drawn at the bottom of the axis." : ""];
+  const svg = lineChart({
+    id: "delta-chart", title: "Mean |delta| per layer per epoch (log scale)", x: epochsOf(r), series, yScale: "log",
+    xLabel: "epoch", yLabel: "mean |\u03b4(l)|", marker: bestMarker(r), endLabels: series.map((_, l) => "L" + (l + 1)),
+  });
+  return card("deltas", title, escapeHtml(notes.filter((n) => n).join(" ")), svg);
+}
+
+function summarySection(r: ReportData): string {
+  const rows = r.summary.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("");
+  return card("summary", "Summary", "", rows ? `<table class="summary">${rows}</table>` : empty("No summary."));
+}
+
+function layersSection(r: ReportData): string {
+  const n = r.layers.length;
+  const items = r.layers.map((l, i) => `<li style="--c:${layerColor(i, n)}">${escapeHtml(l)}</li>`).join("");
+  return card("architecture", "Layers", "", items ? `<ol class="layers">${items}</ol>` : empty("No layers listed."));
+}
+
+function header(r: ReportData): string {
+  const n = r.history.length;
+  const meta = [`${n} epoch${n === 1 ? "" : "s"}`];
+  if (r.bestEpoch >= 1) meta.push(`best epoch ${r.bestEpoch}`);
+  if (r.labels.length) meta.push(`${r.labels.length} classes`);
+  else meta.push("regression");
+  return (
+    `<header><div class="eyebrow">edgefnn \u00b7 training report</div>` +
+    `<h1>${escapeHtml(r.title)}</h1><div class="meta">${escapeHtml(meta.join(" \u00b7 "))}</div></header>`
+  );
+}
+
+export function renderReport(r: ReportData): string {
+  const grid = (parts: string[]): string => {
+    const shown = parts.filter((p) => p);
+    return shown.length ? `<div class="grid">${shown.join("")}</div>` : "";
+  };
+  return (
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(r.title)} \u2013 edgefnn report</title><style>${CSS}</style></head>` +
+    `<body><main>` +
+    header(r) +
+    grid([summarySection(r), layersSection(r)]) +
+    grid([lossSection(r), accuracySection(r), confusionSection(r), deltaSection(r)]) +
+    `<footer>Generated by edgefnn. This page is self-contained: no scripts, no external resources.</footer>` +
+    `</main></body></html>\n`
+  );
+}
