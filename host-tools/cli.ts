@@ -10,6 +10,8 @@ import { infoCommand } from "./commands/info";
 import { predictCommand } from "./commands/predict";
 import { quantizeCommand } from "./commands/quantize";
 import { trainCommand } from "./commands/train";
+import { uploadCommand } from "./commands/upload";
+import { verifyCommand } from "./commands/verify";
 import { demoCommand } from "./demo";
 import { BOARDS } from "./boards";
 import { CsvError } from "./data/csv-loader";
@@ -91,6 +93,29 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .addOption(json)
     .action((o) => run(o.json, (out) => bundleCommand(o, out)));
 
+  p.command("upload")
+    .description("put a model (and the runtime, a boot script) on an Espruino board over a serial port, verified and atomic")
+    .argument("<model.efnn>")
+    .requiredOption("--port <path>", "the board's serial port, e.g. /dev/ttyACM0")
+    .option("--name <name>", "the model's name on the board (default: from the file name)")
+    .option("--runtime", "also upload the runtime as the Storage module edgefnn")
+    .option("--boot", "also install a boot script that loads the active model at start-up (global edgefnnModel)")
+    .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
+    .addOption(json)
+    .action((m, o) => run(o.json, (out) => uploadCommand(m, o, out)));
+
+  dataOpts(
+    p.command("verify")
+      .description("run data rows on the board and compare outputs and classes with the host's")
+      .argument("<model.efnn>")
+      .argument("<data.csv>")
+      .requiredOption("--port <path>", "the board's serial port")
+      .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
+      .option("--rows <n>", "check only the first n rows", intOption("--rows")),
+  )
+    .addOption(json)
+    .action((m, d, o) => run(o.json, (out) => verifyCommand(m, d, o, out)));
+
   p.command("demo")
     .description("the whole pipeline on the bundled iris data")
     .option("--dir <dir>", "where to write the demo's files", "edgefnn-demo")
@@ -104,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
   const run = async (json: boolean, h: Handler) => {
     const result = await h(output(!!json));
     if (json) process.stdout.write(JSON.stringify(result) + "\n");
+    // a check that ran but failed (verify): its JSON is printed, the exit code still says so
+    if (result && typeof result === "object" && (result as { ok?: boolean }).ok === false) code = 1;
   };
   try {
     await program(run).parseAsync(argv, { from: "user" });

@@ -206,23 +206,24 @@ export function setInput(net: Network, x: ArrayLike<number>, off: number): void 
   for (var j = 0; j < n; j++) a0[j] = (x[off + j] - mean[j]) * inv[j];
 }
 
-/** z(l) and a(l) for every layer; with `top`, the output softmax is skipped
- * (classify: argmax z = argmax softmax(z)). */
-function propagate(net: Network, x: ArrayLike<number>, off: number, top: boolean): void {
+/** z(l) and a(l) for every layer but a softmax output's a (forward adds it;
+ * classify needs none: argmax z = argmax softmax(z)). */
+function propagate(net: Network, x: ArrayLike<number>, off: number): void {
   setInput(net, x, off);
   var P = net.params, ain = net.input, layers = net.layers;
   for (var l = 0; l < layers.length; l++) {
     var L = layers[l];
     denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
     if (L.act !== ACT_SOFTMAX) applyActivation(L.act, L.z, L.a, L.nOut, net.gammas, l, P, L.pOff);
-    else if (!top) softmax(L.z, L.a, L.nOut, net.lse);
     ain = L.a;
   }
 }
 
 /** The forward pass; returns net.output (a reused buffer). Allocates nothing. */
 export function forward(net: Network, x: ArrayLike<number>, off?: number): FloatArray {
-  propagate(net, x, off || 0, false);
+  propagate(net, x, off || 0);
+  var last = net.layers[net.layers.length - 1];
+  if (last.act === ACT_SOFTMAX) softmax(last.z, last.a, last.nOut, net.lse);
   return net.output;
 }
 
@@ -235,7 +236,7 @@ export function argmax(a: ArrayLike<number>, n: number): number {
 
 /** The predicted class; a softmax output is not computed (no exp). */
 export function classify(net: Network, x: ArrayLike<number>, off?: number): number {
-  propagate(net, x, off || 0, true);
+  propagate(net, x, off || 0);
   var last = net.layers[net.layers.length - 1];
   if (net.outputSize === 1) return net.output[0] > 0.5 ? 1 : 0;
   return argmax(last.act === ACT_SOFTMAX ? last.z : last.a, net.outputSize);

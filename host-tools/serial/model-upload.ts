@@ -1,0 +1,113 @@
+// Uploading a model so that the board always has one complete, verified
+// active model: the new model goes to a fresh Storage name, is verified, and
+// only then becomes active by rewriting the small pointer file; the old model
+// is erased after that. Interrupted at any point, the old pointer (and the old
+// model) are still there.
+import { crc32 } from "../../src/core/index";
+import { EspruinoRepl } from "./espruino-repl";
+import { SerialLink } from "./link";
+import { BOOT, isModelFileOf, modelFileName, Pointer, POINTER, RUNTIME } from "./board-files";
+import { writeVerified, WriteOptions } from "./storage-write";
+
+export interface UploadPlan {
+  name: string;
+  model: Uint8Array;
+  runtime?: Uint8Array;
+  boot?: Uint8Array;
+  write?: WriteOptions;
+  onStage?: (stage: string) => void;
+}
+
+export interface UploadResult {
+  file: string;
+  previous: string | null;
+  /** bytes of files actually written */
+  payload: number;
+  retries: number;
+  unchanged: string[];
+}
+
+interface BoardState {
+  p: Pointer | null;
+  files: string[];
+  free: number;
+  board: string;
+}
+
+export async function readBoardState(repl: EspruinoRepl): Promise<BoardState> {
+  return repl.call<BoardState>(
+    `(function(){var S=require("Storage"),p=S.read(${JSON.stringify(POINTER)}),q=null;try{q=p?JSON.parse(p):null}catch(e){}` +
+      `return {p:q,files:S.list(),free:S.getFree?S.getFree():-1,board:process.env.BOARD||""}})()`,
+  );
+}
+
+/** Writes a file only if the board does not already hold exactly these bytes. */
+async function ensureFile(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions | undefined): Promise<{ written: boolean; retries: number }> {
+  const have = await repl.call<[number, number] | null>(
+    `(function(s){return s===undefined?null:[E.CRC32(s),s.length]})(require("Storage").read(${JSON.stringify(name)}))`,
+  );
+  if (have && have[0] === crc32(bytes) && have[1] === bytes.length) return { written: false, retries: 0 };
+  if (have) await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
+  const r = await writeVerified(repl, name, bytes, o);
+  return { written: true, retries: r.retries };
+}
+
+export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise<UploadResult> {
+  const stage = plan.onStage ?? (() => {});
+  const state = await readBoardState(repl);
+  const previous = state.p && state.files.includes(state.p.file) ? state.p.file : null;
+  const file = modelFileName(plan.name, plan.model);
+  let payload = 0, retries = 0;
+  const unchanged: string[] = [];
+  if (plan.runtime) {
+    stage(`runtime -> ${RUNTIME}`);
+    const r = await ensureFile(repl, RUNTIME, plan.runtime, plan.write);
+    if (r.written) payload += plan.runtime.length;
+    else unchanged.push(RUNTIME);
+    retries += r.retries;
+  }
+  // leftovers of interrupted uploads of this name (never the active one)
+  for (const f of state.files) if (isModelFileOf(plan.name, f) && f !== previous && f !== file) await repl.call(`require("Storage").erase(${JSON.stringify(f)})`);
+  if (file === previous) {
+    stage(`${file} is already the active model`);
+    unchanged.push(file);
+  } else {
+    stage(`model -> ${file}`);
+    if (state.files.includes(file)) await repl.call(`require("Storage").erase(${JSON.stringify(file)})`);
+    const r = await writeVerified(repl, file, plan.model, plan.write);
+    payload += plan.model.length;
+    retries += r.retries;
+    // the switch: one small file, written whole, then read back
+    stage(`activate ${file}`);
+    const pointer: Pointer = { file, name: plan.name, bytes: plan.model.length, crc: crc32(plan.model) };
+    const text = JSON.stringify(pointer);
+    await repl.call(`require("Storage").write(${JSON.stringify(POINTER)},${JSON.stringify(text)})`);
+    const back = await repl.call<string>(`require("Storage").read(${JSON.stringify(POINTER)})`);
+    if (back !== text) throw new Error(`the pointer file reads back wrong: ${JSON.stringify(back)}`);
+    payload += text.length;
+    if (previous) {
+      stage(`erase the old model ${previous}`);
+      await repl.call(`require("Storage").erase(${JSON.stringify(previous)})`);
+    }
+  }
+  if (plan.boot) {
+    stage(`boot script -> ${BOOT}`);
+    const r = await ensureFile(repl, BOOT, plan.boot, plan.write);
+    if (r.written) payload += plan.boot.length;
+    else unchanged.push(BOOT);
+    retries += r.retries;
+  }
+  return { file, previous, payload, retries, unchanged };
+}
+
+export async function openBoard(port: string, baud: number): Promise<{ link: SerialLink; repl: EspruinoRepl }> {
+  const link = await SerialLink.open(port, baud);
+  const repl = new EspruinoRepl(link);
+  try {
+    await repl.sync();
+  } catch (e) {
+    await link.close();
+    throw e;
+  }
+  return { link, repl };
+}
