@@ -13,6 +13,7 @@ import { trainCommand } from "./commands/train";
 import { uploadCommand } from "./commands/upload";
 import { verifyCommand } from "./commands/verify";
 import { demoCommand } from "./demo";
+import { SIM_DEFAULTS, simCommand } from "./sim/command";
 import { BOARDS } from "./boards";
 import { CsvError } from "./data/csv-loader";
 
@@ -115,6 +116,26 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
   )
     .addOption(json)
     .action((m, d, o) => run(o.json, (out) => verifyCommand(m, d, o, out)));
+
+  // sim prints its port first and runs until a signal: its own output, not run()'s one object at the end
+  p.command("sim")
+    .description("a virtual Espruino board on a pseudo-terminal (first line on stdout: the port to open); runs until Ctrl-C or SIGTERM")
+    .option("--board <board>", `the board to simulate: ${BOARDS.map((b) => b.id).join(", ")}`, "puckjs")
+    .option("--storage <file>", "keep the board's Storage in this file across runs")
+    .option("--link <path>", "where the port's symlink goes (default: a new temporary directory)")
+    .option("--flash-size <bytes>", "bytes of Storage flash (default: the board's)", intOption("--flash-size", 64))
+    .option("--rx-buffer <bytes>", "input buffer size; XOFF at 6/8, XON at 3/8", intOption("--rx-buffer", 8), SIM_DEFAULTS.rxBufferSize)
+    .option("--byte-cost <us>", "interpreter time per received byte, microseconds", numberOption("--byte-cost", (n) => n >= 0, ">= 0"), SIM_DEFAULTS.byteCostUs)
+    .option("--line-cost <ms>", "extra interpreter time per executed line, ms", numberOption("--line-cost", (n) => n >= 0, ">= 0"), SIM_DEFAULTS.lineCostMs)
+    .option("--no-flow-control", "never send XOFF/XON")
+    .option("--exec-timeout <ms>", "interrupt a line that runs longer than this", intOption("--exec-timeout"), SIM_DEFAULTS.execTimeoutMs)
+    .option("--drop-every <n>", "fault: lose one received byte in every n", intOption("--drop-every"))
+    .option("--corrupt-every <n>", "fault: flip a bit in one received byte in every n", intOption("--corrupt-every"))
+    .option("--silent-after <n>", "fault: handle n received bytes, then hang without a word", intOption("--silent-after"))
+    .option("--reset-after <n>", "fault: reset the board right after receiving n bytes", intOption("--reset-after"))
+    .option("--seed <n>", "seed of the faults", intOption("--seed", 0), 1)
+    .addOption(json)
+    .action((o) => simCommand(o));
 
   p.command("demo")
     .description("the whole pipeline on the bundled iris data")

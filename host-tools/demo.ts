@@ -1,7 +1,6 @@
 // `edgefnn demo`: the whole pipeline on the bundled iris data, as a user would
 // run it: split the CSV, train, evaluate, quantize and compare, check the
-// board budget, bundle the runtime. (Upload to a virtual board joins when the
-// upload command lands.)
+// board budget, bundle the runtime, upload to a virtual board and classify there.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -12,6 +11,10 @@ import { evalCommand } from "./commands/eval";
 import { infoCommand } from "./commands/info";
 import { quantizeCommand } from "./commands/quantize";
 import { trainCommand } from "./commands/train";
+import { uploadCommand } from "./commands/upload";
+import { verifyCommand } from "./commands/verify";
+import { startSim } from "./sim/index";
+import { spawnSync } from "node:child_process";
 
 export const IRIS = fileURLToPath(new URL("../examples/data/iris.csv", import.meta.url));
 
@@ -51,10 +54,29 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   const info = infoCommand(q.out, { board: "puckjs" }, out);
   step("bundle the ES5 runtime and a ready firmware script");
   const b = bundleCommand({ out: join(o.dir, "bundle"), model: q.out }, out);
+  step("upload to a virtual Puck.js (runtime, model, boot script) and classify the test rows there");
+  let board: { identical: number; n: number; file: string } | null = null;
+  if (spawnSync("sh", ["-c", "command -v socat"]).status !== 0) {
+    out.say("  skipped: the virtual board needs socat for its serial port (sudo apt-get install socat)");
+  } else {
+    const sim = await startSim({ board: "puckjs", storagePath: join(o.dir, "virtual-puckjs-flash.json") });
+    try {
+      out.say(`  virtual board on ${sim.port}`);
+      await uploadCommand(q.out, { port: sim.port, name: "iris", runtime: true, boot: true, baud: 115200 }, out);
+      const v = await verifyCommand(q.out, test, { port: sim.port, baud: 115200, label: "species" }, out);
+      board = { identical: v.identical, n: v.n, file: v.file };
+    } finally {
+      await sim.stop();
+    }
+  }
   out.say();
-  out.say(`done: test accuracy ${(100 * testAccuracy).toFixed(1)}% float32, ${(100 * (q.quantizedAccuracy ?? NaN)).toFixed(1)}% int8 (${q.bytes} bytes); files in ${o.dir}`);
+  out.say(
+    `done: test accuracy ${(100 * testAccuracy).toFixed(1)}% float32, ${(100 * (q.quantizedAccuracy ?? NaN)).toFixed(1)}% int8 (${q.bytes} bytes)` +
+      (board ? `; the virtual board gave the host's outputs on ${board.identical}/${board.n} test rows` : "") +
+      `; files in ${o.dir}`,
+  );
   return {
     dir: o.dir, trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy, testAccuracy,
-    quantizedAccuracy: q.quantizedAccuracy, floatBytes: q.floatBytes, bytes: q.bytes, fits: info.memory?.fits, bundle: b.out,
+    quantizedAccuracy: q.quantizedAccuracy, floatBytes: q.floatBytes, bytes: q.bytes, fits: info.memory?.fits, bundle: b.out, board,
   };
 }

@@ -41,9 +41,10 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
   const bar = !out.json && process.stdout.isTTY
     ? new SingleBar({ format: "  {stage} |{bar}| {value}/{total} bytes", hideCursor: true, barsize: 24 })
     : null;
-  let done = 0, stageBase = 0, previous: string | null = null;
+  let done = 0, stageBase = 0, previous: string | null = null, known = false;
   try {
     previous = (await readBoardState(repl)).p?.file ?? null;
+    known = true;
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {
@@ -74,7 +75,11 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
       const what = e instanceof BoardResetError ? "the board reset during the upload" : e.message;
       fail(
         `upload interrupted: ${what}. ` +
-          (previous ? `The previous model ${previous} is still active.` : "The board had no active model before; it still has none."),
+          (!known
+            ? "Nothing was changed on the board (its Storage could not even be read)."
+            : previous
+              ? `The previous model ${previous} is still active.`
+              : "The board had no active model before; it still has none."),
       );
     }
     throw e;

@@ -1,10 +1,10 @@
 // edgefnn verify model.efnn data.csv --port ...: runs the rows on the board
 // through its runtime and active model and compares outputs (to the bit) and
 // classes with the host's: the parity check to run after a firmware update.
-import { crc32 } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { fail, Output, percent } from "../cli-support";
 import { readModelFile } from "../model-file";
+import { modelId } from "../serial/board-files";
 import { BoardResetError } from "../serial/espruino-repl";
 import { LinkError } from "../serial/link";
 import { openBoard, readBoardState } from "../serial/model-upload";
@@ -23,7 +23,7 @@ export async function verifyCommand(
   try {
     const state = await readBoardState(repl);
     if (!state.p) fail(`${o.port}: the board has no active model: run edgefnn upload first`);
-    if (state.p.crc !== crc32(bytes) || state.p.bytes !== bytes.length)
+    if (state.p.crc !== modelId(bytes) || state.p.bytes !== bytes.length)
       fail(`${o.port}: the board's active model ${state.p.file} is not ${modelFile} (CRC differs): upload it first`);
     await repl.call(`(global.__edgefnnVerify=require("edgefnn").loadFile(${JSON.stringify(state.p.file)})).inputSize`);
     let same = 0, sameClass = 0;

@@ -2,6 +2,7 @@
 // DLE-prefixed lines (0x10: the board neither echoes them nor prints their
 // =result) that print their answer between markers we can find in whatever
 // else the board says.
+import { crc32 } from "../../src/core/index";
 import { LinkError, SerialLink } from "./link";
 
 const DLE = "\x10";
@@ -10,6 +11,8 @@ const MARK = "\x01";
 const BANNER = /Espruino is Open Source|espruino\.com|\|_\| /;
 
 export class BoardResetError extends LinkError {}
+/** The board ran the command and it threw: sending it again would not help. */
+export class BoardError extends LinkError {}
 
 export class EspruinoRepl {
   private seq = 0;
@@ -33,22 +36,45 @@ export class EspruinoRepl {
     throw new LinkError(`no Espruino prompt on ${this.link.path}: is it the right port, and is the board's console on it (not on Bluetooth or another UART)?`);
   }
 
-  /** The JSON value of a JavaScript expression evaluated on the board. */
-  async call<T>(expr: string, ms = 5000): Promise<T> {
+  /** The JSON value of a JavaScript expression evaluated on the board. A line
+   * that got no answer (a byte lost or garbled on the way) is sent again, up to
+   * `tries` times: only use it for expressions that can safely run twice. */
+  async call<T>(expr: string, ms = 5000, tries = 3): Promise<T> {
+    for (let t = 1; ; t++) {
+      try {
+        return await this.callOnce<T>(expr, ms);
+      } catch (e) {
+        if (e instanceof BoardResetError || this.link.isClosed || t >= tries || !(e instanceof LinkError) || e instanceof BoardError) throw e;
+        // clear whatever half line the board holds, then try again
+        await this.link.write("\x03");
+        await new Promise((r) => setTimeout(r, 100));
+        this.link.rx = "";
+      }
+    }
+  }
+
+  /** One try. The expression travels as a string with its CRC-32 and is
+   * evaluated only if the CRC matches, so a byte garbled on the wire can never
+   * run as different code (say, a write to another file name). */
+  private async callOnce<T>(expr: string, ms: number): Promise<T> {
     const id = this.nextId();
     const start = `${MARK}${id}:`;
-    const line = `${DLE}(function(){var r;try{r={v:(${expr})}}catch(e){r={e:""+(e.message||e)}}print(${JSON.stringify(start)}+JSON.stringify(r)+${JSON.stringify(MARK)})})()\n`;
+    const check = crc32(Buffer.from(expr, "latin1"));
+    const line =
+      `${DLE}(function(s,c){var r;if(E.CRC32(s)!==c)r={n:1};else try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
+      `print(${JSON.stringify(start)}+JSON.stringify(r)+${JSON.stringify(MARK)})})(${JSON.stringify(expr)},${check})\n`;
     const from = this.link.rx.length;
     await this.link.write(line);
     const m = await this.answer(id, from, ms, `the board's answer to ${expr.length > 60 ? expr.slice(0, 57) + "..." : expr}`);
     this.link.rx = this.link.rx.slice(m.index + m[0].length);
-    let r: { v?: T; e?: string };
+    let r: { v?: T; e?: string; n?: number };
     try {
       r = JSON.parse(m[1]);
     } catch {
       throw new LinkError(`the board's answer was garbled: ${JSON.stringify(m[1].slice(0, 80))}`);
     }
-    if (r.e !== undefined) throw new LinkError(`the board said: ${r.e}`);
+    if (r.n) throw new LinkError("the command arrived garbled");
+    if (r.e !== undefined) throw new BoardError(`the board said: ${r.e}`);
     return r.v as T;
   }
 

@@ -35,7 +35,13 @@ export class SerialLink {
   private waiters: Waiter[] = [];
   private resumers: (() => void)[] = [];
 
-  private constructor(private port: SerialPort, readonly path: string, readonly piece: number) {
+  /** false only to show in tests what ignoring XOFF costs */
+  honourXoff = true;
+
+  /** when the bytes written so far would have left a real UART at this baud rate (ms, performance.now()) */
+  private wireFree = 0;
+
+  private constructor(private port: SerialPort, readonly path: string, readonly piece: number, readonly baud: number) {
     port.on("data", (buf: Buffer) => this.onData(buf));
     port.on("close", () => this.fail(new LinkError(`${path}: the port closed (cable pulled or board gone)`)));
     port.on("error", (e: Error) => this.fail(new LinkError(`${path}: ${e.message}`)));
@@ -47,7 +53,7 @@ export class SerialLink {
       const port = new SerialPort({ path, baudRate, autoOpen: false, xon: false, xoff: false, rtscts: false });
       port.open((err) => {
         if (err) reject(new LinkError(`cannot open ${path}: ${err.message}`));
-        else resolve(new SerialLink(port, path, piece));
+        else resolve(new SerialLink(port, path, piece, baudRate));
       });
     });
   }
@@ -106,7 +112,13 @@ export class SerialLink {
     const data = Buffer.from(text, "latin1");
     for (let i = 0; i < data.length; i += this.piece) {
       if (this.closed) throw this.closed;
-      if (this.paused) await this.resumed(xoffMs);
+      if (this.paused && this.honourXoff) await this.resumed(xoffMs);
+      // Pace at the baud rate: a pseudo-terminal or a USB CDC port takes bytes
+      // faster than any UART, and whatever piles up in the OS's buffers reaches
+      // the board all at once, too late for its XOFF to stop it.
+      const now = performance.now();
+      if (this.wireFree > now + 2) await new Promise((r) => setTimeout(r, this.wireFree - now));
+      this.wireFree = Math.max(this.wireFree, performance.now()) + (this.piece * 10 * 1000) / this.baud;
       const piece = data.subarray(i, i + this.piece);
       await new Promise<void>((resolve, reject) => {
         this.port.write(piece, (err) => (err ? reject(new LinkError(`${this.path}: write failed: ${err.message}`)) : resolve()));

@@ -3,10 +3,9 @@
 // only then becomes active by rewriting the small pointer file; the old model
 // is erased after that. Interrupted at any point, the old pointer (and the old
 // model) are still there.
-import { crc32 } from "../../src/core/index";
 import { EspruinoRepl } from "./espruino-repl";
 import { SerialLink } from "./link";
-import { BOOT, isModelFileOf, modelFileName, Pointer, POINTER, RUNTIME } from "./board-files";
+import { boardProof, BOOT, fileProof, isModelFileOf, modelFileName, modelId, Pointer, POINTER, Proof, RUNTIME, sameProof } from "./board-files";
 import { writeVerified, WriteOptions } from "./storage-write";
 
 export interface UploadPlan {
@@ -43,10 +42,8 @@ export async function readBoardState(repl: EspruinoRepl): Promise<BoardState> {
 
 /** Writes a file only if the board does not already hold exactly these bytes. */
 async function ensureFile(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions | undefined): Promise<{ written: boolean; retries: number }> {
-  const have = await repl.call<[number, number] | null>(
-    `(function(s){return s===undefined?null:[E.CRC32(s),s.length]})(require("Storage").read(${JSON.stringify(name)}))`,
-  );
-  if (have && have[0] === crc32(bytes) && have[1] === bytes.length) return { written: false, retries: 0 };
+  const have = await repl.call<Proof | null>(boardProof(name));
+  if (sameProof(have, fileProof(bytes))) return { written: false, retries: 0 };
   if (have) await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
   const r = await writeVerified(repl, name, bytes, o);
   return { written: true, retries: r.retries };
@@ -79,7 +76,7 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
     retries += r.retries;
     // the switch: one small file, written whole, then read back
     stage(`activate ${file}`);
-    const pointer: Pointer = { file, name: plan.name, bytes: plan.model.length, crc: crc32(plan.model) };
+    const pointer: Pointer = { file, name: plan.name, bytes: plan.model.length, crc: modelId(plan.model) };
     const text = JSON.stringify(pointer);
     await repl.call(`require("Storage").write(${JSON.stringify(POINTER)},${JSON.stringify(text)})`);
     const back = await repl.call<string>(`require("Storage").read(${JSON.stringify(POINTER)})`);

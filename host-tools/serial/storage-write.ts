@@ -4,9 +4,10 @@
 // corrupted byte anywhere in the line is refused (or breaks the line's syntax)
 // instead of landing in flash. Each line is acknowledged; an unacknowledged or
 // refused chunk is sent again. At the end the whole file's CRC-32 is compared
-// with E.CRC32(require("Storage").read(name)) (a failed Storage write is still
-// acknowledged by some firmware: only the final CRC proves the file).
+// on the board, E.CRC32 over require("Storage").read(name) (a failed Storage
+// write is still acknowledged by some firmware: only the final check proves the file).
 import { crc32 } from "../../src/core/index";
+import { boardProof, fileProof, Proof, sameProof } from "./board-files";
 import { BoardResetError, EspruinoRepl } from "./espruino-repl";
 import { LinkError } from "./link";
 
@@ -22,22 +23,32 @@ export interface WriteOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The board side of a chunk, defined once per file in RAM so each chunk line
+ * carries ~45 bytes of code besides its base64 (n name, o offset, d base64,
+ * c check: the CRC-32 of the bytes, offset, name, total and id together, t
+ * total size or -1, i request id). */
+const WRITER =
+  `global.__efw=function(n,o,d,c,t,i){d=atob(d);var r="N",S=require("Storage");` +
+  `if(E.CRC32(d+o+n+t+i)===c)try{` +
+  // a chunk sent again because its acknowledgement went missing may already be
+  // there: the firmware refuses to write even identical bytes over written ones
+  `if(o&&S.read(n,o,d.length)===d)r="A";else{if(t<0)S.write(n,d,o);else S.write(n,d,o,t);r="A"}}catch(e){r="E"+e.message}` +
+  `print("\\x01"+i+":"+JSON.stringify(r)+"\\x01")}`;
+
 /** Writes bytes to Storage file `name` (which must not exist yet) and proves it. */
 export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions = {}): Promise<{ retries: number }> {
   const chunkTries = o.chunkTries ?? 5, fileTries = o.fileTries ?? 3, ackMs = o.ackMs ?? 3000;
-  const want = crc32(bytes);
+  const want = fileProof(bytes);
   let retries = 0;
+  await repl.call(`(${WRITER},1)`);
   for (let attempt = 1; ; attempt++) {
     for (let off = 0; off < bytes.length || (off === 0 && bytes.length === 0); off += CHUNK) {
       const chunk = bytes.subarray(off, off + CHUNK);
-      const check = crc32(Buffer.concat([Buffer.from(chunk), Buffer.from(String(off) + name, "latin1")]));
+      const total = off === 0 ? bytes.length : -1;
       for (let t = 1; ; t++) {
         const id = repl.nextId();
-        const total = off === 0 ? `,${bytes.length}` : "";
-        const line =
-          `\x10(function(){var n=${JSON.stringify(name)},o=${off},d=atob(${JSON.stringify(Buffer.from(chunk).toString("base64"))});` +
-          `if(E.CRC32(d+o+n)!==${check}){print("\\x01${id}:\\"N\\"\\x01");return}` +
-          `try{require("Storage").write(n,d,o${total});print("\\x01${id}:\\"A\\"\\x01")}catch(e){print("\\x01${id}:"+JSON.stringify("E"+e.message)+"\\x01")}})()\n`;
+        const check = crc32(Buffer.concat([Buffer.from(chunk), Buffer.from(String(off) + name + String(total) + id, "latin1")]));
+        const line = `\x10__efw(${JSON.stringify(name)},${off},"${Buffer.from(chunk).toString("base64")}",${check},${total},"${id}")\n`;
         const from = repl.link.rx.length;
         await repl.link.write(line);
         let reply = "";
@@ -60,10 +71,14 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
       o.onProgress?.(Math.min(off + CHUNK, bytes.length), bytes.length);
       if (bytes.length === 0) break;
     }
-    const got = await repl.call<[number, number] | null>(`(function(s){return s===undefined?null:[E.CRC32(s),s.length]})(require("Storage").read(${JSON.stringify(name)}))`);
-    if (got && got[0] === want && got[1] === bytes.length) return { retries };
+    // a chunk line that lost its newline may have merged with the next: the whole-file CRC catches anything left
+    const got = await repl.call<Proof | null>(boardProof(name));
+    if (sameProof(got, want)) {
+      await repl.call(`delete global.__efw`);
+      return { retries };
+    }
     if (attempt >= fileTries)
-      throw new LinkError(`${name} is corrupt on the board after ${fileTries} tries (CRC ${got ? got[0] : "none"}, expected ${want})`);
+      throw new LinkError(`${name} is corrupt on the board after ${fileTries} tries (${got ? `CRC ${got[1]}, ${got[2]} bytes` : "missing"}; expected CRC ${want[1]}, ${want[2]} bytes)`);
     retries++;
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
   }

@@ -14,6 +14,7 @@
 // With a path, the contents are saved after every change (write to a
 // temporary file, then rename: a crash leaves the old or the new state).
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
 export const NAME_MAX = 28;
 const HEADER = 32;
@@ -44,7 +45,9 @@ export class FlashStorage {
 
   /** @param total bytes of flash for Storage; @param path where the contents persist (optional) */
   constructor(readonly total: number, readonly path?: string) {
+    if (!(Number.isInteger(total) && total >= 64)) throw new FlashError(`the Storage size must be an integer >= 64 bytes, got ${total}`);
     if (path && existsSync(path)) this.load(path);
+    else if (path && !existsSync(dirname(resolve(path)))) throw new FlashError(`${path}: its directory does not exist`);
   }
 
   /** The name as the firmware stores it. */

@@ -219,6 +219,8 @@ describe("demo", () => {
     expect(j.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(j.quantizedAccuracy).toBeGreaterThanOrEqual(j.testAccuracy - 0.034);
     expect(j.fits).toBe(true);
+    expect(j.board.identical).toBe(j.board.n);
+    expect(j.board.n).toBe(30);
     for (const f of ["train.csv", "test.csv", "iris.efnn", "iris.q8.efnn", "report.html", "bundle/edgefnn.min.js"]) expect(existsSync(join(d, f))).toBe(true);
   });
 });

@@ -1,0 +1,438 @@
+// The board's JavaScript: a fresh V8 realm (node:vm) shaped like the Espruino
+// interpreter (../shared/ESPRUINO.md). What the board lacks is deleted (Math.tanh
+// and friends, Array.from, TypedArray fill/from/BYTES_PER_ELEMENT,
+// Number.isNaN, Object.freeze, Symbol, Map, Set, Reflect, self, ...);
+// Array.prototype.slice reads as undefined while [].slice() works; typed-array
+// views past 64 KiB into their buffer throw "byteOffset too large"; code runs
+// without hoisting (espruino-syntax.ts). What the board has is added: E
+// (convolve, CRC32, toArrayBuffer, sum, variance, getSizeOf, toString,
+// toUint8Array), require("Storage") and Storage modules, atob/btoa, print,
+// console.log, getTime, timers on the real event loop, process.memory() and
+// process.env, reset(), load(), echo().
+import { createContext, runInContext, Script } from "node:vm";
+import { crc32 } from "../../src/core/index";
+import { FlashError, FlashStorage } from "./flash-storage";
+import { printValue } from "./format";
+import { countBlocks } from "./memory";
+import { SimBoard, SIM_VERSION } from "./sim-boards";
+import { toBoardScript, UnsupportedSyntax } from "./espruino-syntax";
+
+export interface SandboxHost {
+  board: SimBoard;
+  storage: FlashStorage;
+  /** text from print() / console.log, newline included */
+  print(text: string): void;
+  /** an error thrown by a timer callback */
+  uncaught(error: unknown): void;
+  /** a timer callback has finished (the console puts its prompt back) */
+  afterEvent(): void;
+  /** reset() or load() was called: done after the current line, as on the board */
+  request(action: "reset" | "load", file?: string): void;
+  echo(on: boolean): void;
+  /** longest run of one line or callback before "Execution Interrupted" (ms) */
+  execTimeoutMs: number;
+}
+
+/** A line or callback ran longer than execTimeoutMs (the board would need Ctrl-C). */
+export class Interrupted extends Error {
+  constructor() {
+    super("Execution Interrupted");
+  }
+}
+
+const TYPED = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
+
+// Runs inside the realm before anything else.
+const SETUP = `(function (g) {
+  var species = Symbol.species;
+  var missingMath = ["tanh", "fround", "imul", "trunc", "log1p", "expm1"];
+  for (var i = 0; i < missingMath.length; i++) delete Math[missingMath[i]];
+  delete Array.from; delete Array.of; delete Number.isNaN; delete Object.freeze;
+  var missing = ["Symbol", "Map", "Set", "WeakMap", "WeakSet", "Reflect", "Proxy", "self", "WebAssembly", "SharedArrayBuffer",
+    "Atomics", "Intl", "WeakRef", "FinalizationRegistry", "BigInt", "BigInt64Array", "BigUint64Array"];
+  for (i = 0; i < missing.length; i++) delete g[missing[i]];
+  var TA = Object.getPrototypeOf(Int8Array.prototype), TAC = Object.getPrototypeOf(Int8Array);
+  delete TA.fill; delete TAC.from; delete TAC.of;
+  // undefined as a property of the prototype, though [].slice(...) works
+  var slice = Array.prototype.slice;
+  Object.defineProperty(Array.prototype, "slice", {
+    configurable: true,
+    get: function () { return this === Array.prototype ? undefined : slice; },
+    set: function (v) { Object.defineProperty(this, "slice", { value: v, writable: true, configurable: true }); }
+  });
+  var create = Object.create;
+  Object.create = function (p) {
+    if (arguments.length > 1) throw new Error("Object.create: a second argument is not supported");
+    return create(p);
+  };
+  // err.name is undefined on a thrown Error
+  var errors = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"];
+  for (i = 0; i < errors.length; i++) delete g[errors[i]].prototype.name;
+  // typed arrays: no BYTES_PER_ELEMENT (non-configurable in V8: shadowed), views limited to a 16-bit byteOffset
+  var names = ${JSON.stringify(TYPED)};
+  for (i = 0; i < names.length; i++) (function (name) {
+    var Orig = g[name], sub = create(Orig.prototype);
+    function T(a, b, c) {
+      if (typeof b === "number" && b > 65535) throw new Error("byteOffset too large");
+      var t = arguments.length < 2 ? new Orig(a === undefined ? 0 : a) : arguments.length === 2 ? new Orig(a, b) : new Orig(a, b, c);
+      Object.setPrototypeOf(t, sub);
+      return t;
+    }
+    Object.defineProperty(sub, "BYTES_PER_ELEMENT", { value: undefined });
+    Object.defineProperty(sub, "constructor", { value: T, writable: true, configurable: true });
+    Object.defineProperty(T, "name", { value: name });
+    // subarray, map, slice... construct their results through T too
+    Object.defineProperty(T, species, { value: T });
+    T.prototype = sub;
+    g[name] = T;
+  })(names[i]);
+  g.global = g;
+})(this);`;
+
+const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+const tagOf = (v: unknown) => Object.prototype.toString.call(v).slice(8, -1);
+
+/** The bytes of data as Storage.write stores them: strings byte per char, views their raw bytes. */
+function rawBytes(x: unknown): Uint8Array {
+  if (typeof x === "string") return Buffer.from(x, "latin1");
+  if (x && typeof x === "object") {
+    if (tagOf(x) === "ArrayBuffer") return new Uint8Array(x as ArrayBuffer);
+    if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    if (Array.isArray(x)) return Uint8Array.from(x as number[], (v) => Number(v) & 255);
+  }
+  return Buffer.from(String(x), "latin1");
+}
+
+/** The bytes as the firmware iterates data (E.CRC32, E.toString): element values & 255. */
+function valueBytes(x: unknown): Uint8Array {
+  if (x && typeof x === "object" && ArrayBuffer.isView(x) && tagOf(x) !== "DataView") {
+    const a = x as unknown as ArrayLike<number>;
+    return Uint8Array.from({ length: a.length }, (_, i) => a[i] & 255);
+  }
+  return rawBytes(x);
+}
+
+export class BoardSandbox {
+  /** the realm's global object, as the host sees it */
+  context!: Record<string, any>;
+  private installed = new Map<string, unknown>();
+  private builtins = new WeakSet<object>();
+  private modules = new Map<string, unknown>();
+  private moduleSources: string[] = [];
+  private codeInFlashCache = new WeakMap<Function, boolean>();
+  private flashStrings = new Set<string>();
+  private flashBuffers = new WeakSet<object>();
+  private timers = new Map<number, { handle: NodeJS.Timeout; fn: unknown; args: unknown[] }>();
+  private nextTimer = 1;
+  private callScript = new Script('globalThis["\\u0001call"]()');
+  private realm!: { JSON: JSON; Error: ErrorConstructor; SyntaxError: SyntaxErrorConstructor; ArrayBuffer: ArrayBufferConstructor; Uint8Array: Uint8ArrayConstructor; array(a: unknown[]): unknown[] };
+
+  constructor(private host: SandboxHost) {
+    this.reset();
+  }
+
+  /** A fresh realm: JS state, timers and loaded modules are gone (Storage is not). */
+  reset(): void {
+    this.clearTimers();
+    this.modules.clear();
+    this.moduleSources = [];
+    this.flashStrings.clear();
+    this.installed.clear();
+    this.context = createContext({});
+    runInContext(SETUP, this.context);
+    const r = (code: string) => runInContext(code, this.context);
+    this.realm = {
+      JSON: r("JSON"),
+      Error: r("Error"),
+      SyntaxError: r("SyntaxError"),
+      ArrayBuffer: r("ArrayBuffer"),
+      Uint8Array: r("Uint8Array"),
+      array: r("(function (a) { var r = []; for (var i = 0; i < a.length; i++) r.push(a[i]); return r; })"),
+    };
+    this.builtins = new WeakSet([r("globalThis")]);
+    for (const name of r("Object.getOwnPropertyNames(globalThis)") as string[]) {
+      const v = r(`globalThis[${JSON.stringify(name)}]`);
+      if (v && (typeof v === "object" || typeof v === "function")) {
+        this.builtins.add(v);
+        if (v.prototype && typeof v.prototype === "object") this.builtins.add(v.prototype);
+      }
+    }
+    this.install();
+  }
+
+  /** Runs one line or script of board code (rewritten for board semantics); returns its value. */
+  run(code: string, filename = "console"): unknown {
+    return this.guarded(() => runInContext(this.rewrite(code), this.context, { filename, timeout: this.host.execTimeoutMs }));
+  }
+
+  /** Runs the boot files, .boot0 to .boot3 then .bootcde, as the board does at power-on and on load(). */
+  boot(): void {
+    for (const name of [".boot0", ".boot1", ".boot2", ".boot3", ".bootcde"]) {
+      const bytes = this.host.storage.read(name);
+      if (!bytes) continue;
+      try {
+        this.run(latin1(bytes), name);
+      } catch (e) {
+        this.host.uncaught(e);
+      }
+    }
+  }
+
+  /** Runs a Storage file as a script (load(file)). */
+  runFile(name: string): void {
+    const bytes = this.host.storage.read(name);
+    if (!bytes) return this.host.uncaught(new this.realm.Error(`File ${JSON.stringify(name)} not found`));
+    try {
+      this.run(latin1(bytes), name);
+    } catch (e) {
+      this.host.uncaught(e);
+    }
+  }
+
+  /** process.memory() as {free, usage, total, blocksize}. */
+  memory(): { free: number; usage: number; total: number; blocksize: number } {
+    const total = this.host.board.blocks;
+    const usage = Math.min(total, Math.round(total * 0.04) + this.sizeOf(this.roots()));
+    return { free: total - usage, usage, total, blocksize: this.host.board.blockBytes };
+  }
+
+  dispose(): void {
+    this.clearTimers();
+  }
+
+  private rewrite(code: string): string {
+    try {
+      return toBoardScript(code);
+    } catch (e) {
+      if (e instanceof UnsupportedSyntax) throw new this.realm.SyntaxError(e.message);
+      throw e;
+    }
+  }
+
+  /** Host errors (Storage refusals, timeouts) become what the board would throw. */
+  private guarded<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if ((e as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new Interrupted();
+      if (e instanceof FlashError) throw new this.realm.Error(e.message);
+      throw e;
+    }
+  }
+
+  private roots(): unknown[] {
+    const out: unknown[] = [];
+    for (const key of Object.keys(this.context)) {
+      const v = this.context[key];
+      if (this.installed.has(key) && this.installed.get(key) === v) continue;
+      out.push(key, v);
+    }
+    for (const m of this.modules.values()) out.push(m);
+    for (const t of this.timers.values()) out.push(t.fn, t.args);
+    return out;
+  }
+
+  private sizeOf(values: unknown[]): number {
+    return countBlocks(values, {
+      blockBytes: this.host.board.blockBytes,
+      isBuiltin: (o) => this.builtins.has(o),
+      flashStrings: this.flashStrings,
+      flashBuffers: this.flashBuffers,
+      codeInFlash: (f) => {
+        let v = this.codeInFlashCache.get(f);
+        if (v === undefined) {
+          const src = Function.prototype.toString.call(f);
+          v = this.moduleSources.some((m) => m.includes(src));
+          this.codeInFlashCache.set(f, v);
+        }
+        return v;
+      },
+    });
+  }
+
+  private remember(s: string): string {
+    // strings read from flash cost a reference only; remember the recent ones
+    if (this.flashStrings.size > 64) this.flashStrings.delete(this.flashStrings.values().next().value as string);
+    this.flashStrings.add(s);
+    return s;
+  }
+
+  private toRealm<T>(v: T): T {
+    return this.realm.JSON.parse(JSON.stringify(v));
+  }
+
+  private requireModule(name: unknown): unknown {
+    const n = String(name);
+    if (n === "Storage") return this.installed.get("\u0001Storage");
+    if (this.modules.has(n)) return this.modules.get(n);
+    const bytes = this.host.storage.read(n);
+    if (!bytes) throw new this.realm.Error(`Module ${n} not found`);
+    const code = this.rewrite(latin1(bytes));
+    this.moduleSources.push(code);
+    const wrapper = runInContext(`(function (exports, module) {\n${code}\n})`, this.context, { filename: n });
+    const mod = this.toRealm({ exports: {} }) as { exports: unknown };
+    wrapper.call(mod.exports, mod.exports, mod);
+    this.modules.set(n, mod.exports);
+    return mod.exports;
+  }
+
+  private callback(fn: unknown, args: unknown[]): void {
+    try {
+      if (typeof fn === "string") this.run(fn, "timer");
+      else if (typeof fn === "function") {
+        Object.defineProperty(this.context, "\u0001call", {
+          value: () => fn.apply(undefined, this.realm.array(args)),
+          configurable: true,
+          writable: true,
+          enumerable: false,
+        });
+        this.guarded(() => this.callScript.runInContext(this.context, { timeout: this.host.execTimeoutMs }));
+      }
+    } catch (e) {
+      this.host.uncaught(e);
+    }
+    this.host.afterEvent();
+  }
+
+  private addTimer(fn: unknown, ms: unknown, args: unknown[], repeat: boolean): number {
+    const id = this.nextTimer++;
+    const delay = Math.max(0, Number(ms) || 0);
+    const run = () => {
+      if (!repeat) this.timers.delete(id);
+      this.callback(fn, args);
+    };
+    const handle = repeat ? setInterval(run, Math.max(1, delay)) : setTimeout(run, delay);
+    this.timers.set(id, { handle, fn, args });
+    return id;
+  }
+
+  private clearTimer(id: unknown): void {
+    if (id === undefined) return this.clearTimers();
+    const t = this.timers.get(Number(id));
+    if (!t) return;
+    clearTimeout(t.handle);
+    clearInterval(t.handle);
+    this.timers.delete(Number(id));
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers.values()) {
+      clearTimeout(t.handle);
+      clearInterval(t.handle);
+    }
+    this.timers.clear();
+  }
+
+  private install(): void {
+    const h = this.host;
+    const st = h.storage;
+    const realm = this.realm;
+    const set = (name: string, v: unknown) => {
+      this.installed.set(name, v);
+      if (!name.startsWith("\u0001")) this.context[name] = v;
+      if (v && (typeof v === "object" || typeof v === "function")) this.builtins.add(v);
+    };
+    const g = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => this.guarded(() => f(...a));
+    const print = (...a: unknown[]) => h.print(a.map(printValue).join(" ") + "\n");
+
+    const Storage = {
+      read: g((name: unknown, offset?: unknown, length?: unknown) => {
+        const b = st.read(name, Number(offset) || 0, Number(length) || 0);
+        return b ? this.remember(latin1(b)) : undefined;
+      }),
+      readArrayBuffer: g((name: unknown) => {
+        const b = st.read(name);
+        if (!b) return undefined;
+        const ab = new realm.ArrayBuffer(b.length);
+        new realm.Uint8Array(ab).set(b);
+        this.flashBuffers.add(ab);
+        return ab;
+      }),
+      readJSON: g((name: unknown, noExceptions?: unknown) => {
+        const b = st.read(name);
+        if (!b) return undefined;
+        try {
+          return realm.JSON.parse(latin1(b));
+        } catch (e) {
+          if (noExceptions) return undefined;
+          throw e;
+        }
+      }),
+      write: g((name: unknown, data: unknown, offset?: unknown, size?: unknown) => st.write(name, rawBytes(data), Number(offset) || 0, Number(size) || 0)),
+      writeJSON: g((name: unknown, data: unknown) => st.write(name, Buffer.from(String(realm.JSON.stringify(data)), "latin1"))),
+      erase: g((name: unknown) => st.erase(name)),
+      eraseAll: g(() => st.eraseAll()),
+      list: g((filter?: unknown) => realm.array(st.list(filter as string | undefined))),
+      getFree: g((includeTrash?: unknown) => st.getFree(!!includeTrash)),
+      getStats: g(() => this.toRealm(st.stats())),
+      compact: g(() => st.compact()),
+    };
+    set("\u0001Storage", Storage);
+
+    const E = {
+      // sum over i of a[i] * b[(i + offset) % b.length], in double precision, in index order
+      convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number) {
+        let s = 0;
+        const n = b.length, o = Number(offset) || 0;
+        for (let i = 0; i < a.length; i++) s += a[i] * b[(i + o) % n];
+        return s;
+      },
+      CRC32: (x: unknown) => crc32(valueBytes(x)),
+      // wraps a string's bytes (on the board without copying: over flash when the string came from Storage)
+      toArrayBuffer: (s: unknown) => {
+        const str = String(s);
+        const ab = new realm.ArrayBuffer(str.length);
+        new realm.Uint8Array(ab).set(Buffer.from(str, "latin1"));
+        if (this.flashStrings.has(str)) this.flashBuffers.add(ab);
+        return ab;
+      },
+      sum(a: ArrayLike<number>) {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += a[i];
+        return s;
+      },
+      // sum of squared differences from mean (not divided by n)
+      variance(a: ArrayLike<number>, mean: number) {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += (a[i] - mean) * (a[i] - mean);
+        return s;
+      },
+      getSizeOf: (v: unknown) => this.sizeOf([v]),
+      toString: (...a: unknown[]) => a.map((x) => latin1(valueBytes(typeof x === "number" ? [x] : x))).join(""),
+      toUint8Array: (...a: unknown[]) => {
+        const bytes = Buffer.concat(a.map((x) => valueBytes(typeof x === "number" ? [x] : x)));
+        const u = new realm.Uint8Array(bytes.length);
+        u.set(bytes);
+        return u;
+      },
+    };
+    set("E", E);
+    set("require", g((name: unknown) => this.requireModule(name)));
+    set("Modules", {
+      addCached: (name: unknown, code: unknown) => {
+        this.modules.delete(String(name));
+        this.modules.set(String(name), this.run(`(function(){var module={exports:{}},exports=module.exports;\n${String(code)}\nreturn module.exports;})()`));
+      },
+      removeCached: (name: unknown) => void this.modules.delete(String(name)),
+      removeAllCached: () => this.modules.clear(),
+      getCached: () => realm.array([...this.modules.keys()]),
+    });
+    set("print", print);
+    set("console", { log: print });
+    set("atob", (s: unknown) => Buffer.from(String(s), "base64").toString("latin1"));
+    set("btoa", (s: unknown) => Buffer.from(typeof s === "string" ? s : latin1(rawBytes(s)), "latin1").toString("base64"));
+    set("getTime", () => Date.now() / 1000);
+    set("setTimeout", (fn: unknown, ms?: unknown, ...args: unknown[]) => this.addTimer(fn, ms, args, false));
+    set("setInterval", (fn: unknown, ms?: unknown, ...args: unknown[]) => this.addTimer(fn, ms, args, true));
+    set("clearTimeout", (...a: unknown[]) => this.clearTimer(a.length ? a[0] : undefined));
+    set("clearInterval", (...a: unknown[]) => this.clearTimer(a.length ? a[0] : undefined));
+    set("reset", () => void h.request("reset"));
+    set("load", (file?: unknown) => void h.request("load", file === undefined ? undefined : String(file)));
+    set("echo", (on: unknown) => void h.echo(!!on));
+    set("process", {
+      version: SIM_VERSION,
+      env: this.toRealm({ VERSION: SIM_VERSION, BOARD: h.board.envName, CONSOLE: h.board.console, FLASH: h.storage.total }),
+      memory: () => this.toRealm({ ...this.memory(), history: 0, gc: 0, gctime: 0 }),
+    });
+  }
+}

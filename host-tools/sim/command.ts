@@ -1,0 +1,64 @@
+// edgefnn sim: a virtual Espruino board on a pseudo-terminal. The first line
+// on stdout is the port to open (with --json: exactly one line {"port": path});
+// it runs until SIGINT or SIGTERM, then removes the port and stops socat.
+import { fail } from "../cli-support";
+import { FlashError } from "./flash-storage";
+import { RunningSim, startSim } from "./index";
+import { PtyError } from "./pty";
+import { DEFAULTS } from "./virtual-board";
+
+export interface SimCommandOptions {
+  board: string;
+  storage?: string;
+  link?: string;
+  flashSize?: number;
+  rxBuffer?: number;
+  byteCost?: number;
+  lineCost?: number;
+  flowControl: boolean;
+  execTimeout?: number;
+  dropEvery?: number;
+  corruptEvery?: number;
+  silentAfter?: number;
+  resetAfter?: number;
+  seed?: number;
+  json?: boolean;
+}
+
+export const SIM_DEFAULTS = DEFAULTS;
+
+export async function simCommand(o: SimCommandOptions): Promise<void> {
+  let sim: RunningSim;
+  try {
+    sim = await startSim({
+      board: o.board,
+      storagePath: o.storage,
+      link: o.link,
+      flashBytes: o.flashSize,
+      rxBufferSize: o.rxBuffer,
+      byteCostUs: o.byteCost,
+      lineCostMs: o.lineCost,
+      flowControl: o.flowControl,
+      execTimeoutMs: o.execTimeout,
+      faults: { dropEvery: o.dropEvery, corruptEvery: o.corruptEvery, silentAfter: o.silentAfter, resetAfter: o.resetAfter, seed: o.seed },
+    });
+  } catch (e) {
+    if (e instanceof PtyError || e instanceof FlashError || e instanceof RangeError) fail(e.message);
+    throw e;
+  }
+  process.stdout.write(o.json ? JSON.stringify({ port: sim.port }) + "\n" : sim.port + "\n");
+  if (!o.json)
+    process.stderr.write(
+      `edgefnn sim: a virtual ${sim.board.board.name} on ${sim.port}` +
+        (o.storage ? `, Storage in ${o.storage}` : ", Storage in memory only") +
+        ". Stop with Ctrl-C.\n",
+    );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      for (const s of SIGNALS) process.off(s, stop);
+      sim.stop().then(resolve, resolve);
+    };
+    const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    for (const s of SIGNALS) process.on(s, stop);
+  });
+}

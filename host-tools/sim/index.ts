@@ -1,0 +1,70 @@
+// The virtual Espruino board on a pseudo-terminal, for tests and the demo.
+//
+//   pty.ts            socat makes the pty; the host opens its path
+//   rx-buffer.ts      the bounded input buffer and XON/XOFF
+//   faults.ts         seeded byte drops, bit flips, going silent, resets
+//   console.ts        the REPL line discipline (echo, DLE, Ctrl-C, prompt, =value)
+//   format.ts         values as the console prints them
+//   board-sandbox.ts  the JS realm with the board's surface
+//   espruino-syntax.ts  no hoisting, refusal of syntax the board lacks
+//   memory.ts         block counts for process.memory()
+//   flash-storage.ts  Storage with flash semantics, persisted to a file
+//   sim-boards.ts     per-board flash size and names
+//   virtual-board.ts  all of the above behind a byte stream, at a simulated speed
+//   command.ts        `edgefnn sim`
+import { FaultOptions } from "./faults";
+import { FlashStorage } from "./flash-storage";
+import { openPty } from "./pty";
+import { BoardOptions, BoardStats, VirtualBoard } from "./virtual-board";
+
+export type { BoardOptions, BoardStats } from "./virtual-board";
+export type { FaultOptions } from "./faults";
+export { VirtualBoard } from "./virtual-board";
+
+export interface SimOptions extends BoardOptions {
+  /** where the port's symlink goes (default: a fresh temporary directory) */
+  link?: string;
+}
+
+export interface RunningSim {
+  /** the serial port path to open */
+  port: string;
+  /** socat's process id */
+  socatPid: number;
+  board: VirtualBoard;
+  /** the board's Storage, readable and writable from the host */
+  storage: FlashStorage;
+  stats(): BoardStats;
+  /** faults from now on, counting received bytes afresh */
+  setFaults(f: FaultOptions): void;
+  /** stops the board and socat, removes the port (idempotent) */
+  stop(): Promise<void>;
+}
+
+/** Starts a virtual board in this process on a new pty. */
+export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
+  const pty = await openPty({ link: o.link });
+  let board: VirtualBoard;
+  try {
+    board = new VirtualBoard(o, (bytes) => pty.write(bytes));
+  } catch (e) {
+    await pty.close();
+    throw e;
+  }
+  pty.onData((bytes) => board.receive(bytes));
+  board.powerOn();
+  let stopping: Promise<void> | null = null;
+  return {
+    port: pty.path,
+    socatPid: pty.pid,
+    board,
+    storage: board.storage,
+    stats: () => board.stats(),
+    setFaults: (f) => board.setFaults(f),
+    stop: () =>
+      (stopping ??= (async () => {
+        board.stop();
+        await pty.close();
+      })()),
+  };
+}

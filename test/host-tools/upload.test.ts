@@ -1,0 +1,197 @@
+// edgefnn upload and verify against the virtual board, through the real
+// serialport package on a real pseudo-terminal.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { decodeModel, encodeModel, quantizeModel } from "../../src/core/index";
+import { modelId } from "../../host-tools/serial/board-files";
+import { load } from "../../src/device/runtime";
+import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
+import { SerialLink } from "../../host-tools/serial/link";
+import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
+import { cliAsync, json, tempDir } from "../helpers/cli";
+import { irisModel } from "../helpers/models";
+
+const dir = tempDir();
+const sims: RunningSim[] = [];
+let q8: string, q8b: string, testCsv: string, testRows: Float32Array[];
+
+async function sim(o: SimOptions = {}): Promise<RunningSim> {
+  const s = await startSim({ board: "puckjs", ...o });
+  sims.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  while (sims.length) await sims.pop()!.stop();
+});
+
+beforeAll(() => {
+  const { model, test, labels } = irisModel();
+  q8 = join(dir, "iris.q8.efnn");
+  writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
+  q8b = join(dir, "iris-b.q8.efnn");
+  writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
+  const lines = ["sepal_length,sepal_width,petal_length,petal_width,species"];
+  testRows = [];
+  for (let i = 0; i < test.n; i++) {
+    const x = test.x.slice(i * 4, i * 4 + 4) as Float32Array;
+    testRows.push(x);
+    lines.push([...Array.from(x), labels[test.classes![i]]].join(","));
+  }
+  testCsv = join(dir, "test.csv");
+  writeFileSync(testCsv, lines.join("\n") + "\n");
+});
+
+/** A console session on the virtual board from the test. */
+async function board(port: string): Promise<{ repl: EspruinoRepl; link: SerialLink }> {
+  const link = await SerialLink.open(port);
+  const repl = new EspruinoRepl(link);
+  await repl.sync();
+  return { repl, link };
+}
+
+function activeOf(s: RunningSim): { file: string; crc: number } {
+  return JSON.parse(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1"));
+}
+
+describe("upload, then classify on the virtual board", () => {
+  it("upload --runtime --boot of an int8 iris model; require('edgefnn') on the board classifies the test split as the host does", async () => {
+    const s = await sim();
+    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));
+    expect(up.file).toMatch(/^iris\.[0-9a-f]{8}$/);
+    expect(up.previous).toBeNull();
+    expect(up.payload).toBeGreaterThan(readFileSync(q8).length);
+    expect(up.efficiency).toBeGreaterThan(0.4);
+    expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", up.file, "edgefnn.active", ".boot3"]));
+    // on the board, by hand
+    const { repl, link } = await board(s.port);
+    const host = load(readFileSync(q8));
+    const classes = await repl.call<number[]>(
+      `(function(xs){var m=require("edgefnn").loadFile(${JSON.stringify(up.file)}),r=[];for(var i=0;i<xs.length;i++)r.push(m.classify(new Float32Array(E.toArrayBuffer(atob(xs[i])))));return r})(${JSON.stringify(testRows.map((x) => Buffer.from(x.buffer).toString("base64")))})`,
+      20_000,
+    );
+    expect(classes).toEqual(testRows.map((x) => host.classify(x)));
+    await link.close();
+    // and with edgefnn verify
+    const v = json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"]));
+    expect(v.ok).toBe(true);
+    expect(v.identical).toBe(testRows.length);
+  });
+
+  it("the boot script loads the active model at start-up as edgefnnModel", async () => {
+    const s = await sim();
+    json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));
+    const { repl, link } = await board(s.port);
+    await link.write("load()\n");
+    await new Promise((r) => setTimeout(r, 800));
+    await repl.sync();
+    expect(await repl.call("edgefnnModel.labels")).toEqual(["setosa", "versicolor", "virginica"]);
+    await link.close();
+  });
+
+  it("a second upload replaces the model atomically and erases the old one; the same model again sends nothing", async () => {
+    const s = await sim();
+    const a = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+    const b = json(await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris", "--json"]));
+    expect(b.previous).toBe(a.file);
+    expect(b.file).not.toBe(a.file);
+    expect(s.storage.list()).not.toContain(a.file);
+    expect(activeOf(s).crc).toBe(modelId(new Uint8Array(readFileSync(q8b))));
+    const c = json(await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+    expect(c.unchanged).toEqual(expect.arrayContaining(["edgefnn", b.file]));
+    expect(c.payload).toBe(0);
+  });
+});
+
+describe("faults", () => {
+  it("corrupted bytes are caught by the CRCs and the chunks sent again", async () => {
+    const s = await sim({ faults: { corruptEvery: 900, seed: 3 } });
+    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+    expect(up.retries).toBeGreaterThan(0);
+    s.setFaults({});
+    expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
+  });
+
+  it("dropped bytes too", async () => {
+    const s = await sim({ faults: { dropEvery: 1200, seed: 5 } });
+    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+    expect(up.retries).toBeGreaterThan(0);
+    s.setFaults({});
+    expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
+  });
+
+  it("a board that resets mid-upload keeps the previous model active, and the command says so", async () => {
+    const s = await sim();
+    const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+    s.setFaults({ resetAfter: 600 });
+    const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`upload interrupted: the board reset during the upload\\. The previous model ${first.file} is still active\\.`));
+    s.setFaults({});
+    expect(activeOf(s).file).toBe(first.file);
+    expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
+  });
+
+  it("a board that stops answering mid-upload (cable pulled) keeps the previous model", async () => {
+    const storagePath = join(tempDir(), "flash.json");
+    let s = await sim({ storagePath });
+    const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+    // past the state and runtime checks (~550 bytes), inside the model's chunk
+    s.setFaults({ silentAfter: 700 });
+    const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`upload interrupted: .*The previous model ${first.file} is still active\\.`));
+    await sims.pop()!.stop();
+    // power it up again: the same flash
+    s = await sim({ storagePath });
+    expect(activeOf(s).file).toBe(first.file);
+    expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
+    // and the next upload cleans up the half-written file
+    const again = json(await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris", "--json"]));
+    expect(s.storage.list().filter((f) => f.startsWith("iris."))).toEqual([again.file]);
+  });
+
+  it("flow control matters: ignoring XOFF loses bytes on a slow board, honouring it loses none", async () => {
+    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(6000)) + ";\n";
+    for (const honour of [false, true]) {
+      const s = await sim({ byteCostUs: 400 });
+      const link = await SerialLink.open(s.port);
+      link.honourXoff = honour;
+      await link.write(payload);
+      await new Promise((r) => setTimeout(r, 3500));
+      const st = s.stats();
+      if (honour) {
+        expect(st.xoffs).toBeGreaterThan(0);
+        expect(st.lost).toBe(0);
+      } else expect(st.lost).toBeGreaterThan(0);
+      await link.close();
+      await sims.pop()!.stop();
+    }
+  });
+});
+
+describe("nothing user-supplied runs on the board", () => {
+  it("a malicious name is refused before anything is sent", async () => {
+    const s = await sim();
+    const r = await cliAsync(["upload", q8, "--port", s.port, "--name", 'x");require("Storage").eraseAll();("']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--name .* use 1 to 19 letters, digits/);
+    expect(s.stats().received).toBe(0);
+  });
+
+  it("a malicious label travels as data", async () => {
+    const s = await sim();
+    s.storage.write("keepme", Buffer.from("precious"));
+    const { model } = irisModel();
+    const evil = `");require("Storage").eraseAll()`;
+    const f = join(dir, "evil.efnn");
+    writeFileSync(f, encodeModel({ ...quantizeModel(model, 8), labels: ["setosa", evil, "virginica"] }));
+    expect(decodeModel(readFileSync(f)).labels[1]).toBe(evil);
+    const up = json(await cliAsync(["upload", f, "--port", s.port, "--name", "evil", "--runtime", "--json"]));
+    expect(s.storage.list()).toContain("keepme");
+    const { repl, link } = await board(s.port);
+    expect(await repl.call(`require("edgefnn").loadFile(${JSON.stringify(up.file)}).labels[1]`)).toBe(evil);
+    await link.close();
+  });
+});
