@@ -1,26 +1,34 @@
 // edgefnn predict model.efnn data.csv: one CSV line per row, the predicted
 // label and the model's outputs, through the board runtime.
-import { closeSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { load } from "../../src/device/runtime";
 import { fail, Output } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
+import { detectDelimiter, readHeaderLine } from "../data/detect-delimiter";
 import { readModelFile } from "../model-file";
 import { classNames, isClassifier } from "./eval";
 
 /** The header's column count, to tell unlabelled data (exactly the model's inputs) from labelled. */
-function headerColumns(file: string): number {
-  let fd: number;
+async function headerColumns(file: string): Promise<number> {
+  let fh;
   try {
-    fd = openSync(file, "r");
+    fh = await open(file, "r");
   } catch {
     fail(`${file}: no such file`);
   }
-  const buf = Buffer.alloc(65536);
-  const n = readSync(fd, buf, 0, buf.length, 0);
-  closeSync(fd);
-  const line = buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0];
-  const counts = [",", ";", "\t"].map((d) => line.split(d).length);
-  return Math.max(...counts);
+  try {
+    const header = await readHeaderLine(fh);
+    if (header === null) return 0; // empty: the loader says so
+    const d = detectDelimiter(header);
+    let n = 1, quoted = false;
+    for (const c of header) {
+      if (c === '"') quoted = !quoted;
+      else if (c === d && !quoted) n++;
+    }
+    return n;
+  } finally {
+    await fh.close();
+  }
 }
 
 function csvField(s: string): string {
@@ -30,7 +38,7 @@ function csvField(s: string): string {
 export async function predictCommand(modelFile: string, dataFile: string, o: { label?: string; features?: string[] }, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
   const classifier = isClassifier(model);
-  const hasLabel = o.label !== undefined || o.features !== undefined || headerColumns(dataFile) !== model.inputSize;
+  const hasLabel = o.label !== undefined || o.features !== undefined || (await headerColumns(dataFile)) !== model.inputSize;
   const csv = await loadCsv(dataFile, {
     label: o.label, features: o.features, hasLabel,
     task: classifier ? "classification" : "regression",
