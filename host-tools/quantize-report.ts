@@ -1,6 +1,6 @@
 // The quantization report: what shrinking a model costs on a data set. Both
 // models run through the board runtime (src/device), the code the board runs.
-import { DataSet, encodeModel, maxWeightErrors, Model, quantizeModel, WeightBits } from "../src/core/index";
+import { DataSet, encodeModel, maxWeightErrors, Model, quantizeModel, QuantizeOptions, WeightBits, withScaledInputs } from "../src/core/index";
 import { load } from "../src/device/runtime";
 
 export interface QuantizationReport {
@@ -19,8 +19,8 @@ export interface QuantizationReport {
   bytes: Uint8Array;
 }
 
-export function quantizationReport(model: Model, bits: WeightBits | WeightBits[], data: DataSet): QuantizationReport {
-  const q = quantizeModel(model, bits);
+export function quantizationReport(model: Model, bits: WeightBits | WeightBits[], data: DataSet, o?: QuantizeOptions): QuantizationReport {
+  const q = quantizeModel(model, bits, o);
   const floatBytes = encodeModel(model), bytes = encodeModel(q);
   const f = load(floatBytes), g = load(bytes);
   const d = data.inputSize, k = model.outputSize;
@@ -47,7 +47,8 @@ export function quantizationReport(model: Model, bits: WeightBits | WeightBits[]
     meanOutputDiff: data.n ? sumDiff / (data.n * k) : 0,
     floatBytes: floatBytes.length,
     quantizedBytes: bytes.length,
-    maxWeightError: maxWeightErrors(model, q),
+    // against the float layer's own weights (with a folded normalization, layer 1's differ by design)
+    maxWeightError: o?.foldNormalization ? maxWeightErrors(withScaledInputs(model), q) : maxWeightErrors(model, q),
     quantized: q,
     bytes,
   };

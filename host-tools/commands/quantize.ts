@@ -1,6 +1,6 @@
 // edgefnn quantize model.efnn --bits 8: int8/int16 weights with a scale per row,
 // and what it costs on a data set.
-import { encodeModel, maxWeightErrors, quantizeModel, WeightBits } from "../../src/core/index";
+import { encodeModel, maxWeightErrors, quantizeModel, WeightBits, withScaledInputs } from "../../src/core/index";
 import { bytes as fmtBytes, fail, Output, percent, table } from "../cli-support";
 import { writeFileAtomic, readModelFile } from "../model-file";
 import { quantizationReport } from "../quantize-report";
@@ -21,14 +21,31 @@ export function defaultQuantizedName(file: string, bits: WeightBits | WeightBits
   return file.replace(/(\.efnn)?$/, `.${tag}.efnn`);
 }
 
-export async function quantizeCommand(modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[] }, out: Output) {
+export async function quantizeCommand(
+  modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[]; fold?: string }, out: Output,
+) {
   const { bytes: floatBytes, model } = readModelFile(modelFile);
   if (model.layers.some((L) => L.scales)) fail(`${modelFile} is already quantized: quantize the float32 model`);
   const bits = parseBits(o.bits, model.layers.length);
   const file = o.out ?? defaultQuantizedName(modelFile, bits);
+  const fold = o.fold ?? "auto";
+  if (fold !== "auto" && fold !== "yes" && fold !== "no") fail(`--fold-normalization: "${fold}" is not auto, yes or no`);
+  const firstBits = typeof bits === "number" ? bits : bits[0];
+  if (fold === "yes" && firstBits === 32) fail("--fold-normalization yes needs a quantized first layer (8 or 16 bits)");
   if (o.data) {
     const csv = await loadDataFor(model, modelFile, o.data, o);
-    const r = quantizationReport(model, bits, csv.data);
+    let r = quantizationReport(model, bits, csv.data);
+    let folded = false;
+    // Folding the normalization into layer 1 saves the board a statement per
+    // input; keep it when the data says it costs nothing (auto) or when asked.
+    if (fold === "yes" || (fold === "auto" && firstBits !== 32)) {
+      const f = quantizationReport(model, bits, csv.data, { foldNormalization: true });
+      const noWorse = isClassifier(model) ? f.quantizedAccuracy >= r.quantizedAccuracy : f.meanOutputDiff <= 1.5 * r.meanOutputDiff;
+      if (fold === "yes" || noWorse) {
+        r = f;
+        folded = true;
+      }
+    }
     writeFileAtomic(file, r.bytes);
     const classifier = isClassifier(model);
     out.say(`edgefnn quantize: ${modelFile} -> ${file} (${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`);
@@ -40,17 +57,19 @@ export async function quantizeCommand(modelFile: string, o: { bits: string[]; ou
       out.say("  " + line);
     out.say(`  outputs: max |float - quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)} over ${r.n} rows`);
     out.say(`  max weight error per layer: ${r.maxWeightError.map((e) => e.toExponential(2)).join(", ")}`);
+    out.say(`  input normalization ${folded ? "folded into layer 1 (the board skips a loop per input)" : "kept separate"}`);
     return {
+      foldedNormalization: folded,
       out: file, bits, n: r.n, floatAccuracy: classifier ? r.floatAccuracy : null, quantizedAccuracy: classifier ? r.quantizedAccuracy : null,
       floatBytes: r.floatBytes, bytes: r.quantizedBytes, maxOutputDiff: r.maxOutputDiff, meanOutputDiff: r.meanOutputDiff, maxWeightError: r.maxWeightError,
     };
   }
-  const q = quantizeModel(model, bits);
+  const q = quantizeModel(model, bits, { foldNormalization: fold === "yes" });
   const qBytes = encodeModel(q);
   writeFileAtomic(file, qBytes);
-  const errs = maxWeightErrors(model, q);
+  const errs = maxWeightErrors(fold === "yes" ? withScaledInputs(model) : model, q);
   out.say(`edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} (${percent(qBytes.length / floatBytes.length)})`);
   out.say(`  max weight error per layer: ${errs.map((e) => e.toExponential(2)).join(", ")}`);
   out.say(`  give --data test.csv to compare accuracy`);
-  return { out: file, bits, floatAccuracy: null, quantizedAccuracy: null, floatBytes: floatBytes.length, bytes: qBytes.length, maxWeightError: errs };
+  return { out: file, bits, foldedNormalization: fold === "yes", floatAccuracy: null, quantizedAccuracy: null, floatBytes: floatBytes.length, bytes: qBytes.length, maxWeightError: errs };
 }

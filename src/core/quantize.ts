@@ -47,22 +47,60 @@ function quantizeLayer(L: ModelLayer, wtype: number): ModelLayer {
   return { nIn: L.nIn, nOut: L.nOut, act: L.act, gamma: L.gamma, wtype: wtype, W: W, scales: scales, b: L.b, prelu: L.prelu };
 }
 
+export interface QuantizeOptions {
+  /**
+   * Fold the input normalization into layer 1 (which must be quantized): its
+   * weights become W_ij invStd_j before quantizing, and its biases absorb the
+   * means, b_i - scale_i sum_j q_ij mean_j (computed against the quantized
+   * weights, so the means cancel exactly). The model then takes raw inputs with
+   * an identity normalization, and the board skips a per-input loop. Safe when
+   * the features' scales are alike; with very different scales the int8 grid of
+   * a row is set by the feature with the smallest spread: compare on data first.
+   */
+  foldNormalization?: boolean;
+}
+
 /** A quantized copy of a float32 model: `bits` for every layer, or one entry per layer
  * (e.g. [8, 8, 16] keeps the output layer in int16). */
-export function quantizeModel(model: Model, bits: WeightBits | WeightBits[]): Model {
+export function quantizeModel(model: Model, bits: WeightBits | WeightBits[], o?: QuantizeOptions): Model {
   var per = typeof bits === "number" ? null : bits;
   if (per && per.length !== model.layers.length)
     throw new Error(per.length + " bit widths given for " + model.layers.length + " layers");
-  return {
-    inputSize: model.inputSize,
-    outputSize: model.outputSize,
-    mean: model.mean,
-    invStd: model.invStd,
-    labels: model.labels,
-    layers: model.layers.map(function (L, l) {
-      return quantizeLayer(L, bitsToType(per ? per[l] : (bits as number)));
-    }),
-  };
+  var layers = model.layers.map(function (L, l) {
+    return quantizeLayer(l === 0 && o && o.foldNormalization ? scaleInputs(L, model.invStd) : L, bitsToType(per ? per[l] : (bits as number)));
+  });
+  var mean = model.mean, invStd = model.invStd;
+  if (o && o.foldNormalization) {
+    var L0 = layers[0];
+    if (!L0.scales) throw new Error("folding the normalization needs a quantized first layer (8 or 16 bits)");
+    var b = new Float32Array(L0.nOut), n = L0.nIn;
+    for (var i = 0; i < L0.nOut; i++) {
+      var s = 0;
+      for (var j = 0; j < n; j++) s += L0.W[i * n + j] * mean[j];
+      b[i] = L0.b[i] - L0.scales[i] * s;
+    }
+    layers[0] = { nIn: n, nOut: L0.nOut, act: L0.act, gamma: L0.gamma, wtype: L0.wtype, W: L0.W, scales: L0.scales, b: b, prelu: L0.prelu };
+    mean = new Float32Array(n);
+    invStd = new Float32Array(n);
+    for (j = 0; j < n; j++) invStd[j] = 1;
+  }
+  return { inputSize: model.inputSize, outputSize: model.outputSize, mean: mean, invStd: invStd, labels: model.labels, layers: layers };
+}
+
+/** The float model whose layer 1 weights are W_ij invStd_j: what a folded
+ * quantization quantizes (for weight-error reports). */
+export function withScaledInputs(model: Model): Model {
+  var layers = model.layers.slice(0);
+  layers[0] = scaleInputs(layers[0], model.invStd);
+  return { inputSize: model.inputSize, outputSize: model.outputSize, mean: model.mean, invStd: model.invStd, labels: model.labels, layers: layers };
+}
+
+/** Layer 1 with W_ij invStd_j: the normalization's scaling moved into the weights. */
+function scaleInputs(L: ModelLayer, invStd: Float32Array): ModelLayer {
+  if (L.wtype !== WEIGHT_F32) throw new Error("a quantized layer cannot be quantized again: start from the float32 model");
+  var W = new Float32Array(L.nIn * L.nOut);
+  for (var i = 0; i < L.nOut; i++) for (var j = 0; j < L.nIn; j++) W[i * L.nIn + j] = L.W[i * L.nIn + j] * invStd[j];
+  return { nIn: L.nIn, nOut: L.nOut, act: L.act, gamma: L.gamma, wtype: L.wtype, W: W, scales: null, b: L.b, prelu: L.prelu };
 }
 
 /** Per layer, the largest |w - scale q| between a float model and its quantized copy. */

@@ -44,8 +44,8 @@ export interface DeviceModel {
 /** A model's private state, one array (one property on the board):
  * [file buffer, byte offset of the file in it, layer table T, gammas G, buffer A,
  *  buffer B, output view, Storage name (loadFile) or null, views (Node) or null,
- *  offset of the normalization] */
-type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, Float32Array, string | null, Weights[] | null, number];
+ *  offset of the normalization, identity normalization?] */
+type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, Float32Array, string | null, Weights[] | null, number, boolean];
 
 interface Model extends DeviceModel {
   _: State;
@@ -78,6 +78,12 @@ function normalize(A: Float32Array, i: number, x: ArrayLike<number>, mu: Weights
   for (; i < n; i++) A[i] = (x[i] - mu[i]) * is[i];
 }
 
+/** Is the normalization the identity (mean 0, invStd 1: folded into layer 1 by the quantizer)? */
+function identity(mu: Weights, is: Weights): boolean {
+  for (var i = 0; i < mu.length; i++) if (mu[i] !== 0 || is[i] !== 1) return false;
+  return true;
+}
+
 /** Rows i..n-1 on Espruino: y_i = f(scale_i (q_i . x) + b_i), the dot product
  * native on a temporary view of the row at byte o (rb bytes a row), f = identity
  * (k 0), ReLU (k 1) or hard-tanh (k 2) in the same statement: clipping z in double
@@ -100,7 +106,9 @@ function rows(
 function forward(m: Model, x: ArrayLike<number>, top: boolean): void {
   var s = m._, T = s[2], G = s[3], A = s[4], V = s[8], M0 = m.inputSize, mo = s[9];
   var cv = V ? null : E.convolve, l = 0, i = 0, k = 0, z = 0;
-  normalize(A, 0, x, V ? V[0] : ram(view(s, mo, M0, 0)), V ? V[1] : ram(view(s, mo + 4 * M0, M0, 0)), M0);
+  // identity normalization: one native copy instead of a statement per input ((x - 0) * 1 = x exactly)
+  if (s[10] && x.length === M0) A.set(x);
+  else normalize(A, 0, x, V ? V[0] : ram(view(s, mo, M0, 0)), V ? V[1] : ram(view(s, mo + 4 * M0, M0, 0)), M0);
   var cur = A, nxt = s[5];
   for (; l < G.length; l++) {
     var t = 8 * l, nIn = T[t], n = T[t + 1], w = T[t + 3], v = 2 + 4 * l;
@@ -158,7 +166,8 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
   m.inputSize = lay.inputSize;
   m.outputSize = lay.outputSize;
   m.labels = lay.labels;
-  var s: State = (m._ = [buf, base, T, G, A, B, (L & 1 ? B : A).subarray(0, lay.outputSize), name, null, lay.meanOff]);
+  var s: State = (m._ = [buf, base, T, G, A, B, (L & 1 ? B : A).subarray(0, lay.outputSize), name, null, lay.meanOff, false]);
+  s[10] = identity(view(s, lay.meanOff, lay.inputSize, 0), view(s, lay.meanOff + 4 * lay.inputSize, lay.inputSize, 0));
   if (!esp) {
     // Node: every view now, so run() allocates nothing
     var V: Weights[] = [view(s, lay.meanOff, lay.inputSize, 0), view(s, lay.meanOff + 4 * lay.inputSize, lay.inputSize, 0)];

@@ -62,3 +62,28 @@ describe("the quantization report and the targets", () => {
     expect(r.quantizedBytes / r.floatBytes).toBeLessThanOrEqual(0.3);
   });
 });
+
+describe("folding the input normalization into layer 1", () => {
+  it("synthetic int8 folded: identity normalization in the file, accuracy within 1 point of float", () => {
+    const { model, test } = syntheticModel();
+    const r = quantizationReport(model, 8, test, { foldNormalization: true });
+    const back = decodeModel(r.bytes);
+    expect(Array.from(back.mean).every((m) => m === 0)).toBe(true);
+    expect(Array.from(back.invStd).every((s) => s === 1)).toBe(true);
+    expect(Math.abs(r.floatAccuracy - r.quantizedAccuracy)).toBeLessThanOrEqual(0.01);
+    // every layer-1 weight within half a step of W_ij invStd_j
+    expect(r.maxWeightError[0]).toBeLessThanOrEqual(Math.max(...Array.from(r.quantized.layers[0].scales!)) / 2 + 1e-6);
+  });
+
+  it("the means cancel against the quantized weights: folded and unfolded int8 agree closely", () => {
+    const { model, test } = syntheticModel();
+    const a = quantizationReport(model, 16, test);
+    const b = quantizationReport(model, 16, test, { foldNormalization: true });
+    expect(b.maxOutputDiff).toBeLessThan(1e-3);
+    expect(b.quantizedAccuracy).toBe(a.quantizedAccuracy);
+  });
+
+  it("refuses to fold into a float32 first layer", () => {
+    expect(() => quantizeModel(irisModel().model, [32, 8], { foldNormalization: true })).toThrow(/needs a quantized first layer/);
+  });
+});

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { encodeModel, forward, quantizeModel } from "../../src/core/index";
+import { createNetwork, createRng, encodeModel, forward, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { bundleText, requireBundle } from "../helpers/bundle";
 import { everyActivationModel, irisModel, syntheticModel } from "../helpers/models";
@@ -41,6 +41,18 @@ describe("parity: the bundle in Node equals the core", () => {
       }
     });
   }
+
+  it("an identity normalization (a copy instead of a loop) gives the core's bits too", () => {
+    const nn = requireBundle(true);
+    const net = createNetwork({ inputSize: 5, layers: [{ size: 7, activation: "tanh" }, { size: 3, activation: "softmax" }] });
+    initialize(net, createRng(3));
+    const m = nn.load(encodeModel(modelFromNetwork(net)));
+    const rng = createRng(4);
+    for (let i = 0; i < 50; i++) {
+      const x = Array.from({ length: 5 }, () => 3 * rng.normal());
+      expect(Array.from(m.run(x))).toEqual(Array.from(forward(net, x)));
+    }
+  });
 
   it("quantized outputs equal the TypeScript runtime's (the code the host evaluates with)", () => {
     const nn = requireBundle(true);

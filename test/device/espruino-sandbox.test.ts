@@ -49,7 +49,7 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
   for (const min of [false, true]) {
     it(`float32 and int8 models, loaded from Storage as a module (${min ? "minified" : "plain"})`, () => {
       for (const { model, test } of [everyActivationModel(), syntheticModel()]) {
-        for (const m of [model, quantizeModel(model, 8)]) {
+        for (const m of [model, quantizeModel(model, 8), quantizeModel(model, 8, { foldNormalization: true })]) {
           const bytes = encodeModel(m);
           const sb = createSandbox({ viewOffsetLimit: true });
           sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(min)));

@@ -81,6 +81,7 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     expect(j.floatAccuracy).toBeGreaterThan(0.9);
     expect(Math.abs(j.floatAccuracy - j.quantizedAccuracy)).toBeLessThanOrEqual(0.02);
     expect(j.bytes).toBeLessThan(j.floatBytes);
+    expect(typeof j.foldedNormalization).toBe("boolean");
     expect(readFileSync(out).length).toBe(j.bytes);
     const again = cli(["quantize", out, "--bits", "16"]);
     expect(again.status).toBe(1);
