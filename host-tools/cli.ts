@@ -66,10 +66,11 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--bits <bits>", "8, 16 or 32, for all layers or one per layer (e.g. 8,8,16)", listOption, ["8"])
     .option("--out <file>", "quantized model (default: model.q8.efnn beside the input)")
     .option("--data <test.csv>", "compare float and quantized accuracy on this data")
+    .option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no", "auto")
     .option("--label <column>", "the target column of --data")
     .option("--features <columns>", "feature columns of --data", listOption)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => quantizeCommand(m, o, out)));
+    .action((m, o) => run(o.json, (out) => quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
 
   p.command("predict")
     .description("one CSV line per row: the predicted label and the outputs")
