@@ -42,38 +42,46 @@ function commonjsDir() {
   };
 }
 
-export default {
-  input: "src/device/index.ts",
-  plugins: [
-    typescript({
-      tsconfig: false,
-      include: ["src/**/*.ts"],
-      compilerOptions: {
-        target: "ES5",
-        lib: ["ES5"],
-        module: "ESNext",
-        strict: true,
-        importHelpers: false,
-        noEmitHelpers: false,
-        declaration: false,
-        sourceMap: false,
-      },
-    }),
-  ],
-  output: [
-    { ...umd, file: "dist/edgefnn.js", plugins: [printSizes(), commonjsDir()] },
-    {
-      ...umd,
-      file: "dist/edgefnn.min.js",
-      plugins: [
-        terser({
-          ecma: 5,
-          // no strict mode on the board; keep declarations where they are (no hoisting there)
-          compress: { passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
-          format: { comments: false },
-        }),
-        printSizes(),
-      ],
+const es5 = () =>
+  typescript({
+    tsconfig: false,
+    include: ["src/**/*.ts"],
+    compilerOptions: {
+      target: "ES5",
+      lib: ["ES5"],
+      module: "ESNext",
+      strict: true,
+      importHelpers: false,
+      noEmitHelpers: false,
+      declaration: false,
+      sourceMap: false,
     },
-  ],
-};
+  });
+
+const minify = () =>
+  terser({
+    ecma: 5,
+    // no strict mode on the board; keep declarations where they are (no hoisting there)
+    compress: { passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
+    format: { comments: false },
+  });
+
+/** One ES5 bundle: dist/<file>.js and dist/<file>.min.js, a global `name` and module.exports. */
+function bundle(input, file, name, extra = []) {
+  const wrap = { ...umd, name, footer: `if (typeof module !== "undefined") module.exports = ${name};` };
+  return {
+    input,
+    plugins: [es5()],
+    output: [
+      { ...wrap, file: `dist/${file}.js`, plugins: [printSizes(), ...extra] },
+      { ...wrap, file: `dist/${file}.min.js`, plugins: [minify(), printSizes()] },
+    ],
+  };
+}
+
+export default [
+  // the runtime: require("edgefnn")
+  bundle("src/device/index.ts", "edgefnn", "edgefnn", [commonjsDir()]),
+  // the accelerometer window features, apart so the plain runtime stays small: require("edgefnn-features")
+  bundle("src/features/index.ts", "edgefnn-features", "edgefnnFeatures"),
+];

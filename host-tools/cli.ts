@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ACTIVATION_NAMES } from "../src/core/index";
 import { intOption, listOption, numberOption, output, UserError } from "./cli-support";
 import { bundleCommand } from "./commands/bundle";
+import { collectCommand } from "./commands/collect";
 import { evalCommand } from "./commands/eval";
 import { infoCommand } from "./commands/info";
 import { predictCommand } from "./commands/predict";
@@ -14,6 +15,7 @@ import { uploadCommand } from "./commands/upload";
 import { verifyCommand } from "./commands/verify";
 import { demoCommand } from "./demo";
 import { SIM_DEFAULTS, simCommand } from "./sim/command";
+import { agentCommand } from "./agent/command";
 import { BOARDS } from "./boards";
 import { CsvError } from "./data/csv-loader";
 
@@ -78,6 +80,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .argument("<data.csv>")
     .option("--label <column>", "a label column to ignore")
     .option("--features <columns>", "feature columns", listOption)
+    .option("--port <path>", "run the rows on the device on this serial port (an Espruino board or an edgefnn agent) with this model active")
+    .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
     .action((m, d, o) => run(o.json, (out) => predictCommand(m, d, o, out)));
 
@@ -117,6 +121,30 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
   )
     .addOption(json)
     .action((m, d, o) => run(o.json, (out) => verifyCommand(m, d, o, out)));
+
+  // agent, like sim, prints one line when it listens and runs until a signal
+  p.command("agent")
+    .description("on a Raspberry Pi: answer edgefnn upload, verify and predict --port on a serial port (a fixed binary protocol, no code runs), keep the active model in --dir; runs until Ctrl-C or SIGTERM")
+    .requiredOption("--port <path>", "the serial port to answer on, e.g. /dev/serial0")
+    .requiredOption("--dir <dir>", "where the active model lives, e.g. /var/lib/edgefnn")
+    .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
+    .option("--transfer-timeout <ms>", "discard an upload that sends nothing for this long", intOption("--transfer-timeout"), 30_000)
+    .option("--max-bytes <n>", "the largest model accepted", intOption("--max-bytes"), 4 << 20)
+    .addOption(json)
+    .action((o) => agentCommand(o));
+
+  p.command("collect")
+    .description("record labelled accelerometer windows from a Puck.js or Bangle.js into a CSV of window features (settings in <out>.json)")
+    .requiredOption("--port <path>", "the board's serial port")
+    .requiredOption("--label <name>", "the gesture being recorded, e.g. wave")
+    .option("--seconds <s>", "how long to record (Ctrl-C stops early and keeps what is recorded)", numberOption("--seconds"), 20)
+    .option("--out <file>", "CSV to append to (header written once)", "gestures.csv")
+    .option("--rate <hz>", "samples per second (a Puck.js takes its nearest rate at or above: 12.5, 26, 52, 104...)", numberOption("--rate", (n) => n >= 1 && n <= 200, "1 to 200"), 25)
+    .option("--window <n>", "samples per window", intOption("--window", 2), 50)
+    .option("--hop <n>", "samples between window starts (default: the window, no overlap)", intOption("--hop"))
+    .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
+    .addOption(json)
+    .action((o) => run(o.json, (out) => collectCommand(o, out)));
 
   // sim prints its port first and runs until a signal: its own output, not run()'s one object at the end
   p.command("sim")

@@ -1,11 +1,17 @@
 // edgefnn predict model.efnn data.csv: one CSV line per row, the predicted
-// label and the model's outputs, through the board runtime.
+// label and the model's outputs, through the board runtime; with --port, on
+// the device (an Espruino board or an edgefnn agent) whose active model it is.
 import { open } from "node:fs/promises";
 import { load } from "../../src/device/runtime";
+import { AgentRefused } from "../agent/client";
 import { fail, Output } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
 import { detectDelimiter, readHeaderLine } from "../data/detect-delimiter";
 import { readModelFile } from "../model-file";
+import { BoardResetError } from "../serial/espruino-repl";
+import { LinkError } from "../serial/link";
+import { parseAnswer, remoteRunner } from "../serial/remote-run";
+import { openTarget } from "../serial/target";
 import { classNames, isClassifier } from "./eval";
 
 /** The header's column count, to tell unlabelled data (exactly the model's inputs) from labelled. */
@@ -35,7 +41,25 @@ function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export async function predictCommand(modelFile: string, dataFile: string, o: { label?: string; features?: string[] }, out: Output) {
+/** Per row, the outputs and class from the device on `port` (which must have this model active). */
+async function onDevice(port: string, baud: number, bytes: Uint8Array, modelFile: string, rows: Float32Array[]): Promise<{ file: string; results: { outputs: number[]; cls: number }[] }> {
+  const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
+  try {
+    const device = await remoteRunner(target, bytes, port, modelFile);
+    const answers = await device.run(rows);
+    await device.finish();
+    return { file: device.file, results: answers.map(parseAnswer) };
+  } catch (e) {
+    if (e instanceof LinkError || e instanceof BoardResetError || e instanceof AgentRefused) fail(`predict on ${port} interrupted: ${e.message}`);
+    throw e;
+  } finally {
+    await target.link.close();
+  }
+}
+
+export async function predictCommand(
+  modelFile: string, dataFile: string, o: { label?: string; features?: string[]; port?: string; baud?: number }, out: Output,
+) {
   const { bytes, model } = readModelFile(modelFile);
   const classifier = isClassifier(model);
   const hasLabel = o.label !== undefined || o.features !== undefined || (await headerColumns(dataFile)) !== model.inputSize;
@@ -50,13 +74,17 @@ export async function predictCommand(modelFile: string, dataFile: string, o: { l
   const names = classifier ? classNames(model) : [];
   const outputs = classifier ? (model.outputSize === 1 ? ["p_" + names[1]] : names.map((l) => "p_" + l)) : ["prediction"];
   const rows: { label?: string; outputs: number[] }[] = [];
+  const device = o.port
+    ? await onDevice(o.port, o.baud ?? 115200, bytes, modelFile, Array.from({ length: d.n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array))
+    : null;
   if (!out.json) process.stdout.write((classifier ? ["label", ...outputs] : outputs).map(csvField).join(",") + "\n");
   for (let i = 0; i < d.n; i++) {
     const x = d.x.subarray(i * D, (i + 1) * D);
-    const y = Array.from(m.run(x));
-    const label = classifier ? names[m.classify(x)] : undefined;
+    const r = device?.results[i];
+    const y = r ? r.outputs : Array.from(m.run(x));
+    const label = classifier ? names[r ? r.cls : m.classify(x)] : undefined;
     if (out.json) rows.push({ label, outputs: y });
     else process.stdout.write((classifier ? [csvField(label!), ...y.map((v) => String(v))] : y.map(String)).join(",") + "\n");
   }
-  return { n: d.n, columns: outputs, predictions: rows };
+  return { n: d.n, columns: outputs, predictions: rows, ...(device ? { port: o.port, file: device.file } : {}) };
 }

@@ -1,16 +1,21 @@
 // edgefnn upload model.efnn --port /dev/ttyACM0: the model (and with
 // --runtime the ES5 runtime, with --boot a boot script) into the board's
-// Storage, verified, and made active atomically.
+// Storage, verified, and made active atomically. If an edgefnn agent answers
+// on the port instead (a Raspberry Pi), the model goes to it over the agent
+// protocol: staged, CRC-checked on the Pi's disk, then activated by a rename.
 import { SingleBar } from "cli-progress";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { bytes as fmtBytes, fail, Output } from "../cli-support";
 import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
 import { readModelFile } from "../model-file";
-import { checkModelName, MODEL_NAME_MAX } from "../serial/board-files";
-import { BoardResetError } from "../serial/espruino-repl";
-import { LinkError } from "../serial/link";
-import { openBoard, readBoardState, uploadModel } from "../serial/model-upload";
+import { AgentClient, AgentRefused } from "../agent/client";
+import { crc32 } from "../../src/core/index";
+import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX } from "../serial/board-files";
+import { BoardResetError, EspruinoRepl } from "../serial/espruino-repl";
+import { LinkError, SerialLink } from "../serial/link";
+import { readBoardState, uploadModel } from "../serial/model-upload";
+import { openTarget } from "../serial/target";
 
 export interface UploadOptions {
   port: string;
@@ -36,11 +41,23 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
   }
   const boot = o.boot ? new Uint8Array(readFileSync(join(FIRMWARE_DIR, "boot.js"))) : undefined;
   const t0 = performance.now();
-  const { link, repl } = await openBoard(o.port, o.baud).catch((e) => fail((e as Error).message));
-  const total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0);
-  const bar = !out.json && process.stdout.isTTY
+  const target = await openTarget(o.port, o.baud).catch((e) => fail((e as Error).message));
+  if (target.kind === "agent") return uploadToAgent(file, name, bytes, target.client, o, out, t0);
+  return uploadToBoard(file, name, bytes, runtime, boot, target.link, target.repl, o, out, t0);
+}
+
+function progressBar(out: Output): SingleBar | null {
+  return !out.json && process.stdout.isTTY
     ? new SingleBar({ format: "  {stage} |{bar}| {value}/{total} bytes", hideCursor: true, barsize: 24 })
     : null;
+}
+
+async function uploadToBoard(
+  file: string, name: string, bytes: Uint8Array, runtime: Uint8Array | undefined, boot: Uint8Array | undefined,
+  link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
+) {
+  const total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0);
+  const bar = progressBar(out);
   let done = 0, stageBase = 0, previous: string | null = null, known = false;
   try {
     previous = (await readBoardState(repl)).p?.file ?? null;
@@ -68,7 +85,7 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
         `${seconds.toFixed(1)} s; at 115200 baud the wire bytes take ${at115200.toFixed(1)} s` +
         (r.retries ? `; ${r.retries} chunk${r.retries > 1 ? "s" : ""} resent` : ""),
     );
-    return { port: o.port, name, file: r.file, previous: r.previous, payload: r.payload, wire, efficiency: r.payload / wire, seconds, at115200, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged };
+    return { port: o.port, target: "espruino", name, file: r.file, previous: r.previous, payload: r.payload, wire, efficiency: r.payload / wire, seconds, at115200, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged };
   } catch (e) {
     bar?.stop();
     if (e instanceof LinkError || e instanceof BoardResetError) {
@@ -80,6 +97,69 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
             : previous
               ? `The previous model ${previous} is still active.`
               : "The board had no active model before; it still has none."),
+      );
+    }
+    throw e;
+  } finally {
+    await link.close();
+  }
+}
+
+/** The agent path: PUT chunks into the agent's staging file, CHECK its CRC-32
+ * as read back from the Pi's disk, ACTIVATE (fsync, load, rename). Until the
+ * activation the agent's previous model stays active; --runtime and --boot do
+ * not apply (the agent runs its own copy of the runtime). */
+async function uploadToAgent(file: string, name: string, bytes: Uint8Array, client: AgentClient, o: UploadOptions, out: Output, t0: number) {
+  const link = client.link;
+  const info = client.info;
+  const previous = info.active?.file ?? null;
+  const target = modelFileName(name, bytes);
+  const bar = progressBar(out);
+  try {
+    out.say(`edgefnn upload: ${file} -> ${o.port} (edgefnn agent ${info.version}) as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
+    if (o.runtime || o.boot) out.say("  --runtime and --boot are for Espruino boards: the agent runs its own runtime and loads the active model itself");
+    const unchanged: string[] = [];
+    let payload = 0;
+    let activeFile = target;
+    if (info.active && info.active.id === modelId(bytes) && info.active.bytes === bytes.length && info.active.name === name) {
+      out.say(`  ${target} is already the active model`);
+      unchanged.push(target);
+    } else {
+      bar?.start(bytes.length, 0, { stage: "model" });
+      if (!bar) out.say(`  model -> ${target}`);
+      await client.put(name, bytes, 512, (d) => bar?.update(d));
+      const c = await client.check(name);
+      if (c.received !== bytes.length || c.crc !== crc32(bytes)) {
+        await client.abort().catch(() => {});
+        throw new LinkError(`the agent holds ${c.received} bytes with CRC-32 ${c.crc}, expected ${bytes.length} bytes with ${crc32(bytes)}`);
+      }
+      if (!bar) out.say(`  activate ${target}`);
+      const r = await client.activate(name, bytes);
+      activeFile = r.active.file;
+      payload = bytes.length;
+      bar?.update(bytes.length);
+      bar?.stop();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const wire = link.stats.sent;
+    const at115200 = (wire * 10) / 115200;
+    const retries = client.stats.retries;
+    out.say(`  active model: ${activeFile}${previous && previous !== activeFile ? ` (replaced ${previous})` : ""}`);
+    out.say(
+      `  payload ${fmtBytes(payload)}, on the wire ${fmtBytes(wire)} (efficiency ${payload ? ((100 * payload) / wire).toFixed(0) : 0}%), ` +
+        `${seconds.toFixed(1)} s; at 115200 baud the wire bytes take ${at115200.toFixed(1)} s` +
+        (retries ? `; ${retries} request${retries > 1 ? "s" : ""} resent` : ""),
+    );
+    return {
+      port: o.port, target: "agent", agentVersion: info.version, name, file: activeFile, previous, payload, wire,
+      efficiency: payload / wire, seconds, at115200, retries, naks: client.stats.naks, xoffs: link.stats.xoffs, unchanged,
+    };
+  } catch (e) {
+    bar?.stop();
+    if (e instanceof LinkError || e instanceof AgentRefused) {
+      fail(
+        `upload interrupted: ${e instanceof AgentRefused ? `the agent refused it: ${e.message}` : e.message}. ` +
+          (previous ? `The previous model ${previous} is still active.` : "The agent had no active model before; it still has none."),
       );
     }
     throw e;

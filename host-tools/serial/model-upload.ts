@@ -5,7 +5,8 @@
 // model) are still there.
 import { EspruinoRepl } from "./espruino-repl";
 import { SerialLink } from "./link";
-import { boardProof, BOOT, fileProof, isModelFileOf, modelFileName, modelId, Pointer, POINTER, Proof, RUNTIME, sameProof } from "./board-files";
+import { BOOT, isModelFileOf, modelFileName, modelId, Pointer, POINTER, RUNTIME } from "./board-files";
+import { ensureStorageFile } from "./ensure-file";
 import { writeVerified, WriteOptions } from "./storage-write";
 
 export interface UploadPlan {
@@ -40,15 +41,6 @@ export async function readBoardState(repl: EspruinoRepl): Promise<BoardState> {
   );
 }
 
-/** Writes a file only if the board does not already hold exactly these bytes. */
-async function ensureFile(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions | undefined): Promise<{ written: boolean; retries: number }> {
-  const have = await repl.call<Proof | null>(boardProof(name));
-  if (sameProof(have, fileProof(bytes))) return { written: false, retries: 0 };
-  if (have) await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
-  const r = await writeVerified(repl, name, bytes, o);
-  return { written: true, retries: r.retries };
-}
-
 export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise<UploadResult> {
   const stage = plan.onStage ?? (() => {});
   const state = await readBoardState(repl);
@@ -58,7 +50,7 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   const unchanged: string[] = [];
   if (plan.runtime) {
     stage(`runtime -> ${RUNTIME}`);
-    const r = await ensureFile(repl, RUNTIME, plan.runtime, plan.write);
+    const r = await ensureStorageFile(repl, RUNTIME, plan.runtime, plan.write);
     if (r.written) payload += plan.runtime.length;
     else unchanged.push(RUNTIME);
     retries += r.retries;
@@ -89,7 +81,7 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   }
   if (plan.boot) {
     stage(`boot script -> ${BOOT}`);
-    const r = await ensureFile(repl, BOOT, plan.boot, plan.write);
+    const r = await ensureStorageFile(repl, BOOT, plan.boot, plan.write);
     if (r.written) payload += plan.boot.length;
     else unchanged.push(BOOT);
     retries += r.retries;

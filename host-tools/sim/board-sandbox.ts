@@ -8,7 +8,8 @@
 // (convolve, CRC32, toArrayBuffer, sum, variance, getSizeOf, toString,
 // toUint8Array), require("Storage") and Storage modules, atob/btoa, print,
 // console.log, getTime, timers on the real event loop, process.memory() and
-// process.env, reset(), load(), echo().
+// process.env, reset(), load(), echo(); and the accelerometer of a Puck.js or
+// Bangle.js (accelerometer.ts: synthetic gestures the host schedules).
 import { createContext, runInContext, Script } from "node:vm";
 import { crc32 } from "../../src/core/index";
 import { FlashError, FlashStorage } from "./flash-storage";
@@ -16,10 +17,13 @@ import { printValue } from "./format";
 import { countBlocks } from "./memory";
 import { SimBoard, SIM_VERSION } from "./sim-boards";
 import { toBoardScript, UnsupportedSyntax } from "./espruino-syntax";
+import { accelApi, SyntheticAccelerometer } from "./accelerometer";
 
 export interface SandboxHost {
   board: SimBoard;
   storage: FlashStorage;
+  /** the gestures the accelerometer plays (kept across resets: the host's) */
+  accel: SyntheticAccelerometer;
   /** text from print() / console.log, newline included */
   print(text: string): void;
   /** an error thrown by a timer callback */
@@ -124,6 +128,8 @@ export class BoardSandbox {
   private flashBuffers = new WeakSet<object>();
   private timers = new Map<number, { handle: NodeJS.Timeout; fn: unknown; args: unknown[] }>();
   private nextTimer = 1;
+  /** stops the accelerometer's sampling (reset, dispose) */
+  private accelStop = () => {};
   private callScript = new Script('globalThis["\\u0001call"]()');
   private realm!: { JSON: JSON; Error: ErrorConstructor; SyntaxError: SyntaxErrorConstructor; ArrayBuffer: ArrayBufferConstructor; Uint8Array: Uint8ArrayConstructor; array(a: unknown[]): unknown[] };
 
@@ -316,6 +322,7 @@ export class BoardSandbox {
   }
 
   private clearTimers(): void {
+    this.accelStop();
     for (const t of this.timers.values()) {
       clearTimeout(t.handle);
       clearInterval(t.handle);
@@ -426,6 +433,15 @@ export class BoardSandbox {
     set("setInterval", (fn: unknown, ms?: unknown, ...args: unknown[]) => this.addTimer(fn, ms, args, true));
     set("clearTimeout", (...a: unknown[]) => this.clearTimer(a.length ? a[0] : undefined));
     set("clearInterval", (...a: unknown[]) => this.clearTimer(a.length ? a[0] : undefined));
+    const accel = accelApi({
+      envName: h.board.envName,
+      synth: h.accel,
+      emit: (fn, arg) => this.callback(fn, [arg]),
+      toRealm: (v) => this.toRealm(v),
+      error: (m) => new realm.Error(m),
+    });
+    this.accelStop = accel.stop;
+    for (const [k, v] of Object.entries(accel.globals)) set(k, v);
     set("reset", () => void h.request("reset"));
     set("load", (file?: unknown) => void h.request("load", file === undefined ? undefined : String(file)));
     set("echo", (on: unknown) => void h.echo(!!on));

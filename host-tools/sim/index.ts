@@ -9,6 +9,7 @@
 //   espruino-syntax.ts  no hoisting, refusal of syntax the board lacks
 //   memory.ts         block counts for process.memory()
 //   flash-storage.ts  Storage with flash semantics, persisted to a file
+//   accelerometer.ts  Puck.accelOn / Bangle.on("accel"), playing seeded synthetic gestures
 //   sim-boards.ts     per-board flash size and names
 //   virtual-board.ts  all of the above behind a byte stream, at a simulated speed
 //   command.ts        `edgefnn sim`
@@ -19,6 +20,8 @@ import { BoardOptions, BoardStats, VirtualBoard } from "./virtual-board";
 
 export type { BoardOptions, BoardStats } from "./virtual-board";
 export type { FaultOptions } from "./faults";
+export type { AccelSegment, Gesture } from "./accelerometer";
+export { GESTURES, SyntheticAccelerometer } from "./accelerometer";
 export { VirtualBoard } from "./virtual-board";
 
 export interface SimOptions extends BoardOptions {
@@ -35,6 +38,8 @@ export interface RunningSim {
   /** the board's Storage, readable and writable from the host */
   storage: FlashStorage;
   stats(): BoardStats;
+  /** the accelerometer's gestures: setGesture(name), play(schedule, seed) */
+  accel: VirtualBoard["accel"];
   /** faults from now on, counting received bytes afresh */
   setFaults(f: FaultOptions): void;
   /** stops the board and socat, removes the port (idempotent) */
@@ -60,6 +65,7 @@ export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
     board,
     storage: board.storage,
     stats: () => board.stats(),
+    accel: board.accel,
     setFaults: (f) => board.setFaults(f),
     stop: () =>
       (stopping ??= (async () => {

@@ -7,6 +7,7 @@ import { BoardSandbox } from "./board-sandbox";
 import { crlf, EspruinoConsole } from "./console";
 import { FaultInjector, FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
+import { AccelOptions, SyntheticAccelerometer } from "./accelerometer";
 import { RxBuffer } from "./rx-buffer";
 import { SimBoard, simBoard, SIM_VERSION } from "./sim-boards";
 
@@ -28,6 +29,8 @@ export interface BoardOptions {
   /** a line or callback running longer than this is interrupted, ms (default 5000) */
   execTimeoutMs?: number;
   faults?: FaultOptions;
+  /** the accelerometer's synthetic gestures (Puck.js, Bangle.js): seed and first gesture */
+  accel?: AccelOptions;
 }
 
 export interface BoardStats {
@@ -69,6 +72,8 @@ export class VirtualBoard {
   readonly storage: FlashStorage;
   readonly sandbox: BoardSandbox;
   readonly console: EspruinoConsole;
+  /** the gestures the accelerometer plays: setGesture / play from the host */
+  readonly accel: SyntheticAccelerometer;
   private rx: RxBuffer;
   private faults: FaultInjector;
   private byteCostMs: number;
@@ -86,6 +91,7 @@ export class VirtualBoard {
   constructor(o: BoardOptions, private send: (bytes: Buffer) => void) {
     this.board = simBoard(o.board ?? "puckjs");
     this.storage = new FlashStorage(o.flashBytes ?? this.board.flashBytes, o.storagePath);
+    this.accel = new SyntheticAccelerometer(o.accel);
     this.byteCostMs = (o.byteCostUs ?? DEFAULTS.byteCostUs) / 1000;
     this.lineCostMs = o.lineCostMs ?? DEFAULTS.lineCostMs;
     this.faults = new FaultInjector(o.faults);
@@ -104,6 +110,7 @@ export class VirtualBoard {
     this.sandbox = new BoardSandbox({
       board: this.board,
       storage: this.storage,
+      accel: this.accel,
       execTimeoutMs: o.execTimeoutMs ?? DEFAULTS.execTimeoutMs,
       print: (t) => this.console.print(t),
       uncaught: (e) => this.console.uncaught(e),

@@ -1,0 +1,225 @@
+// The host's side of the agent protocol over a SerialLink: one request at a
+// time, each answered by a reply with its seq. A request whose reply does not
+// come (lost or damaged either way) or that the agent NAKs is sent again, the
+// same bytes with the same seq, a bounded number of times; the agent answers a
+// resent request from its reply cache, so nothing runs twice.
+import { randomBytes } from "node:crypto";
+import { crc32 } from "../../src/core/crc32";
+import { LinkError, SerialLink } from "../serial/link";
+import {
+  ActiveInfo, AgentInfo, encodeFrame, Frame, FrameDecoder, floatBytes, MAX_PAYLOAD, PROTOCOL_VERSION, Reader, REPLY, T,
+  T_ERROR, T_NAK, TYPE_NAMES, Writer,
+} from "./protocol";
+
+/** The agent understood the request and refused it: resending would not help. */
+export class AgentRefused extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  /** ms to wait for each reply, beyond the time the bytes need on the wire */
+  ms?: number;
+  tries?: number;
+}
+
+export interface RowResult {
+  outputs: Float32Array;
+  /** the same outputs as hex of their float32 bits, little-endian */
+  bits: string;
+  cls: number;
+}
+
+const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+/** Espruino's console deletes the probe it echoed with these (an extra one on an empty line does nothing) */
+const BACKSPACE = "\x08";
+
+/** A HELLO frame that is plain ASCII on the wire (no byte >= 0x80 either), so
+ * an Espruino console takes it as typed characters that backspaces delete one
+ * by one: nothing is executed and no running code is interrupted. */
+function asciiProbe(): { frame: Uint8Array; nonce: Uint8Array; seq: number } {
+  for (;;) {
+    const r = randomBytes(6);
+    const nonce = Uint8Array.from(r.subarray(0, 4), (b) => 0x41 + (b % 26));
+    const seq = 0x2020 + ((r[4] % 0x5e) | ((r[5] % 0x5e) << 8));
+    const frame = encodeFrame(T.HELLO, seq, new Writer().bytes(nonce).u8(PROTOCOL_VERSION).done());
+    if (frame.every((b) => b < 0x80)) return { frame, nonce, seq };
+  }
+}
+
+export class AgentClient {
+  readonly stats = { requests: 0, retries: 0, naks: 0 };
+  private decoder = new FrameDecoder();
+  private frames: Frame[] = [];
+  private pos = 0;
+  private seq: number;
+
+  private constructor(readonly link: SerialLink, public info: AgentInfo, seq: number) {
+    this.seq = seq;
+  }
+
+  /** Whether an edgefnn agent answers on this link: a HELLO probe, twice at
+   * most, `ms` each. An Espruino console echoes the probe back (then the answer
+   * is known at once) and deletes it on the backspaces that follow; it is left
+   * at an empty input line. A NAK (the probe arrived damaged) proves an agent
+   * too: then it is sent again, up to `agentTries` times in all. Resolves to
+   * null when no agent answered. */
+  static async probe(link: SerialLink, ms = 300, tries = 2, agentTries = 6): Promise<AgentClient | null> {
+    const scan = new AgentClient(link, null as unknown as AgentInfo, 0);
+    let agentSeen = false;
+    for (let t = 0; t < (agentSeen ? agentTries : tries); t++) {
+      const { frame, nonce, seq } = asciiProbe();
+      link.rx = "";
+      scan.pos = 0;
+      scan.frames = [];
+      await link.write(latin1(frame) + BACKSPACE.repeat(frame.length + 2));
+      let info: AgentInfo | null = null, echoed = false, nak = false;
+      try {
+        await link.waitFor(() => {
+          for (const f of scan.pump()) {
+            if (f.type === (T.HELLO | REPLY) && f.seq === seq && f.payload.length > 4 && Buffer.from(f.payload.subarray(0, 4)).equals(nonce)) {
+              info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
+            } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
+            else if (f.type === T_NAK) nak = true;
+          }
+          return info !== null || echoed || nak;
+        }, ms, "an agent's hello");
+      } catch (e) {
+        if (link.isClosed) throw e;
+      }
+      if (info) {
+        scan.consume();
+        return new AgentClient(link, info, (seq + 1) & 0xffff);
+      }
+      if (echoed) break; // a console that echoes what it gets: not an agent
+      if (nak) agentSeen = true;
+    }
+    link.rx = "";
+    return null;
+  }
+
+  /** new frames from what the link has received */
+  private pump(): Frame[] {
+    const rx = this.link.rx;
+    const got: Frame[] = [];
+    if (rx.length > this.pos) {
+      this.decoder.push(Buffer.from(rx.slice(this.pos), "latin1"), (d) => {
+        if (d.ok) got.push(d.frame);
+      });
+      this.pos = rx.length;
+    }
+    this.frames.push(...got);
+    return got;
+  }
+
+  /** Drops what has been read so far (the link's buffer would otherwise grow for ever). */
+  private consume(): void {
+    this.pump();
+    this.link.rx = "";
+    this.pos = 0;
+    this.frames = [];
+  }
+
+  /** One request: its reply's payload, or AgentRefused, or LinkError when it never got through. */
+  async request(type: number, payload: Uint8Array, o: RequestOptions = {}): Promise<Uint8Array> {
+    const tries = o.tries ?? 6;
+    const seq = this.seq;
+    this.seq = (this.seq + 1) & 0xffff;
+    const wire = encodeFrame(type, seq, payload);
+    // the request's bytes and the largest reply, at 10 bits a byte
+    const ms = (o.ms ?? 400) + ((wire.length + 2 * (MAX_PAYLOAD + 16)) * 10 * 1000) / this.link.baud;
+    this.stats.requests++;
+    const what = TYPE_NAMES[type] ?? `type 0x${type.toString(16)}`;
+    for (let t = 1; ; t++) {
+      this.consume();
+      await this.link.write(latin1(wire));
+      let reply: Frame | null = null, nak = false;
+      try {
+        await this.link.waitFor(() => {
+          for (const f of this.pump()) {
+            if (f.type === T_NAK) nak = true;
+            else if (f.seq === seq && (f.type === (type | REPLY) || f.type === T_ERROR)) reply = f;
+          }
+          return reply !== null || nak;
+        }, ms, `the agent's reply to ${what}`);
+      } catch (e) {
+        if (this.link.isClosed || !(e instanceof LinkError)) throw e;
+      }
+      const r = reply as Frame | null;
+      if (r) {
+        this.consume();
+        if (r.type === T_ERROR) {
+          const p = new Reader(r.payload);
+          throw new AgentRefused(p.u8(), Buffer.from(p.rest()).toString("utf8"));
+        }
+        return r.payload;
+      }
+      if (nak) this.stats.naks++;
+      if (t >= tries) throw new LinkError(`the agent did not answer ${what} in ${tries} tries`);
+      this.stats.retries++;
+    }
+  }
+
+  async hello(): Promise<AgentInfo> {
+    const nonce = randomBytes(4);
+    const p = await this.request(T.HELLO, new Writer().bytes(nonce).u8(PROTOCOL_VERSION).done());
+    if (!Buffer.from(p.subarray(0, 4)).equals(nonce)) throw new LinkError("the agent's hello answered another probe");
+    this.info = JSON.parse(Buffer.from(p.subarray(4)).toString("utf8"));
+    return this.info;
+  }
+
+  /** Sends a whole file in chunks (offset order), calling onProgress after each. */
+  async put(name: string, bytes: Uint8Array, chunk = 512, onProgress?: (done: number) => void): Promise<void> {
+    for (let off = 0; off < bytes.length || off === 0; off += chunk) {
+      const piece = bytes.subarray(off, off + chunk);
+      const p = new Reader(await this.request(T.PUT, new Writer().name(name).u32(bytes.length).u32(off).bytes(piece).done()));
+      const received = p.u32();
+      if (received !== off + piece.length) throw new LinkError(`the agent holds ${received} bytes of ${name} after bytes ${off}..${off + piece.length}`);
+      onProgress?.(off + piece.length);
+      if (bytes.length === 0) break;
+    }
+  }
+
+  /** The staged transfer's byte count and CRC-32 as the agent reads them from its disk. */
+  async check(name: string): Promise<{ received: number; total: number; crc: number }> {
+    const p = new Reader(await this.request(T.CHECK, new Writer().name(name).done(), { ms: 5000 }));
+    return { received: p.u32(), total: p.u32(), crc: p.u32() };
+  }
+
+  async activate(name: string, bytes: Uint8Array): Promise<{ active: ActiveInfo; previous: ActiveInfo | null }> {
+    const p = await this.request(T.ACTIVATE, new Writer().name(name).u32(bytes.length).u32(crc32(bytes)).done(), { ms: 10_000 });
+    return JSON.parse(Buffer.from(p).toString("utf8"));
+  }
+
+  /** Runs rows on the active model (which must have this id), as many per request as fit. */
+  async run(rows: Float32Array[], id: number): Promise<RowResult[]> {
+    const a = this.info.active;
+    if (!a) throw new AgentRefused(0, "no active model");
+    const per = Math.max(1, Math.min(Math.floor((MAX_PAYLOAD - 7) / (4 * a.inputSize)), Math.floor((MAX_PAYLOAD - 2) / (2 + 4 * a.outputSize)), 0xffff));
+    const out: RowResult[] = [];
+    for (let i = 0; i < rows.length; i += per) {
+      const batch = rows.slice(i, i + per);
+      const w = new Writer().u8(1).u32(id).u16(batch.length);
+      for (const x of batch) w.bytes(floatBytes(x));
+      const p = new Reader(await this.request(T.RUN, w.done()));
+      const n = p.u16();
+      if (n !== batch.length) throw new LinkError(`the agent answered ${n} rows of ${batch.length}`);
+      for (let k = 0; k < n; k++) {
+        const cls = p.u16();
+        const b = p.bytes(4 * a.outputSize);
+        const v = new DataView(b.buffer, b.byteOffset, b.length);
+        out.push({ cls, bits: Buffer.from(b).toString("hex"), outputs: Float32Array.from({ length: a.outputSize }, (_, j) => v.getFloat32(j * 4, true)) });
+      }
+    }
+    return out;
+  }
+
+  async list(): Promise<{ active: ActiveInfo | null; staged: AgentInfo["staged"]; files: { file: string; bytes: number }[] }> {
+    return JSON.parse(Buffer.from(await this.request(T.LIST, new Uint8Array(0))).toString("utf8"));
+  }
+
+  async abort(): Promise<boolean> {
+    return new Reader(await this.request(T.ABORT, new Uint8Array(0))).u8() === 1;
+  }
+}

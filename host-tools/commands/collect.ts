@@ -1,0 +1,160 @@
+// edgefnn collect --port P --label wave --seconds 20 --out gestures.csv:
+// record labelled accelerometer windows from a board. The board streams its
+// samples (firmware-scripts/collect.js, kept in Storage as "edgefnn-collect",
+// written only when it is missing or changed); the host checks each line,
+// counts dropped and corrupt lines, cuts the stream into windows and appends
+// one CSV row of window features per window (src/features: the very code the
+// board's gesture app runs). Windows never span a gap in the stream.
+//
+// The CSV: a header of the feature names and "label", written once; the
+// recording's settings (rate, window, hop, units) go to the sidecar
+// <out>.json, since the CSV loader takes no comment lines. Rows are appended
+// as each window completes, so Ctrl-C (or a pulled cable) keeps every
+// finished window.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createWindow, computeFeatures, clearWindow, featureNames, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
+import { fail, Output } from "../cli-support";
+import { FIRMWARE_DIR } from "../bundle-files";
+import { SampleStream, StreamStats } from "../collect/stream";
+import { openBoard } from "../serial/model-upload";
+import { ensureStorageFile } from "../serial/ensure-file";
+import { LinkError } from "../serial/link";
+import { BoardError } from "../serial/espruino-repl";
+import { join } from "node:path";
+
+/** collect.js's name in Storage: require("edgefnn-collect"). */
+export const COLLECT_MODULE = "edgefnn-collect";
+
+export interface CollectOptions {
+  port: string;
+  label: string;
+  seconds: number;
+  out: string;
+  rate: number;
+  window: number;
+  hop?: number;
+  baud: number;
+}
+
+/** The sidecar <out>.json: how the CSV's windows were made. */
+export interface CollectSidecar {
+  format: "edgefnn-collect 1";
+  units: "milli-g";
+  /** samples per window, and between window starts */
+  window: number;
+  hop: number;
+  features: string[];
+  sessions: { label: string; board: string; rateAsked: number; rateBoard: number; rateMeasured: number; samples: number; windows: number; dropped: number; corrupt: number; date: string }[];
+}
+
+/** A float32 in the fewest digits that read back as the same float32. */
+function f32(v: number): string {
+  return String(Number(v.toPrecision(9)));
+}
+
+function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidecar {
+  const header = [...names, "label"].join(",");
+  const side = o.out + ".json";
+  let meta: CollectSidecar = { format: "edgefnn-collect 1", units: "milli-g", window: o.window, hop, features: names, sessions: [] };
+  if (existsSync(side)) {
+    try {
+      meta = JSON.parse(readFileSync(side, "utf8"));
+    } catch (e) {
+      fail(`${side}: not readable JSON (${(e as Error).message}); move it away to start a new recording`);
+    }
+    if (meta.window !== o.window || meta.hop !== hop)
+      fail(`${o.out} holds windows of ${meta.window} samples, hop ${meta.hop} (see ${side}); use --window ${meta.window} --hop ${meta.hop}, or another --out`);
+  }
+  if (existsSync(o.out)) {
+    const first = readFileSync(o.out, "utf8").split(/\r?\n/, 1)[0].replace(/^\uFEFF/, "");
+    if (first !== "" && first !== header) fail(`${o.out}: its header is not edgefnn collect's (${first.slice(0, 60)}...); use another --out`);
+    if (first === "") writeFileSync(o.out, header + "\n");
+  } else writeFileSync(o.out, header + "\n");
+  return meta;
+}
+
+export async function collectCommand(o: CollectOptions, out: Output) {
+  if (!/^[^,;\t"\r\n]+$/.test(o.label) || o.label.trim() !== o.label) fail(`--label "${o.label}": no commas, semicolons, tabs, quotes or surrounding spaces`);
+  if (o.window < 2 || o.window > 10000) fail(`--window must be 2..10000 samples, got ${o.window}`);
+  const hop = o.hop ?? o.window;
+  if (hop > o.window) fail(`--hop ${hop} is longer than --window ${o.window}: samples would be skipped`);
+  const names = featureNames();
+  const meta = checkOut(o, names, hop);
+  const script = new Uint8Array(readFileSync(join(FIRMWARE_DIR, "collect.js")));
+
+  const { link, repl } = await openBoard(o.port, o.baud).catch((e) => fail((e as Error).message));
+  const w = createWindow(o.window, hop);
+  const feats = new Float32Array(FEATURE_COUNT);
+  let windows = 0, gapsInWindows = 0, interrupted = false, board = "", rateBoard = 0, uploaded = false;
+  const stream = new SampleStream((x, y, z, gap) => {
+    if (gap) {
+      if (w.count > 0) gapsInWindows++;
+      clearWindow(w);
+    }
+    if (!pushSample(w, x, y, z)) return;
+    computeFeatures(w, feats);
+    const row: string[] = [];
+    for (let i = 0; i < feats.length; i++) row.push(f32(feats[i]));
+    row.push(o.label);
+    appendFileSync(o.out, row.join(",") + "\n");
+    windows++;
+  });
+  const onSigint = () => (interrupted = true);
+  process.once("SIGINT", onSigint);
+  let stats: StreamStats = stream.stats;
+  try {
+    uploaded = (await ensureStorageFile(repl, COLLECT_MODULE, script)).written;
+    const started = await repl.call<{ board: string; hz: number }>(`require(${JSON.stringify(COLLECT_MODULE)}).start(${o.rate})`).catch((e) => {
+      if (e instanceof BoardError) fail(e.message.replace(/^the board said: /, `${o.port}: `));
+      throw e;
+    });
+    board = started.board;
+    rateBoard = started.hz;
+    out.say(
+      `edgefnn collect: "${o.label}" from ${board} on ${o.port} at ${rateBoard} Hz` +
+        (rateBoard !== o.rate ? ` (asked ${o.rate}: the board's nearest rate)` : "") +
+        `${uploaded ? " (collect.js written to Storage as " + COLLECT_MODULE + ")" : ""}` +
+        `, windows of ${o.window} samples (${((o.window / rateBoard) * 1000).toFixed(0)} ms), for ${o.seconds} s; Ctrl-C stops and keeps what is recorded`,
+    );
+    const end = performance.now() + o.seconds * 1000;
+    // whatever came after the start call's answer is the stream's beginning
+    while (!interrupted && performance.now() < end && !link.isClosed) {
+      const text = link.rx;
+      link.rx = "";
+      if (text) stream.feed(text, performance.now());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (!link.isClosed) {
+      await repl.call(`require(${JSON.stringify(COLLECT_MODULE)}).stop()`).catch(() => {});
+    }
+  } catch (e) {
+    if (e instanceof LinkError && windows > 0) {
+      process.stderr.write(`edgefnn collect: ${e.message}; the ${windows} windows recorded are kept in ${o.out}\n`);
+      interrupted = true;
+    } else throw e;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await link.close();
+  }
+  stats = stream.stats;
+  const rateMeasured = stream.rate();
+  meta.sessions.push({
+    label: o.label, board, rateAsked: o.rate, rateBoard, rateMeasured: Math.round(rateMeasured * 100) / 100,
+    samples: stats.samples, windows, dropped: stats.dropped, corrupt: stats.corrupt, date: new Date().toISOString(),
+  });
+  writeFileSync(o.out + ".json", JSON.stringify(meta, null, 2) + "\n");
+  out.say(`  ${stats.samples} samples, ${windows} windows of "${o.label}" appended to ${o.out} (settings in ${o.out}.json)`);
+  out.say(`  rate measured ${rateMeasured.toFixed(2)} Hz (board set to ${rateBoard} Hz)`);
+  if (stats.dropped || stats.corrupt)
+    process.stderr.write(
+      `edgefnn collect: ${stats.dropped} line${stats.dropped === 1 ? "" : "s"} dropped (sequence gaps), ${stats.corrupt} corrupt (checksum)` +
+        (gapsInWindows ? `; ${gapsInWindows} partial window${gapsInWindows === 1 ? "" : "s"} thrown away at the gaps` : "") + "\n",
+    );
+  else out.say("  no dropped or corrupt lines");
+  if (interrupted) out.say("  stopped early; everything recorded so far is kept");
+  return {
+    port: o.port, board, label: o.label, out: o.out, uploaded, interrupted,
+    rateAsked: o.rate, rateBoard, rateMeasured, window: o.window, hop,
+    samples: stats.samples, windows, dropped: stats.dropped, corrupt: stats.corrupt, missing: stats.missing, discardedPartialWindows: gapsInWindows,
+  };
+}

@@ -1,0 +1,31 @@
+// What is on the other end of a serial port: an edgefnn agent (a Raspberry Pi
+// running `edgefnn agent`) or an Espruino console. The agent is asked first
+// with a HELLO probe that an Espruino console takes as typed characters and
+// deletes again (host-tools/agent/client.ts); only if no agent answers does the
+// console path start, exactly as before.
+import { AgentClient } from "../agent/client";
+import { EspruinoRepl } from "./espruino-repl";
+import { LinkError, SerialLink } from "./link";
+
+export type Target =
+  | { kind: "agent"; link: SerialLink; client: AgentClient }
+  | { kind: "espruino"; link: SerialLink; repl: EspruinoRepl };
+
+export async function openTarget(port: string, baud: number): Promise<Target> {
+  const link = await SerialLink.open(port, baud);
+  try {
+    const client = await AgentClient.probe(link);
+    if (client) return { kind: "agent", link, client };
+    const repl = new EspruinoRepl(link);
+    try {
+      await repl.sync();
+    } catch (e) {
+      if (e instanceof LinkError && !link.isClosed) throw new LinkError(`${e.message} (no edgefnn agent answered either)`);
+      throw e;
+    }
+    return { kind: "espruino", link, repl };
+  } catch (e) {
+    await link.close();
+    throw e;
+  }
+}
