@@ -7,7 +7,7 @@ import { SingleBar } from "cli-progress";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { bytes as fmtBytes, fail, Output } from "../cli-support";
-import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
+import { DIST_FEATURES_MIN, DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
 import { readModelFile } from "../model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
 import { crc32 } from "../../src/core/index";
@@ -22,7 +22,35 @@ export interface UploadOptions {
   name?: string;
   runtime?: boolean;
   boot?: boolean;
+  /** an on-board app to install with the model, started at boot: "gestures" */
+  app?: string;
+  /** the training CSV's sidecar (collect's gestures.csv.json): the app's rate and window */
+  appConfig?: string;
   baud: number;
+}
+
+/** The files of an on-board app: what it needs in Storage, and a .bootcde that starts it. */
+function appFiles(o: UploadOptions): { name: string; bytes: Uint8Array }[] {
+  if (o.app === undefined) return [];
+  if (o.app !== "gestures") fail(`--app: unknown app "${o.app}": the one there is is gestures`);
+  const cfg: Record<string, number> = {};
+  if (o.appConfig) {
+    let side: Record<string, unknown>;
+    try {
+      side = JSON.parse(readFileSync(o.appConfig, "utf8"));
+    } catch (e) {
+      fail(`--app-config ${o.appConfig}: ${(e as Error).message}`);
+    }
+    for (const k of ["rate", "window", "hop", "threshold"]) if (typeof side[k] === "number") cfg[k] = side[k] as number;
+  }
+  const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
+  return [
+    { name: "edgefnn-features", bytes: new Uint8Array(readFileSync(DIST_FEATURES_MIN)) },
+    { name: "gestures.js", bytes: new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js"))) },
+    { name: "gestures.json", bytes: text(JSON.stringify(cfg)) },
+    // the board's saved code: start the app at every boot (it replaces any other saved code)
+    { name: ".bootcde", bytes: text('eval(require("Storage").read("gestures.js"));\n') },
+  ];
 }
 
 /** A Storage-safe name from the model's file name: iris.q8.efnn -> iris_q8. */
@@ -35,7 +63,8 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
   const { bytes } = readModelFile(file);
   const name = checkModelName(o.name ?? defaultName(file));
   let runtime: Uint8Array | undefined;
-  if (o.runtime) {
+  const extra = appFiles(o);
+  if (o.runtime || extra.length) {
     ensureBundle();
     runtime = new Uint8Array(readFileSync(DIST_MIN));
   }
@@ -43,7 +72,7 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
   const t0 = performance.now();
   const target = await openTarget(o.port, o.baud).catch((e) => fail((e as Error).message));
   if (target.kind === "agent") return uploadToAgent(file, name, bytes, target.client, o, out, t0);
-  return uploadToBoard(file, name, bytes, runtime, boot, target.link, target.repl, o, out, t0);
+  return uploadToBoard(file, name, bytes, runtime, boot, extra, target.link, target.repl, o, out, t0);
 }
 
 function progressBar(out: Output): SingleBar | null {
@@ -54,9 +83,9 @@ function progressBar(out: Output): SingleBar | null {
 
 async function uploadToBoard(
   file: string, name: string, bytes: Uint8Array, runtime: Uint8Array | undefined, boot: Uint8Array | undefined,
-  link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
+  extra: { name: string; bytes: Uint8Array }[], link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
 ) {
-  const total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0);
+  const total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
   const bar = progressBar(out);
   let done = 0, stageBase = 0, previous: string | null = null, known = false;
   try {
@@ -65,7 +94,7 @@ async function uploadToBoard(
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {
-      name, model: bytes, runtime, boot,
+      name, model: bytes, runtime, boot, extra,
       onStage: (s) => {
         stageBase = done;
         bar?.update(done, { stage: s.split(" ")[0] });
@@ -117,7 +146,7 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
   const bar = progressBar(out);
   try {
     out.say(`edgefnn upload: ${file} -> ${o.port} (edgefnn agent ${info.version}) as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
-    if (o.runtime || o.boot) out.say("  --runtime and --boot are for Espruino boards: the agent runs its own runtime and loads the active model itself");
+    if (o.runtime || o.boot || o.app) out.say("  --runtime, --boot and --app are for Espruino boards: the agent runs its own runtime and loads the active model itself");
     const unchanged: string[] = [];
     let payload = 0;
     let activeFile = target;

@@ -14,6 +14,8 @@ export interface UploadPlan {
   model: Uint8Array;
   runtime?: Uint8Array;
   boot?: Uint8Array;
+  /** more Storage files to hold exactly these bytes (an app and what it needs), written after the model */
+  extra?: { name: string; bytes: Uint8Array }[];
   write?: WriteOptions;
   onStage?: (stage: string) => void;
 }
@@ -84,6 +86,13 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
     const r = await ensureStorageFile(repl, BOOT, plan.boot, plan.write);
     if (r.written) payload += plan.boot.length;
     else unchanged.push(BOOT);
+    retries += r.retries;
+  }
+  for (const f of plan.extra ?? []) {
+    stage(`${f.name}`);
+    const r = await ensureStorageFile(repl, f.name, f.bytes, plan.write);
+    if (r.written) payload += f.bytes.length;
+    else unchanged.push(f.name);
     retries += r.retries;
   }
   return { file, previous, payload, retries, unchanged };

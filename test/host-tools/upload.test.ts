@@ -195,3 +195,27 @@ describe("nothing user-supplied runs on the board", () => {
     await link.close();
   });
 });
+
+describe("upload --app gestures", () => {
+  it("installs the runtime, the features module and the app, which starts at boot and classifies windows", async () => {
+    const { createNetwork, initialize, createRng, modelFromNetwork } = await import("../../src/core/index");
+    const net = createNetwork({ inputSize: 20, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+    initialize(net, createRng(2));
+    const f = join(dir, "g.efnn");
+    writeFileSync(f, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
+    const side = join(dir, "g.csv.json");
+    writeFileSync(side, JSON.stringify({ rate: 26, window: 13, hop: 13 }));
+    const s = await sim();
+    const up = json(await cliAsync(["upload", f, "--port", s.port, "--name", "g", "--app", "gestures", "--app-config", side, "--json"]));
+    expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", "edgefnn-features", "gestures.js", "gestures.json", ".bootcde", up.file]));
+    const { repl, link } = await board(s.port);
+    await link.write("load()\n");
+    await link.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx), 8000, "the app's first window");
+    await link.write("\x03");
+    await link.close();
+    expect(repl).toBeTruthy();
+    const bad = await cliAsync(["upload", f, "--port", s.port, "--app", "tetris"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--app: unknown app "tetris"/);
+  });
+});
