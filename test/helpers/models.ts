@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 // Trained models shared by the format, quantization and device suites.
 import {
   ActivationName, createNetwork, DataSet, gaussianClusters, modelFromNetwork, Model, Network, split,
@@ -53,4 +54,18 @@ export function everyActivationModel(): Trained {
     cache.set("every", fit(split(data, 0.2, 1), [...acts.slice(0, -1).map(() => 7), 3], acts, labels, 0.01, 5));
   }
   return cache.get("every")!;
+}
+
+/** The iris model's held-out rows as a CSV file (header, 4 features, species) and as float32 rows. */
+export function writeIrisTestCsv(file: string): Float32Array[] {
+  const { test, labels } = irisModel();
+  const lines = ["sepal_length,sepal_width,petal_length,petal_width,species"];
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < test.n; i++) {
+    const x = test.x.slice(i * 4, i * 4 + 4) as Float32Array;
+    rows.push(x);
+    lines.push([...Array.from(x), labels[test.classes![i]]].join(","));
+  }
+  writeFileSync(file, lines.join("\n") + "\n");
+  return rows;
 }

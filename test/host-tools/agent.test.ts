@@ -21,7 +21,7 @@ import { SerialLink } from "../../host-tools/serial/link";
 import { openTarget } from "../../host-tools/serial/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { BIN, CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
-import { irisModel } from "../helpers/models";
+import { irisModel, writeIrisTestCsv } from "../helpers/models";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 import { serialProxy } from "../helpers/serial-proxy";
 
@@ -85,7 +85,7 @@ async function pair(name: string): Promise<PtyPair> {
 }
 
 beforeAll(() => {
-  const { model, test, labels } = irisModel();
+  const { model, labels } = irisModel();
   q8 = join(dir, "iris.q8.efnn");
   writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
   q8b = join(dir, "iris-b.q8.efnn");
@@ -95,15 +95,8 @@ beforeAll(() => {
   initialize(net, createRng(7));
   big = join(dir, "big.efnn");
   writeFileSync(big, encodeModel(modelFromNetwork(net, labels)));
-  const lines = ["sepal_length,sepal_width,petal_length,petal_width,species"];
-  testRows = [];
-  for (let i = 0; i < test.n; i++) {
-    const x = test.x.slice(i * 4, i * 4 + 4) as Float32Array;
-    testRows.push(x);
-    lines.push([...Array.from(x), labels[test.classes![i]]].join(","));
-  }
   testCsv = join(dir, "test.csv");
-  writeFileSync(testCsv, lines.join("\n") + "\n");
+  testRows = writeIrisTestCsv(testCsv);
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
 import { SerialLink } from "../../host-tools/serial/link";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
-import { irisModel } from "../helpers/models";
+import { irisModel, writeIrisTestCsv } from "../helpers/models";
 
 const dir = tempDir();
 const sims: RunningSim[] = [];
@@ -27,20 +27,13 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  const { model, test, labels } = irisModel();
+  const { model } = irisModel();
   q8 = join(dir, "iris.q8.efnn");
   writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
   q8b = join(dir, "iris-b.q8.efnn");
   writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
-  const lines = ["sepal_length,sepal_width,petal_length,petal_width,species"];
-  testRows = [];
-  for (let i = 0; i < test.n; i++) {
-    const x = test.x.slice(i * 4, i * 4 + 4) as Float32Array;
-    testRows.push(x);
-    lines.push([...Array.from(x), labels[test.classes![i]]].join(","));
-  }
   testCsv = join(dir, "test.csv");
-  writeFileSync(testCsv, lines.join("\n") + "\n");
+  testRows = writeIrisTestCsv(testCsv);
 });
 
 /** A console session on the virtual board from the test. */
