@@ -89,12 +89,13 @@ async function uploadToBoard(
   const bar = progressBar(out);
   let done = 0, stageBase = 0, previous: string | null = null, known = false;
   try {
-    previous = (await readBoardState(repl)).p?.file ?? null;
+    const state = await readBoardState(repl);
+    previous = state.p?.file ?? null;
     known = true;
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {
-      name, model: bytes, runtime, boot, extra,
+      name, model: bytes, runtime, boot, extra, state,
       onStage: (s) => {
         stageBase = done;
         bar?.update(done, { stage: s.split(" ")[0] });

@@ -45,12 +45,16 @@ export class EspruinoRepl {
         return await this.callOnce<T>(expr, ms);
       } catch (e) {
         if (e instanceof BoardResetError || this.link.isClosed || t >= tries || !(e instanceof LinkError) || e instanceof BoardError) throw e;
-        // clear whatever half line the board holds, then try again
-        await this.link.write("\x03");
-        await new Promise((r) => setTimeout(r, 100));
-        this.link.rx = "";
+        await this.clearLine(100);
       }
     }
+  }
+
+  /** Ctrl-C: drop whatever half line a garbled command left on the console, and what it said. */
+  async clearLine(settleMs: number): Promise<void> {
+    await this.link.write("\x03");
+    await new Promise((r) => setTimeout(r, settleMs));
+    this.link.rx = "";
   }
 
   /** One try. The expression travels as a string with its CRC-32 and is

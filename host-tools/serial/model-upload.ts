@@ -17,6 +17,8 @@ export interface UploadPlan {
   /** more Storage files to hold exactly these bytes (an app and what it needs), written after the model */
   extra?: { name: string; bytes: Uint8Array }[];
   write?: WriteOptions;
+  /** the board's state if the caller already read it (readBoardState): saves a round trip */
+  state?: BoardState;
   onStage?: (stage: string) => void;
 }
 
@@ -29,7 +31,7 @@ export interface UploadResult {
   unchanged: string[];
 }
 
-interface BoardState {
+export interface BoardState {
   p: Pointer | null;
   files: string[];
   free: number;
@@ -45,7 +47,7 @@ export async function readBoardState(repl: EspruinoRepl): Promise<BoardState> {
 
 export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise<UploadResult> {
   const stage = plan.onStage ?? (() => {});
-  const state = await readBoardState(repl);
+  const state = plan.state ?? (await readBoardState(repl));
   const previous = state.p && state.files.includes(state.p.file) ? state.p.file : null;
   const file = modelFileName(plan.name, plan.model);
   let payload = 0, retries = 0;

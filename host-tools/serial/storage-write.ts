@@ -63,10 +63,7 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
         if (reply.startsWith("E")) throw new LinkError(`Storage refused ${name} at byte ${off}: ${reply.slice(1)}`);
         retries++;
         if (t >= chunkTries) throw new LinkError(`bytes ${off}..${off + chunk.length} of ${name} did not get through in ${chunkTries} tries (${reply})`);
-        // a garbled line may have left half a command on the console: clear it
-        await repl.link.write("\x03");
-        await new Promise((r) => setTimeout(r, 50));
-        repl.link.rx = "";
+        await repl.clearLine(50);
       }
       o.onProgress?.(Math.min(off + CHUNK, bytes.length), bytes.length);
       if (bytes.length === 0) break;
