@@ -1,45 +1,55 @@
 // On-board speed and memory of a model, on a board or any Espruino interpreter.
 // Needs the runtime as the Storage module "edgefnn" and a model file in Storage.
 // Set BENCH_MODEL (Storage name, default "model.efnn") and BENCH_RUNS (default
-// 100) before loading this script to change them. Prints one JSON line:
-//   ms        milliseconds per inference (run), the best of 5 batches of
-//             BENCH_RUNS (the least disturbed by whatever else the CPU does)
-//   floorMs   the bare E.convolve calls of the same rows (row views made
-//             beforehand): the native multiply-adds alone
-//   ratio     ms / floorMs
-//   loadBlocks   blocks taken by loading the model (its file stays in flash)
-//   runBlocks    change of `usage` after BENCH_RUNS more runs (should be 0)
+// 50) before loading this script to change them. Prints one JSON line:
+//   ms           milliseconds per inference (run)
+//   classifyMs   the same for classify (no output softmax)
+//   floorMs      the bare E.convolve calls of the same rows (row views made
+//                beforehand): the native multiply-adds alone
+//   ratio, classifyRatio   ms / floorMs, classifyMs / floorMs
+//   requireBlocks  blocks taken by require("edgefnn") (the runtime, once)
+//   loadBlocks   blocks taken by loading the model (its file stays in flash);
+//                the first load of a session also makes the interpreter create
+//                the built-ins it uses (Uint8Array, Int32Array...) once
+//   nextLoadBlocks  the same model loaded again: what each model costs
+//   runBlocks    change of `usage` after 1,000 more runs (should be 0)
+// The three timings are taken in turns, 7 batches of BENCH_RUNS calls each, and
+// each is the best of its batches: whatever else the CPU does (a desktop, a VM)
+// then disturbs all three alike instead of whichever ran during a busy second.
 var BENCH_NAME = typeof BENCH_MODEL !== "undefined" ? BENCH_MODEL : "model.efnn";
-var BENCH_N = typeof BENCH_RUNS !== "undefined" ? BENCH_RUNS : 100;
+var BENCH_N = typeof BENCH_RUNS !== "undefined" ? BENCH_RUNS : 50;
 
 function benchUsage() {
   return process.memory().usage;
 }
 
-/** seconds per call of f, the best of 5 batches of n calls */
-function benchBest(f, n) {
-  var best = 1e9, b = 0, i = 0, t0 = 0;
-  for (b = 0; b < 5; b++) {
-    t0 = getTime();
-    for (i = 0; i < n; i++) f();
-    t0 = getTime() - t0;
-    if (t0 < best) best = t0;
-  }
-  return best / n;
+/** seconds per call of each function of fs, the best of 7 rounds of n calls each, taken in turns */
+function benchBest(fs, n) {
+  var best = [], r = 0, j = 0, i = 0, t0 = 0;
+  for (j = 0; j < fs.length; j++) best.push(1e9);
+  for (r = 0; r < 7; r++)
+    for (j = 0; j < fs.length; j++) {
+      t0 = getTime();
+      for (i = 0; i < n; i++) fs[j]();
+      t0 = getTime() - t0;
+      if (t0 < best[j]) best[j] = t0;
+    }
+  for (j = 0; j < fs.length; j++) best[j] = (best[j] / n) * 1000;
+  return best;
 }
 
 function benchModel(name, n) {
-  var nn = require("edgefnn"), m = null, u0 = 0, u1 = 0, u2 = 0, u3 = 0, i = 0, k = 0, runSec = 0;
   require("Storage").read(name); // the Storage module's own first-use cost is not the model's
+  var m = null, u0 = benchUsage(), u1 = 0, u2 = 0, u3 = 0, i = 0, k = 0;
+  var nn = require("edgefnn"), req = benchUsage() - u0;
   u0 = benchUsage();
   m = nn.loadFile(name);
   u1 = benchUsage();
+  var m2 = nn.loadFile(name), next = benchUsage() - u1;
+  m2 = null;
   var x = new Float32Array(m.inputSize);
   for (i = 0; i < x.length; i++) x[i] = Math.sin(i);
   m.run(x);
-  u2 = benchUsage();
-  runSec = benchBest(function () { m.run(x); }, n);
-  u3 = benchUsage();
 
   // The floor: the same rows' dot products, views made beforehand.
   var buf = E.toArrayBuffer(require("Storage").read(name));
@@ -51,15 +61,24 @@ function benchModel(name, n) {
     var t = 8 * l, nIn = lay.T[t], nOut = lay.T[t + 1], w = lay.T[t + 3], off = lay.T[t + 4];
     for (k = 0; k < nOut; k++) rows.push(new types[w](buf, off + k * nIn * bytes[w], nIn));
   }
-  var floor = benchBest(function () { for (var k = 0; k < rows.length; k++) E.convolve(rows[k], acc, 0); }, n) * 1000;
-  var ms = runSec * 1000;
+  lay = null;
+  var run = function () { m.run(x); }, classify = function () { m.classify(x); };
+  var floor = function () { for (var k = 0; k < rows.length; k++) E.convolve(rows[k], acc, 0); };
+  var ms = benchBest([floor, run, classify], n);
+  u2 = benchUsage();
+  for (i = 0; i < 1000; i++) m.run(x);
+  u3 = benchUsage();
   return {
     model: name,
     runs: n,
-    ms: ms,
-    floorMs: floor,
-    ratio: ms / floor,
+    ms: ms[1],
+    classifyMs: ms[2],
+    floorMs: ms[0],
+    ratio: ms[1] / ms[0],
+    classifyRatio: ms[2] / ms[0],
+    requireBlocks: req,
     loadBlocks: u1 - u0,
+    nextLoadBlocks: next,
     runBlocks: u3 - u2,
     blocksize: process.memory().blocksize,
   };

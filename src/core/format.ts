@@ -68,15 +68,27 @@ function u16(b: ArrayLike<number>, o: number): number {
 }
 
 function u32(b: ArrayLike<number>, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  return (u16(b, o) | (u16(b, o + 2) << 16)) >>> 0;
 }
 
-var f32scratch = new Float32Array(1);
-var u8scratch = new Uint8Array(f32scratch.buffer);
+function fail(msg: string): never {
+  throw new Error(msg);
+}
 
-function f32(b: ArrayLike<number>, o: number): number {
-  for (var i = 0; i < 4; i++) u8scratch[i] = b[o + i];
-  return f32scratch[0];
+/** The labels of a labels section (exactly its bytes, padding excluded):
+ * checked here, so the board can re-read them from the file when asked. */
+export function readLabels(b: ArrayLike<number>, count: number): string[] {
+  for (var labels: string[] = [], p = 0, k = 0, i = 0, len = 0, s = ""; k < count; k++, p += len + 1) {
+    len = b[p];
+    if (!(len > 0 && len <= MAX_LABEL_LENGTH && p + len < b.length)) fail("label " + (k + 1) + " is malformed");
+    for (s = "", i = p + 1; i <= p + len; i++) {
+      if (b[i] < 32 || b[i] > 126) fail("label " + (k + 1) + " is not printable ASCII");
+      s += String.fromCharCode(b[i]);
+    }
+    labels[k] = s;
+  }
+  if (p < b.length) fail("labels section has " + (b.length - p) + " unused bytes");
+  return labels;
 }
 
 /**
@@ -85,40 +97,34 @@ function f32(b: ArrayLike<number>, o: number): number {
  * bytes (the board passes its native E.CRC32). Throws an Error that says what is
  * wrong; allocates nothing proportional to sizes it has not checked.
  */
-export function decodeLayout(bytes: ArrayLike<number>, crc?: (n: number) => number): Layout {
-  var n = bytes.length, off = 0, l = 0;
-  function fail(msg: string): never {
-    throw new Error(msg);
-  }
+export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): Layout {
+  var n = bytes.length, off = 0, l = 0, t = 0, name = "";
   function need(what: string, count: number): number {
-    if (off + count > n) fail("truncated: " + what + " need" + (what.charAt(what.length - 1) === "s" ? "" : "s") + " " + count + " bytes, " + (n - off) + " left");
-    var at = off;
-    off += count;
-    return at;
+    if (off + count > n) fail("truncated: " + what + " need" + (what[what.length - 1] === "s" ? " " : "s ") + count + " bytes, " + (n - off) + " left");
+    return (off += count) - count;
   }
   if (n < 4 || bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
     fail("not an .efnn file (it does not start with EFNN)");
   need("header", HEADER_BYTES);
-  var version = bytes[4];
+  // (byte arithmetic, not a DataView: on the board each built-in first used costs blocks)
+  var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);
   if (version !== FORMAT_VERSION)
     fail("format version " + version + (version ? " is newer than this runtime (" + FORMAT_VERSION + ")" : " is not valid"));
-  var L = bytes[5], inputSize = u16(bytes, 6), nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
   if (u32(bytes, 12)) fail("unknown flags: made by a newer edgefnn");
   if (L < 1 || L > MAX_LAYERS) fail("layer count " + L + " is out of range 1.." + MAX_LAYERS);
   if (inputSize < 1) fail("input size is 0");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
   // Only now, with L checked against the bytes present, allocate per layer.
-  var T = new Int32Array(8 * L), G = new Float32Array(L), prev = inputSize, widest = inputSize, t = 0;
-  for (l = 0; l < L; l++) {
-    var e = at + l * LAYER_ENTRY_BYTES, size = u16(bytes, e), act = bytes[e + 2], wtype = bytes[e + 3];
-    var name = "layer " + (l + 1);
-    G[l] = f32(bytes, e + 4);
+  var T = new Int32Array(8 * L), G = new Float32Array(L), prev = inputSize, widest = inputSize;
+  for (; l < L; l++, t += 8, at += 8) {
+    var size = u16(bytes, at), act = bytes[at + 2], wtype = bytes[at + 3];
+    name = "layer " + (l + 1);
+    G[l] = new Float32Array(new Uint8Array([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]).buffer)[0];
     if (size < 1) fail(name + " has size 0");
     if (act > LAST_ACTIVATION_ID) fail(name + ": unknown activation id " + act);
     if (act === ACT_SOFTMAX && l !== L - 1) fail(name + ": softmax before the output layer");
     if (wtype > WEIGHT_I8) fail(name + ": unknown weight type " + wtype);
     if (!isFinite(G[l])) fail(name + ": activation parameter is not a finite number");
-    t = 8 * l;
     T[t + T_IN] = prev;
     T[t + T_OUT] = size;
     T[t + T_ACT] = act;
@@ -127,33 +133,18 @@ export function decodeLayout(bytes: ArrayLike<number>, crc?: (n: number) => numb
     if (size > widest) widest = size;
     prev = size;
   }
-  if (nLabels !== 0 && nLabels !== prev) fail(nLabels + " labels for " + prev + " outputs");
-  var meanOff = need("normalization", 8 * inputSize);
-  var labels: string[] = [];
-  var lab = need("labels", pad4(labelBytes)), end = lab + labelBytes;
-  for (var k = 0; k < nLabels; k++) {
-    var len = lab < end ? bytes[lab] : 0;
-    if (len < 1 || len > MAX_LABEL_LENGTH || lab + 1 + len > end) fail("label " + (k + 1) + " is malformed");
-    var s = "";
-    for (var i = lab + 1; i <= lab + len; i++) {
-      if (bytes[i] < 32 || bytes[i] > 126) fail("label " + (k + 1) + " is not printable ASCII");
-      s += String.fromCharCode(bytes[i]);
-    }
-    labels.push(s);
-    lab += 1 + len;
-  }
-  if (lab !== end) fail("labels section has " + (end - lab) + " unused bytes");
-  for (l = 0; l < L; l++) {
-    t = 8 * l;
+  var nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
+  if (nLabels && nLabels !== prev) fail(nLabels + " labels for " + prev + " outputs");
+  var meanOff = need("normalization", 8 * inputSize), lab = need("labels", pad4(labelBytes));
+  var labels = readLabels(new Uint8Array(bytes.buffer, bytes.byteOffset + lab, labelBytes), nLabels);
+  for (l = t = 0; l < L; l++, t += 8) {
     name = "layer " + (l + 1);
     if (T[t + T_WTYPE] !== WEIGHT_F32) T[t + T_S] = need(name + " scales", 4 * T[t + T_OUT]);
     T[t + T_B] = need(name + " biases", 4 * T[t + T_OUT]);
     if (T[t + T_ACT] === ACT_PRELU) T[t + T_P] = need(name + " gammas", 4 * T[t + T_OUT]);
   }
-  for (l = 0; l < L; l++) {
-    t = 8 * l;
+  for (l = t = 0; l < L; l++, t += 8)
     T[t + T_W] = need("layer " + (l + 1) + " weights", pad4(T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]]));
-  }
   need("checksum", 4);
   if (off !== n) fail(n - off + " bytes of trailing data after the checksum");
   if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== u32(bytes, n - 4)) fail("checksum mismatch: file is corrupt");

@@ -4,19 +4,21 @@
 // on a Raspberry Pi.
 //
 // Weights are used in place through views into the file's buffer, never
-// copied. Working memory: two ping-pong Float32Arrays as wide as the widest layer.
+// copied. Working memory: one Float32Array of twice the widest layer, the two
+// ping-pong halves of the forward pass.
 //
 // On Espruino (a global E exists) each dense row is one native E.convolve call
 // on a temporary view of the row, and a model keeps no view between calls:
-// views cost blocks (ESPRUINO.md), the flash-backed file costs nothing. Its
-// methods live on a shared prototype, so a model is a handful of properties,
-// not a set of closures. Elsewhere the views are made once at load and rows are
-// plain loops, so run() allocates nothing. Both sum each row in index order in
-// double precision, so they give the same numbers.
+// views cost blocks (ESPRUINO.md), the flash-backed file costs nothing. A model
+// is one property: its state array; everything else (methods, inputSize,
+// outputSize, labels) lives on a shared prototype and is read from the file
+// when asked. Elsewhere the views are made once at load and rows are plain
+// loops, so run() allocates nothing. Both sum each row in index order in double
+// precision, so they give the same numbers.
 
 import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
 import { applyActivation, softmax } from "../core/apply-activation";
-import { decodeLayout } from "../core/format";
+import { decodeLayout, readLabels } from "../core/format";
 
 interface Espruino {
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
@@ -32,25 +34,28 @@ type Weights = Float32Array | Int16Array | Int8Array;
 type ArrayType = Float32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor;
 
 export interface DeviceModel {
-  inputSize: number;
-  outputSize: number;
-  labels: string[];
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** the class labels, read from the file at each access ([] if it has none) */
+  readonly labels: string[];
   /** the outputs a(L); the same Float32Array every call */
   run(x: ArrayLike<number>): Float32Array;
   /** index of the top output (without computing softmax's exp) */
   classify(x: ArrayLike<number>): number;
 }
 
-/** A model's private state, one array (one property on the board):
- * [file buffer, byte offset of the file in it, layer table T, gammas G, buffer A,
- *  buffer B, output view, Storage name (loadFile) or null, views (Node) or null,
- *  offset of the normalization, identity normalization?] */
-type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, Float32Array, string | null, Weights[] | null, number, boolean];
+/** A model's state, one array (one property on the board):
+ * [file buffer, byte offset of the file in it, layer table T (format.ts), ping-pong
+ *  buffer A, buffer B (two views of one buffer), output view, Storage name
+ *  (loadFile) or null, identity normalization?, views (Node) or null] */
+type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, boolean, (Weights | null)[] | null];
 
 interface Model extends DeviceModel {
   _: State;
 }
 
+/** on Espruino (a global E), not Node */
+var ESP = typeof E !== "undefined";
 var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
 var BYTES = [4, 2, 1];
 
@@ -59,125 +64,147 @@ var BYTES = [4, 2, 1];
  * section from Storage (a flash-backed buffer again, no RAM for the data). */
 function view(s: State, off: number, n: number, w: number): Weights {
   var Ty = TYPES[w];
-  if (s[7] && s[1] + off > 65535) return new Ty(E.toArrayBuffer(require("Storage").read(s[7], off, n * BYTES[w]) as string));
+  if (s[6] && s[1] + off > 65535) return new Ty(E.toArrayBuffer(require("Storage").read(s[6], off, n * BYTES[w]) as string));
   return new Ty(s[0], s[1] + off, n);
 }
 
-/** The Espruino interpreter looks a name up by walking its scope's variables in
- * order, and re-reads each statement it runs: so the hot loops live in small
- * functions whose most used names come first. */
-
-/** A temporary RAM copy of a small float section, read element by element
- * below: one native copy beats a flash read per element. */
-function ram(v: Weights): Float32Array {
-  return new Float32Array(v);
+/** A RAM copy of n float32s at file offset off: one native copy beats a flash read per use. */
+function ram(s: State, off: number, n: number): Float32Array {
+  return new Float32Array(view(s, off, n, 0));
 }
 
-/** a(0) = (x - mean) * invStd */
-function normalize(A: Float32Array, i: number, x: ArrayLike<number>, mu: Weights, is: Weights, n: number): void {
-  for (; i < n; i++) A[i] = (x[i] - mu[i]) * is[i];
-}
-
-/** Is the normalization the identity (mean 0, invStd 1: folded into layer 1 by the quantizer)? */
-function identity(mu: Weights, is: Weights): boolean {
-  for (var i = 0; i < mu.length; i++) if (mu[i] !== 0 || is[i] !== 1) return false;
-  return true;
-}
-
-/** Rows i..n-1 on Espruino: y_i = f(scale_i (q_i . x) + b_i), the dot product
- * native on a temporary view of the row at byte o (rb bytes a row), f = identity
- * (k 0), ReLU (k 1) or hard-tanh (k 2) in the same statement: clipping z in double
- * and then rounding to float32 equals rounding first (0 and +-1 are exact), and
- * core computes them with the same Math.max/min. */
-function rows(
-  y: Float32Array, i: number, cv: Espruino["convolve"], mx: (a: number, b: number) => number, mn: (a: number, b: number) => number,
-  k: number, T: ArrayType, buf: ArrayBuffer, o: number, m: number, x: Float32Array, S: Weights | null, b: Weights, rb: number, n: number,
+/** The loops over a layer's rows, y_i for i in i..n-1, by mode k:
+ *  0, 1, 2 (Espruino): y_i = f(scale_i (q_i . x) + b_i), the dot product native
+ *    on a temporary view of the row at byte o of buf (m weights, r bytes apart),
+ *    f = identity, ReLU or hard-tanh in the same statement: clipping z in double
+ *    then rounding to float32 equals rounding first (0 and +-1 are exact), and
+ *    core computes them with the same Math.max/min;
+ *  3: the input normalization, y_i = (x_i - S_i) b_i (S the means, b 1/std);
+ *  4 (elsewhere): the same row sums as plain loops over the layer's weights W.
+ * Every sum runs in index order in double precision, so all give the same bits.
+ * The interpreter looks names up by walking the scope's variables in order and
+ * re-reads each statement it runs: so the row statement's names come first,
+ * and there is one loop per activation (ESPRUINO-MEASUREMENTS.md). */
+var rows = function (
+  i: number, n: number, y: Float32Array, o: number, r: number, cv: Espruino["convolve"], mx: (a: number, b: number) => number,
+  T: ArrayType, buf: ArrayBuffer, m: number, x: ArrayLike<number>, S: ArrayLike<number> | null, b: ArrayLike<number>, k: number,
+  mn: (a: number, b: number) => number, W: Weights,
 ): void {
-  if (S) {
-    if (!k) for (; i < n; i++, o += rb) y[i] = cv(new T(buf, o, m), x, 0) * S[i] + b[i];
-    else if (k < 2) for (; i < n; i++, o += rb) y[i] = mx(0, cv(new T(buf, o, m), x, 0) * S[i] + b[i]);
-    else for (; i < n; i++, o += rb) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) * S[i] + b[i]));
-  } else if (!k) for (; i < n; i++, o += rb) y[i] = cv(new T(buf, o, m), x, 0) + b[i];
-  else if (k < 2) for (; i < n; i++, o += rb) y[i] = mx(0, cv(new T(buf, o, m), x, 0) + b[i]);
-  else for (; i < n; i++, o += rb) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) + b[i]));
-}
+  if (!k) for (; i < n; i++, o += r) y[i] = cv(new T(buf, o, m), x, 0) * S![i] + b[i];
+  else if (k < 2) for (; i < n; i++, o += r) y[i] = mx(0, cv(new T(buf, o, m), x, 0) * S![i] + b[i]);
+  else if (k < 3) for (; i < n; i++, o += r) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) * S![i] + b[i]));
+  else if (k < 4) for (; i < n; i++) y[i] = (x[i] - S![i]) * b[i];
+  else
+    for (; i < n; i++, o += m) {
+      for (var z = 0, j = 0; j < m; j++) z += W[o + j] * x[j];
+      y[i] = (S ? z * S[i] : z) + b[i];
+    }
+};
 
-/** The forward pass into the output buffer; the output softmax is skipped for classify. */
-function forward(m: Model, x: ArrayLike<number>, top: boolean): void {
-  var s = m._, T = s[2], G = s[3], A = s[4], V = s[8], M0 = m.inputSize, mo = s[9];
-  var cv = V ? null : E.convolve, l = 0, i = 0, k = 0, z = 0;
-  // identity normalization: one native copy instead of a statement per input ((x - 0) * 1 = x exactly)
-  if (s[10] && x.length === M0) A.set(x);
-  else normalize(A, 0, x, V ? V[0] : ram(view(s, mo, M0, 0)), V ? V[1] : ram(view(s, mo + 4 * M0, M0, 0)), M0);
-  var cur = A, nxt = s[5];
-  for (; l < G.length; l++) {
-    var t = 8 * l, nIn = T[t], n = T[t + 1], w = T[t + 3], v = 2 + 4 * l;
-    var W = V ? V[v] : null, b = V ? V[v + 2] : ram(view(s, T[t + 6], n, 0));
-    var S = T[t + 5] < 0 ? null : V ? V[v + 1] : ram(view(s, T[t + 5], n, 0));
-    var act = T[t + 2];
-    if (cv) {
-      var f = act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, rb = nIn * BYTES[w], o = s[1] + T[t + 4];
-      if (f) act = ACT_LINEAR;
-      if (o + (n - 1) * rb < 65536) rows(nxt, 0, cv, Math.max, Math.min, f, TYPES[w], s[0], o, nIn, cur, S, b, rb, n);
-      else
-        // rows past the 64 KiB a view can reach into the file's buffer, one by one from Storage
-        for (i = 0; i < n; i++) {
-          var r = view(s, T[t + 4] + i * rb, nIn, w);
-          rows(nxt, i, cv, Math.max, Math.min, f, TYPES[w], r.buffer as ArrayBuffer, r.byteOffset, nIn, cur, S, b, 0, i + 1);
+// A Storage module's functions run from flash, re-read at every statement; on
+// SPI flash (Bangle.js, the Linux build) that costs more than the rows' own
+// arithmetic. So the row loops alone are copied into RAM (their text, once:
+// ESPRUINO-MEASUREMENTS.md) by an indirect eval, in the global scope: they use
+// nothing but their arguments.
+if (ESP) rows = (0, eval)("(" + rows + ")");
+
+/** an argument a mode of rows() does not use */
+var X = 0 as never;
+
+/** The forward pass into the output view; the output softmax is skipped for classify. */
+function forward(s: State, x: ArrayLike<number>, top: boolean): void {
+  var T = s[2], V = s[8], A = s[3], cur = A, nxt = s[4], t = 0, i = 0, j = 0, M = T[0], L = T.length / 8, l = 0;
+  // a(0) = (x - mean) * invStd, the statistics right after the layer table; a
+  // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
+  if (s[7] && x.length === M) A.set(x);
+  else {
+    var N = (V ? V[0] : ram(s, 16 + 8 * L, 2 * M)) as Weights;
+    rows(0, M, A, 0, 0, X, X, X, X, 0, x, N, (V ? V[1] : N.subarray(M)) as Weights, 3, X, N);
+  }
+  for (; l < L; l++, t += 8) {
+    var m = T[t], n = T[t + 1], act = T[t + 2], f = V ? 4 : act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, r = m * BYTES[T[t + 3]], v = 5 * l + 2;
+    if (V) rows(0, n, nxt, 0, 0, X, X, X, X, m, cur, V[v + 1], V[v + 2] as Weights, 4, X, V[v] as Weights);
+    else {
+      // one RAM copy of the scales and biases (adjacent in the file): one native
+      // copy beats a flash read per row. Float32 weights get scales of 1 (exact).
+      var sc = T[t + 5], B = new Float32Array(2 * n);
+      if (sc < 0) for (i = 0; i < n; i++) B[i] = 1;
+      B.set(view(s, sc < 0 ? T[t + 6] : sc, sc < 0 ? n : 2 * n, 0), sc < 0 ? n : 0);
+      for (i = 0; i < n; i = j) {
+        var o = s[1] + T[t + 4] + i * r, buf = s[0];
+        j = n;
+        if (o + (n - 1 - i) * r > 65535) {
+          // rows a view cannot reach (64 KiB into the file's buffer): read from Storage
+          j = Math.min(n, i + ((65536 / r) | 0 || 1));
+          buf = E.toArrayBuffer(require("Storage").read(s[6] as string, o - s[1], (j - i) * r) as string);
+          o = 0;
         }
-    } else
-      for (i = 0; i < n; i++) {
-        for (z = 0, k = 0; k < nIn; k++) z += (W as Weights)[i * nIn + k] * cur[k];
-        nxt[i] = (S ? z * S[i] : z) + b[i];
+        rows(i, j, nxt, o, r, E.convolve, Math.max, TYPES[T[t + 3]], buf, m, cur, B, B.subarray(n), f, Math.min, B);
       }
+    }
     if (act === ACT_SOFTMAX) {
       if (!top) softmax(nxt, nxt, n);
-    } else if (act !== ACT_LINEAR)
-      applyActivation(act, nxt, nxt, n, G, l, (T[t + 7] < 0 ? A : V ? V[v + 3] : view(s, T[t + 7], n, 0)) as Float32Array, 0);
+    } else if (act !== ACT_LINEAR && (f & 4 || !f))
+      // the layer's gamma is in the file's layer table (16 + 8 l + 4); PReLU's gammas in their section
+      applyActivation(act, nxt, nxt, n, (V ? V[v + 3] : view(s, 20 + 8 * l, 1, 0)) as Float32Array, 0, (V ? V[v + 4] : T[t + 7] < 0 ? nxt : view(s, T[t + 7], n, 0)) as Float32Array, 0);
     cur = nxt;
-    nxt = cur === A ? s[5] : A;
+    nxt = cur === A ? s[4] : A;
   }
 }
 
 function Model() {}
-Model.prototype.run = function (this: Model, x: ArrayLike<number>): Float32Array {
-  forward(this, x, false);
-  return this._[6];
+var P = Model.prototype;
+P.run = function (this: Model, x: ArrayLike<number>): Float32Array {
+  forward(this._, x, false);
+  return this._[5];
 };
-Model.prototype.classify = function (this: Model, x: ArrayLike<number>): number {
-  forward(this, x, true);
-  var out = this._[6], n = out.length, best = 0;
+P.classify = function (this: Model, x: ArrayLike<number>): number {
+  forward(this._, x, true);
+  var out = this._[5], n = out.length, best = 0;
   if (n === 1) return out[0] > 0.5 ? 1 : 0;
   for (var i = 1; i < n; i++) if (out[i] > out[best]) best = i;
   return best;
 };
+/** read-only properties computed from the state or the file: a model keeps
+ * nothing but its state array (each property would cost blocks) */
+function getter(name: string, get: (this: Model) => unknown): void {
+  Object.defineProperty(P, name, { get: get });
+}
+getter("inputSize", function () { return this._[2][0]; });
+getter("outputSize", function () { return this._[5].length; });
+getter("labels", function () {
+  // label count and bytes: u16s at 8 and 10; the section follows the statistics
+  var s = this._, h = new Uint8Array(s[0], s[1] + 8, 4);
+  return readLabels(new Uint8Array(s[0], s[1] + 16 + s[2].length + 8 * s[2][0], h[2] | (h[3] << 8)), h[0] | (h[1] << 8));
+});
 
 /** A model over `size` bytes at `base` in `buf`; `name`: its Storage file (loadFile). */
 function build(buf: ArrayBuffer, base: number, size: number, name: string | null): DeviceModel {
-  var esp = typeof E !== "undefined";
   var lay = decodeLayout(
     new Uint8Array(buf, base, size),
-    esp ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : new Uint8Array(buf, base, n)); } : undefined,
+    ESP ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : new Uint8Array(buf, base, n)); } : undefined,
   );
-  if (esp && !name && base + size > 65536)
+  if (ESP && !name && base + size > 65536)
     throw new Error("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
-  var T = lay.T, G = lay.G, L = G.length, w = lay.widest, A = new Float32Array(w), B = new Float32Array(w);
+  // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
+  var L = lay.G.length, w = lay.widest, T = lay.T, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0;
   var m = new (Model as unknown as new () => Model)();
-  m.inputSize = lay.inputSize;
-  m.outputSize = lay.outputSize;
-  m.labels = lay.labels;
-  var s: State = (m._ = [buf, base, T, G, A, B, (L & 1 ? B : A).subarray(0, lay.outputSize), name, null, lay.meanOff, false]);
-  s[10] = identity(view(s, lay.meanOff, lay.inputSize, 0), view(s, lay.meanOff + 4 * lay.inputSize, lay.inputSize, 0));
-  if (!esp) {
+  var M = lay.inputSize, s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, true, null]);
+  var N = view(s, lay.meanOff, 2 * M, 0);
+  for (; j < M; j++) if (N[j] !== 0 || N[M + j] !== 1) s[7] = false;
+  if (!ESP) {
     // Node: every view now, so run() allocates nothing
-    var V: Weights[] = [view(s, lay.meanOff, lay.inputSize, 0), view(s, lay.meanOff + 4 * lay.inputSize, lay.inputSize, 0)];
-    for (var l = 0, t = 0; l < L; l++, t += 8)
+    // Node: every view now, so run() allocates nothing
+    var V: (Weights | null)[] = [N, N.subarray(M)];
+    for (; l < L; l++, t += 8) {
       V.push(
         view(s, T[t + 4], T[t] * T[t + 1], T[t + 3]),
-        T[t + 5] < 0 ? A : view(s, T[t + 5], T[t + 1], 0),
+        T[t + 5] < 0 ? null : view(s, T[t + 5], T[t + 1], 0),
         view(s, T[t + 6], T[t + 1], 0),
+        view(s, 20 + 8 * l, 1, 0),
         T[t + 7] < 0 ? A : view(s, T[t + 7], T[t + 1], 0),
       );
+    }
     s[8] = V;
   }
   return m;
@@ -190,7 +217,7 @@ export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
   var v = data as ArrayBufferView, b = (v.buffer || data) as ArrayBuffer, o = v.byteOffset || 0, n = data.byteLength;
   if (!(n >= 0)) throw new Error("load() takes an ArrayBuffer or a typed array of .efnn bytes");
   // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once
-  if (o & 3 && typeof E === "undefined") return load(new Uint8Array(new Uint8Array(b, o, n)));
+  if (o & 3 && !ESP) return load(new Uint8Array(new Uint8Array(b, o, n)));
   return build(b, o, n, null);
 }
 
