@@ -63,7 +63,8 @@ function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
-function u16(b: ArrayLike<number>, o: number): number {
+/** the little-endian u16 at o */
+export function u16(b: ArrayLike<number>, o: number): number {
   return b[o] | (b[o + 1] << 8);
 }
 
