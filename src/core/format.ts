@@ -76,19 +76,21 @@ function fail(msg: string): never {
   throw new Error(msg);
 }
 
-/** The labels of a labels section (exactly its bytes, padding excluded):
- * checked here, so the board can re-read them from the file when asked. */
-export function readLabels(b: ArrayLike<number>, count: number): string[] {
-  for (var labels: string[] = [], p = 0, k = 0, i = 0, len = 0, s = ""; k < count; k++, p += len + 1) {
-    len = b[p];
-    if (!(len > 0 && len <= MAX_LABEL_LENGTH && p + len < b.length)) fail("label " + (k + 1) + " is malformed");
-    for (s = "", i = p + 1; i <= p + len; i++) {
+/** The count labels of the labels section at byte at of b, len bytes (padding
+ * excluded): checked here, so the board can re-read them from the file when
+ * asked. (Offsets into one view, not a view of the section: on Espruino a view
+ * given a length of 0 runs to the end of its buffer.) */
+export function readLabels(b: ArrayLike<number>, at: number, len: number, count: number): string[] {
+  for (var labels: string[] = [], end = at + len, p = at, k = 0, i = 0, n = 0, s = ""; k < count; k++, p += n + 1) {
+    n = p < end ? b[p] : 0;
+    if (!(n > 0 && n <= MAX_LABEL_LENGTH && p + n < end)) fail("label " + (k + 1) + " is malformed");
+    for (s = "", i = p + 1; i <= p + n; i++) {
       if (b[i] < 32 || b[i] > 126) fail("label " + (k + 1) + " is not printable ASCII");
       s += String.fromCharCode(b[i]);
     }
     labels[k] = s;
   }
-  if (p < b.length) fail("labels section has " + (b.length - p) + " unused bytes");
+  if (p < end) fail("labels section has " + (end - p) + " unused bytes");
   return labels;
 }
 
@@ -137,7 +139,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   var nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
   if (nLabels && nLabels !== prev) fail(nLabels + " labels for " + prev + " outputs");
   var meanOff = need("normalization", 8 * inputSize), lab = need("labels", pad4(labelBytes));
-  var labels = readLabels(new Uint8Array(bytes.buffer, bytes.byteOffset + lab, labelBytes), nLabels);
+  var labels = readLabels(bytes, lab, labelBytes, nLabels);
   for (l = t = 0; l < L; l++, t += 8) {
     name = "layer " + (l + 1);
     if (T[t + T_WTYPE] !== WEIGHT_F32) T[t + T_S] = need(name + " scales", 4 * T[t + T_OUT]);

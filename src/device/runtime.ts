@@ -172,8 +172,8 @@ getter("inputSize", function () { return this._[2][0]; });
 getter("outputSize", function () { return this._[5].length; });
 getter("labels", function () {
   // label count and bytes: u16s at 8 and 10; the section follows the statistics
-  var s = this._, h = new Uint8Array(s[0], s[1], 12);
-  return readLabels(new Uint8Array(s[0], s[1] + 16 + s[2].length + 8 * s[2][0], u16(h, 10)), u16(h, 8));
+  var s = this._, h = new Uint8Array(s[0], s[1]);
+  return readLabels(h, 16 + s[2].length + 8 * s[2][0], u16(h, 10), u16(h, 8));
 });
 
 /** A model over `size` bytes at `base` in `buf`; `name`: its Storage file (loadFile). */

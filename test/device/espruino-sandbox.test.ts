@@ -26,6 +26,8 @@ describe("the sandbox is strict enough to catch what the board would reject", ()
       "undefined".repeat(7),
     );
     expect(() => sb.run("new Uint8Array(new ArrayBuffer(70000), 65536, 4)")).toThrow("byteOffset too large");
+    // as on the interpreter (2v29): a view given a length of 0 runs to the buffer's end
+    expect(sb.run("new Uint8Array(new ArrayBuffer(16), 4, 0).length + ',' + new Float32Array(new ArrayBuffer(16), 4, 0).length")).toBe("12,3");
     expect(sb.run("E.CRC32('hello')")).toBe(907060870);
     expect(sb.run("E.convolve(new Int8Array([1, 2, 3]), new Float32Array([0.5, 0.25, 2, 9]), 1)")).toBe(1 * 0.25 + 2 * 2 + 3 * 9);
   });
@@ -90,6 +92,16 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
           /model is \d+ bytes: load models over 64 KiB with loadFile\(name\)/,
         );
     }
+  });
+
+  it("a model without labels loads and says labels = [] (a 0-length view is the whole rest on Espruino)", () => {
+    const sb = createSandbox();
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    const { model } = syntheticModel();
+    sb.storage.set("m", encodeModel({ ...quantizeModel(model, 8), labels: [] }));
+    expect(sb.run(`JSON.stringify(require("edgefnn").loadFile("m").labels)`)).toBe("[]");
+    sb.storage.set("l", encodeModel(quantizeModel(model, 8)));
+    expect(sb.run(`require("edgefnn").loadFile("l").labels.length`)).toBe(10);
   });
 
   it("loadFile names a missing file", () => {

@@ -147,7 +147,7 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
   context.getTime = () => performance.now() / 1000;
   // blocks are not modelled here: usage stays 0 (the real interpreter's numbers are in the issue notes)
   context.process = { memory: () => ({ free: 2000, usage: 0, total: 2000, blocksize: 13 }), env: { BOARD: "SANDBOX" } };
-  // count allocations, and enforce the 16-bit byteOffset of views
+  // count allocations, enforce the 16-bit byteOffset of views, and a length of 0 meaning "to the end"
   runInContext(`
     (function (limit, allocated) {
       var g = (function () { return this; })();
@@ -158,6 +158,8 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
           if (typeof a === "number") allocated.bytes += a * size;
           else if (a && typeof a.length === "number" && !(a instanceof ArrayBuffer)) allocated.bytes += a.length * size;
           if (limit && typeof b === "number" && b > 65535) throw new Error("byteOffset too large");
+          // Espruino takes a length of 0 as "not given": the view runs to the buffer's end
+          if (arguments.length === 3 && !c && a instanceof ArrayBuffer) c = Math.floor((a.byteLength - b) / size);
           return arguments.length === 1 ? new Orig(a) : arguments.length === 2 ? new Orig(a, b) : new Orig(a, b, c);
         }
         Wrapped.prototype = proto;
