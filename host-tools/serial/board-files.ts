@@ -52,7 +52,7 @@ export function boardProof(name: string): string {
 }
 
 export function sameProof(a: Proof | null, b: Proof): boolean {
-  return a !== null && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+  return !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 }
 
 /** Model files of this name on the board, e.g. "iris.0a1b2c3d". */

@@ -40,11 +40,19 @@ export class EspruinoRepl {
    * that got no answer (a byte lost or garbled on the way) is sent again, up to
    * `tries` times: only use it for expressions that can safely run twice. */
   async call<T>(expr: string, ms = 5000, tries = 3): Promise<T> {
+    let said = "";
     for (let t = 1; ; t++) {
       try {
         return await this.callOnce<T>(expr, ms);
       } catch (e) {
-        if (e instanceof BoardResetError || this.link.isClosed || t >= tries || !(e instanceof LinkError) || e instanceof BoardError) throw e;
+        if (e instanceof BoardResetError || this.link.isClosed || t >= tries || !(e instanceof LinkError)) throw e;
+        // An error from the board is believed when it says the same twice: the
+        // code around the expression travels unchecked, and a garbled byte there
+        // (found: eval -> uval) makes an error of its own.
+        if (e instanceof BoardError) {
+          if (e.message === said) throw e;
+          said = e.message;
+        }
         await this.clearLine(100);
       }
     }
@@ -66,14 +74,21 @@ export class EspruinoRepl {
     const check = crc32(Buffer.from(expr, "latin1"));
     const line =
       `${DLE}(function(s,c){var r;if(E.CRC32(s)!==c)r={n:1};else try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
-      `print(${JSON.stringify(start)}+JSON.stringify(r)+${JSON.stringify(MARK)})})(${JSON.stringify(expr)},${check})\n`;
+      `r=JSON.stringify(r);print(${JSON.stringify(start)}+r+"/"+E.CRC32(r)+${JSON.stringify(MARK)})})(${JSON.stringify(expr)},${check})\n`;
     const from = this.link.rx.length;
     await this.link.write(line);
     const m = await this.answer(id, from, ms, `the board's answer to ${expr.length > 60 ? expr.slice(0, 57) + "..." : expr}`);
     this.link.rx = this.link.rx.slice(m.index + m[0].length);
+    // The answer carries its own CRC-32: a garbled byte can leave valid JSON
+    // that says something else (found: {"v":...} turned into {"w":...}, read as undefined)
+    const slash = m[1].lastIndexOf("/"), text = m[1].slice(0, slash);
     let r: { v?: T; e?: string; n?: number };
     try {
-      r = JSON.parse(m[1]);
+      if (slash < 0 || crc32(Buffer.from(text, "latin1")) !== Number(m[1].slice(slash + 1))) throw new Error("crc");
+      r = JSON.parse(text);
+      // and its shape: {v}, {} (v undefined), {e} or {n}; a garbled key in the code around the expression is not an answer
+      const keys = Object.keys(r);
+      if (keys.length > 1 || (keys.length === 1 && !["v", "e", "n"].includes(keys[0]))) throw new Error("shape");
     } catch {
       throw new LinkError(`the board's answer was garbled: ${JSON.stringify(m[1].slice(0, 80))}`);
     }
