@@ -47,8 +47,9 @@ export interface DeviceModel {
 /** A model's state, one array (one property on the board):
  * [file buffer, byte offset of the file in it, layer table T (format.ts), ping-pong
  *  buffer A, buffer B (two views of one buffer), output view, Storage name
- *  (loadFile) or null, identity normalization?, views (Node) or null] */
-type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, boolean, (Weights | null)[] | null];
+ *  (loadFile) or null, identity normalization?, views (Node) or null, the
+ *  file's last 4 bytes (its CRC: loadFile)] */
+type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, boolean, (Weights | null)[] | null, string];
 
 interface Model extends DeviceModel {
   _: State;
@@ -64,8 +65,13 @@ var BYTES = WEIGHT_BYTES;
  * section from Storage (a flash-backed buffer again, no RAM for the data). */
 function view(s: State, off: number, n: number, w: number): Weights {
   var Ty = TYPES[w];
-  if (s[6] && s[1] + off > 65535) return new Ty(E.toArrayBuffer(require("Storage").read(s[6], off, n * BYTES[w]) as string));
-  return new Ty(s[0], s[1] + off, n);
+  return s[6] && s[1] + off > 65535 ? new Ty(stored(s, off, n * BYTES[w])) : new Ty(s[0], s[1] + off, n);
+}
+
+/** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
+function stored(s: State, off: number, len: number, copy?: boolean): ArrayBuffer {
+  var f = require("Storage").read(s[6] as string, off, len) as string;
+  return E.toArrayBuffer(copy ? f + "" : f);
 }
 
 /** The loops over a layer's rows, y_i for i in i..n-1, by mode k:
@@ -109,6 +115,14 @@ var X = 0 as never;
 /** The forward pass into the output view; the output softmax is skipped for classify. */
 function forward(s: State, x: ArrayLike<number>, top: boolean): void {
   var T = s[2], V = s[8], A = s[3], cur = A, nxt = s[4], t = 0, i = 0, j = 0, M = T[0], L = T.length / 8, l = 0;
+  if (s[6]) {
+    // A Storage file is found again at every call: compaction moves files (a
+    // buffer from before then reads another place), and the scales and biases
+    // below are read by name. A file rewritten under the name is another model.
+    var F = require("Storage").read(s[6]);
+    if (!F || F.substr(F.length - 4) !== s[9]) throw new Error(s[6] + " changed in Storage: loadFile() it again");
+    s[0] = E.toArrayBuffer(F);
+  }
   // a(0) = (x - mean) * invStd, the statistics right after the layer table; a
   // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
   if (s[7] && x.length === M) A.set(x);
@@ -121,11 +135,12 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     if (V) rows(0, n, nxt, 0, 0, X, X, X, X, m, cur, V[v + 1], V[v + 2] as Weights, 4, X, V[v] as Weights);
     else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
-      // one RAM copy. From Storage in one read where the model is a file (`+ ""`
-      // copies the flash string in chunks; a typed-array copy of a flash view
-      // reads it float by float: 0.22 vs 0.40 ms for 128 floats on the Linux
-      // build). Float32 weights get scales of 1 (exact).
-      var sc = T[t + 5], B = sc >= 0 && s[6] ? new Float32Array(E.toArrayBuffer(require("Storage").read(s[6], sc, 8 * n) + "")) : new Float32Array(2 * n);
+      // one RAM copy (reading them from flash inside the row statement was
+      // slower). From a Storage file in one read: `+ ""` copies the flash string
+      // in chunks, where a typed-array copy of a flash view reads it float by
+      // float (0.13 vs 0.23 ms for 128 floats on the Linux build). Float32
+      // weights get scales of 1 (exact).
+      var sc = T[t + 5], B = sc >= 0 && s[6] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(2 * n);
       if (sc < 0) for (i = 0; i < n; i++) B[i] = 1;
       if (sc < 0 || !s[6]) B.set(view(s, sc < 0 ? T[t + 6] : sc, sc < 0 ? n : 2 * n, 0), sc < 0 ? n : 0);
       for (i = 0; i < n; i = j) {
@@ -134,7 +149,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
         if (o + (n - 1 - i) * r > 65535) {
           // rows a view cannot reach (64 KiB into the file's buffer): read from Storage
           j = Math.min(n, i + ((65536 / r) | 0 || 1));
-          buf = E.toArrayBuffer(require("Storage").read(s[6] as string, o - s[1], (j - i) * r) as string);
+          buf = stored(s, o - s[1], (j - i) * r);
           o = 0;
         }
         rows(i, j, nxt, o, r, E.convolve, Math.max, TYPES[T[t + 3]], buf, m, cur, B, B.subarray(n), f, Math.min, B);
@@ -187,7 +202,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
   // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
   var L = lay.G.length, w = lay.widest, T = lay.T, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0;
   var m = new (Model as unknown as new () => Model)();
-  var M = lay.inputSize, s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, true, null]);
+  var M = lay.inputSize, s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, true, null, ""]);
   var N = view(s, lay.meanOff, 2 * M, 0);
   for (; j < M; j++) if (N[j] !== 0 || N[M + j] !== 1) s[7] = false;
   if (!ESP) {
@@ -223,5 +238,7 @@ export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
 export function loadFile(name: string): DeviceModel {
   var s = require("Storage").read(name);
   if (s === undefined) throw new Error("no Storage file " + JSON.stringify(name));
-  return build(E.toArrayBuffer(s), 0, s.length, name);
+  var m = build(E.toArrayBuffer(s), 0, s.length, name);
+  (m as Model)._[9] = s.substr(s.length - 4);
+  return m;
 }

@@ -22,7 +22,7 @@ describe("the bundle is ES5", () => {
     // small hot functions) cost more. Numbers in docs/ESPRUINO-MEASUREMENTS.md.
     // This bound only stops growth.
     const n = Buffer.byteLength(bundleText(true));
-    expect(n).toBeLessThan(6.4 * 1024);
+    expect(n).toBeLessThan(6.5 * 1024);
   });
 });
 

@@ -104,6 +104,27 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
     expect(sb.run(`require("edgefnn").loadFile("l").labels.length`)).toBe(10);
   });
 
+  it("a loadFile model finds its file again at every call: a rewritten file is an error, not a mix of two models", () => {
+    const sb = createSandbox();
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    const { model, test } = syntheticModel();
+    const a = encodeModel(quantizeModel(model, 8));
+    sb.storage.set("m", a);
+    const x = Array.from(test.x.subarray(0, 64));
+    sb.context.__x = x;
+    sb.run(`var __m = require("edgefnn").loadFile("m")`);
+    const first = sb.run(`Array.prototype.join.call(__m.run(__x), ",")`);
+    expect(first).toBe(Array.from(load(a).run(x)).join(","));
+    // the same bytes written again (a re-upload, or compaction moving the file): still the same model
+    sb.storage.set("m", new Uint8Array(a));
+    expect(sb.run(`Array.prototype.join.call(__m.run(__x), ",")`)).toBe(first);
+    // another model under the same name: its scales must not be mixed with the old weights
+    sb.storage.set("m", encodeModel(quantizeModel(model, 16)));
+    expect(() => sb.run(`__m.run(__x)`)).toThrow("m changed in Storage: loadFile() it again");
+    sb.storage.delete("m");
+    expect(() => sb.run(`__m.classify(__x)`)).toThrow("m changed in Storage");
+  });
+
   it("loadFile names a missing file", () => {
     const sb = createSandbox();
     sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
