@@ -207,7 +207,6 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
   for (; j < M; j++) if (N[j] !== 0 || N[M + j] !== 1) s[7] = false;
   if (!ESP) {
     // Node: every view now, so run() allocates nothing
-    // Node: every view now, so run() allocates nothing
     var V: (Weights | null)[] = [N, N.subarray(M)];
     for (; l < L; l++, t += 8) {
       V.push(

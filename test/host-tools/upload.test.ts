@@ -98,21 +98,18 @@ describe("upload, then classify on the virtual board", () => {
 });
 
 describe("faults", () => {
-  it("corrupted bytes are caught by the CRCs and the chunks sent again", async () => {
-    const s = await sim({ faults: { corruptEvery: 900, seed: 3 } });
-    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
-    expect(up.retries).toBeGreaterThan(0);
-    s.setFaults({});
-    expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
-  });
-
-  it("dropped bytes too", async () => {
-    const s = await sim({ faults: { dropEvery: 1200, seed: 5 } });
-    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
-    expect(up.retries).toBeGreaterThan(0);
-    s.setFaults({});
-    expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
-  });
+  const lossy: [string, SimOptions["faults"]][] = [
+    ["corrupted bytes are caught by the CRCs and the chunks sent again", { corruptEvery: 900, seed: 3 }],
+    ["dropped bytes too", { dropEvery: 1200, seed: 5 }],
+  ];
+  for (const [name, faults] of lossy)
+    it(name, async () => {
+      const s = await sim({ faults });
+      const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+      expect(up.retries).toBeGreaterThan(0);
+      s.setFaults({});
+      expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
+    });
 
   it("a board that resets mid-upload keeps the previous model active, and the command says so", async () => {
     const s = await sim();
