@@ -61,8 +61,9 @@ const es5 = () =>
 const minify = () =>
   terser({
     ecma: 5,
-    // no strict mode on the board; keep declarations where they are (no hoisting there)
-    compress: { passes: 2, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
+    // no strict mode on the board; keep declarations where they are (no hoisting there);
+    // keep directives: Espruino reads "ram" (runtime.ts)
+    compress: { passes: 2, directives: false, hoist_funs: false, hoist_vars: false, reduce_funcs: false },
     format: { comments: false },
   });
 

@@ -91,6 +91,14 @@ var rows = function (
   T: ArrayType, buf: ArrayBuffer, m: number, x: ArrayLike<number>, S: ArrayLike<number> | null, b: ArrayLike<number>, k: number,
   mn: (a: number, b: number) => number, W: Weights,
 ): void {
+  // A Storage module's functions run from flash, re-read at every statement; on
+  // SPI flash (Bangle.js, the Linux build) that costs more than the rows' own
+  // arithmetic. Espruino's "ram" directive copies this one function into RAM
+  // when the module loads, tokenised (keywords as single bytes): the same speed
+  // and 2 blocks fewer than the eval'd copy it replaces, and no eval
+  // (ESPRUINO-MEASUREMENTS.md). Other engines ignore the directive; Espruino
+  // builds without pretokenise keep the function in flash.
+  "ram";
   if (!k) for (; i < n; i++, o += r) y[i] = cv(new T(buf, o, m), x, 0) * S![i] + b[i];
   else if (k < 2) for (; i < n; i++, o += r) y[i] = mx(0, cv(new T(buf, o, m), x, 0) * S![i] + b[i]);
   else if (k < 3) for (; i < n; i++, o += r) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) * S![i] + b[i]));
@@ -102,12 +110,6 @@ var rows = function (
     }
 };
 
-// A Storage module's functions run from flash, re-read at every statement; on
-// SPI flash (Bangle.js, the Linux build) that costs more than the rows' own
-// arithmetic. So the row loops alone are copied into RAM (their text, once:
-// ESPRUINO-MEASUREMENTS.md) by an indirect eval, in the global scope: they use
-// nothing but their arguments.
-if (ESP) rows = (0, eval)("(" + rows + ")");
 
 /** an argument a mode of rows() does not use */
 var X = 0 as never;

@@ -17,6 +17,13 @@ describe("the bundle is ES5", () => {
     });
   }
 
+  it('both bundles keep the row loops\' "ram" directive (Espruino copies that function into RAM)', () => {
+    for (const min of [false, true]) {
+      const body = /function\s*\([^)]*\)\s*\{(\s|\/\/[^\n]*\n)*"ram";/.exec(bundleText(min));
+      expect(body, min ? "edgefnn.min.js" : "edgefnn.js").not.toBeNull();
+    }
+  });
+
   it("the minified runtime stays small", () => {
     // The issue's target is 4 KiB; the Espruino fast paths (fused row loops,
     // small hot functions) cost more. Numbers in docs/ESPRUINO-MEASUREMENTS.md.
