@@ -118,9 +118,11 @@ var X = 0 as never;
 function forward(s: State, x: ArrayLike<number>, top: boolean): void {
   var T = s[2], V = s[8], A = s[3], cur = A, nxt = s[4], t = 0, i = 0, j = 0, M = T[0], L = T.length / 8, l = 0;
   if (s[6]) {
-    // A Storage file is found again at every call: compaction moves files (a
-    // buffer from before then reads another place), and the scales and biases
-    // below are read by name. A file rewritten under the name is another model.
+    // A Storage file is found again at every call: the scales and biases below
+    // are read by name, and a file rewritten under the name is another model
+    // (2v29 also nulls buffers into an erased file). Compaction moves files;
+    // since 2v10 the interpreter moves buffers over them too, before that a
+    // buffer from before read another place.
     var F = require("Storage").read(s[6]);
     if (!F || F.substr(F.length - 4) !== s[9]) throw new Error(s[6] + " changed in Storage: loadFile() it again");
     s[0] = E.toArrayBuffer(F);
