@@ -114,19 +114,23 @@ var rows = function (
 /** an argument a mode of rows() does not use */
 var X = 0 as never;
 
+/** A loadFile model's Storage file, found again before each use of it: the
+ * scales and biases are read by name, and a file rewritten under the name is
+ * another model (2v29 also nulls buffers into an erased file). Compaction moves
+ * files; since 2v10 the interpreter moves buffers over them too, before that a
+ * buffer from before read another place. */
+function refind(s: State): void {
+  if (s[6]) {
+    var F = require("Storage").read(s[6]);
+    if (!F || F.substr(-4) !== s[9]) throw new Error(s[6] + " changed in Storage: loadFile() it again");
+    s[0] = E.toArrayBuffer(F);
+  }
+}
+
 /** The forward pass into the output view; the output softmax is skipped for classify. */
 function forward(s: State, x: ArrayLike<number>, top: boolean): void {
   var T = s[2], V = s[8], A = s[3], cur = A, nxt = s[4], t = 0, i = 0, j = 0, M = T[0], L = T.length / 8, l = 0;
-  if (s[6]) {
-    // A Storage file is found again at every call: the scales and biases below
-    // are read by name, and a file rewritten under the name is another model
-    // (2v29 also nulls buffers into an erased file). Compaction moves files;
-    // since 2v10 the interpreter moves buffers over them too, before that a
-    // buffer from before read another place.
-    var F = require("Storage").read(s[6]);
-    if (!F || F.substr(F.length - 4) !== s[9]) throw new Error(s[6] + " changed in Storage: loadFile() it again");
-    s[0] = E.toArrayBuffer(F);
-  }
+  refind(s);
   // a(0) = (x - mean) * invStd, the statistics right after the layer table; a
   // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
   if (s[7] && x.length === M) A.set(x);
@@ -191,7 +195,9 @@ getter("inputSize", function () { return this._[2][0]; });
 getter("outputSize", function () { return this._[5].length; });
 getter("labels", function () {
   // label count and bytes: u16s at 8 and 10; the section follows the statistics
-  var s = this._, h = new Uint8Array(s[0], s[1]);
+  var s = this._;
+  refind(s);
+  var h = new Uint8Array(s[0], s[1]);
   return readLabels(h, 16 + s[2].length + 8 * s[2][0], u16(h, 10), u16(h, 8));
 });
 
@@ -242,6 +248,8 @@ export function loadFile(name: string): DeviceModel {
   var s = require("Storage").read(name);
   if (s === undefined) throw new Error("no Storage file " + JSON.stringify(name));
   var m = build(E.toArrayBuffer(s), 0, s.length, name);
-  (m as Model)._[9] = s.substr(s.length - 4);
+  // a copy (+ ""): a substring of a flash string points into the file, and
+  // 2v29 nulls such pointers when the file is erased (even if rewritten the same)
+  (m as Model)._[9] = s.substr(-4) + "";
   return m;
 }

@@ -121,6 +121,7 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
     // another model under the same name: its scales must not be mixed with the old weights
     sb.storage.set("m", encodeModel(quantizeModel(model, 16)));
     expect(() => sb.run(`__m.run(__x)`)).toThrow("m changed in Storage: loadFile() it again");
+    expect(() => sb.run(`__m.labels`)).toThrow("m changed in Storage: loadFile() it again");
     sb.storage.delete("m");
     expect(() => sb.run(`__m.classify(__x)`)).toThrow("m changed in Storage");
   });
