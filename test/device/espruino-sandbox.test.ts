@@ -31,6 +31,19 @@ describe("the sandbox is strict enough to catch what the board would reject", ()
     expect(sb.run("E.CRC32('hello')")).toBe(907060870);
     expect(sb.run("E.convolve(new Int8Array([1, 2, 3]), new Float32Array([0.5, 0.25, 2, 9]), 1)")).toBe(1 * 0.25 + 2 * 2 + 3 * 9);
   });
+
+  it("a buffer over a Storage file dies when the file is written again or erased (as on 2v29)", () => {
+    const sb = createSandbox();
+    sb.storage.set("f", new Uint8Array([1, 2, 3, 4]));
+    sb.run(`var __b = E.toArrayBuffer(require("Storage").read("f")), __c = E.toArrayBuffer("\\x01\\x02")`);
+    expect(sb.run("new Uint8Array(__b)[3]")).toBe(4);
+    sb.run(`require("Storage").write("f", "\\x01\\x02\\x03\\x04")`);
+    expect(() => sb.run("new Uint8Array(__b)")).toThrow(/detached/);
+    expect(sb.run("new Uint8Array(__c)[1]")).toBe(2); // a buffer over any other string lives on
+    sb.run(`__b = E.toArrayBuffer(require("Storage").read("f", 1, 2))`);
+    sb.storage.delete("f");
+    expect(() => sb.run("new Uint8Array(__b)")).toThrow(/detached/);
+  });
 });
 
 function runOnBoard(sb: ReturnType<typeof createSandbox>, expr: string, xs: number[][]): { out: number[][]; cls: number[] } {

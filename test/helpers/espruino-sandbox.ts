@@ -3,6 +3,11 @@
 // convolve, CRC32 and toArrayBuffer follow their documented semantics, a
 // Storage module over a Map, the 64 KiB limit on typed-array view offsets, and
 // code run in declare-before-use order (function declarations are not hoisted).
+// A buffer made by E.toArrayBuffer from a Storage file's string dies when that
+// file is written or erased, as on Espruino 2v29, where the interpreter nulls
+// every pointer into an erased file (reading one stops the Linux build with an
+// ASSERT in jsvar.c): here the buffer is detached, and reading it throws. (A
+// `+ ""` copy, RAM on the board, cannot be told apart here: it dies too.)
 import { Parser } from "acorn";
 import * as walk from "acorn-walk";
 import { createContext, runInContext } from "node:vm";
@@ -81,7 +86,23 @@ export function declareBeforeUse(code: string): string {
 }
 
 export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox {
-  const storage = new Map<string, Uint8Array>();
+  // string read from a Storage file -> the file's name; buffers over each file's strings
+  const readFrom = new Map<string, string>();
+  const live = new Map<string, ArrayBuffer[]>();
+  const kill = (name: string) => {
+    for (const ab of live.get(name) ?? []) if (ab.byteLength) structuredClone(ab, { transfer: [ab] });
+    live.delete(name);
+  };
+  const storage = new (class extends Map<string, Uint8Array> {
+    override set(name: string, bytes: Uint8Array) {
+      kill(name);
+      return super.set(name, bytes);
+    }
+    override delete(name: string) {
+      kill(name);
+      return super.delete(name);
+    }
+  })();
   const allocated = { bytes: 0 };
   const context: Record<string, any> = createContext({});
   runInContext(SETUP, context);
@@ -113,6 +134,8 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
       const ab = new ctxArrayBuffer(s.length);
       const u = new ctxUint8(ab);
       for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255;
+      const name = readFrom.get(s);
+      if (name !== undefined) live.set(name, [...(live.get(name) ?? []), ab]);
       return ab;
     },
     sum(a: ArrayLike<number>) {
@@ -126,7 +149,9 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
       const f = storage.get(name);
       if (!f) return undefined;
       const o = offset || 0;
-      return toStr(f.subarray(o, length === undefined ? f.length : o + length));
+      const str = toStr(f.subarray(o, length === undefined ? f.length : o + length));
+      readFrom.set(str, name);
+      return str;
     },
     write(name: string, data: string) {
       storage.set(name, hostBytes(data));
