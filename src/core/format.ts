@@ -72,7 +72,8 @@ function u32(b: ArrayLike<number>, o: number): number {
   return (u16(b, o) | (u16(b, o + 2) << 16)) >>> 0;
 }
 
-function fail(msg: string): never {
+/** throws an Error with the message (one short call: the board's bundle is small) */
+export function fail(msg: string): never {
   throw new Error(msg);
 }
 

@@ -18,7 +18,7 @@
 
 import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
 import { applyActivation, softmax } from "../core/apply-activation";
-import { decodeLayout, readLabels, u16, WEIGHT_BYTES } from "../core/format";
+import { decodeLayout, fail, readLabels, u16, WEIGHT_BYTES } from "../core/format";
 
 interface Espruino {
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
@@ -122,7 +122,7 @@ var X = 0 as never;
 function refind(s: State): void {
   if (s[6]) {
     var F = require("Storage").read(s[6]);
-    if (!F || F.substr(-4) !== s[9]) throw new Error(s[6] + " changed in Storage: loadFile() it again");
+    if (!F || F.substr(-4) !== s[9]) fail(s[6] + (F ? " changed in Storage: loadFile() it again" : " is no longer in Storage"));
     s[0] = E.toArrayBuffer(F);
   }
 }
@@ -208,7 +208,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
     ESP ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : new Uint8Array(buf, base, n)); } : undefined,
   );
   if (ESP && !name && base + size > 65536)
-    throw new Error("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
+    fail("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
   // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
   var L = lay.G.length, w = lay.widest, T = lay.T, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0;
   var m = new (Model as unknown as new () => Model)();
@@ -237,7 +237,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
 export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
   // duck-typed: instanceof fails across realms (a vm context, a worker)
   var v = data as ArrayBufferView, b = (v.buffer || data) as ArrayBuffer, o = v.byteOffset || 0, n = data.byteLength;
-  if (!(n >= 0)) throw new Error("load() takes an ArrayBuffer or a typed array of .efnn bytes");
+  if (!(n >= 0)) fail("load() takes an ArrayBuffer or a typed array of .efnn bytes");
   // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once
   if (o & 3 && !ESP) return load(new Uint8Array(new Uint8Array(b, o, n)));
   return build(b, o, n, null);
@@ -246,7 +246,7 @@ export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
 /** A model from an Espruino Storage file, weights left in flash (any size). */
 export function loadFile(name: string): DeviceModel {
   var s = require("Storage").read(name);
-  if (s === undefined) throw new Error("no Storage file " + JSON.stringify(name));
+  if (s === undefined) fail("no Storage file " + JSON.stringify(name));
   var m = build(E.toArrayBuffer(s), 0, s.length, name);
   // a copy (+ ""): a substring of a flash string points into the file, and
   // 2v29 nulls such pointers when the file is erased (even if rewritten the same)

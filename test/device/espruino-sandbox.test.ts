@@ -136,7 +136,7 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
     expect(() => sb.run(`__m.run(__x)`)).toThrow("m changed in Storage: loadFile() it again");
     expect(() => sb.run(`__m.labels`)).toThrow("m changed in Storage: loadFile() it again");
     sb.storage.delete("m");
-    expect(() => sb.run(`__m.classify(__x)`)).toThrow("m changed in Storage");
+    expect(() => sb.run(`__m.classify(__x)`)).toThrow("m is no longer in Storage");
   });
 
   it("loadFile names a missing file", () => {
