@@ -4,8 +4,12 @@
 // 50) before loading this script to change them. Prints one JSON line:
 //   ms           milliseconds per inference (run)
 //   classifyMs   the same for classify (no output softmax)
-//   floorMs      the bare E.convolve calls of the same rows (row views made
-//                beforehand): the native multiply-adds alone
+//   floorMs      the bare E.convolve calls of the same rows, one call a row
+//                (row views made beforehand, visited through a linked list:
+//                indexing an Espruino array walks it, and a 170-row array
+//                made the floor ~25% slower, flattering the ratio)
+//   nativeMs     one E.convolve call a layer over all its weights: the same
+//                multiply-adds with no interpreted step between rows
 //   ratio, classifyRatio   ms / floorMs, classifyMs / floorMs
 //   requireBlocks  blocks taken by require("edgefnn") (the runtime, once)
 //   loadBlocks   blocks taken by loading the model (its file stays in flash);
@@ -51,20 +55,29 @@ function benchModel(name, n) {
   for (i = 0; i < x.length; i++) x[i] = Math.sin(i);
   m.run(x);
 
-  // The floor: the same rows' dot products, views made beforehand.
+  // The floor: the same rows' dot products, views made beforehand. Models
+  // over 64 KiB cannot have all their row views (byteOffset limit): no floor.
   var buf = E.toArrayBuffer(require("Storage").read(name));
   // (with the native CRC: the JS fallback would build a 1 KB table on the board)
   var lay = nn.layout(new Uint8Array(buf), function (len) { return E.CRC32(require("Storage").read(name, 0, len)); });
   var types = [Float32Array, Int16Array, Int8Array], bytes = [4, 2, 1];
-  var rows = [], acc = new Float32Array(lay.widest);
+  var head = null, tail = null, layers = [], acc = new Float32Array(lay.widest);
   for (var l = 0; l < lay.G.length; l++) {
     var t = 8 * l, nIn = lay.T[t], nOut = lay.T[t + 1], w = lay.T[t + 3], off = lay.T[t + 4];
-    for (k = 0; k < nOut; k++) rows.push(new types[w](buf, off + k * nIn * bytes[w], nIn));
+    for (k = 0; k < nOut; k++) {
+      var row = { v: new types[w](buf, off + k * nIn * bytes[w], nIn), next: null };
+      if (tail) tail.next = row;
+      else head = row;
+      tail = row;
+    }
+    // E.convolve wraps around its second argument: nIn inputs against all nOut rows
+    layers.push({ w: new types[w](buf, off, nIn * nOut), x: new Float32Array(nIn) });
   }
   lay = null;
   var run = function () { m.run(x); }, classify = function () { m.classify(x); };
-  var floor = function () { for (var k = 0; k < rows.length; k++) E.convolve(rows[k], acc, 0); };
-  var ms = benchBest([floor, run, classify], n);
+  var floor = function () { for (var r = head; r; r = r.next) E.convolve(r.v, acc, 0); };
+  var native = function () { for (var k = 0; k < layers.length; k++) E.convolve(layers[k].w, layers[k].x, 0); };
+  var ms = benchBest([floor, run, classify, native], n);
   u2 = benchUsage();
   for (i = 0; i < 1000; i++) m.run(x);
   u3 = benchUsage();
@@ -74,6 +87,7 @@ function benchModel(name, n) {
     ms: ms[1],
     classifyMs: ms[2],
     floorMs: ms[0],
+    nativeMs: ms[3],
     ratio: ms[1] / ms[0],
     classifyRatio: ms[2] / ms[0],
     requireBlocks: req,

@@ -161,6 +161,7 @@ describe("firmware-scripts/bench.js", () => {
     expect(r.model).toBe("model.efnn");
     expect(r.ms).toBeGreaterThan(0);
     expect(r.floorMs).toBeGreaterThan(0);
+    expect(r.nativeMs).toBeGreaterThan(0);
     expect(r.runBlocks).toBe(0);
   });
 });
