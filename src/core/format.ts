@@ -59,17 +59,9 @@ export interface Layout {
   G: Float32Array;
 }
 
-function pad4(n: number): number {
-  return (n + 3) & ~3;
-}
-
 /** the little-endian u16 at o */
 export function u16(b: ArrayLike<number>, o: number): number {
   return b[o] | (b[o + 1] << 8);
-}
-
-function u32(b: ArrayLike<number>, o: number): number {
-  return (u16(b, o) | (u16(b, o + 2) << 16)) >>> 0;
 }
 
 /** throws an Error with the message (one short call: the board's bundle is small) */
@@ -103,7 +95,11 @@ export function readLabels(b: ArrayLike<number>, at: number, len: number, count:
  */
 export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): Layout {
   var n = bytes.length, off = 0, l = 0, t = 0, name = "";
+  // Every section takes a multiple of 4 bytes: labels and weights are padded,
+  // all others are multiples of 4 already. (No helper functions here: on the
+  // board each function the runtime defines costs ~8 blocks of RAM.)
   function need(what: string, count: number): number {
+    count = (count + 3) & ~3;
     if (off + count > n) fail("truncated: " + what + " need" + (what[what.length - 1] === "s" ? " " : "s ") + count + " bytes, " + (n - off) + " left");
     return (off += count) - count;
   }
@@ -114,7 +110,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);
   if (version !== FORMAT_VERSION)
     fail("format version " + version + (version ? " is newer than this runtime (" + FORMAT_VERSION + ")" : " is not valid"));
-  if (u32(bytes, 12)) fail("unknown flags: made by a newer edgefnn");
+  if (u16(bytes, 12) | u16(bytes, 14)) fail("unknown flags: made by a newer edgefnn");
   if (L < 1 || L > MAX_LAYERS) fail("layer count " + L + " is out of range 1.." + MAX_LAYERS);
   if (inputSize < 1) fail("input size is 0");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
@@ -139,7 +135,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   }
   var nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
   if (nLabels && nLabels !== prev) fail(nLabels + " labels for " + prev + " outputs");
-  var meanOff = need("normalization", 8 * inputSize), lab = need("labels", pad4(labelBytes));
+  var meanOff = need("normalization", 8 * inputSize), lab = need("labels", labelBytes);
   var labels = readLabels(bytes, lab, labelBytes, nLabels);
   for (l = t = 0; l < L; l++, t += 8) {
     name = "layer " + (l + 1);
@@ -148,9 +144,9 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     if (T[t + T_ACT] === ACT_PRELU) T[t + T_P] = need(name + " gammas", 4 * T[t + T_OUT]);
   }
   for (l = t = 0; l < L; l++, t += 8)
-    T[t + T_W] = need("layer " + (l + 1) + " weights", pad4(T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]]));
+    T[t + T_W] = need("layer " + (l + 1) + " weights", T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]]);
   need("checksum", 4);
   if (off !== n) fail(n - off + " bytes of trailing data after the checksum");
-  if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== u32(bytes, n - 4)) fail("checksum mismatch: file is corrupt");
+  if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== (u16(bytes, n - 4) | (u16(bytes, n - 2) << 16)) >>> 0) fail("checksum mismatch: file is corrupt");
   return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T, G: G };
 }

@@ -187,18 +187,20 @@ P.classify = function (this: Model, x: ArrayLike<number>): number {
   return best;
 };
 /** read-only properties computed from the state or the file: a model keeps
- * nothing but its state array (each property would cost blocks) */
-function getter(name: string, get: (this: Model) => unknown): void {
-  Object.defineProperty(P, name, { get: get });
-}
-getter("inputSize", function () { return this._[2][0]; });
-getter("outputSize", function () { return this._[5].length; });
-getter("labels", function () {
-  // label count and bytes: u16s at 8 and 10; the section follows the statistics
-  var s = this._;
-  refind(s);
-  var h = new Uint8Array(s[0], s[1]);
-  return readLabels(h, 16 + s[2].length + 8 * s[2][0], u16(h, 10), u16(h, 8));
+ * nothing but its state array (each property would cost blocks); one call, no
+ * helper function (each function costs blocks too) */
+Object.defineProperties(P, {
+  inputSize: { get: function (this: Model) { return this._[2][0]; } },
+  outputSize: { get: function (this: Model) { return this._[5].length; } },
+  labels: {
+    get: function (this: Model) {
+      // label count and bytes: u16s at 8 and 10; the section follows the statistics
+      var s = this._;
+      refind(s);
+      var h = new Uint8Array(s[0], s[1]);
+      return readLabels(h, 16 + s[2].length + 8 * s[2][0], u16(h, 10), u16(h, 8));
+    },
+  },
 });
 
 /** A model over `size` bytes at `base` in `buf`; `name`: its Storage file (loadFile). */
