@@ -1,6 +1,6 @@
 // Espruino boards' variable space (../shared/ESPRUINO.md) and what a model
-// costs there. Memory is counted in JsVars ("blocks"); block counts are
-// comparable across builds even though their byte sizes differ.
+// costs there. Memory is counted in JsVars ("blocks"); strings and typed-array
+// data take more blocks where blocks are smaller.
 import { Model } from "../src/core/index";
 
 export interface Board {
@@ -29,25 +29,30 @@ export function boardById(id: string): Board {
   return b;
 }
 
-// Measured on the Espruino interpreter's Linux build (2v29), runtime loaded
-// with require("edgefnn") from Storage and a 3-layer model with loadFile():
-// the module's functions and exports take ~240 blocks (its code stays in
-// flash); a model takes ~32 blocks of its own (object, state array, layer
-// table) plus its two activation buffers and its labels. The .efnn file stays
-// in flash: it costs Storage space, not blocks.
-export const RUNTIME_BLOCKS = 240;
-const MODEL_FIXED_BLOCKS = 32;
+// Fitted to measurements on two builds of the Espruino 2v29 interpreter
+// (docs/ESPRUINO-MEASUREMENTS.md): the 64-bit Linux build (27-byte blocks) and
+// a Puck.js-sized 32-bit one (2,630 blocks of 13 bytes). `require("edgefnn")`
+// from Storage took 286 and 305 blocks: ~268 fixed (functions, their
+// parameters, exports) plus ~480 bytes of string data (the row loops' RAM copy,
+// names). A model loaded with loadFile() took 29 blocks of its own (object,
+// state array, views) plus its layer table (8 int32 a layer) and its one
+// buffer of 2 x widest floats, flat: 37, 46 and 52 blocks on the first build,
+// 44, 62 and 77 on the second, for iris 4-16-3, an 11-layer model and
+// 64-64-32-10, each exactly as this formula gives. Labels stay in the file. So
+// does the .efnn file: it costs Storage space, not blocks.
+const RUNTIME_FIXED_BLOCKS = 268;
+const RUNTIME_STRING_BYTES = 480;
+const MODEL_FIXED_BLOCKS = 29;
 
-/** A Float32Array of n floats: its data flat in ceil(4n / blockBytes) blocks, plus the array, buffer and header vars. */
-function floatArrayBlocks(n: number, board: Board): number {
-  return Math.ceil((4 * n) / board.blockBytes) + 4;
+/** blocks of a flat string of n bytes */
+function flatBlocks(n: number, board: Board): number {
+  return Math.ceil(n / board.blockBytes);
 }
 
 export interface MemoryEstimate {
   runtime: number;
   model: number;
   buffers: number;
-  labels: number;
   total: number;
   available: number;
   fits: boolean;
@@ -57,9 +62,9 @@ export interface MemoryEstimate {
 export function estimateMemory(model: Model, board: Board): MemoryEstimate {
   let widest = model.inputSize;
   for (const L of model.layers) widest = Math.max(widest, L.nOut);
-  const buffers = 2 * floatArrayBlocks(widest, board);
-  const labels = model.labels.reduce((s, l) => s + 2 + Math.ceil(Math.max(0, l.length - 4) / board.blockBytes), 0);
-  const fixed = MODEL_FIXED_BLOCKS + Math.max(0, model.layers.length - 3);
-  const total = RUNTIME_BLOCKS + fixed + buffers + labels;
-  return { runtime: RUNTIME_BLOCKS, model: fixed, buffers, labels, total, available: board.blocks, fits: total <= board.blocks / 2 };
+  const runtime = RUNTIME_FIXED_BLOCKS + flatBlocks(RUNTIME_STRING_BYTES, board);
+  const buffers = flatBlocks(2 * 4 * widest, board);
+  const fixed = MODEL_FIXED_BLOCKS + flatBlocks(8 * 4 * model.layers.length, board);
+  const total = runtime + fixed + buffers;
+  return { runtime, model: fixed, buffers, total, available: board.blocks, fits: total <= board.blocks / 2 };
 }

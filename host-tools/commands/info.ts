@@ -36,7 +36,7 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
     memory = { board: board.id, ...m };
     out.say();
     out.say(`  on a ${board.name} (${board.blocks} blocks of ${board.blockBytes} bytes):`);
-    out.say(`    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} + labels ${m.labels} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board)`);
+    out.say(`    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board; labels are read from the file)`);
     out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
     out.say(`    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`);
   }

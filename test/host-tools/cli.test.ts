@@ -110,7 +110,10 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     expect(j.macs).toBe(4 * 16 + 16 * 3);
     expect(j.layers.map((L: { activation: string }) => L.activation)).toEqual(["hard-tanh", "softmax"]);
     expect(j.memory.fits).toBe(true);
-    expect(j.memory.total).toBeGreaterThan(200);
+    // measured on a Puck.js-sized build of the interpreter (docs/ESPRUINO-MEASUREMENTS.md):
+    // require("edgefnn") 305 blocks, this 4-16-3 model 44 with its buffer
+    expect(j.memory.runtime).toBe(305);
+    expect(j.memory.model + j.memory.buffers).toBe(44);
     const r = cli(["info", model, "--board", "puckjs"]);
     expect(r.stdout).toMatch(/on a Puck\.js \(2630 blocks of 13 bytes\)/);
     expect(r.stdout).toMatch(/\bfits\b/);
