@@ -110,7 +110,6 @@ var rows = function (
     }
 };
 
-
 /** an argument a mode of rows() does not use */
 var X = 0 as never;
 
