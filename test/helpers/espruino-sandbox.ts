@@ -88,9 +88,13 @@ export function declareBeforeUse(code: string): string {
 export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox {
   // string read from a Storage file -> the file's name; buffers over each file's strings
   const readFrom = new Map<string, string>();
-  const live = new Map<string, ArrayBuffer[]>();
+  // (weakly held: a model makes buffers at every call, and most are garbage soon)
+  const live = new Map<string, WeakRef<ArrayBuffer>[]>();
   const kill = (name: string) => {
-    for (const ab of live.get(name) ?? []) if (ab.byteLength) structuredClone(ab, { transfer: [ab] });
+    for (const ref of live.get(name) ?? []) {
+      const ab = ref.deref();
+      if (ab && ab.byteLength) structuredClone(ab, { transfer: [ab] });
+    }
     live.delete(name);
   };
   const storage = new (class extends Map<string, Uint8Array> {
@@ -135,7 +139,10 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
       const u = new ctxUint8(ab);
       for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255;
       const name = readFrom.get(s);
-      if (name !== undefined) live.set(name, [...(live.get(name) ?? []), ab]);
+      if (name !== undefined) {
+        if (!live.has(name)) live.set(name, []);
+        live.get(name)!.push(new WeakRef(ab));
+      }
       return ab;
     },
     sum(a: ArrayLike<number>) {
