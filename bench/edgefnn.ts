@@ -41,14 +41,14 @@ export var edgefnn: Contestant = {
     var G = core.allocate(net.arrayType, net.params.length);
     var rate: core.SgdRate = { alpha: lr, lambda: 0 };
     // core.train keeps these running statistics per sample; so do we, to cost the same.
-    var right = 0, total = 0;
+    var _right = 0, total = 0;
     return {
       // Keep in step with core.train's inner loop (fused per-sample SGD path).
       trainEpoch: function (order) {
         for (var s = 0; s < order.length; s++) {
           var row = order[s];
           core.forward(net, data.x, row * d);
-          if (core.isCorrect(net, data, row)) right++;
+          if (core.isCorrect(net, data, row)) _right++;
           core.outputDelta(net, "cross-entropy", data, row, G);
           total += net.sampleLoss;
           core.sgdStep(net, rate, G);

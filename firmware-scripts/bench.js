@@ -49,8 +49,9 @@ function benchModel(name, n) {
   u0 = benchUsage();
   m = nn.loadFile(name);
   u1 = benchUsage();
-  var m2 = nn.loadFile(name), next = benchUsage() - u1;
-  m2 = null;
+  // a second model held while usage is read, then let go
+  var _m2 = nn.loadFile(name), next = benchUsage() - u1;
+  _m2 = null;
   var x = new Float32Array(m.inputSize);
   for (i = 0; i < x.length; i++) x[i] = Math.sin(i);
   m.run(x);

@@ -101,7 +101,6 @@ export async function collectCommand(o: CollectOptions, out: Output) {
   });
   const onSigint = () => (interrupted = true);
   process.once("SIGINT", onSigint);
-  let stats: StreamStats = stream.stats;
   try {
     uploaded = (await ensureStorageFile(repl, COLLECT_MODULE, script)).written;
     const started = await repl.call<{ board: string; hz: number }>(`require(${JSON.stringify(COLLECT_MODULE)}).start(${o.rate})`).catch((e) => {
@@ -136,7 +135,7 @@ export async function collectCommand(o: CollectOptions, out: Output) {
     process.off("SIGINT", onSigint);
     await link.close();
   }
-  stats = stream.stats;
+  const stats: StreamStats = stream.stats;
   const rateMeasured = stream.rate();
   meta.sessions.push({
     label: o.label, board, rateAsked: o.rate, rateBoard, rateMeasured: Math.round(rateMeasured * 100) / 100,

@@ -51,7 +51,7 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
         const line = `\x10__efw(${JSON.stringify(name)},${off},"${Buffer.from(chunk).toString("base64")}",${check},${total},"${id}")\n`;
         const from = repl.link.rx.length;
         await repl.link.write(line);
-        let reply = "";
+        let reply: string;
         try {
           reply = JSON.parse((await repl.answer(id, from, ackMs, `the acknowledgement of bytes ${off}..${off + chunk.length}`))[1]);
           repl.link.rx = "";

@@ -103,7 +103,7 @@ describe("decoder fuzzing", () => {
     const rng = createRng(7);
     for (let c = 0; c < 2000; c++) {
       const { bytes } = mutate(seeds[c % seeds.length], rng, c % 5);
-      let widest = 0;
+      let widest: number;
       try {
         widest = decodeLayout(bytes).widest;
       } catch {

@@ -131,7 +131,9 @@ describe("collect on the virtual Bangle.js 2", () => {
       let rows = 0;
       try {
         rows = readFileSync(csv, "utf8").trim().split("\n").length - 1;
-      } catch {}
+      } catch {
+        // not there yet: wait for the next look
+      }
       if (rows >= 2) break;
     }
     p.kill("SIGINT");

@@ -155,7 +155,7 @@ describe("the console", () => {
     expect(await t.ask("\n", /\r\n>$/)).toBe("\r\n>");
     expect(await t.ask("1+2", "1+2")).toBe("1+2");
     expect(await t.ask("\n", />$/)).toBe("\r\n=3\r\n>");
-    expect(await t.ask('"a\\nb"+[1,{x:2}]\n', />$/)).toContain('=\"a\\nb1,[object Object]\"');
+    expect(await t.ask('"a\\nb"+[1,{x:2}]\n', />$/)).toContain('="a\\nb1,[object Object]"');
     expect(await t.ask("({a:1,b:[1,2],'c d':undefined})\n", />$/)).toContain('={ a: 1, b: [ 1, 2 ], "c d": undefined }');
     expect(await t.ask("undefined\n", />$/)).toContain("=undefined\r\n>");
   });
