@@ -1,18 +1,27 @@
 // edgefnn eval model.efnn data.csv: accuracy, per-class precision and recall,
 // the confusion matrix. The model runs through the board runtime (src/device).
-import { ACT_LOGISTIC, ACT_SOFTMAX, Model } from "../../src/core/index";
+import { ACT_SOFTMAX, Model } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { fail, Output, percent, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
 import { readModelFile } from "../model-file";
 
+/** What a model is (docs/FORMAT.md, Labels): a classifier when it has labels
+ * (K = M_L, or K = 2 for one output: a binary classifier) or a softmax output;
+ * else a regression model. A logistic output without labels is a regression to
+ * [0, 1] (train --task regression --output logistic makes one): edgefnn's
+ * classifiers always carry their labels. */
 export function isClassifier(model: Model): boolean {
-  const act = model.layers[model.layers.length - 1].act;
-  return model.labels.length > 0 || act === ACT_SOFTMAX || act === ACT_LOGISTIC;
+  return model.labels.length > 0 || model.layers[model.layers.length - 1].act === ACT_SOFTMAX;
 }
 
-/** Class names of a model: its labels, or "0", "1", ... when it has none. */
+/** One output and a class per side of 0.5: labels[0] for <= 0.5, labels[1] for > 0.5. */
+export function isBinary(model: Model): boolean {
+  return isClassifier(model) && model.outputSize === 1;
+}
+
+/** Class names of a classifier: its labels, or "0", "1", ... when it has none. */
 export function classNames(model: Model): string[] {
   if (model.labels.length) return model.labels;
   return Array.from({ length: model.outputSize === 1 ? 2 : model.outputSize }, (_, i) => String(i));
@@ -38,6 +47,9 @@ export async function evalCommand(modelFile: string, dataFile: string, o: { labe
   const m = load(bytes), d = csv.data, D = d.inputSize;
   const row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
   if (!isClassifier(model)) {
+    // a CSV has one target column: a model of several regression outputs has no data to compare with
+    if (model.outputSize !== 1)
+      fail(`${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`);
     let se = 0, ae = 0;
     for (let i = 0; i < d.n; i++) {
       const e = m.run(row(i))[0] - d.targets![i];

@@ -69,7 +69,10 @@ export async function predictCommand(
     fail(`${dataFile} has ${csv.data.inputSize} feature columns (${csv.features.join(", ")}) but ${modelFile} takes ${model.inputSize}`);
   const m = load(bytes), d = csv.data, D = d.inputSize;
   const names = classifier ? classNames(model) : [];
-  const outputs = classifier ? (model.outputSize === 1 ? ["p_" + names[1]] : names.map((l) => "p_" + l)) : ["prediction"];
+  // a binary classifier's one output is the probability of labels[1] (FORMAT.md, Labels)
+  const outputs = classifier
+    ? model.outputSize === 1 ? ["p_" + names[1]] : names.map((l) => "p_" + l)
+    : model.outputSize === 1 ? ["prediction"] : Array.from({ length: model.outputSize }, (_, k) => `output_${k}`);
   const rows: { label?: string; outputs: number[] }[] = [];
   const device = o.port
     ? await onDevice(o.port, o.baud ?? 115200, bytes, modelFile, Array.from({ length: d.n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array))

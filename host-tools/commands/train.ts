@@ -76,6 +76,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
   if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
+  // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
+  if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
   out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
 
   const bar = !out.json && process.stdout.isTTY
