@@ -1,8 +1,9 @@
 // A binary classifier with one logistic output (docs/FORMAT.md, Labels: 2
 // labels for one output, labels[0] for <= 0.5, labels[1] for > 0.5), end to
 // end: train, info, eval, quantize, predict, and the board runtime bundle in
-// Node and in Duktape, all giving the same classes. And what is not a model: one
-// output with one label, refused the same way everywhere.
+// Node, in Duktape and on the Espruino surface, all giving the same classes.
+// And what is not a model: one output with one label, refused the same way
+// everywhere.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { crc32, createNetwork, decodeLayout, decodeModel, encodeModel, modelFromNetwork } from "../../src/core/index";
 import { bundleText, requireBundle } from "../helpers/bundle";
 import { cli, IRIS_CSV, json, tempDir } from "../helpers/cli";
+import { createSandbox } from "../helpers/espruino-sandbox";
 
 const dir = tempDir();
 const data = join(dir, "versicolor-virginica.csv");
@@ -89,7 +91,7 @@ describe("the binary model in every command and on the board runtime", () => {
     expect(cli(["info", q8]).stdout).toContain("binary classification: versicolor for output <= 0.5, virginica for > 0.5");
   });
 
-  it("eval, quantize --data, predict and the bundle (Node and Duktape) give the same classes, row by row", () => {
+  it("eval, quantize --data, predict and the bundle (Node, Duktape, Espruino surface) give the same classes, row by row", () => {
     const { x, y } = rowsOf(data);
     const bytes = new Uint8Array(readFileSync(q8));
     // the bundle, as a Raspberry Pi loads it
@@ -133,6 +135,16 @@ for (var i = 0; i < xs.length; i++) print(m.labels[m.classify(xs[i])]);`;
     writeFileSync(file, script);
     const duk = execFileSync("duk", [file], { encoding: "utf8" }).trim().split("\n");
     expect(duk).toEqual([LABELS.join(","), ...classes.map((c) => LABELS[c])]);
+
+    // the Espruino surface (E.convolve rows, labels read from the Storage file), as a board runs it
+    const sb = createSandbox({ viewOffsetLimit: true });
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    sb.storage.set("bin", bytes);
+    sb.context.xs = x;
+    const board = sb.run(`var m = require("edgefnn").loadFile("bin"), got = [m.labels.join(",")];
+for (var i = 0; i < xs.length; i++) got.push(m.labels[m.classify(xs[i])]);
+JSON.stringify(got)`);
+    expect(JSON.parse(board)).toEqual([LABELS.join(","), ...classes.map((c) => LABELS[c])]);
   }, 120_000);
 });
 
@@ -167,6 +179,10 @@ describe("one output with one label is not a model", () => {
     expect(() => decodeLayout(b)).toThrow(MSG);
     expect(() => requireBundle().load(b)).toThrow(MSG);
     expect(() => requireBundle(true).load(b)).toThrow(MSG);
+    const sb = createSandbox();
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    sb.storage.set("one", b);
+    expect(sb.run(`var r; try { require("edgefnn").loadFile("one"); r = "loaded"; } catch (e) { r = e.message; } r`)).toBe(MSG);
     // three labels for one output too; one label for two outputs keeps its message
     const c = oneLabelFile();
     c[8] = 3;
