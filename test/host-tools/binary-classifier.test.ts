@@ -67,6 +67,19 @@ describe("train --output logistic on two classes", () => {
     for (const l of LABELS) expect(html).toContain(l);
   });
 
+  it("an output a classifier cannot be trained with: says which ones work, before printing a network", () => {
+    for (const output of ["hard-logistic", "linear"]) {
+      const out = join(dir, `bad-${output}.efnn`);
+      const r = cli(["train", data, "--output", output, "--out", out]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `edgefnn: --output ${output}: a classifier is trained with cross-entropy, which needs --output softmax (the default) or logistic (one output for two classes: a binary classifier); for numbers, --task regression\n`,
+      );
+      expect(r.stdout).toBe("");
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it("a label column with one value: a clear error before training, no model written", () => {
     const one = join(dir, "one-class.csv");
     const lines = readFileSync(data, "utf8").trim().split("\n");
