@@ -1,18 +1,27 @@
 // edgefnn eval model.efnn data.csv: accuracy, per-class precision and recall,
 // the confusion matrix. The model runs through the board runtime (src/device).
-import { ACT_LOGISTIC, ACT_SOFTMAX, Model } from "../../src/core/index";
+import { ACT_SOFTMAX, Model } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { fail, Output, percent, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
-import { accuracyOf, confusionMatrix, perClass } from "../metrics";
+import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
 import { readModelFile } from "../model-file";
 
+/** What a model is (docs/FORMAT.md, Labels): a classifier when it has labels
+ * (K = M_L, or K = 2 for one output: a binary classifier) or a softmax output;
+ * else a regression model. A logistic output without labels is a regression to
+ * [0, 1] (train --task regression --output logistic makes one): edgefnn's
+ * classifiers always carry their labels. */
 export function isClassifier(model: Model): boolean {
-  const act = model.layers[model.layers.length - 1].act;
-  return model.labels.length > 0 || act === ACT_SOFTMAX || act === ACT_LOGISTIC;
+  return model.labels.length > 0 || model.layers[model.layers.length - 1].act === ACT_SOFTMAX;
 }
 
-/** Class names of a model: its labels, or "0", "1", ... when it has none. */
+/** One output and a class per side of 0.5: labels[0] for <= 0.5, labels[1] for > 0.5. */
+export function isBinary(model: Model): boolean {
+  return isClassifier(model) && model.outputSize === 1;
+}
+
+/** Class names of a classifier: its labels, or "0", "1", ... when it has none. */
 export function classNames(model: Model): string[] {
   if (model.labels.length) return model.labels;
   return Array.from({ length: model.outputSize === 1 ? 2 : model.outputSize }, (_, i) => String(i));
@@ -38,6 +47,9 @@ export async function evalCommand(modelFile: string, dataFile: string, o: { labe
   const m = load(bytes), d = csv.data, D = d.inputSize;
   const row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
   if (!isClassifier(model)) {
+    // a CSV has one target column: a model of several regression outputs has no data to compare with
+    if (model.outputSize !== 1)
+      fail(`${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`);
     let se = 0, ae = 0;
     for (let i = 0; i < d.n; i++) {
       const e = m.run(row(i))[0] - d.targets![i];
@@ -48,16 +60,55 @@ export async function evalCommand(modelFile: string, dataFile: string, o: { labe
     out.say(`${modelFile} on ${dataFile}: ${d.n} rows, RMSE ${r.rmse.toPrecision(4)}, MAE ${r.mae.toPrecision(4)}`);
     return r;
   }
-  const labels = classNames(model);
-  const confusion = confusionMatrix(d.classes!, (i) => m.classify(row(i)), labels.length);
-  const classes = perClass(confusion, labels);
-  const accuracy = accuracyOf(confusion);
+  const names = classNames(model);
+  const c = confusionOf(d.classes!, (i) => m.classify(row(i)), names.length);
+  const ids = c.classes(); // the classes in the data or the predictions: what the output is bounded by
+  const labels = ids.map((id) => names[id]);
+  const classes = perClass(c, names);
+  const accuracy = c.accuracy();
   out.say(`${modelFile} on ${dataFile}: ${d.n} rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, accuracy ${percent(accuracy)}`);
+  if (ids.length < names.length) out.say(`  ${ids.length} of the model's ${names.length} classes occur in the data or the predictions; the others are not listed`);
   out.say();
-  for (const line of table([["class", "precision", "recall", "rows"], ...classes.map((c) => [c.label, percent(c.precision), percent(c.recall), c.support])]))
+  sayClassTable(classes, out);
+  out.say();
+  sayConfusion(c, ids, names, out);
+  // JSON: per class that occurs, and the confusion as [true, predicted, rows]
+  // cells (indices into labels), one per pair that occurs: at most a cell a row
+  const at = new Map(ids.map((id, k) => [id, k]));
+  const confusion = c.entries().map(([t, p, v]) => [at.get(t)!, at.get(p)!, v]);
+  return { accuracy, n: d.n, modelClasses: names.length, labels, confusion, perClass: classes, dropped: csv.dropped };
+}
+
+/** Rows of the per-class table printed at most; past it the largest classes are shown. */
+export const MAX_CLASS_ROWS = 30;
+/** Classes up to which the confusion is printed as a matrix; past it, the most frequent confusions. */
+export const MAX_MATRIX_CLASSES = 12;
+const MAX_CONFUSIONS = 10;
+
+function sayClassTable(classes: ClassMetrics[], out: Output): void {
+  let shown = classes;
+  if (classes.length > MAX_CLASS_ROWS)
+    shown = [...classes].sort((a, b) => b.support - a.support || b.predicted - a.predicted).slice(0, MAX_CLASS_ROWS);
+  for (const line of table([["class", "precision", "recall", "rows"], ...shown.map((k) => [k.label, percent(k.precision), percent(k.recall), k.support])]))
     out.say("  " + line);
-  out.say();
-  out.say("  confusion (rows: true class, columns: predicted)");
-  for (const line of table([["", ...labels], ...confusion.map((r, i) => [labels[i], ...r])])) out.say("  " + line);
-  return { accuracy, n: d.n, labels, confusion, perClass: classes, dropped: csv.dropped };
+  if (shown.length < classes.length)
+    out.say(`  ... ${classes.length - shown.length} more classes not shown (the ${shown.length} with the most rows are; --json has them all)`);
+}
+
+function sayConfusion(c: Confusion, ids: number[], names: string[], out: Output): void {
+  if (ids.length <= MAX_MATRIX_CLASSES) {
+    out.say("  confusion (rows: true class, columns: predicted)");
+    const header = ids.map((id) => names[id]);
+    for (const line of table([["", ...header], ...ids.map((t) => [names[t], ...ids.map((p) => c.count(t, p))])])) out.say("  " + line);
+    return;
+  }
+  const wrong = c.entries().filter(([t, p]) => t !== p).sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1]);
+  if (!wrong.length) {
+    out.say(`  confusion: every row predicted right`);
+    return;
+  }
+  out.say(`  most frequent confusions (${ids.length} classes are too many for a matrix; --json has every cell)`);
+  const top = wrong.slice(0, MAX_CONFUSIONS);
+  for (const line of table([["true class", "predicted", "rows"], ...top.map(([t, p, v]) => [names[t], names[p], v])])) out.say("  " + line);
+  if (top.length < wrong.length) out.say(`  ... ${wrong.length - top.length} more (true, predicted) pairs not shown`);
 }

@@ -1,8 +1,22 @@
 // edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
-import { activationById, WEIGHT_F32 } from "../../src/core/index";
+import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
 import { bytes as fmtBytes, Output, table } from "../cli-support";
 import { boardById, estimateMemory } from "../boards";
 import { readModelFile } from "../model-file";
+import { classNames, isBinary, isClassifier } from "./eval";
+
+/** Labels listed at most (a model may have thousands); --json has them all. */
+const MAX_LISTED = 20;
+
+/** What the model's output means, as docs/FORMAT.md (Labels) defines it. */
+function whatItGives(model: Model): string {
+  if (!isClassifier(model)) return `${model.outputSize === 1 ? "one output" : `${model.outputSize} outputs`}, no labels`;
+  const names = classNames(model);
+  if (!model.labels.length) return isBinary(model) ? "class 0 for output <= 0.5, 1 for > 0.5 (no labels)" : `${names.length} classes 0..${names.length - 1} (no labels), the top output wins`;
+  if (isBinary(model)) return `${names[0]} for output <= 0.5, ${names[1]} for > 0.5`;
+  const listed = names.slice(0, MAX_LISTED).join(", ");
+  return `${names.length} classes, the top output wins: ${names.length > MAX_LISTED ? `${listed}, ... (${names.length - MAX_LISTED} more; --json has them all)` : listed}`;
+}
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
 
@@ -21,7 +35,8 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
   const params = layers.reduce((s, L) => s + L.params, 0);
   const macs = layers.reduce((s, L) => s + L.macs, 0);
   out.say(`${file}: ${fmtBytes(bytes.length)}, ${model.inputSize} inputs -> ${model.outputSize} outputs, ${params} parameters, ${macs} multiply-adds per inference`);
-  out.say(`  labels: ${model.labels.length ? model.labels.join(", ") : "(none)"}`);
+  const task = isBinary(model) ? "binary classification" : isClassifier(model) ? "classification" : "regression";
+  out.say(`  ${task}: ${whatItGives(model)}`);
   out.say(`  input normalization: ${model.mean.some((m) => m !== 0) || model.invStd.some((s) => s !== 1) ? "yes (raw values go in)" : "none"}`);
   out.say();
   for (const line of table([
@@ -42,7 +57,7 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
   }
   const types = new Set(model.layers.map((L) => L.wtype));
   return {
-    file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, labels: model.labels, params, macs, layers,
+    file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
     weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory,
     quantized: [...types].some((t) => t !== WEIGHT_F32),
   };

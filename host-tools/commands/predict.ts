@@ -5,6 +5,7 @@ import { open } from "node:fs/promises";
 import { load } from "../../src/device/runtime";
 import { AgentRefused } from "../agent/client";
 import { fail, Output } from "../cli-support";
+import { csvCell } from "../csv-cell";
 import { loadCsv } from "../data/csv-loader";
 import { detectDelimiter, readHeaderLine } from "../data/detect-delimiter";
 import { readModelFile } from "../model-file";
@@ -35,10 +36,6 @@ async function headerColumns(file: string): Promise<number> {
   } finally {
     await fh.close();
   }
-}
-
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Per row, the outputs and class from the device on `port` (which must have this model active). */
@@ -72,19 +69,22 @@ export async function predictCommand(
     fail(`${dataFile} has ${csv.data.inputSize} feature columns (${csv.features.join(", ")}) but ${modelFile} takes ${model.inputSize}`);
   const m = load(bytes), d = csv.data, D = d.inputSize;
   const names = classifier ? classNames(model) : [];
-  const outputs = classifier ? (model.outputSize === 1 ? ["p_" + names[1]] : names.map((l) => "p_" + l)) : ["prediction"];
+  // a binary classifier's one output is the probability of labels[1] (FORMAT.md, Labels)
+  const outputs = classifier
+    ? model.outputSize === 1 ? ["p_" + names[1]] : names.map((l) => "p_" + l)
+    : model.outputSize === 1 ? ["prediction"] : Array.from({ length: model.outputSize }, (_, k) => `output_${k}`);
   const rows: { label?: string; outputs: number[] }[] = [];
   const device = o.port
     ? await onDevice(o.port, o.baud ?? 115200, bytes, modelFile, Array.from({ length: d.n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array))
     : null;
-  if (!out.json) process.stdout.write((classifier ? ["label", ...outputs] : outputs).map(csvField).join(",") + "\n");
+  if (!out.json) process.stdout.write((classifier ? ["label", ...outputs] : outputs).map(csvCell).join(",") + "\n");
   for (let i = 0; i < d.n; i++) {
     const x = d.x.subarray(i * D, (i + 1) * D);
     const r = device?.results[i];
     const y = r ? r.outputs : Array.from(m.run(x));
     const label = classifier ? names[r ? r.cls : m.classify(x)] : undefined;
     if (out.json) rows.push({ label, outputs: y });
-    else process.stdout.write((classifier ? [csvField(label!), ...y.map((v) => String(v))] : y.map(String)).join(",") + "\n");
+    else process.stdout.write((classifier ? [csvCell(label!), ...y.map((v) => String(v))] : y.map(String)).join(",") + "\n");
   }
   return { n: d.n, columns: outputs, predictions: rows, ...(device ? { port: o.port, file: device.file } : {}) };
 }

@@ -66,6 +66,9 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
   const outAct = (o.output ?? (classification ? "softmax" : "linear")) as ActivationName;
   activationByName(outAct);
+  // a classifier learns by cross-entropy, defined here for these two outputs only: say so before building anything
+  if (classification && outAct !== "softmax" && outAct !== "logistic")
+    fail(`--output ${outAct}: a classifier is trained with cross-entropy, which needs --output softmax (the default) or logistic (one output for two classes: a binary classifier); for numbers, --task regression`);
   const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
   const net = createNetwork({ inputSize: data.inputSize, layers: [...hiddenLayers(o), { size: nOut, activation: outAct }] });
   const st = standardization(tr); // on the training split only; stored in the model
@@ -76,6 +79,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
   if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
+  // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
+  if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
   out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
 
   const bar = !out.json && process.stdout.isTTY

@@ -134,7 +134,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     prev = size;
   }
   var nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
-  if (nLabels && nLabels !== prev) fail(nLabels + " labels for " + prev + " outputs");
+  if (nLabels && nLabels !== (prev > 1 ? prev : 2)) fail(nLabels + " labels for " + prev + " outputs" + (prev > 1 ? "" : ": one output takes 2 labels or none"));
   var meanOff = need("normalization", 8 * inputSize), lab = need("labels", labelBytes);
   var labels = readLabels(bytes, lab, labelBytes, nLabels);
   for (l = t = 0; l < L; l++, t += 8) {

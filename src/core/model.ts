@@ -102,8 +102,13 @@ export function encodeModel(model: Model): Uint8Array {
   var L = model.layers.length;
   if (L < 1 || L > MAX_LAYERS) throw new Error("a model has 1 to " + MAX_LAYERS + " layers, not " + L);
   var labels = model.labels;
-  if (labels.length && labels.length !== model.outputSize)
-    throw new Error(labels.length + " labels for " + model.outputSize + " outputs");
+  // K = M_L labels name the classes; one output (a binary classifier) takes 2:
+  // labels[0] for output <= 0.5, labels[1] for > 0.5 (docs/FORMAT.md)
+  if (labels.length && labels.length !== (model.outputSize > 1 ? model.outputSize : 2))
+    throw new Error(
+      labels.length + " labels for " + model.outputSize + " outputs" +
+        (model.outputSize > 1 ? "" : ": a one-output (binary) classifier has 2 labels, for outputs <= 0.5 and > 0.5; a regression model none"),
+    );
   var labelBytes = 0;
   labels.forEach(function (s) {
     checkLabel(s);

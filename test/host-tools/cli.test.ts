@@ -64,7 +64,12 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     expect(j.accuracy).toBeLessThanOrEqual(1);
     expect(j.n).toBe(150);
     expect(j.labels).toEqual(["setosa", "versicolor", "virginica"]);
-    expect(j.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(150);
+    expect(j.modelClasses).toBe(3);
+    // sparse cells [true, predicted, rows], indices into labels: every row counted once, the diagonal is the accuracy
+    const cells = j.confusion as [number, number, number][];
+    expect(cells.reduce((a, [, , v]) => a + v, 0)).toBe(150);
+    expect(cells.filter(([t, p]) => t === p).reduce((a, [, , v]) => a + v, 0)).toBe(Math.round(j.accuracy * 150));
+    expect(cells.every(([t, p, v]) => t >= 0 && t < 3 && p >= 0 && p < 3 && v > 0)).toBe(true);
     expect(j.perClass.map((c: { recall: number }) => c.recall).every((r: number) => r > 0.8)).toBe(true);
   });
 
