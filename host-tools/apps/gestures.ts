@@ -65,7 +65,7 @@ function readSettings(file: string): Record<string, number> {
     const v = (side as Record<string, unknown>)[k];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
-      fail(`--app-config ${quoteBytes(file)}: "${k}" is ${quoteBytes(JSON.stringify(v) ?? String(v))}, expected a positive number`);
+      fail(`--app-config ${quoteBytes(file)}: "${k}" is ${typeof v === "string" ? quoteBytes(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`);
     cfg[k] = v;
   }
   return cfg;
