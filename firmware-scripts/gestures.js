@@ -8,7 +8,8 @@
 //   edgefnn-features  dist/edgefnn-features.min.js: the window features, the
 //                     same code edgefnn collect ran on the host
 //   gestures.json     optional: {"rate": 25, "window": 50, "hop": 50, "threshold": 0.6}
-//                     (rate, window and hop as in the CSV's sidecar gestures.csv.json)
+//                     (rate, window and hop as in the CSV's sidecar gestures.csv.json;
+//                     upload puts an "edgefnn" key first, its mark, which this ignores)
 // edgefnn upload --app gestures installs it: on a Bangle.js as the launcher app
 // gestures.app.js (with gestures.info), leaving the Bootloader's .bootcde alone;
 // on other boards as gestures.js, started at boot by a .bootcde of edgefnn's.

@@ -17,7 +17,7 @@ export async function ensureStorageFile(repl: EspruinoRepl, name: string, bytes:
   if (sameProof(have, fileProof(bytes))) return { written: false, retries: 0 };
   if (have) {
     const [foreign] = await foreignFiles(repl, [name]);
-    if (foreign) throw new ForeignFileError(`not replacing ${describeForeign(foreign)}: edgefnn did not write it`);
+    if (foreign) throw new ForeignFileError(`not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`);
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
   }
   const r = await writeVerified(repl, name, bytes, o);

@@ -17,7 +17,7 @@
 // A file edgefnn cannot recognise is reported with its size and first bytes,
 // and replaced only with --force.
 import { fail } from "../cli-support";
-import { BOOT, POINTER, RUNTIME } from "./board-files";
+import { BOOT, MODEL_NAME_MAX, POINTER, RUNTIME } from "./board-files";
 import { EspruinoRepl } from "./espruino-repl";
 
 /** The comment every script edgefnn writes starts with. */
@@ -44,7 +44,7 @@ const RULES: Record<string, Rule> = {
   "edgefnn-features": { what: 'a Storage module that require("edgefnn-features") loads', ours: (h) => h.startsWith("var edgefnnFeatures=") },
   "edgefnn-collect": { what: 'a Storage module that require("edgefnn-collect") loads', ours: script },
   // and names a model file (<name>.<8 hex digits>): upload erases the model the pointer names once it is replaced
-  [POINTER]: { what: "a file named edgefnn.active", ours: (h) => /^\{"file":"[A-Za-z0-9_-]{1,19}\.[0-9a-f]{8}"/.test(h) },
+  [POINTER]: { what: "a file named edgefnn.active", ours: (h) => new RegExp(`^\\{"file":"[A-Za-z0-9_-]{1,${MODEL_NAME_MAX}}\\.[0-9a-f]{8}"`).test(h) },
   [BOOT]: { what: "boot code that runs at every start-up", ours: script },
   ".bootcde": {
     what: "the board's saved code, which runs at every start-up (the Web IDE's save to flash, E.setBootCode; on a Bangle.js the Bootloader app)",
@@ -87,7 +87,7 @@ export async function inspectFiles(repl: EspruinoRepl, names: string[]): Promise
   if (!checked.length) return [];
   // base64: the first bytes may be anything, and the answer travels as JSON
   const have = await repl.call<([number, string] | null)[]>(
-    `(function(ns){var S=require("Storage");return ns.map(function(n){var s=S.read(n);return s===undefined?null:[s.length,btoa(S.read(n,0,${HEAD_BYTES}))]})})(${JSON.stringify(checked)})`,
+    `(function(ns){var S=require("Storage");return ns.map(function(n){var s=S.read(n);return s===undefined?null:[s.length,btoa(S.read(n,0,Math.min(s.length,${HEAD_BYTES})))]})})(${JSON.stringify(checked)})`,
   );
   const out: BoardFile[] = [];
   checked.forEach((name, i) => {
