@@ -7,13 +7,13 @@ import { SingleBar } from "cli-progress";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AppFile, BoardApp, prepareApp } from "../apps/gestures";
-import { guardFixedNames } from "../serial/own-files";
+import { filesUploadTouches, guardFixedNames } from "../serial/own-files";
 import { bytes as fmtBytes, fail, Output } from "../cli-support";
 import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
 import { readModelFile } from "../model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
 import { crc32 } from "../../src/core/index";
-import { BOOT, checkModelName, modelFileName, modelId, MODEL_NAME_MAX, POINTER, RUNTIME } from "../serial/board-files";
+import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX } from "../serial/board-files";
 import { BoardResetError, EspruinoRepl } from "../serial/espruino-repl";
 import { LinkError, SerialLink } from "../serial/link";
 import { readBoardState, uploadModel } from "../serial/model-upload";
@@ -75,7 +75,8 @@ async function uploadToBoard(
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     // the app's files depend on the board; no file edgefnn did not write is replaced without --force
     extra = app?.files(state.board) ?? [];
-    await guardFixedNames(repl, [...(runtime ? [RUNTIME] : []), ...(boot ? [BOOT] : []), POINTER, ...extra.map((f) => f.name)], o.force, (l) => out.say(l));
+    const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null });
+    await guardFixedNames(repl, touched, o.force, (l) => out.say(l));
     for (const l of (await app?.notes(repl, state.board, state.files)) ?? []) out.say(l);
     total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
     bar?.start(total, 0, { stage: "connecting" });

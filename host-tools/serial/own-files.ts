@@ -17,7 +17,7 @@
 // A file edgefnn cannot recognise is reported with its size and first bytes,
 // and replaced only with --force.
 import { fail } from "../cli-support";
-import { BOOT, MODEL_NAME_MAX, POINTER, RUNTIME } from "./board-files";
+import { BOOT, isModelFileOf, MODEL_NAME_MAX, POINTER, RUNTIME } from "./board-files";
 import { EspruinoRepl } from "./espruino-repl";
 
 /** The comment every script edgefnn writes starts with. */
@@ -59,14 +59,34 @@ const RULES: Record<string, Rule> = {
   },
 };
 
-/** Whether edgefnn checks the owner of a file of this name (the fixed names above). */
+// Model files are <name>.<8 hex digits of the model's CRC>: upload erases
+// leftovers of its interrupted uploads and the model it replaces, so a file of
+// that shape must be a model (every .efnn file begins with "EFNN").
+const MODEL_FILE = new RegExp(`^[A-Za-z0-9_-]{1,${MODEL_NAME_MAX}}\\.[0-9a-f]{8}$`);
+const MODEL_RULE: Rule = { what: "a file named like an edgefnn model file that is not a model", ours: (h) => h.startsWith("EFNN") };
+
+function ruleOf(name: string): Rule | null {
+  if (Object.prototype.hasOwnProperty.call(RULES, name)) return RULES[name];
+  return MODEL_FILE.test(name) ? MODEL_RULE : null;
+}
+
+/** Whether edgefnn checks the owner of a file of this name (the fixed names above, and model files). */
 export function hasOwnerRule(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(RULES, name);
+  return ruleOf(name) !== null;
 }
 
 /** Whether a file of this name, this size and these first bytes is one edgefnn wrote. Names without a rule: false. */
 export function isOwnFile(name: string, head: string, size: number): boolean {
-  return hasOwnerRule(name) && RULES[name].ours(head, size);
+  const r = ruleOf(name);
+  return !!r && r.ours(head, size);
+}
+
+/** Every existing file a board upload may write or erase: the runtime, the
+ * boot script, the pointer, the app's files, model files of this name (the
+ * leftovers it erases, the one it writes) and the model the pointer names. */
+export function filesUploadTouches(o: { name: string; runtime: boolean; boot: boolean; extra: string[]; files: string[]; pointerFile: string | null }): string[] {
+  const models = o.files.filter((f) => isModelFileOf(o.name, f) || f === o.pointerFile);
+  return [...(o.runtime ? [RUNTIME] : []), ...(o.boot ? [BOOT] : []), POINTER, ...o.extra, ...models];
 }
 
 /** A Storage file edgefnn did not write: its name, size and first bytes. */
@@ -114,7 +134,7 @@ export function quoteBytes(s: string, max = 60): string {
 }
 
 export function describeForeign(f: ForeignFile): string {
-  return `${f.name} (${f.size} bytes, begins ${quoteBytes(f.head)}): ${RULES[f.name]?.what ?? "a file edgefnn did not write"}`;
+  return `${f.name} (${f.size} bytes, begins ${quoteBytes(f.head)}): ${ruleOf(f.name)?.what ?? "a file edgefnn did not write"}`;
 }
 
 /** Refuses, before anything is written, to replace files edgefnn did not write;

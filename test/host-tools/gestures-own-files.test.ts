@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIST_FEATURES_MIN, DIST_MIN, FIRMWARE_DIR } from "../../host-tools/bundle-files";
 import { prepareApp } from "../../host-tools/apps/gestures";
-import { hasOwnerRule, HEAD_BYTES, isOwnFile, LEGACY_GESTURES_BOOTCDE, quoteBytes } from "../../host-tools/serial/own-files";
+import { filesUploadTouches, hasOwnerRule, HEAD_BYTES, isOwnFile, LEGACY_GESTURES_BOOTCDE, quoteBytes } from "../../host-tools/serial/own-files";
 import { createNetwork, modelFromNetwork } from "../../src/core/index";
 import { FEATURE_COUNT } from "../../src/features/window-features";
 import { bangleFactoryStorage } from "../../host-tools/sim/sim-boards";
@@ -73,9 +73,19 @@ describe("edgefnn does not claim files others wrote", () => {
     expect(isOwnFile("gestures.json", long.slice(0, HEAD_BYTES), long.length)).toBe(false);
   });
 
-  it("names without a rule are nobody's business: model files are handled by upload's own naming", () => {
-    expect(hasOwnerRule("iris.0a1b2c3d")).toBe(false);
+  it("a file named like a model file is edgefnn's only if it is a model (EFNN first)", () => {
+    expect(hasOwnerRule("iris.0a1b2c3d")).toBe(true);
+    expect(isOwnFile("iris.0a1b2c3d", "EFNN\x01\x02", 700)).toBe(true);
+    expect(isOwnFile("iris.0a1b2c3d", "my notes", 8)).toBe(false);
+    expect(hasOwnerRule("iris.0A1B2C3D")).toBe(false);
+    expect(hasOwnerRule("notes.txt")).toBe(false);
     expect(isOwnFile("notes.txt", "// edgefnn", 10)).toBe(false);
+  });
+
+  it("filesUploadTouches: what a board upload may write or erase", () => {
+    const files = ["g.0a1b2c3d", "g.ffffffff", "gx.0a1b2c3d", "h.12345678", "notes.txt", ".bootcde"];
+    expect(filesUploadTouches({ name: "g", runtime: true, boot: false, extra: ["gestures.js"], files, pointerFile: "h.12345678" })).toEqual(["edgefnn", "edgefnn.active", "gestures.js", "g.0a1b2c3d", "g.ffffffff", "h.12345678"]);
+    expect(filesUploadTouches({ name: "g", runtime: false, boot: true, extra: [], files: [], pointerFile: null })).toEqual([".boot3", "edgefnn.active"]);
   });
 });
 

@@ -104,6 +104,15 @@ describe("every fixed name upload writes", () => {
     expect(snapshot(s)).toEqual(before);
   }, 30_000);
 
+  it("a file named like a model file of this name, but not a model, is not erased as a leftover", async () => {
+    const s = await puck({ "g.0a1b2c3d": "not a model\n" });
+    const before = snapshot(s);
+    const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('g.0a1b2c3d (12 bytes, begins "not a model\\n"): a file named like an edgefnn model file that is not a model');
+    expect(snapshot(s)).toEqual(before);
+  }, 30_000);
+
   it("a foreign edgefnn-features is refused with --app; with --force it is replaced", async () => {
     const s = await puck({ "edgefnn-features": "exports.FEATURE_COUNT = 3;\n" });
     const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g", "--app", "gestures"]);
