@@ -93,7 +93,7 @@ function gestStart() {
     Bangle.setPollInterval(Math.round(1000 / gestRate));
     Bangle.removeAllListeners("accel");
     Bangle.on("accel", gestBangle);
-    // opened from the launcher: the button (or a swipe back) returns to the clock, as other apps do
+    // opened from the launcher: ask for the back action other apps have, which loads the clock again
     if (Bangle.setUI) Bangle.setUI({ mode: "custom", back: function () { load(); } });
   } else throw new Error("no accelerometer on this board (" + process.env.BOARD + ")");
   print("G,start," + process.env.BOARD + "," + gestModel.labels.join("/"));
