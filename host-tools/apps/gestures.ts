@@ -37,8 +37,8 @@ export interface BoardApp {
   id: string;
   /** the files for a board of this process.env.BOARD, in the order they are written (the one that makes the app visible last) */
   files(board: string): AppFile[];
-  /** what to tell the user about the app on this board (where to find it, what is missing) */
-  notes(repl: EspruinoRepl, board: string, storage: string[]): Promise<string[]>;
+  /** what to tell the user about the app on this board: where to find it (info), what is wrong with the board (warnings) */
+  notes(repl: EspruinoRepl, board: string, storage: string[]): Promise<{ info: string[]; warnings: string[] }>;
 }
 
 export const APP_ID = "gestures";
@@ -128,15 +128,16 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
       ];
     },
     async notes(repl, board, storage) {
-      if (!isBangle(board)) return [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`];
-      const out = [`  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left alone`];
+      if (!isBangle(board)) return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
+      const info = [`  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left alone`];
+      const warnings: string[] = [];
       const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
       // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
       if (bootcde?.ours)
-        out.push(`  this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader app with the App Loader to get the clock, launcher and widgets back`);
+        warnings.push(`this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader app with the App Loader to get the clock, launcher and widgets back`);
       else if (!bootcde || !storage.includes(".boot0"))
-        out.push(`  this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the watch shows no launcher`);
-      return out;
+        warnings.push(`this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the watch shows no launcher`);
+      return { info, warnings };
     },
   };
 }

@@ -76,8 +76,11 @@ async function uploadToBoard(
     // the app's files depend on the board; no file edgefnn did not write is replaced without --force
     extra = app?.files(state.board) ?? [];
     const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null });
-    await guardFixedNames(repl, touched, o.force, (l) => out.say(l));
-    for (const l of (await app?.notes(repl, state.board, state.files)) ?? []) out.say(l);
+    const warn = (l: string) => process.stderr.write(`edgefnn: ${l}\n`);
+    await guardFixedNames(repl, touched, o.force, warn);
+    const notes = await app?.notes(repl, state.board, state.files);
+    notes?.info.forEach((l) => out.say(l));
+    notes?.warnings.forEach(warn);
     total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {

@@ -138,8 +138,9 @@ export function describeForeign(f: ForeignFile): string {
 }
 
 /** Refuses, before anything is written, to replace files edgefnn did not write;
- * with force, erases them (the caller then writes its own) and says so. */
-export async function guardFixedNames(repl: EspruinoRepl, names: string[], force: boolean | undefined, say: (line: string) => void): Promise<ForeignFile[]> {
+ * with force, erases them (the caller then writes its own) and warns of each
+ * (on stderr in the CLI, so that --json users see it too). */
+export async function guardFixedNames(repl: EspruinoRepl, names: string[], force: boolean | undefined, warn: (line: string) => void): Promise<ForeignFile[]> {
   const foreign = await foreignFiles(repl, names);
   if (!foreign.length) return foreign;
   if (!force) {
@@ -150,7 +151,7 @@ export async function guardFixedNames(repl: EspruinoRepl, names: string[], force
     );
   }
   for (const f of foreign) {
-    say(`  --force: replacing ${describeForeign(f)}`);
+    warn(`--force: replacing ${describeForeign(f)}`);
     await repl.call(`require("Storage").erase(${JSON.stringify(f.name)})`);
   }
   return foreign;

@@ -81,7 +81,7 @@ describe("upload --app gestures on a Bangle.js", () => {
     const r = await cliAsync(["upload", model, "--port", s.port, "--name", "gestures", "--app", "gestures", "--app-config", side]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/in the launcher as "Gestures"/);
-    expect(r.stdout).not.toMatch(/no Bootloader|older edgefnn/);
+    expect(r.stderr).toBe("");
 
     // nothing that was there changed, the Bootloader's .bootcde and .boot0 included
     const after = snapshot(s);
@@ -138,7 +138,7 @@ describe("upload --app gestures on a Bangle.js", () => {
     const s = await bangle({ ".bootcde": LEGACY_GESTURES_BOOTCDE });
     const r = await cliAsync(["upload", model, "--port", s.port, "--name", "gestures", "--app", "gestures"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/older edgefnn's gesture starter.*reinstall the Bootloader app with the App Loader/);
+    expect(r.stderr).toMatch(/edgefnn: this Bangle\.js's \.bootcde is an older edgefnn's gesture starter.*reinstall the Bootloader app with the App Loader/);
     expect(Buffer.from(s.storage.read(".bootcde")!).toString("latin1")).toBe(LEGACY_GESTURES_BOOTCDE);
   }, 30_000);
 });

@@ -64,9 +64,11 @@ describe("upload --app gestures on a board whose .bootcde is the user's saved co
 
   it("with --force replaces it, saying so; after that its own .bootcde needs no --force", async () => {
     const s = await puck({ ".bootcde": USER_CODE });
-    const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g", "--app", "gestures", "--force"]);
+    // with --json too: the warning goes to stderr, the one JSON object to stdout
+    const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g", "--app", "gestures", "--force", "--json"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/--force: replacing \.bootcde \(\d+ bytes/);
+    expect(json(r).file).toMatch(/^g\.[0-9a-f]{8}$/);
+    expect(r.stderr).toMatch(/edgefnn: --force: replacing \.bootcde \(\d+ bytes/);
     expect(text(s, ".bootcde").startsWith(SCRIPT_MARK)).toBe(true);
     expect(text(s, ".bootcde")).toContain('eval(require("Storage").read("gestures.js"));');
     const again = await cliAsync(["upload", g20, "--port", s.port, "--name", "g", "--app", "gestures", "--json"]);
