@@ -8,8 +8,12 @@
 //   edgefnn-features  dist/edgefnn-features.min.js: the window features, the
 //                     same code edgefnn collect ran on the host
 //   gestures.json     optional: {"rate": 25, "window": 50, "hop": 50, "threshold": 0.6}
-//                     (rate, window and hop as in the CSV's sidecar gestures.csv.json)
-// Run it with load("gestures.js") (or save it as an app). Per window it prints
+//                     (rate, window and hop as in the CSV's sidecar gestures.csv.json;
+//                     upload puts an "edgefnn" key first, its mark, which this ignores)
+// edgefnn upload --app gestures installs it: on a Bangle.js as the launcher app
+// gestures.app.js (with gestures.info), leaving the Bootloader's .bootcde alone;
+// on other boards as gestures.js, started at boot by a .bootcde of edgefnn's.
+// Or run it by hand with load("gestures.js"). Per window it prints
 //   G,<window number>,<label or ?>,<confidence %>,<ms for features + model>
 // ("?" when the top probability is under the threshold), flashes an LED on a
 // Puck.js (LED1, LED2, LED3 by class) and draws the label on a Bangle.js.
@@ -89,6 +93,8 @@ function gestStart() {
     Bangle.setPollInterval(Math.round(1000 / gestRate));
     Bangle.removeAllListeners("accel");
     Bangle.on("accel", gestBangle);
+    // opened from the launcher: ask for the back action other apps have, which loads the clock again
+    if (Bangle.setUI) Bangle.setUI({ mode: "custom", back: function () { load(); } });
   } else throw new Error("no accelerometer on this board (" + process.env.BOARD + ")");
   print("G,start," + process.env.BOARD + "," + gestModel.labels.join("/"));
 }

@@ -6,8 +6,10 @@
 import { SingleBar } from "cli-progress";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { AppFile, BoardApp, prepareApp } from "../apps/gestures";
+import { filesUploadTouches, guardFixedNames } from "../serial/own-files";
 import { bytes as fmtBytes, fail, Output } from "../cli-support";
-import { DIST_FEATURES_MIN, DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
+import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
 import { readModelFile } from "../model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
 import { crc32 } from "../../src/core/index";
@@ -26,31 +28,9 @@ export interface UploadOptions {
   app?: string;
   /** the training CSV's sidecar (collect's gestures.csv.json): the app's rate and window */
   appConfig?: string;
+  /** replace Storage files of edgefnn's fixed names that edgefnn did not write (their contents are lost) */
+  force?: boolean;
   baud: number;
-}
-
-/** The files of an on-board app: what it needs in Storage, and a .bootcde that starts it. */
-function appFiles(o: UploadOptions): { name: string; bytes: Uint8Array }[] {
-  if (o.app === undefined) return [];
-  if (o.app !== "gestures") fail(`--app: unknown app "${o.app}": the one there is is gestures`);
-  const cfg: Record<string, number> = {};
-  if (o.appConfig) {
-    let side: Record<string, unknown>;
-    try {
-      side = JSON.parse(readFileSync(o.appConfig, "utf8"));
-    } catch (e) {
-      fail(`--app-config ${o.appConfig}: ${(e as Error).message}`);
-    }
-    for (const k of ["rate", "window", "hop", "threshold"]) if (typeof side[k] === "number") cfg[k] = side[k] as number;
-  }
-  const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
-  return [
-    { name: "edgefnn-features", bytes: new Uint8Array(readFileSync(DIST_FEATURES_MIN)) },
-    { name: "gestures.js", bytes: new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js"))) },
-    { name: "gestures.json", bytes: text(JSON.stringify(cfg)) },
-    // the board's saved code: start the app at every boot (it replaces any other saved code)
-    { name: ".bootcde", bytes: text('eval(require("Storage").read("gestures.js"));\n') },
-  ];
 }
 
 /** A Storage-safe name from the model's file name: iris.q8.efnn -> iris_q8. */
@@ -60,11 +40,11 @@ export function defaultName(file: string): string {
 }
 
 export async function uploadCommand(file: string, o: UploadOptions, out: Output) {
-  const { bytes } = readModelFile(file);
+  const { bytes, model } = readModelFile(file);
   const name = checkModelName(o.name ?? defaultName(file));
   let runtime: Uint8Array | undefined;
-  const extra = appFiles(o);
-  if (o.runtime || extra.length) {
+  const app = prepareApp(o, model, file);
+  if (o.runtime || app) {
     ensureBundle();
     runtime = new Uint8Array(readFileSync(DIST_MIN));
   }
@@ -72,7 +52,7 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
   const t0 = performance.now();
   const target = await openTarget(o.port, o.baud).catch((e) => fail((e as Error).message));
   if (target.kind === "agent") return uploadToAgent(file, name, bytes, target.client, o, out, t0);
-  return uploadToBoard(file, name, bytes, runtime, boot, extra, target.link, target.repl, o, out, t0);
+  return uploadToBoard(file, name, bytes, runtime, boot, app, target.link, target.repl, o, out, t0);
 }
 
 function progressBar(out: Output): SingleBar | null {
@@ -83,9 +63,9 @@ function progressBar(out: Output): SingleBar | null {
 
 async function uploadToBoard(
   file: string, name: string, bytes: Uint8Array, runtime: Uint8Array | undefined, boot: Uint8Array | undefined,
-  extra: { name: string; bytes: Uint8Array }[], link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
+  app: BoardApp | null, link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
 ) {
-  const total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
+  let extra: AppFile[] = [], total = 0;
   const bar = progressBar(out);
   let done = 0, stageBase = 0, previous: string | null = null, known = false;
   try {
@@ -93,6 +73,15 @@ async function uploadToBoard(
     previous = state.p?.file ?? null;
     known = true;
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
+    // the app's files depend on the board; no file edgefnn did not write is replaced without --force
+    extra = app?.files(state.board) ?? [];
+    const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null });
+    const warn = (l: string) => process.stderr.write(`edgefnn: ${l}\n`);
+    await guardFixedNames(repl, touched, o.force, warn);
+    const notes = await app?.notes(repl, state.board, state.files);
+    notes?.info.forEach((l) => out.say(l));
+    notes?.warnings.forEach(warn);
+    total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {
       name, model: bytes, runtime, boot, extra, state,

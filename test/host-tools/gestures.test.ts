@@ -1,10 +1,10 @@
 // Gestures end to end on the virtual board, through the real CLI and the real
 // serialport package: edgefnn collect records three synthetic gestures, train
-// and quantize make a model, upload puts it and the runtime on the board, the
-// test puts the features bundle and firmware-scripts/gestures.js in Storage,
-// and the app classifies a fresh seeded gesture stream on the board.
+// and quantize make a model, upload --app gestures puts it, the runtime, the
+// features bundle and firmware-scripts/gestures.js on the board, and after a
+// reset the app classifies a fresh seeded gesture stream on the board.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SampleStream, lineCheck } from "../../host-tools/collect/stream";
@@ -75,23 +75,25 @@ describe("gestures on the virtual Puck.js", () => {
     expect(loaded.labels).toEqual(gestures);
     expect(loaded.features).toEqual(featureNames());
 
-    // 2. train, quantize, upload the model and the runtime
+    // 2. train, quantize
     const model = join(dir, "gestures.efnn"), q8 = join(dir, "gestures.q8.efnn");
     const t = await cliAsync(["train", csv, "--hidden", "8", "--seed", "1", "--out", model, "--json"]);
     expect(t.status, t.stderr).toBe(0);
     const q = await cliAsync(["quantize", model, "--bits", "8", "--out", q8, "--json"]);
     expect(q.status, q.stderr).toBe(0);
-    const up = await cliAsync(["upload", q8, "--port", s.port, "--name", "gestures", "--runtime", "--json"]);
+    // 3. upload --app gestures: the model, the runtime, the features bundle, the app, its settings and a .bootcde that starts it
+    const cfg = join(dir, "app.json");
+    writeFileSync(cfg, JSON.stringify({ rate: RATE, window: WIN, hop: WIN, threshold: 0.5 }));
+    const up = await cliAsync(["upload", q8, "--port", s.port, "--name", "gestures", "--app", "gestures", "--app-config", cfg, "--json"]);
     expect(up.status, up.stderr).toBe(0);
+    expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", "edgefnn-features", "gestures.js", "gestures.json", ".bootcde"]));
+    expect(Buffer.from(s.storage.read("gestures.js")!)).toEqual(readFileSync(join(FIRMWARE_DIR, "gestures.js")));
+    expect(Buffer.from(s.storage.read("edgefnn-features")!)).toEqual(readFileSync(DIST_FEATURES_MIN));
 
-    // 3. the features bundle, the app and its settings into Storage (edgefnn upload --app will do this)
     const { repl, link } = await board(s.port);
     try {
-      await ensureStorageFile(repl, "edgefnn-features", new Uint8Array(readFileSync(DIST_FEATURES_MIN)));
-      await ensureStorageFile(repl, "gestures.js", new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js"))));
-      const cfg = JSON.stringify({ rate: RATE, window: WIN, hop: WIN, threshold: 0.5 });
-      await ensureStorageFile(repl, "gestures.json", new Uint8Array(Buffer.from(cfg)));
-      expect((await ensureStorageFile(repl, "gestures.json", new Uint8Array(Buffer.from(cfg)))).written).toBe(false);
+      // the same files again are found by their CRCs and not sent
+      expect((await ensureStorageFile(repl, "gestures.js", new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js"))))).written).toBe(false);
 
       // 4. a fresh stream (another seed), each segment whole windows, and the app started on the board
       const plan: [Gesture, number][] = [["still", 5], ["shake", 5], ["circle", 5], ["shake", 3], ["still", 3], ["circle", 3]];
@@ -99,7 +101,8 @@ describe("gestures on the virtual Puck.js", () => {
       const truth = plan.flatMap(([g, w]) => Array<string>(w).fill(g));
       s.accel.play(schedule, 99);
       link.rx = "";
-      await link.write('\x10load("gestures.js")\n');
+      // a reset: the .bootcde upload wrote starts the app
+      await link.write("load()\n");
       const lines = () => [...link.rx.matchAll(/G,(\d+),([^,\r\n]+),(\d+),([\d.]+)\r?\n/g)];
       await link.waitFor(() => lines().length >= truth.length || /Uncaught/.test(link.rx), 30_000, `${truth.length} classified windows`);
       expect(link.rx).not.toMatch(/Uncaught/);

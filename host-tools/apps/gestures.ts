@@ -1,0 +1,143 @@
+// upload --app gestures: the gesture app's Storage files, as each kind of board
+// expects them, and the checks that must pass before anything is written.
+//
+// On a Bangle.js, Storage follows the App Loader's conventions: .bootcde and
+// .boot0 belong to the Bootloader app (it loads the clock, the launcher and
+// the widgets), and an app is <id>.info (the launcher's entry: JSON with id,
+// name, src) plus <id>.app.js (what the launcher load()s), with its settings in
+// <id>.json. So there the app is installed as gestures.info, gestures.app.js
+// and gestures.json, opened from the launcher, and .bootcde is left alone. It
+// needs no gestures.boot.js: that would run at every boot and under every app,
+// the clock included.
+// On the other boards .bootcde is the user's saved code: the app is
+// gestures.js plus a .bootcde that starts it at every boot, which own-files.ts
+// refuses to put over a .bootcde edgefnn did not write (without --force).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fail } from "../cli-support";
+import { DIST_FEATURES_MIN, FIRMWARE_DIR, ROOT } from "../bundle-files";
+import { Model } from "../../src/core/index";
+import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
+import { EspruinoRepl } from "../serial/espruino-repl";
+import { inspectFiles, quoteBytes, SCRIPT_MARK } from "../serial/own-files";
+
+export interface AppOptions {
+  /** the app's name: gestures is the one there is */
+  app?: string;
+  /** collect's sidecar (gestures.csv.json): the app's rate, window, hop and threshold */
+  appConfig?: string;
+}
+
+export interface AppFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface BoardApp {
+  id: string;
+  /** the files for a board of this process.env.BOARD, in the order they are written (the one that makes the app visible last) */
+  files(board: string): AppFile[];
+  /** what to tell the user about the app on this board: where to find it (info), what is wrong with the board (warnings) */
+  notes(repl: EspruinoRepl, board: string, storage: string[]): Promise<{ info: string[]; warnings: string[] }>;
+}
+
+export const APP_ID = "gestures";
+/** Settings a gestures.json may hold (firmware-scripts/gestures.js reads them). */
+const SETTINGS = ["rate", "window", "hop", "threshold"];
+
+/** A Bangle.js keeps its Storage by the App Loader's conventions. */
+export function isBangle(board: string): boolean {
+  return /^BANGLEJS/.test(board);
+}
+
+const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
+
+function readSettings(file: string): Record<string, number> {
+  let side: unknown;
+  try {
+    side = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    fail(`--app-config ${quoteBytes(file)}: ${(e as Error).message}`);
+  }
+  if (!side || typeof side !== "object" || Array.isArray(side)) fail(`--app-config ${quoteBytes(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
+  const cfg: Record<string, number> = {};
+  for (const k of SETTINGS) {
+    const v = (side as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
+      fail(`--app-config ${quoteBytes(file)}: "${k}" is ${typeof v === "string" ? quoteBytes(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`);
+    cfg[k] = v;
+  }
+  return cfg;
+}
+
+function packageVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+  } catch {
+    return "0";
+  }
+}
+
+/** Checks --app against the model (all on the host: nothing has been sent to
+ * the board yet) and returns what the app will write, or null without --app. */
+export function prepareApp(o: AppOptions, model: Model, modelFile: string): BoardApp | null {
+  if (o.app === undefined) return null;
+  if (o.app !== APP_ID) fail(`--app: unknown app ${quoteBytes(o.app)}: the one there is is gestures`);
+  // the app feeds the model FEATURE_COUNT window features (src/features): a
+  // model of another input size would only fail on the board, at boot
+  if (model.inputSize !== FEATURE_COUNT)
+    fail(
+      `--app gestures: ${quoteBytes(modelFile)} takes ${model.inputSize} input${model.inputSize === 1 ? "" : "s"}, but the gesture app gives the model ${FEATURE_COUNT} window features ` +
+        `(${featureNames().slice(0, 3).join(", ")}, ... as edgefnn collect writes them): train it on collect's CSV (examples/gestures). Nothing was sent to the board.`,
+    );
+  const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
+  const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));
+  const app = () => new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js")));
+  // edgefnn's key first: how own-files.ts knows these JSON files are edgefnn's
+  const settings = () => text(JSON.stringify({ edgefnn: 1, ...cfg }));
+  return {
+    id: APP_ID,
+    files(board) {
+      if (isBangle(board)) {
+        // the .info as the App Loader writes it (id, name, src, version, files,
+        // data), plus edgefnn's marker; written last, so the launcher never
+        // lists the app before its files are there
+        const info = {
+          id: APP_ID,
+          edgefnn: 1,
+          name: "Gestures",
+          src: `${APP_ID}.app.js`,
+          version: packageVersion(),
+          files: `${APP_ID}.info,${APP_ID}.app.js`,
+          data: `${APP_ID}.json`,
+        };
+        return [
+          { name: "edgefnn-features", bytes: features() },
+          { name: `${APP_ID}.app.js`, bytes: app() },
+          { name: `${APP_ID}.json`, bytes: settings() },
+          { name: `${APP_ID}.info`, bytes: text(JSON.stringify(info)) },
+        ];
+      }
+      return [
+        { name: "edgefnn-features", bytes: features() },
+        { name: `${APP_ID}.js`, bytes: app() },
+        { name: `${APP_ID}.json`, bytes: settings() },
+        // the board's saved code: starts the app at every boot (written last: the app's files are there by then)
+        { name: ".bootcde", bytes: text(`${SCRIPT_MARK}: starts the gesture app (edgefnn upload --app gestures)\neval(require("Storage").read("gestures.js"));\n`) },
+      ];
+    },
+    async notes(repl, board, storage) {
+      if (!isBangle(board)) return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
+      const info = [`  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left alone`];
+      const warnings: string[] = [];
+      const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
+      // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
+      if (bootcde?.ours)
+        warnings.push(`this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader app with the App Loader to get the clock, launcher and widgets back`);
+      else if (!bootcde || !storage.includes(".boot0"))
+        warnings.push(`this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the watch shows no launcher`);
+      return { info, warnings };
+    },
+  };
+}
