@@ -55,14 +55,21 @@ function gestShow(c, label) {
 }
 
 function gestWindow() {
-  var t0 = getTime(), out = null, best = 0, i = 0, label = "?";
+  var t0 = getTime(), out = null, best = 0, i = 0, p = 0, label = "?";
   gestF.computeFeatures(gestWin, gestFeats);
   out = gestModel.run(gestFeats);
-  for (i = 1; i < out.length; i++) if (out[i] > out[best]) best = i;
+  // one output is a binary classifier (labels[1] above 0.5, docs/FORMAT.md); else the top output
+  if (out.length === 1) {
+    best = out[0] > 0.5 ? 1 : 0;
+    p = best ? out[0] : 1 - out[0];
+  } else {
+    for (i = 1; i < out.length; i++) if (out[i] > out[best]) best = i;
+    p = out[best];
+  }
   gestMs = (getTime() - t0) * 1000;
-  if (out[best] >= gestThreshold) label = gestModel.labels.length ? gestModel.labels[best] : "" + best;
+  if (p >= gestThreshold) label = gestModel.labels.length ? gestModel.labels[best] : "" + best;
   else best = -1;
-  print("G," + gestCount + "," + label + "," + Math.round(out[best < 0 ? 0 : best] * 100) + "," + gestMs.toFixed(1));
+  print("G," + gestCount + "," + label + "," + Math.round(p * 100) + "," + gestMs.toFixed(1));
   gestCount++;
   gestShow(best, label);
 }
