@@ -322,7 +322,7 @@ describe("the protocol refuses what it should", () => {
     // and the agent still answers
     const ok = await wire.request(T.HELLO, 12, hello());
     expect(ok.type).toBe(T.HELLO | REPLY);
-    expect(JSON.parse(Buffer.from(ok.payload.subarray(4)).toString())).toMatchObject({ agent: "edgefnn", protocol: 1, active: null });
+    expect(JSON.parse(Buffer.from(ok.payload.subarray(4)).toString())).toMatchObject({ agent: "edgefnn", protocol: 2, active: null });
   });
 
   it("a request sent again with the same seq is answered from the cache, not run twice", async () => {
