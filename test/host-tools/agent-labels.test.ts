@@ -220,3 +220,22 @@ describe("requests that cannot be answered are refused with a reason", () => {
     expect(await cl.labels(id)).toEqual([]);
   }, 180_000);
 });
+
+describe("LIST", () => {
+  it("names only the agent's own files, so files someone else leaves in --dir cannot make it too long", async () => {
+    const p = await pair("list");
+    const models = join(dir, "models-list");
+    await startAgent(p.a, models);
+    // made after start-up, which would remove them; protocol 1 listed every .edgefnn-*.tmp: 40 x ~60 bytes
+    for (let i = 0; i < 40; i++) writeFileSync(join(models, `.edgefnn-${"x".repeat(40)}-${i}.tmp`), "");
+    writeFileSync(join(models, "notes.txt"), "mine");
+    const first = await client(p.b);
+    expect(await first.list()).toEqual({ active: null, staged: null, files: [] });
+    await first.link.close(); // one user of the port at a time
+    const file = join(dir, "list.efnn");
+    writeFileSync(file, wideModel(1, 60, CASES[0].labels));
+    json(await cliAsync(["upload", file, "--port", p.b, "--name", "wide", "--json", ...FAST]));
+    const again = await client(p.b);
+    expect((await again.list()).files.map((f) => f.file).sort()).toEqual([ACTIVE, "active.json"]);
+  }, 120_000);
+});
