@@ -32,6 +32,8 @@ export interface RowResult {
 }
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+/** an agent's message in ours: cut to 60 characters, control characters escaped */
+const quote = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 60) + "..." : s);
 /** Espruino's console deletes the probe it echoed with these (an extra one on an empty line does nothing) */
 const BACKSPACE = "\x08";
 
@@ -79,7 +81,7 @@ export class AgentClient {
       scan.pos = 0;
       scan.frames = [];
       await link.write(latin1(frame) + BACKSPACE.repeat(frame.length + 2));
-      let info: AgentInfo | null = null, echoed = false, nak = false;
+      let info: AgentInfo | null = null, echoed = false, nak = false, refused: Frame | null = null;
       try {
         await link.waitFor(() => {
           for (const f of scan.pump()) {
@@ -87,11 +89,22 @@ export class AgentClient {
               info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
             } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
             else if (f.type === T_NAK) nak = true;
+            else if (f.type === T_ERROR && f.seq === seq && f.payload.length > 0) refused = f;
           }
-          return info !== null || echoed || nak;
+          return info !== null || echoed || nak || refused !== null;
         }, ms, "an agent's hello");
       } catch (e) {
         if (link.isClosed) throw e;
+      }
+      const r = refused as Frame | null;
+      if (r && !info) {
+        // an agent, but one that cannot describe itself: saying so beats
+        // trying the Espruino console and reporting that nobody answered
+        link.rx = "";
+        const message = quote(Buffer.from(r.payload.subarray(1)).toString("utf8"));
+        throw new AgentRefused(r.payload[0],
+          `${link.path}: an edgefnn agent answers but refused to say which model it runs (${message}). ` +
+            "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it");
       }
       if (info) {
         scan.consume();

@@ -4,6 +4,7 @@
 // socat pty pair) and the real CLI: upload, then HELLO, LIST, LABELS and RUN
 // through the client, then verify and predict --port, then a restart.
 import { ChildProcess, spawn } from "node:child_process";
+import { SerialPort } from "serialport";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork } f
 import { load } from "../../src/device/runtime";
 import { AgentClient, AgentRefused } from "../../host-tools/agent/client";
 import { ACTIVE } from "../../host-tools/agent/model-store";
-import { E, MAX_PAYLOAD, RUN_STAGED, T, Writer, floatBytes } from "../../host-tools/agent/protocol";
+import { E, encodeFrame, FrameDecoder, MAX_PAYLOAD, RUN_STAGED, T, T_ERROR, Writer, floatBytes } from "../../host-tools/agent/protocol";
 import { modelId } from "../../host-tools/serial/board-files";
 import { SerialLink } from "../../host-tools/serial/link";
 import { BIN, CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
@@ -238,4 +239,31 @@ describe("LIST", () => {
     const again = await client(p.b);
     expect((await again.list()).files.map((f) => f.file).sort()).toEqual([ACTIVE, "active.json"]);
   }, 120_000);
+});
+
+describe("an agent that cannot answer HELLO", () => {
+  it("is named as such, with its reason and what to do, not taken for a silent Espruino port", async () => {
+    // what a protocol 1 agent with a 60-label model answered every HELLO (its real message); the
+    // old agent itself is not in this tree, so this end of the pty plays it, frame for frame
+    const p = await pair("old-hello");
+    const port = new SerialPort({ path: p.a, baudRate: 115200 });
+    cleanups.push(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
+    const decoder = new FrameDecoder();
+    port.on("data", (b: Buffer) =>
+      decoder.push(b, (d) => {
+        if (d.ok && d.frame.type === T.HELLO)
+          port.write(Buffer.from(encodeFrame(T_ERROR, d.frame.seq, new Writer().u8(E.IO).bytes(Buffer.from("hello: payload of 1418 bytes, at most 1024\n")).done())));
+      }),
+    );
+    const file = join(dir, "old-hello.efnn");
+    writeFileSync(file, wideModel(1, 3, ["a", "b", "c"]));
+    const csv = join(dir, "old-hello.csv");
+    writeFileSync(csv, "x,label\n0.5,a\n");
+    for (const args of [["upload", file, "--port", p.b, "--name", "m"], ["verify", file, csv, "--port", p.b], ["predict", file, csv, "--port", p.b]]) {
+      const r = await cliAsync(args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`${p.b}: an edgefnn agent answers but refused to say which model it runs ("hello: payload of 1418 bytes, at most 1024\\n"). ` +
+        "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it");
+    }
+  }, 60_000);
 });
