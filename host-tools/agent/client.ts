@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { crc32 } from "../../src/core/crc32";
 import { LinkError, SerialLink } from "../serial/link";
 import {
-  ActiveInfo, AgentInfo, encodeFrame, Frame, FrameDecoder, floatBytes, MAX_PAYLOAD, PROTOCOL_VERSION, Reader, REPLY, T,
-  T_ERROR, T_NAK, TYPE_NAMES, Writer,
+  ActiveInfo, AgentInfo, encodeFrame, Frame, FrameDecoder, floatBytes, INPUT_FLOATS, MAX_PAYLOAD, PROTOCOL_VERSION, Reader, REPLY,
+  rowFitsRunPart, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,
 } from "./protocol";
 
 /** The agent understood the request and refused it: resending would not help. */
@@ -32,6 +32,8 @@ export interface RowResult {
 }
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+/** an agent's message in ours: cut to 60 characters, control characters escaped */
+const quote = (s: string) => JSON.stringify(s.length > 60 ? s.slice(0, 60) + "..." : s);
 /** Espruino's console deletes the probe it echoed with these (an extra one on an empty line does nothing) */
 const BACKSPACE = "\x08";
 
@@ -46,6 +48,11 @@ function asciiProbe(): { frame: Uint8Array; nonce: Uint8Array; seq: number } {
     const frame = encodeFrame(T.HELLO, seq, new Writer().bytes(nonce).u8(PROTOCOL_VERSION).done());
     if (frame.every((b) => b < 0x80)) return { frame, nonce, seq };
   }
+}
+
+function result(cls: number, b: Uint8Array): RowResult {
+  const v = new DataView(b.buffer, b.byteOffset, b.length);
+  return { cls, bits: Buffer.from(b).toString("hex"), outputs: Float32Array.from({ length: b.length / 4 }, (_, j) => v.getFloat32(j * 4, true)) };
 }
 
 export class AgentClient {
@@ -74,7 +81,7 @@ export class AgentClient {
       scan.pos = 0;
       scan.frames = [];
       await link.write(latin1(frame) + BACKSPACE.repeat(frame.length + 2));
-      let info: AgentInfo | null = null, echoed = false, nak = false;
+      let info: AgentInfo | null = null, echoed = false, nak = false, refused: Frame | null = null;
       try {
         await link.waitFor(() => {
           for (const f of scan.pump()) {
@@ -82,11 +89,22 @@ export class AgentClient {
               info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
             } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
             else if (f.type === T_NAK) nak = true;
+            else if (f.type === T_ERROR && f.seq === seq && f.payload.length > 0) refused = f;
           }
-          return info !== null || echoed || nak;
+          return info !== null || echoed || nak || refused !== null;
         }, ms, "an agent's hello");
       } catch (e) {
         if (link.isClosed) throw e;
+      }
+      const r = refused as Frame | null;
+      if (r && !info) {
+        // an agent, but one that cannot describe itself: saying so beats
+        // trying the Espruino console and reporting that nobody answered
+        link.rx = "";
+        const message = quote(Buffer.from(r.payload.subarray(1)).toString("utf8"));
+        throw new AgentRefused(r.payload[0],
+          `${link.path}: an edgefnn agent answers but refused to say which model it runs (${message}). ` +
+            "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it");
       }
       if (info) {
         scan.consume();
@@ -161,6 +179,9 @@ export class AgentClient {
     }
   }
 
+  /** Asks the agent again what it is and which model is active (also the way
+   * to learn, after a failed or unanswered ACTIVATE, whether the new model is
+   * active or the previous one still is). Updates `info`. */
   async hello(): Promise<AgentInfo> {
     const nonce = randomBytes(4);
     const p = await this.request(T.HELLO, new Writer().bytes(nonce).u8(PROTOCOL_VERSION).done());
@@ -192,11 +213,21 @@ export class AgentClient {
     return JSON.parse(Buffer.from(p).toString("utf8"));
   }
 
-  /** Runs rows on the active model (which must have this id), as many per request as fit. */
+  /** Runs rows on the active model (which must have this id): RUN requests
+   * with as many rows as fit; for a model whose row or outputs do not fit in
+   * one frame, one row at a time with RUN_PART, its inputs sent ahead with
+   * INPUT if need be, its outputs a page at a time. */
   async run(rows: Float32Array[], id: number): Promise<RowResult[]> {
     const a = this.info.active;
     if (!a) throw new AgentRefused(0, "no active model");
-    const per = Math.max(1, Math.min(Math.floor((MAX_PAYLOAD - 7) / (4 * a.inputSize)), Math.floor((MAX_PAYLOAD - 2) / (2 + 4 * a.outputSize)), 0xffff));
+    const per = runRowsPerFrame(a.inputSize, a.outputSize);
+    if (per < 1) {
+      if (this.info.protocol < 2)
+        throw new AgentRefused(0, `${a.file} has ${a.inputSize} inputs and ${a.outputSize} outputs, more than one frame of protocol ${this.info.protocol} carries: update edgefnn on the agent (version ${this.info.version}) to run it`);
+      const out: RowResult[] = [];
+      for (const x of rows) out.push(await this.runOne(x, id, a));
+      return out;
+    }
     const out: RowResult[] = [];
     for (let i = 0; i < rows.length; i += per) {
       const batch = rows.slice(i, i + per);
@@ -205,14 +236,52 @@ export class AgentClient {
       const p = new Reader(await this.request(T.RUN, w.done()));
       const n = p.u16();
       if (n !== batch.length) throw new LinkError(`the agent answered ${n} rows of ${batch.length}`);
-      for (let k = 0; k < n; k++) {
-        const cls = p.u16();
-        const b = p.bytes(4 * a.outputSize);
-        const v = new DataView(b.buffer, b.byteOffset, b.length);
-        out.push({ cls, bits: Buffer.from(b).toString("hex"), outputs: Float32Array.from({ length: a.outputSize }, (_, j) => v.getFloat32(j * 4, true)) });
-      }
+      for (let k = 0; k < n; k++) out.push(result(p.u16(), p.bytes(4 * a.outputSize)));
     }
     return out;
+  }
+
+  /** One row with RUN_PART (and INPUT when the row is larger than a frame). */
+  private async runOne(x: Float32Array, id: number, a: ActiveInfo): Promise<RowResult> {
+    let flags = 0, inline = floatBytes(x);
+    if (!rowFitsRunPart(a.inputSize)) {
+      for (let off = 0; off < x.length; off += INPUT_FLOATS) {
+        const piece = x.subarray(off, off + INPUT_FLOATS);
+        const held = new Reader(await this.request(T.INPUT, new Writer().u32(id).u16(off).bytes(floatBytes(piece)).done())).u16();
+        if (held !== off + piece.length) throw new LinkError(`the agent holds ${held} inputs after inputs ${off}..${off + piece.length}`);
+      }
+      flags = RUN_STAGED;
+      inline = new Uint8Array(0);
+    }
+    const bits = new Uint8Array(4 * a.outputSize);
+    let cls = -1;
+    for (let first = 0; first < a.outputSize; ) {
+      const p = new Reader(await this.request(T.RUN_PART, new Writer().u8(flags).u32(id).u16(first).bytes(inline).done()));
+      const got = p.u16(), n = p.u16(), c = p.u16();
+      if (got !== first || n < 1 || first + n > a.outputSize) throw new LinkError(`the agent answered outputs ${got}..${got + n} when asked for those from ${first}`);
+      if (cls >= 0 && c !== cls) throw new LinkError(`the agent answered class ${c} for a row it had given class ${cls}`);
+      cls = c;
+      bits.set(p.bytes(4 * n), 4 * first);
+      first += n;
+    }
+    return result(cls, bits);
+  }
+
+  /** The active model's labels (it must have this id): from LABELS, a page at a
+   * time (a protocol 1 agent sent them in HELLO). */
+  async labels(id: number): Promise<string[]> {
+    const a = this.info.active;
+    if (!a) throw new AgentRefused(0, "no active model");
+    if (this.info.protocol < 2) return a.labels ?? [];
+    const labels: string[] = [];
+    for (;;) {
+      const p = new Reader(await this.request(T.LABELS, new Writer().u32(id).u16(labels.length).done()));
+      const total = p.u16(), first = p.u16(), n = p.u16();
+      if (first !== labels.length || first + n > total) throw new LinkError(`the agent answered labels ${first}..${first + n} of ${total} when asked for those from ${labels.length}`);
+      for (let k = 0; k < n; k++) labels.push(p.name());
+      if (labels.length === total) return labels;
+      if (n === 0) throw new LinkError(`the agent sent no labels from ${first} of ${total}`);
+    }
   }
 
   async list(): Promise<{ active: ActiveInfo | null; staged: AgentInfo["staged"]; files: { file: string; bytes: number }[] }> {

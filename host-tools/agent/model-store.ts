@@ -20,6 +20,8 @@ export const RECORD = "active.json";
 const STAGING = ".edgefnn-staging.tmp";
 const RECORD_TMP = ".edgefnn-record.tmp";
 const TEMP_RE = /^\.edgefnn-.*\.tmp$/;
+/** every file the agent ever writes: LIST reports these and nothing else, so its reply stays small */
+const OWN_FILES = [ACTIVE, RECORD, STAGING, RECORD_TMP];
 
 /** A refusal with a protocol error code; its message goes back to the host as it is. */
 export class AgentError extends Error {
@@ -39,9 +41,22 @@ interface Staging {
 export interface Active {
   info: ActiveInfo;
   model: DeviceModel;
+  /** the model's labels, read once (the runtime reads them from the file at each access) */
+  labels: string[];
 }
 
 const hex8 = (id: number) => id.toString(16).padStart(8, "0");
+
+/** What the agent tells about a model it has loaded: nothing whose size depends on the model's contents. */
+export function describe(bytes: Uint8Array, model: DeviceModel, name: string | null): Active {
+  const id = modelId(bytes);
+  const labels = model.labels.slice();
+  const file = name ? modelFileName(name, bytes) : `active.${hex8(id)}`;
+  return {
+    model, labels,
+    info: { name, id, file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, labelCount: labels.length },
+  };
+}
 
 /** The active model of a directory as it is on disk now (null if there is none). */
 export function readActive(dir: string, runtime: Runtime): Active | null {
@@ -53,19 +68,14 @@ export function readActive(dir: string, runtime: Runtime): Active | null {
     throw e;
   }
   const model = runtime.load(bytes);
-  const id = modelId(bytes);
   let name: string | null = null;
   try {
-    const r = JSON.parse(readFileSync(join(dir, RECORD), "utf8"))?.names?.[hex8(id)];
+    const r = JSON.parse(readFileSync(join(dir, RECORD), "utf8"))?.names?.[hex8(modelId(bytes))];
     if (typeof r === "string" && NAME_RE.test(r)) name = r;
   } catch {
     /* no record, or a damaged one: the model is still good */
   }
-  const file = name ? modelFileName(name, bytes) : `active.${hex8(id)}`;
-  return {
-    model,
-    info: { name, id, file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, labels: model.labels.slice() },
-  };
+  return describe(bytes, model, name);
 }
 
 function fsyncDir(dir: string): void {
@@ -146,8 +156,12 @@ export class ModelStore {
     return { received: bytes.length, total: s.total, crc: crc32(bytes) };
   }
 
-  /** Makes the staged transfer the active model, if it is complete, has this CRC-32 and loads. */
-  activate(name: string, total: number, crc: number): { active: Active; previous: ActiveInfo | null } {
+  /** Makes the staged transfer the active model, if it is complete, has this
+   * CRC-32, loads, and `accept` (what the server checks it can describe and
+   * serve) does not throw. Everything that can refuse it runs before the
+   * rename; after the rename only the directory's fsync can fail, and then the
+   * error says that the new model is in place. */
+  activate(name: string, total: number, crc: number, accept: (candidate: Active) => void = () => {}): { active: Active; previous: ActiveInfo | null } {
     const s = this.requireStaging(name);
     if (s.total !== total || s.received !== total) throw new AgentError(E.NO_TRANSFER, `${name}: ${s.received} of ${s.total} bytes received, not ${total}`);
     fsyncSync(s.fd);
@@ -158,11 +172,18 @@ export class ModelStore {
       this.discard();
       throw new AgentError(E.CHECKSUM, `${name}: the staged file's CRC-32 is ${got} over ${bytes.length} bytes, expected ${crc} over ${total}: send it again`);
     }
+    let active: Active;
     try {
-      this.runtime.load(bytes);
+      active = describe(bytes, this.runtime.load(bytes), name);
     } catch (e) {
       this.discard();
       throw new AgentError(E.BAD_MODEL, `${name}: not a model the runtime loads: ${(e as Error).message}`);
+    }
+    try {
+      accept(active);
+    } catch (e) {
+      this.discard();
+      throw e;
     }
     let previous: ActiveInfo | null = null;
     try {
@@ -174,11 +195,25 @@ export class ModelStore {
     this.staging = null;
     const names: Record<string, string> = {};
     if (previous?.name) names[hex8(previous.id)] = previous.name;
-    names[hex8(modelId(bytes))] = name;
-    writeDurably(this.dir, RECORD_TMP, RECORD, JSON.stringify({ names }) + "\n");
-    renameSync(path, join(this.dir, ACTIVE));
-    fsyncDir(this.dir);
-    return { active: this.active()!, previous };
+    names[hex8(active.info.id)] = name;
+    try {
+      writeDurably(this.dir, RECORD_TMP, RECORD, JSON.stringify({ names }) + "\n");
+    } catch (e) {
+      rmSync(path, { force: true });
+      throw new AgentError(E.IO, `${name}: cannot record its name (${(e as Error).message}); the previous model stays active`);
+    }
+    try {
+      renameSync(path, join(this.dir, ACTIVE));
+    } catch (e) {
+      rmSync(path, { force: true });
+      throw new AgentError(E.IO, `${name}: cannot put it in place (${(e as Error).message}); the previous model stays active`);
+    }
+    try {
+      fsyncDir(this.dir);
+    } catch (e) {
+      throw new AgentError(E.IO, `${active.info.file} is the active model now, but the directory's fsync failed (${(e as Error).message}): a power cut could still bring back the previous one`);
+    }
+    return { active, previous };
   }
 
   /** Drops the transfer in progress, if any; true if there was one. */
@@ -205,7 +240,7 @@ export class ModelStore {
 
   files(): { file: string; bytes: number }[] {
     return readdirSync(this.dir)
-      .filter((f) => f === ACTIVE || f === RECORD || TEMP_RE.test(f))
+      .filter((f) => OWN_FILES.includes(f))
       .map((f) => ({ file: f, bytes: statSync(join(this.dir, f)).size }));
   }
 

@@ -16,7 +16,9 @@ export const FLAG = 0x7e;
 export const ESC = 0x7d;
 export const MAGIC0 = 0x45; // "E"
 export const MAGIC1 = 0x66; // "f"
-export const PROTOCOL_VERSION = 1;
+/** 2: HELLO, ACTIVATE and LIST describe a model without its labels (LABELS pages
+ * them), and RUN_PART and INPUT run models whose rows or outputs do not fit a frame */
+export const PROTOCOL_VERSION = 2;
 export const HEADER = 7;
 /** magic, type, seq, length and the CRC: the smallest body */
 export const OVERHEAD = HEADER + 4;
@@ -32,6 +34,9 @@ export const T = {
   RUN: 0x05,
   LIST: 0x06,
   ABORT: 0x07,
+  LABELS: 0x08,
+  INPUT: 0x09,
+  RUN_PART: 0x0a,
 } as const;
 export const REPLY = 0x80;
 /** agent -> host: the request was understood and refused (payload: code u8, UTF-8 message) */
@@ -41,7 +46,7 @@ export const T_NAK = 0xfe;
 
 export const TYPE_NAMES: Record<number, string> = {
   [T.HELLO]: "hello", [T.PUT]: "put", [T.CHECK]: "check", [T.ACTIVATE]: "activate",
-  [T.RUN]: "run", [T.LIST]: "list", [T.ABORT]: "abort",
+  [T.RUN]: "run", [T.LIST]: "list", [T.ABORT]: "abort", [T.LABELS]: "labels", [T.INPUT]: "input", [T.RUN_PART]: "run-part",
 };
 
 /** Error codes of a T_ERROR reply. */
@@ -239,7 +244,11 @@ export class Writer {
   }
 }
 
-/** What HELLO and ACTIVATE report about the active model. */
+/** What HELLO, ACTIVATE and LIST report about the active model. Its size does
+ * not depend on what the model holds (no labels, no weights: the name is at
+ * most 32 characters, the rest are numbers), so every reply that carries it
+ * fits in MAX_PAYLOAD whatever model is active; the labels come page by page
+ * from LABELS. */
 export interface ActiveInfo {
   /** the name it was uploaded under, or null if the agent cannot tell (its record was lost) */
   name: string | null;
@@ -250,7 +259,10 @@ export interface ActiveInfo {
   bytes: number;
   inputSize: number;
   outputSize: number;
-  labels: string[];
+  /** how many class labels the model has (0 or outputSize): LABELS sends them */
+  labelCount: number;
+  /** only from a protocol 1 agent, which sent them all (and failed when they did not fit) */
+  labels?: string[];
 }
 
 export interface AgentInfo {
@@ -262,6 +274,35 @@ export interface AgentInfo {
   /** a transfer in progress */
   staged: { name: string; received: number; total: number } | null;
 }
+
+// ---- what fits in one frame: both sides size their requests and replies from these ----
+
+/** RUN request: check u8, id u32, rows u16, then rows x inputSize float32 */
+export const RUN_HEADER = 7;
+/** RUN_PART request: flags u8, id u32, first u16, then inputSize float32 (unless the row was sent by INPUT) */
+export const RUN_PART_HEADER = 7;
+/** RUN_PART reply: first u16, n u16, class u16, then n float32 */
+export const RUN_PART_REPLY_HEADER = 6;
+/** RUN_PART flag: run the row that INPUT requests sent, not one in this request */
+export const RUN_STAGED = 1;
+/** INPUT request: id u32, offset u16, then float32s */
+export const INPUT_HEADER = 6;
+/** LABELS reply: total u16, first u16, n u16, then n times (u8 length, bytes) */
+export const LABELS_REPLY_HEADER = 6;
+
+/** Rows a RUN request and its reply can carry for a model of this shape (0: not even one; use RUN_PART). */
+export function runRowsPerFrame(inputSize: number, outputSize: number): number {
+  return Math.min(Math.floor((MAX_PAYLOAD - RUN_HEADER) / (4 * inputSize)), Math.floor((MAX_PAYLOAD - 2) / (2 + 4 * outputSize)), 0xffff);
+}
+
+/** Whether one row of inputSize float32 fits in a RUN_PART request, or must go ahead in INPUT requests. */
+export function rowFitsRunPart(inputSize: number): boolean {
+  return RUN_PART_HEADER + 4 * inputSize <= MAX_PAYLOAD;
+}
+
+/** float32 values one INPUT request carries, and outputs one RUN_PART reply carries */
+export const INPUT_FLOATS = Math.floor((MAX_PAYLOAD - INPUT_HEADER) / 4);
+export const RUN_PART_OUTPUTS = Math.floor((MAX_PAYLOAD - RUN_PART_REPLY_HEADER) / 4);
 
 /** float32 bits of a row, little-endian, no decimal conversion either way */
 export function floatBytes(x: Float32Array): Uint8Array {

@@ -9,11 +9,12 @@ import { readFileSync } from "node:fs";
 import { ModelStore, AgentError, Active } from "./model-store";
 import { Runtime } from "./bundle-runtime";
 import {
-  AgentInfo, Decoded, E, encodeFrame, Frame, FrameDecoder, MAX_PAYLOAD, PayloadError, PROTOCOL_VERSION, Reader, REPLY, T,
-  T_ERROR, T_NAK, TYPE_NAMES, Writer,
+  ActiveInfo, AgentInfo, Decoded, E, encodeFrame, Frame, FrameDecoder, LABELS_REPLY_HEADER, MAX_PAYLOAD, PayloadError,
+  PROTOCOL_VERSION, Reader, REPLY, RUN_PART_OUTPUTS, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,
 } from "./protocol";
 
-export const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+/** the package's version, cut so that HELLO stays small whatever package.json says */
+export const VERSION: string = String(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version).slice(0, 32);
 
 export interface ServerOptions {
   dir: string;
@@ -41,6 +42,8 @@ export class AgentServer {
   private decoder = new FrameDecoder();
   private active: Active | null = null;
   private last: { seq: number; crc: number; reply: Uint8Array } | null = null;
+  /** the row INPUT requests are filling, for a model whose row does not fit in a RUN_PART request */
+  private row: { id: number; x: Float32Array; filled: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private log: (line: string) => void;
   private now: () => number;
@@ -53,6 +56,9 @@ export class AgentServer {
     [T.RUN]: (r) => this.run(r),
     [T.LIST]: (r) => this.list(r),
     [T.ABORT]: (r) => this.abort(r),
+    [T.LABELS]: (r) => this.labels(r),
+    [T.INPUT]: (r) => this.input(r),
+    [T.RUN_PART]: (r) => this.runPart(r),
   };
 
   constructor(private o: ServerOptions) {
@@ -85,6 +91,7 @@ export class AgentServer {
   }
 
   private reload(): void {
+    this.row = null;
     try {
       this.active = this.store.active();
       this.log(this.active ? `active model: ${this.active.info.file} (${this.active.info.bytes} bytes)` : "no active model yet");
@@ -121,6 +128,10 @@ export class AgentServer {
     if (!h) return this.error(f, E.UNKNOWN_TYPE, `unknown request type 0x${f.type.toString(16).padStart(2, "0")}`);
     try {
       const payload = h(new Reader(f.payload));
+      // every reply is sized to fit by construction; should one ever not, the
+      // host hears why instead of a RangeError from the encoder
+      if (payload.length > MAX_PAYLOAD)
+        return this.error(f, E.IO, `${TYPE_NAMES[f.type]}: the reply would be ${payload.length} bytes, more than a frame carries (${MAX_PAYLOAD}): a bug in this agent, please report it`);
       return encodeFrame(f.type | REPLY, f.seq, payload);
     } catch (e) {
       if (e instanceof AgentError) return this.error(f, e.code, e.message);
@@ -135,8 +146,29 @@ export class AgentServer {
     return encodeFrame(T_ERROR, f.seq, new Writer().u8(code).bytes(Buffer.from(message.slice(0, MAX_PAYLOAD - 1), "utf8").subarray(0, MAX_PAYLOAD - 1)).done());
   }
 
-  info(): AgentInfo {
-    return { agent: "edgefnn", version: VERSION, protocol: PROTOCOL_VERSION, maxPayload: MAX_PAYLOAD, active: this.activeInfo, staged: this.store.staged };
+  info(active: ActiveInfo | null = this.activeInfo): AgentInfo {
+    return { agent: "edgefnn", version: VERSION, protocol: PROTOCOL_VERSION, maxPayload: MAX_PAYLOAD, active, staged: this.store.staged };
+  }
+
+  private listing(active: ActiveInfo | null) {
+    return { active, staged: this.store.staged, files: this.store.files() };
+  }
+
+  /** Refuses, before it becomes active, a model whose HELLO, ACTIVATE or LIST
+   * reply would not fit in a frame. (None does: ActiveInfo has a bounded size.
+   * This keeps it so if a field is ever added.) RUN_PART and INPUT serve any
+   * input and output size, one row and one page of outputs at a time. */
+  private accept(candidate: Active): void {
+    const staged = { name: "x".repeat(32), received: 0xffffffff, total: 0xffffffff };
+    const worst = { ...candidate.info, name: candidate.info.name ?? "x".repeat(32) };
+    const sizes: [string, number][] = [
+      ["hello", 4 + Buffer.byteLength(JSON.stringify({ ...this.info(worst), staged }))],
+      ["activate", Buffer.byteLength(JSON.stringify({ active: worst, previous: worst }))],
+      ["list", Buffer.byteLength(JSON.stringify({ ...this.listing(worst), staged }))],
+    ];
+    for (const [what, n] of sizes)
+      if (n > MAX_PAYLOAD)
+        throw new AgentError(E.BAD_MODEL, `${candidate.info.file}: the agent could not describe it (its ${what} reply would be ${n} bytes, at most ${MAX_PAYLOAD}); the previous model stays active`);
   }
 
   // ---- the requests ----
@@ -168,8 +200,17 @@ export class AgentServer {
   private activate(r: Reader): Uint8Array {
     const name = r.name(), total = r.u32(), crc = r.u32();
     r.end();
-    const { active, previous } = this.store.activate(name, total, crc);
+    let done: { active: Active; previous: ActiveInfo | null };
+    try {
+      done = this.store.activate(name, total, crc, (c) => this.accept(c));
+    } catch (e) {
+      // whatever failed, serve what the disk holds now
+      this.reload();
+      throw e;
+    }
+    const { active, previous } = done;
     this.active = active;
+    this.row = null;
     this.log(`activated ${active.info.file}${previous ? ` (replaced ${previous.file})` : ""}`);
     return new Writer().json({ active: active.info, previous }).done();
   }
@@ -181,7 +222,9 @@ export class AgentServer {
     if (!a) throw new AgentError(E.NO_MODEL, "no active model: upload one first");
     if (check && id !== a.info.id) throw new AgentError(E.OTHER_MODEL, `the active model is ${a.info.file}, not the one asked for`);
     const D = a.info.inputSize, K = a.info.outputSize;
-    if (2 + rows * (2 + 4 * K) > MAX_PAYLOAD) throw new AgentError(E.BAD_PAYLOAD, `${rows} rows do not fit in one reply: send at most ${Math.floor((MAX_PAYLOAD - 2) / (2 + 4 * K))}`);
+    const most = runRowsPerFrame(D, K);
+    if (most < 1) throw new AgentError(E.BAD_PAYLOAD, `${a.info.file} has ${D} inputs and ${K} outputs: a row does not fit in a RUN request and its reply; use RUN_PART (protocol 2)`);
+    if (rows > most) throw new AgentError(E.BAD_PAYLOAD, `${rows} rows do not fit in one reply: send at most ${most}`);
     const data = r.rest();
     if (data.length !== rows * D * 4) throw new AgentError(E.BAD_PAYLOAD, `${rows} rows of ${D} inputs are ${rows * D * 4} bytes, got ${data.length}`);
     const v = new DataView(data.buffer, data.byteOffset, data.length);
@@ -201,7 +244,80 @@ export class AgentServer {
   /** -> JSON {active, staged, files} */
   private list(r: Reader): Uint8Array {
     r.end();
-    return new Writer().json({ active: this.activeInfo, staged: this.store.staged, files: this.store.files() }).done();
+    return new Writer().json(this.listing(this.activeInfo)).done();
+  }
+
+  private require(id: number): Active {
+    const a = this.active;
+    if (!a) throw new AgentError(E.NO_MODEL, "no active model: upload one first");
+    if (id !== a.info.id) throw new AgentError(E.OTHER_MODEL, `the active model is ${a.info.file}, not the one asked for`);
+    return a;
+  }
+
+  /** id u32, first u16 -> total u16, first u16, n u16, n times (u8 length, bytes): as many labels as fit */
+  private labels(r: Reader): Uint8Array {
+    const id = r.u32(), first = r.u16();
+    r.end();
+    const labels = this.require(id).labels;
+    if (first > labels.length) throw new AgentError(E.BAD_PAYLOAD, `labels from ${first}: the model has ${labels.length}`);
+    const parts: Uint8Array[] = [];
+    let size = LABELS_REPLY_HEADER;
+    for (let k = first; k < labels.length; k++) {
+      // labels are 1 to 32 printable ASCII characters (the runtime's load() checks), so each page holds at least 30
+      const b = Buffer.from(labels[k].slice(0, 255), "latin1");
+      if (size + 1 + b.length > MAX_PAYLOAD) break;
+      parts.push(b);
+      size += 1 + b.length;
+    }
+    const w = new Writer().u16(labels.length).u16(first).u16(parts.length);
+    for (const b of parts) w.u8(b.length).bytes(b);
+    return w.done();
+  }
+
+  /** id u32, offset u16, float32s -> u16: inputs held so far. Fills the row a
+   * RUN_PART with RUN_STAGED runs, for models whose row is too big for one frame. */
+  private input(r: Reader): Uint8Array {
+    const id = r.u32(), offset = r.u16(), data = r.rest();
+    const a = this.require(id);
+    const D = a.info.inputSize;
+    if (data.length % 4) throw new AgentError(E.BAD_PAYLOAD, `${data.length} bytes are not whole float32 values`);
+    const n = data.length / 4;
+    if (offset + n > D) throw new AgentError(E.BAD_PAYLOAD, `inputs ${offset}..${offset + n} lie beyond the model's ${D}`);
+    if (offset === 0 || !this.row || this.row.id !== id) this.row = { id, x: new Float32Array(D), filled: 0 };
+    const row = this.row;
+    if (offset > row.filled) throw new AgentError(E.BAD_OFFSET, `expected input ${row.filled}, got ${offset}`);
+    const v = new DataView(data.buffer, data.byteOffset, data.length);
+    for (let k = 0; k < n; k++) row.x[offset + k] = v.getFloat32(k * 4, true);
+    row.filled = Math.max(row.filled, offset + n);
+    return new Writer().u16(row.filled).done();
+  }
+
+  /** flags u8, id u32, first u16, [inputSize float32 unless RUN_STAGED] -> first u16, n u16, class u16, n float32:
+   * one row's outputs first .. first + n - 1, as many as fit */
+  private runPart(r: Reader): Uint8Array {
+    const flags = r.u8(), id = r.u32(), first = r.u16();
+    const a = this.require(id);
+    const D = a.info.inputSize, K = a.info.outputSize;
+    if (first >= K) throw new AgentError(E.BAD_PAYLOAD, `output ${first}: the model has ${K}`);
+    let x: Float32Array;
+    if (flags & RUN_STAGED) {
+      r.end();
+      const row = this.row;
+      if (!row || row.id !== id || row.filled !== D)
+        throw new AgentError(E.NO_TRANSFER, `no whole row staged: send its ${D} inputs with INPUT first${row && row.id === id ? ` (${row.filled} so far)` : ""}`);
+      x = row.x;
+    } else {
+      const data = r.rest();
+      if (data.length !== D * 4) throw new AgentError(E.BAD_PAYLOAD, `a row of ${D} inputs is ${D * 4} bytes, got ${data.length}`);
+      const v = new DataView(data.buffer, data.byteOffset, data.length);
+      x = Float32Array.from({ length: D }, (_, k) => v.getFloat32(k * 4, true));
+    }
+    const y = a.model.run(x);
+    const n = Math.min(K - first, RUN_PART_OUTPUTS);
+    const out = new Uint8Array(n * 4);
+    const ov = new DataView(out.buffer);
+    for (let k = 0; k < n; k++) ov.setFloat32(k * 4, y[first + k], true);
+    return new Writer().u16(first).u16(n).u16(a.model.classify(x)).bytes(out).done();
   }
 
   /** -> u8: 1 if a transfer was discarded */

@@ -322,7 +322,7 @@ describe("the protocol refuses what it should", () => {
     // and the agent still answers
     const ok = await wire.request(T.HELLO, 12, hello());
     expect(ok.type).toBe(T.HELLO | REPLY);
-    expect(JSON.parse(Buffer.from(ok.payload.subarray(4)).toString())).toMatchObject({ agent: "edgefnn", protocol: 1, active: null });
+    expect(JSON.parse(Buffer.from(ok.payload.subarray(4)).toString())).toMatchObject({ agent: "edgefnn", protocol: 2, active: null });
   });
 
   it("a request sent again with the same seq is answered from the cache, not run twice", async () => {
@@ -404,7 +404,7 @@ describe("a noisy line", () => {
     const host = await pair("noisy-host"), dev = await pair("noisy-dev");
     const models = join(dir, "models-noisy");
     await startAgent(dev.a, models);
-    // host -> agent: the probe, then ~610 bytes a chunk; agent -> host: the hello reply (~330 bytes), then ~20 bytes a reply
+    // host -> agent: the probe, then ~610 bytes a chunk; agent -> host: the hello reply (~250 bytes), then ~20 bytes a reply (verify: two hellos, then the RUN reply from ~500 on)
     const proxy = await serialProxy(host.a, dev.b, {
       right: { corruptAt: [300, 4000, 7777], dropAt: [1500, 9100] },
       left: { corruptAt: [120, 420], dropAt: [460] },
@@ -418,7 +418,7 @@ describe("a noisy line", () => {
     expect(up.retries).toBeGreaterThanOrEqual(5);
     expect(up.naks).toBeGreaterThanOrEqual(1);
     expect(readFileSync(join(models, ACTIVE))).toEqual(readFileSync(big));
-    proxy.setFaults({ right: { corruptAt: [100], dropAt: [600] }, left: { corruptAt: [500], dropAt: [1200] } });
+    proxy.setFaults({ right: { corruptAt: [100], dropAt: [600] }, left: { corruptAt: [500], dropAt: [800] } });
     const v = json(await cliAsync(["verify", big, testCsv, "--port", host.b, "--json"]));
     expect(v.ok).toBe(true);
     expect(proxy.stats).toMatchObject({ corrupted: 7, dropped: 5 });
