@@ -11,6 +11,7 @@ import { resolveColumns, type CsvColumns } from "./csv-columns";
 import { CsvError } from "./csv-error";
 import { RowReader } from "./csv-rows";
 import { detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
+import { encodingProblem, InvalidUtf8, locateInvalidUtf8, SNIFF_BYTES, Utf8Check } from "./text-encoding";
 
 export { CsvError } from "./csv-error";
 
@@ -58,6 +59,12 @@ export async function loadCsv(file: string, options: CsvLoadOptions = {}): Promi
     throw fileError(file, e);
   });
   try {
+    const head = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0).catch((e: unknown) => {
+      throw fileError(file, e);
+    });
+    const problem = encodingProblem(head.subarray(0, bytesRead));
+    if (problem !== null) throw new CsvError(file, {}, problem);
     const header = await readHeaderLine(fh).catch((e: unknown) => {
       throw fileError(file, e);
     });
@@ -86,9 +93,13 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
     record_delimiter: ["\r\n", "\n", "\r"],
     info: true,
   });
-  // pipe() does not forward a read error; destroying the parser with it ends the loop below.
+  // Every byte is checked for UTF-8 on its way to the parser (which would
+  // turn a bad one into U+FFFD silently).
+  const utf8 = new Utf8Check();
+  // pipe() does not forward an error; destroying the parser with it ends the loop below.
   source.on("error", (e) => parser.destroy(e));
-  source.pipe(parser);
+  utf8.on("error", (e) => parser.destroy(e));
+  source.pipe(utf8).pipe(parser);
 
   let reader: RowReader | null = null;
   let columns: CsvColumns | null = null;
@@ -119,9 +130,11 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
       });
     }
   } catch (e) {
+    if (e instanceof InvalidUtf8) throw await utf8Error(file, fh);
     throw parseError(file, e, nextLine(parser.info.empty_lines));
   } finally {
     source.destroy();
+    utf8.destroy();
   }
   if (!reader || !columns) throw new CsvError(file, {}, EMPTY);
   const read = reader.finish();
@@ -135,6 +148,18 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
     dropped: read.dropped,
     delimiter,
   };
+}
+
+/** Where the file stops being UTF-8, in words; found by reading it again from the start. */
+async function utf8Error(file: string, fh: FileHandle): Promise<CsvError> {
+  const fault = await locateInvalidUtf8(fh).catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  if (fault === null) return new CsvError(file, {}, "is not valid UTF-8 text: save it as UTF-8");
+  const what = fault.atEnd
+    ? `the file ends inside a UTF-8 character (bytes ${fault.bytes}): it was cut short, or is not UTF-8`
+    : `${fault.bytes.includes(" ") ? "bytes" : "byte"} ${fault.bytes} at character ${fault.column} ${fault.bytes.includes(" ") ? "are" : "is"} not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
+  return new CsvError(file, { line: fault.line }, what);
 }
 
 /** csv-parse's own errors, rephrased with the file and the line; ours pass through. */
