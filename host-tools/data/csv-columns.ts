@@ -20,20 +20,27 @@ export interface ColumnChoice {
   hasLabel: boolean;
 }
 
+/**
+ * Why a header of `columns` columns gives more features than a model can take
+ * (its input size is a u16), or null. The loader asks before the header row
+ * is even parsed, so a 1.6M-column file fails at once.
+ */
+export function featureCountProblem(columns: number, choice: ColumnChoice): string | null {
+  const count = (n: number) => n.toLocaleString("en-US");
+  const limit = `a model takes at most ${count(MAX_FEATURES)} inputs`;
+  if (choice.features) return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit}` : null;
+  const features = columns - (choice.hasLabel ? 1 : 0);
+  if (features <= MAX_FEATURES) return null;
+  return `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit}: choose at most ${count(MAX_FEATURES)} with --features`;
+}
+
 export function resolveColumns(file: string, line: number, names: string[], choice: ColumnChoice): CsvColumns {
   const fail = (problem: string, column?: string): never => {
     throw new CsvError(file, { line, column }, problem);
   };
-  // First, before any work proportional to the header: a model's input size
-  // is a u16, so a file with more feature columns is refused here, from its
-  // header row, instead of after reading every row.
-  const count = (n: number) => n.toLocaleString("en-US");
-  const limit = `a model takes at most ${count(MAX_FEATURES)} inputs`;
-  if (choice.features && choice.features.length > MAX_FEATURES)
-    fail(`${count(choice.features.length)} feature columns are chosen, but ${limit}`);
-  const featureColumns = names.length - (choice.hasLabel ? 1 : 0);
-  if (!choice.features && featureColumns > MAX_FEATURES)
-    fail(`the header has ${count(names.length)} columns, so ${count(featureColumns)} features, but ${limit}: choose at most ${count(MAX_FEATURES)} with --features`);
+  // First, before any work proportional to the header.
+  const tooMany = featureCountProblem(names.length, choice);
+  if (tooMany !== null) fail(tooMany);
   const index = new Map<string, number>();
   names.forEach((name, i) => {
     const first = index.get(name);

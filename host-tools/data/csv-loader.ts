@@ -7,10 +7,10 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { parse, type Info } from "csv-parse";
 import type { DataSet } from "../../src/core/dataset";
-import { resolveColumns, type CsvColumns } from "./csv-columns";
+import { featureCountProblem, resolveColumns, type CsvColumns } from "./csv-columns";
 import { CsvError } from "./csv-error";
 import { RowReader } from "./csv-rows";
-import { detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
+import { countHeaderFields, detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
 import { encodingProblem, InvalidUtf8, locateInvalidUtf8, SNIFF_BYTES, Utf8Check } from "./text-encoding";
 
 export { CsvError } from "./csv-error";
@@ -70,6 +70,16 @@ export async function loadCsv(file: string, options: CsvLoadOptions = {}): Promi
     });
     if (header === null) throw new CsvError(file, {}, EMPTY);
     const delimiter = detectDelimiter(header);
+    // Too many columns for a model is refused before parsing starts (splitting
+    // a 1.6M-column header alone takes csv-parse a second).
+    const choice = { features: options.features, hasLabel: options.hasLabel ?? true };
+    if (!choice.features) {
+      const counted = await countHeaderFields(fh, delimiter).catch((e: unknown) => {
+        throw fileError(file, e);
+      });
+      const tooMany = counted && featureCountProblem(counted.fields, choice);
+      if (counted && tooMany) throw new CsvError(file, { line: counted.line }, tooMany);
+    }
     return await readRecords(file, fh, delimiter, options);
   } finally {
     await fh.close();

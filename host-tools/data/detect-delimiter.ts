@@ -23,6 +23,7 @@ export async function readHeaderLine(fh: FileHandle): Promise<string | null> {
   // sequence split across two chunks intact.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: false });
   const bytes = new Uint8Array(CHUNK);
+  const scan = lineScanner();
   let text = "";
   let position = 0;
   for (;;) {
@@ -31,7 +32,7 @@ export async function readHeaderLine(fh: FileHandle): Promise<string | null> {
     if (bytesRead > 0) text += decoder.decode(bytes.subarray(0, bytesRead), { stream: true });
     const done = bytesRead === 0 || position >= MAX_HEADER;
     if (done) text += decoder.decode();
-    const line = firstLine(text, done);
+    const line = scan(text, done);
     if (line !== undefined) return line;
   }
 }
@@ -41,20 +42,32 @@ export async function readHeaderLine(fh: FileHandle): Promise<string | null> {
  * line has not ended yet, null when complete text is blank.
  */
 export function firstLine(text: string, complete: boolean): string | null | undefined {
+  return lineScanner()(text, complete);
+}
+
+/**
+ * firstLine for a text that grows between calls: each call goes on from where
+ * the last one stopped, so a long header read in chunks is scanned once, not
+ * once per chunk.
+ */
+function lineScanner(): (text: string, complete: boolean) => string | null | undefined {
   let start = 0;
+  let i = 0;
   let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && (c === "\n" || c === "\r")) {
-      const line = text.slice(start, i);
-      if (line.trim() !== "") return line;
-      start = i + 1;
+  return (text, complete) => {
+    for (; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"') inQuotes = !inQuotes;
+      else if (!inQuotes && (c === "\n" || c === "\r")) {
+        const line = text.slice(start, i);
+        if (line.trim() !== "") return line;
+        start = i + 1;
+      }
     }
-  }
-  if (!complete) return undefined;
-  const rest = text.slice(start);
-  return rest.trim() === "" ? null : rest;
+    if (!complete) return undefined;
+    const rest = text.slice(start);
+    return rest.trim() === "" ? null : rest;
+  };
 }
 
 /** The delimiter seen most often outside quotes in the header line; a comma when there is none (one column). */
@@ -68,4 +81,41 @@ export function detectDelimiter(header: string): Delimiter {
   let best: Delimiter = ",";
   for (const d of DELIMITERS) if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
   return best;
+}
+
+/**
+ * The number of fields in the header row and the line it is on, counted in
+ * the file's bytes: a header of a million columns is counted in milliseconds,
+ * before csv-parse spends a second splitting it. Blank lines before it are
+ * skipped and a delimiter or newline inside quotes is not counted, as in
+ * readHeaderLine (in UTF-8 no byte of a longer character is ASCII, so bytes
+ * can be compared directly). null when the file is blank.
+ */
+export async function countHeaderFields(fh: FileHandle, delimiter: Delimiter): Promise<{ fields: number; line: number } | null> {
+  const d = delimiter.charCodeAt(0);
+  const bytes = new Uint8Array(CHUNK);
+  let position = 0;
+  let line = 1;
+  let fields = 1;
+  let inQuotes = false;
+  let started = false;
+  let previous = -1;
+  for (;;) {
+    const { bytesRead } = await fh.read(bytes, 0, CHUNK, position);
+    if (bytesRead === 0) return started ? { fields, line } : null;
+    // A UTF-8 byte order mark is not part of the first name.
+    let i = position === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    position += bytesRead;
+    for (; i < bytesRead; i++) {
+      const b = bytes[i];
+      if (b === 0x22) inQuotes = !inQuotes;
+      else if (!inQuotes && (b === 0x0a || b === 0x0d)) {
+        if (started) return { fields, line };
+        // \r\n is one line break, as the loader counts lines.
+        if (!(b === 0x0a && previous === 0x0d)) line++;
+      } else if (!inQuotes && b === d) fields++;
+      if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) started = true;
+      previous = b;
+    }
+  }
 }
