@@ -96,6 +96,8 @@ export class Utf8Check extends Transform {
 }
 
 export interface Utf8Fault {
+  /** byte offset of the bad sequence in the file */
+  offset: number;
   /** 1-based physical line (\n, \r\n and \r each end one, as in the loader) */
   line: number;
   /** 1-based character on that line */
@@ -121,6 +123,8 @@ export async function locateInvalidUtf8(fh: FileHandle): Promise<Utf8Fault | nul
   let column = 1;
   let afterCr = false;
   for (;;) {
+    // buf[0] is this byte of the file
+    const base = position - carried;
     const { bytesRead } = await fh.read(buf, carried, CHUNK, position);
     position += bytesRead;
     const end = carried + bytesRead;
@@ -149,7 +153,7 @@ export async function locateInvalidUtf8(fh: FileHandle): Promise<Utf8Fault | nul
       }
       if (n === 0 && !last) break; // incomplete only because the chunk ends here
       const bad = n === 0 ? end - i : -n;
-      return { line, column, bytes: hex(buf.subarray(i, i + bad)), atEnd: n === 0 };
+      return { offset: base + i, line, column, bytes: hex(buf.subarray(i, i + bad)), atEnd: n === 0 };
     }
     if (last) return null;
     carried = end - i;
