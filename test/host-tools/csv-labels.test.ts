@@ -115,6 +115,23 @@ describe("class labels a model cannot store are refused at their line", () => {
   }, 60_000);
 });
 
+describe("the encoder's own check, should a label get past the loader", () => {
+  const model = (labels: string[]) => ({
+    inputSize: 1, outputSize: 2, mean: new Float32Array(1), invStd: new Float32Array([1]), labels,
+    layers: [{ nIn: 1, nOut: 2, act: 0, gamma: 0, wtype: 0, W: new Float32Array(2), scales: null, b: new Float32Array(2), prelu: null }],
+  });
+
+  it("shows a 10 MB label cut, and control characters escaped", () => {
+    const huge = "abc".repeat(3_495_254).slice(0, 10_485_760);
+    expect(() => encodeModel(model([huge, "b"]))).toThrow(
+      new Error(`label "${huge.slice(0, 60)}..." (10485760 characters) cannot be stored: labels are 1 to 32 printable ASCII characters`),
+    );
+    expect(() => encodeModel(model(["a\x1b[2J\"\\", "b"]))).toThrow(
+      new Error('label "a\\u001b[2J\\"\\\\" cannot be stored: labels are 1 to 32 printable ASCII characters'),
+    );
+  });
+});
+
 describe("too many feature columns are refused from the header, before the rows are read", () => {
   const header = (columns: number) => Array.from({ length: columns }, (_, j) => `f${j}`).join(",");
 
