@@ -5,7 +5,7 @@
 
 import { quoteValue } from "../cli-support";
 
-export { quoteValue } from "../cli-support";
+export { quoteValue };
 
 export class CsvError extends Error {
   readonly file: string;

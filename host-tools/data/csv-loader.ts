@@ -2,7 +2,9 @@
 // CLI. csv-parse streams the records, and they go straight into growing
 // Float32Arrays, so a file of any size costs about its numbers in memory.
 // Every problem becomes a CsvError whose message names the file, the line and
-// the column, and says what was expected.
+// the column, and says what was expected. What no model could hold (a file
+// not in UTF-8, too many columns, a label the format cannot store) is refused
+// while loading, at its line, not after training.
 
 import { open, type FileHandle } from "node:fs/promises";
 import { parse, type Info } from "csv-parse";
@@ -59,31 +61,42 @@ export async function loadCsv(file: string, options: CsvLoadOptions = {}): Promi
     throw fileError(file, e);
   });
   try {
-    const head = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0).catch((e: unknown) => {
-      throw fileError(file, e);
-    });
-    const problem = encodingProblem(head.subarray(0, bytesRead));
-    if (problem !== null) throw new CsvError(file, {}, problem);
+    await checkEncoding(file, fh);
     const header = await readHeaderLine(fh).catch((e: unknown) => {
       throw fileError(file, e);
     });
     if (header === null) throw new CsvError(file, {}, EMPTY);
     const delimiter = detectDelimiter(header);
-    // Too many columns for a model is refused before parsing starts (splitting
-    // a 1.6M-column header alone takes csv-parse a second).
-    const choice = { features: options.features, hasLabel: options.hasLabel ?? true };
-    if (!choice.features) {
-      const counted = await countHeaderFields(fh, delimiter).catch((e: unknown) => {
-        throw fileError(file, e);
-      });
-      const tooMany = counted && featureCountProblem(counted.fields, choice);
-      if (counted && tooMany) throw new CsvError(file, { line: counted.line }, tooMany);
-    }
+    await checkWidth(file, fh, delimiter, options);
     return await readRecords(file, fh, delimiter, options);
   } finally {
     await fh.close();
   }
+}
+
+/** A file that is not UTF-8 (UTF-16, a zip, ...) is refused from its first bytes, before it can parse into nonsense. */
+async function checkEncoding(file: string, fh: FileHandle): Promise<void> {
+  const head = new Uint8Array(SNIFF_BYTES);
+  const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0).catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  const problem = encodingProblem(head.subarray(0, bytesRead));
+  if (problem !== null) throw new CsvError(file, {}, problem);
+}
+
+/**
+ * More feature columns than a model takes is refused from the header's bytes,
+ * before parsing starts: splitting a 1.6M-column header alone takes csv-parse
+ * a second. (Features chosen by name are counted in resolveColumns.)
+ */
+async function checkWidth(file: string, fh: FileHandle, delimiter: Delimiter, options: CsvLoadOptions): Promise<void> {
+  if (options.features) return;
+  const counted = await countHeaderFields(fh, delimiter).catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  if (counted === null) return;
+  const problem = featureCountProblem(counted.fields, { hasLabel: options.hasLabel ?? true });
+  if (problem !== null) throw new CsvError(file, { line: counted.line }, problem);
 }
 
 async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, options: CsvLoadOptions): Promise<LoadedCsv> {
