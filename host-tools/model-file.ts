@@ -1,5 +1,5 @@
 // Reading and writing .efnn files on the host, with errors that name the file.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { decodeModel, Model } from "../src/core/index";
 import { fail } from "./cli-support";
@@ -26,8 +26,7 @@ export function readModelFile(file: string): { bytes: Uint8Array; model: Model }
  */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   // Checked first so the message says what to fix, and nothing is written.
-  if (isDirectory(file)) fail(`cannot write ${file}: it is a directory; give a file name`);
-  if (file.endsWith("/") || file.endsWith(sep)) fail(`cannot write ${file}: a file name cannot end with "${file[file.length - 1]}"`);
+  checkWritable(file);
   const dir = dirname(file);
   let tmp: string | null = null;
   let fd = -1;
@@ -54,6 +53,18 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
     if (tmp !== null) rmSync(tmp, { force: true });
     fail(`cannot write ${file}: ${writeProblem(e, dir)}`);
   }
+}
+
+/**
+ * Fails (a UserError) when file clearly cannot be written: it is a directory,
+ * its name ends in a slash, or its folder is missing. A command can call it
+ * before minutes of training; writeFileAtomic calls it too.
+ */
+export function checkWritable(file: string): void {
+  if (isDirectory(file)) fail(`cannot write ${file}: it is a directory; give a file name`);
+  if (file.endsWith("/") || file.endsWith(sep)) fail(`cannot write ${file}: a file name cannot end with "${file[file.length - 1]}"`);
+  const dir = dirname(file);
+  if (!isDirectory(dir)) fail(`cannot write ${file}: ${existsSync(dir) ? `${dir} is not a folder` : `the folder ${dir} does not exist`}`);
 }
 
 function isDirectory(file: string): boolean {

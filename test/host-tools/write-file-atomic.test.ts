@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../host-tools/cli-support";
-import { writeFileAtomic } from "../../host-tools/model-file";
+import { checkWritable, writeFileAtomic } from "../../host-tools/model-file";
 import { BIN, cli, IRIS_CSV } from "../helpers/cli";
 
 let dir = "";
@@ -86,6 +86,17 @@ describe("writeFileAtomic", () => {
     expect(readFileSync(join(d, "m.efnn"), "utf8")).toBe("model");
     expect(readFileSync(squatter, "utf8")).toBe("someone else's");
     expect(readdirSync(d).sort()).toEqual([`.m.efnn.${process.pid}.tmp`, "m.efnn"]);
+  });
+});
+
+describe("checkWritable, for a command to call before it trains", () => {
+  it("refuses what writeFileAtomic would, and writes nothing either way", () => {
+    const d = freshDir();
+    mkdirSync(join(d, "out"));
+    expect(failureOf(() => checkWritable(join(d, "out"))).message).toBe(`cannot write ${join(d, "out")}: it is a directory; give a file name`);
+    expect(failureOf(() => checkWritable(join(d, "no", "m.efnn"))).message).toBe(`cannot write ${join(d, "no", "m.efnn")}: the folder ${join(d, "no")} does not exist`);
+    checkWritable(join(d, "m.efnn"));
+    expect(readdirSync(d)).toEqual(["out"]);
   });
 });
 
