@@ -110,7 +110,7 @@ export class RowReader {
         throw new CsvError(
           this.file,
           { line, column: name },
-          `column ${quoteValue(name)} has more than ${MAX_CLASSES.toLocaleString("en-US")} different labels (this row adds ${quoteValue(newClass)}), more than a model's outputs can be; is it the label column? Choose it with --label`,
+          `column ${quoteValue(name)} has more than ${MAX_CLASSES.toLocaleString("en-US")} different labels (this row adds ${quoteValue(newClass)}), but a model has at most ${MAX_CLASSES.toLocaleString("en-US")} classes: is it the label column? Choose the label with --label`,
         );
       }
       cls = this.classNames.push(newClass) - 1;

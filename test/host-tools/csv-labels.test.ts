@@ -106,7 +106,7 @@ describe("class labels a model cannot store are refused at their line", () => {
     await expectError(
       `a,id\n${rows.join("\n")}\n`,
       undefined,
-      'column "id" has more than 65,535 different labels (this row adds "c65535"), more than a model\'s outputs can be; is it the label column? Choose it with --label',
+      'column "id" has more than 65,535 different labels (this row adds "c65535"), but a model has at most 65,535 classes: is it the label column? Choose the label with --label',
       { line: 65_537, column: "id" },
     );
     // 65,535 are fine
