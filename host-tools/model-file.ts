@@ -1,6 +1,6 @@
 // Reading and writing .efnn files on the host, with errors that name the file.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, sep } from "node:path";
 import { decodeModel, Model } from "../src/core/index";
 import { fail } from "./cli-support";
 
@@ -19,13 +19,86 @@ export function readModelFile(file: string): { bytes: Uint8Array; model: Model }
   }
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a model. */
+/**
+ * Writes through a temporary file in the same folder and a rename, so a crash
+ * never leaves half a file under the real name, and removes the temporary
+ * file on every failure, so none is left behind either.
+ */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  // Checked first so the message says what to fix, and nothing is written.
+  checkWritable(file);
+  const dir = dirname(file);
+  let tmp: string | null = null;
+  let fd = -1;
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
+    // "wx": never overwrite (or follow a link at) a name someone else holds.
+    for (let attempt = 0; fd < 0; attempt++) {
+      const name = join(dir, `.${basename(file)}.${process.pid}${attempt ? `-${attempt}` : ""}.tmp`);
+      try {
+        fd = openSync(name, "wx");
+        tmp = name;
+      } catch (e) {
+        if (errorCode(e) !== "EEXIST" || attempt >= 20) throw e;
+      }
+    }
+    writeFileSync(fd, data);
+    // On disk before the rename, or a power cut could leave an empty file under the real name.
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    renameSync(tmp as string, file);
+    tmp = null;
   } catch (e) {
-    fail(`cannot write ${file}: ${(e as Error).message}`);
+    if (fd >= 0) closeSync(fd);
+    if (tmp !== null) rmSync(tmp, { force: true });
+    fail(`cannot write ${file}: ${writeProblem(e, dir)}`);
+  }
+}
+
+/**
+ * Fails (a UserError) when file clearly cannot be written: it is a directory,
+ * its name ends in a slash, or its folder is missing. A command can call it
+ * before minutes of training; writeFileAtomic calls it too.
+ */
+export function checkWritable(file: string): void {
+  if (isDirectory(file)) fail(`cannot write ${file}: it is a directory; give a file name`);
+  if (file.endsWith("/") || file.endsWith(sep)) fail(`cannot write ${file}: a file name cannot end with "${file[file.length - 1]}"`);
+  const dir = dirname(file);
+  if (!isDirectory(dir)) fail(`cannot write ${file}: ${existsSync(dir) ? `${dir} is not a folder` : `the folder ${dir} does not exist`}`);
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function errorCode(e: unknown): string | undefined {
+  const code = typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** A failed write in words. */
+function writeProblem(e: unknown, dir: string): string {
+  switch (errorCode(e)) {
+    case "ENOENT":
+      return `the folder ${dir} does not exist`;
+    case "ENOTDIR":
+      return `${dir} is not a folder`;
+    case "EISDIR":
+      return "it is a directory; give a file name";
+    case "EACCES":
+    case "EPERM":
+      return `permission denied (in ${dir})`;
+    case "EFBIG":
+      return "the file is larger than this process may write (ulimit -f, or the file system's limit)";
+    case "ENOSPC":
+      return "the disk is full";
+    case "EROFS":
+      return "the file system is read-only";
+    default:
+      return e instanceof Error ? e.message : String(e);
   }
 }

@@ -9,7 +9,6 @@ import { loadCsv } from "../data/csv-loader";
 import { writeFileAtomic } from "../model-file";
 import { renderReport } from "../report/html-report";
 import { confusionMatrix } from "../metrics";
-import { writeFileSync } from "node:fs";
 
 export interface TrainOptions {
   label?: string;
@@ -157,7 +156,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
         ["seed", String(o.seed)],
       ],
     });
-    writeFileSync(o.report, html);
+    writeFileAtomic(o.report, html);
     out.say(`  report: ${o.report}${val ? " (confusion matrix on the validation split)" : ""}`);
   }
   return summary;

@@ -2,7 +2,8 @@
 // column indexes, once, so each data row is read by index. Every mistake here
 // is reported against the header line, listing the columns that do exist.
 
-import { CsvError, quote, quoteList } from "./csv-error";
+import { CsvError, quoteList, quoteValue } from "./csv-error";
+import { MAX_FEATURES } from "./model-limits";
 
 export interface CsvColumns {
   /** header names, trimmed */
@@ -19,15 +20,32 @@ export interface ColumnChoice {
   hasLabel: boolean;
 }
 
+/**
+ * Why a header of `columns` columns gives more features than a model can take
+ * (its input size is a u16), or null. The loader asks before the header row
+ * is even parsed, so a 1.6M-column file fails at once.
+ */
+export function featureCountProblem(columns: number, choice: ColumnChoice): string | null {
+  const count = (n: number) => n.toLocaleString("en-US");
+  const limit = `a model takes at most ${count(MAX_FEATURES)} inputs`;
+  if (choice.features) return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit}` : null;
+  const features = columns - (choice.hasLabel ? 1 : 0);
+  if (features <= MAX_FEATURES) return null;
+  return `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit}: choose at most ${count(MAX_FEATURES)} with --features`;
+}
+
 export function resolveColumns(file: string, line: number, names: string[], choice: ColumnChoice): CsvColumns {
   const fail = (problem: string, column?: string): never => {
     throw new CsvError(file, { line, column }, problem);
   };
+  // First, before any work proportional to the header.
+  const tooMany = featureCountProblem(names.length, choice);
+  if (tooMany !== null) fail(tooMany);
   const index = new Map<string, number>();
   names.forEach((name, i) => {
     const first = index.get(name);
     if (first !== undefined && name !== "")
-      fail(`column ${quote(name)} appears twice in the header (columns ${first + 1} and ${i + 1}); column names must be unique`, name);
+      fail(`column ${quoteValue(name)} appears twice in the header (columns ${first + 1} and ${i + 1}); column names must be unique`, name);
     if (first === undefined) index.set(name, i);
   });
 
@@ -35,25 +53,25 @@ export function resolveColumns(file: string, line: number, names: string[], choi
   if (choice.hasLabel) {
     const name = choice.label ?? names[names.length - 1];
     label = index.get(name) ?? -1;
-    if (label < 0) fail(`there is no label column ${quote(name)}; the columns are ${quoteList(names)}`, name);
+    if (label < 0) fail(`there is no label column ${quoteValue(name)}; the columns are ${quoteList(names)}`, name);
   }
 
   let features: number[];
   if (choice.features) {
     const seen = new Set<string>();
     features = choice.features.map((name) => {
-      if (seen.has(name)) fail(`feature column ${quote(name)} is chosen twice`, name);
+      if (seen.has(name)) fail(`feature column ${quoteValue(name)} is chosen twice`, name);
       seen.add(name);
       const i = index.get(name) ?? -1;
-      if (i < 0) fail(`there is no feature column ${quote(name)}; the columns are ${quoteList(names)}`, name);
-      if (i === label) fail(`column ${quote(name)} is the label, so it cannot also be a feature`, name);
+      if (i < 0) fail(`there is no feature column ${quoteValue(name)}; the columns are ${quoteList(names)}`, name);
+      if (i === label) fail(`column ${quoteValue(name)} is the label, so it cannot also be a feature`, name);
       return i;
     });
   } else {
     features = names.map((_, i) => i).filter((i) => i !== label);
   }
   if (features.length === 0)
-    fail(label >= 0 ? `there are no feature columns, only the label ${quote(names[label])}` : "there are no feature columns");
+    fail(label >= 0 ? `there are no feature columns, only the label ${quoteValue(names[label])}` : "there are no feature columns");
 
   // An unnamed column (a spreadsheet's row numbers, say) could not be named in
   // a model or on the command line, so it may only be present, never used.

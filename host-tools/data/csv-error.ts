@@ -3,6 +3,10 @@
 // CLI only prefixes "edgefnn: "; file, line and column are kept apart too for
 // callers that want to point at the spot.
 
+import { quoteValue } from "../cli-support";
+
+export { quoteValue };
+
 export class CsvError extends Error {
   readonly file: string;
   /** 1-based physical line; the header is line 1 unless blank lines precede it. */
@@ -18,13 +22,8 @@ export class CsvError extends Error {
   }
 }
 
-/** A name or value in double quotes, escaped (a newline shows as \n) and cut short when long. */
-export function quote(s: string, max = 40): string {
-  return JSON.stringify(s.length > max ? s.slice(0, max) + "..." : s);
-}
-
 /** Quoted names separated by commas, the list cut short after `max`. */
 export function quoteList(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).map((s) => quote(s)).join(", ");
+  const shown = names.slice(0, max).map((s) => quoteValue(s)).join(", ");
   return names.length > max ? `${shown}, ... (${names.length} in all)` : shown;
 }

@@ -2,15 +2,18 @@
 // CLI. csv-parse streams the records, and they go straight into growing
 // Float32Arrays, so a file of any size costs about its numbers in memory.
 // Every problem becomes a CsvError whose message names the file, the line and
-// the column, and says what was expected.
+// the column, and says what was expected. What no model could hold (a file
+// not in UTF-8, too many columns, a label the format cannot store) is refused
+// while loading, at its line, not after training.
 
 import { open, type FileHandle } from "node:fs/promises";
 import { parse, type Info } from "csv-parse";
 import type { DataSet } from "../../src/core/dataset";
-import { resolveColumns, type CsvColumns } from "./csv-columns";
+import { featureCountProblem, resolveColumns, type CsvColumns } from "./csv-columns";
 import { CsvError } from "./csv-error";
 import { RowReader } from "./csv-rows";
-import { detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
+import { countHeaderFields, detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
+import { encodingProblem, InvalidUtf8, locateInvalidUtf8, SNIFF_BYTES, Utf8Check } from "./text-encoding";
 
 export { CsvError } from "./csv-error";
 
@@ -58,15 +61,42 @@ export async function loadCsv(file: string, options: CsvLoadOptions = {}): Promi
     throw fileError(file, e);
   });
   try {
+    await checkEncoding(file, fh);
     const header = await readHeaderLine(fh).catch((e: unknown) => {
       throw fileError(file, e);
     });
     if (header === null) throw new CsvError(file, {}, EMPTY);
     const delimiter = detectDelimiter(header);
+    await checkWidth(file, fh, delimiter, options);
     return await readRecords(file, fh, delimiter, options);
   } finally {
     await fh.close();
   }
+}
+
+/** A file that is not UTF-8 (UTF-16, a zip, ...) is refused from its first bytes, before it can parse into nonsense. */
+async function checkEncoding(file: string, fh: FileHandle): Promise<void> {
+  const head = new Uint8Array(SNIFF_BYTES);
+  const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0).catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  const problem = encodingProblem(head.subarray(0, bytesRead));
+  if (problem !== null) throw new CsvError(file, {}, problem);
+}
+
+/**
+ * More feature columns than a model takes is refused from the header's bytes,
+ * before parsing starts: splitting a 1.6M-column header alone takes csv-parse
+ * a second. (Features chosen by name are counted in resolveColumns.)
+ */
+async function checkWidth(file: string, fh: FileHandle, delimiter: Delimiter, options: CsvLoadOptions): Promise<void> {
+  if (options.features) return;
+  const counted = await countHeaderFields(fh, delimiter).catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  if (counted === null) return;
+  const problem = featureCountProblem(counted.fields, { hasLabel: options.hasLabel ?? true });
+  if (problem !== null) throw new CsvError(file, { line: counted.line }, problem);
 }
 
 async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, options: CsvLoadOptions): Promise<LoadedCsv> {
@@ -86,9 +116,13 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
     record_delimiter: ["\r\n", "\n", "\r"],
     info: true,
   });
-  // pipe() does not forward a read error; destroying the parser with it ends the loop below.
+  // Every byte is checked for UTF-8 on its way to the parser (which would
+  // turn a bad one into U+FFFD silently).
+  const utf8 = new Utf8Check();
+  // pipe() does not forward an error; destroying the parser with it ends the loop below.
   source.on("error", (e) => parser.destroy(e));
-  source.pipe(parser);
+  utf8.on("error", (e) => parser.destroy(e));
+  source.pipe(utf8).pipe(parser);
 
   let reader: RowReader | null = null;
   let columns: CsvColumns | null = null;
@@ -119,9 +153,11 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
       });
     }
   } catch (e) {
+    if (e instanceof InvalidUtf8) throw await utf8Error(file, fh);
     throw parseError(file, e, nextLine(parser.info.empty_lines));
   } finally {
     source.destroy();
+    utf8.destroy();
   }
   if (!reader || !columns) throw new CsvError(file, {}, EMPTY);
   const read = reader.finish();
@@ -135,6 +171,18 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
     dropped: read.dropped,
     delimiter,
   };
+}
+
+/** Where the file stops being UTF-8, in words; found by reading it again from the start. */
+async function utf8Error(file: string, fh: FileHandle): Promise<CsvError> {
+  const fault = await locateInvalidUtf8(fh).catch((e: unknown) => {
+    throw fileError(file, e);
+  });
+  if (fault === null) return new CsvError(file, {}, "is not valid UTF-8 text: save it as UTF-8");
+  const what = fault.atEnd
+    ? `the file ends inside a UTF-8 character (bytes ${fault.bytes}): it was cut short, or is not UTF-8`
+    : `${fault.bytes.includes(" ") ? "bytes" : "byte"} ${fault.bytes} at character ${fault.column} ${fault.bytes.includes(" ") ? "are" : "is"} not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
+  return new CsvError(file, { line: fault.line }, what);
 }
 
 /** csv-parse's own errors, rephrased with the file and the line; ours pass through. */

@@ -3,9 +3,10 @@
 // line and column rather than turning into a NaN inside training.
 
 import type { DataSet } from "../../src/core/dataset";
-import { CsvError, quote, quoteList } from "./csv-error";
+import { CsvError, quoteList, quoteValue } from "./csv-error";
 import type { CsvColumns } from "./csv-columns";
 import { floatRows, GrowingRows, intRows } from "./growing-rows";
+import { LABEL_RULE, labelProblem, MAX_CLASSES } from "./model-limits";
 
 export type LabelKind = "class" | "target" | "none";
 
@@ -100,10 +101,18 @@ export class RowReader {
         return;
       }
       const expected = empty === li && this.classes ? "a class label" : "a number";
-      throw new CsvError(this.file, { line, column: names[empty] }, `column ${quote(names[empty])} is empty, expected ${expected}; ${DROP_HINT}`);
+      throw new CsvError(this.file, { line, column: names[empty] }, `column ${quoteValue(names[empty])} is empty, expected ${expected}; ${DROP_HINT}`);
     }
     // Only now, so a dropped row cannot add a class.
     if (newClass !== null) {
+      if (this.classNames.length >= MAX_CLASSES) {
+        const name = names[li];
+        throw new CsvError(
+          this.file,
+          { line, column: name },
+          `column ${quoteValue(name)} has more than ${MAX_CLASSES.toLocaleString("en-US")} different labels (this row adds ${quoteValue(newClass)}), but a model has at most ${MAX_CLASSES.toLocaleString("en-US")} classes: is it the label column? Choose the label with --label`,
+        );
+      }
       cls = this.classNames.push(newClass) - 1;
       this.classIds.set(newClass, cls);
     }
@@ -124,7 +133,7 @@ export class RowReader {
         throw new CsvError(
           this.file,
           { column: name },
-          `only one class ${quote(this.classNames[0])} in column ${quote(name)}: classification needs at least two`,
+          `only one class ${quoteValue(this.classNames[0])} in column ${quoteValue(name)}: classification needs at least two`,
         );
       }
       data.classes = this.classes.toArray();
@@ -137,18 +146,24 @@ export class RowReader {
     return { data, labels: this.classNames.slice(), rows: this.rows, dropped: this.dropped };
   }
 
-  /** The class id of a label, or -1 for a name not seen yet (an error when the classes are fixed). */
+  /**
+   * The class id of a label, or -1 for a name not seen yet (an error when the
+   * classes are fixed, or when a model could not store it: checked here, once
+   * per new name, so it fails at its line rather than after training).
+   */
   private classOf(v: string, line: number): number {
     const id = this.classIds.get(v);
     if (id !== undefined) return id;
-    if (this.options.labels) {
-      const name = this.columns.names[this.columns.label];
+    const name = this.columns.names[this.columns.label];
+    if (this.options.labels)
       throw new CsvError(
         this.file,
         { line, column: name },
-        `column ${quote(name)} is ${quote(v)}, expected one of the classes ${quoteList(this.options.labels)}`,
+        `column ${quoteValue(name)} is ${quoteValue(v)}, expected one of the classes ${quoteList(this.options.labels)}`,
       );
-    }
+    const problem = labelProblem(v);
+    if (problem !== null)
+      throw new CsvError(this.file, { line, column: name }, `column ${quoteValue(name)} is ${quoteValue(v)}: ${LABEL_RULE}, and ${problem}`);
     return -1;
   }
 
@@ -157,7 +172,7 @@ export class RowReader {
     const n = DECIMAL.test(v) ? Number(v) : NaN;
     if (Number.isNaN(n)) {
       const hint = DECIMAL_COMMA.test(v) ? ' (with a decimal point ".", not a comma)' : "";
-      throw new CsvError(this.file, { line, column: name }, `column ${quote(name)} is ${quote(v)}, expected a number${what}${hint}`);
+      throw new CsvError(this.file, { line, column: name }, `column ${quoteValue(name)} is ${quoteValue(v)}, expected a number${what}${hint}`);
     }
     // Values are stored as float32; one that rounds to Infinity there would
     // poison training as surely as a NaN.
@@ -165,7 +180,7 @@ export class RowReader {
       throw new CsvError(
         this.file,
         { line, column: name },
-        `column ${quote(name)} is ${quote(v)}, too large for a 32-bit float (at most about 3.4e38)`,
+        `column ${quoteValue(name)} is ${quoteValue(v)}, too large for a 32-bit float (at most about 3.4e38)`,
       );
     return n;
   }

@@ -40,9 +40,21 @@ export interface Model {
 
 function checkLabel(s: string): void {
   if (s.length < 1 || s.length > MAX_LABEL_LENGTH || !/^[\x20-\x7e]*$/.test(s))
-    throw new Error(
-      'label "' + s + '" cannot be stored: labels are 1 to ' + MAX_LABEL_LENGTH + " printable ASCII characters",
-    );
+    throw new Error("label " + shownLabel(s) + " cannot be stored: labels are 1 to " + MAX_LABEL_LENGTH + " printable ASCII characters");
+}
+
+/** A label as a message shows it: quoted, anything outside printable ASCII as
+ * \uXXXX (so no control character reaches a terminal), cut after 60
+ * characters with its length (a 10 MB label makes one short line). The host's
+ * quoteValue does the same; this one is ES5 and Node-free, as src/core is. */
+function shownLabel(s: string): string {
+  for (var out = "", i = 0, c = 0; i < s.length; i++) {
+    c = s.charCodeAt(i);
+    var e = c === 34 || c === 92 ? "\\" + s.charAt(i) : c >= 32 && c <= 126 ? s.charAt(i) : "\\u" + ("000" + c.toString(16)).slice(-4);
+    if (out.length + e.length > 60) return '"' + out + '..." (' + s.length + " characters)";
+    out += e;
+  }
+  return '"' + out + '"';
 }
 
 /** The model of a float32 network (views into its parameters, not copies). */

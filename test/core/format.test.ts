@@ -91,7 +91,7 @@ describe("bad files get errors that say what is wrong", () => {
   it("the encoder refuses what the format cannot hold", () => {
     const m: Model = { ...irisModel().model };
     expect(() => encodeModel({ ...m, labels: ["a", "b"] })).toThrow("2 labels for 3 outputs");
-    expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(/label "virginica\n" cannot be stored: labels are 1 to 32 printable ASCII characters/);
+    expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(/label "virginica\\u000a" cannot be stored: labels are 1 to 32 printable ASCII characters/);
     expect(() => encodeModel({ ...m, labels: ["x".repeat(33), "b", "c"] })).toThrow(/cannot be stored/);
     expect(() => modelFromNetwork(networkFromModel(m) && { ...irisModel().net, arrayType: "float64" })).toThrow("only float32 networks can be stored");
   });
