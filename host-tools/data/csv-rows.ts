@@ -6,7 +6,7 @@ import type { DataSet } from "../../src/core/dataset";
 import { CsvError, quoteList, quoteValue } from "./csv-error";
 import type { CsvColumns } from "./csv-columns";
 import { floatRows, GrowingRows, intRows } from "./growing-rows";
-import { LABEL_RULE, labelProblem, MAX_CLASSES } from "./model-limits";
+import { LABEL_RULE, labelProblem, MAX_LABEL_BYTES } from "./model-limits";
 
 export type LabelKind = "class" | "target" | "none";
 
@@ -45,6 +45,8 @@ export class RowReader {
   private readonly scratch: Float32Array;
   private readonly classIds = new Map<string, number>();
   private readonly classNames: string[] = [];
+  /** the labels section the classes so far would take: a length byte and the name each */
+  private labelBytes = 0;
 
   constructor(
     private readonly file: string,
@@ -105,14 +107,16 @@ export class RowReader {
     }
     // Only now, so a dropped row cannot add a class.
     if (newClass !== null) {
-      if (this.classNames.length >= MAX_CLASSES) {
+      if (this.labelBytes + 1 + newClass.length > MAX_LABEL_BYTES) {
         const name = names[li];
+        const n = this.classNames.length.toLocaleString("en-US");
         throw new CsvError(
           this.file,
           { line, column: name },
-          `column ${quoteValue(name)} has more than ${MAX_CLASSES.toLocaleString("en-US")} different labels (this row adds ${quoteValue(newClass)}), but a model has at most ${MAX_CLASSES.toLocaleString("en-US")} classes: is it the label column? Choose the label with --label`,
+          `column ${quoteValue(name)}: its ${n} different labels so far and ${quoteValue(newClass)} take more than the ${MAX_LABEL_BYTES.toLocaleString("en-US")} bytes a model holds for class names (a byte and the name's characters each): is it the label column? Choose the label with --label, or use shorter names`,
         );
       }
+      this.labelBytes += 1 + newClass.length;
       cls = this.classNames.push(newClass) - 1;
       this.classIds.set(newClass, cls);
     }

@@ -8,6 +8,10 @@ import { MAX_LABEL_LENGTH } from "../../src/core/format";
 export const MAX_FEATURES = 65535;
 /** The label count is a u16 in the header, and the output layer's size M_L a u16 in the layer table. */
 export const MAX_CLASSES = 65535;
+/** The labels section's byte length is a u16 too: each label takes a length
+ * byte and its characters, so 65,535 bytes hold at most 32,767 labels (of one
+ * character; 1,985 of 32). */
+export const MAX_LABEL_BYTES = 65535;
 
 export { MAX_LABEL_LENGTH };
 

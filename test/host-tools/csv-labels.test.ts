@@ -1,6 +1,6 @@
 // What the loader refuses because no model could store it, found while the
 // file is read (with file, line and column) instead of after training: class
-// labels outside 1..32 printable ASCII, more than 65,535 classes, more than
+// labels outside 1..32 printable ASCII, more class names than a model's 65,535 bytes of labels hold, more than
 // 65,535 feature columns (refused from the header, before any row is parsed).
 // Every value a message shows is quoted and cut, so a 10 MB label makes a
 // one-line message.
@@ -101,17 +101,28 @@ describe("class labels a model cannot store are refused at their line", () => {
     expect(got.data.targets).toEqual(Float32Array.from([10.5, 3]));
   });
 
-  it("more than 65,535 different labels, at the row that adds one too many", async () => {
-    const rows = Array.from({ length: 65_536 }, (_, i) => `${i % 7},c${i}`);
+  // The labels section's length is a u16: 65,535 bytes, a length byte and the
+  // name per label (so at most 32,767 labels, not 65,535: an earlier check
+  // counted labels and let 65,535 of them through, which no model can store).
+  it("more labels than a model's 65,535 bytes of class names hold, at the row that adds one too many", async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i % 7},c${i}`);
+    // bytes of the first k labels: sum of (1 + length of "c" + i)
+    let bytes = 0, fit = 0;
+    while (bytes + 2 + String(fit).length <= 65_535) bytes += 2 + String(fit++).length;
     await expectError(
       `a,id\n${rows.join("\n")}\n`,
       undefined,
-      'column "id" has more than 65,535 different labels (this row adds "c65535"), but a model has at most 65,535 classes: is it the label column? Choose the label with --label',
-      { line: 65_537, column: "id" },
+      `column "id": its ${fit.toLocaleString("en-US")} different labels so far and "c${fit}" take more than the 65,535 bytes a model holds for class names (a byte and the name's characters each): is it the label column? Choose the label with --label, or use shorter names`,
+      { line: fit + 2, column: "id" },
     );
-    // 65,535 are fine
-    const got = await loadCsv(csvFile(`a,id\n${rows.slice(0, 65_535).join("\n")}\n`));
-    expect(got.labels.length).toBe(65_535);
+    // the ones that fit load, and a model stores them
+    const got = await loadCsv(csvFile(`a,id\n${rows.slice(0, fit).join("\n")}\n`));
+    expect(got.labels.length).toBe(fit);
+    const m = {
+      inputSize: 1, outputSize: fit, mean: new Float32Array(1), invStd: new Float32Array([1]), labels: got.labels,
+      layers: [{ nIn: 1, nOut: fit, act: 0, gamma: 0, wtype: 0, W: new Float32Array(fit), scales: null, b: new Float32Array(fit), prelu: null }],
+    };
+    expect(encodeModel(m).length).toBeGreaterThan(65_535);
   }, 60_000);
 });
 
