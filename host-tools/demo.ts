@@ -1,11 +1,13 @@
 // `edgefnn demo`: the whole pipeline on the bundled iris data, as a user would
 // run it: split the CSV, train, evaluate, quantize and compare, check the
 // board budget, bundle the runtime, upload to a virtual board and classify there.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createRng, shuffle } from "../src/core/index";
 import { Output } from "./cli-support";
+import { writeFileAtomic } from "./model-file";
+import { startsLike } from "./own-output";
 import { bundleCommand } from "./commands/bundle";
 import { evalCommand } from "./commands/eval";
 import { infoCommand } from "./commands/info";
@@ -27,8 +29,10 @@ function splitCsv(file: string, dir: string, seed: number): { train: string; tes
   const nTest = Math.round(rows.length * 0.2);
   const pick = (from: number, to: number) => [header, ...Array.from(order.subarray(from, to), (i) => rows[i])].join("\n") + "\n";
   const train = join(dir, "train.csv"), test = join(dir, "test.csv");
-  writeFileSync(train, pick(nTest, rows.length));
-  writeFileSync(test, pick(0, nTest));
+  // replaced only when an earlier demo wrote them (same header): never a CSV of the user's
+  const guard = { kind: startsLike("the demo's split of the iris data", header + "\n"), flag: "--dir" };
+  writeFileAtomic(train, pick(nTest, rows.length), guard);
+  writeFileAtomic(test, pick(0, nTest), guard);
   return { train, test };
 }
 

@@ -3,6 +3,13 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, r
 import { basename, dirname, join, sep } from "node:path";
 import { decodeModel, Model } from "../src/core/index";
 import { fail } from "./cli-support";
+import { OwnKind, refuseForeign } from "./own-output";
+
+/** What may be replaced under the name: only a file of this kind (the flag names the option, for the message). */
+export interface WriteGuard {
+  kind: OwnKind;
+  flag: string;
+}
 
 export function readModelFile(file: string): { bytes: Uint8Array; model: Model } {
   let bytes: Uint8Array;
@@ -24,9 +31,9 @@ export function readModelFile(file: string): { bytes: Uint8Array; model: Model }
  * never leaves half a file under the real name, and removes the temporary
  * file on every failure, so none is left behind either.
  */
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+export function writeFileAtomic(file: string, data: Uint8Array | string, guard?: WriteGuard): void {
   // Checked first so the message says what to fix, and nothing is written.
-  checkWritable(file);
+  checkWritable(file, guard);
   const dir = dirname(file);
   let tmp: string | null = null;
   let fd = -1;
@@ -58,13 +65,16 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
 /**
  * Fails (a UserError) when file clearly cannot be written: it is a directory,
  * its name ends in a slash, or its folder is missing. A command can call it
- * before minutes of training; writeFileAtomic calls it too.
+ * before minutes of training; writeFileAtomic calls it too. With a guard, an
+ * existing file that is not of the guard's kind (a file edgefnn did not
+ * write: the training CSV given as --out) fails too.
  */
-export function checkWritable(file: string): void {
+export function checkWritable(file: string, guard?: WriteGuard): void {
   if (isDirectory(file)) fail(`cannot write ${file}: it is a directory; give a file name`);
   if (file.endsWith("/") || file.endsWith(sep)) fail(`cannot write ${file}: a file name cannot end with "${file[file.length - 1]}"`);
   const dir = dirname(file);
   if (!isDirectory(dir)) fail(`cannot write ${file}: ${existsSync(dir) ? `${dir} is not a folder` : `the folder ${dir} does not exist`}`);
+  if (guard) refuseForeign(file, guard.kind, guard.flag);
 }
 
 function isDirectory(file: string): boolean {

@@ -1,28 +1,15 @@
 // edgefnn bundle --out dir: the ES5 runtime (plain and minified) and a ready
 // firmware script, for people who upload with the Espruino Web IDE.
-import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Output } from "../cli-support";
+import { fail, Output } from "../cli-support";
 import { DIST_JS, DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
-import { readModelFile } from "../model-file";
+import { readModelFile, writeFileAtomic } from "../model-file";
+import { MODEL_FILE, OwnKind, refuseForeign, startsLike } from "../own-output";
 
 export function bundleCommand(o: { out: string; model?: string }, out: Output) {
   ensureBundle();
-  mkdirSync(o.out, { recursive: true });
-  const files: { file: string; bytes: number }[] = [];
-  const put = (name: string, from: string) => {
-    const to = join(o.out, name);
-    copyFileSync(from, to);
-    files.push({ file: to, bytes: statSync(to).size });
-  };
-  put("edgefnn.js", DIST_JS);
-  put("edgefnn.min.js", DIST_MIN);
-  put("classify.js", join(FIRMWARE_DIR, "classify.js"));
-  put("bench.js", join(FIRMWARE_DIR, "bench.js"));
-  if (o.model) {
-    readModelFile(o.model); // refuse to bundle a broken model
-    put("model.efnn", o.model);
-  }
+  if (o.model) readModelFile(o.model); // refuse to bundle a broken model
   const readme = `edgefnn for the Espruino Web IDE
 
 1. Storage -> Upload a file: edgefnn.min.js, saved as "edgefnn" (the runtime).
@@ -32,9 +19,36 @@ export function bundleCommand(o: { out: string; model?: string }, out: Output) {
 edgefnn.js is the same runtime unminified, for reading; on a Raspberry Pi
 require() it from Node.js. bench.js times inference on the board.
 `;
-  writeFileSync(join(o.out, "README.txt"), readme);
-  files.push({ file: join(o.out, "README.txt"), bytes: readme.length });
+  const firstLine = (file: string) => readFileSync(file, "latin1").split("\n", 1)[0];
+  const parts: { name: string; bytes: Uint8Array; kind: OwnKind }[] = [
+    { name: "edgefnn.js", bytes: readFileSync(DIST_JS), kind: startsLike("edgefnn's runtime", "var edgefnn") },
+    { name: "edgefnn.min.js", bytes: readFileSync(DIST_MIN), kind: startsLike("edgefnn's runtime", "var edgefnn") },
+    { name: "classify.js", bytes: readFileSync(join(FIRMWARE_DIR, "classify.js")), kind: startsLike("edgefnn's classify.js", firstLine(join(FIRMWARE_DIR, "classify.js"))) },
+    { name: "bench.js", bytes: readFileSync(join(FIRMWARE_DIR, "bench.js")), kind: startsLike("edgefnn's bench.js", firstLine(join(FIRMWARE_DIR, "bench.js"))) },
+    ...(o.model ? [{ name: "model.efnn", bytes: readFileSync(o.model), kind: MODEL_FILE }] : []),
+    { name: "README.txt", bytes: Buffer.from(readme), kind: startsLike("edgefnn bundle's README", "edgefnn for the Espruino Web IDE") },
+  ];
+  // Everything checked before anything is written: a file of these names that
+  // edgefnn did not write is refused. classify.js is the one the README says to
+  // edit: a copy that differs from edgefnn's is the user's work and is kept.
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) fail(`--out ${o.out} is a file, not a folder: give a folder for the bundle`);
+  const kept: string[] = [];
+  const writes = parts.filter((f) => {
+    const to = join(o.out, f.name);
+    refuseForeign(to, f.kind, "--out folder");
+    const edited = f.name === "classify.js" && existsSync(to) && !readFileSync(to).equals(f.bytes);
+    if (edited) kept.push(to);
+    return !edited;
+  });
+  mkdirSync(o.out, { recursive: true });
+  const files: { file: string; bytes: number }[] = [];
+  for (const f of writes) {
+    const to = join(o.out, f.name);
+    writeFileAtomic(to, f.bytes, { kind: f.kind, flag: "--out folder" });
+    files.push({ file: to, bytes: f.bytes.length });
+  }
   out.say(`edgefnn bundle: ${o.out}`);
   for (const f of files) out.say(`  ${f.file}  ${f.bytes} bytes`);
-  return { out: o.out, files, runtimeBytes: statSync(DIST_MIN).size };
+  for (const f of kept) out.say(`  ${f}  kept: it differs from edgefnn's (your readSensors()?); move it away for a fresh copy`);
+  return { out: o.out, files, kept, runtimeBytes: statSync(DIST_MIN).size };
 }

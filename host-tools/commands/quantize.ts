@@ -2,7 +2,8 @@
 // and what it costs on a data set.
 import { encodeModel, maxWeightErrors, quantizeModel, WeightBits, withScaledInputs } from "../../src/core/index";
 import { bytes as fmtBytes, fail, Output, percent, table } from "../cli-support";
-import { writeFileAtomic, readModelFile } from "../model-file";
+import { checkWritable, readModelFile, writeFileAtomic } from "../model-file";
+import { MODEL_FILE } from "../own-output";
 import { quantizationReport } from "../quantize-report";
 import { isClassifier, loadDataFor } from "./eval";
 
@@ -28,6 +29,8 @@ export async function quantizeCommand(
   if (model.layers.some((L) => L.scales)) fail(`${modelFile} is already quantized: quantize the float32 model`);
   const bits = parseBits(o.bits, model.layers.length);
   const file = o.out ?? defaultQuantizedName(modelFile, bits);
+  const guard = { kind: MODEL_FILE, flag: "--out" };
+  checkWritable(file, guard);
   const fold = o.fold ?? "auto";
   if (fold !== "auto" && fold !== "yes" && fold !== "no") fail(`--fold-normalization: "${fold}" is not auto, yes or no`);
   const firstBits = typeof bits === "number" ? bits : bits[0];
@@ -46,7 +49,7 @@ export async function quantizeCommand(
         folded = true;
       }
     }
-    writeFileAtomic(file, r.bytes);
+    writeFileAtomic(file, r.bytes, guard);
     const classifier = isClassifier(model);
     out.say(`edgefnn quantize: ${modelFile} -> ${file} (${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`);
     for (const line of table([
@@ -66,7 +69,7 @@ export async function quantizeCommand(
   }
   const q = quantizeModel(model, bits, { foldNormalization: fold === "yes" });
   const qBytes = encodeModel(q);
-  writeFileAtomic(file, qBytes);
+  writeFileAtomic(file, qBytes, guard);
   const errs = maxWeightErrors(fold === "yes" ? withScaledInputs(model) : model, q);
   out.say(`edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} (${percent(qBytes.length / floatBytes.length)})`);
   out.say(`  max weight error per layer: ${errs.map((e) => e.toExponential(2)).join(", ")}`);

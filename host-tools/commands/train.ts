@@ -6,7 +6,8 @@ import {
 } from "../../src/core/index";
 import { fail, Output, percent, bytes as fmtBytes, table } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
-import { writeFileAtomic } from "../model-file";
+import { checkWritable, writeFileAtomic } from "../model-file";
+import { MODEL_FILE, REPORT_FILE } from "../own-output";
 import { renderReport } from "../report/html-report";
 import { confusionMatrix } from "../metrics";
 
@@ -57,6 +58,9 @@ export function describeLayers(net: Network): string[] {
 
 export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   const t0 = performance.now();
+  // before minutes of training: where the model and the report go, and that nothing of the user's is there
+  checkWritable(o.out, { kind: MODEL_FILE, flag: "--out" });
+  if (o.report) checkWritable(o.report, { kind: REPORT_FILE, flag: "--report" });
   const csv = await loadCsv(file, { label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete });
   const { data } = csv;
   const classification = o.task === "classification";
@@ -106,7 +110,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   const trainEval = evaluate(net, tr, loss);
   const valEval = val ? evaluate(net, val, loss) : null;
   const bytes = encodeModel(modelFromNetwork(net, classification ? csv.labels : []));
-  writeFileAtomic(o.out, bytes);
+  writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
   const params = countParams(networkSpec(net));
   const seconds = (performance.now() - t0) / 1000;
   const summary = {
@@ -156,7 +160,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
         ["seed", String(o.seed)],
       ],
     });
-    writeFileAtomic(o.report, html);
+    writeFileAtomic(o.report, html, { kind: REPORT_FILE, flag: "--report" });
     out.say(`  report: ${o.report}${val ? " (confusion matrix on the validation split)" : ""}`);
   }
   return summary;

@@ -167,13 +167,16 @@ function header(r: ReportData): string {
   );
 }
 
+/** In every report's head: how edgefnn knows a report it may replace (own-output.ts). */
+export const REPORT_GENERATOR = `<meta name="generator" content="edgefnn">`;
+
 export function renderReport(r: ReportData): string {
   const grid = (parts: string[]): string => {
     const shown = parts.filter((p) => p);
     return shown.length ? `<div class="grid">${shown.join("")}</div>` : "";
   };
   return (
-    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">${REPORT_GENERATOR}` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(r.title)} \u2013 edgefnn report</title><style>${CSS}</style></head>` +
     `<body><main>` +
