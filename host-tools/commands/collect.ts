@@ -13,7 +13,8 @@
 // finished window.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createWindow, computeFeatures, clearWindow, featureNames, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
-import { fail, Output } from "../cli-support";
+import { fail, Output, quoteValue } from "../cli-support";
+import { LABEL_RULE, labelProblem } from "../data/model-limits";
 import { FIRMWARE_DIR } from "../bundle-files";
 import { SampleStream, StreamStats } from "../collect/stream";
 import { openBoard } from "../serial/model-upload";
@@ -74,7 +75,11 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
 }
 
 export async function collectCommand(o: CollectOptions, out: Output) {
-  if (!/^[^,;\t"\r\n]+$/.test(o.label) || o.label.trim() !== o.label) fail(`--label "${o.label}": no commas, semicolons, tabs, quotes or surrounding spaces`);
+  // the label goes into the CSV as it is and into a model later: refuse now what either could not take
+  const problem = labelProblem(o.label);
+  if (problem) fail(`--label ${quoteValue(o.label)}: ${LABEL_RULE}, and ${problem}`);
+  if (!/^[^,;\t"]+$/.test(o.label) || o.label.trim() !== o.label) fail(`--label ${quoteValue(o.label)}: no commas, semicolons, quotes or surrounding spaces (it is a CSV cell)`);
+  if (/^[=+\-@]/.test(o.label)) fail(`--label ${quoteValue(o.label)}: a cell starting with = + - or @ runs as a formula when the CSV is opened in a spreadsheet; start it with a letter or digit`);
   if (o.window < 2 || o.window > 10000) fail(`--window must be 2..10000 samples, got ${o.window}`);
   const hop = o.hop ?? o.window;
   if (hop > o.window) fail(`--hop ${hop} is longer than --window ${o.window}: samples would be skipped`);
