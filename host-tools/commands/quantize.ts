@@ -1,7 +1,7 @@
 // edgefnn quantize model.efnn --bits 8: int8/int16 weights with a scale per row,
 // and what it costs on a data set.
 import { encodeModel, maxWeightErrors, quantizeModel, WeightBits, withScaledInputs } from "../../src/core/index";
-import { bytes as fmtBytes, fail, Output, percent, table } from "../cli-support";
+import { bytes as fmtBytes, fail, Output, percent, table, quoteValue } from "../cli-support";
 import { checkWritable, readModelFile, writeFileAtomic } from "../model-file";
 import { MODEL_FILE } from "../own-output";
 import { quantizationReport } from "../quantize-report";
@@ -9,7 +9,7 @@ import { isClassifier, loadDataFor } from "./eval";
 
 export function parseBits(v: string[], layers: number): WeightBits | WeightBits[] {
   const bits = v.map((s) => {
-    if (s !== "8" && s !== "16" && s !== "32") fail(`--bits: "${s}" is not 8, 16 or 32`);
+    if (s !== "8" && s !== "16" && s !== "32") fail(`--bits: ${quoteValue(s)} is not 8, 16 or 32`);
     return Number(s) as WeightBits;
   });
   if (bits.length === 1) return bits[0];
@@ -32,7 +32,7 @@ export async function quantizeCommand(
   const guard = { kind: MODEL_FILE, flag: "--out" };
   checkWritable(file, guard);
   const fold = o.fold ?? "auto";
-  if (fold !== "auto" && fold !== "yes" && fold !== "no") fail(`--fold-normalization: "${fold}" is not auto, yes or no`);
+  if (fold !== "auto" && fold !== "yes" && fold !== "no") fail(`--fold-normalization: ${quoteValue(fold)} is not auto, yes or no`);
   const firstBits = typeof bits === "number" ? bits : bits[0];
   if (fold === "yes" && firstBits === 32) fail("--fold-normalization yes needs a quantized first layer (8 or 16 bits)");
   if (o.data) {

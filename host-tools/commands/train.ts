@@ -4,7 +4,7 @@ import {
   ACTIVATION_NAMES, ActivationName, activationByName, countParams, createNetwork, encodeModel, evaluate, forward,
   LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train,
 } from "../../src/core/index";
-import { fail, Output, percent, bytes as fmtBytes, table } from "../cli-support";
+import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
@@ -37,7 +37,7 @@ export interface TrainOptions {
 function hiddenLayers(o: TrainOptions): LayerSpec[] {
   const sizes = o.hidden.length === 1 && /^(none|0)$/.test(o.hidden[0]) ? [] : o.hidden.map((s) => {
     const n = Number(s);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`--hidden: "${s}" is not a layer size (1..65535); give sizes like 16,8`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`--hidden: ${quoteValue(s)} is not a layer size (1..65535); give sizes like 16,8`);
     return n;
   });
   const acts = o.activation;
@@ -46,7 +46,7 @@ function hiddenLayers(o: TrainOptions): LayerSpec[] {
   return sizes.map((size, i) => {
     const name = acts.length === 1 ? acts[0] : acts[i];
     if (!ACTIVATION_NAMES.includes(name as ActivationName) || name === "softmax")
-      fail(`--activation: unknown hidden activation "${name}": expected one of ${ACTIVATION_NAMES.filter((a) => a !== "softmax").join(", ")}`);
+      fail(`--activation: unknown hidden activation ${quoteValue(name)}: expected one of ${ACTIVATION_NAMES.filter((a) => a !== "softmax").join(", ")}`);
     if (name === "step") fail(`--activation step cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic`);
     return { size, activation: name as ActivationName };
   });

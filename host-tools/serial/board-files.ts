@@ -1,6 +1,6 @@
 // The files edgefnn keeps in a board's Storage, and the rules for their names.
 import { crc32 } from "../../src/core/index";
-import { fail } from "../cli-support";
+import { fail, quoteValue } from "../cli-support";
 
 /** The pointer file: which model file is active. Rewriting it is the one step that switches models. */
 export const POINTER = "edgefnn.active";
@@ -22,7 +22,7 @@ export interface Pointer {
 /** A user-supplied model name: checked, never pasted into code unescaped (callers use JSON.stringify). */
 export function checkModelName(name: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(name) || name.length > MODEL_NAME_MAX)
-    fail(`--name "${name}": use 1 to ${MODEL_NAME_MAX} letters, digits, "_" or "-" (Storage names are at most 28 characters)`);
+    fail(`--name ${quoteValue(name)}: use 1 to ${MODEL_NAME_MAX} letters, digits, "_" or "-" (Storage names are at most 28 characters)`);
   return name;
 }
 
