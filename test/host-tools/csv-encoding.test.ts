@@ -6,30 +6,14 @@
 // test checks the byte locator against the platform's own UTF-8 decoder.
 
 import fc from "fast-check";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CsvError, loadCsv } from "../../host-tools/data/csv-loader";
 import { encodingProblem, locateInvalidUtf8 } from "../../host-tools/data/text-encoding";
+import { tempFiles } from "../helpers/temp-files";
 
-let dir = "";
-let files = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "edgefnn-enc-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function csvFile(content: string | Uint8Array): string {
-  const sub = join(dir, String(files++));
-  mkdirSync(sub);
-  const file = join(sub, "data.csv");
-  writeFileSync(file, content);
-  return file;
-}
+const temp = tempFiles("edgefnn-enc-");
+const csvFile = (content: string | Uint8Array, name?: string): string => temp.file(content, name);
 
 async function expectError(content: string | Uint8Array, problem: string, line?: number): Promise<void> {
   const file = csvFile(content);

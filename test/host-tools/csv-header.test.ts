@@ -6,30 +6,14 @@
 
 import fc from "fast-check";
 import { parse } from "csv-parse/sync";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCsv } from "../../host-tools/data/csv-loader";
 import { countHeaderFields, detectDelimiter, firstLine, type Delimiter } from "../../host-tools/data/detect-delimiter";
+import { tempFiles } from "../helpers/temp-files";
 
-let dir = "";
-let files = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "edgefnn-header-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function csvFile(text: string): string {
-  const sub = join(dir, String(files++));
-  mkdirSync(sub);
-  const file = join(sub, "data.csv");
-  writeFileSync(file, text);
-  return file;
-}
+const temp = tempFiles("edgefnn-header-");
+const csvFile = (content: string | Uint8Array, name?: string): string => temp.file(content, name);
 
 async function count(text: string, delimiter: Delimiter = ",") {
   const fh = await open(csvFile(text), "r");

@@ -5,29 +5,13 @@
 // Every value a message shows is quoted and cut, so a 10 MB label makes a
 // one-line message.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CsvError, loadCsv, type CsvLoadOptions } from "../../host-tools/data/csv-loader";
 import { encodeModel } from "../../src/core/index";
+import { tempFiles } from "../helpers/temp-files";
 
-let dir = "";
-let files = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "edgefnn-labels-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function csvFile(text: string | Buffer): string {
-  const sub = join(dir, String(files++));
-  mkdirSync(sub);
-  const file = join(sub, "data.csv");
-  writeFileSync(file, text);
-  return file;
-}
+const temp = tempFiles("edgefnn-labels-");
+const csvFile = (content: string | Uint8Array, name?: string): string => temp.file(content, name);
 
 async function errorOf(file: string, options?: CsvLoadOptions): Promise<CsvError> {
   const e = await loadCsv(file, options).then(

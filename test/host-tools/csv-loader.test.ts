@@ -4,32 +4,17 @@
 // random tables written in random dialects read back to the same numbers.
 
 import fc from "fast-check";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CsvError, loadCsv, type CsvLoadOptions } from "../../host-tools/data/csv-loader";
 import { detectDelimiter, firstLine } from "../../host-tools/data/detect-delimiter";
 import { floatRows, intRows } from "../../host-tools/data/growing-rows";
 import { IRIS_CSV, loadIris } from "../helpers/iris";
+import { tempFiles } from "../helpers/temp-files";
 
-let dir = "";
-let files = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "edgefnn-csv-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
+const temp = tempFiles("edgefnn-csv-");
 /** Writes text to a fresh data.csv (its own folder, so messages read like the user's). */
-function csvFile(text: string | Buffer, name = "data.csv"): string {
-  const sub = join(dir, String(files++));
-  mkdirSync(sub);
-  const file = join(sub, name);
-  writeFileSync(file, text);
-  return file;
-}
+const csvFile = (text: string | Uint8Array, name = "data.csv"): string => temp.file(text, name);
 
 async function loadText(text: string, options?: CsvLoadOptions) {
   return loadCsv(csvFile(text), options);
@@ -174,14 +159,14 @@ describe("loadCsv reads", () => {
 
 describe("loadCsv refuses", () => {
   it("a file that does not exist", async () => {
-    const file = join(dir, "missing.csv");
+    const file = join(temp.dir(), "missing.csv");
     const e = await errorOf(loadCsv(file));
     expect(e.message).toBe(`${file}: no such file`);
   });
 
   it("a directory", async () => {
-    const e = await errorOf(loadCsv(dir));
-    expect(e.message).toBe(`${dir}: is a directory, expected a CSV file`);
+    const e = await errorOf(loadCsv(temp.dir()));
+    expect(e.message).toBe(`${temp.dir()}: is a directory, expected a CSV file`);
   });
 
   it.each([
