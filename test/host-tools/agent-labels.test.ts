@@ -3,7 +3,6 @@
 // was activated. Every case goes through the real agent (a child process on a
 // socat pty pair) and the real CLI: upload, then HELLO, LIST, LABELS and RUN
 // through the client, then verify and predict --port, then a restart.
-import { ChildProcess, spawn } from "node:child_process";
 import { SerialPort } from "serialport";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +14,8 @@ import { ACTIVE } from "../../host-tools/agent/model-store";
 import { E, encodeFrame, FrameDecoder, MAX_PAYLOAD, RUN_STAGED, T, T_ERROR, Writer, floatBytes } from "../../host-tools/agent/protocol";
 import { modelId } from "../../host-tools/serial/board-files";
 import { SerialLink } from "../../host-tools/serial/link";
-import { BIN, CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
+import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
+import { Agent, startAgent as startAgentProcess } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 
 const dir = tempDir();
@@ -26,42 +26,9 @@ afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-interface Agent {
-  proc: ChildProcess;
-  stderr: () => string;
-  stop(): Promise<void>;
-}
-
-/** `edgefnn agent` as a child process; resolves once it listens. */
-async function startAgent(port: string, modelDir: string): Promise<Agent> {
-  const proc = spawn(process.execPath, [BIN, "agent", "--port", port, "--dir", modelDir], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "", err = "";
-  proc.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the agent did not start: ${err}`)), 20_000);
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the agent exited (${code}): ${err}`));
-    });
-  });
-  const agent: Agent = {
-    proc,
-    stderr: () => err,
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-      await exited;
-    },
-  };
-  cleanups.push(() => agent.stop());
-  return agent;
+/** `edgefnn agent` as a child process, stopped after the file's tests. */
+function startAgent(port: string, modelDir: string, extra: string[] = []): Promise<Agent> {
+  return startAgentProcess(port, modelDir, { extra, onCleanup: (stop) => cleanups.push(() => void stop()) });
 }
 
 async function pair(name: string): Promise<PtyPair> {

@@ -3,7 +3,7 @@
 // commands (upload, verify, predict --port) run on the other, through the
 // real serialport package. Crashes with kill -9, damaged frames through a
 // fault-injecting proxy, hand-made bad frames, and requests carrying code.
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,8 +20,9 @@ import { modelId } from "../../host-tools/serial/board-files";
 import { SerialLink } from "../../host-tools/serial/link";
 import { openTarget } from "../../host-tools/serial/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
-import { BIN, CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
+import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv } from "../helpers/models";
+import { Agent, startAgent as startAgentProcess } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 import { serialProxy } from "../helpers/serial-proxy";
 
@@ -40,42 +41,9 @@ const dir = tempDir();
 let q8: string, q8b: string, big: string, testCsv: string, testRows: Float32Array[];
 const cleanups: (() => Promise<void> | void)[] = [];
 
-interface Agent {
-  proc: ChildProcess;
-  stderr: () => string;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-/** `edgefnn agent` as a child process; resolves once it listens. */
-async function startAgent(port: string, modelDir: string, extra: string[] = []): Promise<Agent> {
-  const proc = spawn(process.execPath, [BIN, "agent", "--port", port, "--dir", modelDir, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "", err = "";
-  proc.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the agent did not start: ${err}`)), 10_000);
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the agent exited (${code}): ${err}`));
-    });
-  });
-  const agent: Agent = {
-    proc,
-    stderr: () => err,
-    stop: async (signal = "SIGTERM") => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      return exited;
-    },
-  };
-  cleanups.push(() => void agent.stop("SIGKILL"));
-  return agent;
+/** `edgefnn agent` as a child process, stopped after the file's tests. */
+function startAgent(port: string, modelDir: string, extra: string[] = []): Promise<Agent> {
+  return startAgentProcess(port, modelDir, { extra, onCleanup: (stop) => cleanups.push(() => void stop()) });
 }
 
 async function pair(name: string): Promise<PtyPair> {

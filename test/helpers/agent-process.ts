@@ -1,0 +1,45 @@
+// `edgefnn agent` as a child process through the real CLI, for the tests that
+// talk to it over a pty: started, waited for until it listens, stopped.
+import { ChildProcess, spawn } from "node:child_process";
+import { BIN } from "./cli";
+
+export interface Agent {
+  proc: ChildProcess;
+  /** what it wrote on stderr so far */
+  stderr: () => string;
+  /** signals it (SIGTERM unless told) and resolves with its exit code */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Resolves once the agent printed its first line (it listens then); `onCleanup` gets what stops it for good. */
+export async function startAgent(port: string, modelDir: string, o: { extra?: string[]; onCleanup?: (stop: () => Promise<unknown>) => void } = {}): Promise<Agent> {
+  const proc = spawn(process.execPath, [BIN, "agent", "--port", port, "--dir", modelDir, ...(o.extra ?? [])], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "", err = "";
+  proc.stderr!.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    // generous: the CLI starts through tsx, slow on a busy machine
+    const timer = setTimeout(() => reject(new Error(`the agent did not start: ${err}`)), 20_000);
+    proc.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the agent exited (${code}): ${err}`));
+    });
+  });
+  const agent: Agent = {
+    proc,
+    stderr: () => err,
+    stop: async (signal = "SIGTERM") => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+  o.onCleanup?.(() => agent.stop("SIGKILL"));
+  return agent;
+}
