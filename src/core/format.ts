@@ -97,14 +97,21 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   var n = bytes.length, off = 0, l = 0, t = 0, name = "";
   // Every section takes a multiple of 4 bytes: labels and weights are padded,
   // all others are multiples of 4 already. (No helper functions here: on the
-  // board each function the runtime defines costs ~8 blocks of RAM.)
+  // board each function the runtime defines costs ~8 blocks of RAM.) Sizes run
+  // to 64 x 65535 x 65535 x 4 bytes, past 2^32: the arithmetic stays in exact
+  // doubles (below 2^53), never `| 0` or `& ~3` on a size, which wrapped and
+  // let a 2^32-byte section count as 0 bytes and sections overlap. (-count & 3
+  // is exact: the low 2 bits survive ToInt32.) Sections are laid end to end
+  // from off, each checked to end within the file: none can overlap another.
   function need(what: string, count: number): number {
-    count = (count + 3) & ~3;
+    count += -count & 3;
     if (off + count > n) fail("truncated: " + what + " need" + (what[what.length - 1] === "s" ? " " : "s ") + count + " bytes, " + (n - off) + " left");
     return (off += count) - count;
   }
   if (n < 4 || bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
     fail("not an .efnn file (it does not start with EFNN)");
+  // the layer table keeps offsets in an Int32Array (Node's fs reads at most 2 GiB anyway)
+  if (n > 0x7fffffff) fail("file is " + n + " bytes: models are under 2 GiB");
   need("header", HEADER_BYTES);
   // (byte arithmetic, not a DataView: on the board each built-in first used costs blocks)
   var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   crc32, decodeLayout, decodeModel, encodeModel, forward, Model, modelFromNetwork, networkFromModel, quantizeModel,
 } from "../../src/core/index";
+import { load } from "../../src/device/runtime";
 import { everyActivationModel, irisModel } from "../helpers/models";
 
 /** Re-seal bytes with a correct CRC, to reach the checks behind the checksum. */
@@ -49,6 +50,66 @@ describe(".efnn round trip", () => {
   });
 });
 
+/** A CRC-valid file with the given header fields and layer table ([size, activation, weight type] per layer), zeros
+ * after the table up to `length` bytes: to reach the size checks with files that hold none of what they declare. */
+function declared(inputSize: number, layers: [number, number, number][], length: number): Uint8Array {
+  const b = new Uint8Array(length), dv = new DataView(b.buffer);
+  b.set([0x45, 0x46, 0x4e, 0x4e, 1, layers.length]);
+  dv.setUint16(6, inputSize, true);
+  layers.forEach(([size, act, wtype], l) => {
+    dv.setUint16(16 + 8 * l, size, true);
+    b[18 + 8 * l] = act;
+    b[19 + 8 * l] = wtype;
+  });
+  return reseal(b);
+}
+
+/** the file length the old 32-bit arithmetic ((count + 3) & ~3, summed in int32) expected: such files passed */
+function wrappedLength(inputSize: number, layers: [number, number, number][]): number {
+  const pad = (c: number) => (c + 3) & ~3;
+  let off = 16 + 8 * layers.length + 8 * inputSize, prev = inputSize;
+  for (const [size, act, wtype] of layers) off += (wtype ? 4 * size : 0) + 4 * size + (act === 8 ? 4 * size : 0);
+  for (const [size, , wtype] of layers) { off = (off + pad(size * prev * [4, 2, 1][wtype])) | 0; prev = size; }
+  return off + 4;
+}
+
+describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another", () => {
+  it("a 2^32-byte weights section in a 393 KB file is refused, not counted as 0 bytes", () => {
+    const layers: [number, number, number][] = [[32768, 0, 0]]; // 32768 x 32768 float32: 2^32 bytes
+    const bytes = declared(32768, layers, wrappedLength(32768, layers));
+    expect(bytes.length).toBe(393244); // the old arithmetic's file: it passed layout, then load() threw a RangeError
+    expect(() => decodeLayout(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+    expect(() => decodeModel(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+    expect(() => load(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+  });
+
+  it("a weights section of 2^32 - 128 KiB (negative in 32 bits) cannot move later sections back over earlier ones", () => {
+    // layer 2's weights are 32767 x 32768 x 4 = 2^32 - 131072 bytes: in int32 the offset went back 128 KiB, and
+    // layer 3's weights lay inside layer 1's
+    const layers: [number, number, number][] = [[32768, 0, 0], [32767, 0, 0], [1, 0, 0]];
+    const bytes = declared(1, layers, wrappedLength(1, layers));
+    expect(() => decodeLayout(bytes)).toThrow(/^truncated: layer 2 weights need 4294836224 bytes, \d+ left$/);
+    expect(() => load(bytes)).toThrow(/^truncated: layer 2 weights need 4294836224 bytes/);
+  });
+
+  it("the largest sizes the header can declare (64 PReLU layers of 65535 x 65535 float32) are counted exactly", () => {
+    const layers = Array.from({ length: 64 }, (): [number, number, number] => [65535, 8, 0]);
+    expect(() => decodeLayout(declared(65535, layers, 4096))).toThrow("truncated: normalization needs 524280 bytes, 3568 left");
+    // with the small sections present (biases and gammas), the first weights section: 65535 x 65535 x 4 bytes
+    const small = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
+    expect(() => decodeLayout(declared(65535, layers, small + 8))).toThrow(`truncated: layer 1 weights need ${65535 * 65535 * 4} bytes, 8 left`);
+    // and int8 weights of an odd size: 65535 x 65535 bytes padded to 4
+    const odd = layers.map((): [number, number, number] => [65535, 0, 2]);
+    const small8 = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
+    expect(() => decodeLayout(declared(65535, odd, small8 + 8))).toThrow(`truncated: layer 1 weights need ${65535 * 65535 + 3} bytes, 8 left`);
+  });
+
+  it("a file over 2 GiB is refused before its offsets could wrap the Int32Array layer table", () => {
+    const huge = { length: 2 ** 31 + 8, 0: 0x45, 1: 0x46, 2: 0x4e, 3: 0x4e } as unknown as Uint8Array;
+    expect(() => decodeLayout(huge)).toThrow("file is 2147483656 bytes: models are under 2 GiB");
+  });
+});
+
 describe("bad files get errors that say what is wrong", () => {
   const good = () => encodeModel(irisModel().model); // 4-16-3 float32, labels
   const cases: [string, (b: Uint8Array) => Uint8Array, RegExp | string][] = [
@@ -93,6 +154,9 @@ describe("bad files get errors that say what is wrong", () => {
     expect(() => encodeModel({ ...m, labels: ["a", "b"] })).toThrow("2 labels for 3 outputs");
     expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(/label "virginica\n" cannot be stored: labels are 1 to 32 printable ASCII characters/);
     expect(() => encodeModel({ ...m, labels: ["x".repeat(33), "b", "c"] })).toThrow(/cannot be stored/);
-    expect(() => modelFromNetwork(networkFromModel(m) && { ...irisModel().net, arrayType: "float64" })).toThrow("only float32 networks can be stored");
+    // a network like the one decoded from the model, but float64: the file holds float32 only
+    const float64 = { ...networkFromModel(m), arrayType: "float64" as const };
+    expect(() => modelFromNetwork(float64)).toThrow("only float32 networks can be stored");
+    expect(() => modelFromNetwork(networkFromModel(m))).not.toThrow();
   });
 });
