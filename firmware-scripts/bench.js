@@ -62,7 +62,7 @@ function benchModel(name, n) {
   var lay = nn.layout(new Uint8Array(buf), function (len) { return E.CRC32(require("Storage").read(name, 0, len)); });
   var types = [Float32Array, Int16Array, Int8Array], bytes = [4, 2, 1];
   var head = null, tail = null, layers = [], acc = new Float32Array(lay.widest);
-  for (var l = 0; l < lay.G.length; l++) {
+  for (var l = 0; l < lay.T.length / 8; l++) {
     var t = 8 * l, nIn = lay.T[t], nOut = lay.T[t + 1], w = lay.T[t + 3], off = lay.T[t + 4];
     for (k = 0; k < nOut; k++) {
       var row = { v: new types[w](buf, off + k * nIn * bytes[w], nIn), next: null };

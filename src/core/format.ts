@@ -53,10 +53,10 @@ export interface Layout {
   /** offset of the f32 means; the f32 1/std follow */
   meanOff: number;
   labels: string[];
-  /** 8 integers per layer (T_IN ... T_P) */
+  /** 8 integers per layer (T_IN ... T_P); the layer count is T.length / 8, each
+   * layer's activation parameter gamma the f32 at 16 + 8 l + 4 (checked with
+   * the other values: by decodeModel on the host, by load() on the board) */
   T: Int32Array;
-  /** each layer's activation parameter gamma */
-  G: Float32Array;
 }
 
 /** the little-endian u16 at o */
@@ -111,7 +111,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   if (n < 4 || bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
     fail("not an .efnn file (it does not start with EFNN)");
   // the layer table keeps offsets in an Int32Array (Node's fs reads at most 2 GiB anyway)
-  if (n > 0x7fffffff) fail("file is " + n + " bytes: models are under 2 GiB");
+  if (n > 0x7fffffff) fail(n + " bytes: models are under 2 GiB");
   need("header", HEADER_BYTES);
   // (byte arithmetic, not a DataView: on the board each built-in first used costs blocks)
   var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);
@@ -122,17 +122,15 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   if (inputSize < 1) fail("input size is 0");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
   // Only now, with L checked against the bytes present, allocate per layer.
-  var T = new Int32Array(8 * L), G = new Float32Array(L), prev = inputSize, widest = inputSize;
+  var T = new Int32Array(8 * L), prev = inputSize, widest = inputSize;
   for (; l < L; l++, t += 8, at += 8) {
     var size = u16(bytes, at), act = bytes[at + 2], wtype = bytes[at + 3];
     name = "layer " + (l + 1);
-    G[l] = new Float32Array(new Uint8Array([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]).buffer)[0];
     if (size < 1) fail(name + " has size 0");
     if (act > LAST_ACTIVATION_ID) fail(name + ": unknown activation id " + act);
     if (act === ACT_SOFTMAX && l !== L - 1) fail(name + ": softmax before the output layer");
     if (wtype > WEIGHT_I8) fail(name + ": unknown weight type " + wtype);
-    if (!isFinite(G[l])) fail(name + ": activation parameter is not a finite number");
-    T[t + T_IN] = prev;
+    T[t] = prev; // T_IN
     T[t + T_OUT] = size;
     T[t + T_ACT] = act;
     T[t + T_WTYPE] = wtype;
@@ -155,5 +153,5 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   need("checksum", 4);
   if (off !== n) fail(n - off + " bytes of trailing data after the checksum");
   if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== (u16(bytes, n - 4) | (u16(bytes, n - 2) << 16)) >>> 0) fail("checksum mismatch: file is corrupt");
-  return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T, G: G };
+  return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T };
 }

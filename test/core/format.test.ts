@@ -39,7 +39,7 @@ describe(".efnn round trip", () => {
     const dv = new DataView(bytes.buffer);
     expect(dv.getUint32(bytes.length - 4, true)).toBe(crc32(bytes, bytes.length - 4));
     const lay = decodeLayout(bytes);
-    for (let l = 0; l < lay.G.length; l++) for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
+    for (let l = 0; l < lay.T.length / 8; l++) for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
   });
 
   it("decodes a copy at an odd offset (a misaligned view) the same", () => {
@@ -106,7 +106,64 @@ describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another",
 
   it("a file over 2 GiB is refused before its offsets could wrap the Int32Array layer table", () => {
     const huge = { length: 2 ** 31 + 8, 0: 0x45, 1: 0x46, 2: 0x4e, 3: 0x4e } as unknown as Uint8Array;
-    expect(() => decodeLayout(huge)).toThrow("file is 2147483656 bytes: models are under 2 GiB");
+    expect(() => decodeLayout(huge)).toThrow("2147483656 bytes: models are under 2 GiB");
+  });
+});
+
+describe("NaN and infinities are refused in every section, named, by the host and by load()", () => {
+  // the sections in the order both check them, with where they are in a decoded model
+  type Section = { name: string; values: (m: Model) => Float32Array | Int8Array | Int16Array | null };
+  const sections = (m: Model): Section[] => [
+    { name: "normalization", values: (d) => d.mean },
+    ...m.layers.flatMap((_, l): Section[] => [
+      { name: `layer ${l + 1} scales`, values: (d) => d.layers[l].scales },
+      { name: `layer ${l + 1} biases`, values: (d) => d.layers[l].b },
+      { name: `layer ${l + 1} gammas`, values: (d) => d.layers[l].prelu },
+      { name: `layer ${l + 1} weights`, values: (d) => (d.layers[l].wtype === 0 ? d.layers[l].W : null) },
+    ]),
+  ];
+  const models = () => [everyActivationModel().model, quantizeModel(everyActivationModel().model, 8)];
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    it(`${bad} in each float section, and in the 1/std and each layer's gamma`, () => {
+      let tried = 0;
+      for (const model of models()) {
+        const good = encodeModel(model);
+        for (const sec of sections(model)) {
+          const bytes = Uint8Array.from(good), d = decodeModel(bytes), a = sec.values(d);
+          if (!a) continue;
+          const i = Math.min(a.length - 1, 2);
+          a[i] = bad; // a view into bytes
+          reseal(bytes);
+          const msg = `${sec.name}: value ${i + 1} is ${bad}`;
+          expect(() => decodeModel(bytes)).toThrow(msg);
+          expect(() => load(bytes)).toThrow(msg);
+          // the encoder refuses to write it: a model with the value set
+          const m2 = decodeModel(Uint8Array.from(good)); // (its arrays are views into the copy)
+          sec.values(m2)![i] = bad;
+          expect(() => encodeModel(m2)).toThrow(msg);
+          tried++;
+        }
+        // the 1/std half of the normalization, and the layer table's gamma
+        const inv = Uint8Array.from(good);
+        new DataView(inv.buffer).setFloat32(decodeLayout(inv).meanOff + 4 * model.inputSize + 4, bad, true);
+        expect(() => decodeModel(reseal(inv))).toThrow(`normalization: value ${model.inputSize + 2} is ${bad}`);
+        expect(() => load(inv)).toThrow(`normalization: value ${model.inputSize + 2} is ${bad}`);
+        const g = Uint8Array.from(good);
+        new DataView(g.buffer).setFloat32(16 + 8 + 4, bad, true);
+        expect(() => decodeModel(reseal(g))).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+        expect(() => load(g)).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+        expect(() => encodeModel({ ...model, layers: model.layers.map((L, l) => (l === 1 ? { ...L, gamma: bad } : L)) })).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+      }
+      expect(tried).toBeGreaterThan(20);
+    });
+  }
+
+  it("the encoder refuses arrays of the wrong length and quantized weights that do not fit their type", () => {
+    const m = quantizeModel(irisModel().model, 8);
+    const short = { ...m, layers: m.layers.map((L, l) => (l === 1 ? { ...L, b: L.b.subarray(1) } : L)) };
+    expect(() => encodeModel(short)).toThrow("layer 2 biases: 2 values, expected 3");
+    const wide = { ...m, layers: m.layers.map((L, l) => (l === 0 ? { ...L, W: Float32Array.from(L.W, (v, i) => (i === 5 ? 200 : v)) } : L)) };
+    expect(() => encodeModel(wide)).toThrow("layer 1 weights: value 6 is 200, not an int8");
   });
 });
 
@@ -130,7 +187,6 @@ describe("bad files get errors that say what is wrong", () => {
     ["unknown weight type", (b) => { b[24 + 3] = 7; return b; }, "layer 2: unknown weight type 7"],
     ["softmax inside", (b) => { b[16 + 2] = 11; return b; }, "layer 1: softmax before the output layer"],
     ["a layer of size 0", (b) => { b[16] = 0; b[17] = 0; return b; }, "layer 1 has size 0"],
-    ["a NaN activation parameter", (b) => { new DataView(b.buffer).setFloat32(20, NaN, true); return b; }, "layer 1: activation parameter is not a finite number"],
     ["labels for the wrong output count", (b) => { b[8] = 2; return b; }, "2 labels for 3 outputs"],
     ["a non-printable label", (b) => reseal(patchLabel(b, 0x07)), "label 1 is not printable ASCII"],
     ["reserved flags set", (b) => { b[12] = 1; return b; }, "unknown flags: made by a newer edgefnn"],
