@@ -148,6 +148,46 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
 
 export { toStr };
 
+describe("process.memory() measures what is alive (it said 0 whatever was kept)", () => {
+  it("garbage adds nothing; what a global or a closure keeps adds blocks; letting go gives them back", () => {
+    const sb = createSandbox();
+    const usage = () => sb.run("process.memory().usage") as number;
+    const u0 = usage();
+    sb.run("for (var i = 0; i < 1000; i++) new Float32Array(16), [1, 2, 3], { a: 1 };");
+    expect(usage()).toBe(u0);
+    // a view 2 blocks, its buffer 1 and 64 bytes of data 5: 8 a Float32Array(16)
+    sb.run("var kept = []; for (var i = 0; i < 100; i++) kept.push(new Float32Array(16));");
+    expect(usage() - u0).toBeGreaterThanOrEqual(800);
+    sb.run("kept = null;");
+    expect(usage()).toBe(u0);
+    // in a closure, out of every global's reach
+    sb.run("var f = (function () { var k = []; return function () { k.push(new Int8Array(1)); }; })();");
+    const u1 = usage();
+    sb.run("for (var i = 0; i < 100; i++) f();");
+    expect(usage() - u1).toBeGreaterThanOrEqual(100 * 4);
+  });
+
+  it("bench.js's runBlocks is the leak of a runtime that keeps one Float32Array a run (it passed as 0 before)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const sb = createSandbox({ viewOffsetLimit: true });
+    sb.storage.set("edgefnn-real", new TextEncoder().encode(bundleText(true)));
+    // the real runtime, with a run() that keeps what it made
+    sb.storage.set("edgefnn", new TextEncoder().encode(`
+      var real = require("edgefnn-real"), kept = [];
+      exports.layout = real.layout;
+      exports.loadFile = function (name) {
+        var m = real.loadFile(name), run = m.run;
+        m.run = function (x) { kept.push(new Float32Array(1)); return run.call(m, x); };
+        return m;
+      };`));
+    sb.storage.set("model.efnn", encodeModel(quantizeModel(syntheticModel().model, 8)));
+    sb.run("var BENCH_RUNS = 3;");
+    sb.run(readFileSync(new URL("../../firmware-scripts/bench.js", import.meta.url), "utf8"));
+    const r = JSON.parse(sb.printed.find((l) => l.startsWith("BENCH "))!.slice(6));
+    expect(r.runBlocks).toBeGreaterThanOrEqual(1000 * 4);
+  });
+});
+
 describe("firmware-scripts/bench.js", () => {
   it("runs on the Espruino surface and prints one BENCH line", async () => {
     const { readFileSync } = await import("node:fs");
@@ -163,5 +203,9 @@ describe("firmware-scripts/bench.js", () => {
     expect(r.floorMs).toBeGreaterThan(0);
     expect(r.nativeMs).toBeGreaterThan(0);
     expect(r.runBlocks).toBe(0);
+    // measured now (process.memory() counts what is alive): the runtime and a model cost blocks
+    expect(r.requireBlocks).toBeGreaterThan(20);
+    expect(r.loadBlocks).toBeGreaterThan(5);
+    console.log("bench.js on the sandbox: " + line);
   });
 });
