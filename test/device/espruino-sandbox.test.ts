@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
+import { createNetwork, createRng, crc32, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { bundleText } from "../helpers/bundle";
 import { createSandbox, declareBeforeUse } from "../helpers/espruino-sandbox";
@@ -105,6 +105,40 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
           /model is \d+ bytes: load models over 64 KiB with loadFile\(name\)/,
         );
     }
+  });
+
+  it("NaN is refused at loadFile on the board too, also in sections past 64 KiB; float32 weight sections over 65535 values are not checked there", () => {
+    const net = createNetwork({
+      inputSize: 64,
+      layers: [{ size: 128, activation: "tanh" }, { size: 160, activation: "prelu" }, { size: 10, activation: "softmax" }],
+    });
+    initialize(net, createRng(5));
+    const bytes = encodeModel(modelFromNetwork(net));
+    const sb = createSandbox({ viewOffsetLimit: true });
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    const layer2 = 16 + 3 * 8 + 8 * 64 + 4 * (128 + 2 * 160 + 10) + 4 * 128 * 64; // the weights of layer 2
+    for (const [at, msg] of [
+      [layer2 + 4 * 20000, "layer 2 weights: value 20001 is NaN"], // byte 127,000 or so: read from Storage
+      [16 + 3 * 8 + 8 * 64 + 4 * 128 + 4 * 3, "layer 2 biases: value 4 is NaN"],
+      [16 + 3 * 8 + 4 * 5, "normalization: value 6 is NaN"],
+    ] as const) {
+      const bad = Uint8Array.from(bytes);
+      new DataView(bad.buffer).setFloat32(at, NaN, true);
+      new DataView(bad.buffer).setUint32(bad.length - 4, crc32(bad, bad.length - 4), true);
+      expect(at).toBeLessThan(bad.length - 4);
+      sb.storage.set("bad", bad);
+      expect(() => sb.run(`require("edgefnn").loadFile("bad")`)).toThrow(msg);
+      expect(() => load(bad)).toThrow(msg);
+    }
+    // 300 x 256 float32 weights (76,800 values): checked in Node, not on the board (FORMAT.md)
+    const wide = createNetwork({ inputSize: 300, layers: [{ size: 256, activation: "relu" }, { size: 2, activation: "softmax" }] });
+    initialize(wide, createRng(6));
+    const big = encodeModel(modelFromNetwork(wide));
+    new DataView(big.buffer).setFloat32(16 + 16 + 8 * 300 + 4 * 258 + 4 * 70000, NaN, true);
+    new DataView(big.buffer).setUint32(big.length - 4, crc32(big, big.length - 4), true);
+    sb.storage.set("wide", big);
+    expect(() => load(big)).toThrow("layer 1 weights: value 70001 is NaN");
+    expect(sb.run(`require("edgefnn").loadFile("wide").outputSize`)).toBe(2);
   });
 
   it("a model without labels loads and says labels = [] (a 0-length view is the whole rest on Espruino)", () => {
