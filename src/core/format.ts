@@ -16,7 +16,9 @@
 //
 // decodeLayout() is the validating parser shared by host and board: it checks
 // every size against the bytes present before anything is allocated, and that
-// the sections end exactly at the checksum.
+// the sections end exactly at the checksum. The values in the sections (no NaN,
+// no infinity) are checked after it: by decodeModel on the host, by load() on
+// the board (docs/FORMAT.md says what is checked where).
 
 import { ACT_PRELU, ACT_SOFTMAX } from "./activations";
 import { crc32 } from "./crc32";
