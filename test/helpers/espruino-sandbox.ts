@@ -111,7 +111,9 @@ export function declareBeforeUse(code: string): string {
 
 /** Wraps every array and object literal and function expression in
  * `__alloc(value, blocks)`: one block for the value and one a element or
- * property (a function: its value, scope and code reference). */
+ * property; a function 8 and one a parameter, as measured on the interpreter
+ * (ESPRUINO-MEASUREMENTS.md). (Function declarations are expressions by now:
+ * declareBeforeUse ran first.) */
 export function trackAllocations(code: string): string {
   const ast = Parser.parse(code, { ecmaVersion: 6, sourceType: "script" }) as any;
   const edits: { at: number; text: string }[] = [];
@@ -123,7 +125,7 @@ export function trackAllocations(code: string): string {
   walk.full(ast, (node: any) => {
     const blocks = node.type === "ArrayExpression" ? 1 + node.elements.length
       : node.type === "ObjectExpression" ? 1 + node.properties.length
-      : node.type === "FunctionExpression" && !accessors.has(node) ? 3 : 0;
+      : node.type === "FunctionExpression" && !accessors.has(node) ? 8 + node.params.length : 0;
     if (!blocks) return;
     // parenthesized: `new function () {}` must stay a constructor call of the function
     edits.push({ at: node.start, text: "(__alloc(" }, { at: node.end, text: `, ${blocks}))` });
