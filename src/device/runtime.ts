@@ -229,8 +229,8 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
   // only checked, with one native E.sum a float section: a double sum of finite
   // float32 values cannot overflow (2^32 x 3.4e38 < 1.8e308), so it is finite
   // exactly when they all are; sections of over 65535 values (a view's most
-  // there) are not checked on the board. The values are walked only to name a
-  // bad one.
+  // on builds with 16-bit view lengths) are not checked on the board. The
+  // values are walked only to name a bad one.
   for (; l < L; l++, t += 8)
     for (k = 0; k < 5; k++) {
       o = k < 3 ? T[t + 5 + k] : k < 4 ? T[t + 4] : 20 + 8 * l;
