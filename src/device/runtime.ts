@@ -169,8 +169,11 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     } else if (act !== ACT_LINEAR && !(f & 3))
       // the layer's gamma is in the file's layer table (16 + 8 l + 4); PReLU's gammas in their section
       applyActivation(act, nxt, nxt, n, (V ? V[v + 4] : view(s, 20 + 8 * l, 1, 0)) as Float32Array, 0, (V ? V[v + 2] : T[t + 7] < 0 ? nxt : view(s, T[t + 7], n, 0)) as Float32Array, 0);
+    // the other half next: told apart by offset, not ===, which on Espruino
+    // compares typed arrays by their values (two all-zero halves are ===, and
+    // the next layer then overwrote its own input)
     cur = nxt;
-    nxt = cur === A ? s[4] : A;
+    nxt = cur.byteOffset ? A : s[4];
   }
 }
 

@@ -32,6 +32,18 @@ describe("the sandbox is strict enough to catch what the board would reject", ()
     expect(sb.run("E.convolve(new Int8Array([1, 2, 3]), new Float32Array([0.5, 0.25, 2, 9]), 1)")).toBe(1 * 0.25 + 2 * 2 + 3 * 9);
   });
 
+  it("two typed arrays with the same values are === (as on 2v29); objects and arrays compare by reference", () => {
+    const sb = createSandbox();
+    // the interpreter's answers (the Linux build, 2v29): true false true false false true true true
+    expect(sb.run(`[new Float32Array(2) === new Float32Array(2), new Float32Array(2) === new Float32Array(3),
+      new Uint8Array([1, 2]) === new Uint8Array([1, 2]), new Uint8Array([1, 2]) === new Uint8Array([1, 3]),
+      new Uint8Array([1, 2]) !== new Uint8Array([1, 2]), new Uint8Array(2) === new ArrayBuffer(2),
+      new Int8Array([1]) === new Uint8Array([1]), new Float32Array([0]) == 0].join()`)).toBe("true,false,true,false,false,true,true,true");
+    expect(sb.run("var o = {}; [{} === {}, [] === [], o === o, 1 === 1, '1' == 1, null == undefined, null === undefined].join()")).toBe("false,false,true,true,true,true,false");
+    // and the rewriting keeps nested code intact
+    expect(sb.run("(function (a) { return [a === [1][0], { k: a !== 2 }.k, [[a]][0][0] == 1]; })(1).join()")).toBe("true,true,true");
+  });
+
   it("a buffer over a Storage file dies when the file is written again or erased (as on 2v29)", () => {
     const sb = createSandbox();
     sb.storage.set("f", new Uint8Array([1, 2, 3, 4]));

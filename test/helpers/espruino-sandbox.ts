@@ -109,32 +109,65 @@ export function declareBeforeUse(code: string): string {
   return out;
 }
 
-/** Wraps every array and object literal and function expression in
- * `__alloc(value, blocks)`: one block for the value and one a element or
- * property; a function 8 and one a parameter, as measured on the interpreter
- * (ESPRUINO-MEASUREMENTS.md). (Function declarations are expressions by now:
- * declareBeforeUse ran first.) */
-export function trackAllocations(code: string): string {
+/** Rewrites code to behave as on the interpreter where V8 differs, and to
+ * count its allocations:
+ * - every array and object literal and function expression is wrapped in
+ *   `__alloc(value, blocks)`: one block for the value and one a element or
+ *   property; a function 8 and one a parameter, as measured on the interpreter
+ *   (ESPRUINO-MEASUREMENTS.md). (Function declarations are expressions by now:
+ *   declareBeforeUse ran first.)
+ * - `a === b` (and !==, ==, !=) becomes `__eq(a, b, op)`: on Espruino (2v29)
+ *   two typed arrays or ArrayBuffers are equal when they hold the same values,
+ *   element by element (two distinct zero-filled Float32Array(2) are ===);
+ *   objects and arrays compare by reference, as in V8. */
+export function instrument(code: string): string {
   const ast = Parser.parse(code, { ecmaVersion: 6, sourceType: "script" }) as any;
-  const edits: { at: number; text: string }[] = [];
+  // at: where; kind 0 an opening, 1 a replaced range (to `end`), 2 a closing; depth: of its node
+  const edits: { at: number; end?: number; kind: number; depth: number; text: string }[] = [];
   // a getter's or setter's function is not an expression of its own: `get x() {}`
   const accessors = new Set<any>();
   walk.full(ast, (node: any) => {
     if (node.type === "Property" && (node.kind !== "init" || node.method)) accessors.add(node.value);
   });
-  walk.full(ast, (node: any) => {
+  walk.fullAncestor(ast, (node: any, _state: unknown, ancestors: any[]) => {
+    const depth = ancestors.length;
+    if (node.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(node.operator)) {
+      // only the operator is replaced: the gap may hold an operand's closing parenthesis
+      const op = node.left.end + code.slice(node.left.end, node.right.start).indexOf(node.operator);
+      edits.push(
+        { at: node.start, kind: 0, depth, text: "(__eq(" },
+        { at: op, end: op + node.operator.length, kind: 1, depth, text: ", " },
+        { at: node.end, kind: 2, depth, text: `, ${JSON.stringify(node.operator)}))` },
+      );
+      return;
+    }
     const blocks = node.type === "ArrayExpression" ? 1 + node.elements.length
       : node.type === "ObjectExpression" ? 1 + node.properties.length
       : node.type === "FunctionExpression" && !accessors.has(node) ? 8 + node.params.length : 0;
     if (!blocks) return;
     // parenthesized: `new function () {}` must stay a constructor call of the function
-    edits.push({ at: node.start, text: "(__alloc(" }, { at: node.end, text: `, ${blocks}))` });
+    edits.push({ at: node.start, kind: 0, depth, text: "(__alloc(" }, { at: node.end, kind: 2, depth, text: `, ${blocks}))` });
   });
-  // back to front; nested literals never share a start or an end with their parent
-  edits.sort((a, b) => b.at - a.at);
+  // Applied back to front. Each insertion lands before what is at its place, so
+  // at one place: openings innermost first (the outermost ends up first), then
+  // a replaced operator, then closings outermost first (the innermost ends up first).
+  edits.sort((x, y) => y.at - x.at || x.kind - y.kind || (x.kind === 0 ? y.depth - x.depth : x.depth - y.depth));
   let out = code;
-  for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.at);
+  for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.end ?? e.at);
   return out;
+}
+
+/** a === b as the interpreter computes it (instrument()) */
+function espruinoEquals(a: any, b: any, op: string): boolean {
+  // (values of the sandbox's realm: no instanceof)
+  const buffers = (v: any) => v !== null && typeof v === "object" && (ArrayBuffer.isView(v) || Object.prototype.toString.call(v) === "[object ArrayBuffer]");
+  let same: boolean;
+  if (buffers(a) && buffers(b)) {
+    const x = ArrayBuffer.isView(a) ? a : new Uint8Array(a), y = ArrayBuffer.isView(b) ? b : new Uint8Array(b);
+    same = (x as any).length === (y as any).length;
+    for (let i = 0; same && i < (x as any).length; i++) same = (x as any)[i] === (y as any)[i];
+  } else same = op.length === 3 ? a === b : a == b;
+  return op[0] === "!" ? !same : same;
 }
 
 export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox {
@@ -252,6 +285,7 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
     env: { BOARD: "SANDBOX" },
   };
   context.__alloc = (v: object, blocks: number) => track(v, blocks);
+  context.__eq = espruinoEquals;
   // count allocations (bytes, and live blocks: a view 2, a buffer 1 and its
   // data), enforce the 16-bit byteOffset of views, and a length of 0 meaning "to the end"
   runInContext(`
@@ -290,10 +324,10 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
     printed,
     allocated,
     liveBlocks,
-    run: (code, filename) => runInContext(trackAllocations(declareBeforeUse(code)), context, { filename }),
+    run: (code, filename) => runInContext(instrument(declareBeforeUse(code)), context, { filename }),
     module(code) {
       const mod = { exports: {} as any };
-      runInContext(`(function (exports, module) {\n${trackAllocations(declareBeforeUse(code))}\n})`, context)(mod.exports, mod);
+      runInContext(`(function (exports, module) {\n${instrument(declareBeforeUse(code))}\n})`, context)(mod.exports, mod);
       return mod.exports;
     },
   };
