@@ -93,6 +93,24 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
     });
   }
 
+  it("a layer whose outputs equal the other half's values (all zeros) does not overwrite its input (=== compares values there)", () => {
+    // 2 -> 3 ReLU, every unit dead (negative biases) -> 2 linear: a(1) = 0, and a(0) = 0 for x = mean
+    const net = createNetwork({ inputSize: 2, layers: [{ size: 3, activation: "relu" }, { size: 2, activation: "linear" }, { size: 2, activation: "linear" }] });
+    initialize(net, createRng(9));
+    net.layers[0].b.fill(-5);
+    net.layers[1].b.set([0.25, -0.5]);
+    net.mean.set([1, 2]);
+    for (const m of [modelFromNetwork(net), quantizeModel(modelFromNetwork(net), 8)]) {
+      const bytes = encodeModel(m);
+      const sb = createSandbox();
+      sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+      sb.storage.set("m", bytes);
+      const xs = [[1, 2], [0, 0]];
+      const ref = load(bytes);
+      expect(runOnBoard(sb, `require("edgefnn").loadFile("m")`, xs).out).toEqual(xs.map((x) => Array.from(ref.run(x))));
+    }
+  });
+
   it("a model over 64 KiB loads with loadFile (sections and rows past 64 KiB read from Storage)", () => {
     // 64 -> 128 -> 160 -> 10 float32: 32 KiB + 80 KiB + 6 KiB of weights
     const net = createNetwork({
