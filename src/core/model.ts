@@ -107,7 +107,7 @@ function checkValues(what: string, a: ArrayLike<number> | null | undefined, n: n
 }
 
 /** Every value of a model checked, in the order load() checks them: the
- * normalization, then per layer its scales, biases, gammas, weights, gamma. */
+ * normalization, then per layer its weights, scales, biases, gammas, gamma. */
 function checkModelValues(model: Model): void {
   var norm = new Float64Array(2 * model.inputSize);
   if (model.mean.length !== model.inputSize || model.invStd.length !== model.inputSize)
@@ -120,10 +120,10 @@ function checkModelValues(model: Model): void {
     var name = "layer " + (l + 1) + " ";
     if (m.nIn !== prev) throw new Error(name + "has " + m.nIn + " inputs, expected " + prev);
     prev = m.nOut;
+    checkValues(name + "weights", m.W, m.nOut * m.nIn);
     if (m.wtype !== WEIGHT_F32) checkValues(name + "scales", m.scales, m.nOut);
     checkValues(name + "biases", m.b, m.nOut);
     if (m.act === ACT_PRELU) checkValues(name + "gammas", m.prelu, m.nOut);
-    checkValues(name + "weights", m.W, m.nOut * m.nIn);
     // (an int16 / int8 array holds only what fits; a float array given as quantized weights might not)
     var q = m.wtype === WEIGHT_I8 ? 128 : m.wtype === WEIGHT_I16 ? 32768 : 0;
     for (var i = 0; q && i < m.W.length; i++)

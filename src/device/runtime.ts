@@ -49,7 +49,7 @@ export interface DeviceModel {
  * [file buffer, byte offset of the file in it, layer table T (format.ts), ping-pong
  *  buffer A, buffer B (two views of one buffer), output view, Storage name
  *  (loadFile) or null, identity normalization?, views (Node: the means, the
- *  1/std, then per layer its scales, biases, gammas (null if none), weights,
+ *  1/std, then per layer its weights, scales, biases, gammas (null if none),
  *  gamma) or null, the file's last 4 bytes (its CRC: loadFile)] */
 type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, boolean, (Weights | null)[] | null, string];
 
@@ -60,14 +60,13 @@ interface Model extends DeviceModel {
 /** on Espruino (a global E), not Node */
 var ESP = typeof E !== "undefined";
 var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
-var BYTES = WEIGHT_BYTES;
 
 /** n elements of weight type w at file offset off. On Espruino a view can start
  * at most 65535 bytes into its buffer: past that, loadFile's models read the
  * section from Storage (a flash-backed buffer again, no RAM for the data). */
 function view(s: State, off: number, n: number, w: number): Weights {
   var Ty = TYPES[w];
-  return s[6] && s[1] + off > 65535 ? new Ty(stored(s, off, n * BYTES[w])) : new Ty(s[0], s[1] + off, n);
+  return s[6] && s[1] + off > 65535 ? new Ty(stored(s, off, n * WEIGHT_BYTES[w])) : new Ty(s[0], s[1] + off, n);
 }
 
 /** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
@@ -140,8 +139,8 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     rows(0, M, A, 0, 0, X, X, X, X, 0, x, N, (V ? V[1] : N.subarray(M)) as Weights, 3, X, N);
   }
   for (; l < L; l++, t += 8) {
-    var m = T[t], n = T[t + 1], act = T[t + 2], f = V ? 4 : act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, r = m * BYTES[T[t + 3]], v = 5 * l + 2;
-    if (V) rows(0, n, nxt, 0, 0, X, X, X, X, m, cur, V[v], V[v + 1] as Weights, 4, X, V[v + 3] as Weights);
+    var m = T[t], n = T[t + 1], act = T[t + 2], f = V ? 4 : act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, r = m * WEIGHT_BYTES[T[t + 3]], v = 5 * l + 2;
+    if (V) rows(0, n, nxt, 0, 0, X, X, X, X, m, cur, V[v + 1], V[v + 2] as Weights, 4, X, V[v] as Weights);
     else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
       // one RAM copy (reading them from flash inside the row statement was
@@ -168,7 +167,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       if (!top) softmax(nxt, nxt, n);
     } else if (act !== ACT_LINEAR && !(f & 3))
       // the layer's gamma is in the file's layer table (16 + 8 l + 4); PReLU's gammas in their section
-      applyActivation(act, nxt, nxt, n, (V ? V[v + 4] : view(s, 20 + 8 * l, 1, 0)) as Float32Array, 0, (V ? V[v + 2] : T[t + 7] < 0 ? nxt : view(s, T[t + 7], n, 0)) as Float32Array, 0);
+      applyActivation(act, nxt, nxt, n, (V ? V[v + 4] : view(s, 20 + 8 * l, 1, 0)) as Float32Array, 0, (V ? V[v + 3] : T[t + 7] < 0 ? nxt : view(s, T[t + 7], n, 0)) as Float32Array, 0);
     // the other half next: told apart by offset, not ===, which on Espruino
     // compares typed arrays by their values (two all-zero halves are ===, and
     // the next layer then overwrote its own input)
@@ -226,8 +225,8 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
     if (!(N[j] - N[j] === 0)) fail("normalization: value " + (j + 1) + " is " + N[j]);
     if (N[j] !== +(j >= M)) s[7] = false;
   }
-  // Each layer's sections k: its scales, biases, gammas (T_S, T_B, T_P: T[t + 5
-  // + k], -1 if none), weights and the layer table's gamma. In Node a view of
+  // Each layer's sections k: its weights, scales, biases, gammas (T_W, T_S,
+  // T_B, T_P: T[t + 4 + k], -1 if none) and the layer table's gamma. In Node a view of
   // each, kept (so run() allocates nothing), each value checked. On Espruino
   // only checked, with one native E.sum a float section: a double sum of finite
   // float32 values cannot overflow (2^32 x 3.4e38 < 1.8e308), so it is finite
@@ -236,14 +235,14 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
   // values are walked only to name a bad one.
   for (; l < L; l++, t += 8)
     for (k = 0; k < 5; k++) {
-      o = k < 3 ? T[t + 5 + k] : k < 4 ? T[t + 4] : 20 + 8 * l;
-      c = k > 3 ? 1 : T[t + 1] * (k - 3 ? 1 : T[t]);
-      v = o < 0 || (ESP && c > 65535) ? null : view(s, o, c, k - 3 ? 0 : T[t + 3]);
+      o = k < 4 ? T[t + 4 + k] : 20 + 8 * l;
+      c = k > 3 ? 1 : T[t + 1] * (k ? 1 : T[t]);
+      v = o < 0 || (ESP && c > 65535) ? null : view(s, o, c, k ? 0 : T[t + 3]);
       if (V) V.push(v);
       if (v && !(ESP && (z = E.sum(v)) - z === 0))
         for (j = 0; j < c; j++)
           if (!(v[j] - v[j] === 0))
-            fail("layer " + (l + 1) + " " + ["scales", "biases", "gammas", "weights", "gamma"][k] + ": value " + (j + 1) + " is " + v[j]);
+            fail("layer " + (l + 1) + " " + ["weights", "scales", "biases", "gammas", "gamma"][k] + ": value " + (j + 1) + " is " + v[j]);
     }
   s[8] = V;
   return m;
