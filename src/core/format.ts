@@ -16,7 +16,9 @@
 //
 // decodeLayout() is the validating parser shared by host and board: it checks
 // every size against the bytes present before anything is allocated, and that
-// the sections end exactly at the checksum.
+// the sections end exactly at the checksum. The values in the sections (no NaN,
+// no infinity) are checked after it: by decodeModel on the host, by load() on
+// the board (docs/FORMAT.md says what is checked where).
 
 import { ACT_PRELU, ACT_SOFTMAX } from "./activations";
 import { crc32 } from "./crc32";
@@ -53,10 +55,10 @@ export interface Layout {
   /** offset of the f32 means; the f32 1/std follow */
   meanOff: number;
   labels: string[];
-  /** 8 integers per layer (T_IN ... T_P) */
+  /** 8 integers per layer (T_IN ... T_P); the layer count is T.length / 8, each
+   * layer's activation parameter gamma the f32 at 16 + 8 l + 4 (checked with
+   * the other values: by decodeModel on the host, by load() on the board) */
   T: Int32Array;
-  /** each layer's activation parameter gamma */
-  G: Float32Array;
 }
 
 /** the little-endian u16 at o */
@@ -97,14 +99,21 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   var n = bytes.length, off = 0, l = 0, t = 0, name = "";
   // Every section takes a multiple of 4 bytes: labels and weights are padded,
   // all others are multiples of 4 already. (No helper functions here: on the
-  // board each function the runtime defines costs ~8 blocks of RAM.)
+  // board each function the runtime defines costs ~8 blocks of RAM.) Sizes run
+  // to 64 x 65535 x 65535 x 4 bytes, past 2^32: the arithmetic stays in exact
+  // doubles (below 2^53), never `| 0` or `& ~3` on a size, which wrapped and
+  // let a 2^32-byte section count as 0 bytes and sections overlap. (-count & 3
+  // is exact: the low 2 bits survive ToInt32.) Sections are laid end to end
+  // from off, each checked to end within the file: none can overlap another.
   function need(what: string, count: number): number {
-    count = (count + 3) & ~3;
+    count += -count & 3;
     if (off + count > n) fail("truncated: " + what + " need" + (what[what.length - 1] === "s" ? " " : "s ") + count + " bytes, " + (n - off) + " left");
     return (off += count) - count;
   }
   if (n < 4 || bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
     fail("not an .efnn file (it does not start with EFNN)");
+  // the layer table keeps offsets in an Int32Array (Node's fs reads at most 2 GiB anyway)
+  if (n > 0x7fffffff) fail(n + " bytes: models are under 2 GiB");
   need("header", HEADER_BYTES);
   // (byte arithmetic, not a DataView: on the board each built-in first used costs blocks)
   var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);
@@ -115,17 +124,15 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   if (inputSize < 1) fail("input size is 0");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
   // Only now, with L checked against the bytes present, allocate per layer.
-  var T = new Int32Array(8 * L), G = new Float32Array(L), prev = inputSize, widest = inputSize;
+  var T = new Int32Array(8 * L), prev = inputSize, widest = inputSize;
   for (; l < L; l++, t += 8, at += 8) {
     var size = u16(bytes, at), act = bytes[at + 2], wtype = bytes[at + 3];
     name = "layer " + (l + 1);
-    G[l] = new Float32Array(new Uint8Array([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]).buffer)[0];
     if (size < 1) fail(name + " has size 0");
     if (act > LAST_ACTIVATION_ID) fail(name + ": unknown activation id " + act);
     if (act === ACT_SOFTMAX && l !== L - 1) fail(name + ": softmax before the output layer");
     if (wtype > WEIGHT_I8) fail(name + ": unknown weight type " + wtype);
-    if (!isFinite(G[l])) fail(name + ": activation parameter is not a finite number");
-    T[t + T_IN] = prev;
+    T[t] = prev; // T_IN
     T[t + T_OUT] = size;
     T[t + T_ACT] = act;
     T[t + T_WTYPE] = wtype;
@@ -148,5 +155,5 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   need("checksum", 4);
   if (off !== n) fail(n - off + " bytes of trailing data after the checksum");
   if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== (u16(bytes, n - 4) | (u16(bytes, n - 2) << 16)) >>> 0) fail("checksum mismatch: file is corrupt");
-  return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T, G: G };
+  return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T };
 }

@@ -8,7 +8,7 @@ import { ACT_PRELU, activationById } from "./activations";
 import { crc32 } from "./crc32";
 import {
   decodeLayout, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, T_ACT, T_B, T_IN, T_OUT, T_P, T_S, T_W,
-  T_WTYPE, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16,
+  T_WTYPE, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16, WEIGHT_I8,
 } from "./format";
 import { createNetwork, Network } from "./network";
 
@@ -105,8 +105,44 @@ export function networkFromModel(model: Model): Network {
   return net;
 }
 
+/** n rounded up to a multiple of 4, exact past 2^32 (no `& ~3`: it wraps) */
 function pad4(n: number): number {
-  return (n + 3) & ~3;
+  return n + (-n & 3);
+}
+
+/** Throws unless a holds n values, all finite: NaN or an infinity anywhere makes
+ * every output NaN. The message names the section as load() does on the board,
+ * e.g. "layer 2 biases: value 7 is NaN" (values counted from 1). */
+function checkValues(what: string, a: ArrayLike<number> | null | undefined, n: number): void {
+  if (!a || a.length !== n) throw new Error(what + ": " + (a ? a.length : "no") + " values, expected " + n);
+  for (var i = 0; i < n; i++) if (!(a[i] - a[i] === 0)) throw new Error(what + ": value " + (i + 1) + " is " + a[i]);
+}
+
+/** Every value of a model checked, in the order load() checks them: the
+ * normalization, then per layer its weights, scales, biases, gammas, gamma. */
+function checkModelValues(model: Model): void {
+  var norm = new Float64Array(2 * model.inputSize);
+  if (model.mean.length !== model.inputSize || model.invStd.length !== model.inputSize)
+    throw new Error("normalization: " + model.mean.length + " means and " + model.invStd.length + " 1/std for " + model.inputSize + " inputs");
+  norm.set(model.mean);
+  norm.set(model.invStd, model.inputSize);
+  checkValues("normalization", norm, norm.length);
+  var prev = model.inputSize;
+  model.layers.forEach(function (m, l) {
+    var name = "layer " + (l + 1) + " ";
+    if (m.nIn !== prev) throw new Error(name + "has " + m.nIn + " inputs, expected " + prev);
+    prev = m.nOut;
+    checkValues(name + "weights", m.W, m.nOut * m.nIn);
+    if (m.wtype !== WEIGHT_F32) checkValues(name + "scales", m.scales, m.nOut);
+    checkValues(name + "biases", m.b, m.nOut);
+    if (m.act === ACT_PRELU) checkValues(name + "gammas", m.prelu, m.nOut);
+    // (an int16 / int8 array holds only what fits; a float array given as quantized weights might not)
+    var q = m.wtype === WEIGHT_I8 ? 128 : m.wtype === WEIGHT_I16 ? 32768 : 0;
+    for (var i = 0; q && i < m.W.length; i++)
+      if (m.W[i] !== Math.round(m.W[i]) || m.W[i] < -q || m.W[i] >= q)
+        throw new Error(name + "weights: value " + (i + 1) + " is " + m.W[i] + ", not an int" + (q > 128 ? 16 : 8));
+    checkValues(name + "gamma", [m.gamma], 1);
+  });
 }
 
 /** The .efnn bytes of a model. */
@@ -131,6 +167,10 @@ export function encodeModel(model: Model): Uint8Array {
   sizes.forEach(function (s) {
     if (!(s >= 1 && s <= 65535)) throw new Error("layer sizes are 1 to 65535, not " + s);
   });
+  model.layers.forEach(function (m, l) {
+    if (!(m.wtype >= WEIGHT_F32 && m.wtype <= WEIGHT_I8)) throw new Error("layer " + (l + 1) + ": unknown weight type " + m.wtype);
+  });
+  checkModelValues(model);
   var size = HEADER_BYTES + 8 * L + 8 * model.inputSize + pad4(labelBytes);
   model.layers.forEach(function (m) {
     size += 4 * m.nOut * ((m.wtype !== WEIGHT_F32 ? 1 : 0) + 1 + (m.act === ACT_PRELU ? 1 : 0));
@@ -192,13 +232,13 @@ export function decodeModel(bytes: Uint8Array): Model {
     return new Float32Array(buf, base + off, n);
   }
   var T = lay.T, layers: ModelLayer[] = [];
-  for (var l = 0; l < lay.G.length; l++) {
+  for (var l = 0; l < T.length / 8; l++) {
     var t = 8 * l, nIn = T[t + T_IN], nOut = T[t + T_OUT], w = T[t + T_WTYPE], o = T[t + T_W], n = nIn * nOut;
     layers.push({
       nIn: nIn,
       nOut: nOut,
       act: T[t + T_ACT],
-      gamma: lay.G[l],
+      gamma: f32(HEADER_BYTES + 8 * l + 4, 1)[0],
       wtype: w,
       W: w === WEIGHT_F32 ? f32(o, n) : w === WEIGHT_I16 ? new Int16Array(buf, base + o, n) : new Int8Array(buf, base + o, n),
       scales: T[t + T_S] >= 0 ? f32(T[t + T_S], nOut) : null,
@@ -206,7 +246,7 @@ export function decodeModel(bytes: Uint8Array): Model {
       prelu: T[t + T_P] >= 0 ? f32(T[t + T_P], nOut) : null,
     });
   }
-  return {
+  var model: Model = {
     inputSize: lay.inputSize,
     outputSize: lay.outputSize,
     mean: f32(lay.meanOff, lay.inputSize),
@@ -214,4 +254,6 @@ export function decodeModel(bytes: Uint8Array): Model {
     labels: lay.labels,
     layers: layers,
   };
+  checkModelValues(model);
+  return model;
 }

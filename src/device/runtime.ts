@@ -23,6 +23,7 @@ import { decodeLayout, fail, readLabels, u16, WEIGHT_BYTES } from "../core/forma
 interface Espruino {
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
   CRC32(data: unknown): number;
+  sum(a: ArrayLike<number>): number;
   toArrayBuffer(s: string): ArrayBuffer;
 }
 declare var E: Espruino;
@@ -47,8 +48,9 @@ export interface DeviceModel {
 /** A model's state, one array (one property on the board):
  * [file buffer, byte offset of the file in it, layer table T (format.ts), ping-pong
  *  buffer A, buffer B (two views of one buffer), output view, Storage name
- *  (loadFile) or null, identity normalization?, views (Node) or null, the
- *  file's last 4 bytes (its CRC: loadFile)] */
+ *  (loadFile) or null, identity normalization?, views (Node: the means, the
+ *  1/std, then per layer its weights, scales, biases, gammas (null if none),
+ *  gamma) or null, the file's last 4 bytes (its CRC: loadFile)] */
 type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, boolean, (Weights | null)[] | null, string];
 
 interface Model extends DeviceModel {
@@ -58,14 +60,13 @@ interface Model extends DeviceModel {
 /** on Espruino (a global E), not Node */
 var ESP = typeof E !== "undefined";
 var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
-var BYTES = WEIGHT_BYTES;
 
 /** n elements of weight type w at file offset off. On Espruino a view can start
  * at most 65535 bytes into its buffer: past that, loadFile's models read the
  * section from Storage (a flash-backed buffer again, no RAM for the data). */
 function view(s: State, off: number, n: number, w: number): Weights {
   var Ty = TYPES[w];
-  return s[6] && s[1] + off > 65535 ? new Ty(stored(s, off, n * BYTES[w])) : new Ty(s[0], s[1] + off, n);
+  return s[6] && s[1] + off > 65535 ? new Ty(stored(s, off, n * WEIGHT_BYTES[w])) : new Ty(s[0], s[1] + off, n);
 }
 
 /** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
@@ -138,7 +139,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     rows(0, M, A, 0, 0, X, X, X, X, 0, x, N, (V ? V[1] : N.subarray(M)) as Weights, 3, X, N);
   }
   for (; l < L; l++, t += 8) {
-    var m = T[t], n = T[t + 1], act = T[t + 2], f = V ? 4 : act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, r = m * BYTES[T[t + 3]], v = 5 * l + 2;
+    var m = T[t], n = T[t + 1], act = T[t + 2], f = V ? 4 : act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, r = m * WEIGHT_BYTES[T[t + 3]], v = 5 * l + 2;
     if (V) rows(0, n, nxt, 0, 0, X, X, X, X, m, cur, V[v + 1], V[v + 2] as Weights, 4, X, V[v] as Weights);
     else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
@@ -166,9 +167,12 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       if (!top) softmax(nxt, nxt, n);
     } else if (act !== ACT_LINEAR && !(f & 3))
       // the layer's gamma is in the file's layer table (16 + 8 l + 4); PReLU's gammas in their section
-      applyActivation(act, nxt, nxt, n, (V ? V[v + 3] : view(s, 20 + 8 * l, 1, 0)) as Float32Array, 0, (V ? V[v + 4] : T[t + 7] < 0 ? nxt : view(s, T[t + 7], n, 0)) as Float32Array, 0);
+      applyActivation(act, nxt, nxt, n, (V ? V[v + 4] : view(s, 20 + 8 * l, 1, 0)) as Float32Array, 0, (V ? V[v + 3] : T[t + 7] < 0 ? nxt : view(s, T[t + 7], n, 0)) as Float32Array, 0);
+    // the other half next: told apart by offset, not ===, which on Espruino
+    // compares typed arrays by their values (two all-zero halves are ===, and
+    // the next layer then overwrote its own input)
     cur = nxt;
-    nxt = cur === A ? s[4] : A;
+    nxt = cur.byteOffset ? A : s[4];
   }
 }
 
@@ -211,25 +215,36 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
   if (ESP && !name && base + size > 65536)
     fail("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
   // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
-  var L = lay.G.length, w = lay.widest, T = lay.T, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0;
+  var L = lay.T.length / 8, w = lay.widest, T = lay.T, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0, k = 0, o = 0, c = 0, z = 0, v: Weights | null;
   var m = new (Model as unknown as new () => Model)();
   var M = lay.inputSize, s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, true, null, ""]);
-  var N = view(s, lay.meanOff, 2 * M, 0);
-  for (; j < M; j++) if (N[j] !== 0 || N[M + j] !== 1) s[7] = false;
-  if (!ESP) {
-    // Node: every view now, so run() allocates nothing
-    var V: (Weights | null)[] = [N, N.subarray(M)];
-    for (; l < L; l++, t += 8) {
-      V.push(
-        view(s, T[t + 4], T[t] * T[t + 1], T[t + 3]),
-        T[t + 5] < 0 ? null : view(s, T[t + 5], T[t + 1], 0),
-        view(s, T[t + 6], T[t + 1], 0),
-        view(s, 20 + 8 * l, 1, 0),
-        T[t + 7] < 0 ? A : view(s, T[t + 7], T[t + 1], 0),
-      );
-    }
-    s[8] = V;
+  var N = view(s, lay.meanOff, 2 * M, 0), V: (Weights | null)[] | null = ESP ? null : [N, N.subarray(M)];
+  // Every value finite (a NaN or an infinity anywhere makes NaN outputs), and
+  // whether the normalization is the identity (then a(0) is a copy of x)
+  for (; j < 2 * M; j++) {
+    if (!(N[j] - N[j] === 0)) fail("normalization: value " + (j + 1) + " is " + N[j]);
+    if (N[j] !== +(j >= M)) s[7] = false;
   }
+  // Each layer's sections k: its weights, scales, biases, gammas (T_W, T_S,
+  // T_B, T_P: T[t + 4 + k], -1 if none) and the layer table's gamma. In Node a view of
+  // each, kept (so run() allocates nothing), each value checked. On Espruino
+  // only checked, with one native E.sum a float section: a double sum of finite
+  // float32 values cannot overflow (2^32 x 3.4e38 < 1.8e308), so it is finite
+  // exactly when they all are; sections of over 65535 values (a view's most
+  // on builds with 16-bit view lengths) are not checked on the board. The
+  // values are walked only to name a bad one.
+  for (; l < L; l++, t += 8)
+    for (k = 0; k < 5; k++) {
+      o = k < 4 ? T[t + 4 + k] : 20 + 8 * l;
+      c = k > 3 ? 1 : T[t + 1] * (k ? 1 : T[t]);
+      v = o < 0 || (ESP && c > 65535) ? null : view(s, o, c, k ? 0 : T[t + 3]);
+      if (V) V.push(v);
+      if (v && !(ESP && (z = E.sum(v)) - z === 0))
+        for (j = 0; j < c; j++)
+          if (!(v[j] - v[j] === 0))
+            fail("layer " + (l + 1) + " " + ["weights", "scales", "biases", "gammas", "gamma"][k] + ": value " + (j + 1) + " is " + v[j]);
+    }
+  s[8] = V;
   return m;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   crc32, decodeLayout, decodeModel, encodeModel, forward, Model, modelFromNetwork, networkFromModel, quantizeModel,
 } from "../../src/core/index";
+import { load } from "../../src/device/runtime";
 import { everyActivationModel, irisModel } from "../helpers/models";
 
 /** Re-seal bytes with a correct CRC, to reach the checks behind the checksum. */
@@ -38,7 +39,7 @@ describe(".efnn round trip", () => {
     const dv = new DataView(bytes.buffer);
     expect(dv.getUint32(bytes.length - 4, true)).toBe(crc32(bytes, bytes.length - 4));
     const lay = decodeLayout(bytes);
-    for (let l = 0; l < lay.G.length; l++) for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
+    for (let l = 0; l < lay.T.length / 8; l++) for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
   });
 
   it("decodes a copy at an odd offset (a misaligned view) the same", () => {
@@ -46,6 +47,123 @@ describe(".efnn round trip", () => {
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
     expect(decodeModel(shifted.subarray(1)).layers[0].W).toEqual(decodeModel(bytes).layers[0].W);
+  });
+});
+
+/** A CRC-valid file with the given header fields and layer table ([size, activation, weight type] per layer), zeros
+ * after the table up to `length` bytes: to reach the size checks with files that hold none of what they declare. */
+function declared(inputSize: number, layers: [number, number, number][], length: number): Uint8Array {
+  const b = new Uint8Array(length), dv = new DataView(b.buffer);
+  b.set([0x45, 0x46, 0x4e, 0x4e, 1, layers.length]);
+  dv.setUint16(6, inputSize, true);
+  layers.forEach(([size, act, wtype], l) => {
+    dv.setUint16(16 + 8 * l, size, true);
+    b[18 + 8 * l] = act;
+    b[19 + 8 * l] = wtype;
+  });
+  return reseal(b);
+}
+
+/** the file length the old 32-bit arithmetic ((count + 3) & ~3, summed in int32) expected: such files passed */
+function wrappedLength(inputSize: number, layers: [number, number, number][]): number {
+  const pad = (c: number) => (c + 3) & ~3;
+  let off = 16 + 8 * layers.length + 8 * inputSize, prev = inputSize;
+  for (const [size, act, wtype] of layers) off += (wtype ? 4 * size : 0) + 4 * size + (act === 8 ? 4 * size : 0);
+  for (const [size, , wtype] of layers) { off = (off + pad(size * prev * [4, 2, 1][wtype])) | 0; prev = size; }
+  return off + 4;
+}
+
+describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another", () => {
+  it("a 2^32-byte weights section in a 393 KB file is refused, not counted as 0 bytes", () => {
+    const layers: [number, number, number][] = [[32768, 0, 0]]; // 32768 x 32768 float32: 2^32 bytes
+    const bytes = declared(32768, layers, wrappedLength(32768, layers));
+    expect(bytes.length).toBe(393244); // the old arithmetic's file: it passed layout, then load() threw a RangeError
+    expect(() => decodeLayout(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+    expect(() => decodeModel(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+    expect(() => load(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+  });
+
+  it("a weights section of 2^32 - 128 KiB (negative in 32 bits) cannot move later sections back over earlier ones", () => {
+    // layer 2's weights are 32767 x 32768 x 4 = 2^32 - 131072 bytes: in int32 the offset went back 128 KiB, and
+    // layer 3's weights lay inside layer 1's
+    const layers: [number, number, number][] = [[32768, 0, 0], [32767, 0, 0], [1, 0, 0]];
+    const bytes = declared(1, layers, wrappedLength(1, layers));
+    expect(() => decodeLayout(bytes)).toThrow(/^truncated: layer 2 weights need 4294836224 bytes, \d+ left$/);
+    expect(() => load(bytes)).toThrow(/^truncated: layer 2 weights need 4294836224 bytes/);
+  });
+
+  it("the largest sizes the header can declare (64 PReLU layers of 65535 x 65535 float32) are counted exactly", () => {
+    const layers = Array.from({ length: 64 }, (): [number, number, number] => [65535, 8, 0]);
+    expect(() => decodeLayout(declared(65535, layers, 4096))).toThrow("truncated: normalization needs 524280 bytes, 3568 left");
+    // with the small sections present (biases and gammas), the first weights section: 65535 x 65535 x 4 bytes
+    const small = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
+    expect(() => decodeLayout(declared(65535, layers, small + 8))).toThrow(`truncated: layer 1 weights need ${65535 * 65535 * 4} bytes, 8 left`);
+    // and int8 weights of an odd size: 65535 x 65535 bytes padded to 4
+    const odd = layers.map((): [number, number, number] => [65535, 0, 2]);
+    const small8 = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
+    expect(() => decodeLayout(declared(65535, odd, small8 + 8))).toThrow(`truncated: layer 1 weights need ${65535 * 65535 + 3} bytes, 8 left`);
+  });
+
+  it("a file over 2 GiB is refused before its offsets could wrap the Int32Array layer table", () => {
+    const huge = { length: 2 ** 31 + 8, 0: 0x45, 1: 0x46, 2: 0x4e, 3: 0x4e } as unknown as Uint8Array;
+    expect(() => decodeLayout(huge)).toThrow("2147483656 bytes: models are under 2 GiB");
+  });
+});
+
+describe("NaN and infinities are refused in every section, named, by the host and by load()", () => {
+  // the sections in the order both check them, with where they are in a decoded model
+  type Section = { name: string; values: (m: Model) => Float32Array | Int8Array | Int16Array | null };
+  const sections = (m: Model): Section[] => [
+    { name: "normalization", values: (d) => d.mean },
+    ...m.layers.flatMap((_, l): Section[] => [
+      { name: `layer ${l + 1} scales`, values: (d) => d.layers[l].scales },
+      { name: `layer ${l + 1} biases`, values: (d) => d.layers[l].b },
+      { name: `layer ${l + 1} gammas`, values: (d) => d.layers[l].prelu },
+      { name: `layer ${l + 1} weights`, values: (d) => (d.layers[l].wtype === 0 ? d.layers[l].W : null) },
+    ]),
+  ];
+  const models = () => [everyActivationModel().model, quantizeModel(everyActivationModel().model, 8)];
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    it(`${bad} in each float section, and in the 1/std and each layer's gamma`, () => {
+      let tried = 0;
+      for (const model of models()) {
+        const good = encodeModel(model);
+        for (const sec of sections(model)) {
+          const bytes = Uint8Array.from(good), d = decodeModel(bytes), a = sec.values(d);
+          if (!a) continue;
+          const i = Math.min(a.length - 1, 2);
+          a[i] = bad; // a view into bytes
+          reseal(bytes);
+          const msg = `${sec.name}: value ${i + 1} is ${bad}`;
+          expect(() => decodeModel(bytes)).toThrow(msg);
+          expect(() => load(bytes)).toThrow(msg);
+          // the encoder refuses to write it: a model with the value set
+          const m2 = decodeModel(Uint8Array.from(good)); // (its arrays are views into the copy)
+          sec.values(m2)![i] = bad;
+          expect(() => encodeModel(m2)).toThrow(msg);
+          tried++;
+        }
+        // the 1/std half of the normalization, and the layer table's gamma
+        const inv = Uint8Array.from(good);
+        new DataView(inv.buffer).setFloat32(decodeLayout(inv).meanOff + 4 * model.inputSize + 4, bad, true);
+        expect(() => decodeModel(reseal(inv))).toThrow(`normalization: value ${model.inputSize + 2} is ${bad}`);
+        expect(() => load(inv)).toThrow(`normalization: value ${model.inputSize + 2} is ${bad}`);
+        const g = Uint8Array.from(good);
+        new DataView(g.buffer).setFloat32(16 + 8 + 4, bad, true);
+        expect(() => decodeModel(reseal(g))).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+        expect(() => load(g)).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+        expect(() => encodeModel({ ...model, layers: model.layers.map((L, l) => (l === 1 ? { ...L, gamma: bad } : L)) })).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+      }
+      expect(tried).toBeGreaterThan(20);
+    });
+  }
+
+  it("the encoder refuses arrays of the wrong length and quantized weights that do not fit their type", () => {
+    const m = quantizeModel(irisModel().model, 8);
+    const short = { ...m, layers: m.layers.map((L, l) => (l === 1 ? { ...L, b: L.b.subarray(1) } : L)) };
+    expect(() => encodeModel(short)).toThrow("layer 2 biases: 2 values, expected 3");
+    const wide = { ...m, layers: m.layers.map((L, l) => (l === 0 ? { ...L, W: Float32Array.from(L.W, (v, i) => (i === 5 ? 200 : v)) } : L)) };
+    expect(() => encodeModel(wide)).toThrow("layer 1 weights: value 6 is 200, not an int8");
   });
 });
 
@@ -69,7 +187,6 @@ describe("bad files get errors that say what is wrong", () => {
     ["unknown weight type", (b) => { b[24 + 3] = 7; return b; }, "layer 2: unknown weight type 7"],
     ["softmax inside", (b) => { b[16 + 2] = 11; return b; }, "layer 1: softmax before the output layer"],
     ["a layer of size 0", (b) => { b[16] = 0; b[17] = 0; return b; }, "layer 1 has size 0"],
-    ["a NaN activation parameter", (b) => { new DataView(b.buffer).setFloat32(20, NaN, true); return b; }, "layer 1: activation parameter is not a finite number"],
     ["labels for the wrong output count", (b) => { b[8] = 2; return b; }, "2 labels for 3 outputs"],
     ["a non-printable label", (b) => reseal(patchLabel(b, 0x07)), "label 1 is not printable ASCII"],
     ["reserved flags set", (b) => { b[12] = 1; return b; }, "unknown flags: made by a newer edgefnn"],
@@ -93,6 +210,9 @@ describe("bad files get errors that say what is wrong", () => {
     expect(() => encodeModel({ ...m, labels: ["a", "b"] })).toThrow("2 labels for 3 outputs");
     expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(/label "virginica\\u000a" cannot be stored: labels are 1 to 32 printable ASCII characters/);
     expect(() => encodeModel({ ...m, labels: ["x".repeat(33), "b", "c"] })).toThrow(/cannot be stored/);
-    expect(() => modelFromNetwork(networkFromModel(m) && { ...irisModel().net, arrayType: "float64" })).toThrow("only float32 networks can be stored");
+    // a network like the one decoded from the model, but float64: the file holds float32 only
+    const float64 = { ...networkFromModel(m), arrayType: "float64" as const };
+    expect(() => modelFromNetwork(float64)).toThrow("only float32 networks can be stored");
+    expect(() => modelFromNetwork(networkFromModel(m))).not.toThrow();
   });
 });

@@ -8,10 +8,32 @@
 // every pointer into an erased file (reading one stops the Linux build with an
 // ASSERT in jsvar.c): here the buffer is detached, and reading it throws. (A
 // `+ ""` copy, RAM on the board, cannot be told apart here: it dies too.)
+//
+// process.memory() counts the blocks of what is still alive, as the board's
+// does after its garbage collection: every typed array, ArrayBuffer, array
+// and object literal and function expression the sandboxed code makes is
+// registered with a FinalizationRegistry at a rough Espruino cost (below);
+// memory() runs a full GC and the registry's cleanupSome(), synchronously, so
+// a value kept anywhere (a global, a closure, a property) counts and garbage
+// does not. (Not WeakRefs: V8 keeps a WeakRef's target alive until the
+// current job ends, and a benchmark's 1,000 runs are one job.) Not counted:
+// strings, and what an array or object grows to after it was made.
 import { Parser } from "acorn";
 import * as walk from "acorn-walk";
-import { createContext, runInContext } from "node:vm";
+import { setFlagsFromString } from "node:v8";
+import { createContext, runInContext, runInNewContext } from "node:vm";
 import { crc32 } from "../../src/core/index";
+
+// a synchronous full GC, and FinalizationRegistry.prototype.cleanupSome (both
+// take effect in contexts made after the flags are set)
+setFlagsFromString("--expose-gc");
+setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
+const fullGc = runInNewContext("gc") as () => void;
+type Registry = FinalizationRegistry<number> & { cleanupSome(): void };
+const Registry = runInNewContext("FinalizationRegistry") as new (cb: (blocks: number) => void) => Registry;
+
+/** bytes a block holds, and the blocks of a Puck.js (ESPRUINO.md) */
+const BLOCK_BYTES = 13, TOTAL_BLOCKS = 2630;
 
 export interface Sandbox {
   context: Record<string, any>;
@@ -23,6 +45,8 @@ export interface Sandbox {
   printed: string[];
   /** bytes allocated by `new TypedArray(length)` inside the sandbox since the last reset */
   allocated: { bytes: number };
+  /** the blocks alive now, after a full GC: what process.memory().usage says */
+  liveBlocks(): number;
 }
 
 const TYPED = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
@@ -85,18 +109,92 @@ export function declareBeforeUse(code: string): string {
   return out;
 }
 
-export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox {
-  // string read from a Storage file -> the file's name; buffers over each file's strings
-  const readFrom = new Map<string, string>();
-  // (weakly held: a model makes buffers at every call, and most are garbage soon)
-  const live = new Map<string, WeakRef<ArrayBuffer>[]>();
-  const kill = (name: string) => {
-    for (const ref of live.get(name) ?? []) {
-      const ab = ref.deref();
-      if (ab && ab.byteLength) structuredClone(ab, { transfer: [ab] });
+/** Rewrites code to behave as on the interpreter where V8 differs, and to
+ * count its allocations:
+ * - every array and object literal and function expression is wrapped in
+ *   `__alloc(value, blocks)`: one block for the value and one a element or
+ *   property; a function 8 and one a parameter, as measured on the interpreter
+ *   (ESPRUINO-MEASUREMENTS.md). (Function declarations are expressions by now:
+ *   declareBeforeUse ran first.)
+ * - `a === b` (and !==, ==, !=) becomes `__eq(a, b, op)`: on Espruino (2v29)
+ *   two typed arrays or ArrayBuffers are equal when they hold the same values,
+ *   element by element (two distinct zero-filled Float32Array(2) are ===);
+ *   objects and arrays compare by reference, as in V8. */
+export function instrument(code: string): string {
+  const ast = Parser.parse(code, { ecmaVersion: 6, sourceType: "script" }) as any;
+  // at: where; kind 0 an opening, 1 a replaced range (to `end`), 2 a closing; depth: of its node
+  const edits: { at: number; end?: number; kind: number; depth: number; text: string }[] = [];
+  // a getter's or setter's function is not an expression of its own: `get x() {}`
+  const accessors = new Set<any>();
+  walk.full(ast, (node: any) => {
+    if (node.type === "Property" && (node.kind !== "init" || node.method)) accessors.add(node.value);
+  });
+  walk.fullAncestor(ast, (node: any, _state: unknown, ancestors: any[]) => {
+    const depth = ancestors.length;
+    if (node.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(node.operator)) {
+      // only the operator is replaced: the gap may hold an operand's closing parenthesis
+      const op = node.left.end + code.slice(node.left.end, node.right.start).indexOf(node.operator);
+      edits.push(
+        { at: node.start, kind: 0, depth, text: "(__eq(" },
+        { at: op, end: op + node.operator.length, kind: 1, depth, text: ", " },
+        { at: node.end, kind: 2, depth, text: `, ${JSON.stringify(node.operator)}))` },
+      );
+      return;
     }
-    live.delete(name);
+    const blocks = node.type === "ArrayExpression" ? 1 + node.elements.length
+      : node.type === "ObjectExpression" ? 1 + node.properties.length
+      : node.type === "FunctionExpression" && !accessors.has(node) ? 8 + node.params.length : 0;
+    if (!blocks) return;
+    // parenthesized: `new function () {}` must stay a constructor call of the function
+    edits.push({ at: node.start, kind: 0, depth, text: "(__alloc(" }, { at: node.end, kind: 2, depth, text: `, ${blocks}))` });
+  });
+  // Applied back to front. Each insertion lands before what is at its place, so
+  // at one place: openings innermost first (the outermost ends up first), then
+  // a replaced operator, then closings outermost first (the innermost ends up first).
+  edits.sort((x, y) => y.at - x.at || x.kind - y.kind || (x.kind === 0 ? y.depth - x.depth : x.depth - y.depth));
+  let out = code;
+  for (const e of edits) out = out.slice(0, e.at) + e.text + out.slice(e.end ?? e.at);
+  return out;
+}
+
+/** a === b as the interpreter computes it (instrument()) */
+function espruinoEquals(a: any, b: any, op: string): boolean {
+  // (values of the sandbox's realm: no instanceof)
+  const buffers = (v: any) => v !== null && typeof v === "object" && (ArrayBuffer.isView(v) || Object.prototype.toString.call(v) === "[object ArrayBuffer]");
+  let same: boolean;
+  if (buffers(a) && buffers(b)) {
+    const x = ArrayBuffer.isView(a) ? a : new Uint8Array(a), y = ArrayBuffer.isView(b) ? b : new Uint8Array(b);
+    same = (x as any).length === (y as any).length;
+    for (let i = 0; same && i < (x as any).length; i++) same = (x as any)[i] === (y as any)[i];
+  } else same = op.length === 3 ? a === b : a == b;
+  return op[0] === "!" ? !same : same;
+}
+
+export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox {
+  // string read from a Storage file -> the file's name; per file, the buffer
+  // over each string read from it: one buffer for equal reads, as on the board,
+  // where both point at the same flash (so a model's reads at every call add
+  // none, and nothing weak is needed to find them when the file dies)
+  const readFrom = new Map<string, string>();
+  const flash = new Map<string, Map<string, ArrayBuffer>>();
+  const kill = (name: string) => {
+    for (const ab of flash.get(name)?.values() ?? []) if (ab.byteLength) structuredClone(ab, { transfer: [ab] });
+    flash.delete(name);
   };
+  // the live blocks: each tracked value's cost, given back when it is collected
+  let live = 0;
+  const registry = new Registry((blocks) => { live -= blocks; });
+  const track = (v: object, blocks: number) => {
+    live += blocks;
+    registry.register(v, blocks);
+    return v;
+  };
+  const liveBlocks = () => {
+    fullGc();
+    registry.cleanupSome();
+    return live;
+  };
+  const dataBlocks = (bytes: number) => 1 + Math.ceil(bytes / BLOCK_BYTES);
   const storage = new (class extends Map<string, Uint8Array> {
     override set(name: string, bytes: Uint8Array) {
       kill(name);
@@ -133,16 +231,18 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
     CRC32(x: any) {
       return crc32(hostBytes(x));
     },
-    // wraps a string's bytes (on the board: without copying, read-only over flash)
+    // wraps a string's bytes (on the board: without copying, read-only over
+    // flash for a Storage file's string: no RAM but the reference)
     toArrayBuffer(s: string) {
+      const name = readFrom.get(s);
+      const cached = name === undefined ? undefined : flash.get(name)?.get(s);
+      if (cached) return cached;
       const ab = new ctxArrayBuffer(s.length);
       const u = new ctxUint8(ab);
       for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 255;
-      const name = readFrom.get(s);
-      if (name !== undefined) {
-        if (!live.has(name)) live.set(name, []);
-        live.get(name)!.push(new WeakRef(ab));
-      }
+      if (name === undefined) return track(ab, dataBlocks(s.length));
+      if (!flash.has(name)) flash.set(name, new Map());
+      flash.get(name)!.set(s, ab);
       return ab;
     },
     sum(a: ArrayLike<number>) {
@@ -177,11 +277,19 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
   const printed: string[] = [];
   context.print = (...a: unknown[]) => { printed.push(a.map(String).join(" ")); };
   context.getTime = () => performance.now() / 1000;
-  // blocks are not modelled here: usage stays 0 (the real interpreter's numbers are in the issue notes)
-  context.process = { memory: () => ({ free: 2000, usage: 0, total: 2000, blocksize: 13 }), env: { BOARD: "SANDBOX" } };
-  // count allocations, enforce the 16-bit byteOffset of views, and a length of 0 meaning "to the end"
+  context.process = {
+    memory: () => {
+      const usage = liveBlocks();
+      return { free: TOTAL_BLOCKS - usage, usage, total: TOTAL_BLOCKS, blocksize: BLOCK_BYTES };
+    },
+    env: { BOARD: "SANDBOX" },
+  };
+  context.__alloc = (v: object, blocks: number) => track(v, blocks);
+  context.__eq = espruinoEquals;
+  // count allocations (bytes, and live blocks: a view 2, a buffer 1 and its
+  // data), enforce the 16-bit byteOffset of views, and a length of 0 meaning "to the end"
   runInContext(`
-    (function (limit, allocated) {
+    (function (limit, allocated, track, dataBlocks) {
       var g = (function () { return this; })();
       var names = ${JSON.stringify(TYPED)};
       names.forEach(function (name) {
@@ -192,27 +300,34 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
           if (limit && typeof b === "number" && b > 65535) throw new Error("byteOffset too large");
           // Espruino takes a length of 0 as "not given": the view runs to the buffer's end
           if (arguments.length === 3 && !c && a instanceof ArrayBuffer) c = Math.floor((a.byteLength - b) / size);
-          return arguments.length === 1 ? new Orig(a) : arguments.length === 2 ? new Orig(a, b) : new Orig(a, b, c);
+          var v = arguments.length === 1 ? new Orig(a) : arguments.length === 2 ? new Orig(a, b) : new Orig(a, b, c);
+          if (!(a instanceof ArrayBuffer)) track(v.buffer, dataBlocks(v.byteLength));
+          return track(v, 2);
         }
         Wrapped.prototype = proto;
-        if (limit) proto.subarray = function (s, e) {
+        proto.subarray = function (s, e) {
           var v = sub.call(this, s, e);
-          if (v.byteOffset > 65535) throw new Error("byteOffset too large");
-          return v;
+          if (limit && v.byteOffset > 65535) throw new Error("byteOffset too large");
+          return track(v, 2);
         };
         g[name] = Wrapped;
       });
+      var AB = g.ArrayBuffer;
+      function TrackedArrayBuffer(n) { return track(new AB(n), dataBlocks(n)); }
+      TrackedArrayBuffer.prototype = AB.prototype;
+      g.ArrayBuffer = TrackedArrayBuffer;
     })
-  `, context)(!!opts.viewOffsetLimit, allocated);
+  `, context)(!!opts.viewOffsetLimit, allocated, track, dataBlocks);
   const sandbox: Sandbox = {
     context,
     storage,
     printed,
     allocated,
-    run: (code, filename) => runInContext(declareBeforeUse(code), context, { filename }),
+    liveBlocks,
+    run: (code, filename) => runInContext(instrument(declareBeforeUse(code)), context, { filename }),
     module(code) {
       const mod = { exports: {} as any };
-      runInContext(`(function (exports, module) {\n${declareBeforeUse(code)}\n})`, context)(mod.exports, mod);
+      runInContext(`(function (exports, module) {\n${instrument(declareBeforeUse(code))}\n})`, context)(mod.exports, mod);
       return mod.exports;
     },
   };
