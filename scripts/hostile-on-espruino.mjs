@@ -33,7 +33,7 @@ const hex = (o) => Buffer.from(o.buffer, o.byteOffset, o.length * 4).toString("h
 // the Node outcomes, and the inputs (the means: a(0) = 0 exactly)
 const files = hostileModels(n, seed).filter((f) => f.bytes.length <= 16384);
 const cases = files.map((f) => {
-  let x = [0];
+  let x;
   try {
     x = Array.from(decodeModel(Uint8Array.from(f.bytes)).mean);
   } catch {

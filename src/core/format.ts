@@ -107,7 +107,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   // from off, each checked to end within the file: none can overlap another.
   function need(what: string, count: number): number {
     count += -count & 3;
-    if (off + count > n) fail("truncated: " + what + " need" + (what[what.length - 1] === "s" ? " " : "s ") + count + " bytes, " + (n - off) + " left");
+    if (off + count > n) fail("truncated at " + what + " (" + count + " bytes, " + (n - off) + " left)");
     return (off += count) - count;
   }
   if (n < 4 || bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
@@ -141,7 +141,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     prev = size;
   }
   var nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
-  if (nLabels && nLabels !== (prev > 1 ? prev : 2)) fail(nLabels + " labels for " + prev + " outputs" + (prev > 1 ? "" : ": one output takes 2 labels or none"));
+  if (nLabels && nLabels !== (prev > 1 ? prev : 2)) fail(nLabels + " labels for " + prev + " outputs" + (prev > 1 ? "" : " (1 output: 2 labels or none)"));
   var meanOff = need("normalization", 8 * inputSize), lab = need("labels", labelBytes);
   var labels = readLabels(bytes, lab, labelBytes, nLabels);
   for (l = t = 0; l < L; l++, t += 8) {

@@ -78,9 +78,9 @@ describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another",
     const layers: [number, number, number][] = [[32768, 0, 0]]; // 32768 x 32768 float32: 2^32 bytes
     const bytes = declared(32768, layers, wrappedLength(32768, layers));
     expect(bytes.length).toBe(393244); // the old arithmetic's file: it passed layout, then load() threw a RangeError
-    expect(() => decodeLayout(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
-    expect(() => decodeModel(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
-    expect(() => load(bytes)).toThrow("truncated: layer 1 weights need 4294967296 bytes, 4 left");
+    expect(() => decodeLayout(bytes)).toThrow("truncated at layer 1 weights (4294967296 bytes, 4 left)");
+    expect(() => decodeModel(bytes)).toThrow("truncated at layer 1 weights (4294967296 bytes, 4 left)");
+    expect(() => load(bytes)).toThrow("truncated at layer 1 weights (4294967296 bytes, 4 left)");
   });
 
   it("a weights section of 2^32 - 128 KiB (negative in 32 bits) cannot move later sections back over earlier ones", () => {
@@ -88,20 +88,20 @@ describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another",
     // layer 3's weights lay inside layer 1's
     const layers: [number, number, number][] = [[32768, 0, 0], [32767, 0, 0], [1, 0, 0]];
     const bytes = declared(1, layers, wrappedLength(1, layers));
-    expect(() => decodeLayout(bytes)).toThrow(/^truncated: layer 2 weights need 4294836224 bytes, \d+ left$/);
-    expect(() => load(bytes)).toThrow(/^truncated: layer 2 weights need 4294836224 bytes/);
+    expect(() => decodeLayout(bytes)).toThrow(/^truncated at layer 2 weights \(4294836224 bytes, \d+ left\)$/);
+    expect(() => load(bytes)).toThrow(/^truncated at layer 2 weights \(4294836224 bytes/);
   });
 
   it("the largest sizes the header can declare (64 PReLU layers of 65535 x 65535 float32) are counted exactly", () => {
     const layers = Array.from({ length: 64 }, (): [number, number, number] => [65535, 8, 0]);
-    expect(() => decodeLayout(declared(65535, layers, 4096))).toThrow("truncated: normalization needs 524280 bytes, 3568 left");
+    expect(() => decodeLayout(declared(65535, layers, 4096))).toThrow("truncated at normalization (524280 bytes, 3568 left)");
     // with the small sections present (biases and gammas), the first weights section: 65535 x 65535 x 4 bytes
     const small = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
-    expect(() => decodeLayout(declared(65535, layers, small + 8))).toThrow(`truncated: layer 1 weights need ${65535 * 65535 * 4} bytes, 8 left`);
+    expect(() => decodeLayout(declared(65535, layers, small + 8))).toThrow(`truncated at layer 1 weights (${65535 * 65535 * 4} bytes, 8 left)`);
     // and int8 weights of an odd size: 65535 x 65535 bytes padded to 4
     const odd = layers.map((): [number, number, number] => [65535, 0, 2]);
     const small8 = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
-    expect(() => decodeLayout(declared(65535, odd, small8 + 8))).toThrow(`truncated: layer 1 weights need ${65535 * 65535 + 3} bytes, 8 left`);
+    expect(() => decodeLayout(declared(65535, odd, small8 + 8))).toThrow(`truncated at layer 1 weights (${65535 * 65535 + 3} bytes, 8 left)`);
   });
 
   it("a file over 2 GiB is refused before its offsets could wrap the Int32Array layer table", () => {
@@ -176,11 +176,11 @@ describe("bad files get errors that say what is wrong", () => {
     ["version 0", (b) => { b[4] = 0; return b; }, "format version 0 is not valid"],
     ["one flipped weight bit", (b) => { b[b.length - 20] ^= 4; return b; }, "checksum mismatch: file is corrupt"],
     ["a flipped CRC bit", (b) => { b[b.length - 1] ^= 1; return b; }, "checksum mismatch: file is corrupt"],
-    ["cut inside the header", (b) => b.slice(0, 10), "truncated: header needs 16 bytes, 10 left"],
+    ["cut inside the header", (b) => b.slice(0, 10), "truncated at header (16 bytes, 10 left)"],
     // float32 4-16-3: layer 1 weights 256 bytes, layer 2 weights 192, then the 4-byte CRC
-    ["cut inside layer 2 weights", (b) => b.slice(0, b.length - 30), /^truncated: layer 2 weights need 192 bytes, 166 left$/],
-    ["cut inside layer 1 weights", (b) => b.slice(0, b.length - 250), /^truncated: layer 1 weights need 256 bytes, 202 left$/],
-    ["missing checksum", (b) => b.slice(0, b.length - 4), "truncated: checksum needs 4 bytes, 0 left"],
+    ["cut inside layer 2 weights", (b) => b.slice(0, b.length - 30), /^truncated at layer 2 weights \(192 bytes, 166 left\)$/],
+    ["cut inside layer 1 weights", (b) => b.slice(0, b.length - 250), /^truncated at layer 1 weights \(256 bytes, 202 left\)$/],
+    ["missing checksum", (b) => b.slice(0, b.length - 4), "truncated at checksum (4 bytes, 0 left)"],
     ["trailing bytes", (b) => { const c = new Uint8Array(b.length + 8); c.set(b); return c; }, "8 bytes of trailing data after the checksum"],
     ["zero layers", (b) => { b[5] = 0; return b; }, "layer count 0 is out of range 1..64"],
     ["unknown activation", (b) => { b[16 + 2] = 99; return b; }, "layer 1: unknown activation id 99"],
@@ -190,7 +190,7 @@ describe("bad files get errors that say what is wrong", () => {
     ["labels for the wrong output count", (b) => { b[8] = 2; return b; }, "2 labels for 3 outputs"],
     ["a non-printable label", (b) => reseal(patchLabel(b, 0x07)), "label 1 is not printable ASCII"],
     ["reserved flags set", (b) => { b[12] = 1; return b; }, "unknown flags: made by a newer edgefnn"],
-    ["a huge layer the file does not hold", (b) => { b[16] = 0xff; b[17] = 0xff; return b; }, /^truncated: layer 1 (biases|weights) need \d+ bytes, \d+ left$/],
+    ["a huge layer the file does not hold", (b) => { b[16] = 0xff; b[17] = 0xff; return b; }, /^truncated at layer 1 (biases|weights) \(\d+ bytes, \d+ left\)$/],
   ];
   function patchLabel(b: Uint8Array, v: number): Uint8Array {
     const lay = decodeLayout(b);

@@ -106,7 +106,7 @@ describe("hostile model files: host and runtime refuse the same ones, cleanly, a
       const section = k.slice("NaN/Inf in ".length);
       for (const m of get(k).messages.keys()) expect(m, k).toMatch(new RegExp(`^(layer N )?${section}: value N is NaN/Inf$`));
     }
-    for (const k of ["2^32 overflow", "overlaps"]) for (const m of get(k).messages.keys()) expect(m, k).toMatch(/^truncated: /);
+    for (const k of ["2^32 overflow", "overlaps"]) for (const m of get(k).messages.keys()) expect(m, k).toMatch(/^truncated at /);
     // the table for the record
     const lines = [`${N} hostile files, seed 12: class | files | accepted (of which outputs overflow) | refused: messages (count)`];
     for (const [k, r] of table) {

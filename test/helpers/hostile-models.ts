@@ -53,7 +53,8 @@ export function randomModel(rng: Rng, maxLayers = 5, maxSize = 9): Model {
   for (const layer of net.layers) if (layer.prelu) for (let i = 0; i < layer.prelu.length; i++) layer.prelu[i] = rng.float() * 0.5;
   const outputs = layers[L - 1].size;
   const labels = rng.int(2)
-    ? Array.from({ length: outputs }, () => Array.from({ length: 1 + rng.int(rng.int(4) ? 8 : 32) }, () => LABEL_CHARS[rng.int(LABEL_CHARS.length)]).join(""))
+    ? // one output takes 2 labels (a binary classifier) or none
+      Array.from({ length: outputs > 1 ? outputs : 2 }, () => Array.from({ length: 1 + rng.int(rng.int(4) ? 8 : 32) }, () => LABEL_CHARS[rng.int(LABEL_CHARS.length)]).join(""))
     : [];
   const model = modelFromNetwork(net, labels);
   const bits = layers.map((): WeightBits => ([32, 16, 8] as const)[rng.int(3)]);

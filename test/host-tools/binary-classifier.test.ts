@@ -175,7 +175,7 @@ describe("one output with one label is not a model", () => {
     new DataView(b.buffer).setUint32(b.length - 4, crc32(b, b.length - 4), true);
     return b;
   }
-  const MSG = "1 labels for 1 outputs: one output takes 2 labels or none";
+  const MSG = "1 labels for 1 outputs (1 output: 2 labels or none)";
 
   it("the encoder refuses it and says how to make a binary classifier", () => {
     const net = createNetwork({ inputSize: 4, layers: [{ size: 1, activation: "logistic" }] });
@@ -199,7 +199,7 @@ describe("one output with one label is not a model", () => {
     // three labels for one output too; one label for two outputs keeps its message
     const c = oneLabelFile();
     c[8] = 3;
-    expect(() => decodeLayout(c)).toThrow("3 labels for 1 outputs: one output takes 2 labels or none");
+    expect(() => decodeLayout(c)).toThrow("3 labels for 1 outputs (1 output: 2 labels or none)");
   });
 
   it("eval, predict, info, verify and quantize --data all refuse it with the same message", () => {
