@@ -65,7 +65,7 @@ async function uploadToBoard(
   file: string, name: string, bytes: Uint8Array, runtime: Uint8Array | undefined, boot: Uint8Array | undefined,
   app: BoardApp | null, link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
 ) {
-  let extra: AppFile[] = [], total = 0;
+  let extra: AppFile[], total: number;
   const bar = progressBar(out);
   let done = 0, stageBase = 0, previous: string | null = null, known = false;
   try {
