@@ -196,6 +196,11 @@ describe("an upload interrupted near its end says only what the board's flash sh
     // the fault must have hit the part of the upload it was meant for: some trials saw the new model, some the previous one
     expect(trials.some((t) => t.real === "new" && !t.ok)).toBe(true);
     expect(trials.some((t) => t.real === "previous")).toBe(true);
+    // once the pointer write has been answered (a fault in the read-back or the erase), the new model is active and
+    // the message must say so: this is where "the previous model is still active" used to be printed
+    const afterSwitch = trials.filter((t) => t.kind === "reset" && /^(read-back|after the read-back|erase|after the erase)/.test(t.where));
+    expect(afterSwitch.length).toBeGreaterThan(5);
+    expect(afterSwitch.filter((t) => t.active !== "new" && !t.ok)).toEqual([]);
     // a reset leaves a board that answers: each of those trials ends knowing what is active
     expect(trials.filter((t) => t.kind === "reset" && t.active === "unknown")).toEqual([]);
   }, 600_000);

@@ -201,9 +201,13 @@ describe("upload --app gestures", () => {
     const { repl, link } = await board(s.port);
     await link.write("load()\n");
     await link.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx), 8000, "the app's first window");
+    // the app on the board runs the uploaded model with the sidecar's settings: stop it, then ask it
     await link.write("\x03");
+    await repl.call("Puck.accelOff(),1");
+    expect(await repl.call("[gestRate,gestCfg.window,gestCfg.hop,gestModel.labels,gestModel.inputSize,gestCount>0]")).toEqual([
+      26, 13, 13, ["still", "shake", "circle"], 20, true,
+    ]);
     await link.close();
-    expect(repl).toBeTruthy();
     const bad = await cliAsync(["upload", f, "--port", s.port, "--app", "tetris"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--app: unknown app "tetris"/);

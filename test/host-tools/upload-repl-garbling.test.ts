@@ -1,0 +1,76 @@
+// The two garblings found on the wire, replayed on exactly the byte they hit:
+// the code around a command's expression travels without a CRC of its own, so
+// one flipped bit there can make an error ("eval" -> "uval": uval is not
+// defined) or a well-formed answer that says something else ({v:...} ->
+// {w:...}: read as undefined). Both must end in the right value, sent again.
+import { afterEach, describe, expect, it } from "vitest";
+import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
+import { SerialLink } from "../../host-tools/serial/link";
+import { RunningSim, startSim } from "../../host-tools/sim/index";
+
+const open: { sim: RunningSim; link: SerialLink }[] = [];
+
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    await o.link.close();
+    await o.sim.stop();
+  }
+});
+
+/** A board, a console session on it, and what the board receives from now on. */
+async function session(): Promise<{ sim: RunningSim; repl: EspruinoRepl; received: () => string }> {
+  const sim = await startSim({ board: "puckjs" });
+  const link = await SerialLink.open(sim.port);
+  open.push({ sim, link });
+  const repl = new EspruinoRepl(link);
+  await repl.sync();
+  const got: number[] = [];
+  const receive = sim.board.receive.bind(sim.board);
+  sim.board.receive = (c: Uint8Array) => {
+    got.push(...c);
+    receive(c);
+  };
+  return { sim, repl, received: () => Buffer.from(got).toString("latin1") };
+}
+
+/** The 0-based index, in the next command line the board receives, of `needle` + `plus` (found on a clean command). */
+async function indexInLine(s: Awaited<ReturnType<typeof session>>, needle: string, plus = 0): Promise<number> {
+  s.sim.setFaults({});
+  const before = s.received().length;
+  expect(await s.repl.call("1+1")).toBe(2);
+  const line = s.received().slice(before);
+  const at = line.indexOf(needle);
+  expect(at).toBeGreaterThan(0);
+  return at + plus;
+}
+
+describe("a bit flipped in the code around a command's expression", () => {
+  it('"eval" garbled to "uval": the board\'s "uval is not defined" is not believed, the command is sent again and answers', async () => {
+    const s = await session();
+    const e = await indexInLine(s, "eval(s)");
+    // "e" 0x65 -> "u" 0x75
+    s.sim.setFaults({ flipAt: [[e, 4]] });
+    const before = s.received().length;
+    expect(await s.repl.call("6*7")).toBe(42);
+    // it was hit: the line went twice (the tap sees the bytes before the fault)
+    const sent = s.received().slice(before);
+    expect(sent.split("\n").filter((l) => l.includes("6*7")).length).toBe(2);
+  });
+
+  it('{v:...} garbled to {w:...}: a well-formed answer of the wrong shape is not read as undefined, the command is sent again', async () => {
+    const s = await session();
+    const v = await indexInLine(s, "{v:eval", 1);
+    // "v" 0x76 -> "w" 0x77
+    s.sim.setFaults({ flipAt: [[v, 0]] });
+    const before = s.received().length;
+    expect(await s.repl.call('"answer"')).toBe("answer");
+    const sent = s.received().slice(before);
+    expect(sent.split("\n").filter((l) => l.includes("answer")).length).toBe(2);
+  });
+
+  it("an error the board says twice is believed: a real exception is reported, not retried for ever", async () => {
+    const s = await session();
+    s.sim.setFaults({});
+    await expect(s.repl.call("nosuchthing.x")).rejects.toThrow(/the board said: .*nosuchthing/);
+  });
+});
