@@ -4,6 +4,7 @@
 // defined) or a well-formed answer that says something else ({v:...} ->
 // {w:...}: read as undefined). Both must end in the right value, sent again.
 import { afterEach, describe, expect, it } from "vitest";
+import { crc32 } from "../../src/core/index";
 import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
 import { SerialLink } from "../../host-tools/serial/link";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
@@ -18,11 +19,13 @@ afterEach(async () => {
 });
 
 /** A board, a console session on it, and what the board receives from now on. */
-async function session(): Promise<{ sim: RunningSim; repl: EspruinoRepl; received: () => string }> {
+async function session(shortCalls = false): Promise<{ sim: RunningSim; repl: EspruinoRepl; received: () => string }> {
   const sim = await startSim({ board: "puckjs" });
   const link = await SerialLink.open(sim.port);
   open.push({ sim, link });
-  const repl = new EspruinoRepl(link);
+  // the long form, where the code around the expression travels with each line (after a reset, or when the
+  // short form could not be installed, every command is sent so)
+  const repl = new EspruinoRepl(link, { shortCalls });
   await repl.sync();
   const got: number[] = [];
   const receive = sim.board.receive.bind(sim.board);
@@ -72,5 +75,22 @@ describe("a bit flipped in the code around a command's expression", () => {
     const s = await session();
     s.sim.setFaults({});
     await expect(s.repl.call("nosuchthing.x")).rejects.toThrow(/the board said: .*nosuchthing/);
+  });
+});
+
+describe("the short form: the check installed once as a global", () => {
+  it("lines carry the expression and ~30 bytes of code; a board that lost the global (a reset not seen) gets it again", async () => {
+    const s = await session(true);
+    expect(await s.repl.call("1+1")).toBe(2);
+    const before = s.received().length;
+    expect(await s.repl.call("[1,2,3].length")).toBe(3);
+    const line = s.received().slice(before);
+    expect(line).toBe(`\x10__efc("[1,2,3].length",${crc32(Buffer.from("[1,2,3].length"))},"e3")\n`);
+    // reset() behind the session's back: its banner comes before the next command, which then finds no __efc
+    await s.repl.link.write("reset()\n");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.sim.stats().resets).toBe(1);
+    expect(await s.repl.call("6*7")).toBe(42);
+    expect(await s.repl.call('"again"')).toBe("again");
   });
 });
