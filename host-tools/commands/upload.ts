@@ -128,7 +128,7 @@ async function uploadToBoard(
     if (e instanceof UserError) throw e;
     const what = e instanceof BoardResetError ? "the board reset during the upload" : (e as Error).message;
     // Before the first read nothing was sent that writes; after it, only reading the board again tells what is active.
-    if (!known) return interrupted(o, name, null, `upload interrupted: ${what}. Nothing was changed on the board (its Storage could not even be read).`, unknownFact("nothing was changed"));
+    if (!known) return interrupted(o, name, null, `upload interrupted: ${what}. Nothing was changed on the board (its Storage could not even be read).`, unknownFact("the board's Storage could not be read, and nothing that writes was sent"));
     const names = [progress.file, progress.previous, ...progress.others.map((x) => x.name)].filter((x): x is string => !!x);
     const fact = boardFact(progress, bytes, await rereadBoard(link, repl, names));
     return interrupted(o, name, progress.file, `upload interrupted: ${what}. ${factSentence(fact, "board", verifyHint(file, o.port))}`, fact);

@@ -23,6 +23,9 @@ const CALLER_NAME = "__efc";
 /** What the board prints when the global is gone (a reset we did not see). */
 const NO_CALLER = new RegExp(`ReferenceError: "?${CALLER_NAME}"? is not defined`);
 
+/** Tries of a command the board answers garbled (see call). */
+const NOISY_TRIES = 8;
+
 export class BoardResetError extends LinkError {}
 /** The board ran the command and it threw: sending it again would not help. */
 export class BoardError extends LinkError {}
@@ -56,17 +59,22 @@ export class EspruinoRepl {
   }
 
   /** The JSON value of a JavaScript expression evaluated on the board. A line
-   * that got no answer (a byte lost or garbled on the way) is sent again, up to
-   * `tries` times: only use it for expressions that can safely run twice. */
+   * that got no answer (a byte lost or garbled on the way) is sent again: up to
+   * `tries` times when nothing comes back at all (a board that is gone), up to
+   * NOISY_TRIES times when the board does answer, but garbled or "arrived
+   * garbled" (a noisy link). Only use it for expressions that can safely run twice. */
   async call<T>(expr: string, ms = 5000, tries = 3): Promise<T> {
-    let said = "";
+    let said = "", silent = 0;
     for (let t = 1; ; t++) {
+      const heard = this.link.stats.received;
       try {
         if (!this.short && this.installs < 3) await this.install();
         return await this.callOnce<T>(expr, ms);
       } catch (e) {
         if (e instanceof BoardResetError) this.short = false;
-        if (e instanceof BoardResetError || this.link.isClosed || t >= tries || !(e instanceof LinkError)) throw e;
+        // nothing at all came back (a board that says "Uncaught SyntaxError" to a garbled line is still there)
+        if (this.link.stats.received === heard) silent++;
+        if (e instanceof BoardResetError || this.link.isClosed || silent >= tries || t >= Math.max(tries, NOISY_TRIES) || !(e instanceof LinkError)) throw e;
         // An error from the board is believed when it says the same twice: the
         // code around the expression travels unchecked, and a garbled byte there
         // (found: eval -> uval) makes an error of its own.

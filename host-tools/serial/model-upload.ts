@@ -58,8 +58,8 @@ export interface BoardState {
   board: string;
 }
 
-/** The first command of an upload, only a read: on a noisy link it gets the tries a chunk gets. */
-export async function readBoardState(repl: EspruinoRepl, tries = 8): Promise<BoardState> {
+/** The first command of an upload, only a read (on a noisy link it is sent again like any other: see EspruinoRepl.call). */
+export async function readBoardState(repl: EspruinoRepl, tries = 3): Promise<BoardState> {
   return repl.call<BoardState>(
     `(function(){var S=require("Storage"),p=S.read(${JSON.stringify(POINTER)}),q=null;try{q=p?JSON.parse(p):null}catch(e){}` +
       `return {p:q,files:S.list(),free:S.getFree?S.getFree():-1,board:process.env.BOARD||""}})()`,

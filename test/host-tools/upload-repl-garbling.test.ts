@@ -71,6 +71,20 @@ describe("a bit flipped in the code around a command's expression", () => {
     expect(sent.split("\n").filter((l) => l.includes("answer")).length).toBe(2);
   });
 
+  it("a board that answers, but garbled, gets more tries than one that is silent: four garbled lines in a row, then the answer", async () => {
+    const s = await session();
+    s.sim.setFaults({});
+    const before = s.received().length;
+    expect(await s.repl.call("6*7")).toBe(42);
+    const line = s.received().slice(before);
+    const at = line.indexOf("6*7");
+    // the next four tries (ids e2..e5, lines of the same length, each followed by a Ctrl-C): "6" -> "7" inside the expression
+    s.sim.setFaults({ flipAt: [0, 1, 2, 3].map((k) => [at + k * (line.length + 1), 0] as [number, number]) });
+    const from = s.received().length;
+    expect(await s.repl.call("6*7")).toBe(42);
+    expect(s.received().slice(from).split("\n").filter((l) => l.includes("*7")).length).toBe(5);
+  });
+
   it("an error the board says twice is believed: a real exception is reported, not retried for ever", async () => {
     const s = await session();
     s.sim.setFaults({});
