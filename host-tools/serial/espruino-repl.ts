@@ -23,6 +23,7 @@ const CALLER_NAME = "__efc";
 /** What the board prints when the global is gone (a reset we did not see). */
 const NO_CALLER = new RegExp(`ReferenceError: "?${CALLER_NAME}"? is not defined`);
 
+const GARBLED = "the command arrived garbled";
 /** Tries of a command the board answers garbled (see call). */
 const NOISY_TRIES = 8;
 
@@ -91,7 +92,13 @@ export class EspruinoRepl {
   private async install(): Promise<void> {
     this.installs++;
     try {
-      if ((await this.callOnce<number>(`(global.${CALLER_NAME}=${CALLER},1)`, 3000, true)) === 1) this.short = true;
+      if ((await this.callOnce<number>(`(global.${CALLER_NAME}=${CALLER},1)`, 3000, true)) !== 1) return;
+      // The long form's own check travels unchecked: two faults in that one line (one in its CRC
+      // test, one in the source) could install a caller that runs what it should refuse. Trust it
+      // only once it has answered a right CRC and refused a wrong one.
+      if ((await this.callOnce<number>("6*7", 3000, false)) !== 42) return;
+      const refused = await this.callOnce<number>("6*7", 3000, false, 1).then(() => false, (e) => e instanceof LinkError && e.message === GARBLED);
+      if (refused) this.short = true;
     } catch (e) {
       if (e instanceof BoardResetError || this.link.isClosed || !(e instanceof LinkError)) throw e;
       await this.clearLine(100);
@@ -108,10 +115,10 @@ export class EspruinoRepl {
   /** One try. The expression travels as a string with its CRC-32 and is
    * evaluated only if the CRC matches, so a byte garbled on the wire can never
    * run as different code (say, a write to another file name). */
-  private async callOnce<T>(expr: string, ms: number, long = !this.short): Promise<T> {
+  private async callOnce<T>(expr: string, ms: number, long = !this.short, wrongCheck = 0): Promise<T> {
     const id = this.nextId();
     const start = `${MARK}${id}:`;
-    const check = crc32(Buffer.from(expr, "latin1"));
+    const check = (crc32(Buffer.from(expr, "latin1")) ^ wrongCheck) >>> 0;
     const line = long
       ? `${DLE}(function(s,c){var r;if(E.CRC32(s)!==c)r={n:1};else try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
         `r=JSON.stringify(r);print(${JSON.stringify(start)}+r+"/"+E.CRC32(r)+${JSON.stringify(MARK)})})(${JSON.stringify(expr)},${check})\n`
@@ -138,7 +145,7 @@ export class EspruinoRepl {
     } catch {
       throw new LinkError(`the board's answer was garbled: ${JSON.stringify(m[1].slice(0, 80))}`);
     }
-    if (r.n) throw new LinkError("the command arrived garbled");
+    if (r.n) throw new LinkError(GARBLED);
     if (r.e !== undefined) throw new BoardError(`the board said: ${r.e}`);
     return r.v as T;
   }

@@ -99,12 +99,33 @@ describe("the short form: the check installed once as a global", () => {
     const before = s.received().length;
     expect(await s.repl.call("[1,2,3].length")).toBe(3);
     const line = s.received().slice(before);
-    expect(line).toBe(`\x10__efc("[1,2,3].length",${crc32(Buffer.from("[1,2,3].length"))},"e3")\n`);
+    expect(line).toBe(`\x10__efc("[1,2,3].length",${crc32(Buffer.from("[1,2,3].length"))},"e5")\n`);
     // reset() behind the session's back: its banner comes before the next command, which then finds no __efc
     await s.repl.link.write("reset()\n");
     await new Promise((r) => setTimeout(r, 300));
     expect(s.sim.stats().resets).toBe(1);
     expect(await s.repl.call("6*7")).toBe(42);
     expect(await s.repl.call('"again"')).toBe("again");
+  });
+
+  it("two faults in the install line that invert its checks (both '!==' to ' ==') install a caller that is then not trusted", async () => {
+    // the install line of a session, learnt on a clean board
+    const clean = await session(true);
+    const at0 = clean.received().length;
+    expect(await clean.repl.call("1+1")).toBe(2);
+    const install = clean.received().slice(at0).split("\n")[0];
+    const first = install.indexOf("!=="), second = install.indexOf("!==", first + 1);
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first);
+    // "!" 0x21 -> " " 0x20: the long form then evaluates only what fails its CRC, and installs a caller that does the same
+    const s = await session(true);
+    s.sim.setFaults({ flipAt: [[first, 0], [second, 0]] });
+    const from = s.received().length;
+    expect(await s.repl.call("6*7")).toBe(42);
+    const lines = s.received().slice(from).split("\n");
+    // the install, the probe with a right CRC (answered "garbled" by the bad caller), then the command in the long form
+    expect(lines[1]).toMatch(/^\x03*\x10__efc\("6\*7",/);
+    expect(lines[2]).toMatch(/^\x03*\x10\(function\(s,c\)/);
+    expect(lines[2]).toContain('("6*7",');
   });
 });
