@@ -17,7 +17,7 @@ const BANNER = /Espruino is Open Source|espruino\.com|\|_\| /;
  * 250-byte line does one time in three, a 420-byte one never. Its source
  * reaches the board as a CRC-checked expression, like any other. */
 const CALLER =
-  `function(s,c,i){var r;if(E.CRC32(s)!==c)r={n:1};else try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
+  `function(s,c,i){var r={n:1};if(E.CRC32(s)===c)try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
   `r=JSON.stringify(r);print("\\x01"+i+":"+r+"/"+E.CRC32(r)+"\\x01")}`;
 const CALLER_NAME = "__efc";
 /** What the board prints when the global is gone (a reset we did not see). */
@@ -114,13 +114,16 @@ export class EspruinoRepl {
 
   /** One try. The expression travels as a string with its CRC-32 and is
    * evaluated only if the CRC matches, so a byte garbled on the wire can never
-   * run as different code (say, a write to another file name). */
+   * run as different code (say, a write to another file name). The test is
+   * written "=== then eval", never "!== then refuse": one byte lost from "!=="
+   * made "==", which ran exactly the expressions that failed their CRC (found
+   * at one byte in 200 lost: a state read of "edgefnnactive", said "no model"). */
   private async callOnce<T>(expr: string, ms: number, long = !this.short, wrongCheck = 0): Promise<T> {
     const id = this.nextId();
     const start = `${MARK}${id}:`;
     const check = (crc32(Buffer.from(expr, "latin1")) ^ wrongCheck) >>> 0;
     const line = long
-      ? `${DLE}(function(s,c){var r;if(E.CRC32(s)!==c)r={n:1};else try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
+      ? `${DLE}(function(s,c){var r={n:1};if(E.CRC32(s)===c)try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
         `r=JSON.stringify(r);print(${JSON.stringify(start)}+r+"/"+E.CRC32(r)+${JSON.stringify(MARK)})})(${JSON.stringify(expr)},${check})\n`
       : `${DLE}${CALLER_NAME}(${JSON.stringify(expr)},${check},"${id}")\n`;
     const from = this.link.rx.length;

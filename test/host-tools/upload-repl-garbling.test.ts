@@ -108,24 +108,25 @@ describe("the short form: the check installed once as a global", () => {
     expect(await s.repl.call('"again"')).toBe("again");
   });
 
-  it("two faults in the install line that invert its checks (both '!==' to ' ==') install a caller that is then not trusted", async () => {
-    // the install line of a session, learnt on a clean board
-    const clean = await session(true);
-    const at0 = clean.received().length;
-    expect(await clean.repl.call("1+1")).toBe(2);
-    const install = clean.received().slice(at0).split("\n")[0];
-    const first = install.indexOf("!=="), second = install.indexOf("!==", first + 1);
-    expect(first).toBeGreaterThan(0);
-    expect(second).toBeGreaterThan(first);
-    // "!" 0x21 -> " " 0x20: the long form then evaluates only what fails its CRC, and installs a caller that does the same
-    const s = await session(true);
-    s.sim.setFaults({ flipAt: [[first, 0], [second, 0]] });
-    const from = s.received().length;
-    expect(await s.repl.call("6*7")).toBe(42);
-    const lines = s.received().slice(from).split("\n");
-    // the install, the probe with a right CRC (answered "garbled" by the bad caller), then the command in the long form
-    expect(lines[1]).toMatch(/^\x03*\x10__efc\("6\*7",/);
-    expect(lines[2]).toMatch(/^\x03*\x10\(function\(s,c\)/);
-    expect(lines[2]).toContain('("6*7",');
+  it("a byte lost from the check and one from the expression: the garbled expression is still not run (a state read of \"edgefnnactive\" said \"no model\")", async () => {
+    const expr = 'require("Storage").read("edgefnn.active")';
+    // where the bytes are, learnt on a clean board: the first character of the check's operator after
+    // E.CRC32(s) (it was "!==": losing its "!" ran exactly what failed the CRC) and the "." of the name
+    const learn = async (shortCalls: boolean) => {
+      const clean = await session(shortCalls);
+      clean.sim.storage.write("edgefnn.active", Buffer.from("pointer"));
+      expect(await clean.repl.call("1+1")).toBe(2);
+      const at0 = clean.received().length;
+      expect(await clean.repl.call(expr)).toBe("pointer");
+      return clean.received().slice(at0).split("\n")[0];
+    };
+    const line = await learn(false);
+    const op = line.indexOf("E.CRC32(s)") + "E.CRC32(s)".length, dot = line.indexOf("edgefnn.active") + "edgefnn".length;
+    expect(line[dot]).toBe(".");
+    const s = await session(false);
+    s.sim.storage.write("edgefnn.active", Buffer.from("pointer"));
+    expect(await s.repl.call("1+1")).toBe(2);
+    s.sim.setFaults({ dropAt: [op, dot] });
+    expect(await s.repl.call(expr)).toBe("pointer");
   });
 });
