@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AppFile, BoardApp, prepareApp } from "../apps/gestures";
 import { filesUploadTouches, guardFixedNames } from "../serial/own-files";
-import { bytes as fmtBytes, fail, Output } from "../cli-support";
+import { bytes as fmtBytes, fail, Output, UserError } from "../cli-support";
 import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
 import { readModelFile } from "../model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
@@ -16,7 +16,10 @@ import { crc32 } from "../../src/core/index";
 import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX } from "../serial/board-files";
 import { BoardResetError, EspruinoRepl } from "../serial/espruino-repl";
 import { LinkError, SerialLink } from "../serial/link";
-import { readBoardState, uploadModel } from "../serial/model-upload";
+import { newProgress, readBoardState, uploadModel } from "../serial/model-upload";
+import { ActiveFact, factSentence, unknownFact } from "../serial/active-fact";
+import { agentFact, rereadAgent } from "../serial/agent-reread";
+import { boardFact, rereadBoard } from "../serial/board-reread";
 import { openTarget } from "../serial/target";
 
 export interface UploadOptions {
@@ -67,10 +70,11 @@ async function uploadToBoard(
 ) {
   let extra: AppFile[], total: number;
   const bar = progressBar(out);
-  let done = 0, stageBase = 0, previous: string | null = null, known = false;
+  const progress = newProgress();
+  let done = 0, stageBase = 0, known = false;
   try {
     const state = await readBoardState(repl);
-    previous = state.p?.file ?? null;
+    const previous = state.p?.file ?? null;
     known = true;
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     // the app's files depend on the board; no file edgefnn did not write is replaced without --force
@@ -84,7 +88,7 @@ async function uploadToBoard(
     total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {
-      name, model: bytes, runtime, boot, extra, state,
+      name, model: bytes, runtime, boot, extra, state, progress,
       onStage: (s) => {
         stageBase = done;
         bar?.update(done, { stage: s.split(" ")[0] });
@@ -104,24 +108,35 @@ async function uploadToBoard(
         `${seconds.toFixed(1)} s; at 115200 baud the wire bytes take ${at115200.toFixed(1)} s` +
         (r.retries ? `; ${r.retries} chunk${r.retries > 1 ? "s" : ""} resent` : ""),
     );
-    return { port: o.port, target: "espruino", name, file: r.file, previous: r.previous, payload: r.payload, wire, efficiency: r.payload / wire, seconds, at115200, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged };
+    return {
+      ok: true, port: o.port, target: "espruino", name, file: r.file, previous: r.previous, active: "new", activeFile: r.file,
+      payload: r.payload, wire, efficiency: r.payload / wire, seconds, at115200, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged,
+    };
   } catch (e) {
     bar?.stop();
-    if (e instanceof LinkError || e instanceof BoardResetError) {
-      const what = e instanceof BoardResetError ? "the board reset during the upload" : e.message;
-      fail(
-        `upload interrupted: ${what}. ` +
-          (!known
-            ? "Nothing was changed on the board (its Storage could not even be read)."
-            : previous
-              ? `The previous model ${previous} is still active.`
-              : "The board had no active model before; it still has none."),
-      );
-    }
-    throw e;
+    if (e instanceof UserError) throw e;
+    const what = e instanceof BoardResetError ? "the board reset during the upload" : (e as Error).message;
+    // Before the first read nothing was sent that writes; after it, only reading the board again tells what is active.
+    if (!known) return interrupted(o, name, null, `upload interrupted: ${what}. Nothing was changed on the board (its Storage could not even be read).`, unknownFact("the board's Storage could not be read, and nothing that writes was sent"));
+    const names = [progress.file, progress.previous, ...progress.others.map((x) => x.name)].filter((x): x is string => !!x);
+    const fact = boardFact(progress, bytes, await rereadBoard(link, repl, names));
+    return interrupted(o, name, progress.file, `upload interrupted: ${what}. ${factSentence(fact, "board", verifyHint(file, o.port))}`, fact);
   } finally {
     await link.close();
   }
+}
+
+function verifyHint(file: string, port: string): string {
+  return `edgefnn verify ${file} <test.csv> --port ${port}`;
+}
+
+/** An upload that stopped part way: the message on stderr, and with --json the same fact in one object on stdout (exit code 1). */
+function interrupted(o: UploadOptions, name: string, file: string | null, message: string, fact: ActiveFact) {
+  process.stderr.write(`edgefnn: ${message}\n`);
+  return {
+    ok: false, port: o.port, name, file, error: message, active: fact.active, activeFile: fact.file, how: fact.how,
+    incomplete: fact.incomplete, leftover: fact.leftover,
+  };
 }
 
 /** The agent path: PUT chunks into the agent's staging file, CHECK its CRC-32
@@ -134,6 +149,7 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
   const previous = info.active?.file ?? null;
   const target = modelFileName(name, bytes);
   const bar = progressBar(out);
+  let activateSent = false;
   try {
     out.say(`edgefnn upload: ${file} -> ${o.port} (edgefnn agent ${info.version}) as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     if (o.runtime || o.boot || o.app) out.say("  --runtime, --boot and --app are for Espruino boards: the agent runs its own runtime and loads the active model itself");
@@ -153,6 +169,7 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
         throw new LinkError(`the agent holds ${c.received} bytes with CRC-32 ${c.crc}, expected ${bytes.length} bytes with ${crc32(bytes)}`);
       }
       if (!bar) out.say(`  activate ${target}`);
+      activateSent = true;
       const r = await client.activate(name, bytes);
       activeFile = r.active.file;
       payload = bytes.length;
@@ -170,18 +187,16 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
         (retries ? `; ${retries} request${retries > 1 ? "s" : ""} resent` : ""),
     );
     return {
-      port: o.port, target: "agent", agentVersion: info.version, name, file: activeFile, previous, payload, wire,
+      ok: true, port: o.port, target: "agent", agentVersion: info.version, name, file: activeFile, previous, active: "new", activeFile, payload, wire,
       efficiency: payload / wire, seconds, at115200, retries, naks: client.stats.naks, xoffs: link.stats.xoffs, unchanged,
     };
   } catch (e) {
     bar?.stop();
-    if (e instanceof LinkError || e instanceof AgentRefused) {
-      fail(
-        `upload interrupted: ${e instanceof AgentRefused ? `the agent refused it: ${e.message}` : e.message}. ` +
-          (previous ? `The previous model ${previous} is still active.` : "The agent had no active model before; it still has none."),
-      );
-    }
-    throw e;
+    if (e instanceof UserError || !(e instanceof LinkError || e instanceof AgentRefused)) throw e;
+    const what = e instanceof AgentRefused ? `the agent refused it: ${e.message}` : e.message;
+    // a refused or unanswered ACTIVATE may still have activated the model: ask the agent
+    const fact = agentFact(bytes, target, previous, activateSent, await rereadAgent(client));
+    return { ...interrupted(o, name, target, `upload interrupted: ${what}. ${factSentence(fact, "agent", verifyHint(file, o.port))}`, fact), target: "agent" };
   } finally {
     await link.close();
   }

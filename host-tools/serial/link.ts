@@ -34,6 +34,8 @@ export class SerialLink {
   private closed: Error | null = null;
   private waiters: Waiter[] = [];
   private resumers: (() => void)[] = [];
+  /** pending port operations to fail when the link does */
+  private aborts: ((e: Error) => void)[] = [];
 
   /** false only to show in tests what ignoring XOFF costs */
   honourXoff = true;
@@ -92,6 +94,24 @@ export class SerialLink {
     const r = this.resumers;
     this.resumers = [];
     r.forEach((f) => f());
+    const a = this.aborts;
+    this.aborts = [];
+    a.forEach((f) => f(e));
+  }
+
+  /** A port operation that also ends when the link fails: serialport queues a
+   * write or drain on a port that closed until it opens again, i.e. for ever. */
+  private orFail(op: (done: (err?: Error | null) => void) => void): Promise<void> {
+    if (this.closed) return Promise.reject(this.closed);
+    return new Promise<void>((resolve, reject) => {
+      const abort = (e: Error) => reject(e);
+      this.aborts.push(abort);
+      op((err) => {
+        this.aborts = this.aborts.filter((f) => f !== abort);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
   }
 
   /** Resolves when test(rx) is true (checked now and on every arrival); rejects after ms or on disconnect. */
@@ -120,10 +140,8 @@ export class SerialLink {
       if (this.wireFree > now + 2) await new Promise((r) => setTimeout(r, this.wireFree - now));
       this.wireFree = Math.max(this.wireFree, performance.now()) + (this.piece * 10 * 1000) / this.baud;
       const piece = data.subarray(i, i + this.piece);
-      await new Promise<void>((resolve, reject) => {
-        this.port.write(piece, (err) => (err ? reject(new LinkError(`${this.path}: write failed: ${err.message}`)) : resolve()));
-      });
-      await new Promise<void>((resolve) => this.port.drain(() => resolve()));
+      await this.orFail((done) => this.port.write(piece, (err) => done(err ? new LinkError(`${this.path}: write failed: ${err.message}`) : null)));
+      await this.orFail((done) => this.port.drain(() => done()));
       this.stats.sent += piece.length;
     }
   }

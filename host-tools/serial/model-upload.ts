@@ -20,6 +20,26 @@ export interface UploadPlan {
   /** the board's state if the caller already read it (readBoardState): saves a round trip */
   state?: BoardState;
   onStage?: (stage: string) => void;
+  /** filled in as the upload goes: after an interruption, what could have changed on the board */
+  progress?: UploadProgress;
+}
+
+/** How far an upload got. Until `pointerSent` no command that could change
+ * the pointer file has left the host, so the previous model is still active
+ * whatever happened after; from then on only reading the board can tell. */
+export interface UploadProgress {
+  /** the new model's Storage file name */
+  file: string | null;
+  /** the active model before the upload (its pointer named it and the file was there) */
+  previous: string | null;
+  /** the new pointer's write command has been (or may have been) sent */
+  pointerSent: boolean;
+  /** the files the upload writes besides the model (runtime, boot script, app files), with their bytes */
+  others: { name: string; bytes: Uint8Array }[];
+}
+
+export function newProgress(): UploadProgress {
+  return { file: null, previous: null, pointerSent: false, others: [] };
 }
 
 export interface UploadResult {
@@ -38,10 +58,13 @@ export interface BoardState {
   board: string;
 }
 
-export async function readBoardState(repl: EspruinoRepl): Promise<BoardState> {
+/** The first command of an upload, only a read (on a noisy link it is sent again like any other: see EspruinoRepl.call). */
+export async function readBoardState(repl: EspruinoRepl, tries = 3): Promise<BoardState> {
   return repl.call<BoardState>(
     `(function(){var S=require("Storage"),p=S.read(${JSON.stringify(POINTER)}),q=null;try{q=p?JSON.parse(p):null}catch(e){}` +
       `return {p:q,files:S.list(),free:S.getFree?S.getFree():-1,board:process.env.BOARD||""}})()`,
+    5000,
+    tries,
   );
 }
 
@@ -50,6 +73,11 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   const state = plan.state ?? (await readBoardState(repl));
   const previous = state.p && state.files.includes(state.p.file) ? state.p.file : null;
   const file = modelFileName(plan.name, plan.model);
+  const progress = plan.progress ?? newProgress();
+  Object.assign(progress, { file, previous, pointerSent: false, others: [] });
+  if (plan.runtime) progress.others.push({ name: RUNTIME, bytes: plan.runtime });
+  if (plan.boot) progress.others.push({ name: BOOT, bytes: plan.boot });
+  progress.others.push(...(plan.extra ?? []));
   let payload = 0, retries = 0;
   const unchanged: string[] = [];
   if (plan.runtime) {
@@ -74,6 +102,7 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
     stage(`activate ${file}`);
     const pointer: Pointer = { file, name: plan.name, bytes: plan.model.length, crc: modelId(plan.model) };
     const text = JSON.stringify(pointer);
+    progress.pointerSent = true;
     await repl.call(`require("Storage").write(${JSON.stringify(POINTER)},${JSON.stringify(text)})`);
     const back = await repl.call<string>(`require("Storage").read(${JSON.stringify(POINTER)})`);
     if (back !== text) throw new Error(`the pointer file reads back wrong: ${JSON.stringify(back)}`);

@@ -12,6 +12,8 @@ import { BoardResetError, EspruinoRepl } from "./espruino-repl";
 import { LinkError } from "./link";
 
 export const CHUNK = 384;
+/** the smallest chunk a line shrinks to on a noisy link (a line of ~110 bytes) */
+export const MIN_CHUNK = 48;
 
 export interface WriteOptions {
   /** per-chunk attempts before giving up */
@@ -37,15 +39,19 @@ const WRITER =
 
 /** Writes bytes to Storage file `name` (which must not exist yet) and proves it. */
 export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions = {}): Promise<{ retries: number }> {
-  const chunkTries = o.chunkTries ?? 5, fileTries = o.fileTries ?? 3, ackMs = o.ackMs ?? 3000;
+  const chunkTries = o.chunkTries ?? 8, fileTries = o.fileTries ?? 3, ackMs = o.ackMs ?? 3000;
   const want = fileProof(bytes);
   let retries = 0;
   await repl.call(`(${WRITER},1)`);
+  // A chunk line that does not get through is sent again smaller: on a link
+  // that loses or garbles about one byte in N, a line much shorter than N
+  // bytes gets through most of the time, one longer than N never does.
+  let size = CHUNK;
   for (let attempt = 1; ; attempt++) {
-    for (let off = 0; off < bytes.length || (off === 0 && bytes.length === 0); off += CHUNK) {
-      const chunk = bytes.subarray(off, off + CHUNK);
-      const total = off === 0 ? bytes.length : -1;
+    for (let off = 0; off < bytes.length || (off === 0 && bytes.length === 0); ) {
+      let chunk = bytes.subarray(off, off + size);
       for (let t = 1; ; t++) {
+        const total = off === 0 ? bytes.length : -1;
         const id = repl.nextId();
         const check = crc32(Buffer.concat([Buffer.from(chunk), Buffer.from(String(off) + name + String(total) + id, "latin1")]));
         const line = `\x10__efw(${JSON.stringify(name)},${off},"${Buffer.from(chunk).toString("base64")}",${check},${total},"${id}")\n`;
@@ -63,9 +69,12 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
         if (reply.startsWith("E")) throw new LinkError(`Storage refused ${name} at byte ${off}: ${reply.slice(1)}`);
         retries++;
         if (t >= chunkTries) throw new LinkError(`bytes ${off}..${off + chunk.length} of ${name} did not get through in ${chunkTries} tries (${reply})`);
+        size = Math.max(MIN_CHUNK, size >> 1);
+        chunk = bytes.subarray(off, off + size);
         await repl.clearLine(50);
       }
-      o.onProgress?.(Math.min(off + CHUNK, bytes.length), bytes.length);
+      off += chunk.length;
+      o.onProgress?.(Math.min(off, bytes.length), bytes.length);
       if (bytes.length === 0) break;
     }
     // a chunk line that lost its newline may have merged with the next: the whole-file CRC catches anything left

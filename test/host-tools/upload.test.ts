@@ -114,7 +114,8 @@ describe("faults", () => {
   it("a board that resets mid-upload keeps the previous model active, and the command says so", async () => {
     const s = await sim();
     const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
-    s.setFaults({ resetAfter: 600 });
+    // inside the model's chunk line (bytes ~980..1540: after the probe, the caller's install, the state read and the writer)
+    s.setFaults({ resetAfter: 1200 });
     const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`upload interrupted: the board reset during the upload\\. The previous model ${first.file} is still active\\.`));
@@ -127,8 +128,8 @@ describe("faults", () => {
     const storagePath = join(tempDir(), "flash.json");
     let s = await sim({ storagePath });
     const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
-    // past the state and runtime checks (~550 bytes), inside the model's chunk
-    s.setFaults({ silentAfter: 700 });
+    // past the state read and the writer (~980 bytes), inside the model's chunk
+    s.setFaults({ silentAfter: 1200 });
     const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`upload interrupted: .*The previous model ${first.file} is still active\\.`));
@@ -201,9 +202,13 @@ describe("upload --app gestures", () => {
     const { repl, link } = await board(s.port);
     await link.write("load()\n");
     await link.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx), 8000, "the app's first window");
+    // the app on the board runs the uploaded model with the sidecar's settings: stop it, then ask it
     await link.write("\x03");
+    await repl.call("Puck.accelOff(),1");
+    expect(await repl.call("[gestRate,gestCfg.window,gestCfg.hop,gestModel.labels,gestModel.inputSize,gestCount>0]")).toEqual([
+      26, 13, 13, ["still", "shake", "circle"], 20, true,
+    ]);
     await link.close();
-    expect(repl).toBeTruthy();
     const bad = await cliAsync(["upload", f, "--port", s.port, "--app", "tetris"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--app: unknown app "tetris"/);

@@ -1,0 +1,62 @@
+// After an interrupted or refused upload to an edgefnn agent: ask it again
+// (HELLO) which model is active, bounded, and say from that what is active. A
+// refusal or a lost reply to ACTIVATE does not prove that nothing changed (the
+// agent may have activated the model and then failed to answer), so the
+// agent's own word, read afterwards, is what counts.
+import { AgentClient } from "../agent/client";
+import { AgentInfo } from "../agent/protocol";
+import { ActiveFact, unknownFact } from "./active-fact";
+import { modelId } from "./board-files";
+import { SerialLink } from "./link";
+
+/** The agent's hello, asked again for at most boundMs (reopening the port if it went); null if it did not answer. */
+export async function rereadAgent(client: AgentClient, boundMs = 6000): Promise<AgentInfo | null> {
+  const end = Date.now() + boundMs;
+  let stop = false;
+  const opened: SerialLink[] = [];
+  const attempts = (async (): Promise<AgentInfo | null> => {
+    for (let c = client; !stop && Date.now() < end; ) {
+      try {
+        if (c.link.isClosed) {
+          const l = await SerialLink.open(client.link.path, client.link.baud);
+          if (stop) {
+            await l.close();
+            break;
+          }
+          opened.push(l);
+          const probed = await AgentClient.probe(l);
+          if (!probed) return null; // something else answers on the port now
+          return probed.info;
+        }
+        return await c.hello();
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    return null;
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), boundMs + 500)));
+  const got = await Promise.race([attempts.catch(() => null), timeout]);
+  stop = true;
+  clearTimeout(timer);
+  for (const l of opened) await l.close();
+  return got;
+}
+
+/** What the agent's fresh hello (or, without one, how far the upload got) proves. */
+export function agentFact(
+  model: Uint8Array, target: string, previous: string | null, activateSent: boolean, info: AgentInfo | null,
+): ActiveFact {
+  const plain = (active: ActiveFact["active"], file: string | null, how: string): ActiveFact => ({ active, file, how, incomplete: [], leftover: [] });
+  if (!info) {
+    if (activateSent) return unknownFact("the agent did not answer again after the interruption");
+    return previous ? plain("previous", previous, "ACTIVATE was never sent") : plain("none", null, "ACTIVATE was never sent");
+  }
+  const a = info.active;
+  const how = "the agent said so when asked again";
+  if (a && a.id === modelId(model) && a.bytes === model.length && a.file === target) return plain("new", a.file, how);
+  if (a && previous && a.file === previous) return plain("previous", a.file, how);
+  if (!a && !previous) return plain("none", null, how);
+  return unknownFact(a ? `the agent's active model is now ${a.file}, neither the new one nor ${previous ?? "none"}` : "the agent has no active model now");
+}
