@@ -7,41 +7,15 @@ import { AgentClient } from "../agent/client";
 import { AgentInfo } from "../agent/protocol";
 import { ActiveFact, unknownFact } from "./active-fact";
 import { modelId } from "./board-files";
-import { SerialLink } from "./link";
+import { retryWithinBound } from "./bounded-retry";
 
 /** The agent's hello, asked again for at most boundMs (reopening the port if it went); null if it did not answer. */
 export async function rereadAgent(client: AgentClient, boundMs = 6000): Promise<AgentInfo | null> {
-  const end = Date.now() + boundMs;
-  let stop = false;
-  const opened: SerialLink[] = [];
-  const attempts = (async (): Promise<AgentInfo | null> => {
-    for (let c = client; !stop && Date.now() < end; ) {
-      try {
-        if (c.link.isClosed) {
-          const l = await SerialLink.open(client.link.path, client.link.baud);
-          if (stop) {
-            await l.close();
-            break;
-          }
-          opened.push(l);
-          const probed = await AgentClient.probe(l);
-          if (!probed) return null; // something else answers on the port now
-          return probed.info;
-        }
-        return await c.hello();
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-    return null;
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), boundMs + 500)));
-  const got = await Promise.race([attempts.catch(() => null), timeout]);
-  stop = true;
-  clearTimeout(timer);
-  for (const l of opened) await l.close();
-  return got;
+  return retryWithinBound(client.link, boundMs, async (link, reopened) => {
+    if (!reopened) return client.hello();
+    // a new link: find out again what answers on it (null: something else now)
+    return (await AgentClient.probe(link))?.info ?? null;
+  });
 }
 
 /** What the agent's fresh hello (or, without one, how far the upload got) proves. */

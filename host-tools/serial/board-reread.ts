@@ -6,6 +6,7 @@
 import { fileProof, Pointer, POINTER, Proof, sameProof } from "./board-files";
 import { ActiveFact, unknownFact } from "./active-fact";
 import { EspruinoRepl } from "./espruino-repl";
+import { retryWithinBound } from "./bounded-retry";
 import { SerialLink } from "./link";
 import { UploadProgress } from "./model-upload";
 
@@ -25,44 +26,14 @@ export function rereadExpr(names: string[]): string {
   );
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Reads the board again, for at most boundMs; null if it did not answer in that time. */
 export async function rereadBoard(link: SerialLink, repl: EspruinoRepl, names: string[], boundMs = 6000): Promise<BoardReread | null> {
-  const end = Date.now() + boundMs;
-  let cur = link;
-  let stop = false;
-  const opened: SerialLink[] = [];
-  const attempts = (async (): Promise<BoardReread | null> => {
-    for (let r = repl; !stop && Date.now() < end; ) {
-      try {
-        if (cur.isClosed) {
-          // the port went away (a USB board unplugged or reset): it may come back at the same path
-          const l = await SerialLink.open(link.path, link.baud);
-          if (stop) {
-            await l.close();
-            break;
-          }
-          opened.push(l);
-          cur = l;
-          r = new EspruinoRepl(cur);
-        }
-        await r.sync();
-        return await r.call<BoardReread>(rereadExpr(names), Math.max(500, Math.min(3000, end - Date.now())), 2);
-      } catch {
-        await sleep(250);
-      }
-    }
-    return null;
-  })();
-  // the bound holds even if a write waits on an XOFF that never ends
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), boundMs + 500)));
-  const got = await Promise.race([attempts.catch(() => null), timeout]);
-  stop = true;
-  clearTimeout(timer);
-  for (const l of opened) await l.close();
-  return got;
+  let r = repl;
+  return retryWithinBound(link, boundMs, async (cur, _reopened, msLeft) => {
+    if (r.link !== cur) r = new EspruinoRepl(cur);
+    await r.sync();
+    return r.call<BoardReread>(rereadExpr(names), Math.max(500, Math.min(3000, msLeft)), 2);
+  });
 }
 
 /** What the reread (or, without one, the upload's progress) proves about the active model. */

@@ -3,13 +3,8 @@ import {
   crc32, decodeLayout, decodeModel, encodeModel, forward, Model, modelFromNetwork, networkFromModel, quantizeModel,
 } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
+import { declared, reseal, wrappedLength } from "../helpers/hostile-models";
 import { everyActivationModel, irisModel } from "../helpers/models";
-
-/** Re-seal bytes with a correct CRC, to reach the checks behind the checksum. */
-function reseal(b: Uint8Array): Uint8Array {
-  new DataView(b.buffer, b.byteOffset).setUint32(b.length - 4, crc32(b, b.length - 4), true);
-  return b;
-}
 
 describe("CRC-32", () => {
   it("is the IEEE one Espruino's E.CRC32 computes", () => {
@@ -50,28 +45,6 @@ describe(".efnn round trip", () => {
   });
 });
 
-/** A CRC-valid file with the given header fields and layer table ([size, activation, weight type] per layer), zeros
- * after the table up to `length` bytes: to reach the size checks with files that hold none of what they declare. */
-function declared(inputSize: number, layers: [number, number, number][], length: number): Uint8Array {
-  const b = new Uint8Array(length), dv = new DataView(b.buffer);
-  b.set([0x45, 0x46, 0x4e, 0x4e, 1, layers.length]);
-  dv.setUint16(6, inputSize, true);
-  layers.forEach(([size, act, wtype], l) => {
-    dv.setUint16(16 + 8 * l, size, true);
-    b[18 + 8 * l] = act;
-    b[19 + 8 * l] = wtype;
-  });
-  return reseal(b);
-}
-
-/** the file length the old 32-bit arithmetic ((count + 3) & ~3, summed in int32) expected: such files passed */
-function wrappedLength(inputSize: number, layers: [number, number, number][]): number {
-  const pad = (c: number) => (c + 3) & ~3;
-  let off = 16 + 8 * layers.length + 8 * inputSize, prev = inputSize;
-  for (const [size, act, wtype] of layers) off += (wtype ? 4 * size : 0) + 4 * size + (act === 8 ? 4 * size : 0);
-  for (const [size, , wtype] of layers) { off = (off + pad(size * prev * [4, 2, 1][wtype])) | 0; prev = size; }
-  return off + 4;
-}
 
 describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another", () => {
   it("a 2^32-byte weights section in a 393 KB file is refused, not counted as 0 bytes", () => {

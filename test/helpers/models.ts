@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 // Trained models shared by the format, quantization and device suites.
+import { join } from "node:path";
 import {
-  ActivationName, createNetwork, DataSet, gaussianClusters, modelFromNetwork, Model, Network, split,
+  ActivationName, createNetwork, DataSet, encodeModel, gaussianClusters, modelFromNetwork, Model, Network, quantizeModel, split,
   standardization, train,
 } from "../../src/core/index";
 import { loadIris } from "./iris";
@@ -68,4 +69,14 @@ export function writeIrisTestCsv(file: string): Float32Array[] {
   }
   writeFileSync(file, lines.join("\n") + "\n");
   return rows;
+}
+
+/** The two iris upload models of the serial and agent suites, written into dir:
+ * int8 (iris.q8.efnn) and int8/int16 (iris-b.q8.efnn, the same net: another file). */
+export function writeIrisUploadModels(dir: string): { q8: string; q8b: string } {
+  const { model } = irisModel();
+  const q8 = join(dir, "iris.q8.efnn"), q8b = join(dir, "iris-b.q8.efnn");
+  writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
+  writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
+  return { q8, q8b };
 }

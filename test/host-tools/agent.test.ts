@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNetwork, createRng, crc32, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
+import { createNetwork, createRng, crc32, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { AgentClient, AgentRefused } from "../../host-tools/agent/client";
 import { openAgentModel } from "../../host-tools/agent/local-model";
@@ -21,7 +21,7 @@ import { SerialLink } from "../../host-tools/serial/link";
 import { openTarget } from "../../host-tools/serial/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
-import { irisModel, writeIrisTestCsv } from "../helpers/models";
+import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 import { Agent, startAgent as startAgentProcess } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 import { serialProxy } from "../helpers/serial-proxy";
@@ -53,11 +53,8 @@ async function pair(name: string): Promise<PtyPair> {
 }
 
 beforeAll(() => {
-  const { model, labels } = irisModel();
-  q8 = join(dir, "iris.q8.efnn");
-  writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
-  q8b = join(dir, "iris-b.q8.efnn");
-  writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
+  const { labels } = irisModel();
+  ({ q8, q8b } = writeIrisUploadModels(dir));
   // ~8 KiB of float32 weights: an upload long enough to be killed in the middle
   const net = createNetwork({ inputSize: 4, layers: [{ size: 256, activation: "relu" }, { size: 3, activation: "softmax" }] });
   initialize(net, createRng(7));

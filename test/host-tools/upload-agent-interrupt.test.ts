@@ -3,17 +3,16 @@
 // passes a filter that loses or replaces replies from a chosen request on. The
 // message after the failure must say what the agent's model directory really
 // holds (read from disk here), whatever the agent said or failed to say.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { encodeModel, quantizeModel } from "../../src/core/index";
 import { requireRuntime } from "../../host-tools/agent/bundle-runtime";
 import { ACTIVE } from "../../host-tools/agent/model-store";
 import { E, encodeFrame, FrameDecoder, T, T_ERROR, Writer } from "../../host-tools/agent/protocol";
 import { AgentServer } from "../../host-tools/agent/server";
 import { cliAsync, json, tempDir } from "../helpers/cli";
-import { irisModel } from "../helpers/models";
+import { writeIrisUploadModels } from "../helpers/models";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 
 const dir = tempDir();
@@ -25,11 +24,7 @@ afterAll(async () => {
 });
 
 beforeAll(() => {
-  const { model } = irisModel();
-  q8 = join(dir, "iris.q8.efnn");
-  writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
-  q8b = join(dir, "iris-b.q8.efnn");
-  writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
+  ({ q8, q8b } = writeIrisUploadModels(dir));
 });
 
 /** What happens to the agent's replies once a request of type `from` has arrived, until one of type `until` does. */

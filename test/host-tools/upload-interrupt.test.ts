@@ -7,11 +7,11 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { crc32, encodeModel, quantizeModel } from "../../src/core/index";
+import { crc32 } from "../../src/core/index";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { FaultOptions } from "../../host-tools/sim/faults";
 import { cliAsync, json, tempDir } from "../helpers/cli";
-import { irisModel } from "../helpers/models";
+import { writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
 const sims: RunningSim[] = [];
@@ -34,11 +34,7 @@ async function stop(s: RunningSim): Promise<void> {
 }
 
 beforeAll(async () => {
-  const { model } = irisModel();
-  q8 = join(dir, "iris.q8.efnn");
-  writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
-  q8b = join(dir, "iris-b.q8.efnn");
-  writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
+  ({ q8, q8b } = writeIrisUploadModels(dir));
   // a board with the runtime and the first model active, kept as a flash image every trial starts from
   flash0 = join(dir, "flash0.json");
   const s = await sim({ storagePath: flash0 });

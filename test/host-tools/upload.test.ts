@@ -10,7 +10,7 @@ import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
 import { SerialLink } from "../../host-tools/serial/link";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
-import { irisModel, writeIrisTestCsv } from "../helpers/models";
+import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
 const sims: RunningSim[] = [];
@@ -27,11 +27,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  const { model } = irisModel();
-  q8 = join(dir, "iris.q8.efnn");
-  writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
-  q8b = join(dir, "iris-b.q8.efnn");
-  writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
+  ({ q8, q8b } = writeIrisUploadModels(dir));
   testCsv = join(dir, "test.csv");
   testRows = writeIrisTestCsv(testCsv);
 });
