@@ -21,12 +21,25 @@ export const SHOWN_CHARACTERS = 60;
  * `"abcabc…" (10,485,760 characters)`.
  */
 export function quoteValue(value: string, max = SHOWN_CHARACTERS): string {
+  return quoted(value, max, true);
+}
+
+/**
+ * The first bytes of something that may go on (a file's head read from a
+ * board or a disk), shown like quoteValue but cut without a length: the
+ * length of the sample is not the file's.
+ */
+export function quoteStart(value: string, max = SHOWN_CHARACTERS): string {
+  return quoted(value, max, false);
+}
+
+function quoted(value: string, max: number, withLength: boolean): string {
   let body = "";
   let i = 0;
   while (i < value.length) {
     const code = value.codePointAt(i) ?? 0;
     const e = escapeCharacter(code);
-    if (body.length + e.length > max) return `"${body}…" (${codePoints(value).toLocaleString("en-US")} characters)`;
+    if (body.length + e.length > max) return `"${body}…"` + (withLength ? ` (${codePoints(value).toLocaleString("en-US")} characters)` : "");
     body += e;
     i += code > 0xffff ? 2 : 1;
   }

@@ -4,7 +4,7 @@
 // of file edgefnn writes there, told by its first bytes; anything else is the
 // user's, and the command stops before any work with what to do instead.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { fail, quoteValue } from "./cli-support";
+import { fail, quoteStart } from "./cli-support";
 // (the marker renderReport puts in the head; reports from before it have only their title)
 import { REPORT_GENERATOR } from "./report/html-report";
 
@@ -58,7 +58,7 @@ export function refuseForeign(file: string, kind: OwnKind, flag: string): void {
   if (head === null || head.length === 0 || kind.ours(head)) return;
   const size = statSync(file).size;
   fail(
-    `${file} exists and is not ${kind.what} (it starts ${quoteValue(head.toString("latin1", 0, 40))}, ${size.toLocaleString("en-US")} bytes): ` +
+    `${file} exists and is not ${kind.what} (it starts ${quoteStart(head.toString("latin1"), 40)}, ${size.toLocaleString("en-US")} bytes): ` +
       `edgefnn replaces only files it wrote; move it away or give another ${flag}`,
   );
 }

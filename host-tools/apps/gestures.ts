@@ -14,12 +14,12 @@
 // refuses to put over a .bootcde edgefnn did not write (without --force).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fail } from "../cli-support";
+import { fail, quoteValue } from "../cli-support";
 import { DIST_FEATURES_MIN, FIRMWARE_DIR, ROOT } from "../bundle-files";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
 import { EspruinoRepl } from "../serial/espruino-repl";
-import { inspectFiles, quoteBytes, SCRIPT_MARK } from "../serial/own-files";
+import { inspectFiles, SCRIPT_MARK } from "../serial/own-files";
 
 export interface AppOptions {
   /** the app's name: gestures is the one there is */
@@ -57,15 +57,15 @@ function readSettings(file: string): Record<string, number> {
   try {
     side = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    fail(`--app-config ${quoteBytes(file)}: ${(e as Error).message}`);
+    fail(`--app-config ${quoteValue(file)}: ${(e as Error).message}`);
   }
-  if (!side || typeof side !== "object" || Array.isArray(side)) fail(`--app-config ${quoteBytes(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
+  if (!side || typeof side !== "object" || Array.isArray(side)) fail(`--app-config ${quoteValue(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
   const cfg: Record<string, number> = {};
   for (const k of SETTINGS) {
     const v = (side as Record<string, unknown>)[k];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
-      fail(`--app-config ${quoteBytes(file)}: "${k}" is ${typeof v === "string" ? quoteBytes(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`);
+      fail(`--app-config ${quoteValue(file)}: "${k}" is ${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`);
     cfg[k] = v;
   }
   return cfg;
@@ -83,12 +83,12 @@ function packageVersion(): string {
  * the board yet) and returns what the app will write, or null without --app. */
 export function prepareApp(o: AppOptions, model: Model, modelFile: string): BoardApp | null {
   if (o.app === undefined) return null;
-  if (o.app !== APP_ID) fail(`--app: unknown app ${quoteBytes(o.app)}: the one there is is gestures`);
+  if (o.app !== APP_ID) fail(`--app: unknown app ${quoteValue(o.app)}: the one there is is gestures`);
   // the app feeds the model FEATURE_COUNT window features (src/features): a
   // model of another input size would only fail on the board, at boot
   if (model.inputSize !== FEATURE_COUNT)
     fail(
-      `--app gestures: ${quoteBytes(modelFile)} takes ${model.inputSize} input${model.inputSize === 1 ? "" : "s"}, but the gesture app gives the model ${FEATURE_COUNT} window features ` +
+      `--app gestures: ${quoteValue(modelFile)} takes ${model.inputSize} input${model.inputSize === 1 ? "" : "s"}, but the gesture app gives the model ${FEATURE_COUNT} window features ` +
         `(${featureNames().slice(0, 3).join(", ")}, ... as edgefnn collect writes them): train it on collect's CSV (examples/gestures). Nothing was sent to the board.`,
     );
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};

@@ -16,7 +16,7 @@
 // those exact shapes are recognised too, so upgrading needs no --force.
 // A file edgefnn cannot recognise is reported with its size and first bytes,
 // and replaced only with --force.
-import { fail } from "../cli-support";
+import { fail, quoteStart } from "../cli-support";
 import { BOOT, isModelFileOf, MODEL_NAME_MAX, POINTER, RUNTIME } from "./board-files";
 import { EspruinoRepl } from "./espruino-repl";
 
@@ -124,17 +124,8 @@ export async function foreignFiles(repl: EspruinoRepl, names: string[]): Promise
   return (await inspectFiles(repl, names)).filter((f) => !f.ours).map(({ name, size, head }) => ({ name, size, head }));
 }
 
-/** A user's bytes in a message: at most 60 characters, control characters escaped. */
-export function quoteBytes(s: string, max = 60): string {
-  const cut = s.length > max ? s.slice(0, max) : s;
-  const esc = cut.replace(/[\x00-\x1f\x7f-\x9f\\"]/g, (c) =>
-    c === "\\" || c === '"' ? "\\" + c : c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"),
-  );
-  return `"${esc}"${s.length > max ? "..." : ""}`;
-}
-
 export function describeForeign(f: ForeignFile): string {
-  return `${f.name} (${f.size} bytes, begins ${quoteBytes(f.head)}): ${ruleOf(f.name)?.what ?? "a file edgefnn did not write"}`;
+  return `${f.name} (${f.size} bytes, begins ${quoteStart(f.head)}): ${ruleOf(f.name)?.what ?? "a file edgefnn did not write"}`;
 }
 
 /** Refuses, before anything is written, to replace files edgefnn did not write;

@@ -6,7 +6,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { intOption, numberOption, quoteValue } from "../../host-tools/cli-support";
+import { intOption, numberOption, quoteStart, quoteValue } from "../../host-tools/cli-support";
 
 /** The shown text read back by the JavaScript parser: the quoted part only. */
 function readBack(shown: string): string {
@@ -57,5 +57,14 @@ describe("quoteValue", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("quoteStart: the first bytes of a file", () => {
+  it("escapes like quoteValue and is cut without a length (the sample's length is not the file's)", () => {
+    expect(quoteStart('a"b\\c\n\r\t\x00\x1b\x9f')).toBe('"a\\"b\\\\c\\n\\r\\t\\x00\\x1b\\u009f"');
+    expect(quoteStart("x".repeat(100))).toBe(`"${"x".repeat(60)}…"`);
+    expect(quoteStart("x".repeat(100), 40)).toBe(`"${"x".repeat(40)}…"`);
+    expect(quoteValue("x".repeat(100))).toBe(`"${"x".repeat(60)}…" (100 characters)`);
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DIST_FEATURES_MIN, DIST_MIN, FIRMWARE_DIR } from "../../host-tools/bundle-files";
 import { prepareApp } from "../../host-tools/apps/gestures";
-import { filesUploadTouches, hasOwnerRule, HEAD_BYTES, isOwnFile, LEGACY_GESTURES_BOOTCDE, quoteBytes } from "../../host-tools/serial/own-files";
+import { filesUploadTouches, hasOwnerRule, HEAD_BYTES, isOwnFile, LEGACY_GESTURES_BOOTCDE } from "../../host-tools/serial/own-files";
 import { createNetwork, modelFromNetwork } from "../../src/core/index";
 import { FEATURE_COUNT } from "../../src/features/window-features";
 import { bangleFactoryStorage } from "../../host-tools/sim/sim-boards";
@@ -86,13 +86,6 @@ describe("edgefnn does not claim files others wrote", () => {
     const files = ["g.0a1b2c3d", "g.ffffffff", "gx.0a1b2c3d", "h.12345678", "notes.txt", ".bootcde"];
     expect(filesUploadTouches({ name: "g", runtime: true, boot: false, extra: ["gestures.js"], files, pointerFile: "h.12345678" })).toEqual(["edgefnn", "edgefnn.active", "gestures.js", "g.0a1b2c3d", "g.ffffffff", "h.12345678"]);
     expect(filesUploadTouches({ name: "g", runtime: false, boot: true, extra: [], files: [], pointerFile: null })).toEqual([".boot3", "edgefnn.active"]);
-  });
-});
-
-describe("the bytes quoted in messages", () => {
-  it("are cut to 60 characters with control characters and quotes escaped", () => {
-    expect(quoteBytes('a"b\\c\n\r\t\x00\x1b\x9f')).toBe('"a\\"b\\\\c\\n\\r\\t\\x00\\x1b\\x9f"');
-    expect(quoteBytes("x".repeat(100))).toBe(`"${"x".repeat(60)}"...`);
   });
 });
 

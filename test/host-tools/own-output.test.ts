@@ -16,7 +16,7 @@ describe("existing files that edgefnn did not write", () => {
     const r = cli(["train", csv, ...TRAIN, "--out", csv]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      `edgefnn: ${csv} exists and is not an .efnn model (it starts "sepal_length,sepal_width,petal_length,pe", ${before.length.toLocaleString("en-US")} bytes): ` +
+      `edgefnn: ${csv} exists and is not an .efnn model (it starts "sepal_length,sepal_width,petal_length,pe…", ${before.length.toLocaleString("en-US")} bytes): ` +
         "edgefnn replaces only files it wrote; move it away or give another --out\n",
     );
     // refused before the data was even read: nothing about training on stdout

@@ -56,7 +56,7 @@ describe("upload --app gestures on a board whose .bootcde is the user's saved co
     const before = snapshot(s);
     const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g", "--app", "gestures"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`.bootcde (${USER_CODE.length} bytes, begins "var on=0;\\nsetInterval(function(){on=!on;LED1.write(on);},500"...)`);
+    expect(r.stderr).toContain(`.bootcde (${USER_CODE.length} bytes, begins "var on=0;\\nsetInterval(function(){on=!on;LED1.write(on);},50…")`);
     expect(r.stderr).toMatch(/the board's saved code, which runs at every start-up/);
     expect(r.stderr).toMatch(/Nothing was written.*--force replaces it and its contents are lost/);
     expect(snapshot(s)).toEqual(before);
