@@ -11,9 +11,9 @@ export interface Agent {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Resolves once the agent printed its first line (it listens then); `onCleanup` gets what stops it for good. */
-export async function startAgent(port: string, modelDir: string, o: { extra?: string[]; onCleanup?: (stop: () => Promise<unknown>) => void } = {}): Promise<Agent> {
-  const proc = spawn(process.execPath, [BIN, "agent", "--port", port, "--dir", modelDir, ...(o.extra ?? [])], { stdio: ["ignore", "pipe", "pipe"] });
+/** Resolves once the agent printed its first line (it listens then); what kills it for good goes into the test file's cleanups. */
+export async function startAgent(port: string, modelDir: string, cleanups: (() => Promise<void> | void)[], extra: string[] = []): Promise<Agent> {
+  const proc = spawn(process.execPath, [BIN, "agent", "--port", port, "--dir", modelDir, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   proc.stderr!.on("data", (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
@@ -40,6 +40,8 @@ export async function startAgent(port: string, modelDir: string, o: { extra?: st
       return exited;
     },
   };
-  o.onCleanup?.(() => agent.stop("SIGKILL"));
+  cleanups.push(async () => {
+    await agent.stop("SIGKILL");
+  });
   return agent;
 }

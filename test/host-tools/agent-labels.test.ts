@@ -15,7 +15,7 @@ import { E, encodeFrame, FrameDecoder, MAX_PAYLOAD, RUN_STAGED, T, T_ERROR, Writ
 import { modelId } from "../../host-tools/serial/board-files";
 import { SerialLink } from "../../host-tools/serial/link";
 import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
-import { Agent, startAgent as startAgentProcess } from "../helpers/agent-process";
+import { startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 
 const dir = tempDir();
@@ -25,11 +25,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-/** `edgefnn agent` as a child process, stopped after the file's tests. */
-function startAgent(port: string, modelDir: string, extra: string[] = []): Promise<Agent> {
-  return startAgentProcess(port, modelDir, { extra, onCleanup: (stop) => cleanups.push(() => void stop()) });
-}
 
 async function pair(name: string): Promise<PtyPair> {
   const p = await ptyPair(dir, name);
@@ -96,7 +91,7 @@ describe("models that used to lock the host out of the agent", () => {
     const rows = rowsFor(c.inputs);
     const p = await pair(slug);
     const models = join(dir, `models-${slug}`);
-    let agent = await startAgent(p.a, models);
+    let agent = await startAgent(p.a, models, cleanups);
 
     // upload: one the agent had, then the new one; it reports what happened
     const up = json(await cliAsync(["upload", file, "--port", p.b, "--name", "wide", "--json", ...FAST]));
@@ -129,7 +124,7 @@ describe("models that used to lock the host out of the agent", () => {
 
     // an agent that starts with this model on disk answers at once
     await agent.stop();
-    agent = await startAgent(p.a, models);
+    agent = await startAgent(p.a, models, cleanups);
     await check();
     await agent.stop();
   }, 600_000);
@@ -143,7 +138,7 @@ describe("a model an older agent activated", () => {
     mkdirSync(models, { recursive: true });
     writeFileSync(join(models, ACTIVE), bytes); // no active.json: an older agent's record may be gone too
     const p = await pair("old");
-    await startAgent(p.a, models);
+    await startAgent(p.a, models, cleanups);
     const cl = await client(p.b);
     const id = modelId(bytes);
     expect(cl.info.active).toMatchObject({ name: null, id, outputSize: 60, labelCount: 60 });
@@ -159,7 +154,7 @@ describe("requests that cannot be answered are refused with a reason", () => {
     const file = join(dir, "refusals.efnn");
     writeFileSync(file, bytes);
     const p = await pair("refusals");
-    await startAgent(p.a, join(dir, "models-refusals"));
+    await startAgent(p.a, join(dir, "models-refusals"), cleanups);
     json(await cliAsync(["upload", file, "--port", p.b, "--name", "wide", "--json", ...FAST]));
     const cl = await client(p.b);
     const id = modelId(bytes);
@@ -193,7 +188,7 @@ describe("LIST", () => {
   it("names only the agent's own files, so files someone else leaves in --dir cannot make it too long", async () => {
     const p = await pair("list");
     const models = join(dir, "models-list");
-    await startAgent(p.a, models);
+    await startAgent(p.a, models, cleanups);
     // made after start-up, which would remove them; protocol 1 listed every .edgefnn-*.tmp: 40 x ~60 bytes
     for (let i = 0; i < 40; i++) writeFileSync(join(models, `.edgefnn-${"x".repeat(40)}-${i}.tmp`), "");
     writeFileSync(join(models, "notes.txt"), "mine");

@@ -22,7 +22,7 @@ import { openTarget } from "../../host-tools/serial/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
-import { Agent, startAgent as startAgentProcess } from "../helpers/agent-process";
+import { Agent, startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 import { serialProxy } from "../helpers/serial-proxy";
 
@@ -40,11 +40,6 @@ async function until(test: () => boolean, ms: number): Promise<void> {
 const dir = tempDir();
 let q8: string, q8b: string, big: string, testCsv: string, testRows: Float32Array[];
 const cleanups: (() => Promise<void> | void)[] = [];
-
-/** `edgefnn agent` as a child process, stopped after the file's tests. */
-function startAgent(port: string, modelDir: string, extra: string[] = []): Promise<Agent> {
-  return startAgentProcess(port, modelDir, { extra, onCleanup: (stop) => cleanups.push(() => void stop()) });
-}
 
 async function pair(name: string): Promise<PtyPair> {
   const p = await ptyPair(dir, name);
@@ -80,7 +75,7 @@ describe("edgefnn upload, verify and predict --port against an agent", () => {
   it("upload detects the agent and makes the model active; verify agrees to the bit; predict --port gives the host's classes; openAgentModel follows a new upload", async () => {
     const p = await pair("main");
     const models = join(dir, "models-main");
-    await startAgent(p.a, models);
+    await startAgent(p.a, models, cleanups);
 
     const up = json(await cliAsync(["upload", q8, "--port", p.b, "--name", "iris", "--json"]));
     expect(up.target).toBe("agent");
@@ -122,7 +117,7 @@ describe("edgefnn upload, verify and predict --port against an agent", () => {
 
   it("detection takes well under a second, for an agent and for an Espruino console (whose prompt is left clean)", async () => {
     const p = await pair("detect");
-    await startAgent(p.a, join(dir, "models-detect"));
+    await startAgent(p.a, join(dir, "models-detect"), cleanups);
     let t0 = performance.now();
     const a = await openTarget(p.b, 115200);
     expect(a.kind).toBe("agent");
@@ -153,7 +148,7 @@ describe("crashes", () => {
   it("kill -9 of the agent in the middle of an upload leaves the old model active and loadable after a restart", async () => {
     const p = await pair("crash");
     const models = join(dir, "models-crash");
-    let agent = await startAgent(p.a, models);
+    let agent = await startAgent(p.a, models, cleanups);
     const first = json(await cliAsync(["upload", q8, "--port", p.b, "--name", "iris", "--json"]));
     // ~0.9 s for the big model's ~9 KiB on the wire, paced at 115200 baud: kill after its second chunk
     const upload = cliAsync(["upload", big, "--port", p.b, "--name", "big"]);
@@ -165,7 +160,7 @@ describe("crashes", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`upload interrupted: .*The previous model ${first.file.replace(".", "\\.")} is still active\\.`));
 
-    agent = await startAgent(p.a, models);
+    agent = await startAgent(p.a, models, cleanups);
     await until(() => /removed leftovers of an interrupted transfer: \.edgefnn-staging\.tmp/.test(agent.stderr()), 2000);
     expect(readdirSync(models).sort()).toEqual([ACTIVE, RECORD]);
     const local = openAgentModel(models);
@@ -261,7 +256,7 @@ describe("the protocol refuses what it should", () => {
   beforeAll(async () => {
     p = await pair("frames");
     models = join(dir, "models-frames");
-    agent = await startAgent(p.a, models, ["--transfer-timeout", "600"]);
+    agent = await startAgent(p.a, models, cleanups, ["--transfer-timeout", "600"]);
     wire = await Wire.open(p.b);
   });
 
@@ -368,7 +363,7 @@ describe("a noisy line", () => {
   it("corrupted and dropped bytes both ways: frames are refused, resent, and the upload, verify and predict still come out right", async () => {
     const host = await pair("noisy-host"), dev = await pair("noisy-dev");
     const models = join(dir, "models-noisy");
-    await startAgent(dev.a, models);
+    await startAgent(dev.a, models, cleanups);
     // host -> agent: the probe, then ~610 bytes a chunk; agent -> host: the hello reply (~250 bytes), then ~20 bytes a reply (verify: two hellos, then the RUN reply from ~500 on)
     const proxy = await serialProxy(host.a, dev.b, {
       right: { corruptAt: [300, 4000, 7777], dropAt: [1500, 9100] },
@@ -395,7 +390,7 @@ describe("a noisy line", () => {
   it("a line that loses everything: bounded retries, then a clear error, the model unchanged", async () => {
     const host = await pair("dead-host"), dev = await pair("dead-dev");
     const models = join(dir, "models-dead");
-    await startAgent(dev.a, models);
+    await startAgent(dev.a, models, cleanups);
     const proxy = await serialProxy(host.a, dev.b);
     cleanups.push(() => proxy.close());
     const first = json(await cliAsync(["upload", q8, "--port", host.b, "--name", "iris", "--json"]));
