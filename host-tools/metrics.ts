@@ -68,9 +68,8 @@ export function confusionOf(truth: ArrayLike<number>, predict: (row: number) => 
 /** The dense k x k matrix (rows: true class, columns: predicted): only for a k
  * the data bounds (train's report, over the classes of its own CSV). */
 export function confusionMatrix(truth: ArrayLike<number>, predict: (row: number) => number, k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < truth.length; i++) m[truth[i]][predict(i)]++;
-  return m;
+  const c = confusionOf(truth, predict, k);
+  return Array.from({ length: k }, (_, t) => Array.from({ length: k }, (_, p) => c.count(t, p)));
 }
 
 export interface ClassMetrics {
