@@ -10,8 +10,8 @@ const MARK = "\x01";
 /** What a board prints when it starts (after a reset or power cycle). */
 const BANNER = /Espruino is Open Source|espruino\.com|\|_\| /;
 
-/** The checked evaluation of callOnce as a global function, installed once a
- * session: then a command line carries ~30 bytes of code besides its
+/** The checked evaluation of callOnce: in the long form it is sent in every
+ * line; installed once a session as a global function, a command line carries ~30 bytes of code besides its
  * expression instead of ~175. On a link that loses or garbles about one byte in
  * N, a line gets through about (1 - length/N) of the time: at N = 400 a
  * 250-byte line does one time in three, a 420-byte one never. Its source
@@ -120,12 +120,9 @@ export class EspruinoRepl {
    * at one byte in 200 lost: a state read of "edgefnnactive", said "no model"). */
   private async callOnce<T>(expr: string, ms: number, long = !this.short, wrongCheck = 0): Promise<T> {
     const id = this.nextId();
-    const start = `${MARK}${id}:`;
     const check = (crc32(Buffer.from(expr, "latin1")) ^ wrongCheck) >>> 0;
-    const line = long
-      ? `${DLE}(function(s,c){var r={n:1};if(E.CRC32(s)===c)try{r={v:eval(s)}}catch(e){r={e:""+(e.message||e)}}` +
-        `r=JSON.stringify(r);print(${JSON.stringify(start)}+r+"/"+E.CRC32(r)+${JSON.stringify(MARK)})})(${JSON.stringify(expr)},${check})\n`
-      : `${DLE}${CALLER_NAME}(${JSON.stringify(expr)},${check},"${id}")\n`;
+    // the same function either way: sent in the line, or the installed global
+    const line = `${DLE}${long ? `(${CALLER})` : CALLER_NAME}(${JSON.stringify(expr)},${check},"${id}")\n`;
     const from = this.link.rx.length;
     await this.link.write(line);
     const m = await this.answer(id, from, ms, `the board's answer to ${expr.length > 60 ? expr.slice(0, 57) + "..." : expr}`, long ? undefined : NO_CALLER);
