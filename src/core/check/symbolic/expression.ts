@@ -139,16 +139,6 @@ export function substituteTest(t: Test, by: Expr): Test {
   }
 }
 
-export function hasX(e: Expr): boolean {
-  switch (e.k) {
-    case "num": case "gamma": return false;
-    case "x": return true;
-    case "exp": case "log": return hasX(e.a);
-    case "if": return true;
-    default: return hasX(e.a) || hasX(e.b);
-  }
-}
-
 /** Nodes in the tree: a size for "the simplified form is smaller" checks. */
 export function size(e: Expr): number {
   switch (e.k) {

@@ -12,7 +12,8 @@
 //                       (0.25 x + 0.5 >= 1 becomes x >= 2); a case whose
 //                       value is 0 is turned round (I(x > 0), not "0 if x <= 0
 //                       else 1"); nested cases with the same "else" merge
-//                       into one test (I(-2 < x < 2)); k I(t) = I(t) k
+//                       into one test (I(-2 < x < 2)); a factor moves into a
+//                       case one of whose values is 0 (gamma I(x < 0))
 //   infinity            for limits at x = +-inf: inf + a = inf for a finite,
 //                       k / inf = 0, inf gamma = inf
 // Each rule keeps the value wherever the expression is defined (0 a = 0 also
@@ -85,7 +86,7 @@ function hasInfinity(e: Expr): boolean {
     case "num": return !isFinite(e.v);
     case "x": case "gamma": return false;
     case "exp": case "log": return hasInfinity(e.a);
-    case "if": return true;
+    case "if": return hasInfinity(e.then) || hasInfinity(e.else);
     default: return hasInfinity(e.a) || hasInfinity(e.b);
   }
 }
