@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ACTIVATION_NAMES } from "../src/core/index";
 import { intOption, listOption, numberOption, output, UserError } from "./cli-support";
+import { activationsCommand } from "./commands/activations";
 import { bundleCommand } from "./commands/bundle";
 import { collectCommand } from "./commands/collect";
 import { evalCommand } from "./commands/eval";
@@ -168,6 +169,13 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--seed <n>", "seed of the faults", intOption("--seed", 0), 1)
     .addOption(json)
     .action((o) => simCommand(o));
+
+  p.command("activations")
+    .description("the activation table: f, f' derived symbolically, range, trainable")
+    .option("--latex", "print LaTeX")
+    .option("--taylor", "derive hard-logistic and hard-tanh from the first-order Taylor expansion at 0, and the largest gap to the smooth originals")
+    .addOption(json)
+    .action((o) => run(o.json, (out) => activationsCommand(o, out)));
 
   p.command("demo")
     .description("the whole pipeline on the bundled iris data")
