@@ -2,28 +2,24 @@
 // (exactly one JSON object on stdout). Errors go to stderr as
 // "edgefnn: <what to fix>" with a non-zero exit code.
 import { Command, CommanderError, Option } from "commander";
-import { ACTIVATION_NAMES } from "../src/core/index";
+import { ACTIVATION_NAMES } from "../src/core/activations";
 import { intOption, listOption, numberOption, output, UserError } from "./cli-support";
-import { bundleCommand } from "./commands/bundle";
-import { collectCommand } from "./commands/collect";
-import { evalCommand } from "./commands/eval";
-import { infoCommand } from "./commands/info";
-import { predictCommand } from "./commands/predict";
-import { quantizeCommand } from "./commands/quantize";
-import { trainCommand } from "./commands/train";
-import { uploadCommand } from "./commands/upload";
-import { verifyCommand } from "./commands/verify";
-import { demoCommand } from "./demo";
-import { SIM_DEFAULTS, simCommand } from "./sim/command";
-import { agentCommand } from "./agent/command";
 import { BOARDS } from "./boards";
-import { CsvError } from "./data/csv-loader";
+import { CsvError } from "./data/csv-error";
+import { PACKAGE_VERSION } from "./package-root";
+import { DEFAULTS as SIM_DEFAULTS } from "./sim/defaults";
+
+// Each command's module is imported when that command runs (`await
+// import(...)` in its action), so `edgefnn --help` or `info` loads no serial
+// port, progress bar, CSV parser or report code: start-up stays near Node's
+// own (bench/startup.mjs). A new command follows the same pattern.
 
 type Handler = (out: ReturnType<typeof output>) => unknown;
 
 function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
   const p = new Command("edgefnn")
     .description("train small feed-forward neural networks, shrink them, and run them on Espruino boards and Raspberry Pis")
+    .version(PACKAGE_VERSION, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write("edgefnn: " + str.replace(/^error: /, "")) });
@@ -56,11 +52,11 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
       .option("--report <file>", "write an HTML report with training curves and the confusion matrix"),
   )
     .addOption(json)
-    .action((file, o) => run(o.json, (out) => trainCommand(file, o, out)));
+    .action((file, o) => run(o.json, async (out) => (await import("./commands/train")).trainCommand(file, o, out)));
 
   dataOpts(p.command("eval").description("accuracy, per-class precision and recall, confusion matrix").argument("<model.efnn>").argument("<data.csv>"))
     .addOption(json)
-    .action((m, d, o) => run(o.json, (out) => evalCommand(m, d, o, out)));
+    .action((m, d, o) => run(o.json, async (out) => (await import("./commands/eval")).evalCommand(m, d, o, out)));
 
   p.command("quantize")
     .description("int8 / int16 weights with one scale per row, and what it costs")
@@ -72,7 +68,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--label <column>", "the target column of --data")
     .option("--features <columns>", "feature columns of --data", listOption)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
+    .action((m, o) => run(o.json, async (out) => (await import("./commands/quantize")).quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
 
   p.command("predict")
     .description("one CSV line per row: the predicted label and the outputs")
@@ -83,21 +79,21 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--port <path>", "run the rows on the device on this serial port (an Espruino board or an edgefnn agent) with this model active")
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
-    .action((m, d, o) => run(o.json, (out) => predictCommand(m, d, o, out)));
+    .action((m, d, o) => run(o.json, async (out) => (await import("./commands/predict")).predictCommand(m, d, o, out)));
 
   p.command("info")
     .description("layers, parameters, multiply-adds, and the memory a board needs")
     .argument("<model.efnn>")
     .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")}`)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => infoCommand(m, o, out)));
+    .action((m, o) => run(o.json, async (out) => (await import("./commands/info")).infoCommand(m, o, out)));
 
   p.command("bundle")
     .description("the ES5 runtime and a ready firmware script, for the Espruino Web IDE")
     .requiredOption("--out <dir>", "directory to write")
     .option("--model <model.efnn>", "include this model")
     .addOption(json)
-    .action((o) => run(o.json, (out) => bundleCommand(o, out)));
+    .action((o) => run(o.json, async (out) => (await import("./commands/bundle")).bundleCommand(o, out)));
 
   p.command("upload")
     .description("put a model (and the runtime, a boot script) on an Espruino board over a serial port, verified and atomic")
@@ -111,7 +107,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--force", "replace Storage files of edgefnn's names (.bootcde, .boot3, edgefnn, edgefnn.active, the app's) that edgefnn did not write: their contents are lost")
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => uploadCommand(m, o, out)));
+    .action((m, o) => run(o.json, async (out) => (await import("./commands/upload")).uploadCommand(m, o, out)));
 
   dataOpts(
     p.command("verify")
@@ -123,7 +119,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
       .option("--rows <n>", "check only the first n rows", intOption("--rows")),
   )
     .addOption(json)
-    .action((m, d, o) => run(o.json, (out) => verifyCommand(m, d, o, out)));
+    .action((m, d, o) => run(o.json, async (out) => (await import("./commands/verify")).verifyCommand(m, d, o, out)));
 
   // agent, like sim, prints one line when it listens and runs until a signal
   p.command("agent")
@@ -134,7 +130,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--transfer-timeout <ms>", "discard an upload that sends nothing for this long", intOption("--transfer-timeout"), 30_000)
     .option("--max-bytes <n>", "the largest model accepted", intOption("--max-bytes"), 4 << 20)
     .addOption(json)
-    .action((o) => agentCommand(o));
+    .action(async (o) => (await import("./agent/command")).agentCommand(o));
 
   p.command("collect")
     .description("record labelled accelerometer windows from a Puck.js or Bangle.js into a CSV of window features (settings in <out>.json)")
@@ -147,7 +143,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--hop <n>", "samples between window starts (default: the window, no overlap)", intOption("--hop"))
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
     .addOption(json)
-    .action((o) => run(o.json, (out) => collectCommand(o, out)));
+    .action((o) => run(o.json, async (out) => (await import("./commands/collect")).collectCommand(o, out)));
 
   // sim prints its port first and runs until a signal: its own output, not run()'s one object at the end
   p.command("sim")
@@ -167,13 +163,13 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--reset-after <n>", "fault: reset the board right after receiving n bytes", intOption("--reset-after"))
     .option("--seed <n>", "seed of the faults", intOption("--seed", 0), 1)
     .addOption(json)
-    .action((o) => simCommand(o));
+    .action(async (o) => (await import("./sim/command")).simCommand(o));
 
   p.command("demo")
     .description("the whole pipeline on the bundled iris data")
     .option("--dir <dir>", "where to write the demo's files", "edgefnn-demo")
     .addOption(json)
-    .action((o) => run(o.json, (out) => demoCommand(o, out)));
+    .action((o) => run(o.json, async (out) => (await import("./demo")).demoCommand(o, out)));
   return p;
 }
 

@@ -3,7 +3,7 @@ import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
 import { bytes as fmtBytes, Output, table } from "../cli-support";
 import { boardById, estimateMemory } from "../boards";
 import { readModelFile } from "../model-file";
-import { classNames, isBinary, isClassifier } from "./eval";
+import { classNames, isBinary, isClassifier } from "../model-kind";
 
 /** Labels listed at most (a model may have thousands); --json has them all. */
 const MAX_LISTED = 20;

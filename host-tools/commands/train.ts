@@ -8,7 +8,6 @@ import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../
 import { loadCsv } from "../data/csv-loader";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
-import { renderReport } from "../report/html-report";
 import { confusionMatrix } from "../metrics";
 
 export interface TrainOptions {
@@ -141,6 +140,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (o.report) {
     const evalSet = val ?? tr;
     const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+    // the report code loads only when a report is asked for
+    const { renderReport } = await import("../report/html-report");
     const html = renderReport({
       title: `${file}: ${describeLayers(net).map((l) => l.split(" -> ")[1]).join(", ")}`,
       history: result.history,

@@ -4,7 +4,6 @@
 // real serialport package. Crashes with kill -9, damaged frames through a
 // fault-injecting proxy, hand-made bad frames, and requests carrying code.
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,8 +24,8 @@ import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/m
 import { Agent, startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 import { serialProxy } from "../helpers/serial-proxy";
+import { linkPackage } from "../helpers/installed";
 
-const LOCAL_MODEL_MJS = fileURLToPath(new URL("../../host-tools/agent/local-model.mjs", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until test() holds, checking every 5 ms; fails after ms. */
@@ -167,11 +166,12 @@ describe("crashes", () => {
     local.close();
     expect(local.info).toMatchObject({ file: first.file, id: idOf(q8) });
     expect(local.classify(testRows[0])).toBe(load(readFileSync(q8)).classify(testRows[0]));
-    // the same from a plain Node program, as the README shows it
+    // the same from a plain Node program that installed the package, as the README shows it
+    const appDir = linkPackage(join(dir, "app"));
     const app = spawnSync(process.execPath, ["--input-type=module", "-e",
-      `import { openAgentModel } from ${JSON.stringify(LOCAL_MODEL_MJS)};` +
+      `import { openAgentModel } from "edgefnn/host";` +
       `const m = openAgentModel(${JSON.stringify(models)}); console.log(m.info.file, m.labels[m.classify([${Array.from(testRows[0]).join(",")}])]); m.close();`,
-    ], { encoding: "utf8", cwd: dir });
+    ], { encoding: "utf8", cwd: appDir });
     expect(app.stderr).toBe("");
     expect(app.stdout.trim()).toBe(`${first.file} ${local.labels[local.classify(testRows[0])]}`);
     expect(json(await cliAsync(["verify", q8, testCsv, "--port", p.b, "--json"])).ok).toBe(true);
