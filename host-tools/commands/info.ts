@@ -2,6 +2,7 @@
 import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
 import { bytes as fmtBytes, Output, table } from "../cli-support";
 import { boardById, estimateMemory } from "../boards";
+import { load } from "../../src/device/runtime";
 import { readModelFile } from "../model-file";
 import { classNames, isBinary, isClassifier } from "../model-kind";
 
@@ -20,7 +21,31 @@ function whatItGives(model: Model): string {
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
 
+const isRpi = (board: string): boolean => /^(rpi|pi|raspberry ?pi)$/i.test(board.trim());
+
+/** What a Pi's Node.js holds for the model (the file's bytes, the runtime's two
+ * activation buffers of the widest layer), and one inference's time measured
+ * here with the board runtime: not a Pi's time, which this tool has not measured. */
+function raspberryPi(bytes: Uint8Array, model: Model) {
+  let widest = model.inputSize;
+  for (const L of model.layers) widest = Math.max(widest, L.nOut);
+  const m = load(bytes);
+  const x = new Float32Array(model.inputSize);
+  let runs = 0;
+  const t0 = performance.now();
+  let t = t0;
+  // at least 50 ms and 100 runs: a timer's resolution and the JIT's first calls do not dominate
+  while (t - t0 < 50 || runs < 100) {
+    for (let i = 0; i < 100; i++) m.run(x);
+    runs += 100;
+    t = performance.now();
+  }
+  return { bufferBytes: 2 * 4 * widest, microsecondsHere: ((t - t0) * 1000) / runs, measuredOn: "this computer, not a Raspberry Pi" };
+}
+
 export function infoCommand(file: string, o: { board?: string }, out: Output) {
+  // the board name is checked first: a typo prints nothing else
+  const board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
   const { bytes, model } = readModelFile(file);
   const layers = model.layers.map((L, l) => ({
     layer: l + 1,
@@ -45,8 +70,14 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
   ]))
     out.say("  " + line);
   let memory = null;
-  if (o.board) {
-    const board = boardById(o.board);
+  let rpi = null;
+  if (o.board && isRpi(o.board)) {
+    rpi = raspberryPi(bytes, model);
+    out.say();
+    out.say("  on a Raspberry Pi (Node.js, require(\"edgefnn\")): no block budget, the model is a small part of a Node process");
+    out.say(`    the model in memory: the ${fmtBytes(bytes.length)} file plus ${fmtBytes(rpi.bufferBytes)} of buffers`);
+    out.say(`    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is slower by a factor edgefnn has not measured`);
+  } else if (board) {
     const m = estimateMemory(model, board);
     memory = { board: board.id, ...m };
     out.say();
@@ -58,7 +89,7 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
   const types = new Set(model.layers.map((L) => L.wtype));
   return {
     file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
-    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory,
+    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory, ...(rpi ? { rpi } : {}),
     quantized: [...types].some((t) => t !== WEIGHT_F32),
   };
 }

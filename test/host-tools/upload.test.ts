@@ -45,6 +45,22 @@ function activeOf(s: RunningSim): { file: string; crc: number } {
 }
 
 describe("upload, then classify on the virtual board", () => {
+  it("without --runtime to a board that has none: a warning that names the flag; -v shows the wire; not again once the runtime is there", async () => {
+    const s = await sim();
+    const first = await cliAsync(["upload", q8, "-p", s.port, "--name", "iris", "-v", "-j"]);
+    expect(json(first).runtimeMissing).toBe(true);
+    expect(first.stderr).toMatch(/the board has no runtime in Storage \(no file "edgefnn"\), so require\("edgefnn"\) fails there: add --runtime/);
+    // --verbose: what was sent (">") and received ("<") on this port
+    expect(first.stderr).toContain(`edgefnn: ${s.port} > "`);
+    expect(first.stderr).toContain(`edgefnn: ${s.port} < "`);
+    const second = await cliAsync(["upload", q8, "-p", s.port, "--name", "iris", "--runtime", "-j"]);
+    expect(json(second).runtimeMissing).toBe(false);
+    expect(second.stderr).not.toMatch(/no runtime/);
+    const third = await cliAsync(["upload", q8b, "-p", s.port, "--name", "iris", "-j"]);
+    expect(json(third).runtimeMissing).toBe(false);
+    expect(third.stderr).toBe("");
+  });
+
   it("upload --runtime --boot of an int8 iris model; require('edgefnn') on the board classifies the test split as the host does", async () => {
     const s = await sim();
     const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));
