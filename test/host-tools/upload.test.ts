@@ -156,13 +156,20 @@ describe("faults", () => {
   });
 
   it("flow control matters: ignoring XOFF loses bytes on a slow board, honouring it loses none", async () => {
-    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(6000)) + ";\n";
+    // 9600 baud (0.96 bytes/ms) into a board that takes 2 ms a byte (0.5 bytes/ms):
+    // ignoring XOFF overflows the 1,024-byte buffer after ~2.2 s of the ~3.1 s
+    // send. Honouring it, the 256 bytes above the XOFF mark give the sender
+    // ~270 ms to react (at 115200 baud it was ~22 ms, which a busy machine's
+    // scheduling delays exceeded: bytes were lost with XOFF honoured).
+    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
     for (const honour of [false, true]) {
-      const s = await sim({ byteCostUs: 400 });
-      const link = await SerialLink.open(s.port);
+      const s = await sim({ byteCostUs: 2000 });
+      const link = await SerialLink.open(s.port, 9600);
       link.honourXoff = honour;
       await link.write(payload);
-      await new Promise((r) => setTimeout(r, 3500));
+      // until the board has received every byte sent and worked through its buffer:
+      // no fixed sleep, which a busy machine outran
+      while (s.stats().received < link.stats.sent || s.stats().buffered > 0) await new Promise((r) => setTimeout(r, 20));
       const st = s.stats();
       if (honour) {
         expect(st.xoffs).toBeGreaterThan(0);
