@@ -101,7 +101,11 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     expect(lines.length).toBe(151);
     const [label, ...p] = lines[1].split(",");
     expect(["setosa", "versicolor", "virginica"]).toContain(label);
-    expect(p.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // the text rounds probabilities to 4 significant digits; --json has the exact ones, which sum to 1
+    const exact: number[] = json(cli(["predict", model, IRIS_CSV, "--json"])).predictions[0].outputs;
+    expect(exact.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(p.map(Number)).toEqual(exact.map((v) => Number(v.toPrecision(4))));
+    expect(p.every((v) => v.replace(/^0\.0*|e.*$|\./g, "").length <= 4)).toBe(true);
     // the same rows without the label column
     const features = join(dir, "features.csv");
     writeFileSync(features, readFileSync(IRIS_CSV, "utf8").split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n"));
