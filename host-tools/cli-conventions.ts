@@ -20,7 +20,7 @@ export const EXAMPLES: Record<string, string[]> = {
   eval: ["edgefnn eval iris.efnn test.csv", "edgefnn eval iris.q8.efnn test.csv --json"],
   quantize: ["edgefnn quantize iris.efnn --bits 8 --data test.csv", "edgefnn quantize iris.efnn --bits 8,16 -o iris.mixed.efnn"],
   predict: ["edgefnn predict iris.q8.efnn new.csv > predictions.csv", "edgefnn predict iris.q8.efnn new.csv -p /dev/ttyACM0"],
-  info: ["edgefnn info iris.q8.efnn --board puckjs", "edgefnn info iris.q8.efnn --board PICO_R1_3 --json"],
+  info: ["edgefnn info iris.q8.efnn --board puckjs", "edgefnn info iris.q8.efnn -p /dev/ttyACM0"],
   bundle: ["edgefnn bundle -o for-web-ide --model iris.q8.efnn"],
   upload: ["edgefnn upload iris.q8.efnn -p /dev/ttyACM0 --runtime --boot", "edgefnn upload gestures.q8.efnn -p /dev/rfcomm0 --app gestures --app-config gestures.csv.json"],
   verify: ["edgefnn verify iris.q8.efnn test.csv -p /dev/ttyACM0"],

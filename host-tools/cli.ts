@@ -98,6 +98,8 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .description("layers, parameters, multiply-adds, and the memory a board needs")
     .argument("<model.efnn>")
     .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")} (or its process.env.BOARD name, any case), or rpi (Node.js on a Raspberry Pi)`)
+    .option("--port <path>", "also read a connected board's free blocks and free Storage now, over this serial port")
+    .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
     .action((m, o) => run(o, async (out) => (await import("./commands/info")).infoCommand(m, o, out)));
 

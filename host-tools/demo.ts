@@ -55,7 +55,7 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   step("quantize to int8 and compare on test.csv");
   const q = await quantizeCommand(model, { bits: ["8"], out: join(o.dir, "iris.q8.efnn"), data: test, label: "species" }, out);
   step("does it fit a Puck.js?");
-  const info = infoCommand(q.out, { board: "puckjs" }, out);
+  const info = await infoCommand(q.out, { board: "puckjs" }, out);
   step("bundle the ES5 runtime and a ready firmware script");
   const b = bundleCommand({ out: join(o.dir, "bundle"), model: q.out }, out);
   step("upload to a virtual Puck.js (runtime, model, boot script) and classify the test rows there");

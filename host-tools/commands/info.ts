@@ -1,7 +1,7 @@
 // edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
 import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
-import { bytes as fmtBytes, Output, table } from "../cli-support";
-import { boardById, estimateMemory } from "../boards";
+import { bytes as fmtBytes, fail, Output, table, UserError } from "../cli-support";
+import { boardById, BOARDS, estimateMemory, findBoard } from "../boards";
 import { load } from "../../src/device/runtime";
 import { readModelFile } from "../model-file";
 import { classNames, isBinary, isClassifier } from "../model-kind";
@@ -43,10 +43,33 @@ function raspberryPi(bytes: Uint8Array, model: Model) {
   return { bufferBytes: 2 * 4 * widest, microsecondsHere: ((t - t0) * 1000) / runs, measuredOn: "this computer, not a Raspberry Pi" };
 }
 
-export function infoCommand(file: string, o: { board?: string }, out: Output) {
+/** What a connected board says about itself: its free blocks now and its free Storage (or that it is an edgefnn agent). */
+async function readBoard(port: string, baud: number) {
+  // the serial code loads only for --port
+  const { openTarget } = await import("../serial/target");
+  const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
+  try {
+    if (target.kind === "agent") return { port, kind: "agent" as const, agent: target.client.info };
+    const r = await target.repl.call<{ env: string; free: number; total: number; blocksize: number; storageFree: number }>(
+      `(function(){var m=process.memory(),S=require("Storage");return {env:process.env.BOARD||"",free:m.free,total:m.total,blocksize:m.blocksize||0,storageFree:S.getFree?S.getFree():-1}})()`,
+      5000,
+    );
+    return { port, kind: "espruino" as const, ...r };
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(`info --port ${port}: ${(e as Error).message}`);
+  } finally {
+    await target.link.close();
+  }
+}
+
+export async function infoCommand(file: string, o: { board?: string; port?: string; baud?: number }, out: Output) {
   // the board name is checked first: a typo prints nothing else
-  const board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
+  let board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
   const { bytes, model } = readModelFile(file);
+  const connected = o.port ? await readBoard(o.port, o.baud ?? 115200) : null;
+  // the connected board's own name, when --board does not give one
+  if (connected?.kind === "espruino" && !board && !o.board) board = findBoard(connected.env);
   const layers = model.layers.map((L, l) => ({
     layer: l + 1,
     inputs: L.nIn,
@@ -86,10 +109,26 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
     out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
     out.say(`    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`);
   }
+  let onBoard = null;
+  if (connected?.kind === "agent") {
+    onBoard = connected;
+    out.say();
+    out.say(`  ${connected.port}: an edgefnn agent (Node.js, a Raspberry Pi or the like): no block budget`);
+  } else if (connected) {
+    // the estimate in this board's own block size and count; what it needs against what is free now
+    const here = estimateMemory(model, { ...(board ?? BOARDS[0]), blocks: connected.total, blockBytes: connected.blocksize || (board ?? BOARDS[0]).blockBytes });
+    const fitsNow = here.total <= connected.free;
+    const fitsStorage = connected.storageFree < 0 ? null : bytes.length <= connected.storageFree;
+    onBoard = { ...connected, needs: here.total, fitsNow, fitsStorage };
+    out.say();
+    out.say(`  the board on ${connected.port}${connected.env ? ` (${connected.env})` : ""}, read now:`);
+    out.say(`    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`);
+    out.say(`    Storage: ${connected.storageFree < 0 ? "its free space could not be read (no Storage.getFree)" : `${fmtBytes(connected.storageFree)} free; the model file is ${fmtBytes(bytes.length)}: ${fitsStorage ? "fits" : "does not fit"}`}`);
+  }
   const types = new Set(model.layers.map((L) => L.wtype));
   return {
     file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
-    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory, ...(rpi ? { rpi } : {}),
+    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory, ...(rpi ? { rpi } : {}), ...(onBoard ? { onBoard } : {}),
     quantized: [...types].some((t) => t !== WEIGHT_F32),
   };
 }

@@ -44,6 +44,23 @@ function activeOf(s: RunningSim): { file: string; crc: number } {
   return JSON.parse(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1"));
 }
 
+describe("info --port", () => {
+  it("reads the connected board's free blocks and free Storage, and measures the model against them", async () => {
+    const s = await sim({ board: "banglejs2" });
+    const r = await cliAsync(["info", q8, "-p", s.port]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/the board on .* \(BANGLEJS2\), read now:/);
+    const j = json(await cliAsync(["info", q8, "-p", s.port, "-j"]));
+    // the Bangle.js 2's own numbers, from the board, and its name for the estimate
+    expect(j.onBoard).toMatchObject({ kind: "espruino", env: "BANGLEJS2", total: 12000, blocksize: 14, storageFree: s.storage.getFree() });
+    expect(j.onBoard.free).toBeGreaterThan(0);
+    expect(j.onBoard.free).toBeLessThan(j.onBoard.total);
+    expect(j.onBoard.fitsNow).toBe(j.onBoard.needs <= j.onBoard.free);
+    expect(j.onBoard.fitsStorage).toBe(true);
+    expect(j.memory.board).toBe("banglejs2");
+  });
+});
+
 describe("upload, then classify on the virtual board", () => {
   it("without --runtime to a board that has none: a warning that names the flag; -v shows the wire; not again once the runtime is there", async () => {
     const s = await sim();
