@@ -173,15 +173,16 @@ describe("faults", () => {
   });
 
   it("flow control matters: ignoring XOFF loses bytes on a slow board, honouring it loses none", async () => {
-    // 9600 baud (0.96 bytes/ms) into a board that takes 2 ms a byte (0.5 bytes/ms):
-    // ignoring XOFF overflows the 1,024-byte buffer after ~2.2 s of the ~3.1 s
-    // send. Honouring it, the 256 bytes above the XOFF mark give the sender
-    // ~270 ms to react (at 115200 baud it was ~22 ms, which a busy machine's
+    // A board that takes 2 ms a byte (0.5 bytes/ms). Ignoring XOFF at 115200
+    // baud (11.5 bytes/ms, 23 times faster: still far faster when a busy
+    // machine slows the sender) overflows its 1,024-byte buffer. Honouring it
+    // at 9600 baud, the 256 bytes above the XOFF mark give the sender ~270 ms
+    // to react (at 115200 baud they gave ~22 ms, which a busy machine's
     // scheduling delays exceeded: bytes were lost with XOFF honoured).
     const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
     for (const honour of [false, true]) {
       const s = await sim({ byteCostUs: 2000 });
-      const link = await SerialLink.open(s.port, 9600);
+      const link = await SerialLink.open(s.port, honour ? 9600 : 115200);
       link.honourXoff = honour;
       await link.write(payload);
       // until the board has received every byte sent and worked through its buffer:
