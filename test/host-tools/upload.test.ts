@@ -76,7 +76,7 @@ describe("upload, then classify on the virtual board", () => {
     const third = await cliAsync(["upload", q8b, "-p", s.port, "--name", "iris", "-j"]);
     expect(json(third).runtimeMissing).toBe(false);
     expect(third.stderr).toBe("");
-  });
+  }, 180_000); // three uploads: a bound for a hung one, which at load average 25 took longer than 60 s
 
   it("upload --runtime --boot of an int8 iris model; require('edgefnn') on the board classifies the test split as the host does", async () => {
     const s = await sim();
