@@ -31,13 +31,22 @@ function printSizes() {
 }
 
 // The project is "type": "module"; the bundle is a CommonJS-or-global script,
-// so dist/ says so for Node.
+// so dist/ says so for Node. dist/edgefnn.mjs is the package's `import` entry:
+// the same object require("edgefnn") gives (one bundle, not a second copy),
+// with its names for `import { load } from "edgefnn"`.
 function commonjsDir() {
   return {
     name: "commonjs-dir",
     writeBundle() {
       mkdirSync("dist", { recursive: true });
       writeFileSync("dist/package.json", '{ "type": "commonjs" }\n');
+      writeFileSync(
+        "dist/edgefnn.mjs",
+        '// the board runtime (edgefnn.js) for `import`: the very object require("edgefnn") gives\n' +
+          'import edgefnn from "./edgefnn.js";\n' +
+          "export default edgefnn;\n" +
+          "export const { load, loadFile, layout } = edgefnn;\n",
+      );
     },
   };
 }

@@ -1,19 +1,20 @@
-// The ES5 runtime bundle on the host: dist/ (built by `npm run build`, and by
-// npm install through the prepare script), rebuilt on demand in a checkout.
+// The ES5 runtime bundle on the host: dist/ (built by `npm run build`, shipped
+// prebuilt in the package), rebuilt on demand in a checkout.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageFile, ROOT } from "./package-root";
 
-export const ROOT = fileURLToPath(new URL("../", import.meta.url));
-export const DIST_JS = fileURLToPath(new URL("../dist/edgefnn.js", import.meta.url));
-export const DIST_MIN = fileURLToPath(new URL("../dist/edgefnn.min.js", import.meta.url));
+export { ROOT };
+export const DIST_JS = packageFile("dist/edgefnn.js");
+export const DIST_MIN = packageFile("dist/edgefnn.min.js");
 /** The accelerometer window features (src/features), the Storage module "edgefnn-features". */
-export const DIST_FEATURES_MIN = fileURLToPath(new URL("../dist/edgefnn-features.min.js", import.meta.url));
-export const FIRMWARE_DIR = fileURLToPath(new URL("../firmware-scripts/", import.meta.url));
+export const DIST_FEATURES_MIN = packageFile("dist/edgefnn-features.min.js");
+export const FIRMWARE_DIR = packageFile("firmware-scripts") + "/";
 
 export function ensureBundle(): void {
   if (existsSync(DIST_JS) && existsSync(DIST_MIN) && existsSync(DIST_FEATURES_MIN)) return;
-  const rollup = fileURLToPath(new URL("../node_modules/rollup/dist/bin/rollup", import.meta.url));
-  if (!existsSync(rollup)) throw new Error("dist/edgefnn.js is missing and rollup is not installed: run npm install");
+  const rollup = join(ROOT, "node_modules/rollup/dist/bin/rollup");
+  if (!existsSync(rollup)) throw new Error(`${DIST_JS} is missing and rollup is not installed: run npm install, then npm run build`);
   execFileSync(process.execPath, [rollup, "-c", "rollup.config.mjs", "--silent"], { cwd: ROOT, stdio: "ignore" });
 }

@@ -93,14 +93,16 @@ export function listOption(v: string): string[] {
   return v.split(",").map((s) => s.trim()).filter((s) => s !== "");
 }
 
-/** Human output goes through say(): silent with --json, whose one object is printed by the CLI. */
+/** Human output goes through say(): silent with --json, whose one object is printed by the CLI, and with --quiet. */
 export interface Output {
   json: boolean;
+  /** -q/--quiet: no human text, no progress bars (errors and warnings still go to stderr) */
+  quiet?: boolean;
   say(line?: string): void;
 }
 
-export function output(json: boolean): Output {
-  return { json, say: (line = "") => { if (!json) process.stdout.write(line + "\n"); } };
+export function output(json: boolean, quiet = false): Output {
+  return { json, quiet, say: (line = "") => { if (!json && !quiet) process.stdout.write(line + "\n"); } };
 }
 
 export function percent(x: number): string {

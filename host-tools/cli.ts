@@ -2,32 +2,40 @@
 // (exactly one JSON object on stdout). Errors go to stderr as
 // "edgefnn: <what to fix>" with a non-zero exit code.
 import { Command, CommanderError, Option } from "commander";
-import { ACTIVATION_NAMES } from "../src/core/index";
+import { ACTIVATION_NAMES } from "../src/core/activations";
 import { intOption, listOption, numberOption, output, UserError } from "./cli-support";
-import { activationsCommand } from "./commands/activations";
-import { bundleCommand } from "./commands/bundle";
-import { collectCommand } from "./commands/collect";
-import { evalCommand } from "./commands/eval";
-import { infoCommand } from "./commands/info";
-import { predictCommand } from "./commands/predict";
-import { quantizeCommand } from "./commands/quantize";
-import { trainCommand } from "./commands/train";
-import { uploadCommand } from "./commands/upload";
-import { verifyCommand } from "./commands/verify";
-import { demoCommand } from "./demo";
-import { SIM_DEFAULTS, simCommand } from "./sim/command";
-import { agentCommand } from "./agent/command";
+import { applyConventions } from "./cli-conventions";
 import { BOARDS } from "./boards";
-import { CsvError } from "./data/csv-loader";
+import { CsvError } from "./data/csv-error";
+import { PACKAGE_VERSION } from "./package-root";
+import { DEFAULTS as SIM_DEFAULTS } from "./sim/defaults";
+import { setTrace } from "./trace";
+
+// Each command's module is imported when that command runs (`await
+// import(...)` in its action), so `edgefnn --help` or `info` loads no serial
+// port, progress bar, CSV parser or report code: start-up stays near Node's
+// own (bench/startup.mjs). A new command follows the same pattern.
 
 type Handler = (out: ReturnType<typeof output>) => unknown;
+/** the flags every command has (cli-conventions.ts) */
+interface Common {
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
 
-function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
+function program(run: (o: Common, h: Handler) => Promise<void>, onError: (message: string) => void): Command {
   const p = new Command("edgefnn")
     .description("train small feed-forward neural networks, shrink them, and run them on Espruino boards and Raspberry Pis")
+    .version(PACKAGE_VERSION, "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write("edgefnn: " + str.replace(/^error: /, "")) });
+    .configureOutput({
+      outputError: (str, write) => {
+        onError(str.replace(/^error: /, "").trim());
+        write("edgefnn: " + str.replace(/^error: /, ""));
+      },
+    });
   const json = new Option("--json", "print exactly one JSON object on stdout");
   const dataOpts = (c: Command) =>
     c
@@ -39,14 +47,14 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     p.command("train")
       .description("train a model from a CSV with a header row")
       .argument("<data.csv>")
-      .option("--task <task>", "classification or regression", "classification")
+      .addOption(new Option("--task <task>", "what the label is").choices(["classification", "regression"]).default("classification"))
       .option("--hidden <sizes>", "hidden layer sizes, comma-separated, or none", listOption, ["16"])
       .option("--activation <names>", `hidden activation, one or one per layer: ${ACTIVATION_NAMES.filter((a) => a !== "softmax" && a !== "step").join(", ")}`, listOption, ["hard-tanh"])
       .option("--output <name>", "output activation (default: softmax for classification, linear for regression)")
       .option("--epochs <n>", "maximum epochs", intOption("--epochs"), 200)
       .option("--lr <alpha>", "learning rate", numberOption("--lr"), 0.05)
       .option("--batch-size <n>", "samples per update (1: per-sample SGD)", intOption("--batch-size"), 1)
-      .option("--optimizer <name>", "sgd, momentum or adam", "sgd")
+      .addOption(new Option("--optimizer <name>", "how the weights move").choices(["sgd", "momentum", "adam"]).default("sgd"))
       .option("--momentum <mu>", "momentum coefficient", numberOption("--momentum", (n) => n >= 0 && n < 1, "in [0, 1)"), 0.9)
       .option("--lambda <l2>", "L2 coefficient of (1/2) lambda ||W||^2", numberOption("--lambda", (n) => n >= 0, ">= 0"), 0)
       .option("--lr-decay <d>", "learning rate alpha / (1 + d * epoch)", numberOption("--lr-decay", (n) => n >= 0, ">= 0"), 0)
@@ -57,11 +65,11 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
       .option("--report <file>", "write an HTML report with training curves and the confusion matrix"),
   )
     .addOption(json)
-    .action((file, o) => run(o.json, (out) => trainCommand(file, o, out)));
+    .action((file, o) => run(o, async (out) => (await import("./commands/train")).trainCommand(file, o, out)));
 
   dataOpts(p.command("eval").description("accuracy, per-class precision and recall, confusion matrix").argument("<model.efnn>").argument("<data.csv>"))
     .addOption(json)
-    .action((m, d, o) => run(o.json, (out) => evalCommand(m, d, o, out)));
+    .action((m, d, o) => run(o, async (out) => (await import("./commands/eval")).evalCommand(m, d, o, out)));
 
   p.command("quantize")
     .description("int8 / int16 weights with one scale per row, and what it costs")
@@ -69,11 +77,11 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--bits <bits>", "8, 16 or 32, for all layers or one per layer (e.g. 8,8,16)", listOption, ["8"])
     .option("--out <file>", "quantized model (default: model.q8.efnn beside the input)")
     .option("--data <test.csv>", "compare float and quantized accuracy on this data")
-    .option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no", "auto")
+    .addOption(new Option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no").choices(["auto", "yes", "no"]).default("auto"))
     .option("--label <column>", "the target column of --data")
     .option("--features <columns>", "feature columns of --data", listOption)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
+    .action((m, o) => run(o, async (out) => (await import("./commands/quantize")).quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
 
   p.command("predict")
     .description("one CSV line per row: the predicted label and the outputs")
@@ -84,21 +92,23 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--port <path>", "run the rows on the device on this serial port (an Espruino board or an edgefnn agent) with this model active")
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
-    .action((m, d, o) => run(o.json, (out) => predictCommand(m, d, o, out)));
+    .action((m, d, o) => run(o, async (out) => (await import("./commands/predict")).predictCommand(m, d, o, out)));
 
   p.command("info")
     .description("layers, parameters, multiply-adds, and the memory a board needs")
     .argument("<model.efnn>")
-    .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")}`)
+    .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")} (or its process.env.BOARD name, any case), or rpi (Node.js on a Raspberry Pi)`)
+    .option("--port <path>", "also read a connected board's free blocks and free Storage now, over this serial port")
+    .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => infoCommand(m, o, out)));
+    .action((m, o) => run(o, async (out) => (await import("./commands/info")).infoCommand(m, o, out)));
 
   p.command("bundle")
     .description("the ES5 runtime and a ready firmware script, for the Espruino Web IDE")
     .requiredOption("--out <dir>", "directory to write")
     .option("--model <model.efnn>", "include this model")
     .addOption(json)
-    .action((o) => run(o.json, (out) => bundleCommand(o, out)));
+    .action((o) => run(o, async (out) => (await import("./commands/bundle")).bundleCommand(o, out)));
 
   p.command("upload")
     .description("put a model (and the runtime, a boot script) on an Espruino board over a serial port, verified and atomic")
@@ -112,7 +122,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--force", "replace Storage files of edgefnn's names (.bootcde, .boot3, edgefnn, edgefnn.active, the app's) that edgefnn did not write: their contents are lost")
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
     .addOption(json)
-    .action((m, o) => run(o.json, (out) => uploadCommand(m, o, out)));
+    .action((m, o) => run(o, async (out) => (await import("./commands/upload")).uploadCommand(m, o, out)));
 
   dataOpts(
     p.command("verify")
@@ -124,7 +134,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
       .option("--rows <n>", "check only the first n rows", intOption("--rows")),
   )
     .addOption(json)
-    .action((m, d, o) => run(o.json, (out) => verifyCommand(m, d, o, out)));
+    .action((m, d, o) => run(o, async (out) => (await import("./commands/verify")).verifyCommand(m, d, o, out)));
 
   // agent, like sim, prints one line when it listens and runs until a signal
   p.command("agent")
@@ -135,7 +145,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--transfer-timeout <ms>", "discard an upload that sends nothing for this long", intOption("--transfer-timeout"), 30_000)
     .option("--max-bytes <n>", "the largest model accepted", intOption("--max-bytes"), 4 << 20)
     .addOption(json)
-    .action((o) => agentCommand(o));
+    .action(async (o) => (await import("./agent/command")).agentCommand(o));
 
   p.command("collect")
     .description("record labelled accelerometer windows from a Puck.js or Bangle.js into a CSV of window features (settings in <out>.json)")
@@ -148,7 +158,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--hop <n>", "samples between window starts (default: the window, no overlap)", intOption("--hop"))
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
     .addOption(json)
-    .action((o) => run(o.json, (out) => collectCommand(o, out)));
+    .action((o) => run(o, async (out) => (await import("./commands/collect")).collectCommand(o, out)));
 
   // sim prints its port first and runs until a signal: its own output, not run()'s one object at the end
   p.command("sim")
@@ -168,37 +178,55 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--reset-after <n>", "fault: reset the board right after receiving n bytes", intOption("--reset-after"))
     .option("--seed <n>", "seed of the faults", intOption("--seed", 0), 1)
     .addOption(json)
-    .action((o) => simCommand(o));
+    .action(async (o) => (await import("./sim/command")).simCommand(o));
 
   p.command("activations")
     .description("the activation table: f, f' derived symbolically, range, trainable")
     .option("--latex", "print LaTeX")
     .option("--taylor", "derive hard-logistic and hard-tanh from the first-order Taylor expansion at 0, and the largest gap to the smooth originals")
     .addOption(json)
-    .action((o) => run(o.json, (out) => activationsCommand(o, out)));
+    .action((o) => run(o, async (out) => (await import("./commands/activations")).activationsCommand(o, out)));
 
   p.command("demo")
     .description("the whole pipeline on the bundled iris data")
     .option("--dir <dir>", "where to write the demo's files", "edgefnn-demo")
     .addOption(json)
-    .action((o) => run(o.json, (out) => demoCommand(o, out)));
+    .action((o) => run(o, async (out) => (await import("./demo")).demoCommand(o, out)));
+  applyConventions(p);
   return p;
+}
+
+/** --json asked for anywhere before a "--" (alone or among combined short flags, -jq) */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === "--json" || /^-[a-zA-Z]*j[a-zA-Z]*$/.test(a));
 }
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
-  const run = async (json: boolean, h: Handler) => {
-    const result = await h(output(!!json));
-    if (json) process.stdout.write(JSON.stringify(result) + "\n");
+  let parseError: string | null = null;
+  const run = async (o: Common, h: Handler) => {
+    setTrace(!!o.verbose);
+    const result = await h(output(!!o.json, !!o.quiet));
+    if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
     // a check that ran but failed (verify): its JSON is printed, the exit code still says so
     if (result && typeof result === "object" && (result as { ok?: boolean }).ok === false) code = 1;
   };
+  // with --json a failure is also one JSON object on stdout: scripts parse one thing
+  const jsonError = (message: string) => {
+    if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: message }) + "\n");
+  };
   try {
-    await program(run).parseAsync(argv, { from: "user" });
+    await program(run, (m) => (parseError ??= m)).parseAsync(argv, { from: "user" });
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0;
+      jsonError(parseError ?? e.message.replace(/^error: /, ""));
+      return 2;
+    }
     const msg = e instanceof UserError || e instanceof CsvError ? e.message : e instanceof Error ? e.message : String(e);
     process.stderr.write(`edgefnn: ${msg}\n`);
+    jsonError(msg);
     if (!(e instanceof UserError || e instanceof CsvError) && process.env.EDGEFNN_DEBUG) process.stderr.write(String((e as Error).stack) + "\n");
     code = 1;
   }

@@ -2,10 +2,10 @@
 // run it: split the CSV, train, evaluate, quantize and compare, check the
 // board budget, bundle the runtime, upload to a virtual board and classify there.
 import { mkdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { createRng, shuffle } from "../src/core/index";
 import { Output } from "./cli-support";
+import { packageFile } from "./package-root";
 import { writeFileAtomic } from "./model-file";
 import { startsLike } from "./own-output";
 import { bundleCommand } from "./commands/bundle";
@@ -18,7 +18,7 @@ import { verifyCommand } from "./commands/verify";
 import { startSim } from "./sim/index";
 import { spawnSync } from "node:child_process";
 
-export const IRIS = fileURLToPath(new URL("../examples/data/iris.csv", import.meta.url));
+export const IRIS = packageFile("examples/data/iris.csv");
 
 /** A seeded 80/20 split of a CSV's lines into two files (header kept in both). */
 function splitCsv(file: string, dir: string, seed: number): { train: string; test: string } {
@@ -55,7 +55,7 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   step("quantize to int8 and compare on test.csv");
   const q = await quantizeCommand(model, { bits: ["8"], out: join(o.dir, "iris.q8.efnn"), data: test, label: "species" }, out);
   step("does it fit a Puck.js?");
-  const info = infoCommand(q.out, { board: "puckjs" }, out);
+  const info = await infoCommand(q.out, { board: "puckjs" }, out);
   step("bundle the ES5 runtime and a ready firmware script");
   const b = bundleCommand({ out: join(o.dir, "bundle"), model: q.out }, out);
   step("upload to a virtual Puck.js (runtime, model, boot script) and classify the test rows there");

@@ -1,7 +1,7 @@
 // For programs on the Pi itself: the agent's active model, loaded with the
 // ES5 runtime bundle, that follows every upload.
 //
-//   import { openAgentModel } from "edgefnn/host-tools/agent/local-model.ts";
+//   import { openAgentModel } from "edgefnn/host";
 //   const model = openAgentModel("/var/lib/edgefnn");
 //   model.labels[model.classify([x, y, z])];
 //   model.onChange((info) => console.log("now running", info.file));

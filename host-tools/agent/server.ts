@@ -5,16 +5,16 @@
 // Every request gets exactly one reply with its seq. The last reply is kept:
 // the same request again (same seq and CRC: the host resending after a lost or
 // damaged reply) gets the same reply without running twice.
-import { readFileSync } from "node:fs";
 import { ModelStore, AgentError, Active } from "./model-store";
 import { Runtime } from "./bundle-runtime";
+import { PACKAGE_VERSION } from "../package-root";
 import {
   ActiveInfo, AgentInfo, Decoded, E, encodeFrame, Frame, FrameDecoder, LABELS_REPLY_HEADER, MAX_PAYLOAD, PayloadError,
   PROTOCOL_VERSION, Reader, REPLY, RUN_PART_OUTPUTS, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,
 } from "./protocol";
 
 /** the package's version, cut so that HELLO stays small whatever package.json says */
-export const VERSION: string = String(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version).slice(0, 32);
+export const VERSION: string = PACKAGE_VERSION.slice(0, 32);
 
 export interface ServerOptions {
   dir: string;

@@ -15,7 +15,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail, quoteValue } from "../cli-support";
-import { DIST_FEATURES_MIN, FIRMWARE_DIR, ROOT } from "../bundle-files";
+import { DIST_FEATURES_MIN, FIRMWARE_DIR } from "../bundle-files";
+import { PACKAGE_VERSION } from "../package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
 import { EspruinoRepl } from "../serial/espruino-repl";
@@ -71,13 +72,7 @@ function readSettings(file: string): Record<string, number> {
   return cfg;
 }
 
-function packageVersion(): string {
-  try {
-    return String(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
-  } catch {
-    return "0";
-  }
-}
+const packageVersion = (): string => PACKAGE_VERSION;
 
 /** Checks --app against the model (all on the host: nothing has been sent to
  * the board yet) and returns what the app will write, or null without --app. */

@@ -1,31 +1,14 @@
 // edgefnn eval model.efnn data.csv: accuracy, per-class precision and recall,
 // the confusion matrix. The model runs through the board runtime (src/device).
-import { ACT_SOFTMAX, Model } from "../../src/core/index";
+import { Model } from "../../src/core/index";
+import { classNames, isClassifier } from "../model-kind";
 import { load } from "../../src/device/runtime";
 import { fail, Output, percent, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
 import { readModelFile } from "../model-file";
 
-/** What a model is (docs/FORMAT.md, Labels): a classifier when it has labels
- * (K = M_L, or K = 2 for one output: a binary classifier) or a softmax output;
- * else a regression model. A logistic output without labels is a regression to
- * [0, 1] (train --task regression --output logistic makes one): edgefnn's
- * classifiers always carry their labels. */
-export function isClassifier(model: Model): boolean {
-  return model.labels.length > 0 || model.layers[model.layers.length - 1].act === ACT_SOFTMAX;
-}
-
-/** One output and a class per side of 0.5: labels[0] for <= 0.5, labels[1] for > 0.5. */
-export function isBinary(model: Model): boolean {
-  return isClassifier(model) && model.outputSize === 1;
-}
-
-/** Class names of a classifier: its labels, or "0", "1", ... when it has none. */
-export function classNames(model: Model): string[] {
-  if (model.labels.length) return model.labels;
-  return Array.from({ length: model.outputSize === 1 ? 2 : model.outputSize }, (_, i) => String(i));
-}
+export { classNames, isBinary, isClassifier } from "../model-kind";
 
 export async function loadDataFor(model: Model, modelFile: string, dataFile: string, o: { label?: string; features?: string[]; dropIncomplete?: boolean }): Promise<LoadedCsv> {
   const classifier = isClassifier(model);

@@ -1,9 +1,10 @@
 // edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
 import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
-import { bytes as fmtBytes, Output, table } from "../cli-support";
-import { boardById, estimateMemory } from "../boards";
+import { bytes as fmtBytes, fail, Output, table, UserError } from "../cli-support";
+import { boardById, BOARDS, estimateMemory, findBoard } from "../boards";
+import { load } from "../../src/device/runtime";
 import { readModelFile } from "../model-file";
-import { classNames, isBinary, isClassifier } from "./eval";
+import { classNames, isBinary, isClassifier } from "../model-kind";
 
 /** Labels listed at most (a model may have thousands); --json has them all. */
 const MAX_LISTED = 20;
@@ -20,8 +21,55 @@ function whatItGives(model: Model): string {
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
 
-export function infoCommand(file: string, o: { board?: string }, out: Output) {
+const isRpi = (board: string): boolean => /^(rpi|pi|raspberry ?pi)$/i.test(board.trim());
+
+/** What a Pi's Node.js holds for the model (the file's bytes, the runtime's two
+ * activation buffers of the widest layer), and one inference's time measured
+ * here with the board runtime: not a Pi's time, which this tool has not measured. */
+function raspberryPi(bytes: Uint8Array, model: Model) {
+  let widest = model.inputSize;
+  for (const L of model.layers) widest = Math.max(widest, L.nOut);
+  const m = load(bytes);
+  const x = new Float32Array(model.inputSize);
+  let runs = 0;
+  const t0 = performance.now();
+  let t = t0;
+  // at least 50 ms and 100 runs: a timer's resolution and the JIT's first calls do not dominate
+  while (t - t0 < 50 || runs < 100) {
+    for (let i = 0; i < 100; i++) m.run(x);
+    runs += 100;
+    t = performance.now();
+  }
+  return { bufferBytes: 2 * 4 * widest, microsecondsHere: ((t - t0) * 1000) / runs, measuredOn: "this computer, not a Raspberry Pi" };
+}
+
+/** What a connected board says about itself: its free blocks now and its free Storage (or that it is an edgefnn agent). */
+async function readBoard(port: string, baud: number) {
+  // the serial code loads only for --port
+  const { openTarget } = await import("../serial/target");
+  const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
+  try {
+    if (target.kind === "agent") return { port, kind: "agent" as const, agent: target.client.info };
+    const r = await target.repl.call<{ env: string; free: number; total: number; blocksize: number; storageFree: number }>(
+      `(function(){var m=process.memory(),S=require("Storage");return {env:process.env.BOARD||"",free:m.free,total:m.total,blocksize:m.blocksize||0,storageFree:S.getFree?S.getFree():-1}})()`,
+      5000,
+    );
+    return { port, kind: "espruino" as const, ...r };
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(`info --port ${port}: ${(e as Error).message}`);
+  } finally {
+    await target.link.close();
+  }
+}
+
+export async function infoCommand(file: string, o: { board?: string; port?: string; baud?: number }, out: Output) {
+  // the board name is checked first: a typo prints nothing else
+  let board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
   const { bytes, model } = readModelFile(file);
+  const connected = o.port ? await readBoard(o.port, o.baud ?? 115200) : null;
+  // the connected board's own name, when --board does not give one
+  if (connected?.kind === "espruino" && !board && !o.board) board = findBoard(connected.env);
   const layers = model.layers.map((L, l) => ({
     layer: l + 1,
     inputs: L.nIn,
@@ -45,8 +93,14 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
   ]))
     out.say("  " + line);
   let memory = null;
-  if (o.board) {
-    const board = boardById(o.board);
+  let rpi = null;
+  if (o.board && isRpi(o.board)) {
+    rpi = raspberryPi(bytes, model);
+    out.say();
+    out.say("  on a Raspberry Pi (Node.js, require(\"edgefnn\")): no block budget, the model is a small part of a Node process");
+    out.say(`    the model in memory: the ${fmtBytes(bytes.length)} file plus ${fmtBytes(rpi.bufferBytes)} of buffers`);
+    out.say(`    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is slower by a factor edgefnn has not measured`);
+  } else if (board) {
     const m = estimateMemory(model, board);
     memory = { board: board.id, ...m };
     out.say();
@@ -55,10 +109,26 @@ export function infoCommand(file: string, o: { board?: string }, out: Output) {
     out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
     out.say(`    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`);
   }
+  let onBoard = null;
+  if (connected?.kind === "agent") {
+    onBoard = connected;
+    out.say();
+    out.say(`  ${connected.port}: an edgefnn agent (Node.js, a Raspberry Pi or the like): no block budget`);
+  } else if (connected) {
+    // the estimate in this board's own block size and count; what it needs against what is free now
+    const here = estimateMemory(model, { ...(board ?? BOARDS[0]), blocks: connected.total, blockBytes: connected.blocksize || (board ?? BOARDS[0]).blockBytes });
+    const fitsNow = here.total <= connected.free;
+    const fitsStorage = connected.storageFree < 0 ? null : bytes.length <= connected.storageFree;
+    onBoard = { ...connected, needs: here.total, fitsNow, fitsStorage };
+    out.say();
+    out.say(`  the board on ${connected.port}${connected.env ? ` (${connected.env})` : ""}, read now:`);
+    out.say(`    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`);
+    out.say(`    Storage: ${connected.storageFree < 0 ? "its free space could not be read (no Storage.getFree)" : `${fmtBytes(connected.storageFree)} free; the model file is ${fmtBytes(bytes.length)}: ${fitsStorage ? "fits" : "does not fit"}`}`);
+  }
   const types = new Set(model.layers.map((L) => L.wtype));
   return {
     file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
-    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory,
+    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory, ...(rpi ? { rpi } : {}), ...(onBoard ? { onBoard } : {}),
     quantized: [...types].some((t) => t !== WEIGHT_F32),
   };
 }

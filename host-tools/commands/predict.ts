@@ -38,6 +38,9 @@ async function headerColumns(file: string): Promise<number> {
   }
 }
 
+/** A class probability as people read it: 4 significant digits (0.9871, 1.234e-7); --json has the exact float. */
+const probability = (v: number): string => String(Number(v.toPrecision(4)));
+
 /** Per row, the outputs and class from the device on `port` (which must have this model active). */
 async function onDevice(port: string, baud: number, bytes: Uint8Array, modelFile: string, rows: Float32Array[]): Promise<{ file: string; results: { outputs: number[]; cls: number }[] }> {
   const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
@@ -84,7 +87,7 @@ export async function predictCommand(
     const y = r ? r.outputs : Array.from(m.run(x));
     const label = classifier ? names[r ? r.cls : m.classify(x)] : undefined;
     if (out.json) rows.push({ label, outputs: y });
-    else process.stdout.write((classifier ? [csvCell(label!), ...y.map((v) => String(v))] : y.map(String)).join(",") + "\n");
+    else process.stdout.write((classifier ? [csvCell(label!), ...y.map(probability)] : y.map(String)).join(",") + "\n");
   }
   return { n: d.n, columns: outputs, predictions: rows, ...(device ? { port: o.port, file: device.file } : {}) };
 }

@@ -1,14 +1,13 @@
 // edgefnn train data.csv: from a CSV to a trained float32 .efnn model.
 import { SingleBar } from "cli-progress";
 import {
-  ACTIVATION_NAMES, ActivationName, activationByName, countParams, createNetwork, encodeModel, evaluate, forward,
+  ACTIVATION_NAMES, ActivationName, countParams, createNetwork, encodeModel, evaluate, forward,
   LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train,
 } from "../../src/core/index";
 import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
-import { renderReport } from "../report/html-report";
 import { confusionMatrix } from "../metrics";
 
 export interface TrainOptions {
@@ -61,19 +60,21 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // before minutes of training: where the model and the report go, and that nothing of the user's is there
   checkWritable(o.out, { kind: MODEL_FILE, flag: "--out" });
   if (o.report) checkWritable(o.report, { kind: REPORT_FILE, flag: "--report" });
-  const csv = await loadCsv(file, { label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete });
-  const { data } = csv;
+  // every choice is checked before the data is read (a typo fails at once, not after a large CSV loads)
   const classification = o.task === "classification";
   if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
-  const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
-  if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
+  const hidden = hiddenLayers(o);
   const outAct = (o.output ?? (classification ? "softmax" : "linear")) as ActivationName;
-  activationByName(outAct);
+  if (!ACTIVATION_NAMES.includes(outAct)) fail(`--output: unknown activation ${quoteValue(outAct)}: expected one of ${ACTIVATION_NAMES.join(", ")}`);
   // a classifier learns by cross-entropy, defined here for these two outputs only: say so before building anything
   if (classification && outAct !== "softmax" && outAct !== "logistic")
     fail(`--output ${outAct}: a classifier is trained with cross-entropy, which needs --output softmax (the default) or logistic (one output for two classes: a binary classifier); for numbers, --task regression`);
+  const csv = await loadCsv(file, { label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete });
+  const { data } = csv;
+  const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
+  if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
   const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
-  const net = createNetwork({ inputSize: data.inputSize, layers: [...hiddenLayers(o), { size: nOut, activation: outAct }] });
+  const net = createNetwork({ inputSize: data.inputSize, layers: [...hidden, { size: nOut, activation: outAct }] });
   const st = standardization(tr); // on the training split only; stored in the model
   net.mean.set(st.mean);
   net.invStd.set(st.invStd);
@@ -86,7 +87,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
   out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
 
-  const bar = !out.json && process.stdout.isTTY
+  const bar = !out.json && !out.quiet && process.stdout.isTTY
     ? new SingleBar({ format: "  training |{bar}| epoch {value}/{total}  loss {loss}  val {val}", hideCursor: true, clearOnComplete: false, barsize: 24 })
     : null;
   bar?.start(o.epochs, 0, { loss: "-", val: "-" });
@@ -141,6 +142,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (o.report) {
     const evalSet = val ?? tr;
     const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+    // the report code loads only when a report is asked for
+    const { renderReport } = await import("../report/html-report");
     const html = renderReport({
       title: `${file}: ${describeLayers(net).map((l) => l.split(" -> ")[1]).join(", ")}`,
       history: result.history,

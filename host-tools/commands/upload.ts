@@ -13,7 +13,7 @@ import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
 import { readModelFile } from "../model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
 import { crc32 } from "../../src/core/index";
-import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX } from "../serial/board-files";
+import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX, RUNTIME } from "../serial/board-files";
 import { BoardResetError, EspruinoRepl } from "../serial/espruino-repl";
 import { LinkError, SerialLink } from "../serial/link";
 import { newProgress, readBoardState, uploadModel } from "../serial/model-upload";
@@ -59,7 +59,7 @@ export async function uploadCommand(file: string, o: UploadOptions, out: Output)
 }
 
 function progressBar(out: Output): SingleBar | null {
-  return !out.json && process.stdout.isTTY
+  return !out.json && !out.quiet && process.stdout.isTTY
     ? new SingleBar({ format: "  {stage} |{bar}| {value}/{total} bytes", hideCursor: true, barsize: 24 })
     : null;
 }
@@ -82,6 +82,10 @@ async function uploadToBoard(
     const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null });
     const warn = (l: string) => process.stderr.write(`edgefnn: ${l}\n`);
     await guardFixedNames(repl, touched, o.force, warn);
+    // the model alone is of no use to a board without the runtime module: say so, and which flag puts it there
+    const runtimeMissing = !runtime && !state.files.includes(RUNTIME);
+    if (runtimeMissing)
+      warn(`the board has no runtime in Storage (no file "${RUNTIME}"), so require("edgefnn") fails there: add --runtime to upload it with the model`);
     const notes = await app?.notes(repl, state.board, state.files);
     notes?.info.forEach((l) => out.say(l));
     notes?.warnings.forEach(warn);
@@ -111,6 +115,7 @@ async function uploadToBoard(
     return {
       ok: true, port: o.port, target: "espruino", name, file: r.file, previous: r.previous, active: "new", activeFile: r.file,
       payload: r.payload, wire, efficiency: r.payload / wire, seconds, at115200, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged,
+      runtimeMissing,
     };
   } catch (e) {
     bar?.stop();

@@ -4,6 +4,7 @@
 // pieces so that what is already in flight when XOFF arrives fits in the
 // board's remaining buffer, and a receive buffer that callers wait on.
 import { SerialPort } from "serialport";
+import { trace } from "../trace";
 
 const XON = 0x11;
 const XOFF = 0x13;
@@ -61,6 +62,7 @@ export class SerialLink {
   }
 
   private onData(buf: Buffer): void {
+    trace("<", buf, this.path);
     this.stats.received += buf.length;
     let text = "";
     for (const b of buf) {
@@ -130,6 +132,7 @@ export class SerialLink {
   /** Writes text (latin1) in pieces, waiting out XOFF (at most xoffMs at a time). */
   async write(text: string, xoffMs = 10_000): Promise<void> {
     const data = Buffer.from(text, "latin1");
+    trace(">", text, this.path);
     for (let i = 0; i < data.length; i += this.piece) {
       if (this.closed) throw this.closed;
       if (this.paused && this.honourXoff) await this.resumed(xoffMs);

@@ -54,7 +54,9 @@ export interface BoardStats {
   silent: boolean;
 }
 
-export const DEFAULTS = { rxBufferSize: 1024, byteCostUs: 100, lineCostMs: 1, execTimeoutMs: 5000 };
+import { DEFAULTS } from "./defaults";
+
+export { DEFAULTS };
 
 export function banner(): string {
   return (

@@ -124,7 +124,9 @@ describe("the binary model in every command and on the board runtime", () => {
     const table: string[][] = parse(p.stdout);
     expect(table[0]).toEqual(["label", "p_virginica"]);
     expect(table.slice(1).map((r) => r[0])).toEqual(classes.map((c) => LABELS[c]));
-    expect(table.slice(1).map((r) => Number(r[1]))).toEqual(outputs);
+    // probabilities to 4 significant digits in the text; --json has them exact
+    expect(table.slice(1).map((r) => Number(r[1]))).toEqual(outputs.map((v) => Number(v.toPrecision(4))));
+    expect(json(cli(["predict", q8, data, "--json"])).predictions.map((r: { outputs: number[] }) => r.outputs[0])).toEqual(outputs);
 
     // eval: the bundle's count of right rows, and a 2 x 2 confusion over both labels
     const e = json(cli(["eval", q8, data, "--json"]));

@@ -101,7 +101,11 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     expect(lines.length).toBe(151);
     const [label, ...p] = lines[1].split(",");
     expect(["setosa", "versicolor", "virginica"]).toContain(label);
-    expect(p.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // the text rounds probabilities to 4 significant digits; --json has the exact ones, which sum to 1
+    const exact: number[] = json(cli(["predict", model, IRIS_CSV, "--json"])).predictions[0].outputs;
+    expect(exact.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(p.map(Number)).toEqual(exact.map((v) => Number(v.toPrecision(4))));
+    expect(p.every((v) => v.replace(/^0\.0*|e.*$|\./g, "").length <= 4)).toBe(true);
     // the same rows without the label column
     const features = join(dir, "features.csv");
     writeFileSync(features, readFileSync(IRIS_CSV, "utf8").split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n"));
@@ -207,17 +211,84 @@ describe("bad input: a message that says what to fix, on stderr, and a non-zero 
     bad(["eval", model, IRIS_CSV, "--features", "sepal_length,sepal_width"], /has 2 feature columns \(sepal_length, sepal_width\) but .*iris\.efnn takes 4/);
   });
   it("bad --bits", () => bad(["quantize", model, "--bits", "4"], /--bits: "4" is not 8, 16 or 32/));
-  it("an unknown board", () => bad(["info", model, "--board", "arduino"], /unknown board "arduino": expected one of puckjs/));
-  it("--json failures print nothing on stdout", () => {
+  it("an unknown board", () => bad(["info", model, "--board", "arduino"], /unknown board "arduino": the boards are puckjs \(PUCKJS\)/));
+  it("--json failures print one JSON object with the error on stdout, and the message on stderr", () => {
     const r = cli(["eval", join(dir, "missing.efnn"), IRIS_CSV, "--json"]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe("");
+    expect(json(r)).toEqual({ error: expect.stringMatching(/missing\.efnn: no such file/) });
     expect(r.stderr).toMatch(/missing\.efnn: no such file/);
+    // a command-line error too, and with -j
+    const u = cli(["train", IRIS_CSV, "--optimizer", "Adam", "-j"]);
+    expect(u.status).toBe(2);
+    expect(json(u).error).toMatch(/'Adam' is invalid\. Allowed choices are sgd, momentum, adam/);
   });
   it("an unknown command", () => {
     const r = cli(["trian"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown command 'trian'/);
+  });
+});
+
+describe("conventions", () => {
+  it("board names: process.env.BOARD's and common ones, any case; a near miss gets a suggestion and nothing else is printed", () => {
+    for (const [name, id] of [["PICO_R1_3", "pico"], ["bangle2", "banglejs2"], ["BANGLEJS2", "banglejs2"], ["Puck.js", "puckjs"], ["ESPRUINOWIFI", "wifi"], ["ESPRUINOBOARD", "original"], ["ESP8266_4MB", "esp8266"], ["mdbt42q", "mdbt42q"]])
+      expect(json(cli(["info", model, "--board", name, "--json"])).memory.board, name).toBe(id);
+    const r = cli(["info", model, "--board", "puk"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/unknown board "puk": did you mean puckjs \(Puck\.js\)\?/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("info --board rpi: no block budget; a time measured here, said to be not a Pi's", () => {
+    const j = json(cli(["info", model, "--board", "rpi", "--json"]));
+    expect(j.memory).toBeNull();
+    expect(j.rpi.bufferBytes).toBe(2 * 4 * 16);
+    expect(j.rpi.microsecondsHere).toBeGreaterThan(0);
+    expect(j.rpi.measuredOn).toBe("this computer, not a Raspberry Pi");
+    expect(cli(["info", model, "--board", "RPi"]).stdout).toMatch(/on a Pi it is slower by a factor edgefnn has not measured/);
+  });
+
+  it("choices are checked before the data is read", () => {
+    const missing = join(dir, "no-such.csv");
+    for (const [args, msg] of [
+      [["--optimizer", "Adam"], /argument 'Adam' is invalid\. Allowed choices are sgd, momentum, adam/],
+      [["--task", "regresion"], /argument 'regresion' is invalid\. Allowed choices are classification, regression/],
+      [["--activation", "tanhh"], /--activation: unknown hidden activation "tanhh"/],
+      [["--output", "softmx"], /--output: unknown activation "softmx"/],
+    ] as [string[], RegExp][]) {
+      const r = cli(["train", missing, ...args]);
+      expect(r.stderr, args.join(" ")).toMatch(msg);
+      expect(r.stderr).not.toMatch(/no such file|no-such\.csv/);
+    }
+  });
+
+  it("an unknown option is named as unknown, not as a missing required one", () => {
+    const r = cli(["upload", model, "--prot", "/dev/ttyACM0"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--prot'/);
+    expect(r.stderr).not.toMatch(/required/);
+    expect(cli(["upload", model]).stderr).toMatch(/required option '-p, --port <path>' not specified/);
+  });
+
+  it("short flags -o, -p, -b, -j, -q, -v; list defaults print as values; every command's help has examples", () => {
+    const out = join(dir, "short.efnn");
+    const q = cli(["train", IRIS_CSV, "--epochs", "3", "-o", out, "-q"]);
+    expect(q.status).toBe(0);
+    expect(q.stdout).toBe("");
+    expect(existsSync(out)).toBe(true);
+    expect(json(cli(["info", out, "-j"])).inputSize).toBe(4);
+    for (const cmd of ["train", "eval", "quantize", "predict", "info", "bundle", "upload", "verify", "agent", "collect", "sim", "demo"]) {
+      const h = cli([cmd, "--help"]).stdout;
+      expect(h, cmd).toMatch(/-j, --json/);
+      expect(h, cmd).toMatch(/-q, --quiet/);
+      expect(h, cmd).toMatch(/-v, --verbose/);
+      expect(h, cmd).toMatch(new RegExp(`Examples:\\n  \\$ edgefnn ${cmd}`));
+      expect(h, cmd).not.toMatch(/default:\s+\[/);
+    }
+    const up = cli(["upload", "--help"]).stdout;
+    expect(up).toMatch(/-p, --port <path>/);
+    expect(up).toMatch(/-b, --baud <rate>/);
+    expect(cli(["train", "--help"]).stdout).toMatch(/\(default:\s+16\)/);
   });
 });
 

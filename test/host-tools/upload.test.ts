@@ -44,7 +44,40 @@ function activeOf(s: RunningSim): { file: string; crc: number } {
   return JSON.parse(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1"));
 }
 
+describe("info --port", () => {
+  it("reads the connected board's free blocks and free Storage, and measures the model against them", async () => {
+    const s = await sim({ board: "banglejs2" });
+    const r = await cliAsync(["info", q8, "-p", s.port]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/the board on .* \(BANGLEJS2\), read now:/);
+    const j = json(await cliAsync(["info", q8, "-p", s.port, "-j"]));
+    // the Bangle.js 2's own numbers, from the board, and its name for the estimate
+    expect(j.onBoard).toMatchObject({ kind: "espruino", env: "BANGLEJS2", total: 12000, blocksize: 14, storageFree: s.storage.getFree() });
+    expect(j.onBoard.free).toBeGreaterThan(0);
+    expect(j.onBoard.free).toBeLessThan(j.onBoard.total);
+    expect(j.onBoard.fitsNow).toBe(j.onBoard.needs <= j.onBoard.free);
+    expect(j.onBoard.fitsStorage).toBe(true);
+    expect(j.memory.board).toBe("banglejs2");
+  });
+});
+
 describe("upload, then classify on the virtual board", () => {
+  it("without --runtime to a board that has none: a warning that names the flag; -v shows the wire; not again once the runtime is there", async () => {
+    const s = await sim();
+    const first = await cliAsync(["upload", q8, "-p", s.port, "--name", "iris", "-v", "-j"]);
+    expect(json(first).runtimeMissing).toBe(true);
+    expect(first.stderr).toMatch(/the board has no runtime in Storage \(no file "edgefnn"\), so require\("edgefnn"\) fails there: add --runtime/);
+    // --verbose: what was sent (">") and received ("<") on this port
+    expect(first.stderr).toContain(`edgefnn: ${s.port} > "`);
+    expect(first.stderr).toContain(`edgefnn: ${s.port} < "`);
+    const second = await cliAsync(["upload", q8, "-p", s.port, "--name", "iris", "--runtime", "-j"]);
+    expect(json(second).runtimeMissing).toBe(false);
+    expect(second.stderr).not.toMatch(/no runtime/);
+    const third = await cliAsync(["upload", q8b, "-p", s.port, "--name", "iris", "-j"]);
+    expect(json(third).runtimeMissing).toBe(false);
+    expect(third.stderr).toBe("");
+  }, 180_000); // three uploads: a bound for a hung one, which at load average 25 took longer than 60 s
+
   it("upload --runtime --boot of an int8 iris model; require('edgefnn') on the board classifies the test split as the host does", async () => {
     const s = await sim();
     const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));
@@ -140,13 +173,21 @@ describe("faults", () => {
   });
 
   it("flow control matters: ignoring XOFF loses bytes on a slow board, honouring it loses none", async () => {
-    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(6000)) + ";\n";
+    // A board that takes 2 ms a byte (0.5 bytes/ms). Ignoring XOFF at 115200
+    // baud (11.5 bytes/ms, 23 times faster: still far faster when a busy
+    // machine slows the sender) overflows its 1,024-byte buffer. Honouring it
+    // at 9600 baud, the 256 bytes above the XOFF mark give the sender ~270 ms
+    // to react (at 115200 baud they gave ~22 ms, which a busy machine's
+    // scheduling delays exceeded: bytes were lost with XOFF honoured).
+    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
     for (const honour of [false, true]) {
-      const s = await sim({ byteCostUs: 400 });
-      const link = await SerialLink.open(s.port);
+      const s = await sim({ byteCostUs: 2000 });
+      const link = await SerialLink.open(s.port, honour ? 9600 : 115200);
       link.honourXoff = honour;
       await link.write(payload);
-      await new Promise((r) => setTimeout(r, 3500));
+      // until the board has received every byte sent and worked through its buffer:
+      // no fixed sleep, which a busy machine outran
+      while (s.stats().received < link.stats.sent || s.stats().buffered > 0) await new Promise((r) => setTimeout(r, 20));
       const st = s.stats();
       if (honour) {
         expect(st.xoffs).toBeGreaterThan(0);

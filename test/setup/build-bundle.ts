@@ -1,5 +1,7 @@
-// Builds dist/edgefnn.js and dist/edgefnn.min.js once before the suites: the
-// device tests run the real bundle, not the TypeScript source.
+// Builds what the tests run, once before the suites: the board runtime
+// (dist/edgefnn.js, .min.js: the device tests run the real bundle, not the
+// TypeScript source) and the compiled CLI (dist/host/: the tests spawn
+// bin/edgefnn.mjs, which runs it, as an installed package does).
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -9,4 +11,5 @@ export default function setup(): void {
     cwd: root,
     stdio: "inherit",
   });
+  execFileSync(process.execPath, ["scripts/build-host.mjs"], { cwd: root, stdio: "inherit" });
 }
