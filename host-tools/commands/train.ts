@@ -109,7 +109,11 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   }
   const trainEval = evaluate(net, tr, loss);
   const valEval = val ? evaluate(net, val, loss) : null;
-  const bytes = encodeModel(modelFromNetwork(net, classification ? csv.labels : []));
+  // the model knows its columns (format version 2): eval, predict, quantize --data and verify pick them by name
+  const bytes = encodeModel({
+    ...modelFromNetwork(net, classification ? csv.labels : []),
+    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task,
+  });
   writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
   const params = countParams(networkSpec(net));
   const seconds = (performance.now() - t0) / 1000;
