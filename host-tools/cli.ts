@@ -30,8 +30,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
   const json = new Option("--json", "print exactly one JSON object on stdout");
   const dataOpts = (c: Command) =>
     c
-      .option("--label <column>", "the target column (default: the last)")
-      .option("--features <columns>", "feature columns, comma-separated (default: all but the label)", listOption)
+      .option("--label <column>", "the target column (default: the model's; train: the last)")
+      .option("--features <columns>", "feature columns, comma-separated (default: the model's by name; train: all but the label)", listOption)
       .option("--drop-incomplete", "skip rows with missing values (and say how many)");
 
   dataOpts(
@@ -70,7 +70,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--data <test.csv>", "compare float and quantized accuracy on this data")
     .option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no", "auto")
     .option("--label <column>", "the target column of --data")
-    .option("--features <columns>", "feature columns of --data", listOption)
+    .option("--features <columns>", "feature columns of --data (default: the model's, by name)", listOption)
+    .option("--drop-incomplete", "skip rows of --data with missing values (and say how many)")
     .addOption(json)
     .action((m, o) => run(o.json, (out) => quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
 
@@ -79,7 +80,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .argument("<model.efnn>")
     .argument("<data.csv>")
     .option("--label <column>", "a label column to ignore")
-    .option("--features <columns>", "feature columns", listOption)
+    .option("--features <columns>", "feature columns (default: the model's, by name)", listOption)
+    .option("--drop-incomplete", "skip rows with missing values (and say how many)")
     .option("--port <path>", "run the rows on the device on this serial port (an Espruino board or an edgefnn agent) with this model active")
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)

@@ -2,7 +2,7 @@
 // the confusion matrix. The model runs through the board runtime (src/device).
 import { ACT_SOFTMAX, Model } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
-import { fail, Output, percent, table } from "../cli-support";
+import { fail, Output, percent, quoteValue, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
 import { readModelFile } from "../model-file";
@@ -27,12 +27,28 @@ export function classNames(model: Model): string[] {
   return Array.from({ length: model.outputSize === 1 ? 2 : model.outputSize }, (_, i) => String(i));
 }
 
+/** The feature columns to read for a model: --features if given (checked
+ * against the names the model stores, if any), else the model's own names (a
+ * version 2 file: found by name, in any order), else undefined (a version 1
+ * file: every column but the label, in the file's order, as trained). */
+export function featuresFor(model: Model, modelFile: string, given?: string[]): string[] | undefined {
+  if (!given || !model.features) return given ?? model.features;
+  const same = given.length === model.features.length && given.every((g, i) => g === model.features![i]);
+  const permuted = given.length === model.features.length && [...given].sort().join("\0") === [...model.features].sort().join("\0");
+  // the same names in another order would feed column k to input j: wrong answers, no error
+  if (!same && permuted)
+    fail(`--features lists ${modelFile}'s inputs in another order than it takes them (${model.features.map((n) => quoteValue(n)).join(", ")}): leave --features out, the columns are found by name`);
+  return given;
+}
+
 export async function loadDataFor(model: Model, modelFile: string, dataFile: string, o: { label?: string; features?: string[]; dropIncomplete?: boolean }): Promise<LoadedCsv> {
   const classifier = isClassifier(model);
+  const features = featuresFor(model, modelFile, o.features);
   const csv = await loadCsv(dataFile, {
-    label: o.label, features: o.features, dropIncomplete: o.dropIncomplete,
+    label: o.label ?? (model.features ? model.target : undefined), features, dropIncomplete: o.dropIncomplete,
     task: classifier ? "classification" : "regression",
     labels: classifier ? classNames(model) : undefined,
+    featuresOf: features && !o.features ? modelFile : undefined,
   });
   if (csv.data.inputSize !== model.inputSize)
     fail(

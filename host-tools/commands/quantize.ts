@@ -23,7 +23,7 @@ export function defaultQuantizedName(file: string, bits: WeightBits | WeightBits
 }
 
 export async function quantizeCommand(
-  modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[]; fold?: string }, out: Output,
+  modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[]; fold?: string; dropIncomplete?: boolean }, out: Output,
 ) {
   const { bytes: floatBytes, model } = readModelFile(modelFile);
   if (model.layers.some((L) => L.scales)) fail(`${modelFile} is already quantized: quantize the float32 model`);

@@ -18,6 +18,8 @@ export interface ColumnChoice {
   label?: string;
   features?: string[];
   hasLabel: boolean;
+  /** the model file whose stored names the features are: a missing one is named as its input */
+  featuresOf?: string;
 }
 
 /**
@@ -59,10 +61,12 @@ export function resolveColumns(file: string, line: number, names: string[], choi
   let features: number[];
   if (choice.features) {
     const seen = new Set<string>();
-    features = choice.features.map((name) => {
+    features = choice.features.map((name, k) => {
       if (seen.has(name)) fail(`feature column ${quoteValue(name)} is chosen twice`, name);
       seen.add(name);
       const i = index.get(name) ?? -1;
+      if (i < 0 && choice.featuresOf)
+        fail(`there is no column ${quoteValue(name)}, input ${k + 1} of ${choice.featuresOf}; the columns are ${quoteList(names)}`, name);
       if (i < 0) fail(`there is no feature column ${quoteValue(name)}; the columns are ${quoteList(names)}`, name);
       if (i === label) fail(`column ${quoteValue(name)} is the label, so it cannot also be a feature`, name);
       return i;

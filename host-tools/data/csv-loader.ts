@@ -30,6 +30,8 @@ export interface CsvLoadOptions {
   labels?: string[];
   /** false: no label column at all (predict on unlabelled data); default true */
   hasLabel?: boolean;
+  /** the model file whose stored names `features` are (for messages) */
+  featuresOf?: string;
 }
 
 export interface LoadedCsv {
@@ -144,7 +146,7 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
         file,
         line,
         record.map((name) => name.trim()),
-        { label: options.label, features: options.features, hasLabel },
+        { label: options.label, features: options.features, hasLabel, featuresOf: options.featuresOf },
       );
       reader = new RowReader(file, columns, {
         kind: !hasLabel ? "none" : options.task === "regression" ? "target" : "class",
