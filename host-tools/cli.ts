@@ -18,6 +18,9 @@ import { SIM_DEFAULTS, simCommand } from "./sim/command";
 import { agentCommand } from "./agent/command";
 import { BOARDS } from "./boards";
 import { CsvError } from "./data/csv-loader";
+import { NA_VALUES } from "./data/csv-rows";
+
+const NA_DEFAULT = NA_VALUES.filter((v) => v !== "").join(", ");
 
 type Handler = (out: ReturnType<typeof output>) => unknown;
 
@@ -32,6 +35,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     c
       .option("--label <column>", "the target column (default: the model's; train: the last)")
       .option("--features <columns>", "feature columns, comma-separated (default: the model's by name; train: all but the label)", listOption)
+      .option("--exclude <columns>", "columns that are not features (a timestamp, an id), comma-separated", listOption)
+      .option("--na-values <list>", `how missing values are written, comma-separated (default: empty, ${NA_DEFAULT}); an empty field is always missing`, listOption)
       .option("--drop-incomplete", "skip rows with missing values (and say how many)");
 
   dataOpts(
@@ -52,6 +57,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
       .option("--val-fraction <f>", "fraction of rows held out for validation and early stopping", numberOption("--val-fraction", (n) => n >= 0 && n < 1, "in [0, 1)"), 0.2)
       .option("--patience <n>", "stop after this many epochs without a better validation error", intOption("--patience"), 20)
       .option("--seed <n>", "random seed (same seed, same model)", intOption("--seed", 0), 1)
+      .option("--impute <how>", "fill missing feature values with the training split's mean or median (stored in the model: predict and the board fill gaps the same way)")
       .option("--out <file>", "model file to write", "model.efnn")
       .option("--report <file>", "write an HTML report with training curves and the confusion matrix"),
   )
@@ -71,6 +77,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no", "auto")
     .option("--label <column>", "the target column of --data")
     .option("--features <columns>", "feature columns of --data (default: the model's, by name)", listOption)
+    .option("--exclude <columns>", "columns of --data that are not features", listOption)
+    .option("--na-values <list>", "how missing values are written in --data", listOption)
     .option("--drop-incomplete", "skip rows of --data with missing values (and say how many)")
     .addOption(json)
     .action((m, o) => run(o.json, (out) => quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
@@ -81,6 +89,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .argument("<data.csv>")
     .option("--label <column>", "a label column to ignore")
     .option("--features <columns>", "feature columns (default: the model's, by name)", listOption)
+    .option("--exclude <columns>", "columns that are not features", listOption)
+    .option("--na-values <list>", "how missing values are written", listOption)
     .option("--drop-incomplete", "skip rows with missing values (and say how many)")
     .option("--port <path>", "run the rows on the device on this serial port (an Espruino board or an edgefnn agent) with this model active")
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)

@@ -6,6 +6,7 @@ import { fail, Output, percent, quoteValue, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
 import { readModelFile } from "../model-file";
+import { naValues } from "../data/na-values";
 
 /** What a model is (docs/FORMAT.md, Labels): a classifier when it has labels
  * (K = M_L, or K = 2 for one output: a binary classifier) or a softmax output;
@@ -41,11 +42,29 @@ export function featuresFor(model: Model, modelFile: string, given?: string[]): 
   return given;
 }
 
-export async function loadDataFor(model: Model, modelFile: string, dataFile: string, o: { label?: string; features?: string[]; dropIncomplete?: boolean }): Promise<LoadedCsv> {
+/** The data-reading options every command that reads a CSV for a model takes. */
+export interface DataOptions {
+  label?: string;
+  features?: string[];
+  exclude?: string[];
+  naValues?: string[];
+  dropIncomplete?: boolean;
+}
+
+/** The missing-value options for a model: an imputing model takes gaps (it fills them as trained). */
+export function missingFor(model: Model, o: DataOptions) {
+  return {
+    naValues: naValues(o.naValues), keepMissing: model.impute !== undefined,
+    missingHint: "use --drop-incomplete to skip such rows (or train with --impute mean: the model then fills gaps itself)",
+  };
+}
+
+export async function loadDataFor(model: Model, modelFile: string, dataFile: string, o: DataOptions): Promise<LoadedCsv> {
   const classifier = isClassifier(model);
   const features = featuresFor(model, modelFile, o.features);
   const csv = await loadCsv(dataFile, {
-    label: o.label ?? (model.features ? model.target : undefined), features, dropIncomplete: o.dropIncomplete,
+    label: o.label ?? (model.features ? model.target : undefined), features, dropIncomplete: o.dropIncomplete, exclude: o.exclude,
+    ...missingFor(model, o),
     task: classifier ? "classification" : "regression",
     labels: classifier ? classNames(model) : undefined,
     featuresOf: features && !o.features ? modelFile : undefined,
@@ -57,7 +76,7 @@ export async function loadDataFor(model: Model, modelFile: string, dataFile: str
   return csv;
 }
 
-export async function evalCommand(modelFile: string, dataFile: string, o: { label?: string; features?: string[]; dropIncomplete?: boolean }, out: Output) {
+export async function evalCommand(modelFile: string, dataFile: string, o: DataOptions, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
   const csv = await loadDataFor(model, modelFile, dataFile, o);
   const m = load(bytes), d = csv.data, D = d.inputSize;

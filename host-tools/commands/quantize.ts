@@ -5,7 +5,7 @@ import { bytes as fmtBytes, fail, Output, percent, table, quoteValue } from "../
 import { checkWritable, readModelFile, writeFileAtomic } from "../model-file";
 import { MODEL_FILE } from "../own-output";
 import { quantizationReport } from "../quantize-report";
-import { isClassifier, loadDataFor } from "./eval";
+import { DataOptions, isClassifier, loadDataFor } from "./eval";
 
 export function parseBits(v: string[], layers: number): WeightBits | WeightBits[] {
   const bits = v.map((s) => {
@@ -23,7 +23,7 @@ export function defaultQuantizedName(file: string, bits: WeightBits | WeightBits
 }
 
 export async function quantizeCommand(
-  modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[]; fold?: string; dropIncomplete?: boolean }, out: Output,
+  modelFile: string, o: DataOptions & { bits: string[]; out?: string; data?: string; fold?: string }, out: Output,
 ) {
   const { bytes: floatBytes, model } = readModelFile(modelFile);
   if (model.layers.some((L) => L.scales)) fail(`${modelFile} is already quantized: quantize the float32 model`);

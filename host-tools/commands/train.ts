@@ -6,6 +6,8 @@ import {
 } from "../../src/core/index";
 import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
+import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
+import { naValues } from "../data/na-values";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
 import { renderReport } from "../report/html-report";
@@ -29,6 +31,9 @@ export interface TrainOptions {
   patience: number;
   seed: number;
   dropIncomplete?: boolean;
+  exclude?: string[];
+  naValues?: string[];
+  impute?: string;
   out: string;
   report?: string;
   json?: boolean;
@@ -61,8 +66,14 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // before minutes of training: where the model and the report go, and that nothing of the user's is there
   checkWritable(o.out, { kind: MODEL_FILE, flag: "--out" });
   if (o.report) checkWritable(o.report, { kind: REPORT_FILE, flag: "--report" });
-  const csv = await loadCsv(file, { label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete });
+  if (o.impute !== undefined && o.impute !== "mean" && o.impute !== "median") fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
+  const impute = o.impute as Imputation | undefined;
+  const csv = await loadCsv(file, {
+    label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete, exclude: o.exclude, naValues: naValues(o.naValues),
+    keepMissing: impute !== undefined, missingHint: "use --drop-incomplete to skip such rows, or --impute mean (or median) to fill them",
+  });
   const { data } = csv;
+  const gaps = impute ? rowsWithGaps(data) : 0;
   const classification = o.task === "classification";
   if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
   const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
@@ -74,13 +85,23 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     fail(`--output ${outAct}: a classifier is trained with cross-entropy, which needs --output softmax (the default) or logistic (one output for two classes: a binary classifier); for numbers, --task regression`);
   const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
   const net = createNetwork({ inputSize: data.inputSize, layers: [...hiddenLayers(o), { size: nOut, activation: outAct }] });
+  // --impute: the training split's statistic fills the gaps in both splits and
+  // is the normalization's center, so a NaN on the board is filled the same way
+  const fill = impute ? imputationValues(tr, impute, csv.features) : null;
+  if (fill) {
+    fillMissing(tr, fill);
+    if (val) fillMissing(val, fill);
+  }
   const st = standardization(tr); // on the training split only; stored in the model
-  net.mean.set(st.mean);
+  net.mean.set(fill ?? st.mean);
   net.invStd.set(st.invStd);
   const loss: LossName = classification ? "cross-entropy" : "squared-error";
 
   out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
+  if (fill) out.say(`  ${gaps} rows with missing values, filled with the training split's ${impute} (stored in the model)`);
+  const ids = increasingColumns(data, csv.features);
+  if (ids.length) out.say(`  note: ${ids.map((n) => quoteValue(n)).join(", ")} increase${ids.length === 1 ? "s" : ""} on every row (an id or a time?): if not a measurement, leave ${ids.length === 1 ? "it" : "them"} out with --exclude ${ids.join(",")}`);
   if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
   // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
   if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
@@ -112,7 +133,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // the model knows its columns (format version 2): eval, predict, quantize --data and verify pick them by name
   const bytes = encodeModel({
     ...modelFromNetwork(net, classification ? csv.labels : []),
-    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task,
+    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task, impute,
   });
   writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
   const params = countParams(networkSpec(net));
