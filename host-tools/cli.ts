@@ -10,6 +10,7 @@ import { evalCommand } from "./commands/eval";
 import { infoCommand } from "./commands/info";
 import { predictCommand } from "./commands/predict";
 import { quantizeCommand } from "./commands/quantize";
+import { splitCommand } from "./commands/split";
 import { trainCommand } from "./commands/train";
 import { uploadCommand } from "./commands/upload";
 import { verifyCommand } from "./commands/verify";
@@ -96,6 +97,18 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
     .action((m, d, o) => run(o.json, (out) => predictCommand(m, d, o, out)));
+
+  p.command("split")
+    .description("write a train and a test file from a CSV (each row in one of them, the header in both)")
+    .argument("<data.csv>")
+    .option("--test <fraction>", "the fraction of rows for the test file", numberOption("--test", (n) => n > 0 && n < 1, "between 0 and 1"), 0.2)
+    .option("--stratify", "split each class (the label column) alike")
+    .option("--label <column>", "the label column for --stratify (default: the last)")
+    .option("--seed <n>", "random seed (same seed, same split)", intOption("--seed", 0), 1)
+    .option("--train-out <file>", "the train file (default: data.train.csv beside the data)")
+    .option("--test-out <file>", "the test file (default: data.test.csv)")
+    .addOption(json)
+    .action((d, o) => run(o.json, (out) => splitCommand(d, { ...o, train: o.trainOut }, out)));
 
   p.command("info")
     .description("layers, parameters, multiply-adds, and the memory a board needs")
