@@ -60,7 +60,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
       .option("--seed <n>", "random seed (same seed, same model)", intOption("--seed", 0), 1)
       .option("--impute <how>", "fill missing feature values with the training split's mean or median (stored in the model: predict and the board fill gaps the same way)")
       .option("--out <file>", "model file to write", "model.efnn")
-      .option("--report <file>", "write an HTML report with training curves and the confusion matrix"),
+      .option("--report <file>", "write an HTML report with training curves and the confusion matrix")
+      .option("--test <test.csv>", "a held-out file: the model's accuracy and confusion on it (columns found by name)"),
   )
     .addOption(json)
     .action((file, o) => run(o.json, (out) => trainCommand(file, o, out)));

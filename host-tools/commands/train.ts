@@ -11,7 +11,12 @@ import { naValues } from "../data/na-values";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
 import { renderReport } from "../report/html-report";
+import { formatNumber, formatPercent } from "../report/text";
 import { confusionMatrix } from "../metrics";
+import { readFileSync } from "node:fs";
+import { decodeModel } from "../../src/core/index";
+import { load } from "../../src/device/runtime";
+import { DataOptions, loadDataFor } from "./eval";
 
 export interface TrainOptions {
   label?: string;
@@ -36,7 +41,22 @@ export interface TrainOptions {
   impute?: string;
   out: string;
   report?: string;
+  /** a held-out CSV: accuracy (or MAE, RMSE) and confusion of the kept model on it */
+  test?: string;
   json?: boolean;
+}
+
+/** The command line as typed (quoted where a shell would need it), for the report. */
+function commandLine(): string {
+  return ["edgefnn", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
 }
 
 function hiddenLayers(o: TrainOptions): LayerSpec[] {
@@ -116,6 +136,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     result = train(net, tr, {
       epochs: o.epochs, learningRate: o.lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
       lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss, recordDeltas: true,
+      // per epoch with that epoch's weights: the kept epoch's numbers are then the model's (summary, report, curves alike)
+      measureTrain: true,
       onEpoch: (s) => {
         bar?.update(s.epoch, { loss: s.trainLoss.toFixed(4), val: val ? (classification ? percent(s.valAccuracy) : s.valLoss.toFixed(4)) : "-" });
       },
@@ -136,6 +158,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     features: csv.features, target: csv.labelColumn ?? undefined, task: o.task, impute,
   });
   writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
+  // --test: the written model, through the board runtime, on a file it never saw; its columns found by name
+  const held = o.test ? await heldOut(bytes, o.out, o.test, { naValues: o.naValues, dropIncomplete: o.dropIncomplete }) : null;
   const params = countParams(networkSpec(net));
   const seconds = (performance.now() - t0) / 1000;
   const summary = {
@@ -151,22 +175,33 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     bytes: bytes.length,
     labels: classification ? csv.labels : [],
     features: csv.features,
+    rows: csv.rows,
+    dropped: csv.dropped,
+    imputedRows: gaps,
+    test: held ? { file: o.test, n: held.n, dropped: held.dropped, accuracy: held.accuracy, mae: held.mae, rmse: held.rmse } : null,
     seconds,
   };
   out.say(
     `  ${result.stoppedEarly ? "stopped early" : "finished"} after ${result.history.length} epochs; kept epoch ${result.bestEpoch}${val ? " (best on validation)" : ""}`,
   );
+  // the kept epoch's weights on each split: the same numbers as the report's captions and the best epoch's point on its curves
+  out.say(`  the model (epoch ${result.bestEpoch}'s weights):`);
   for (const line of table([
     ["train", classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
     ...(valEval ? [["validation", classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
+    ...(held ? [[`test (${o.test})`, classification ? percent(held.accuracy!) : `MAE ${held.mae!.toPrecision(4)}`, classification ? "" : `RMSE ${held.rmse!.toPrecision(4)}`]] : []),
   ]))
     out.say("  " + line);
   out.say(`  wrote ${o.out}: ${fmtBytes(bytes.length)}, ${params} parameters, in ${seconds.toFixed(1)} s`);
 
   if (o.report) {
     const evalSet = val ?? tr;
-    const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+    const confusion = !classification ? null : held ? held.confusion : confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length);
+    const kept = `epoch ${result.bestEpoch}, kept`;
+    const dropped = csv.dropped ? `; ${csv.dropped} dropped (a missing value, --drop-incomplete)` : "";
+    const filled = gaps ? `; ${gaps} with missing values filled with the training split's ${impute}` : "";
     const html = renderReport({
+      confusionOn: held ? `the held-out file ${o.test} (${held.n} rows)` : val ? "the validation split" : "the training split (no validation split)",
       title: `${file}: ${describeLayers(net).map((l) => l.split(" -> ")[1]).join(", ")}`,
       history: result.history,
       bestEpoch: result.bestEpoch,
@@ -174,21 +209,53 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
       confusion,
       layers: describeLayers(net),
       summary: [
-        ["data", `${file} (${csv.rows} rows)`],
+        ["data", `${file}: ${csv.rows} rows read, ${data.n} used${dropped}${filled}`],
+        ["features", `${csv.features.join(", ")}${o.exclude?.length ? ` (left out: ${o.exclude.join(", ")})` : ""}`],
+        ...(csv.labelColumn ? [[classification ? "label column" : "target column", `${csv.labelColumn}${classification ? ` (${csv.labels.length} classes)` : ""}`]] as [string, string][] : []),
         ["train / validation rows", `${tr.n} / ${val ? val.n : 0}`],
-        ...(classification ? [["train accuracy", percent(trainEval.accuracy)], ["validation accuracy", valEval ? percent(valEval.accuracy) : "n/a"]] as [string, string][] : []),
+        ...(classification
+          ? ([[`train accuracy (${kept})`, formatPercent(trainEval.accuracy)], [`validation accuracy (${kept})`, valEval ? formatPercent(valEval.accuracy) : "n/a"]] as [string, string][])
+          : []),
+        // formatted as the charts' captions format them: the same numbers, written the same way
+        [`train loss (${kept})`, formatNumber(trainEval.loss)],
+        ...(valEval ? [[`validation loss (${kept})`, formatNumber(valEval.loss)]] as [string, string][] : []),
+        ...(held
+          ? ([[`test: ${o.test}`, `${held.n} rows${held.dropped ? ` (${held.dropped} dropped)` : ""}, ${classification ? `accuracy ${percent(held.accuracy!)}` : `MAE ${held.mae!.toPrecision(4)}, RMSE ${held.rmse!.toPrecision(4)}`}`]] as [string, string][])
+          : []),
         ["best epoch", `${result.bestEpoch} of ${result.history.length}`],
         ["parameters", String(params)],
         ["model file", `${o.out} (${bytes.length} bytes)`],
         ["learning rate / optimizer / batch", `${o.lr} / ${o.optimizer} / ${o.batchSize}`],
         ["L2 lambda", String(o.lambda)],
         ["seed", String(o.seed)],
+        ["command", commandLine()],
+        ["edgefnn", `version ${version()}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],
       ],
     });
     writeFileAtomic(o.report, html, { kind: REPORT_FILE, flag: "--report" });
-    out.say(`  report: ${o.report}${val ? " (confusion matrix on the validation split)" : ""}`);
+    out.say(`  report: ${o.report} (confusion matrix on ${held ? o.test : val ? "the validation split" : "the training split"})`);
   }
   return summary;
+}
+
+/** The kept model (its bytes, through the board runtime) on a held-out CSV. */
+async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o: DataOptions) {
+  const model = decodeModel(bytes);
+  const csv = await loadDataFor(model, modelFile, testFile, o);
+  const m = load(bytes), d = csv.data, D = d.inputSize, row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
+  if (d.classes) {
+    const confusion = confusionMatrix(d.classes, (i) => m.classify(row(i)), model.labels.length);
+    let right = 0;
+    for (let k = 0; k < confusion.length; k++) right += confusion[k][k];
+    return { n: d.n, dropped: csv.dropped, accuracy: right / d.n, confusion, mae: null, rmse: null };
+  }
+  let ae = 0, se = 0;
+  for (let i = 0; i < d.n; i++) {
+    const e = m.run(row(i))[0] - d.targets![i];
+    ae += Math.abs(e);
+    se += e * e;
+  }
+  return { n: d.n, dropped: csv.dropped, accuracy: null, confusion: null, mae: ae / d.n, rmse: Math.sqrt(se / d.n) };
 }
 
 function predictClass(net: Network, x: ArrayLike<number>, off: number): number {
