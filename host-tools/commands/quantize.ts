@@ -35,13 +35,15 @@ export async function quantizeCommand(
   if (fold !== "auto" && fold !== "yes" && fold !== "no") fail(`--fold-normalization: ${quoteValue(fold)} is not auto, yes or no`);
   const firstBits = typeof bits === "number" ? bits : bits[0];
   if (fold === "yes" && firstBits === 32) fail("--fold-normalization yes needs a quantized first layer (8 or 16 bits)");
+  // a missing input is taken as the normalization's center: folding it away would leave none
+  if (fold === "yes" && model.impute) fail(`--fold-normalization yes: ${modelFile} fills missing inputs (trained with --impute), so it keeps its normalization`);
   if (o.data) {
     const csv = await loadDataFor(model, modelFile, o.data, o);
     let r = quantizationReport(model, bits, csv.data);
     let folded = false;
     // Folding the normalization into layer 1 saves the board a statement per
     // input; keep it when the data says it costs nothing (auto) or when asked.
-    if (fold === "yes" || (fold === "auto" && firstBits !== 32)) {
+    if (fold === "yes" || (fold === "auto" && firstBits !== 32 && !model.impute)) {
       const f = quantizationReport(model, bits, csv.data, { foldNormalization: true });
       const noWorse = isClassifier(model) ? f.quantizedAccuracy >= r.quantizedAccuracy : f.meanOutputDiff <= 1.5 * r.meanOutputDiff;
       if (fold === "yes" || noWorse) {

@@ -60,6 +60,17 @@ describe("a sensor log with a timestamp, six readings, NA gaps and a string labe
     expect(e.accuracy).toBeGreaterThan(0.9);
   });
 
+  it("quantize --data on the log keeps the normalization (the gaps' center) and the int8 model fills gaps too", () => {
+    const q = join(dir(), "occupancy.q8.efnn");
+    const r = json(cli(["quantize", model, "--data", data, "--out", q, "--json"]));
+    expect(r.foldedNormalization).toBe(false);
+    expect(r.quantizedAccuracy).toBeGreaterThan(0.9);
+    expect(decodeModel(readFileSync(q)).impute).toBe("median");
+    expect(json(cli(["eval", q, data, "--json"])).accuracy).toBe(r.quantizedAccuracy);
+    const y = cli(["quantize", model, "--fold-normalization", "yes", "--out", join(dir(), "f.efnn")]);
+    expect(y.stderr).toContain("fills missing inputs (trained with --impute), so it keeps its normalization");
+  });
+
   it("predict on new readings: columns reordered, an extra one, no label, gaps; NA gives the outputs of the stored median", () => {
     const rows = log(30, 12, 400);
     const order = [...READINGS].reverse();
