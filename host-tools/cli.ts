@@ -15,6 +15,9 @@ import { setTrace } from "./trace";
 // import(...)` in its action), so `edgefnn --help` or `info` loads no serial
 // port, progress bar, CSV parser or report code: start-up stays near Node's
 // own (bench/startup.mjs). A new command follows the same pattern.
+import { NA_VALUES } from "./data/csv-rows";
+
+const NA_DEFAULT = NA_VALUES.filter((v) => v !== "").join(", ");
 
 type Handler = (out: ReturnType<typeof output>) => unknown;
 /** the flags every command has (cli-conventions.ts) */
@@ -39,8 +42,10 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
   const json = new Option("--json", "print exactly one JSON object on stdout");
   const dataOpts = (c: Command) =>
     c
-      .option("--label <column>", "the target column (default: the last)")
-      .option("--features <columns>", "feature columns, comma-separated (default: all but the label)", listOption)
+      .option("--label <column>", "the target column (default: the model's; train: the last)")
+      .option("--features <columns>", "feature columns, comma-separated (default: the model's by name; train: all but the label)", listOption)
+      .option("--exclude <columns>", "columns that are not features (a timestamp, an id), comma-separated", listOption)
+      .option("--na-values <list>", `how missing values are written, comma-separated (default: empty, ${NA_DEFAULT}); an empty field is always missing`, listOption)
       .option("--drop-incomplete", "skip rows with missing values (and say how many)");
 
   dataOpts(
@@ -56,13 +61,17 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
       .option("--batch-size <n>", "samples per update (1: per-sample SGD)", intOption("--batch-size"), 1)
       .addOption(new Option("--optimizer <name>", "how the weights move").choices(["sgd", "momentum", "adam"]).default("sgd"))
       .option("--momentum <mu>", "momentum coefficient", numberOption("--momentum", (n) => n >= 0 && n < 1, "in [0, 1)"), 0.9)
-      .option("--lambda <l2>", "L2 coefficient of (1/2) lambda ||W||^2", numberOption("--lambda", (n) => n >= 0, ">= 0"), 0)
+      // 0.001, not 0: on scikit-learn's digits and wine sets (bench/accuracy-vs-sklearn.py) no L2 left a point
+      // or two of test accuracy to a tuned MLPClassifier; 0.001 measured best of 0, 1e-4, 1e-3, 3e-3
+      .option("--lambda <l2>", "L2 coefficient of (1/2) lambda ||W||^2", numberOption("--lambda", (n) => n >= 0, ">= 0"), 0.001)
       .option("--lr-decay <d>", "learning rate alpha / (1 + d * epoch)", numberOption("--lr-decay", (n) => n >= 0, ">= 0"), 0)
       .option("--val-fraction <f>", "fraction of rows held out for validation and early stopping", numberOption("--val-fraction", (n) => n >= 0 && n < 1, "in [0, 1)"), 0.2)
       .option("--patience <n>", "stop after this many epochs without a better validation error", intOption("--patience"), 20)
       .option("--seed <n>", "random seed (same seed, same model)", intOption("--seed", 0), 1)
+      .option("--impute <how>", "fill missing feature values with the training split's mean or median (stored in the model: predict and the board fill gaps the same way)")
       .option("--out <file>", "model file to write", "model.efnn")
-      .option("--report <file>", "write an HTML report with training curves and the confusion matrix"),
+      .option("--report <file>", "write an HTML report with training curves and the confusion matrix")
+      .option("--test <test.csv>", "a held-out file: the model's accuracy and confusion on it (columns found by name)"),
   )
     .addOption(json)
     .action((file, o) => run(o, async (out) => (await import("./commands/train")).trainCommand(file, o, out)));
@@ -79,7 +88,10 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .option("--data <test.csv>", "compare float and quantized accuracy on this data")
     .addOption(new Option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no").choices(["auto", "yes", "no"]).default("auto"))
     .option("--label <column>", "the target column of --data")
-    .option("--features <columns>", "feature columns of --data", listOption)
+    .option("--features <columns>", "feature columns of --data (default: the model's, by name)", listOption)
+    .option("--exclude <columns>", "columns of --data that are not features", listOption)
+    .option("--na-values <list>", "how missing values are written in --data", listOption)
+    .option("--drop-incomplete", "skip rows of --data with missing values (and say how many)")
     .addOption(json)
     .action((m, o) => run(o, async (out) => (await import("./commands/quantize")).quantizeCommand(m, { ...o, fold: o.foldNormalization }, out)));
 
@@ -88,11 +100,26 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .argument("<model.efnn>")
     .argument("<data.csv>")
     .option("--label <column>", "a label column to ignore")
-    .option("--features <columns>", "feature columns", listOption)
+    .option("--features <columns>", "feature columns (default: the model's, by name)", listOption)
+    .option("--exclude <columns>", "columns that are not features", listOption)
+    .option("--na-values <list>", "how missing values are written", listOption)
+    .option("--drop-incomplete", "skip rows with missing values (and say how many)")
     .option("--port <path>", "run the rows on the device on this serial port (an Espruino board or an edgefnn agent) with this model active")
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
     .action((m, d, o) => run(o, async (out) => (await import("./commands/predict")).predictCommand(m, d, o, out)));
+
+  p.command("split")
+    .description("write a train and a test file from a CSV (each row in one of them, the header in both)")
+    .argument("<data.csv>")
+    .option("--test <fraction>", "the fraction of rows for the test file", numberOption("--test", (n) => n > 0 && n < 1, "between 0 and 1"), 0.2)
+    .option("--stratify", "split each class (the label column) alike")
+    .option("--label <column>", "the label column for --stratify (default: the last)")
+    .option("--seed <n>", "random seed (same seed, same split)", intOption("--seed", 0), 1)
+    .option("--train-out <file>", "the train file (default: data.train.csv beside the data)")
+    .option("--test-out <file>", "the test file (default: data.test.csv)")
+    .addOption(json)
+    .action((d, o) => run(o, async (out) => (await import("./commands/split")).splitCommand(d, { ...o, train: o.trainOut }, out)));
 
   p.command("info")
     .description("layers, parameters, multiply-adds, and the memory a board needs")

@@ -4,17 +4,18 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fail, Output } from "../cli-support";
 import { DIST_JS, DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
+import { classifyScript, isUneditedScript } from "../classify-script";
 import { readModelFile, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, OwnKind, refuseForeign, startsLike } from "../own-output";
 
 export function bundleCommand(o: { out: string; model?: string }, out: Output) {
   ensureBundle();
-  if (o.model) readModelFile(o.model); // refuse to bundle a broken model
+  const model = o.model ? readModelFile(o.model).model : null; // refuse to bundle a broken model
   const readme = `edgefnn for the Espruino Web IDE
 
 1. Storage -> Upload a file: edgefnn.min.js, saved as "edgefnn" (the runtime).
 2. Storage -> Upload a file: your model, saved as "model.efnn".${o.model ? " (model.efnn is here.)" : ""}
-3. Open classify.js, fill in readSensors(), and send it to the board.
+3. Open classify.js, fill in readSensors()${model ? ` (this model takes ${model.inputSize} inputs${model.features ? ", named there" : ""})` : ""}, and send it to the board.
 
 edgefnn.js is the same runtime unminified, for reading; on a Raspberry Pi
 require() it from Node.js. bench.js times inference on the board.
@@ -23,7 +24,11 @@ require() it from Node.js. bench.js times inference on the board.
   const parts: { name: string; bytes: Uint8Array; kind: OwnKind }[] = [
     { name: "edgefnn.js", bytes: readFileSync(DIST_JS), kind: startsLike("edgefnn's runtime", "var edgefnn") },
     { name: "edgefnn.min.js", bytes: readFileSync(DIST_MIN), kind: startsLike("edgefnn's runtime", "var edgefnn") },
-    { name: "classify.js", bytes: readFileSync(join(FIRMWARE_DIR, "classify.js")), kind: startsLike("edgefnn's classify.js", firstLine(join(FIRMWARE_DIR, "classify.js"))) },
+    {
+      name: "classify.js",
+      bytes: model ? Buffer.from(classifyScript(readFileSync(join(FIRMWARE_DIR, "classify.js"), "utf8"), model)) : readFileSync(join(FIRMWARE_DIR, "classify.js")),
+      kind: startsLike("edgefnn's classify.js", firstLine(join(FIRMWARE_DIR, "classify.js"))),
+    },
     { name: "bench.js", bytes: readFileSync(join(FIRMWARE_DIR, "bench.js")), kind: startsLike("edgefnn's bench.js", firstLine(join(FIRMWARE_DIR, "bench.js"))) },
     ...(o.model ? [{ name: "model.efnn", bytes: readFileSync(o.model), kind: MODEL_FILE }] : []),
     { name: "README.txt", bytes: Buffer.from(readme), kind: startsLike("edgefnn bundle's README", "edgefnn for the Espruino Web IDE") },
@@ -36,7 +41,8 @@ require() it from Node.js. bench.js times inference on the board.
   const writes = parts.filter((f) => {
     const to = join(o.out, f.name);
     refuseForeign(to, f.kind, "--out folder");
-    const edited = f.name === "classify.js" && existsSync(to) && !readFileSync(to).equals(f.bytes);
+    // (one bundled for another model, unedited since, is edgefnn's: replaced)
+    const edited = f.name === "classify.js" && existsSync(to) && !readFileSync(to).equals(f.bytes) && !isUneditedScript(readFileSync(to));
     if (edited) kept.push(to);
     return !edited;
   });

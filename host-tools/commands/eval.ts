@@ -3,19 +3,54 @@
 import { Model } from "../../src/core/index";
 import { classNames, isClassifier } from "../model-kind";
 import { load } from "../../src/device/runtime";
-import { fail, Output, percent, table } from "../cli-support";
+import { fail, Output, percent, quoteValue, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
 import { readModelFile } from "../model-file";
+import { naValues } from "../data/na-values";
 
 export { classNames, isBinary, isClassifier } from "../model-kind";
 
-export async function loadDataFor(model: Model, modelFile: string, dataFile: string, o: { label?: string; features?: string[]; dropIncomplete?: boolean }): Promise<LoadedCsv> {
+/** The feature columns to read for a model: --features if given (checked
+ * against the names the model stores, if any), else the model's own names (a
+ * version 2 file: found by name, in any order), else undefined (a version 1
+ * file: every column but the label, in the file's order, as trained). */
+export function featuresFor(model: Model, modelFile: string, given?: string[]): string[] | undefined {
+  if (!given || !model.features) return given ?? model.features;
+  const same = given.length === model.features.length && given.every((g, i) => g === model.features![i]);
+  const permuted = given.length === model.features.length && [...given].sort().join("\0") === [...model.features].sort().join("\0");
+  // the same names in another order would feed column k to input j: wrong answers, no error
+  if (!same && permuted)
+    fail(`--features lists ${modelFile}'s inputs in another order than it takes them (${model.features.map((n) => quoteValue(n)).join(", ")}): leave --features out, the columns are found by name`);
+  return given;
+}
+
+/** The data-reading options every command that reads a CSV for a model takes. */
+export interface DataOptions {
+  label?: string;
+  features?: string[];
+  exclude?: string[];
+  naValues?: string[];
+  dropIncomplete?: boolean;
+}
+
+/** The missing-value options for a model: an imputing model takes gaps (it fills them as trained). */
+export function missingFor(model: Model, o: DataOptions) {
+  return {
+    naValues: naValues(o.naValues), keepMissing: model.impute !== undefined,
+    missingHint: "use --drop-incomplete to skip such rows (or train with --impute mean: the model then fills gaps itself)",
+  };
+}
+
+export async function loadDataFor(model: Model, modelFile: string, dataFile: string, o: DataOptions): Promise<LoadedCsv> {
   const classifier = isClassifier(model);
+  const features = featuresFor(model, modelFile, o.features);
   const csv = await loadCsv(dataFile, {
-    label: o.label, features: o.features, dropIncomplete: o.dropIncomplete,
+    label: o.label ?? (model.features ? model.target : undefined), features, dropIncomplete: o.dropIncomplete, exclude: o.exclude,
+    ...missingFor(model, o),
     task: classifier ? "classification" : "regression",
     labels: classifier ? classNames(model) : undefined,
+    featuresOf: features && !o.features ? modelFile : undefined,
   });
   if (csv.data.inputSize !== model.inputSize)
     fail(
@@ -24,7 +59,7 @@ export async function loadDataFor(model: Model, modelFile: string, dataFile: str
   return csv;
 }
 
-export async function evalCommand(modelFile: string, dataFile: string, o: { label?: string; features?: string[]; dropIncomplete?: boolean }, out: Output) {
+export async function evalCommand(modelFile: string, dataFile: string, o: DataOptions, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
   const csv = await loadDataFor(model, modelFile, dataFile, o);
   const m = load(bytes), d = csv.data, D = d.inputSize;
@@ -33,14 +68,20 @@ export async function evalCommand(modelFile: string, dataFile: string, o: { labe
     // a CSV has one target column: a model of several regression outputs has no data to compare with
     if (model.outputSize !== 1)
       fail(`${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`);
-    let se = 0, ae = 0;
+    let se = 0, ae = 0, mean = 0, st = 0;
+    for (let i = 0; i < d.n; i++) mean += d.targets![i] / d.n;
     for (let i = 0; i < d.n; i++) {
       const e = m.run(row(i))[0] - d.targets![i];
       se += e * e;
       ae += Math.abs(e);
+      st += (d.targets![i] - mean) ** 2;
     }
-    const r = { n: d.n, mse: se / d.n, mae: ae / d.n, rmse: Math.sqrt(se / d.n) };
-    out.say(`${modelFile} on ${dataFile}: ${d.n} rows, RMSE ${r.rmse.toPrecision(4)}, MAE ${r.mae.toPrecision(4)}`);
+    // R^2 = 1 - SSE / SST: the share of the target's variance around its mean the model explains (undefined for a constant target)
+    const r2 = st > 0 ? 1 - se / st : null;
+    const r = { n: d.n, mse: se / d.n, mae: ae / d.n, rmse: Math.sqrt(se / d.n), r2, dropped: csv.dropped };
+    out.say(
+      `${modelFile} on ${dataFile}: ${d.n} rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, MAE ${r.mae.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}, R^2 ${r2 === null ? "undefined (the target is constant)" : r2.toFixed(4)}`,
+    );
     return r;
   }
   const names = classNames(model);

@@ -1,6 +1,6 @@
 // edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
 import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
-import { bytes as fmtBytes, fail, Output, table, UserError } from "../cli-support";
+import { bytes as fmtBytes, fail, Output, quoteValue, table, UserError } from "../cli-support";
 import { boardById, BOARDS, estimateMemory, findBoard } from "../boards";
 import { load } from "../../src/device/runtime";
 import { readModelFile } from "../model-file";
@@ -20,6 +20,13 @@ function whatItGives(model: Model): string {
 }
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
+
+/** The inputs by name (version 2 files), or that the file does not name them. */
+function inputsLine(model: Model): string {
+  if (!model.features) return "inputs: not named in this file (format version 1): give data columns in the order trained, or --features";
+  const shown = model.features.slice(0, MAX_LISTED).map((n) => quoteValue(n)).join(", ");
+  return `inputs: ${shown}${model.features.length > MAX_LISTED ? `, ... (${model.features.length - MAX_LISTED} more; --json has them all)` : ""}`;
+}
 
 const isRpi = (board: string): boolean => /^(rpi|pi|raspberry ?pi)$/i.test(board.trim());
 
@@ -86,6 +93,11 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
   const task = isBinary(model) ? "binary classification" : isClassifier(model) ? "classification" : "regression";
   out.say(`  ${task}: ${whatItGives(model)}`);
   out.say(`  input normalization: ${model.mean.some((m) => m !== 0) || model.invStd.some((s) => s !== 1) ? "yes (raw values go in)" : "none"}`);
+  out.say(`  ${inputsLine(model)}`);
+  if (model.target !== undefined) out.say(`  label column: ${quoteValue(model.target)}${model.task ? ` (${model.task})` : ""}`);
+  else if (model.task) out.say(`  task: ${model.task}`);
+  if (model.impute)
+    out.say(`  missing inputs (NaN) are filled with ${model.impute === "center" ? "the normalization's center" : `the training split's ${model.impute}`}, here and on the board`);
   out.say();
   for (const line of table([
     ["layer", "in", "out", "activation", "weights", "params", "MACs"],
@@ -127,7 +139,8 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
   }
   const types = new Set(model.layers.map((L) => L.wtype));
   return {
-    file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
+    file, bytes: bytes.length, version: bytes[4], inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
+    features: model.features ?? null, labelColumn: model.target ?? null, impute: model.impute ?? null,
     weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory, ...(rpi ? { rpi } : {}), ...(onBoard ? { onBoard } : {}),
     quantized: [...types].some((t) => t !== WEIGHT_F32),
   };

@@ -13,7 +13,7 @@ import { BoardResetError } from "../serial/espruino-repl";
 import { LinkError } from "../serial/link";
 import { parseAnswer, remoteRunner } from "../serial/remote-run";
 import { openTarget } from "../serial/target";
-import { classNames, isClassifier } from "./eval";
+import { classNames, DataOptions, featuresFor, isClassifier, missingFor } from "./eval";
 
 /** The header's column count, to tell unlabelled data (exactly the model's inputs) from labelled. */
 async function headerColumns(file: string): Promise<number> {
@@ -58,15 +58,20 @@ async function onDevice(port: string, baud: number, bytes: Uint8Array, modelFile
 }
 
 export async function predictCommand(
-  modelFile: string, dataFile: string, o: { label?: string; features?: string[]; port?: string; baud?: number }, out: Output,
+  modelFile: string, dataFile: string, o: DataOptions & { port?: string; baud?: number }, out: Output,
 ) {
   const { bytes, model } = readModelFile(modelFile);
   const classifier = isClassifier(model);
-  const hasLabel = o.label !== undefined || o.features !== undefined || (await headerColumns(dataFile)) !== model.inputSize;
+  const features = featuresFor(model, modelFile, o.features);
+  // Chosen features (given or stored in the model) need no label column: any
+  // other column, a label included, is ignored. Otherwise a file with exactly
+  // the model's inputs is unlabelled, and a wider one ends in its label.
+  const hasLabel = o.label !== undefined || (features === undefined && (await headerColumns(dataFile)) !== model.inputSize);
   const csv = await loadCsv(dataFile, {
-    label: o.label, features: o.features, hasLabel,
+    label: o.label, features, hasLabel, dropIncomplete: o.dropIncomplete, exclude: o.exclude, ...missingFor(model, o),
     task: classifier ? "classification" : "regression",
     labels: classifier && hasLabel ? classNames(model) : undefined,
+    featuresOf: features && !o.features ? modelFile : undefined,
   });
   if (csv.data.inputSize !== model.inputSize)
     fail(`${dataFile} has ${csv.data.inputSize} feature columns (${csv.features.join(", ")}) but ${modelFile} takes ${model.inputSize}`);

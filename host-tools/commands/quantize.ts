@@ -5,7 +5,7 @@ import { bytes as fmtBytes, fail, Output, percent, table, quoteValue } from "../
 import { checkWritable, readModelFile, writeFileAtomic } from "../model-file";
 import { MODEL_FILE } from "../own-output";
 import { quantizationReport } from "../quantize-report";
-import { isClassifier, loadDataFor } from "./eval";
+import { DataOptions, isClassifier, loadDataFor } from "./eval";
 
 export function parseBits(v: string[], layers: number): WeightBits | WeightBits[] {
   const bits = v.map((s) => {
@@ -23,7 +23,7 @@ export function defaultQuantizedName(file: string, bits: WeightBits | WeightBits
 }
 
 export async function quantizeCommand(
-  modelFile: string, o: { bits: string[]; out?: string; data?: string; label?: string; features?: string[]; fold?: string }, out: Output,
+  modelFile: string, o: DataOptions & { bits: string[]; out?: string; data?: string; fold?: string }, out: Output,
 ) {
   const { bytes: floatBytes, model } = readModelFile(modelFile);
   if (model.layers.some((L) => L.scales)) fail(`${modelFile} is already quantized: quantize the float32 model`);
@@ -35,13 +35,15 @@ export async function quantizeCommand(
   if (fold !== "auto" && fold !== "yes" && fold !== "no") fail(`--fold-normalization: ${quoteValue(fold)} is not auto, yes or no`);
   const firstBits = typeof bits === "number" ? bits : bits[0];
   if (fold === "yes" && firstBits === 32) fail("--fold-normalization yes needs a quantized first layer (8 or 16 bits)");
+  // a missing input is taken as the normalization's center: folding it away would leave none
+  if (fold === "yes" && model.impute) fail(`--fold-normalization yes: ${modelFile} fills missing inputs (trained with --impute), so it keeps its normalization`);
   if (o.data) {
     const csv = await loadDataFor(model, modelFile, o.data, o);
     let r = quantizationReport(model, bits, csv.data);
     let folded = false;
     // Folding the normalization into layer 1 saves the board a statement per
     // input; keep it when the data says it costs nothing (auto) or when asked.
-    if (fold === "yes" || (fold === "auto" && firstBits !== 32)) {
+    if (fold === "yes" || (fold === "auto" && firstBits !== 32 && !model.impute)) {
       const f = quantizationReport(model, bits, csv.data, { foldNormalization: true });
       const noWorse = isClassifier(model) ? f.quantizedAccuracy >= r.quantizedAccuracy : f.meanOutputDiff <= 1.5 * r.meanOutputDiff;
       if (fold === "yes" || noWorse) {

@@ -6,9 +6,16 @@ import {
 } from "../../src/core/index";
 import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
+import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
+import { naValues } from "../data/na-values";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
+import { formatNumber, formatPercent } from "../report/text";
 import { confusionMatrix } from "../metrics";
+import { readFileSync } from "node:fs";
+import { decodeModel } from "../../src/core/index";
+import { load } from "../../src/device/runtime";
+import { DataOptions, loadDataFor } from "./eval";
 
 export interface TrainOptions {
   label?: string;
@@ -28,9 +35,27 @@ export interface TrainOptions {
   patience: number;
   seed: number;
   dropIncomplete?: boolean;
+  exclude?: string[];
+  naValues?: string[];
+  impute?: string;
   out: string;
   report?: string;
+  /** a held-out CSV: accuracy (or MAE, RMSE) and confusion of the kept model on it */
+  test?: string;
   json?: boolean;
+}
+
+/** The command line as typed (quoted where a shell would need it), for the report. */
+function commandLine(): string {
+  return ["edgefnn", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
 }
 
 function hiddenLayers(o: TrainOptions): LayerSpec[] {
@@ -61,6 +86,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   checkWritable(o.out, { kind: MODEL_FILE, flag: "--out" });
   if (o.report) checkWritable(o.report, { kind: REPORT_FILE, flag: "--report" });
   // every choice is checked before the data is read (a typo fails at once, not after a large CSV loads)
+  if (o.impute !== undefined && o.impute !== "mean" && o.impute !== "median") fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
+  const impute = o.impute as Imputation | undefined;
   const classification = o.task === "classification";
   if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
   const hidden = hiddenLayers(o);
@@ -69,19 +96,33 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // a classifier learns by cross-entropy, defined here for these two outputs only: say so before building anything
   if (classification && outAct !== "softmax" && outAct !== "logistic")
     fail(`--output ${outAct}: a classifier is trained with cross-entropy, which needs --output softmax (the default) or logistic (one output for two classes: a binary classifier); for numbers, --task regression`);
-  const csv = await loadCsv(file, { label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete });
+  const csv = await loadCsv(file, {
+    label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete, exclude: o.exclude, naValues: naValues(o.naValues),
+    keepMissing: impute !== undefined, missingHint: "use --drop-incomplete to skip such rows, or --impute mean (or median) to fill them",
+  });
   const { data } = csv;
+  const gaps = impute ? rowsWithGaps(data) : 0;
   const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
   const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
   const net = createNetwork({ inputSize: data.inputSize, layers: [...hidden, { size: nOut, activation: outAct }] });
+  // --impute: the training split's statistic fills the gaps in both splits and
+  // is the normalization's center, so a NaN on the board is filled the same way
+  const fill = impute ? imputationValues(tr, impute, csv.features) : null;
+  if (fill) {
+    fillMissing(tr, fill);
+    if (val) fillMissing(val, fill);
+  }
   const st = standardization(tr); // on the training split only; stored in the model
-  net.mean.set(st.mean);
+  net.mean.set(fill ?? st.mean);
   net.invStd.set(st.invStd);
   const loss: LossName = classification ? "cross-entropy" : "squared-error";
 
   out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
+  if (fill) out.say(`  ${gaps} rows with missing values, filled with the training split's ${impute} (stored in the model)`);
+  const ids = increasingColumns(data, csv.features);
+  if (ids.length) out.say(`  note: ${ids.map((n) => quoteValue(n)).join(", ")} increase${ids.length === 1 ? "s" : ""} on every row (an id or a time?): if not a measurement, leave ${ids.length === 1 ? "it" : "them"} out with --exclude ${ids.join(",")}`);
   if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
   // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
   if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
@@ -96,6 +137,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     result = train(net, tr, {
       epochs: o.epochs, learningRate: o.lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
       lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss, recordDeltas: true,
+      // per epoch with that epoch's weights: the kept epoch's numbers are then the model's (summary, report, curves alike)
+      measureTrain: true,
       onEpoch: (s) => {
         bar?.update(s.epoch, { loss: s.trainLoss.toFixed(4), val: val ? (classification ? percent(s.valAccuracy) : s.valLoss.toFixed(4)) : "-" });
       },
@@ -110,8 +153,14 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   }
   const trainEval = evaluate(net, tr, loss);
   const valEval = val ? evaluate(net, val, loss) : null;
-  const bytes = encodeModel(modelFromNetwork(net, classification ? csv.labels : []));
+  // the model knows its columns (format version 2): eval, predict, quantize --data and verify pick them by name
+  const bytes = encodeModel({
+    ...modelFromNetwork(net, classification ? csv.labels : []),
+    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task, impute,
+  });
   writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
+  // --test: the written model, through the board runtime, on a file it never saw; its columns found by name
+  const held = o.test ? await heldOut(bytes, o.out, o.test, { naValues: o.naValues, dropIncomplete: o.dropIncomplete }) : null;
   const params = countParams(networkSpec(net));
   const seconds = (performance.now() - t0) / 1000;
   const summary = {
@@ -127,24 +176,35 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     bytes: bytes.length,
     labels: classification ? csv.labels : [],
     features: csv.features,
+    rows: csv.rows,
+    dropped: csv.dropped,
+    imputedRows: gaps,
+    test: held ? { file: o.test, n: held.n, dropped: held.dropped, accuracy: held.accuracy, mae: held.mae, rmse: held.rmse } : null,
     seconds,
   };
   out.say(
     `  ${result.stoppedEarly ? "stopped early" : "finished"} after ${result.history.length} epochs; kept epoch ${result.bestEpoch}${val ? " (best on validation)" : ""}`,
   );
+  // the kept epoch's weights on each split: the same numbers as the report's captions and the best epoch's point on its curves
+  out.say(`  the model (epoch ${result.bestEpoch}'s weights):`);
   for (const line of table([
     ["train", classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
     ...(valEval ? [["validation", classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
+    ...(held ? [[`test (${o.test})`, classification ? percent(held.accuracy!) : `MAE ${held.mae!.toPrecision(4)}`, classification ? "" : `RMSE ${held.rmse!.toPrecision(4)}`]] : []),
   ]))
     out.say("  " + line);
   out.say(`  wrote ${o.out}: ${fmtBytes(bytes.length)}, ${params} parameters, in ${seconds.toFixed(1)} s`);
 
   if (o.report) {
     const evalSet = val ?? tr;
-    const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+    const confusion = !classification ? null : held ? held.confusion : confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length);
+    const kept = `epoch ${result.bestEpoch}, kept`;
+    const dropped = csv.dropped ? `; ${csv.dropped} dropped (a missing value, --drop-incomplete)` : "";
+    const filled = gaps ? `; ${gaps} with missing values filled with the training split's ${impute}` : "";
     // the report code loads only when a report is asked for
     const { renderReport } = await import("../report/html-report");
     const html = renderReport({
+      confusionOn: held ? `the held-out file ${o.test} (${held.n} rows)` : val ? "the validation split" : "the training split (no validation split)",
       title: `${file}: ${describeLayers(net).map((l) => l.split(" -> ")[1]).join(", ")}`,
       history: result.history,
       bestEpoch: result.bestEpoch,
@@ -152,21 +212,53 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
       confusion,
       layers: describeLayers(net),
       summary: [
-        ["data", `${file} (${csv.rows} rows)`],
+        ["data", `${file}: ${csv.rows} rows read, ${data.n} used${dropped}${filled}`],
+        ["features", `${csv.features.join(", ")}${o.exclude?.length ? ` (left out: ${o.exclude.join(", ")})` : ""}`],
+        ...(csv.labelColumn ? [[classification ? "label column" : "target column", `${csv.labelColumn}${classification ? ` (${csv.labels.length} classes)` : ""}`]] as [string, string][] : []),
         ["train / validation rows", `${tr.n} / ${val ? val.n : 0}`],
-        ...(classification ? [["train accuracy", percent(trainEval.accuracy)], ["validation accuracy", valEval ? percent(valEval.accuracy) : "n/a"]] as [string, string][] : []),
+        ...(classification
+          ? ([[`train accuracy (${kept})`, formatPercent(trainEval.accuracy)], [`validation accuracy (${kept})`, valEval ? formatPercent(valEval.accuracy) : "n/a"]] as [string, string][])
+          : []),
+        // formatted as the charts' captions format them: the same numbers, written the same way
+        [`train loss (${kept})`, formatNumber(trainEval.loss)],
+        ...(valEval ? [[`validation loss (${kept})`, formatNumber(valEval.loss)]] as [string, string][] : []),
+        ...(held
+          ? ([[`test: ${o.test}`, `${held.n} rows${held.dropped ? ` (${held.dropped} dropped)` : ""}, ${classification ? `accuracy ${percent(held.accuracy!)}` : `MAE ${held.mae!.toPrecision(4)}, RMSE ${held.rmse!.toPrecision(4)}`}`]] as [string, string][])
+          : []),
         ["best epoch", `${result.bestEpoch} of ${result.history.length}`],
         ["parameters", String(params)],
         ["model file", `${o.out} (${bytes.length} bytes)`],
         ["learning rate / optimizer / batch", `${o.lr} / ${o.optimizer} / ${o.batchSize}`],
         ["L2 lambda", String(o.lambda)],
         ["seed", String(o.seed)],
+        ["command", commandLine()],
+        ["edgefnn", `version ${version()}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],
       ],
     });
     writeFileAtomic(o.report, html, { kind: REPORT_FILE, flag: "--report" });
-    out.say(`  report: ${o.report}${val ? " (confusion matrix on the validation split)" : ""}`);
+    out.say(`  report: ${o.report} (confusion matrix on ${held ? o.test : val ? "the validation split" : "the training split"})`);
   }
   return summary;
+}
+
+/** The kept model (its bytes, through the board runtime) on a held-out CSV. */
+async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o: DataOptions) {
+  const model = decodeModel(bytes);
+  const csv = await loadDataFor(model, modelFile, testFile, o);
+  const m = load(bytes), d = csv.data, D = d.inputSize, row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
+  if (d.classes) {
+    const confusion = confusionMatrix(d.classes, (i) => m.classify(row(i)), model.labels.length);
+    let right = 0;
+    for (let k = 0; k < confusion.length; k++) right += confusion[k][k];
+    return { n: d.n, dropped: csv.dropped, accuracy: right / d.n, confusion, mae: null, rmse: null };
+  }
+  let ae = 0, se = 0;
+  for (let i = 0; i < d.n; i++) {
+    const e = m.run(row(i))[0] - d.targets![i];
+    ae += Math.abs(e);
+    se += e * e;
+  }
+  return { n: d.n, dropped: csv.dropped, accuracy: null, confusion: null, mae: ae / d.n, rmse: Math.sqrt(se / d.n) };
 }
 
 function predictClass(net: Network, x: ArrayLike<number>, off: number): number {

@@ -10,10 +10,10 @@ import { BoardResetError } from "../serial/espruino-repl";
 import { LinkError } from "../serial/link";
 import { remoteRunner } from "../serial/remote-run";
 import { openTarget } from "../serial/target";
-import { isClassifier, loadDataFor } from "./eval";
+import { DataOptions, isClassifier, loadDataFor } from "./eval";
 
 export async function verifyCommand(
-  modelFile: string, dataFile: string, o: { port: string; baud: number; label?: string; features?: string[]; rows?: number }, out: Output,
+  modelFile: string, dataFile: string, o: DataOptions & { port: string; baud: number; rows?: number }, out: Output,
 ) {
   const { bytes, model } = readModelFile(modelFile);
   const csv = await loadDataFor(model, modelFile, dataFile, o);

@@ -18,6 +18,10 @@ export interface ColumnChoice {
   label?: string;
   features?: string[];
   hasLabel: boolean;
+  /** the model file whose stored names the features are: a missing one is named as its input */
+  featuresOf?: string;
+  /** columns that are not features (a timestamp, an id), when the features are all the others */
+  exclude?: string[];
 }
 
 /**
@@ -56,19 +60,29 @@ export function resolveColumns(file: string, line: number, names: string[], choi
     if (label < 0) fail(`there is no label column ${quoteValue(name)}; the columns are ${quoteList(names)}`, name);
   }
 
+  const excluded = new Set<number>();
+  for (const name of choice.exclude ?? []) {
+    const i = index.get(name) ?? -1;
+    if (i < 0) fail(`--exclude: there is no column ${quoteValue(name)}; the columns are ${quoteList(names)}`, name);
+    if (i === label) fail(`--exclude: column ${quoteValue(name)} is the label`, name);
+    excluded.add(i);
+  }
   let features: number[];
   if (choice.features) {
+    if (excluded.size) fail("--exclude and --features: give one (--features lists the columns used, --exclude the columns left out)");
     const seen = new Set<string>();
-    features = choice.features.map((name) => {
+    features = choice.features.map((name, k) => {
       if (seen.has(name)) fail(`feature column ${quoteValue(name)} is chosen twice`, name);
       seen.add(name);
       const i = index.get(name) ?? -1;
+      if (i < 0 && choice.featuresOf)
+        fail(`there is no column ${quoteValue(name)}, input ${k + 1} of ${choice.featuresOf}; the columns are ${quoteList(names)}`, name);
       if (i < 0) fail(`there is no feature column ${quoteValue(name)}; the columns are ${quoteList(names)}`, name);
       if (i === label) fail(`column ${quoteValue(name)} is the label, so it cannot also be a feature`, name);
       return i;
     });
   } else {
-    features = names.map((_, i) => i).filter((i) => i !== label);
+    features = names.map((_, i) => i).filter((i) => i !== label && !excluded.has(i));
   }
   if (features.length === 0)
     fail(label >= 0 ? `there are no feature columns, only the label ${quoteValue(names[label])}` : "there are no feature columns");

@@ -30,6 +30,16 @@ export interface CsvLoadOptions {
   labels?: string[];
   /** false: no label column at all (predict on unlabelled data); default true */
   hasLabel?: boolean;
+  /** the model file whose stored names `features` are (for messages) */
+  featuresOf?: string;
+  /** columns left out of the features (all but the label and these) */
+  exclude?: string[];
+  /** how a missing value is written (default: empty, NA, N/A, NaN, ?, null, -) */
+  naValues?: string[];
+  /** a missing feature value becomes NaN (imputed later) rather than an error */
+  keepMissing?: boolean;
+  /** what an error about a missing value suggests */
+  missingHint?: string;
 }
 
 export interface LoadedCsv {
@@ -90,7 +100,7 @@ async function checkEncoding(file: string, fh: FileHandle): Promise<void> {
  * a second. (Features chosen by name are counted in resolveColumns.)
  */
 async function checkWidth(file: string, fh: FileHandle, delimiter: Delimiter, options: CsvLoadOptions): Promise<void> {
-  if (options.features) return;
+  if (options.features || options.exclude) return;
   const counted = await countHeaderFields(fh, delimiter).catch((e: unknown) => {
     throw fileError(file, e);
   });
@@ -144,12 +154,13 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
         file,
         line,
         record.map((name) => name.trim()),
-        { label: options.label, features: options.features, hasLabel },
+        { label: options.label, features: options.features, hasLabel, featuresOf: options.featuresOf, exclude: options.exclude },
       );
       reader = new RowReader(file, columns, {
         kind: !hasLabel ? "none" : options.task === "regression" ? "target" : "class",
         labels: hasLabel && options.task !== "regression" ? options.labels : undefined,
         dropIncomplete: options.dropIncomplete ?? false,
+        naValues: options.naValues, keepMissing: options.keepMissing, missingHint: options.missingHint,
       });
     }
   } catch (e) {

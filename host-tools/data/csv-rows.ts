@@ -15,7 +15,21 @@ export interface RowOptions {
   /** fixed class names in this order; others are refused */
   labels?: string[];
   dropIncomplete: boolean;
+  /** what a missing value is written as (compared without case); default NA_VALUES */
+  naValues?: readonly string[];
+  /** a missing feature becomes NaN (to be imputed) instead of an error or a dropped row */
+  keepMissing?: boolean;
+  /** what the message about a missing value suggests; default DROP_HINT */
+  missingHint?: string;
 }
+
+/** What a missing value is written as by default: empty, NA, N/A, NaN, ?, null, - (without case). */
+export const NA_VALUES: readonly string[] = ["", "NA", "N/A", "NaN", "?", "null", "-"];
+
+/** An ISO 8601 date, time or both (2026-11-01, 2026-11-01T00:00:00Z, 13:05:22.5, 2026-11-01 13:05): not a feature. */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?|\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)$/;
+/** A column name that says "identifier" or "time": id, user_id, uuid, key, timestamp, time, date, datetime. */
+const ID_NAME = /^(.*[_ -])?(id|uuid|guid|key|timestamp|time|date|datetime)$/i;
 
 export interface ReadRows {
   data: DataSet;
@@ -33,7 +47,7 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** "3,5" where the delimiter is ";" or a tab: a decimal comma. */
 const DECIMAL_COMMA = /^[+-]?\d*,\d+$/;
 
-const DROP_HINT = "use --drop-incomplete to skip such rows";
+export const DROP_HINT = "use --drop-incomplete to skip such rows";
 
 export class RowReader {
   rows = 0;
@@ -47,12 +61,17 @@ export class RowReader {
   private readonly classNames: string[] = [];
   /** the labels section the classes so far would take: a length byte and the name each */
   private labelBytes = 0;
+  private readonly na: Set<string>;
+  /** the longest missing-value spelling: a longer field (most numbers) is not looked up */
+  private readonly naLength: number;
 
   constructor(
     private readonly file: string,
     private readonly columns: CsvColumns,
     private readonly options: RowOptions,
   ) {
+    this.na = new Set((options.naValues ?? NA_VALUES).map((v) => v.trim().toLowerCase()));
+    this.naLength = Math.max(0, ...[...this.na].map((v) => v.length));
     const d = columns.features.length;
     this.x = floatRows(d);
     this.scratch = new Float32Array(d);
@@ -74,12 +93,13 @@ export class RowReader {
 
     // Bad values are errors even with dropIncomplete (bad data, not missing
     // data), so every field is checked before an empty one drops the row.
-    let empty = -1;
+    let empty = -1, emptyText = "";
     const features = this.columns.features;
     for (let j = 0; j < features.length; j++) {
       const v = record[features[j]].trim();
-      if (v === "") {
-        if (empty < 0) empty = features[j];
+      if (this.isMissing(v)) {
+        this.scratch[j] = NaN;
+        if (empty < 0 && !this.options.keepMissing) [empty, emptyText] = [features[j], v];
       } else this.scratch[j] = this.number(v, features[j], line, "");
     }
     let cls = -1;
@@ -88,8 +108,8 @@ export class RowReader {
     const li = this.columns.label;
     if (li >= 0) {
       const v = record[li].trim();
-      if (v === "") {
-        if (empty < 0) empty = li;
+      if (v === "" || (this.targets && this.isMissing(v))) {
+        if (empty < 0) [empty, emptyText] = [li, v];
       } else if (this.targets) target = this.number(v, li, line, " (the regression target)");
       else {
         cls = this.classOf(v, line);
@@ -103,7 +123,9 @@ export class RowReader {
         return;
       }
       const expected = empty === li && this.classes ? "a class label" : "a number";
-      throw new CsvError(this.file, { line, column: names[empty] }, `column ${quoteValue(names[empty])} is empty, expected ${expected}; ${DROP_HINT}`);
+      const what = emptyText === "" ? "empty" : `${quoteValue(emptyText)} (a missing value)`;
+      const hint = empty === li ? DROP_HINT : (this.options.missingHint ?? DROP_HINT);
+      throw new CsvError(this.file, { line, column: names[empty] }, `column ${quoteValue(names[empty])} is ${what}, expected ${expected}; ${hint}`);
     }
     // Only now, so a dropped row cannot add a class.
     if (newClass !== null) {
@@ -171,11 +193,17 @@ export class RowReader {
     return -1;
   }
 
+  private isMissing(v: string): boolean {
+    return v === "" || (v.length <= this.naLength && this.na.has(v.toLowerCase()));
+  }
+
   private number(v: string, column: number, line: number, what: string): number {
     const name = this.columns.names[column];
     const n = DECIMAL.test(v) ? Number(v) : NaN;
     if (Number.isNaN(n)) {
-      const hint = DECIMAL_COMMA.test(v) ? ' (with a decimal point ".", not a comma)' : "";
+      // an obvious non-feature (a date, a time, an identifier) says how to leave it out
+      const exclude = DATE_TIME.test(v) || ID_NAME.test(name) ? ` (use --exclude ${/^[\w.-]+$/.test(name) ? name : quoteValue(name)})` : "";
+      const hint = DECIMAL_COMMA.test(v) ? ' (with a decimal point ".", not a comma)' : exclude;
       throw new CsvError(this.file, { line, column: name }, `column ${quoteValue(name)} is ${quoteValue(v)}, expected a number${what}${hint}`);
     }
     // Values are stored as float32; one that rounds to Infinity there would

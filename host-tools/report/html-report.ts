@@ -17,8 +17,10 @@ export interface ReportData {
   bestEpoch: number;
   /** class names ([] for regression) */
   labels: string[];
-  /** rows: true class, columns: predicted; on the validation split */
+  /** rows: true class, columns: predicted; on the validation split (or confusionOn) */
   confusion: number[][] | null;
+  /** what the confusion matrix counts, e.g. "the held-out file test.csv" (default: the validation split) */
+  confusionOn?: string;
   /** one line per layer, e.g. "4 -> 16 hard-tanh", "16 -> 3 softmax" */
   layers: string[];
   /** key/value rows, e.g. ["train accuracy", "97.9%"], ["parameters", "131"] */
@@ -61,7 +63,7 @@ function at(best: EpochStats | undefined, pick: (h: EpochStats) => number, fmt: 
 
 function bestCaption(r: ReportData, parts: string[]): string {
   const shown = parts.filter((p) => p);
-  return shown.length ? `At the best epoch (${r.bestEpoch}): ${shown.join(", ")}.` : "";
+  return shown.length ? `At epoch ${r.bestEpoch}, the best on validation, whose weights the model keeps: ${shown.join(", ")}.` : "";
 }
 
 function lossSection(r: ReportData): string {
@@ -98,7 +100,7 @@ function confusionSection(r: ReportData): string {
   const m = r.confusion;
   if (!m || !m.length) return r.labels.length ? card("confusion-matrix", "Confusion matrix", "", empty("No validation split: no confusion matrix.")) : "";
   const k = Math.max(m.length, ...m.map((row) => row.length));
-  const caption = "On the validation split. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.";
+  const caption = `On ${r.confusionOn ?? "the validation split"}. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.`;
   return card("confusion-matrix", "Confusion matrix", escapeHtml(caption), confusionTable(m, r.labels), k > 8);
 }
 

@@ -11,6 +11,7 @@ import {
 } from "./activations";
 
 import type { Layer } from "./network";
+import { fail } from "./format";
 
 type Buf = Float32Array | Float64Array;
 
@@ -49,7 +50,7 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, g
       x = x >= 0 ? 1 / (1 + e) : e / (1 + e);
       a[i] = u > 1 ? 2 * x - 1 : x;
     }
-  } else throw new Error("activation " + id + " is not elementwise");
+  } else fail("activation " + id + " is not elementwise");
 }
 
 /** delta_i = e_i * f'(z_i) for layer L, where e = dL/da(l); PReLU also adds

@@ -8,6 +8,7 @@
 //   per layer l         f32 scales[M_l] (quantized layers), f32 biases[M_l],
 //                       f32 gammas[M_l] (PReLU layers)
 //   per layer l         weights M_l x M_(l-1), row-major, f32 / i16 / i8; padded to 4
+//   metadata (v2)       names, task, imputation: read by the host only (model.ts)
 //   CRC-32              u32 over every byte before it
 //
 // The small float sections come before all weights, so on Espruino (views at
@@ -23,7 +24,11 @@
 import { ACT_PRELU, ACT_SOFTMAX } from "./activations";
 import { crc32 } from "./crc32";
 
-export var FORMAT_VERSION = 1;
+/** the newest version written and read; version 1 files are still read */
+export var FORMAT_VERSION = 2;
+/** header flag bit 0: a missing input (NaN) x_j is taken as mean_j, the
+ * normalization's center (the training split's mean or median: --impute) */
+export var FLAG_IMPUTE = 1;
 export var WEIGHT_F32 = 0;
 export var WEIGHT_I16 = 1;
 export var WEIGHT_I8 = 2;
@@ -85,7 +90,7 @@ export function readLabels(b: ArrayLike<number>, at: number, len: number, count:
     }
     labels[k] = s;
   }
-  if (p < end) fail("labels section has " + (end - p) + " unused bytes");
+  if (p < end) fail("labels: " + (end - p) + " unused bytes");
   return labels;
 }
 
@@ -117,11 +122,11 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   need("header", HEADER_BYTES);
   // (byte arithmetic, not a DataView: on the board each built-in first used costs blocks)
   var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);
-  if (version !== FORMAT_VERSION)
+  if (version < 1 || version > FORMAT_VERSION)
     fail("format version " + version + (version ? " is newer than this runtime (" + FORMAT_VERSION + ")" : " is not valid"));
-  if (u16(bytes, 12) | u16(bytes, 14)) fail("unknown flags: made by a newer edgefnn");
+  if ((u16(bytes, 12) & ~FLAG_IMPUTE) | u16(bytes, 14)) fail("unknown flags: made by a newer edgefnn");
   if (L < 1 || L > MAX_LAYERS) fail("layer count " + L + " is out of range 1.." + MAX_LAYERS);
-  if (inputSize < 1) fail("input size is 0");
+  if (inputSize < 1) fail("no inputs");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
   // Only now, with L checked against the bytes present, allocate per layer.
   var T = new Int32Array(8 * L), prev = inputSize, widest = inputSize;
@@ -152,8 +157,10 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   }
   for (l = t = 0; l < L; l++, t += 8)
     T[t + T_W] = need("layer " + (l + 1) + " weights", T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]]);
+  // version 2: the metadata section runs from here to the checksum; what it
+  // holds (names, task) does not change an output, so only the host reads it
   need("checksum", 4);
-  if (off !== n) fail(n - off + " bytes of trailing data after the checksum");
+  if (version < 2 && off !== n) fail(n - off + " bytes of trailing data after the checksum");
   if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== (u16(bytes, n - 4) | (u16(bytes, n - 2) << 16)) >>> 0) fail("checksum mismatch: file is corrupt");
   return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T };
 }

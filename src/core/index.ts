@@ -16,6 +16,7 @@ export * from "./train";
 export type { ArrayKind, FloatArray } from "./types";
 export * from "./crc32";
 export * from "./format";
+export * from "./metadata";
 export * from "./model";
 export * from "./quantize";
 export * from "./synthetic";

@@ -7,9 +7,10 @@
 import { ACT_PRELU, activationById } from "./activations";
 import { crc32 } from "./crc32";
 import {
-  decodeLayout, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, T_ACT, T_B, T_IN, T_OUT, T_P, T_S, T_W,
+  decodeLayout, FLAG_IMPUTE, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, T_ACT, T_B, T_IN, T_OUT, T_P, T_S, T_W,
   T_WTYPE, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16, WEIGHT_I8,
 } from "./format";
+import { decodeMeta, encodeMeta, ModelMeta } from "./metadata";
 import { createNetwork, Network } from "./network";
 
 export type Weights = Float32Array | Int16Array | Int8Array;
@@ -29,7 +30,9 @@ export interface ModelLayer {
   prelu: Float32Array | null;
 }
 
-export interface Model {
+/** A model; its metadata (feature names, target, task, imputation: metadata.ts)
+ * is written as a version 2 file, a model without any as version 1. */
+export interface Model extends ModelMeta {
   inputSize: number;
   outputSize: number;
   mean: Float32Array;
@@ -171,12 +174,14 @@ export function encodeModel(model: Model): Uint8Array {
     if (!(m.wtype >= WEIGHT_F32 && m.wtype <= WEIGHT_I8)) throw new Error("layer " + (l + 1) + ": unknown weight type " + m.wtype);
   });
   checkModelValues(model);
+  var meta = encodeMeta(model, model.inputSize);
+  if (model.impute === "center") throw new Error("imputation center: say mean or median");
   var size = HEADER_BYTES + 8 * L + 8 * model.inputSize + pad4(labelBytes);
   model.layers.forEach(function (m) {
     size += 4 * m.nOut * ((m.wtype !== WEIGHT_F32 ? 1 : 0) + 1 + (m.act === ACT_PRELU ? 1 : 0));
     size += pad4(m.nOut * m.nIn * WEIGHT_BYTES[m.wtype]);
   });
-  size += 4;
+  size += (meta ? meta.length : 0) + 4;
   var out = new Uint8Array(size), dv = new DataView(out.buffer), off = 0;
   function u8(v: number) { out[off++] = v; }
   function u16(v: number) { dv.setUint16(off, v, true); off += 2; }
@@ -184,12 +189,13 @@ export function encodeModel(model: Model): Uint8Array {
     for (var i = 0; i < a.length; i++) { dv.setFloat32(off, a[i], true); off += 4; }
   }
   u8(0x45); u8(0x46); u8(0x4e); u8(0x4e);
-  u8(FORMAT_VERSION);
+  u8(meta ? FORMAT_VERSION : 1);
   u8(L);
   u16(model.inputSize);
   u16(labels.length);
   u16(labelBytes);
-  off += 4; // flags = 0
+  u16(model.impute ? FLAG_IMPUTE : 0);
+  off += 2; // the flags' high half: 0
   model.layers.forEach(function (m) {
     u16(m.nOut);
     u8(m.act);
@@ -219,6 +225,10 @@ export function encodeModel(model: Model): Uint8Array {
     }
     off = pad4(off + n * WEIGHT_BYTES[m.wtype]);
   });
+  if (meta) {
+    out.set(meta, off);
+    off += meta.length;
+  }
   dv.setUint32(off, crc32(out, off), true);
   return out;
 }
@@ -231,7 +241,10 @@ export function decodeModel(bytes: Uint8Array): Model {
   function f32(off: number, n: number): Float32Array {
     return new Float32Array(buf, base + off, n);
   }
-  var T = lay.T, layers: ModelLayer[] = [];
+  var T = lay.T, layers: ModelLayer[] = [], t = T.length - 8;
+  // the metadata lies between the last layer's weights and the checksum (version 2; empty in version 1)
+  var metaOff = T[t + T_W] + T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]];
+  var meta = decodeMeta(bytes, metaOff + (-metaOff & 3), bytes.length - 4, lay.inputSize, bytes[12]);
   for (var l = 0; l < T.length / 8; l++) {
     var t = 8 * l, nIn = T[t + T_IN], nOut = T[t + T_OUT], w = T[t + T_WTYPE], o = T[t + T_W], n = nIn * nOut;
     layers.push({
@@ -254,6 +267,10 @@ export function decodeModel(bytes: Uint8Array): Model {
     labels: lay.labels,
     layers: layers,
   };
+  if (meta.features) model.features = meta.features;
+  if (meta.target !== undefined) model.target = meta.target;
+  if (meta.task) model.task = meta.task;
+  if (meta.impute) model.impute = meta.impute;
   checkModelValues(model);
   return model;
 }

@@ -71,6 +71,8 @@ export function quantizeModel(model: Model, bits: WeightBits | WeightBits[], o?:
   });
   var mean = model.mean, invStd = model.invStd;
   if (o && o.foldNormalization) {
+    // a missing input is taken as mean_j before normalizing: with the means folded away there is no mean_j left
+    if (model.impute) throw new Error("a model that fills missing inputs (imputation) keeps its normalization: it cannot be folded");
     var L0 = layers[0];
     if (!L0.scales) throw new Error("folding the normalization needs a quantized first layer (8 or 16 bits)");
     var b = new Float32Array(L0.nOut), n = L0.nIn;
@@ -84,7 +86,16 @@ export function quantizeModel(model: Model, bits: WeightBits | WeightBits[], o?:
     invStd = new Float32Array(n);
     for (j = 0; j < n; j++) invStd[j] = 1;
   }
-  return { inputSize: model.inputSize, outputSize: model.outputSize, mean: mean, invStd: invStd, labels: model.labels, layers: layers };
+  return withMeta(model, { inputSize: model.inputSize, outputSize: model.outputSize, mean: mean, invStd: invStd, labels: model.labels, layers: layers });
+}
+
+/** m with the metadata of `from` (names, target, task, imputation) */
+export function withMeta(from: Model, m: Model): Model {
+  if (from.features) m.features = from.features;
+  if (from.target !== undefined) m.target = from.target;
+  if (from.task) m.task = from.task;
+  if (from.impute) m.impute = from.impute;
+  return m;
 }
 
 /** The float model whose layer 1 weights are W_ij invStd_j: what a folded
@@ -92,7 +103,7 @@ export function quantizeModel(model: Model, bits: WeightBits | WeightBits[], o?:
 export function withScaledInputs(model: Model): Model {
   var layers = model.layers.slice(0);
   layers[0] = scaleInputs(layers[0], model.invStd);
-  return { inputSize: model.inputSize, outputSize: model.outputSize, mean: model.mean, invStd: model.invStd, labels: model.labels, layers: layers };
+  return withMeta(model, { inputSize: model.inputSize, outputSize: model.outputSize, mean: model.mean, invStd: model.invStd, labels: model.labels, layers: layers });
 }
 
 /** Layer 1 with W_ij invStd_j: the normalization's scaling moved into the weights. */

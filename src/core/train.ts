@@ -35,6 +35,12 @@ export interface TrainOptions extends OptimizerOptions {
   loss?: LossName;
   /** record the mean |delta(l)| per layer per epoch (vanishing gradients at a glance) */
   recordDeltas?: boolean;
+  /** measure trainLoss / trainAccuracy after each epoch on the whole training
+   * set with that epoch's final weights (one more forward pass per sample),
+   * instead of as the running mean while the weights change: then the best
+   * epoch's numbers are exactly the kept model's (what train's summary and
+   * report show) */
+  measureTrain?: boolean;
   /** false: keep the network's current weights instead of a random initialisation */
   initialize?: boolean;
   /** called after every epoch; return false to stop */
@@ -45,9 +51,9 @@ export interface EpochStats {
   /** 1-based */
   epoch: number;
   learningRate: number;
-  /** mean loss over the epoch's samples, measured while training */
+  /** mean loss over the epoch's samples, measured while training (measureTrain: after the epoch) */
   trainLoss: number;
-  /** fraction right while training (classification; NaN for regression) */
+  /** fraction right while training (classification; NaN for regression; measureTrain: after the epoch) */
   trainAccuracy: number;
   valLoss: number;
   valAccuracy: number;
@@ -153,6 +159,11 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
       valAccuracy: NaN,
       meanAbsDelta: null,
     };
+    if (o.measureTrain) {
+      var t = evaluate(net, data, loss);
+      stats.trainLoss = t.loss;
+      stats.trainAccuracy = t.accuracy;
+    }
     if (deltaSum) {
       stats.meanAbsDelta = [];
       for (l = 0; l < nL; l++) stats.meanAbsDelta.push(deltaSum[l] / n);

@@ -18,7 +18,7 @@
 
 import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
 import { applyActivation, softmax } from "../core/apply-activation";
-import { decodeLayout, fail, readLabels, u16, WEIGHT_BYTES } from "../core/format";
+import { decodeLayout, fail, FLAG_IMPUTE, readLabels, u16, WEIGHT_BYTES } from "../core/format";
 
 interface Espruino {
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
@@ -48,10 +48,11 @@ export interface DeviceModel {
 /** A model's state, one array (one property on the board):
  * [file buffer, byte offset of the file in it, layer table T (format.ts), ping-pong
  *  buffer A, buffer B (two views of one buffer), output view, Storage name
- *  (loadFile) or null, identity normalization?, views (Node: the means, the
+ *  (loadFile) or null, 1 (identity normalization: a copy) or what a missing
+ *  input normalizes to (0: the model imputes, FLAG_IMPUTE; NaN), views (Node: the means, the
  *  1/std, then per layer its weights, scales, biases, gammas (null if none),
  *  gamma) or null, the file's last 4 bytes (its CRC: loadFile)] */
-type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, boolean, (Weights | null)[] | null, string];
+type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | null, number, (Weights | null)[] | null, string];
 
 interface Model extends DeviceModel {
   _: State;
@@ -81,7 +82,9 @@ function stored(s: State, off: number, len: number, copy?: boolean): ArrayBuffer
  *    f = identity, ReLU or hard-tanh in the same statement: clipping z in double
  *    then rounding to float32 equals rounding first (0 and +-1 are exact), and
  *    core computes them with the same Math.max/min;
- *  3: the input normalization, y_i = (x_i - S_i) b_i (S the means, b 1/std);
+ *  3: the input normalization, y_i = (x_i - S_i) b_i (S the means, b 1/std),
+ *    o where that is NaN (x_i missing): 0 (x_i taken as S_i) for a model that
+ *    imputes (FLAG_IMPUTE), NaN for the others;
  *  4 (elsewhere): the same row sums as plain loops over the layer's weights W.
  * Every sum runs in index order in double precision, so all give the same bits.
  * The interpreter looks names up by walking the scope's variables in order and
@@ -103,7 +106,7 @@ var rows = function (
   if (!k) for (; i < n; i++, o += r) y[i] = cv(new T(buf, o, m), x, 0) * S![i] + b[i];
   else if (k < 2) for (; i < n; i++, o += r) y[i] = mx(0, cv(new T(buf, o, m), x, 0) * S![i] + b[i]);
   else if (k < 3) for (; i < n; i++, o += r) y[i] = mn(1, mx(-1, cv(new T(buf, o, m), x, 0) * S![i] + b[i]));
-  else if (k < 4) for (; i < n; i++) y[i] = (x[i] - S![i]) * b[i];
+  else if (k < 4) for (; i < n; i++) y[i] = (r = (x[i] - S![i]) * b[i]) === r ? r : o;
   else
     for (; i < n; i++, o += m) {
       for (var z = 0, j = 0; j < m; j++) z += W[o + j] * x[j];
@@ -130,13 +133,15 @@ function refind(s: State): void {
 /** The forward pass into the output view; the output softmax is skipped for classify. */
 function forward(s: State, x: ArrayLike<number>, top: boolean): void {
   var T = s[2], V = s[8], A = s[3], cur = A, nxt = s[4], t = 0, i = 0, j = 0, M = T[0], L = T.length / 8, l = 0;
+  // (a short x would read undefined: NaN outputs and class 0, without a word)
+  if (x.length - M) fail(x.length + " inputs, expected " + M);
   refind(s);
   // a(0) = (x - mean) * invStd, the statistics right after the layer table; a
   // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
-  if (s[7] && x.length === M) A.set(x);
+  if (s[7]) A.set(x);
   else {
     var N = (V ? V[0] : view(s, 16 + 8 * L, 2 * M, 0)) as Weights;
-    rows(0, M, A, 0, 0, X, X, X, X, 0, x, N, (V ? V[1] : N.subarray(M)) as Weights, 3, X, N);
+    rows(0, M, A, s[7], 0, X, X, X, X, 0, x, N, (V ? V[1] : N.subarray(M)) as Weights, 3, X, N);
   }
   for (; l < L; l++, t += 8) {
     var m = T[t], n = T[t + 1], act = T[t + 2], f = V ? 4 : act === ACT_RELU ? 1 : act === ACT_HARD_TANH ? 2 : 0, r = m * WEIGHT_BYTES[T[t + 3]], v = 5 * l + 2;
@@ -208,22 +213,23 @@ Object.defineProperties(P, {
 
 /** A model over `size` bytes at `base` in `buf`; `name`: its Storage file (loadFile). */
 function build(buf: ArrayBuffer, base: number, size: number, name: string | null): DeviceModel {
-  var lay = decodeLayout(
-    new Uint8Array(buf, base, size),
-    ESP ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : new Uint8Array(buf, base, n)); } : undefined,
+  var H = new Uint8Array(buf, base, size), lay = decodeLayout(
+    H,
+    ESP ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : H.subarray(0, n)); } : undefined,
   );
   if (ESP && !name && base + size > 65536)
-    fail("model is " + size + " bytes: load models over 64 KiB with loadFile(name)");
+    fail("model is " + size + " bytes: over 64 KiB, use loadFile(name)");
   // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
-  var L = lay.T.length / 8, w = lay.widest, T = lay.T, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0, k = 0, o = 0, c = 0, z = 0, v: Weights | null;
+  var T = lay.T, L = T.length / 8, w = lay.widest, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0, k = 0, o = 0, c = 0, z = 0, v: Weights | null;
   var m = new (Model as unknown as new () => Model)();
-  var M = lay.inputSize, s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, true, null, ""]);
-  var N = view(s, lay.meanOff, 2 * M, 0), V: (Weights | null)[] | null = ESP ? null : [N, N.subarray(M)];
+  var M = T[0], s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, T[8 * L - 7]), name, FLAG_IMPUTE & ~H[12], null, ""]);
+  var N = view(s, 16 + 8 * L, 2 * M, 0), V: (Weights | null)[] | null = ESP ? null : [N, N.subarray(M)];
   // Every value finite (a NaN or an infinity anywhere makes NaN outputs), and
-  // whether the normalization is the identity (then a(0) is a copy of x)
+  // whether the normalization is the identity (then a(0) is a copy of x; never
+  // for a model that imputes: its missing inputs go through the loop)
   for (; j < 2 * M; j++) {
     if (!(N[j] - N[j] === 0)) fail("normalization: value " + (j + 1) + " is " + N[j]);
-    if (N[j] !== +(j >= M)) s[7] = false;
+    if (N[j] !== +(j >= M)) s[7] = s[7] && NaN;
   }
   // Each layer's sections k: its weights, scales, biases, gammas (T_W, T_S,
   // T_B, T_P: T[t + 4 + k], -1 if none) and the layer table's gamma. In Node a view of
@@ -253,7 +259,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name: string | null
 export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
   // duck-typed: instanceof fails across realms (a vm context, a worker)
   var v = data as ArrayBufferView, b = (v.buffer || data) as ArrayBuffer, o = v.byteOffset || 0, n = data.byteLength;
-  if (!(n >= 0)) fail("load() takes an ArrayBuffer or a typed array of .efnn bytes");
+  if (!(n >= 0)) fail("load() takes an ArrayBuffer or typed array");
   // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once
   if (o & 3 && !ESP) return load(new Uint8Array(new Uint8Array(b, o, n)));
   return build(b, o, n, null);

@@ -145,7 +145,7 @@ describe("bad files get errors that say what is wrong", () => {
   const cases: [string, (b: Uint8Array) => Uint8Array, RegExp | string][] = [
     ["empty", () => new Uint8Array(0), "not an .efnn file (it does not start with EFNN)"],
     ["a PNG", () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]), "not an .efnn file (it does not start with EFNN)"],
-    ["a newer version", (b) => { b[4] = 3; return b; }, "format version 3 is newer than this runtime (1)"],
+    ["a newer version", (b) => { b[4] = 3; return b; }, "format version 3 is newer than this runtime (2)"],
     ["version 0", (b) => { b[4] = 0; return b; }, "format version 0 is not valid"],
     ["one flipped weight bit", (b) => { b[b.length - 20] ^= 4; return b; }, "checksum mismatch: file is corrupt"],
     ["a flipped CRC bit", (b) => { b[b.length - 1] ^= 1; return b; }, "checksum mismatch: file is corrupt"],
@@ -162,7 +162,8 @@ describe("bad files get errors that say what is wrong", () => {
     ["a layer of size 0", (b) => { b[16] = 0; b[17] = 0; return b; }, "layer 1 has size 0"],
     ["labels for the wrong output count", (b) => { b[8] = 2; return b; }, "2 labels for 3 outputs"],
     ["a non-printable label", (b) => reseal(patchLabel(b, 0x07)), "label 1 is not printable ASCII"],
-    ["reserved flags set", (b) => { b[12] = 1; return b; }, "unknown flags: made by a newer edgefnn"],
+    ["reserved flags set", (b) => { b[12] = 2; return b; }, "unknown flags: made by a newer edgefnn"],
+    ["a reserved flag in the high half", (b) => { b[15] = 0x80; return b; }, "unknown flags: made by a newer edgefnn"],
     ["a huge layer the file does not hold", (b) => { b[16] = 0xff; b[17] = 0xff; return b; }, /^truncated at layer 1 (biases|weights) \(\d+ bytes, \d+ left\)$/],
   ];
   function patchLabel(b: Uint8Array, v: number): Uint8Array {

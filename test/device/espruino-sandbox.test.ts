@@ -132,7 +132,7 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
       expect(runOnBoard(sb, `require("edgefnn").loadFile("big")`, xs)).toEqual(want);
       if (bytes.length > 65536)
         expect(() => runOnBoard(sb, `require("edgefnn").load(E.toArrayBuffer(require("Storage").read("big")))`, xs)).toThrow(
-          /model is \d+ bytes: load models over 64 KiB with loadFile\(name\)/,
+          /model is \d+ bytes: over 64 KiB, use loadFile\(name\)/,
         );
     }
   });

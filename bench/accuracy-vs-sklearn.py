@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""edgefnn's test accuracy against scikit-learn's MLPClassifier on small real data sets.
+
+The peer: StandardScaler + MLPClassifier (Adam, one hidden layer of the same
+size), tuned by 3-fold cross-validation on the training split over L2 alpha
+(1e-4, 1e-2, 1) and the learning rate (1e-3, 1e-2). edgefnn: `train --hidden H` with its defaults and nothing
+else chosen, then `quantize --bits 8` (no data seen) and `eval` of both on the
+same held-out split. Data: the sets scikit-learn ships (iris, wine, breast
+cancer, digits), split stratified 75/25 per seed.
+
+Needs Debian's python3-sklearn (apt-get install -y python3-sklearn) and a
+built edgefnn (bin/edgefnn.mjs). Run: /usr/bin/python3 bench/accuracy-vs-sklearn.py [--seeds 3] [--hidden 16]
+"""
+import argparse, json, os, subprocess, sys, tempfile, warnings
+import numpy as np
+from sklearn import datasets
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "bin", "edgefnn.mjs")
+SETS = {
+    "iris": datasets.load_iris,
+    "wine": datasets.load_wine,
+    "breast cancer": datasets.load_breast_cancer,
+    "digits": datasets.load_digits,
+}
+
+
+def edgefnn(*args):
+    r = subprocess.run(["node", BIN, *args, "--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"edgefnn {' '.join(args)} failed: {r.stderr}")
+    return json.loads(r.stdout)
+
+
+def write_csv(path, X, y, names):
+    with open(path, "w") as f:
+        f.write(",".join(names + ["label"]) + "\n")
+        for row, label in zip(X, y):
+            f.write(",".join(repr(float(v)) for v in row) + f",c{label}\n")
+
+
+def peer(Xtr, ytr, Xte, yte, hidden, seed):
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    grid = GridSearchCV(
+        make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(hidden,), solver="adam", max_iter=2000, random_state=seed)),
+        {"mlpclassifier__alpha": [1e-4, 1e-2, 1.0], "mlpclassifier__learning_rate_init": [1e-3, 1e-2]},
+        cv=3, n_jobs=1,
+    )
+    grid.fit(Xtr, ytr)
+    return grid.score(Xte, yte)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--hidden", type=int, default=16)
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--no-peer", action="store_true", help="edgefnn only (to compare its own settings quickly)")
+    ap.add_argument("--train-args", default="", help="extra edgefnn train options, e.g. '--optimizer adam --lr 0.01'")
+    a = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in a.sets.split(","):
+            d = SETS[name]()
+            X, y = d.data, d.target
+            names = [f"f{j}" for j in range(X.shape[1])]
+            acc = {"sk": [], "f32": [], "i8": []}
+            for seed in range(1, a.seeds + 1):
+                Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, stratify=y, random_state=seed)
+                tr, te = os.path.join(tmp, "train.csv"), os.path.join(tmp, "test.csv")
+                m, q = os.path.join(tmp, "m.efnn"), os.path.join(tmp, "m.q8.efnn")
+                for f in (tr, te, m, q):
+                    if os.path.exists(f):
+                        os.remove(f)
+                write_csv(tr, Xtr, ytr, names)
+                write_csv(te, Xte, yte, names)
+                edgefnn("train", tr, "--hidden", str(a.hidden), "--seed", str(seed), "--out", m, *a.train_args.split())
+                edgefnn("quantize", m, "--bits", "8", "--out", q)
+                acc["f32"].append(edgefnn("eval", m, te)["accuracy"])
+                acc["i8"].append(edgefnn("eval", q, te)["accuracy"])
+                acc["sk"].append(float("nan") if a.no_peer else peer(Xtr, ytr, Xte, yte, a.hidden, seed))
+                print(f"{name} seed {seed}: sklearn {acc['sk'][-1]:.4f}, edgefnn float32 {acc['f32'][-1]:.4f}, int8 {acc['i8'][-1]:.4f}", file=sys.stderr)
+            rows.append((name, X.shape[0], X.shape[1], len(set(y)), *(100 * np.mean(acc[k]) for k in ("sk", "f32", "i8"))))
+    print(f"hidden {a.hidden}, {a.seeds} stratified 75/25 splits each, test accuracy (mean over splits)")
+    print(f"{'data set':<14} {'rows':>5} {'feat':>4} {'cls':>3} {'sklearn':>8} {'float32':>8} {'int8':>8} {'f32-sk':>7} {'i8-f32':>7}")
+    for n, r, f, c, sk, f32, i8 in rows:
+        print(f"{n:<14} {r:>5} {f:>4} {c:>3} {sk:>7.2f}% {f32:>7.2f}% {i8:>7.2f}% {f32 - sk:>+7.2f} {i8 - f32:>+7.2f}")
+
+
+if __name__ == "__main__":
+    main()
