@@ -1,22 +1,19 @@
 // The board's JavaScript: a fresh V8 realm (node:vm) shaped like the Espruino
-// interpreter (../shared/ESPRUINO.md). What the board lacks is deleted (Math.tanh
-// and friends, Array.from, TypedArray fill/from/BYTES_PER_ELEMENT,
-// Number.isNaN, Object.freeze, Symbol, Map, Set, Reflect, self, ...);
-// Array.prototype.slice reads as undefined while [].slice() works; typed-array
-// views past 64 KiB into their buffer throw "byteOffset too large"; code runs
-// without hoisting (espruino-syntax.ts). What the board has is added: E
+// interpreter by the one surface the tests share (espruino-surface.ts: what
+// the board lacks deleted, the 64 KiB view limit, no hoisting, the board's ===;
+// its conformance table is espruino-conformance.ts). What the board has is added: E
 // (convolve, CRC32, toArrayBuffer, sum, variance, getSizeOf, toString,
 // toUint8Array), require("Storage") and Storage modules, atob/btoa, print,
 // console.log, getTime, timers on the real event loop, process.memory() and
 // process.env, reset(), load(), echo(); and the accelerometer of a Puck.js or
 // Bangle.js (accelerometer.ts: synthetic gestures the host schedules).
 import { createContext, runInContext, Script } from "node:vm";
-import { crc32 } from "../../src/core/index";
 import { FlashError, FlashStorage } from "./flash-storage";
 import { printValue } from "./format";
 import { countBlocks } from "./memory";
 import { SimBoard, SIM_VERSION } from "./sim-boards";
-import { toBoardScript, UnsupportedSyntax } from "./espruino-syntax";
+import { UnsupportedSyntax } from "./espruino-syntax";
+import { boardCode, E_MATH, shapeRealm, valueBytes } from "./espruino-surface";
 import { accelApi, SyntheticAccelerometer } from "./accelerometer";
 
 export interface SandboxHost {
@@ -44,55 +41,6 @@ export class Interrupted extends Error {
   }
 }
 
-const TYPED = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
-
-// Runs inside the realm before anything else.
-const SETUP = `(function (g) {
-  var species = Symbol.species;
-  var missingMath = ["tanh", "fround", "imul", "trunc", "log1p", "expm1"];
-  for (var i = 0; i < missingMath.length; i++) delete Math[missingMath[i]];
-  delete Array.from; delete Array.of; delete Number.isNaN; delete Object.freeze;
-  var missing = ["Symbol", "Map", "Set", "WeakMap", "WeakSet", "Reflect", "Proxy", "self", "WebAssembly", "SharedArrayBuffer",
-    "Atomics", "Intl", "WeakRef", "FinalizationRegistry", "BigInt", "BigInt64Array", "BigUint64Array"];
-  for (i = 0; i < missing.length; i++) delete g[missing[i]];
-  var TA = Object.getPrototypeOf(Int8Array.prototype), TAC = Object.getPrototypeOf(Int8Array);
-  delete TA.fill; delete TAC.from; delete TAC.of;
-  // undefined as a property of the prototype, though [].slice(...) works
-  var slice = Array.prototype.slice;
-  Object.defineProperty(Array.prototype, "slice", {
-    configurable: true,
-    get: function () { return this === Array.prototype ? undefined : slice; },
-    set: function (v) { Object.defineProperty(this, "slice", { value: v, writable: true, configurable: true }); }
-  });
-  var create = Object.create;
-  Object.create = function (p) {
-    if (arguments.length > 1) throw new Error("Object.create: a second argument is not supported");
-    return create(p);
-  };
-  // err.name is undefined on a thrown Error
-  var errors = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"];
-  for (i = 0; i < errors.length; i++) delete g[errors[i]].prototype.name;
-  // typed arrays: no BYTES_PER_ELEMENT (non-configurable in V8: shadowed), views limited to a 16-bit byteOffset
-  var names = ${JSON.stringify(TYPED)};
-  for (i = 0; i < names.length; i++) (function (name) {
-    var Orig = g[name], sub = create(Orig.prototype);
-    function T(a, b, c) {
-      if (typeof b === "number" && b > 65535) throw new Error("byteOffset too large");
-      var t = arguments.length < 2 ? new Orig(a === undefined ? 0 : a) : arguments.length === 2 ? new Orig(a, b) : new Orig(a, b, c);
-      Object.setPrototypeOf(t, sub);
-      return t;
-    }
-    Object.defineProperty(sub, "BYTES_PER_ELEMENT", { value: undefined });
-    Object.defineProperty(sub, "constructor", { value: T, writable: true, configurable: true });
-    Object.defineProperty(T, "name", { value: name });
-    // subarray, map, slice... construct their results through T too
-    Object.defineProperty(T, species, { value: T });
-    T.prototype = sub;
-    g[name] = T;
-  })(names[i]);
-  g.global = g;
-})(this);`;
-
 const latin1 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 const tagOf = (v: unknown) => Object.prototype.toString.call(v).slice(8, -1);
 
@@ -105,15 +53,6 @@ function rawBytes(x: unknown): Uint8Array {
     if (Array.isArray(x)) return Uint8Array.from(x as number[], (v) => Number(v) & 255);
   }
   return Buffer.from(String(x), "latin1");
-}
-
-/** The bytes as the firmware iterates data (E.CRC32, E.toString): element values & 255. */
-function valueBytes(x: unknown): Uint8Array {
-  if (x && typeof x === "object" && ArrayBuffer.isView(x) && tagOf(x) !== "DataView") {
-    const a = x as unknown as ArrayLike<number>;
-    return Uint8Array.from({ length: a.length }, (_, i) => a[i] & 255);
-  }
-  return rawBytes(x);
 }
 
 export class BoardSandbox {
@@ -145,7 +84,7 @@ export class BoardSandbox {
     this.flashStrings.clear();
     this.installed.clear();
     this.context = createContext({});
-    runInContext(SETUP, this.context);
+    shapeRealm(this.context, { viewOffsetLimit: true });
     const r = (code: string) => runInContext(code, this.context);
     this.realm = {
       JSON: r("JSON"),
@@ -208,7 +147,7 @@ export class BoardSandbox {
 
   private rewrite(code: string): string {
     try {
-      return toBoardScript(code);
+      return boardCode(code);
     } catch (e) {
       if (e instanceof UnsupportedSyntax) throw new this.realm.SyntaxError(e.message);
       throw e;
@@ -377,14 +316,7 @@ export class BoardSandbox {
     set("\u0001Storage", Storage);
 
     const E = {
-      // sum over i of a[i] * b[(i + offset) % b.length], in double precision, in index order
-      convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number) {
-        let s = 0;
-        const n = b.length, o = Number(offset) || 0;
-        for (let i = 0; i < a.length; i++) s += a[i] * b[(i + o) % n];
-        return s;
-      },
-      CRC32: (x: unknown) => crc32(valueBytes(x)),
+      ...E_MATH,
       // wraps a string's bytes (on the board without copying: over flash when the string came from Storage)
       toArrayBuffer: (s: unknown) => {
         const str = String(s);
@@ -392,17 +324,6 @@ export class BoardSandbox {
         new realm.Uint8Array(ab).set(Buffer.from(str, "latin1"));
         if (this.flashStrings.has(str)) this.flashBuffers.add(ab);
         return ab;
-      },
-      sum(a: ArrayLike<number>) {
-        let s = 0;
-        for (let i = 0; i < a.length; i++) s += a[i];
-        return s;
-      },
-      // sum of squared differences from mean (not divided by n)
-      variance(a: ArrayLike<number>, mean: number) {
-        let s = 0;
-        for (let i = 0; i < a.length; i++) s += (a[i] - mean) * (a[i] - mean);
-        return s;
       },
       getSizeOf: (v: unknown) => this.sizeOf([v]),
       toString: (...a: unknown[]) => a.map((x) => latin1(valueBytes(typeof x === "number" ? [x] : x))).join(""),

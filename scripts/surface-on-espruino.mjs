@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The conformance table (host-tools/sim/espruino-conformance.ts) on a real
+// Espruino interpreter: runs every probe there and prints, per probe, the
+// table's answer and the interpreter's, marking each that differs. Not part
+// of the test suite (it needs the interpreter, built by hand outside the
+// repo: make BOARD=LINUX in a copy of the Espruino source); run it as
+//   ESPRUINO=/path/to/espruino node scripts/surface-on-espruino.mjs
+// It exits 1 when an answer differs (then the table, or the board, changed).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { register } from "tsx/esm/api";
+
+register();
+const { PROBES, probeLine } = await import("../host-tools/sim/espruino-conformance.ts");
+const espruino = process.env.ESPRUINO;
+if (!espruino) {
+  console.error("set ESPRUINO to the interpreter's binary (make BOARD=LINUX in the Espruino source)");
+  process.exit(2);
+}
+// its Storage is a file in the current directory: a temporary one
+const dir = mkdtempSync(join(tmpdir(), "edgefnn-surface-"));
+writeFileSync(join(dir, "probes.js"), PROBES.map(probeLine).join("\n") + "\nprint('@@done');\n");
+// a silent stdin that stays open (at end of file it reads garbage into its console)
+let out;
+try {
+  out = execFileSync("bash", ["-c", 'exec "$0" probes.js < <(sleep 60)', espruino], { cwd: dir, encoding: "latin1", timeout: 60000 });
+} catch (e) {
+  out = String(e.stdout ?? "");
+}
+const got = new Map();
+for (const m of out.matchAll(/^@@(\d+)=(.*?)\r?$/gm)) got.set(Number(m[1]), m[2]);
+const version = /(\d+v\d+(\.\d+)?)/.exec(out)?.[1] ?? "?";
+let differ = 0;
+PROBES.forEach((p, i) => {
+  const real = got.get(i) ?? "(no answer)";
+  const same = p.board.startsWith("throws") ? real.startsWith("throws") : real === p.board;
+  if (!same) differ++;
+  console.log(`${same ? "  " : "! "}${p.name}: table ${p.board} | interpreter ${real}`);
+});
+console.log(`${PROBES.length} probes on ${espruino} (version ${version}): ${differ} differ from the table`);
+process.exit(differ ? 1 : 0);
