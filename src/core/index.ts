@@ -19,3 +19,4 @@ export * from "./format";
 export * from "./model";
 export * from "./quantize";
 export * from "./synthetic";
+export * from "./fine-tune";
