@@ -12,13 +12,17 @@
 //   buffer (2 P), the shuffle order (N), and the validation split's copy of the buffer
 // Each typed array costs its bytes in flat blocks plus ~3 blocks (the view,
 // its buffer, the variable); the learner's functions and objects a fixed
-// LEARNER_FIXED_BLOCKS, measured on the interpreter's Linux build.
+// LEARNER_FIXED_BLOCKS, each trained layer after the first LAYER_BLOCKS more
+// (its object's properties): both fitted to the interpreter's Linux build
+// (docs/ESPRUINO-MEASUREMENTS.md, within 20 blocks on 7 models).
 
 import { ACT_PRELU } from "../core/activations";
 
 /** blocks of the learner's functions, objects and properties, without its arrays
  * (measured: docs/ESPRUINO-MEASUREMENTS.md) */
-export var LEARNER_FIXED_BLOCKS = 120;
+export var LEARNER_FIXED_BLOCKS = 240;
+/** blocks of each trained layer's object beyond the first */
+export var LAYER_BLOCKS = 26;
 
 export interface LearnCost {
   /** parameters trained */
@@ -53,6 +57,7 @@ export function learnCost(T: ArrayLike<number>, k: number, N: number, blocksize:
     arrays += 4;
   }
   var fitBytes = 8 * P + 4 * N + 4 * N * M + 4 * N;
-  var blocks = LEARNER_FIXED_BLOCKS + Math.ceil((bytes + fitBytes) / blocksize) + 3 * (arrays + 7);
+  // fit(): its 7 arrays and objects, and the one epoch's statistics it keeps
+  var blocks = LEARNER_FIXED_BLOCKS + LAYER_BLOCKS * (L - first - 1) + Math.ceil((bytes + fitBytes) / blocksize) + 3 * (arrays + 7) + 12;
   return { params: P, bytes: bytes, fitBytes: fitBytes, blocks: blocks };
 }

@@ -30,6 +30,7 @@ import { train } from "../core/train";
 import { FloatArray } from "../core/types";
 import { applyActivation } from "../core/apply-activation";
 import { learnCost } from "./cost";
+import { modelBytes, save } from "./save";
 
 interface Espruino {
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
@@ -82,6 +83,10 @@ export interface Learner {
   classify(x: ArrayLike<number>): number;
   /** one more output class, its row zero-initialised (softmax output, last layer trained) */
   addClass(label: string): number;
+  /** writes the fine-tuned model to Storage as <name>.<crc> and makes it the active model (save.ts); returns the file name */
+  save(name: string): string;
+  /** the fine-tuned model's .efnn bytes (save.ts) */
+  model(): Uint8Array;
   /** the class labels (the file's, and those added) */
   labels: string[];
   /** internal: the source model's bytes, the layout and the network (save.ts) */
@@ -282,10 +287,10 @@ export function learner(model: unknown, o?: LearnOptions): Learner {
       }
       var res = train(net, tr, {
         epochs: epochs, learningRate: rate.alpha, lambda: rate.lambda, seed: (o!.seed === undefined ? 1 : o!.seed) + fits++,
-        validation: va, patience: o!.patience, loss: loss, initialize: false,
+        validation: va, patience: o!.patience, loss: loss, initialize: false, keepHistory: false,
       });
-      me.loss = res.history[res.history.length - 1].trainLoss;
-      return res.history.length;
+      me.loss = res.history[0].trainLoss;
+      return res.history[0].epoch;
     },
     accuracy: function () {
       for (var s = 0, right = 0; s < me.count; s++) {
@@ -304,6 +309,12 @@ export function learner(model: unknown, o?: LearnOptions): Learner {
       if (y.length === 1) return y[0] > 0.5 ? 1 : 0;
       for (var i = 1; i < y.length; i++) if (y[i] > y[best]) best = i;
       return best;
+    },
+    save: function (name) {
+      return save(me, name);
+    },
+    model: function () {
+      return modelBytes(me);
     },
     addClass: function (label) {
       if (out !== ACT_SOFTMAX || first !== L - 1) fail("addClass() needs a softmax output and only the last layer trained (layers: 1)");

@@ -9,39 +9,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DataSet, encodeModel, Model, quantizeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { bundleText, BUNDLE } from "../helpers/bundle";
 import { createSandbox } from "../helpers/espruino-sandbox";
-import { hostScenario, LEARN_BUNDLE, learnText, RUN_SCENARIO, Scenario } from "../helpers/learn-scenario";
-import { everyActivationModel, irisModel, syntheticModel } from "../helpers/models";
-
-function rows(d: DataSet, n: number): { xs: number[][]; ys: number[] } {
-  const k = d.inputSize, xs: number[][] = [], ys: number[] = [];
-  for (let i = 0; i < Math.min(n, d.n); i++) {
-    xs.push(Array.from(d.x.subarray(i * k, i * k + k)));
-    ys.push(d.classes![i]);
-  }
-  return { xs, ys };
-}
-
-function scenarios(): [string, Scenario][] {
-  const every = everyActivationModel(), iris = irisModel("hard-logistic"), syn = syntheticModel();
-  const s = (m: Model, d: DataSet, n: number, opts: Scenario["opts"], steps: number, fits: number[]): Scenario => ({
-    model: encodeModel(m), opts, ...rows(d, n), steps, fits,
-  });
-  return [
-    // every activation (hard-logistic, hard-tanh, PReLU, ...) on the backward path, float32 and int8
-    ["every activation, all 11 layers, float32", s(every.model, every.train, 24, { layers: 11, rate: 0.02, lambda: 0.001 }, 24, [2])],
-    ["every activation, last 4 layers, int8", s(quantizeModel(every.model, 8), every.train, 24, { layers: 4, rate: 0.03 }, 12, [3])],
-    // the stopping rule with a validation split (30 samples: 6 validate)
-    ["iris hard-logistic, last layer, int8, validation split", s(quantizeModel(iris.model, 8), iris.train, 30, { rate: 0.1, patience: 2 }, 30, [20, 5])],
-    ["iris hard-logistic, both layers, int8", s(quantizeModel(iris.model, 8), iris.train, 30, { layers: 2, rate: 0.05, seed: 7 }, 10, [4])],
-    // the measured case: the last layer of a 64-64-32-10 int8 model
-    ["64-64-32-10 int8, last layer", s(quantizeModel(syn.model, 8), syn.train, 25, { rate: 0.01, buffer: 25 }, 25, [2])],
-    ["64-64-32-10 int8, last 2 layers", s(quantizeModel(syn.model, 8), syn.train, 12, { layers: 2, rate: 0.01, buffer: 12 }, 12, [1])],
-  ];
-}
+import { hostScenario, LEARN_BUNDLE, learnText, RUN_SCENARIO, scenarios } from "../helpers/learn-scenario";
 
 describe("the learn bundle trains the last k layers bit for bit as the host core does", () => {
   const cases = scenarios();
