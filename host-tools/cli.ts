@@ -89,6 +89,8 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .description("layers, parameters, multiply-adds, and the memory a board needs")
     .argument("<model.efnn>")
     .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")}`)
+    .option("--learn <k>", "with --board: also the memory of fine-tuning the last k layers on the board (edgefnn-learn)")
+    .option("--buffer <n>", "with --learn: samples the learner keeps (default 30)")
     .addOption(json)
     .action((m, o) => run(o.json, (out) => infoCommand(m, o, out)));
 
