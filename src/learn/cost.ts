@@ -20,7 +20,7 @@ import { ACT_PRELU } from "../core/activations";
 
 /** blocks of the learner's functions, objects and properties, without its arrays
  * (measured: docs/ESPRUINO-MEASUREMENTS.md) */
-export var LEARNER_FIXED_BLOCKS = 240;
+export var LEARNER_FIXED_BLOCKS = 260;
 /** blocks of each trained layer's object beyond the first */
 export var LAYER_BLOCKS = 26;
 
