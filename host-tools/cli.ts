@@ -110,6 +110,7 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--boot", "also install a boot script that loads the active model at start-up (global edgefnnModel)")
     .option("--app <name>", "also install an on-board app (gestures, with the runtime and the features module): a launcher app on a Bangle.js, started at boot by .bootcde elsewhere")
     .option("--app-config <file>", "the app's settings: collect's sidecar (gestures.csv.json) for rate and window")
+    .option("--learn", "with --app: also install the on-board learning module edgefnn-learn (docs/ON-BOARD-LEARNING.md)")
     .option("--force", "replace Storage files of edgefnn's names (.bootcde, .boot3, edgefnn, edgefnn.active, the app's) that edgefnn did not write: their contents are lost")
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
     .addOption(json)
