@@ -57,3 +57,26 @@ print(runScenario(edgefnnLearn, edgefnn.load(new Uint8Array(SC.model).buffer), S
     void load;
   });
 });
+
+describe("no allocation per SGD step", () => {
+  it("step() on a fully trained model and fit()'s epochs allocate no typed arrays per sample (sandbox's counter)", () => {
+    const [, sc] = scenarios().find(([n]) => n.startsWith("iris hard-logistic, both"))!;
+    const sb = createSandbox();
+    sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
+    sb.storage.set("edgefnn-learn", new TextEncoder().encode(learnText(true)));
+    sb.storage.set("m.efnn", sc.model);
+    sb.context.SC = sc;
+    sb.run(`var lr = require("edgefnn-learn").learner(require("edgefnn").loadFile("m.efnn"), SC.opts), i = 0;
+for (i = 0; i < SC.xs.length; i++) lr.add(SC.xs[i], SC.ys[i]);
+lr.step(SC.xs[0], SC.ys[0]);`);
+    sb.allocated.bytes = 0;
+    sb.run(`for (i = 0; i < 100; i++) lr.step(SC.xs[i % SC.xs.length], SC.ys[i % SC.xs.length]);`);
+    expect(sb.allocated.bytes).toBe(0);
+    // fit(): its buffers once per call, whatever the number of epochs
+    sb.run("lr.fit(1)");
+    const one = sb.allocated.bytes;
+    sb.allocated.bytes = 0;
+    sb.run("lr.fit(20)");
+    expect(sb.allocated.bytes).toBe(one);
+  });
+});
