@@ -94,4 +94,6 @@ export default [
   bundle("src/device/index.ts", "edgefnn", "edgefnn", [commonjsDir()]),
   // the accelerometer window features, apart so the plain runtime stays small: require("edgefnn-features")
   bundle("src/features/index.ts", "edgefnn-features", "edgefnnFeatures"),
+  // on-board learning (fine-tuning the last layers), apart for the same reason: require("edgefnn-learn")
+  bundle("src/learn/index.ts", "edgefnn-learn", "edgefnnLearn"),
 ];

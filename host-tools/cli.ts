@@ -127,6 +127,8 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .option("--board <board>", `estimate the memory on: ${BOARDS.map((b) => b.id).join(", ")} (or its process.env.BOARD name, any case), or rpi (Node.js on a Raspberry Pi)`)
     .option("--port <path>", "also read a connected board's free blocks and free Storage now, over this serial port")
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
+    .option("--learn <k>", "with --board: also the memory of fine-tuning the last k layers on the board (edgefnn-learn)")
+    .option("--buffer <n>", "with --learn: samples the learner keeps (default 30)")
     .addOption(json)
     .action((m, o) => run(o, async (out) => (await import("./commands/info")).infoCommand(m, o, out)));
 
@@ -146,6 +148,7 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .option("--boot", "also install a boot script that loads the active model at start-up (global edgefnnModel)")
     .option("--app <name>", "also install an on-board app (gestures, with the runtime and the features module): a launcher app on a Bangle.js, started at boot by .bootcde elsewhere")
     .option("--app-config <file>", "the app's settings: collect's sidecar (gestures.csv.json) for rate and window")
+    .option("--learn", "with --app: also install the on-board learning module edgefnn-learn (docs/ON-BOARD-LEARNING.md)")
     .option("--force", "replace Storage files of edgefnn's names (.bootcde, .boot3, edgefnn, edgefnn.active, the app's) that edgefnn did not write: their contents are lost")
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
     .addOption(json)

@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fail, quoteValue } from "../cli-support";
-import { DIST_FEATURES_MIN, FIRMWARE_DIR } from "../bundle-files";
+import { DIST_FEATURES_MIN, DIST_LEARN_MIN, FIRMWARE_DIR } from "../bundle-files";
 import { PACKAGE_VERSION } from "../package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
@@ -27,6 +27,8 @@ export interface AppOptions {
   app?: string;
   /** collect's sidecar (gestures.csv.json): the app's rate, window, hop and threshold */
   appConfig?: string;
+  /** also install the on-board learning module edgefnn-learn (docs/ON-BOARD-LEARNING.md) */
+  learn?: boolean;
 }
 
 export interface AppFile {
@@ -77,6 +79,7 @@ const packageVersion = (): string => PACKAGE_VERSION;
 /** Checks --app against the model (all on the host: nothing has been sent to
  * the board yet) and returns what the app will write, or null without --app. */
 export function prepareApp(o: AppOptions, model: Model, modelFile: string): BoardApp | null {
+  if (o.learn && o.app === undefined) fail("--learn installs the learning module with an app: add --app gestures");
   if (o.app === undefined) return null;
   if (o.app !== APP_ID) fail(`--app: unknown app ${quoteValue(o.app)}: the one there is is gestures`);
   // the app feeds the model FEATURE_COUNT window features (src/features): a
@@ -88,6 +91,7 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
     );
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
   const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));
+  const learn = (): AppFile[] => (o.learn ? [{ name: "edgefnn-learn", bytes: new Uint8Array(readFileSync(DIST_LEARN_MIN)) }] : []);
   const app = () => new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js")));
   // edgefnn's key first: how own-files.ts knows these JSON files are edgefnn's
   const settings = () => text(JSON.stringify({ edgefnn: 1, ...cfg }));
@@ -109,6 +113,7 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
         };
         return [
           { name: "edgefnn-features", bytes: features() },
+          ...learn(),
           { name: `${APP_ID}.app.js`, bytes: app() },
           { name: `${APP_ID}.json`, bytes: settings() },
           { name: `${APP_ID}.info`, bytes: text(JSON.stringify(info)) },
@@ -116,6 +121,7 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
       }
       return [
         { name: "edgefnn-features", bytes: features() },
+        ...learn(),
         { name: `${APP_ID}.js`, bytes: app() },
         { name: `${APP_ID}.json`, bytes: settings() },
         // the board's saved code: starts the app at every boot (written last: the app's files are there by then)

@@ -1,5 +1,6 @@
 // edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
-import { activationById, Model, WEIGHT_F32 } from "../../src/core/index";
+import { activationById, decodeLayout, Model, WEIGHT_F32 } from "../../src/core/index";
+import { learnCost } from "../../src/learn/cost";
 import { bytes as fmtBytes, fail, Output, quoteValue, table, UserError } from "../cli-support";
 import { boardById, BOARDS, estimateMemory, findBoard } from "../boards";
 import { load } from "../../src/device/runtime";
@@ -70,9 +71,18 @@ async function readBoard(port: string, baud: number) {
   }
 }
 
-export async function infoCommand(file: string, o: { board?: string; port?: string; baud?: number }, out: Output) {
+/** a positive whole number option, or a message that says what to give */
+function count(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) fail(`${name} ${JSON.stringify(v)}: give a whole number of at least 1`);
+  return n;
+}
+
+export async function infoCommand(file: string, o: { board?: string; port?: string; baud?: number; learn?: string; buffer?: string }, out: Output) {
   // the board name is checked first: a typo prints nothing else
   let board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
+  if ((o.learn !== undefined || o.buffer !== undefined) && !o.board) fail("--learn and --buffer need --board: the cost is in a board's blocks");
   const { bytes, model } = readModelFile(file);
   const connected = o.port ? await readBoard(o.port, o.baud ?? 115200) : null;
   // the connected board's own name, when --board does not give one
@@ -120,6 +130,13 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     out.say(`    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board; labels are read from the file)`);
     out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
     out.say(`    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`);
+    if (o.learn !== undefined) {
+      const k = Math.min(count("--learn", o.learn, 1), model.layers.length), n = count("--buffer", o.buffer, 30);
+      const c = learnCost(decodeLayout(bytes).T, k, n, board.blockBytes), left = board.blocks - m.total - c.blocks;
+      memory = { ...memory, learn: { layers: k, buffer: n, ...c, left } };
+      out.say(`    fine-tuning the last ${k} layer${k > 1 ? "s" : ""} (${c.params} float32 parameters), a buffer of ${n} samples: about ${c.blocks} blocks more while fit() runs`);
+      out.say(`    ${left >= 0 ? `leaves about ${left}` : `is ${-left} blocks short: the learner refuses to start; train fewer layers (--learn) or keep fewer samples (--buffer).`}${left >= 0 ? " blocks for the app (the learner checks process.memory() when it starts)" : ""}`);
+    }
   }
   let onBoard = null;
   if (connected?.kind === "agent") {

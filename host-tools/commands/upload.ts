@@ -31,6 +31,8 @@ export interface UploadOptions {
   app?: string;
   /** the training CSV's sidecar (collect's gestures.csv.json): the app's rate and window */
   appConfig?: string;
+  /** with app: also install edgefnn-learn, the on-board learning module */
+  learn?: boolean;
   /** replace Storage files of edgefnn's fixed names that edgefnn did not write (their contents are lost) */
   force?: boolean;
   baud: number;

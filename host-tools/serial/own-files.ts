@@ -42,6 +42,7 @@ const LEGACY_SETTINGS = new RegExp(`^\\{(${SETTING}(,${SETTING})*)?\\}$`);
 const RULES: Record<string, Rule> = {
   [RUNTIME]: { what: 'a Storage module that require("edgefnn") loads', ours: (h) => h.startsWith("var edgefnn=") },
   "edgefnn-features": { what: 'a Storage module that require("edgefnn-features") loads', ours: (h) => h.startsWith("var edgefnnFeatures=") },
+  "edgefnn-learn": { what: 'a Storage module that require("edgefnn-learn") loads', ours: (h) => h.startsWith("var edgefnnLearn=") },
   "edgefnn-collect": { what: 'a Storage module that require("edgefnn-collect") loads', ours: script },
   // and names a model file (<name>.<8 hex digits>): upload erases the model the pointer names once it is replaced
   [POINTER]: { what: "a file named edgefnn.active", ours: (h) => new RegExp(`^\\{"file":"[A-Za-z0-9_-]{1,${MODEL_NAME_MAX}}\\.[0-9a-f]{8}"`).test(h) },

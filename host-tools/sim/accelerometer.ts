@@ -36,8 +36,20 @@ export interface AccelSegment {
   samples: number;
 }
 
+/** How one user moves: the same gestures, bigger or smaller, faster or slower, the board held rolled. */
+export interface AccelStyle {
+  /** times the motion's size (default 1) */
+  amplitude?: number;
+  /** times the motion's speed (default 1) */
+  tempo?: number;
+  /** the board rolled about its y axis by this many radians: gravity and motion move between x and z (default 0) */
+  roll?: number;
+}
+
 export interface AccelOptions {
   seed?: number;
+  /** a user's way of moving (default: none, the generator's own) */
+  style?: AccelStyle;
   /** what plays from power-on (default "still", forever) */
   gesture?: Gesture;
 }
@@ -76,10 +88,19 @@ export class SyntheticAccelerometer {
   private untilRedraw = 0;
   private tapIn = 0;
   private tapAge = 1e9;
+  private style: Required<AccelStyle> = { amplitude: 1, tempo: 1, roll: 0 };
 
   constructor(o: AccelOptions = {}) {
     this.rng = createRng(o.seed ?? 1);
+    if (o.style) this.setStyle(o.style);
     this.play([{ gesture: o.gesture ?? "still", samples: Infinity }], o.seed ?? 1);
+  }
+
+  /** From the next sample on, the gestures in this user's style. */
+  setStyle(st: AccelStyle): void {
+    const v = { amplitude: st.amplitude ?? 1, tempo: st.tempo ?? 1, roll: st.roll ?? 0 };
+    if (!(v.amplitude > 0 && v.tempo > 0 && Number.isFinite(v.roll))) throw new RangeError(`a style needs amplitude > 0, tempo > 0 and a finite roll, got ${JSON.stringify(st)}`);
+    this.style = v;
   }
 
   /** From the next sample on, this gesture until told otherwise (the sample count and RNG go on). */
@@ -127,8 +148,8 @@ export class SyntheticAccelerometer {
     if (this.untilRedraw <= 0) {
       // a new "hand": the motion's speed and size, and how the board is held
       this.untilRedraw = Math.max(1, Math.round(2 * hz));
-      this.freqMul = 0.85 + 0.3 * r.float();
-      this.ampMul = 0.8 + 0.4 * r.float();
+      this.freqMul = (0.85 + 0.3 * r.float()) * this.style.tempo;
+      this.ampMul = (0.8 + 0.4 * r.float()) * this.style.amplitude;
       this.tilt = [0.1 * (r.float() - 0.5), 0.1 * (r.float() - 0.5)];
     }
     this.untilRedraw--;
@@ -168,6 +189,11 @@ export class SyntheticAccelerometer {
       y += n(0.01);
       z += spike + n(0.01);
       gx += 50 * spike * (r.float() - 0.5);
+    }
+    if (this.style.roll) {
+      const c = Math.cos(this.style.roll), sn = Math.sin(this.style.roll), rx = x;
+      x = c * rx + sn * z;
+      z = c * z - sn * rx;
     }
     const q = (v: number) => Math.max(-4, Math.min(4 - 1 / LSB_PER_G, Math.round(v * LSB_PER_G) / LSB_PER_G));
     return { x: q(x), y: q(y), z: q(z), gx, gy, gz };

@@ -20,3 +20,4 @@ export * from "./metadata";
 export * from "./model";
 export * from "./quantize";
 export * from "./synthetic";
+export * from "./fine-tune";

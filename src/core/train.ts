@@ -43,6 +43,8 @@ export interface TrainOptions extends OptimizerOptions {
   measureTrain?: boolean;
   /** false: keep the network's current weights instead of a random initialisation */
   initialize?: boolean;
+  /** false: the result's history keeps only the last epoch (a board's memory; default true) */
+  keepHistory?: boolean;
   /** called after every epoch; return false to stop */
   onEpoch?: (stats: EpochStats) => boolean | void;
 }
@@ -185,7 +187,7 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
       bestEpoch = epoch + 1;
       best.set(P);
     }
-    history.push(stats);
+    history[o.keepHistory === false ? 0 : history.length] = stats;
     if (o.onEpoch && o.onEpoch(stats) === false) break;
     if (o.validation && epoch + 1 - bestEpoch >= patience) {
       stoppedEarly = true;

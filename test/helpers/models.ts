@@ -45,6 +45,15 @@ export function syntheticModel(): Trained {
   return cache.get("synthetic")!;
 }
 
+/** the gesture app's shape (20 window features, 8 hard-tanh, 3 classes) on 3 seeded Gaussian clusters */
+export function gestureShapedModel(): Trained {
+  if (!cache.has("gesture")) {
+    const data = gaussianClusters(300, 100, { inputSize: 20, classes: 3, spread: 0.4, seed: 5 });
+    cache.set("gesture", fit(data, [8, 3], ["hard-tanh", "softmax"], ["still", "shake", "circle"], 0.05, 20));
+  }
+  return cache.get("gesture")!;
+}
+
 /** a model with every activation and a PReLU layer, for format and parity checks */
 export function everyActivationModel(): Trained {
   if (!cache.has("every")) {
