@@ -18,7 +18,7 @@ import { fail, quoteValue } from "../cli-support";
 import { DIST_FEATURES_MIN, FIRMWARE_DIR, ROOT } from "../bundle-files";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
-import { EspruinoRepl } from "../serial/espruino-repl";
+import { EspruinoRepl } from "../protocols/espruino-repl";
 import { inspectFiles, SCRIPT_MARK } from "../serial/own-files";
 
 export interface AppOptions {

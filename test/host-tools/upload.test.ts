@@ -6,8 +6,10 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeModel, encodeModel, quantizeModel } from "../../src/core/index";
 import { modelId } from "../../host-tools/serial/board-files";
 import { load } from "../../src/device/runtime";
-import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
-import { SerialLink } from "../../host-tools/serial/link";
+import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
+import { SerialLink } from "../../host-tools/links/serial-link";
+import { Inbox } from "../../host-tools/protocols/inbox";
+import { latin1Bytes } from "../../host-tools/protocols/bytes";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
@@ -33,11 +35,10 @@ beforeAll(() => {
 });
 
 /** A console session on the virtual board from the test. */
-async function board(port: string): Promise<{ repl: EspruinoRepl; link: SerialLink }> {
-  const link = await SerialLink.open(port);
-  const repl = new EspruinoRepl(link);
+async function board(port: string): Promise<{ repl: EspruinoRepl; link: Inbox }> {
+  const repl = new EspruinoRepl(await SerialLink.open(port));
   await repl.sync();
-  return { repl, link };
+  return { repl, link: repl.inbox };
 }
 
 function activeOf(s: RunningSim): { file: string; crc: number } {
@@ -145,7 +146,7 @@ describe("faults", () => {
       const s = await sim({ byteCostUs: 400 });
       const link = await SerialLink.open(s.port);
       link.honourXoff = honour;
-      await link.write(payload);
+      await link.write(latin1Bytes(payload));
       await new Promise((r) => setTimeout(r, 3500));
       const st = s.stats();
       if (honour) {
