@@ -9,6 +9,7 @@ import { collectCommand } from "./commands/collect";
 import { evalCommand } from "./commands/eval";
 import { infoCommand } from "./commands/info";
 import { predictCommand } from "./commands/predict";
+import { listCommand } from "./commands/list";
 import { quantizeCommand } from "./commands/quantize";
 import { trainCommand } from "./commands/train";
 import { uploadCommand } from "./commands/upload";
@@ -84,6 +85,11 @@ function program(run: (json: boolean, h: Handler) => Promise<void>): Command {
     .option("--baud <rate>", "baud rate with --port", intOption("--baud"), 115200)
     .addOption(json)
     .action((m, d, o) => run(o.json, (out) => predictCommand(m, d, o, out)));
+
+  p.command("list")
+    .description("serial ports a board could be on (USB ids, the ones that look like Espruino boards marked); Bluetooth LE is not scanned in this version")
+    .addOption(json)
+    .action((o) => run(o.json, (out) => listCommand(o, out)));
 
   p.command("info")
     .description("layers, parameters, multiply-adds, and the memory a board needs")
