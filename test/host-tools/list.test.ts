@@ -4,7 +4,27 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sysfsPorts } from "../../host-tools/links/serial-ports";
+import { isBlePort, openLink } from "../../host-tools/links/open-link";
 import { cli, json, tempDir } from "../helpers/cli";
+import { writeIrisUploadModels } from "../helpers/models";
+
+describe("a Bluetooth LE --port", () => {
+  it("is named as such, with what to use instead, not taken for a missing device file", () => {
+    const { q8 } = writeIrisUploadModels(tempDir());
+    for (const args of [["upload", q8, "--port", "E7:12:34:56:78:9A"], ["collect", "--port", "ble:Puck.js 5a3f", "--label", "x", "--out", join(tempDir(), "g.csv")]]) {
+      const r = cli(args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/is a Bluetooth LE board, and this version of edgefnn has no Bluetooth LE link yet: use a USB serial port/);
+      expect(r.stderr).not.toMatch(/No such file/);
+    }
+    expect(isBlePort("e7-12-34-56-78-9a")).toBe(true);
+    expect(isBlePort("/dev/ttyACM0")).toBe(false);
+  });
+
+  it("openLink refuses it with the reason", async () => {
+    await expect(openLink("ble:Bangle.js")).rejects.toThrow(/Bluetooth LE board, and this version of edgefnn has no Bluetooth LE link yet/);
+  });
+});
 
 describe("edgefnn list", () => {
   it("lists this machine's ports and says Bluetooth LE was not scanned, with and without udevadm on PATH", () => {
