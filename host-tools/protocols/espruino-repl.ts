@@ -162,6 +162,16 @@ export class EspruinoRepl {
     return r.v as T;
   }
 
+  /** Whether text holds the banner a board prints when it starts (a reset). */
+  static sawReset(text: string): boolean {
+    return BANNER.test(text);
+  }
+
+  /** Another protocol on this link saw the board reset: forget what the session had installed. */
+  noteReset(): void {
+    this.lost();
+  }
+
   /** The board reset: what this session installed there is gone. */
   private lost(): void {
     this.short = false;

@@ -18,7 +18,7 @@
 // a link that damages bytes is better served by it.
 import { LinkError } from "../links/byte-link";
 import { latin1Bytes } from "./bytes";
-import { EspruinoRepl } from "./espruino-repl";
+import { BoardResetError, EspruinoRepl } from "./espruino-repl";
 
 export const PT_FILE_SEND = 0x6000;
 export const PT_DATA = 0x8000;
@@ -55,14 +55,16 @@ export function packet(type: number, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Sends a packet and waits for its ACK (true) or NAK (false); null when neither came. */
+/** Sends a packet and waits for its ACK (true) or NAK (false); null when neither came. A board
+ * that resets meanwhile (its banner) is a BoardResetError, as on the console path. */
 async function exchange(repl: EspruinoRepl, type: number, data: Uint8Array): Promise<boolean | null> {
   const from = repl.inbox.text.length;
   await repl.link.write(packet(type, data));
-  let got: boolean | null = null;
+  let got: boolean | null = null, reset = false;
   try {
     await repl.inbox.waitFor((t) => {
       const rest = t.slice(from);
+      if (EspruinoRepl.sawReset(rest)) return (reset = true);
       const a = rest.indexOf(ACK), n = rest.indexOf(NAK);
       if (a < 0 && n < 0) return false;
       got = n < 0 || (a >= 0 && a < n);
@@ -72,6 +74,10 @@ async function exchange(repl: EspruinoRepl, type: number, data: Uint8Array): Pro
     if (repl.link.isClosed || !(e instanceof LinkError)) throw e;
   }
   repl.inbox.clear();
+  if (reset) {
+    repl.noteReset();
+    throw new BoardResetError("the board reset");
+  }
   return got;
 }
 

@@ -111,7 +111,7 @@ describe("faults", () => {
   it("a board that resets mid-upload keeps the previous model active, and the command says so", async () => {
     const s = await sim();
     const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
-    // inside the model's chunk line (bytes ~980..1540: after the probe, the caller's install, the state read and the writer)
+    // inside the model's transfer (its packets on the default 2v29 firmware; a chunk line on the console path)
     s.setFaults({ resetAfter: 1200 });
     const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
     expect(r.status).toBe(1);
