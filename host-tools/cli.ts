@@ -121,6 +121,11 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .addOption(json)
     .action((d, o) => run(o, async (out) => (await import("./commands/split")).splitCommand(d, { ...o, train: o.trainOut }, out)));
 
+  p.command("list")
+    .description("serial ports a board could be on (USB ids, the ones that look like Espruino boards marked); Bluetooth LE is not scanned in this version")
+    .addOption(json)
+    .action((o) => run(o, async (out) => (await import("./commands/list")).listCommand(o, out)));
+
   p.command("info")
     .description("layers, parameters, multiply-adds, and the memory a board needs")
     .argument("<model.efnn>")
@@ -151,6 +156,7 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .option("--learn", "with --app: also install the on-board learning module edgefnn-learn (docs/ON-BOARD-LEARNING.md)")
     .option("--force", "replace Storage files of edgefnn's names (.bootcde, .boot3, edgefnn, edgefnn.active, the app's) that edgefnn did not write: their contents are lost")
     .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
+    .addOption(new Option("--transfer <how>", "how files travel to an Espruino board: auto (the packet protocol on firmware 2v25+, else the console), console or packet").choices(["auto", "console", "packet"]).default("auto"))
     .addOption(json)
     .action((m, o) => run(o, async (out) => (await import("./commands/upload")).uploadCommand(m, o, out)));
 
@@ -192,15 +198,17 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
 
   // sim prints its port first and runs until a signal: its own output, not run()'s one object at the end
   p.command("sim")
-    .description("a virtual Espruino board on a pseudo-terminal (first line on stdout: the port to open); runs until Ctrl-C or SIGTERM")
+    .description("a virtual Espruino board on a pseudo-terminal, or on TCP with --tcp (first line on stdout: the port to open); runs until Ctrl-C or SIGTERM")
     .option("--board <board>", `the board to simulate: ${BOARDS.map((b) => b.id).join(", ")}`, "puckjs")
     .option("--storage <file>", "keep the board's Storage in this file across runs")
     .option("--link <path>", "where the port's symlink goes (default: a new temporary directory)")
+    .option("--tcp <port>", "listen on this TCP port of 127.0.0.1 instead of a pty (0: any free port; no socat needed); prints tcp://127.0.0.1:PORT", intOption("--tcp", 0))
     .option("--flash-size <bytes>", "bytes of Storage flash (default: the board's)", intOption("--flash-size", 64))
     .option("--rx-buffer <bytes>", "input buffer size; XOFF at 6/8, XON at 3/8", intOption("--rx-buffer", 8), SIM_DEFAULTS.rxBufferSize)
     .option("--byte-cost <us>", "interpreter time per received byte, microseconds", numberOption("--byte-cost", (n) => n >= 0, ">= 0"), SIM_DEFAULTS.byteCostUs)
     .option("--line-cost <ms>", "extra interpreter time per executed line, ms", numberOption("--line-cost", (n) => n >= 0, ">= 0"), SIM_DEFAULTS.lineCostMs)
     .option("--no-flow-control", "never send XOFF/XON")
+    .option("--firmware <version>", "the firmware version it claims (process.env.VERSION); before 2v25 it has no packet protocol", "2v29")
     .option("--exec-timeout <ms>", "interrupt a line that runs longer than this", intOption("--exec-timeout"), SIM_DEFAULTS.execTimeoutMs)
     .option("--drop-every <n>", "fault: lose one received byte in every n", intOption("--drop-every"))
     .option("--corrupt-every <n>", "fault: flip a bit in one received byte in every n", intOption("--corrupt-every"))

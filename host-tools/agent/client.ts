@@ -1,11 +1,12 @@
-// The host's side of the agent protocol over a SerialLink: one request at a
+// The host's side of the agent protocol over any byte link (links/byte-link.ts): one request at a
 // time, each answered by a reply with its seq. A request whose reply does not
 // come (lost or damaged either way) or that the agent NAKs is sent again, the
 // same bytes with the same seq, a bounded number of times; the agent answers a
 // resent request from its reply cache, so nothing runs twice.
 import { randomBytes } from "node:crypto";
 import { crc32 } from "../../src/core/crc32";
-import { LinkError, SerialLink } from "../serial/link";
+import { ByteLink, LinkError } from "../links/byte-link";
+import { Inbox } from "../protocols/inbox";
 import {
   ActiveInfo, AgentInfo, encodeFrame, Frame, FrameDecoder, floatBytes, INPUT_FLOATS, MAX_PAYLOAD, PROTOCOL_VERSION, Reader, REPLY,
   rowFitsRunPart, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,
@@ -61,9 +62,11 @@ export class AgentClient {
   private frames: Frame[] = [];
   private pos = 0;
   private seq: number;
+  private inbox: Inbox;
 
-  private constructor(readonly link: SerialLink, public info: AgentInfo, seq: number) {
+  private constructor(readonly link: ByteLink, public info: AgentInfo, seq: number) {
     this.seq = seq;
+    this.inbox = Inbox.of(link);
   }
 
   /** Whether an edgefnn agent answers on this link: a HELLO probe, twice at
@@ -72,18 +75,18 @@ export class AgentClient {
    * at an empty input line. A NAK (the probe arrived damaged) proves an agent
    * too: then it is sent again, up to `agentTries` times in all. Resolves to
    * null when no agent answered. */
-  static async probe(link: SerialLink, ms = 300, tries = 2, agentTries = 6): Promise<AgentClient | null> {
+  static async probe(link: ByteLink, ms = 300, tries = 2, agentTries = 6): Promise<AgentClient | null> {
     const scan = new AgentClient(link, null as unknown as AgentInfo, 0);
     let agentSeen = false;
     for (let t = 0; t < (agentSeen ? agentTries : tries); t++) {
       const { frame, nonce, seq } = asciiProbe();
-      link.rx = "";
+      scan.inbox.clear();
       scan.pos = 0;
       scan.frames = [];
-      await link.write(latin1(frame) + BACKSPACE.repeat(frame.length + 2));
+      await scan.inbox.write(latin1(frame) + BACKSPACE.repeat(frame.length + 2));
       let info: AgentInfo | null = null, echoed = false, nak = false, refused: Frame | null = null;
       try {
-        await link.waitFor(() => {
+        await scan.inbox.waitFor(() => {
           for (const f of scan.pump()) {
             if (f.type === (T.HELLO | REPLY) && f.seq === seq && f.payload.length > 4 && Buffer.from(f.payload.subarray(0, 4)).equals(nonce)) {
               info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
@@ -100,7 +103,7 @@ export class AgentClient {
       if (r && !info) {
         // an agent, but one that cannot describe itself: saying so beats
         // trying the Espruino console and reporting that nobody answered
-        link.rx = "";
+        scan.inbox.clear();
         const message = quote(Buffer.from(r.payload.subarray(1)).toString("utf8"));
         throw new AgentRefused(r.payload[0],
           `${link.path}: an edgefnn agent answers but refused to say which model it runs (${message}). ` +
@@ -113,13 +116,13 @@ export class AgentClient {
       if (echoed) break; // a console that echoes what it gets: not an agent
       if (nak) agentSeen = true;
     }
-    link.rx = "";
+    scan.inbox.clear();
     return null;
   }
 
   /** new frames from what the link has received */
   private pump(): Frame[] {
-    const rx = this.link.rx;
+    const rx = this.inbox.text;
     const got: Frame[] = [];
     if (rx.length > this.pos) {
       this.decoder.push(Buffer.from(rx.slice(this.pos), "latin1"), (d) => {
@@ -134,7 +137,7 @@ export class AgentClient {
   /** Drops what has been read so far (the link's buffer would otherwise grow for ever). */
   private consume(): void {
     this.pump();
-    this.link.rx = "";
+    this.inbox.clear();
     this.pos = 0;
     this.frames = [];
   }
@@ -145,16 +148,16 @@ export class AgentClient {
     const seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
     const wire = encodeFrame(type, seq, payload);
-    // the request's bytes and the largest reply, at 10 bits a byte
-    const ms = (o.ms ?? 400) + ((wire.length + 2 * (MAX_PAYLOAD + 16)) * 10 * 1000) / this.link.baud;
+    // the request's bytes and the largest reply, at the link's speed
+    const ms = (o.ms ?? 400) + ((wire.length + 2 * (MAX_PAYLOAD + 16)) * 1000) / this.link.bytesPerSecond;
     this.stats.requests++;
     const what = TYPE_NAMES[type] ?? `type 0x${type.toString(16)}`;
     for (let t = 1; ; t++) {
       this.consume();
-      await this.link.write(latin1(wire));
+      await this.inbox.write(latin1(wire));
       let reply: Frame | null = null, nak = false;
       try {
-        await this.link.waitFor(() => {
+        await this.inbox.waitFor(() => {
           for (const f of this.pump()) {
             if (f.type === T_NAK) nak = true;
             else if (f.seq === seq && (f.type === (type | REPLY) || f.type === T_ERROR)) reply = f;

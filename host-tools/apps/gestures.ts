@@ -19,7 +19,7 @@ import { DIST_FEATURES_MIN, DIST_LEARN_MIN, FIRMWARE_DIR } from "../bundle-files
 import { PACKAGE_VERSION } from "../package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
-import { EspruinoRepl } from "../serial/espruino-repl";
+import { EspruinoRepl } from "../protocols/espruino-repl";
 import { inspectFiles, SCRIPT_MARK } from "../serial/own-files";
 
 export interface AppOptions {

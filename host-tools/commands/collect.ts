@@ -16,11 +16,12 @@ import { createWindow, computeFeatures, clearWindow, featureNames, FEATURE_COUNT
 import { fail, Output, quoteValue } from "../cli-support";
 import { LABEL_RULE, labelProblem } from "../data/model-limits";
 import { FIRMWARE_DIR } from "../bundle-files";
-import { SampleStream, StreamStats } from "../collect/stream";
+import { SampleStream, StreamStats } from "../protocols/collect-stream";
 import { openBoard } from "../serial/model-upload";
 import { ensureStorageFile } from "../serial/ensure-file";
-import { LinkError } from "../serial/link";
-import { BoardError } from "../serial/espruino-repl";
+import { forgetHelpers } from "../protocols/storage-write";
+import { LinkError } from "../links/serial-link";
+import { BoardError } from "../protocols/espruino-repl";
 import { join } from "node:path";
 
 /** collect.js's name in Storage: require("edgefnn-collect"). */
@@ -108,6 +109,7 @@ export async function collectCommand(o: CollectOptions, out: Output) {
   process.once("SIGINT", onSigint);
   try {
     uploaded = (await ensureStorageFile(repl, COLLECT_MODULE, script)).written;
+    await forgetHelpers(repl);
     const started = await repl.call<{ board: string; hz: number }>(`require(${JSON.stringify(COLLECT_MODULE)}).start(${o.rate})`).catch((e) => {
       if (e instanceof BoardError) fail(e.message.replace(/^the board said: /, `${o.port}: `));
       throw e;
@@ -123,8 +125,7 @@ export async function collectCommand(o: CollectOptions, out: Output) {
     const end = performance.now() + o.seconds * 1000;
     // whatever came after the start call's answer is the stream's beginning
     while (!interrupted && performance.now() < end && !link.isClosed) {
-      const text = link.rx;
-      link.rx = "";
+      const text = repl.inbox.take();
       if (text) stream.feed(text, performance.now());
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -54,7 +54,7 @@ function raspberryPi(bytes: Uint8Array, model: Model) {
 /** What a connected board says about itself: its free blocks now and its free Storage (or that it is an edgefnn agent). */
 async function readBoard(port: string, baud: number) {
   // the serial code loads only for --port
-  const { openTarget } = await import("../serial/target");
+  const { openTarget } = await import("../target");
   const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
   try {
     if (target.kind === "agent") return { port, kind: "agent" as const, agent: target.client.info };

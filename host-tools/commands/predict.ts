@@ -9,10 +9,10 @@ import { csvCell } from "../csv-cell";
 import { loadCsv } from "../data/csv-loader";
 import { detectDelimiter, readHeaderLine } from "../data/detect-delimiter";
 import { readModelFile } from "../model-file";
-import { BoardResetError } from "../serial/espruino-repl";
-import { LinkError } from "../serial/link";
-import { parseAnswer, remoteRunner } from "../serial/remote-run";
-import { openTarget } from "../serial/target";
+import { BoardResetError } from "../protocols/espruino-repl";
+import { LinkError } from "../links/serial-link";
+import { parseAnswer, remoteRunner } from "../remote-run";
+import { openTarget } from "../target";
 import { classNames, DataOptions, featuresFor, isClassifier, missingFor } from "./eval";
 
 /** The header's column count, to tell unlabelled data (exactly the model's inputs) from labelled. */

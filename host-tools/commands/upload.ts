@@ -14,13 +14,13 @@ import { readModelFile } from "../model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
 import { crc32 } from "../../src/core/index";
 import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX, RUNTIME } from "../serial/board-files";
-import { BoardResetError, EspruinoRepl } from "../serial/espruino-repl";
-import { LinkError, SerialLink } from "../serial/link";
+import { BoardResetError, EspruinoRepl } from "../protocols/espruino-repl";
+import { ByteLink, LinkError } from "../links/byte-link";
 import { newProgress, readBoardState, uploadModel } from "../serial/model-upload";
 import { ActiveFact, factSentence, unknownFact } from "../serial/active-fact";
-import { agentFact, rereadAgent } from "../serial/agent-reread";
+import { agentFact, rereadAgent } from "../agent/reread";
 import { boardFact, rereadBoard } from "../serial/board-reread";
-import { openTarget } from "../serial/target";
+import { openTarget } from "../target";
 
 export interface UploadOptions {
   port: string;
@@ -36,6 +36,8 @@ export interface UploadOptions {
   /** replace Storage files of edgefnn's fixed names that edgefnn did not write (their contents are lost) */
   force?: boolean;
   baud: number;
+  /** how files travel to an Espruino board: auto (packets on firmware 2v25+, else the console), console or packet */
+  transfer?: "auto" | "console" | "packet";
 }
 
 /** A Storage-safe name from the model's file name: iris.q8.efnn -> iris_q8. */
@@ -68,7 +70,7 @@ function progressBar(out: Output): SingleBar | null {
 
 async function uploadToBoard(
   file: string, name: string, bytes: Uint8Array, runtime: Uint8Array | undefined, boot: Uint8Array | undefined,
-  app: BoardApp | null, link: SerialLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
+  app: BoardApp | null, link: ByteLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
 ) {
   let extra: AppFile[], total: number;
   const bar = progressBar(out);
@@ -100,23 +102,22 @@ async function uploadToBoard(
         bar?.update(done, { stage: s.split(" ")[0] });
         if (!bar) out.say(`  ${s}`);
       },
-      write: { onProgress: (d) => { done = stageBase + d; bar?.update(done); } },
+      write: { transfer: o.transfer, onProgress: (d) => { done = stageBase + d; bar?.update(done); } },
     });
     bar?.update(total);
     bar?.stop();
     const seconds = (performance.now() - t0) / 1000;
     const wire = link.stats.sent;
-    const at115200 = (wire * 10) / 115200;
+    const cost = wireCost(link, r.payload, wire, seconds);
     out.say(`  active model: ${r.file}${r.previous && r.previous !== r.file ? ` (replaced ${r.previous}, erased)` : ""}`);
     if (r.unchanged.length) out.say(`  already on the board, not sent again: ${r.unchanged.join(", ")}`);
     out.say(
-      `  payload ${fmtBytes(r.payload)}, on the wire ${fmtBytes(wire)} (efficiency ${r.payload ? ((100 * r.payload) / wire).toFixed(0) : 0}%), ` +
-        `${seconds.toFixed(1)} s; at 115200 baud the wire bytes take ${at115200.toFixed(1)} s` +
+      cost.sentence +
         (r.retries ? `; ${r.retries} chunk${r.retries > 1 ? "s" : ""} resent` : ""),
     );
     return {
       ok: true, port: o.port, target: "espruino", name, file: r.file, previous: r.previous, active: "new", activeFile: r.file,
-      payload: r.payload, wire, efficiency: r.payload / wire, seconds, at115200, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged,
+      payload: r.payload, wire, efficiency: cost.efficiency, seconds, speed: link.speed, wireSeconds: cost.wireSeconds, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged,
       runtimeMissing,
     };
   } catch (e) {
@@ -131,6 +132,18 @@ async function uploadToBoard(
   } finally {
     await link.close();
   }
+}
+
+/** What an upload cost on its link: payload, wire bytes, efficiency, and the
+ * time the wire bytes take at the link's own speed (its baud rate; a link
+ * without one, TCP, is only timed). */
+function wireCost(link: ByteLink, payload: number, wire: number, seconds: number) {
+  const efficiency = wire ? payload / wire : 0;
+  const wireSeconds = Number.isFinite(link.bytesPerSecond) ? wire / link.bytesPerSecond : null;
+  const sentence =
+    `  payload ${fmtBytes(payload)}, on the wire ${fmtBytes(wire)} (efficiency ${(100 * efficiency).toFixed(0)}%), ${seconds.toFixed(1)} s over ${link.speed}` +
+    (wireSeconds !== null ? ` (the wire bytes alone take ${wireSeconds.toFixed(1)} s at ${link.speed})` : "");
+  return { efficiency, wireSeconds, sentence };
 }
 
 function verifyHint(file: string, port: string): string {
@@ -185,17 +198,16 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
     }
     const seconds = (performance.now() - t0) / 1000;
     const wire = link.stats.sent;
-    const at115200 = (wire * 10) / 115200;
+    const cost = wireCost(link, payload, wire, seconds);
     const retries = client.stats.retries;
     out.say(`  active model: ${activeFile}${previous && previous !== activeFile ? ` (replaced ${previous})` : ""}`);
     out.say(
-      `  payload ${fmtBytes(payload)}, on the wire ${fmtBytes(wire)} (efficiency ${payload ? ((100 * payload) / wire).toFixed(0) : 0}%), ` +
-        `${seconds.toFixed(1)} s; at 115200 baud the wire bytes take ${at115200.toFixed(1)} s` +
+      cost.sentence +
         (retries ? `; ${retries} request${retries > 1 ? "s" : ""} resent` : ""),
     );
     return {
       ok: true, port: o.port, target: "agent", agentVersion: info.version, name, file: activeFile, previous, active: "new", activeFile, payload, wire,
-      efficiency: payload / wire, seconds, at115200, retries, naks: client.stats.naks, xoffs: link.stats.xoffs, unchanged,
+      efficiency: cost.efficiency, seconds, speed: link.speed, wireSeconds: cost.wireSeconds, retries, naks: client.stats.naks, xoffs: link.stats.xoffs, unchanged,
     };
   } catch (e) {
     bar?.stop();

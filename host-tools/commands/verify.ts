@@ -6,10 +6,10 @@ import { load } from "../../src/device/runtime";
 import { AgentRefused } from "../agent/client";
 import { fail, Output, percent } from "../cli-support";
 import { readModelFile } from "../model-file";
-import { BoardResetError } from "../serial/espruino-repl";
-import { LinkError } from "../serial/link";
-import { remoteRunner } from "../serial/remote-run";
-import { openTarget } from "../serial/target";
+import { BoardResetError } from "../protocols/espruino-repl";
+import { LinkError } from "../links/serial-link";
+import { remoteRunner } from "../remote-run";
+import { openTarget } from "../target";
 import { DataOptions, isClassifier, loadDataFor } from "./eval";
 
 export async function verifyCommand(

@@ -5,9 +5,9 @@
 // then only what no command sent could have changed is claimed.
 import { fileProof, Pointer, POINTER, Proof, sameProof } from "./board-files";
 import { ActiveFact, unknownFact } from "./active-fact";
-import { EspruinoRepl } from "./espruino-repl";
+import { EspruinoRepl } from "../protocols/espruino-repl";
 import { retryWithinBound } from "./bounded-retry";
-import { SerialLink } from "./link";
+import { ByteLink } from "../links/byte-link";
 import { UploadProgress } from "./model-upload";
 
 /** The pointer file's text (null: no such file) and the proofs of the named files and of the one it names. */
@@ -27,7 +27,7 @@ export function rereadExpr(names: string[]): string {
 }
 
 /** Reads the board again, for at most boundMs; null if it did not answer in that time. */
-export async function rereadBoard(link: SerialLink, repl: EspruinoRepl, names: string[], boundMs = 6000): Promise<BoardReread | null> {
+export async function rereadBoard(link: ByteLink, repl: EspruinoRepl, names: string[], boundMs = 6000): Promise<BoardReread | null> {
   let r = repl;
   return retryWithinBound(link, boundMs, async (cur, _reopened, msLeft) => {
     if (r.link !== cur) r = new EspruinoRepl(cur);

@@ -2,7 +2,7 @@
 // port may have gone and come back (a USB board reset or unplugged), the other
 // side may be silent for a while, and a write may wait on an XOFF that never
 // ends. The bound holds in every case; what was not learnt by then is null.
-import { SerialLink } from "./link";
+import { ByteLink } from "../links/byte-link";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -12,16 +12,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * again at the same path first. Links it opened are closed before it returns.
  */
 export async function retryWithinBound<T>(
-  link: SerialLink, boundMs: number, attempt: (cur: SerialLink, reopened: boolean, msLeft: number) => Promise<T | null>,
+  link: ByteLink, boundMs: number, attempt: (cur: ByteLink, reopened: boolean, msLeft: number) => Promise<T | null>,
 ): Promise<T | null> {
   const end = Date.now() + boundMs;
   let cur = link, stop = false;
-  const opened: SerialLink[] = [];
+  const opened: ByteLink[] = [];
   const attempts = (async (): Promise<T | null> => {
     while (!stop && Date.now() < end) {
       try {
         if (cur.isClosed) {
-          const l = await SerialLink.open(link.path, link.baud);
+          const l = await link.reopen();
           if (stop) {
             await l.close();
             break;

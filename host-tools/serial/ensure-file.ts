@@ -1,19 +1,19 @@
 // A Storage file that should hold exactly these bytes: checked by CRC on the
-// board first (boardProof), written (verified) only when missing or different.
+// board first (readProof, the same as boardProof), written (verified) only when missing or different.
 // A file of a name edgefnn owns (own-files.ts) that edgefnn did not write is
 // never replaced here: callers that may replace one (upload --force) erase it
 // first, after saying so.
 import { UserError } from "../cli-support";
-import { boardProof, fileProof, Proof, sameProof } from "./board-files";
-import { EspruinoRepl } from "./espruino-repl";
+import { fileProof, sameProof } from "./board-files";
+import { EspruinoRepl } from "../protocols/espruino-repl";
 import { describeForeign, foreignFiles } from "./own-files";
-import { writeVerified, WriteOptions } from "./storage-write";
+import { readProof, writeVerified, WriteOptions } from "../protocols/storage-write";
 
 /** A file edgefnn did not write was in the way: nothing was written over it. */
 export class ForeignFileError extends UserError {}
 
 export async function ensureStorageFile(repl: EspruinoRepl, name: string, bytes: Uint8Array, o?: WriteOptions): Promise<{ written: boolean; retries: number }> {
-  const have = await repl.call<Proof | null>(boardProof(name));
+  const have = await readProof(repl, name);
   if (sameProof(have, fileProof(bytes))) return { written: false, retries: 0 };
   if (have) {
     const [foreign] = await foreignFiles(repl, [name]);

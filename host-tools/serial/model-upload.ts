@@ -3,11 +3,12 @@
 // only then becomes active by rewriting the small pointer file; the old model
 // is erased after that. Interrupted at any point, the old pointer (and the old
 // model) are still there.
-import { EspruinoRepl } from "./espruino-repl";
-import { SerialLink } from "./link";
+import { EspruinoRepl } from "../protocols/espruino-repl";
+import { ByteLink } from "../links/byte-link";
+import { openLink } from "../links/open-link";
 import { BOOT, isModelFileOf, modelFileName, modelId, Pointer, POINTER, RUNTIME } from "./board-files";
 import { ensureStorageFile } from "./ensure-file";
-import { writeVerified, WriteOptions } from "./storage-write";
+import { forgetHelpers, writeVerified, WriteOptions } from "../protocols/storage-write";
 
 export interface UploadPlan {
   name: string;
@@ -126,11 +127,12 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
     else unchanged.push(f.name);
     retries += r.retries;
   }
+  await forgetHelpers(repl);
   return { file, previous, payload, retries, unchanged };
 }
 
-export async function openBoard(port: string, baud: number): Promise<{ link: SerialLink; repl: EspruinoRepl }> {
-  const link = await SerialLink.open(port, baud);
+export async function openBoard(port: string, baud: number): Promise<{ link: ByteLink; repl: EspruinoRepl }> {
+  const link = await openLink(port, { baud });
   const repl = new EspruinoRepl(link);
   try {
     await repl.sync();

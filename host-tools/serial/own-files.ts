@@ -18,7 +18,7 @@
 // and replaced only with --force.
 import { fail, quoteStart } from "../cli-support";
 import { BOOT, isModelFileOf, MODEL_NAME_MAX, POINTER, RUNTIME } from "./board-files";
-import { EspruinoRepl } from "./espruino-repl";
+import { EspruinoRepl } from "../protocols/espruino-repl";
 
 /** The comment every script edgefnn writes starts with. */
 export const SCRIPT_MARK = "// edgefnn";

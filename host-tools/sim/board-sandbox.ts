@@ -18,6 +18,8 @@ import { accelApi, SyntheticAccelerometer } from "./accelerometer";
 
 export interface SandboxHost {
   board: SimBoard;
+  /** process.env.VERSION (default SIM_VERSION) */
+  version?: string;
   storage: FlashStorage;
   /** the gestures the accelerometer plays (kept across resets: the host's) */
   accel: SyntheticAccelerometer;
@@ -367,8 +369,8 @@ export class BoardSandbox {
     set("load", (file?: unknown) => void h.request("load", file === undefined ? undefined : String(file)));
     set("echo", (on: unknown) => void h.echo(!!on));
     set("process", {
-      version: SIM_VERSION,
-      env: this.toRealm({ VERSION: SIM_VERSION, BOARD: h.board.envName, CONSOLE: h.board.console, FLASH: h.storage.total }),
+      version: h.version ?? SIM_VERSION,
+      env: this.toRealm({ VERSION: h.version ?? SIM_VERSION, BOARD: h.board.envName, CONSOLE: h.board.console, FLASH: h.storage.total }),
       memory: () => this.toRealm({ ...this.memory(), history: 0, gc: 0, gctime: 0 }),
     });
   }

@@ -1,6 +1,7 @@
-// edgefnn sim: a virtual Espruino board on a pseudo-terminal. The first line
-// on stdout is the port to open (with --json: exactly one line {"port": path});
-// it runs until SIGINT or SIGTERM, then removes the port and stops socat.
+// edgefnn sim: a virtual Espruino board on a pseudo-terminal, or with --tcp on
+// a TCP port of 127.0.0.1. The first line on stdout is the port to open (with
+// --json: exactly one line {"port": path}): a pty's path or tcp://127.0.0.1:PORT.
+// It runs until SIGINT or SIGTERM, then removes the port and stops socat.
 import { fail } from "../cli-support";
 import { FlashError } from "./flash-storage";
 import { RunningSim, startSim } from "./index";
@@ -11,6 +12,8 @@ export interface SimCommandOptions {
   board: string;
   storage?: string;
   link?: string;
+  tcp?: number;
+  firmware?: string;
   flashSize?: number;
   rxBuffer?: number;
   byteCost?: number;
@@ -34,6 +37,8 @@ export async function simCommand(o: SimCommandOptions): Promise<void> {
       board: o.board,
       storagePath: o.storage,
       link: o.link,
+      tcp: o.tcp,
+      firmware: o.firmware,
       flashBytes: o.flashSize,
       rxBufferSize: o.rxBuffer,
       byteCostUs: o.byteCost,

@@ -7,7 +7,11 @@
 //   "=value" or a prompt (unless it printed something);
 // - Ctrl-C (0x03) drops the line being typed and shows a fresh prompt;
 // - errors print "Uncaught <Name>: <message>"; echo(0) silences echo,
-//   results and prompts until echo(1).
+//   results and prompts until echo(1);
+// - firmware 2v25+: DLE SOH starts a packet (jsiHandleConsoleChar's
+//   IPS_PACKET_TRANSFER_* states): a big-endian 16-bit word, type in the top 3
+//   bits and length in the low 13, then that many bytes, taken raw (Ctrl-C
+//   included); the whole packet goes to the host's packet() (packets.ts).
 import { Interrupted } from "./board-sandbox";
 import { errorName, formatValue, printValue } from "./format";
 
@@ -17,6 +21,10 @@ export interface ConsoleHost {
   /** raw output to the port (a binary string) */
   write(text: string): void;
   evaluate(code: string): Evaluation;
+  /** a whole packet (2v25+), or undefined when the firmware has none */
+  packet?(word: number, data: string): void;
+  /** a packet's DLE SOH has arrived (its timeout starts) */
+  packetStart?(): void;
 }
 
 const DLE = 0x10;
@@ -32,6 +40,12 @@ export class EspruinoConsole {
   private escape = 0;
   /** the prompt and line being typed are on screen (the firmware's !inputLineRemoved) */
   private shown = true;
+  /** the last byte was DLE (IPS_HAD_DLE) */
+  private hadDle = false;
+  /** a packet being received: 0 none, 1 expecting the length's high byte, 2 its low byte, 3 data */
+  private packetState = 0;
+  private packetWord = 0;
+  private packetData = "";
 
   constructor(private host: ConsoleHost) {}
 
@@ -49,7 +63,26 @@ export class EspruinoConsole {
     return this.echo && !this.echoOffForLine;
   }
 
+  /** whether a packet is being received (the board's packet timeout looks) */
+  get inPacket(): boolean {
+    return this.packetState !== 0;
+  }
+
+  /** The packet timeout: the packet is dropped (the board says NAK). */
+  abortPacket(): void {
+    this.packetState = 0;
+    this.packetData = "";
+  }
+
   handle(ch: number): void {
+    if (this.packetState) return this.handlePacket(ch);
+    const hadDle = this.hadDle;
+    this.hadDle = false;
+    if (ch === 1 && hadDle && this.host.packet) {
+      this.packetState = 1;
+      this.host.packetStart?.();
+      return;
+    }
     if (this.escape) return this.handleEscape(ch);
     const afterR = this.hadR;
     this.hadR = false;
@@ -59,8 +92,9 @@ export class EspruinoConsole {
       this.escape = 1;
       return;
     }
-    if (ch === DLE && this.line === "") {
-      this.echoOffForLine = true;
+    if (ch === DLE) {
+      if (this.line === "") this.echoOffForLine = true;
+      this.hadDle = true;
       return;
     }
     if (ch === 0x08 || ch === 0x7f) return this.backspace();
@@ -74,6 +108,32 @@ export class EspruinoConsole {
       this.line += s;
       if (this.echoing() && this.shown) this.host.write(s);
     }
+  }
+
+  private handlePacket(ch: number): void {
+    if (this.packetState === 1) {
+      // a DLE on an empty line turned echo off; the packet turns it on again
+      if (this.line === "") this.echoOffForLine = false;
+      this.packetWord = ch << 8;
+      this.packetState = 2;
+      return;
+    }
+    if (this.packetState === 2) {
+      this.packetWord |= ch;
+      this.packetData = "";
+      if ((this.packetWord & 0x1fff) === 0) return this.packetDone();
+      this.packetState = 3;
+      return;
+    }
+    this.packetData += String.fromCharCode(ch);
+    if (this.packetData.length >= (this.packetWord & 0x1fff)) this.packetDone();
+  }
+
+  private packetDone(): void {
+    const word = this.packetWord, data = this.packetData;
+    this.packetState = 0;
+    this.packetData = "";
+    this.host.packet!(word, data);
   }
 
   /** Output from the board while the console waits (print() in a timer, an uncaught error). */

@@ -1,6 +1,7 @@
-// The virtual Espruino board on a pseudo-terminal, for tests and the demo.
+// The virtual Espruino board on a pseudo-terminal or a TCP port, for tests and the demo.
 //
 //   pty.ts            socat makes the pty; the host opens its path
+//   tcp.ts            or a TCP port on 127.0.0.1 (no socat needed)
 //   rx-buffer.ts      the bounded input buffer and XON/XOFF
 //   faults.ts         seeded byte drops, bit flips, going silent, resets
 //   console.ts        the REPL line discipline (echo, DLE, Ctrl-C, prompt, =value)
@@ -16,6 +17,7 @@
 import { FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
 import { openPty } from "./pty";
+import { listenTcp } from "./tcp";
 import { BoardOptions, BoardStats, VirtualBoard } from "./virtual-board";
 
 export type { BoardOptions, BoardStats } from "./virtual-board";
@@ -27,12 +29,14 @@ export { VirtualBoard } from "./virtual-board";
 export interface SimOptions extends BoardOptions {
   /** where the port's symlink goes (default: a fresh temporary directory) */
   link?: string;
+  /** listen on this TCP port of 127.0.0.1 instead of a pty (0: any free port) */
+  tcp?: number;
 }
 
 export interface RunningSim {
-  /** the serial port path to open */
+  /** the port to open: a pty's path, or tcp://127.0.0.1:PORT */
   port: string;
-  /** socat's process id */
+  /** socat's process id (0 on TCP) */
   socatPid: number;
   board: VirtualBoard;
   /** the board's Storage, readable and writable from the host */
@@ -48,6 +52,17 @@ export interface RunningSim {
 
 /** Starts a virtual board in this process on a new pty. */
 export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
+  if (o.tcp !== undefined) {
+    let send: (b: Uint8Array) => void = () => {};
+    const board = new VirtualBoard(o, (bytes) => send(bytes));
+    const tcp = await listenTcp(board, o.tcp).catch((e) => {
+      board.stop();
+      throw e;
+    });
+    send = tcp.write;
+    board.powerOn();
+    return running(board, tcp.url, 0, () => tcp.close());
+  }
   const pty = await openPty({ link: o.link });
   let board: VirtualBoard;
   try {
@@ -58,10 +73,14 @@ export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
   }
   pty.onData((bytes) => board.receive(bytes));
   board.powerOn();
+  return running(board, pty.path, pty.pid, () => pty.close());
+}
+
+function running(board: VirtualBoard, port: string, socatPid: number, close: () => Promise<void>): RunningSim {
   let stopping: Promise<void> | null = null;
   return {
-    port: pty.path,
-    socatPid: pty.pid,
+    port,
+    socatPid,
     board,
     storage: board.storage,
     stats: () => board.stats(),
@@ -70,7 +89,7 @@ export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
     stop: () =>
       (stopping ??= (async () => {
         board.stop();
-        await pty.close();
+        await close();
       })()),
   };
 }

@@ -10,6 +10,7 @@ import { FlashStorage } from "./flash-storage";
 import { AccelOptions, SyntheticAccelerometer } from "./accelerometer";
 import { RxBuffer } from "./rx-buffer";
 import { SimBoard, simBoard, SIM_VERSION } from "./sim-boards";
+import { PacketHandler, NAK, PACKET_TIMEOUT_MS } from "./packets";
 
 export interface BoardOptions {
   /** board id from host-tools/boards.ts (default puckjs) */
@@ -31,6 +32,8 @@ export interface BoardOptions {
   faults?: FaultOptions;
   /** the accelerometer's synthetic gestures (Puck.js, Bangle.js): seed and first gesture */
   accel?: AccelOptions;
+  /** the firmware version it claims (default 2v29); before 2v25 there is no packet protocol */
+  firmware?: string;
 }
 
 export interface BoardStats {
@@ -58,14 +61,20 @@ import { DEFAULTS } from "./defaults";
 
 export { DEFAULTS };
 
-export function banner(): string {
+/** Whether firmware `version` ("2v25", "2v24.123") has the packet protocol (2v25 and later). */
+export function hasPackets(version: string): boolean {
+  const m = /^(\d+)v(\d+)/.exec(version);
+  return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 25));
+}
+
+export function banner(version = SIM_VERSION): string {
   return (
     " ____                 _ \n" +
     "|  __|___ ___ ___ _ _|_|___ ___ \n" +
     "|  __|_ -| . |  _| | | |   | . |\n" +
     "|____|___|  _|_| |___|_|_|_| __|\n" +
     "         |_| espruino.com\n" +
-    ` ${SIM_VERSION} (c) 2025 G.Williams\n\n`
+    ` ${version} (c) 2025 G.Williams\n\n`
   );
 }
 
@@ -88,6 +97,11 @@ export class VirtualBoard {
   private hangAt: number | null = null;
   private hung = false;
   private stopped = false;
+  /** called when the interpreter has freed room in the input buffer (a TCP port feeds it from here) */
+  onRoom: (() => void) | null = null;
+  readonly version: string;
+  private packets: PacketHandler | null = null;
+  private packetTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** @param send how the board's output leaves (the pty) */
   constructor(o: BoardOptions, private send: (bytes: Buffer) => void) {
@@ -97,9 +111,38 @@ export class VirtualBoard {
     this.byteCostMs = (o.byteCostUs ?? DEFAULTS.byteCostUs) / 1000;
     this.lineCostMs = o.lineCostMs ?? DEFAULTS.lineCostMs;
     this.faults = new FaultInjector(o.faults);
+    this.version = o.firmware ?? SIM_VERSION;
+    if (!/^\d+v\d+(\.\d+)?$/.test(this.version)) throw new RangeError(`firmware ${JSON.stringify(this.version)}: write a version as the firmware does, e.g. 2v24 or 2v25`);
+    if (hasPackets(this.version))
+      this.packets = new PacketHandler({
+        storage: this.storage,
+        write: (t) => this.out(t),
+        uncaught: (e) => this.console.uncaught(e),
+        evaluateToJS: (code) => {
+          this.counts.lines++;
+          return JSON.stringify(this.sandbox.run(code)) ?? "undefined";
+        },
+      });
     this.rx = new RxBuffer(o.rxBufferSize ?? DEFAULTS.rxBufferSize, o.flowControl ?? true, (b) => this.out(String.fromCharCode(b)));
     this.console = new EspruinoConsole({
       write: (t) => this.out(t),
+      packet: this.packets
+        ? (word, data) => {
+            if (this.packetTimer) clearTimeout(this.packetTimer);
+            this.packetTimer = null;
+            this.packets!.handle(word, data);
+          }
+        : undefined,
+      packetStart: () => {
+        if (this.packetTimer) clearTimeout(this.packetTimer);
+        // a packet not complete in 5 s is dropped with a NAK (jsiPacketTimeoutHandler)
+        this.packetTimer = setTimeout(() => {
+          this.packetTimer = null;
+          if (!this.console.inPacket) return;
+          this.console.abortPacket();
+          this.out(String.fromCharCode(NAK));
+        }, PACKET_TIMEOUT_MS);
+      },
       evaluate: (code) => {
         this.counts.lines++;
         try {
@@ -111,6 +154,7 @@ export class VirtualBoard {
     });
     this.sandbox = new BoardSandbox({
       board: this.board,
+      version: this.version,
       storage: this.storage,
       accel: this.accel,
       execTimeoutMs: o.execTimeoutMs ?? DEFAULTS.execTimeoutMs,
@@ -148,6 +192,11 @@ export class VirtualBoard {
     this.schedule();
   }
 
+  /** free bytes in the input buffer */
+  room(): number {
+    return this.rx.size - this.rx.used;
+  }
+
   /** Faults from now on (counting bytes afresh); a silent board answers again. */
   setFaults(f: FaultOptions = {}): void {
     this.faults = new FaultInjector(f);
@@ -165,6 +214,8 @@ export class VirtualBoard {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.packetTimer) clearTimeout(this.packetTimer);
+    this.packets?.stop();
     this.sandbox.dispose();
   }
 
@@ -193,6 +244,7 @@ export class VirtualBoard {
       if (this.hangAt !== null && this.counts.processed >= this.hangAt) this.hung = true;
     }
     this.schedule();
+    this.onRoom?.();
   }
 
   /** After a line or a timer callback: a reset() or load() it asked for, then the prompt. */
@@ -212,10 +264,12 @@ export class VirtualBoard {
     if (kind === "fault") {
       this.rx.clear();
       this.console.clear();
+      this.console.abortPacket();
     }
+    this.packets?.stop();
     this.console.echo = true;
     this.sandbox.reset();
-    this.console.print(crlf(banner()));
+    this.console.print(crlf(banner(this.version)));
     if (kind === "fault") this.sandbox.boot();
     if (kind === "load") {
       if (file === undefined) this.sandbox.boot();

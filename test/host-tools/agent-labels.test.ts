@@ -13,7 +13,7 @@ import { AgentClient, AgentRefused } from "../../host-tools/agent/client";
 import { ACTIVE } from "../../host-tools/agent/model-store";
 import { E, encodeFrame, FrameDecoder, MAX_PAYLOAD, RUN_STAGED, T, T_ERROR, Writer, floatBytes } from "../../host-tools/agent/protocol";
 import { modelId } from "../../host-tools/serial/board-files";
-import { SerialLink } from "../../host-tools/serial/link";
+import { SerialLink } from "../../host-tools/links/serial-link";
 import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";

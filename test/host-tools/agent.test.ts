@@ -16,8 +16,10 @@ import { E, encodeFrame, ESC, FLAG, Frame, FrameDecoder, REPLY, T, T_ERROR, T_NA
 import { AgentServer } from "../../host-tools/agent/server";
 import { requireRuntime } from "../../host-tools/agent/bundle-runtime";
 import { modelId } from "../../host-tools/serial/board-files";
-import { SerialLink } from "../../host-tools/serial/link";
-import { openTarget } from "../../host-tools/serial/target";
+import { SerialLink } from "../../host-tools/links/serial-link";
+import { Inbox } from "../../host-tools/protocols/inbox";
+import { latin1Bytes } from "../../host-tools/protocols/bytes";
+import { openTarget } from "../../host-tools/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
@@ -223,7 +225,10 @@ class Wire {
   private decoder = new FrameDecoder();
   frames: Frame[] = [];
   private pos = 0;
-  constructor(readonly link: SerialLink) {}
+  readonly inbox: Inbox;
+  constructor(readonly link: SerialLink) {
+    this.inbox = Inbox.of(link);
+  }
 
   static async open(port: string): Promise<Wire> {
     const w = new Wire(await SerialLink.open(port));
@@ -234,11 +239,11 @@ class Wire {
   /** Sends raw bytes, then collects frames until `n` have come or `ms` passed. */
   async send(bytes: Uint8Array | string, n = 1, ms = 1000): Promise<Frame[]> {
     this.frames = [];
-    await this.link.write(typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("latin1"));
-    await this.link
+    await this.link.write(typeof bytes === "string" ? latin1Bytes(bytes) : bytes);
+    await this.inbox
       .waitFor(() => {
-        this.decoder.push(Buffer.from(this.link.rx.slice(this.pos), "latin1"), (d) => d.ok && this.frames.push(d.frame));
-        this.pos = this.link.rx.length;
+        this.decoder.push(Buffer.from(this.inbox.text.slice(this.pos), "latin1"), (d) => d.ok && this.frames.push(d.frame));
+        this.pos = this.inbox.text.length;
         return this.frames.length >= n;
       }, ms, "frames")
       .catch(() => {});

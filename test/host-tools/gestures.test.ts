@@ -7,12 +7,13 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SampleStream, lineCheck } from "../../host-tools/collect/stream";
+import { SampleStream, lineCheck } from "../../host-tools/protocols/collect-stream";
 import { loadCsv } from "../../host-tools/data/csv-loader";
 import { DIST_FEATURES_MIN, FIRMWARE_DIR } from "../../host-tools/bundle-files";
 import { ensureStorageFile } from "../../host-tools/serial/ensure-file";
-import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
-import { SerialLink } from "../../host-tools/serial/link";
+import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
+import { SerialLink } from "../../host-tools/links/serial-link";
+import { Inbox } from "../../host-tools/protocols/inbox";
 import { AccelSegment, Gesture, RunningSim, startSim } from "../../host-tools/sim/index";
 import { featureNames } from "../../src/features/window-features";
 import { BIN, cliAsync, json, tempDir } from "../helpers/cli";
@@ -41,11 +42,10 @@ describe("the collect stream parser", () => {
 });
 
 /** A board console from the test. */
-async function board(port: string): Promise<{ repl: EspruinoRepl; link: SerialLink }> {
-  const link = await SerialLink.open(port);
-  const repl = new EspruinoRepl(link);
+async function board(port: string): Promise<{ repl: EspruinoRepl; link: Inbox }> {
+  const repl = new EspruinoRepl(await SerialLink.open(port));
   await repl.sync();
-  return { repl, link };
+  return { repl, link: repl.inbox };
 }
 
 describe("gestures on the virtual Puck.js", () => {
@@ -100,13 +100,13 @@ describe("gestures on the virtual Puck.js", () => {
       const schedule: AccelSegment[] = plan.map(([gesture, w]) => ({ gesture, samples: w * WIN }));
       const truth = plan.flatMap(([g, w]) => Array<string>(w).fill(g));
       s.accel.play(schedule, 99);
-      link.rx = "";
+      link.clear();
       // a reset: the .bootcde upload wrote starts the app
       await link.write("load()\n");
-      const lines = () => [...link.rx.matchAll(/G,(\d+),([^,\r\n]+),(\d+),([\d.]+)\r?\n/g)];
-      await link.waitFor(() => lines().length >= truth.length || /Uncaught/.test(link.rx), 30_000, `${truth.length} classified windows`);
-      expect(link.rx).not.toMatch(/Uncaught/);
-      expect(link.rx).toMatch(/G,start,PUCKJS,still\/shake\/circle/);
+      const lines = () => [...link.text.matchAll(/G,(\d+),([^,\r\n]+),(\d+),([\d.]+)\r?\n/g)];
+      await link.waitFor(() => lines().length >= truth.length || /Uncaught/.test(link.text), 30_000, `${truth.length} classified windows`);
+      expect(link.text).not.toMatch(/Uncaught/);
+      expect(link.text).toMatch(/G,start,PUCKJS,still\/shake\/circle/);
       const said = lines().slice(0, truth.length).map((m) => m[2]);
       const right = said.filter((g, i) => g === truth[i]).length;
       console.log(`gestures on the virtual Puck.js: ${right}/${truth.length} windows right\n` + lines().slice(0, 12).map((m) => m[0].trim()).join("\n"));

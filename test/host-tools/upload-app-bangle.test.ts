@@ -13,8 +13,9 @@ import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork, qu
 import { FEATURE_COUNT } from "../../src/features/window-features";
 import { modelFileName } from "../../host-tools/serial/board-files";
 import { LEGACY_GESTURES_BOOTCDE } from "../../host-tools/serial/own-files";
-import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
-import { SerialLink } from "../../host-tools/serial/link";
+import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
+import { SerialLink } from "../../host-tools/links/serial-link";
+import { Inbox } from "../../host-tools/protocols/inbox";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { bangleFactoryStorage } from "../../host-tools/sim/sim-boards";
 import { cliAsync, json, tempDir } from "../helpers/cli";
@@ -48,21 +49,20 @@ function snapshot(s: RunningSim): Map<string, string> {
   return new Map(s.storage.list().map((n) => [n, Buffer.from(s.storage.read(n)!).toString("latin1")]));
 }
 
-async function console_(port: string): Promise<{ repl: EspruinoRepl; link: SerialLink }> {
-  const link = await SerialLink.open(port);
-  const repl = new EspruinoRepl(link);
+async function console_(port: string): Promise<{ repl: EspruinoRepl; link: Inbox }> {
+  const repl = new EspruinoRepl(await SerialLink.open(port));
   await repl.sync();
-  return { repl, link };
+  return { repl, link: repl.inbox };
 }
 
 /** Types a line, then waits for a marker printed after it: whatever the line printed (synchronously) is in the answer. */
-async function typed(link: SerialLink, line: string, until?: RegExp): Promise<string> {
-  link.rx = "";
+async function typed(link: Inbox, line: string, until?: RegExp): Promise<string> {
+  link.clear();
   await link.write(line + "\n");
   if (until) await link.waitFor((rx) => until.test(rx), 10_000, String(until));
   await link.write('\x10print("DO"+"NE")\n');
   await link.waitFor((rx) => /DONE/.test(rx), 10_000, "DONE");
-  return link.rx;
+  return link.text;
 }
 
 describe("upload --app gestures on a Bangle.js", () => {
@@ -106,11 +106,11 @@ describe("upload --app gestures on a Bangle.js", () => {
       const menu = await typed(l2, 'load("simlaunch.app.js")', /LAUNCHER,/);
       const src = /LAUNCHER,[^\r\n]*Gestures=([^;\r\n]+)/.exec(menu)?.[1];
       expect(src).toBe("gestures.app.js");
-      l2.rx = "";
+      l2.clear();
       await l2.write(`load(${JSON.stringify(src)})\n`);
       await l2.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx) || /Uncaught/.test(rx), 15_000, "the app's first window");
-      expect(l2.rx).not.toMatch(/Uncaught/);
-      expect(l2.rx).toMatch(/G,start,BANGLEJS2,still\/shake\/circle/);
+      expect(l2.text).not.toMatch(/Uncaught/);
+      expect(l2.text).toMatch(/G,start,BANGLEJS2,still\/shake\/circle/);
       await l2.write("\x03");
     } finally {
       await l2.close();

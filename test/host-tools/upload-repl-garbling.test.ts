@@ -5,8 +5,8 @@
 // {w:...}: read as undefined). Both must end in the right value, sent again.
 import { afterEach, describe, expect, it } from "vitest";
 import { crc32 } from "../../src/core/index";
-import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
-import { SerialLink } from "../../host-tools/serial/link";
+import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
+import { SerialLink } from "../../host-tools/links/serial-link";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 
 const open: { sim: RunningSim; link: SerialLink }[] = [];
@@ -101,7 +101,7 @@ describe("the short form: the check installed once as a global", () => {
     const line = s.received().slice(before);
     expect(line).toBe(`\x10__efc("[1,2,3].length",${crc32(Buffer.from("[1,2,3].length"))},"e5")\n`);
     // reset() behind the session's back: its banner comes before the next command, which then finds no __efc
-    await s.repl.link.write("reset()\n");
+    await s.repl.send("reset()\n");
     await new Promise((r) => setTimeout(r, 300));
     expect(s.sim.stats().resets).toBe(1);
     expect(await s.repl.call("6*7")).toBe(42);

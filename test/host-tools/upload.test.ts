@@ -6,8 +6,10 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { decodeModel, encodeModel, quantizeModel } from "../../src/core/index";
 import { modelId } from "../../host-tools/serial/board-files";
 import { load } from "../../src/device/runtime";
-import { EspruinoRepl } from "../../host-tools/serial/espruino-repl";
-import { SerialLink } from "../../host-tools/serial/link";
+import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
+import { SerialLink } from "../../host-tools/links/serial-link";
+import { Inbox } from "../../host-tools/protocols/inbox";
+import { latin1Bytes } from "../../host-tools/protocols/bytes";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
@@ -33,11 +35,10 @@ beforeAll(() => {
 });
 
 /** A console session on the virtual board from the test. */
-async function board(port: string): Promise<{ repl: EspruinoRepl; link: SerialLink }> {
-  const link = await SerialLink.open(port);
-  const repl = new EspruinoRepl(link);
+async function board(port: string): Promise<{ repl: EspruinoRepl; link: Inbox }> {
+  const repl = new EspruinoRepl(await SerialLink.open(port));
   await repl.sync();
-  return { repl, link };
+  return { repl, link: repl.inbox };
 }
 
 function activeOf(s: RunningSim): { file: string; crc: number } {
@@ -143,7 +144,7 @@ describe("faults", () => {
   it("a board that resets mid-upload keeps the previous model active, and the command says so", async () => {
     const s = await sim();
     const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
-    // inside the model's chunk line (bytes ~980..1540: after the probe, the caller's install, the state read and the writer)
+    // inside the model's transfer (its packets on the default 2v29 firmware; a chunk line on the console path)
     s.setFaults({ resetAfter: 1200 });
     const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
     expect(r.status).toBe(1);
@@ -184,7 +185,7 @@ describe("faults", () => {
       const s = await sim({ byteCostUs: 2000 });
       const link = await SerialLink.open(s.port, honour ? 9600 : 115200);
       link.honourXoff = honour;
-      await link.write(payload);
+      await link.write(latin1Bytes(payload));
       // until the board has received every byte sent and worked through its buffer:
       // no fixed sleep, which a busy machine outran
       while (s.stats().received < link.stats.sent || s.stats().buffered > 0) await new Promise((r) => setTimeout(r, 20));

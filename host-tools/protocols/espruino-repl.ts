@@ -3,7 +3,9 @@
 // =result) that print their answer between markers we can find in whatever
 // else the board says.
 import { crc32 } from "../../src/core/index";
-import { LinkError, SerialLink } from "./link";
+import { ByteLink, LinkError } from "../links/byte-link";
+import { latin1Bytes } from "./bytes";
+import { Inbox } from "./inbox";
 
 const DLE = "\x10";
 const MARK = "\x01";
@@ -36,9 +38,19 @@ export class EspruinoRepl {
   /** whether CALLER is installed on the board (a reset removes it) */
   private short = false;
   private installs: number;
+  /** what the board said, not consumed yet (shared with anything else that reads this link) */
+  readonly inbox: Inbox;
+  /** what this session has set up on the board (helper functions): forgotten when the board is seen to reset */
+  readonly session = new Map<string, unknown>();
   /** shortCalls false: every command in the long form (each line carries the whole check) */
-  constructor(readonly link: SerialLink, o: { shortCalls?: boolean } = {}) {
+  constructor(readonly link: ByteLink, o: { shortCalls?: boolean } = {}) {
     this.installs = o.shortCalls === false ? Infinity : 0;
+    this.inbox = Inbox.of(link);
+  }
+
+  /** Sends a line (latin1 text) as it is. */
+  send(text: string): Promise<void> {
+    return this.inbox.write(text);
   }
 
   /** A prompt without disturbing a running app more than needed: a newline,
@@ -46,11 +58,11 @@ export class EspruinoRepl {
   async sync(): Promise<void> {
     const prompt = (rx: string) => /(^|\n)>\s*$/.test(rx.replace(/\r/g, ""));
     for (const key of ["\n", "\x03", "\x03"]) {
-      this.link.rx = "";
-      await this.link.write(key);
+      this.inbox.clear();
+      await this.send(key);
       try {
-        await this.link.waitFor(prompt, 500, "a prompt");
-        this.link.rx = "";
+        await this.inbox.waitFor(prompt, 500, "a prompt");
+        this.inbox.clear();
         return;
       } catch (e) {
         if (this.link.isClosed) throw e;
@@ -72,7 +84,7 @@ export class EspruinoRepl {
         if (!this.short && this.installs < 3) await this.install();
         return await this.callOnce<T>(expr, ms);
       } catch (e) {
-        if (e instanceof BoardResetError) this.short = false;
+        if (e instanceof BoardResetError) this.lost();
         // nothing at all came back (a board that says "Uncaught SyntaxError" to a garbled line is still there)
         if (this.link.stats.received === heard) silent++;
         if (e instanceof BoardResetError || this.link.isClosed || silent >= tries || t >= Math.max(tries, NOISY_TRIES) || !(e instanceof LinkError)) throw e;
@@ -107,9 +119,9 @@ export class EspruinoRepl {
 
   /** Ctrl-C: drop whatever half line a garbled command left on the console, and what it said. */
   async clearLine(settleMs: number): Promise<void> {
-    await this.link.write("\x03");
+    await this.send("\x03");
     await new Promise((r) => setTimeout(r, settleMs));
-    this.link.rx = "";
+    this.inbox.clear();
   }
 
   /** One try. The expression travels as a string with its CRC-32 and is
@@ -120,24 +132,24 @@ export class EspruinoRepl {
    * at one byte in 200 lost: a state read of "edgefnnactive", said "no model"). */
   private async callOnce<T>(expr: string, ms: number, long = !this.short, wrongCheck = 0): Promise<T> {
     const id = this.nextId();
-    const check = (crc32(Buffer.from(expr, "latin1")) ^ wrongCheck) >>> 0;
+    const check = (crc32(latin1Bytes(expr)) ^ wrongCheck) >>> 0;
     // the same function either way: sent in the line, or the installed global
     const line = `${DLE}${long ? `(${CALLER})` : CALLER_NAME}(${JSON.stringify(expr)},${check},"${id}")\n`;
-    const from = this.link.rx.length;
-    await this.link.write(line);
+    const from = this.inbox.text.length;
+    await this.send(line);
     const m = await this.answer(id, from, ms, `the board's answer to ${expr.length > 60 ? expr.slice(0, 57) + "..." : expr}`, long ? undefined : NO_CALLER);
     if (!m) {
       // the board lost the global (a reset whose banner we missed): back to the long form, and send it again
-      this.short = false;
+      this.lost();
       throw new LinkError(`the board no longer has ${CALLER_NAME} (it reset)`);
     }
-    this.link.rx = this.link.rx.slice(m.index + m[0].length);
+    this.inbox.consume(m.index + m[0].length);
     // The answer carries its own CRC-32: a garbled byte can leave valid JSON
     // that says something else (found: {"v":...} turned into {"w":...}, read as undefined)
     const slash = m[1].lastIndexOf("/"), text = m[1].slice(0, slash);
     let r: { v?: T; e?: string; n?: number };
     try {
-      if (slash < 0 || crc32(Buffer.from(text, "latin1")) !== Number(m[1].slice(slash + 1))) throw new Error("crc");
+      if (slash < 0 || crc32(latin1Bytes(text)) !== Number(m[1].slice(slash + 1))) throw new Error("crc");
       r = JSON.parse(text);
       // and its shape: {v}, {} (v undefined), {e} or {n}; a garbled key in the code around the expression is not an answer
       const keys = Object.keys(r);
@@ -150,19 +162,35 @@ export class EspruinoRepl {
     return r.v as T;
   }
 
+  /** Whether text holds the banner a board prints when it starts (a reset). */
+  static sawReset(text: string): boolean {
+    return BANNER.test(text);
+  }
+
+  /** Another protocol on this link saw the board reset: forget what the session had installed. */
+  noteReset(): void {
+    this.lost();
+  }
+
+  /** The board reset: what this session installed there is gone. */
+  private lost(): void {
+    this.short = false;
+    this.session.clear();
+  }
+
   /** A fresh request id. */
   nextId(): string {
     return `e${++this.seq}`;
   }
 
-  /** Waits for MARK id: ... MARK after rx offset `from`; a banner there means the board reset. Resolves
+  /** Waits for MARK id: ... MARK after inbox offset `from`; a banner there means the board reset. Resolves
    * to null if `gone` shows up there first. */
   async answer(id: string, from: number, ms: number, what: string): Promise<RegExpExecArray>;
   async answer(id: string, from: number, ms: number, what: string, gone: RegExp | undefined): Promise<RegExpExecArray | null>;
   async answer(id: string, from: number, ms: number, what: string, gone?: RegExp): Promise<RegExpExecArray | null> {
     const re = new RegExp(`${MARK}${id}:(.*?)${MARK}`, "s");
     let found: RegExpExecArray | null = null, reset = false, lost = false;
-    await this.link.waitFor((rx) => {
+    await this.inbox.waitFor((rx) => {
       found = re.exec(rx);
       if (!found && BANNER.test(rx.slice(from))) reset = true;
       if (!found && gone?.test(rx.slice(from))) lost = true;

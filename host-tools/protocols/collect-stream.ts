@@ -6,6 +6,7 @@
 // counts corrupt lines and sequence gaps, and hands on the good samples
 // with a flag saying whether any sample is missing before them.
 import { crc32 } from "../../src/core/index";
+import { latin1Bytes } from "./bytes";
 
 export interface StreamStats {
   /** good sample lines */
@@ -27,7 +28,7 @@ const SAMPLE = /^A,(\d{1,9}),(-?\d{1,6}),(-?\d{1,6}),(-?\d{1,6}),([0-9a-f]{1,2})
 
 /** The checksum collect.js appends: E.CRC32(body) & 255, as lowercase hex. */
 export function lineCheck(body: string): string {
-  return (crc32(Buffer.from(body, "latin1")) & 255).toString(16);
+  return (crc32(latin1Bytes(body)) & 255).toString(16);
 }
 
 export class SampleStream {

@@ -3,11 +3,11 @@
 // refusal or a lost reply to ACTIVATE does not prove that nothing changed (the
 // agent may have activated the model and then failed to answer), so the
 // agent's own word, read afterwards, is what counts.
-import { AgentClient } from "../agent/client";
-import { AgentInfo } from "../agent/protocol";
-import { ActiveFact, unknownFact } from "./active-fact";
-import { modelId } from "./board-files";
-import { retryWithinBound } from "./bounded-retry";
+import { AgentClient } from "./client";
+import { AgentInfo } from "./protocol";
+import { ActiveFact, unknownFact } from "../serial/active-fact";
+import { modelId } from "../serial/board-files";
+import { retryWithinBound } from "../serial/bounded-retry";
 
 /** The agent's hello, asked again for at most boundMs (reopening the port if it went); null if it did not answer. */
 export async function rereadAgent(client: AgentClient, boundMs = 6000): Promise<AgentInfo | null> {

@@ -1,18 +1,20 @@
-// What is on the other end of a serial port: an edgefnn agent (a Raspberry Pi
+// What is on the other end of a port: an edgefnn agent (a Raspberry Pi
 // running `edgefnn agent`) or an Espruino console. The agent is asked first
 // with a HELLO probe that an Espruino console takes as typed characters and
 // deletes again (host-tools/agent/client.ts); only if no agent answers does the
-// console path start, exactly as before.
-import { AgentClient } from "../agent/client";
-import { EspruinoRepl } from "./espruino-repl";
-import { LinkError, SerialLink } from "./link";
+// console path start. This sits above both protocols and the links: neither
+// knows about the other.
+import { AgentClient } from "./agent/client";
+import { ByteLink, LinkError } from "./links/byte-link";
+import { openLink } from "./links/open-link";
+import { EspruinoRepl } from "./protocols/espruino-repl";
 
 export type Target =
-  | { kind: "agent"; link: SerialLink; client: AgentClient }
-  | { kind: "espruino"; link: SerialLink; repl: EspruinoRepl };
+  | { kind: "agent"; link: ByteLink; client: AgentClient }
+  | { kind: "espruino"; link: ByteLink; repl: EspruinoRepl };
 
 export async function openTarget(port: string, baud: number): Promise<Target> {
-  const link = await SerialLink.open(port, baud);
+  const link = await openLink(port, { baud });
   try {
     const client = await AgentClient.probe(link);
     if (client) return { kind: "agent", link, client };

@@ -1,0 +1,20 @@
+// What proves a Storage file on the board holds exactly the host's bytes.
+import { crc32 } from "../../src/core/index";
+
+/** What proves a file's bytes: the CRC-32 of all of it, of all but its last 4
+ * bytes (see modelId: for files that end with their own CRC the first is a
+ * constant), and its length. Together the two CRCs pin down every byte. */
+export type Proof = [number, number, number];
+
+export function fileProof(bytes: Uint8Array): Proof {
+  return [crc32(bytes), bytes.length >= 4 ? crc32(bytes, bytes.length - 4) : 0, bytes.length];
+}
+
+/** The same computed on the board (E.CRC32 over flash, nothing copied into RAM); null if there is no such file. */
+export function boardProof(name: string): string {
+  return `(function(n){var S=require("Storage"),s=S.read(n);return s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(n,0,s.length-4)):0,s.length]})(${JSON.stringify(name)})`;
+}
+
+export function sameProof(a: Proof | null, b: Proof): boolean {
+  return !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+}
