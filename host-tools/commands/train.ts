@@ -10,9 +10,9 @@ import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithG
 import { naValues } from "../data/na-values";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
+import { PACKAGE_VERSION } from "../package-root";
 import { formatNumber, formatPercent } from "../report/text";
 import { confusionMatrix } from "../metrics";
-import { readFileSync } from "node:fs";
 import { decodeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { DataOptions, loadDataFor } from "./eval";
@@ -48,14 +48,6 @@ export interface TrainOptions {
 /** The command line as typed (quoted where a shell would need it), for the report. */
 function commandLine(): string {
   return ["edgefnn", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
-}
-
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
 }
 
 function hiddenLayers(o: TrainOptions): LayerSpec[] {
@@ -232,7 +224,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
         ["L2 lambda", String(o.lambda)],
         ["seed", String(o.seed)],
         ["command", commandLine()],
-        ["edgefnn", `version ${version()}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],
+        ["edgefnn", `version ${PACKAGE_VERSION}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],
       ],
     });
     writeFileAtomic(o.report, html, { kind: REPORT_FILE, flag: "--report" });
