@@ -193,6 +193,27 @@ export function measure(model: Model, yard: Model, p: Problem, budget: Budget, l
   if (extra) log(", +" + extra + " timing slices");
 
   log("; inference...");
+  var inf = measureInference(model, yard, p, budget);
+  return {
+    trainSps: 1000 / median(perSample),
+    trainVsLimit: vs,
+    trainMs: trainMs,
+    accuracyEpochs: accuracyEpochs,
+    accuracy: acc,
+    warning: warning,
+    inferUs: inf.inferUs,
+    inferVsLimit: inf.inferVsLimit,
+    yardTrainSps: 1000 / median(yPerSample),
+    yardInferUs: inf.yardInferUs,
+  };
+}
+
+/** Step 4 of measure() alone, for contestants that only infer (the device
+ * runtime, batched inference): warm-up, then alternating batches of
+ * contestant and yardstick calls. */
+export function measureInference(model: Model, yard: Model, p: Problem, budget: Budget): {
+  inferUs: number; inferVsLimit: number[]; yardInferUs: number;
+} {
   var nt = p.test.n, i = 0, j = 0, t = now(), calls = 0;
   while (calls < 2000 || now() - t < 200) {
     i = batchContestant(model, i, 100, nt);
@@ -214,16 +235,5 @@ export function measure(model: Model, yard: Model, p: Problem, budget: Budget, l
     cBatch = resize(cBatch, cms, 2, 1);
     yBatch = resize(yBatch, yms, 1, 1);
   }
-  return {
-    trainSps: 1000 / median(perSample),
-    trainVsLimit: vs,
-    trainMs: trainMs,
-    accuracyEpochs: accuracyEpochs,
-    accuracy: acc,
-    warning: warning,
-    inferUs: median(us),
-    inferVsLimit: ivs,
-    yardTrainSps: 1000 / median(yPerSample),
-    yardInferUs: median(yus),
-  };
+  return { inferUs: median(us), inferVsLimit: ivs, yardInferUs: median(yus) };
 }

@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
 
-const CONTESTANTS = ["edgefnn", "edgefnn-train", "limit", "brain", "synaptic", "tfjs"];
+const CONTESTANTS = ["edgefnn", "edgefnn-train", "edgefnn-runtime", "limit", "brain", "synaptic", "tfjs"];
 const PROBLEMS = ["iris", "synthetic"];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
@@ -86,28 +86,30 @@ function report(results) {
   const ok = results.filter((r) => !r.error);
   const base = ok.find((r) => r.contestant === "edgefnn");
   const tr = (r) => median(r.trainVsLimit), inf = (r) => median(r.inferVsLimit);
-  const refSps = median(ok.map((r) => r.yardTrainSps)), refUs = median(ok.map((r) => r.yardInferUs));
+  const trained = ok.filter((r) => r.trainVsLimit.length);
+  const refSps = median(trained.map((r) => r.yardTrainSps)), refUs = median(ok.map((r) => r.yardInferUs));
   const rows = results.map((r) => {
     if (r.error) return [r.label || r.contestant, "failed: " + r.error, "", "", "", "", "", "", "", ""];
     const acc = r.accuracy === null ? "n/a" : (100 * r.accuracy).toFixed(1) + "%" + (r.accuracyEpochs < r.specEpochs ? "*" : "");
+    const t = r.trainVsLimit.length; // inference-only contestants have no training columns
     return [
       r.label,
-      fmtInt(tr(r) * refSps),
-      fmtRatio(tr(r)),
-      base ? fmtRatio(tr(r) / tr(base)) : "-",
+      t ? fmtInt(tr(r) * refSps) : "-",
+      t ? fmtRatio(tr(r)) : "-",
+      t && base ? fmtRatio(tr(r) / tr(base)) : "-",
       fmtUs(refUs / inf(r)),
       fmtRatio(inf(r)),
       base ? fmtRatio(inf(r) / inf(base)) : "-",
       acc,
       base && r.accuracy !== null && base.accuracy ? fmtRatio(r.accuracy / base.accuracy) : "-",
-      (r.trainMs / 1000).toFixed(2),
+      t ? (r.trainMs / 1000).toFixed(2) : "-",
     ];
   });
   console.log(table(rows, ["", "train samples/s", "of limit", "vs edgefnn", "infer us", "of limit", "vs edgefnn", "test acc", "vs edgefnn", "train s"]));
   const span = (xs, f) => f(Math.min(...xs)) + " .. " + f(Math.max(...xs));
   if (ok.length)
     console.log(`  reference: the limit's median speed over these ${ok.length} processes, ${fmtInt(refSps)} samples/s and ${fmtUs(refUs)} us ` +
-      `(range ${span(ok.map((r) => r.yardTrainSps), fmtInt)} samples/s, ${span(ok.map((r) => r.yardInferUs), fmtUs)} us)`);
+      `(range ${span(trained.map((r) => r.yardTrainSps), fmtInt)} samples/s, ${span(ok.map((r) => r.yardInferUs), fmtUs)} us)`);
   for (const r of results) if (r.warning) console.log("  ! " + r.label + ": " + r.warning);
 }
 
