@@ -27,7 +27,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
 
 const CONTESTANTS = ["edgefnn", "edgefnn-train", "edgefnn-runtime", "limit", "brain", "synaptic", "tfjs"];
-const PROBLEMS = ["iris", "synthetic"];
+const PROBLEMS = ["iris", "iris-ht", "synthetic"];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -160,19 +160,50 @@ for (const p of problems)
       for (const n of r.notes) console.log("  " + r.label + ": " + n);
     }
 
-console.log("\ntarget check: edgefnn's speed as a fraction of the limit's (paired, same process), goal >= 0.80x:");
-for (const p of problems) {
-  const e = all[p].find((r) => r.contestant === "edgefnn");
-  if (!e || e.error) {
-    console.log("  " + p + ": no edgefnn result");
-    continue;
-  }
-  const v = (xs) => {
-    const s = [...xs].sort((a, b) => a - b), q = (f) => s[Math.min(s.length - 1, Math.floor(f * s.length))].toFixed(2);
-    const m = median(xs);
-    return m.toFixed(3) + "x " + (m >= 0.8 ? "PASS" : "FAIL") + " [quartiles " + q(0.25) + " " + q(0.75) + ", " + xs.length + " pairs]";
-  };
-  console.log(`  ${p.padEnd(9)}  training ${v(e.trainVsLimit)}   inference ${v(e.inferVsLimit)}`);
+// ---- eval on a 100,000-row CSV (its own process: bench/eval.ts) ----
+
+let evalResult = null;
+if (!arg("only") && !arg("problem") || arg("eval")) {
+  process.stderr.write("  edgefnn eval, 100,000-row CSV ...");
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "eval.ts")], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 600_000 });
+  const line = (r.stdout || "").split("\n").find((l) => l.startsWith("EVAL "));
+  evalResult = line ? JSON.parse(line.slice(5)) : { error: (r.stdout || "").trim() || "exit " + r.status };
+  process.stderr.write(" done\n");
+  console.log("\nedgefnn eval model.efnn data.csv, 100,000 generated rows (64 features + label, the synthetic net, float32), CPU time:");
+  if (evalResult.error) console.log("  failed: " + evalResult.error);
+  else
+    console.log(`  ${fmtInt(evalResult.rowsPerS)} rows/s (${(evalResult.evalMs / 1000).toFixed(2)} s), of which loading the CSV ` +
+      `${(100 * evalResult.parseShare).toFixed(0)}% (${(evalResult.parseMs / 1000).toFixed(2)} s); accuracy ${(100 * evalResult.accuracy).toFixed(1)}%\n` +
+      `  batched inference (classifyBatch) vs the per-row loop it replaced: ${fmtRatio(evalResult.batchVsPerRow)} the speed (paired, median of 7)`);
 }
+
+// ---- targets ----
+
+const pick = (p, c) => (all[p] || []).find((r) => r.contestant === c && !r.error);
+const stat = (xs) => {
+  const s = [...xs].sort((a, b) => a - b), q = (f) => s[Math.min(s.length - 1, Math.floor(f * s.length))].toFixed(2);
+  return { m: median(xs), text: median(xs).toFixed(3) + "x [quartiles " + q(0.25) + " " + q(0.75) + ", " + xs.length + " pairs]" };
+};
+console.log("\ntargets (speed as a fraction of the limit's, paired in the same process):");
+function target(what, p, c, key, goal) {
+  const r = pick(p, c);
+  if (!r || !r[key].length) return console.log(`  ${what.padEnd(48)} not measured in this run`);
+  const v = stat(r[key]);
+  console.log(`  ${what.padEnd(48)} ${v.m >= goal ? "PASS" : "FAIL"}  ${v.text}, goal >= ${goal.toFixed(2)}x`);
+}
+target("synthetic, training (core step)", "synthetic", "edgefnn", "trainVsLimit", 0.8);
+target("synthetic, inference (core classify)", "synthetic", "edgefnn", "inferVsLimit", 0.8);
+target("synthetic, inference (device runtime on Node)", "synthetic", "edgefnn-runtime", "inferVsLimit", 0.8);
+target("iris 4-16-3 hard-tanh, training", "iris-ht", "edgefnn", "trainVsLimit", 0.7);
+target("iris 4-16-3 hard-tanh, inference", "iris-ht", "edgefnn", "inferVsLimit", 0.7);
+const ht = pick("iris-ht", "edgefnn"), th = pick("iris", "edgefnn");
+if (ht && th)
+  console.log(`  ${"iris: what tanh costs on top of hard-tanh".padEnd(48)} info  training ${fmtRatio(median(ht.trainVsLimit) / median(th.trainVsLimit))} ` +
+    `the time, inference ${fmtRatio(median(ht.inferVsLimit) / median(th.inferVsLimit))} (tanh = 2 logistic(2x) - 1, one exp a unit)`);
+if (evalResult && !evalResult.error)
+  console.log(`  ${"eval, 100,000-row CSV".padEnd(48)} info  ${fmtInt(evalResult.rowsPerS)} rows/s, ${(100 * evalResult.parseShare).toFixed(0)}% loading the CSV; ` +
+    `batched inference ${evalResult.batchVsPerRow >= 0.95 ? "PASS" : "FAIL"} (${fmtRatio(evalResult.batchVsPerRow)} the per-row loop, goal >= 0.95x)`);
+else console.log(`  ${"eval, 100,000-row CSV".padEnd(48)} not measured in this run`);
+console.log(`  ${"board (Espruino) classify/floor".padEnd(48)} not in npm run bench: firmware-scripts/bench.js on the interpreter (docs/ESPRUINO-MEASUREMENTS.md)`);
 console.log("\nbench: " + ((Date.now() - t0) / 1000).toFixed(0) + " s");
 if (!harnessOk) process.exit(1);
