@@ -143,7 +143,7 @@ for (const p of problems) {
 }
 
 console.log(
-  "\nof limit: speed relative to the limit, timed alternately with it in ~20 ms slices in the same process (median of\n" +
+  "\nof limit: speed relative to the limit, timed alternately with it in ~20 ms slices of CPU time in the same process (median of\n" +
     "  the pairs' ratios; the limit's own row checks the method). vs edgefnn: of limit / edgefnn's of limit (>1 = faster).\n" +
     "train samples/s, infer us: of limit x the reference speed above (see the table's comment in bench/run.mjs).\n" +
     "  Training is timed over the spec'd epochs, then the same orders again until >= " + (Number(process.env.BENCH_TIMING_MS) || 1500) / 1000 +
@@ -198,8 +198,8 @@ target("iris 4-16-3 hard-tanh, training", "iris-ht", "edgefnn", "trainVsLimit", 
 target("iris 4-16-3 hard-tanh, inference", "iris-ht", "edgefnn", "inferVsLimit", 0.7);
 const ht = pick("iris-ht", "edgefnn"), th = pick("iris", "edgefnn");
 if (ht && th)
-  console.log(`  ${"iris: what tanh costs on top of hard-tanh".padEnd(48)} info  training ${fmtRatio(median(ht.trainVsLimit) / median(th.trainVsLimit))} ` +
-    `the time, inference ${fmtRatio(median(ht.inferVsLimit) / median(th.inferVsLimit))} (tanh = 2 logistic(2x) - 1, one exp a unit)`);
+  console.log(`  ${"iris: what tanh costs on top of hard-tanh".padEnd(48)} info  tanh takes ${fmtRatio(median(ht.trainVsLimit) / median(th.trainVsLimit))} hard-tanh's time training, ` +
+    `${fmtRatio(median(ht.inferVsLimit) / median(th.inferVsLimit))} inferring (tanh = 2 logistic(2x) - 1, one exp a unit)`);
 if (evalResult && !evalResult.error)
   console.log(`  ${"eval, 100,000-row CSV".padEnd(48)} info  ${fmtInt(evalResult.rowsPerS)} rows/s, ${(100 * evalResult.parseShare).toFixed(0)}% loading the CSV; ` +
     `batched inference ${evalResult.batchVsPerRow >= 0.95 ? "PASS" : "FAIL"} (${fmtRatio(evalResult.batchVsPerRow)} the per-row loop, goal >= 0.95x)`);
