@@ -1,6 +1,6 @@
 // edgefnn itself, two ways:
-//  - "edgefnn": the body of core.train's per-sample SGD loop (forward,
-//    isCorrect, outputDelta, sgdStep), driven in the shared per-epoch order so
+//  - "edgefnn": core.createTrainer's step(), the public training step that
+//    core.train runs per sample, driven in the shared per-epoch order so
 //    every library sees the samples in the same sequence. This is the row
 //    everything is compared with.
 //  - "edgefnn core.train()": core.train itself from the same initial weights,
@@ -9,6 +9,7 @@
 
 import * as core from "../src/core/index";
 import { Problem } from "./data";
+import { load } from "../src/device/runtime";
 import { Contestant, Model } from "./harness";
 
 function build(p: Problem): core.Network {
@@ -32,27 +33,18 @@ export var edgefnn: Contestant = {
   label: "edgefnn",
   notes: function () {
     return [
-      "core.train's per-sample loop body (forward, isCorrect, outputDelta, sgdStep; lambda 0), " +
+      "core.createTrainer(net, data).step(row), the public per-sample step core.train runs (per-sample SGD, lambda 0), " +
         "in the shared order; softmax + cross-entropy; float32 parameters; raw inputs standardized inside the model",
     ];
   },
   create: function (p): Model {
-    var net = build(p), data = p.train, d = data.inputSize, lr = p.learningRate;
-    var G = core.allocate(net.arrayType, net.params.length);
-    var rate: core.SgdRate = { alpha: lr, lambda: 0 };
-    // core.train keeps these running statistics per sample; so do we, to cost the same.
-    var _right = 0, total = 0;
+    var net = build(p);
+    var trainer = core.createTrainer(net, p.train, { learningRate: p.learningRate });
+    // core.train keeps this running statistic per sample; so do we, to cost the same.
+    var total = 0;
     return {
-      // Keep in step with core.train's inner loop (fused per-sample SGD path).
       trainEpoch: function (order) {
-        for (var s = 0; s < order.length; s++) {
-          var row = order[s];
-          core.forward(net, data.x, row * d);
-          if (core.isCorrect(net, data, row)) _right++;
-          core.outputDelta(net, "cross-entropy", data, row, G);
-          total += net.sampleLoss;
-          core.sgdStep(net, rate, G);
-        }
+        for (var s = 0; s < order.length; s++) total += trainer.step(order[s]);
       },
       predict: predictor(net, p),
       health: function () {
@@ -82,6 +74,34 @@ export var edgefnnCoreTrain: Contestant = {
         });
       },
       predict: predictor(net, p),
+    };
+  },
+};
+
+/** A float32 model file of the network the edgefnn loop trains in the shared
+ * order (the public API: trainStep), so inference runs on trained weights. */
+function trained(p: Problem): core.Network {
+  var net = build(p);
+  core.train(net, p.train, { epochs: p.epochs, learningRate: p.learningRate, initialize: false, order: function (e) { return p.orders[e]; } });
+  return net;
+}
+
+export var edgefnnRuntime: Contestant = {
+  label: "edgefnn runtime (Node)",
+  notes: function () {
+    return [
+      "inference only: the device runtime (src/device/runtime.ts, the code of the ES5 bundle) on the float32 .efnn file of the " +
+        "network trained in the shared order; classify(row) with each test row its own Float32Array (a Pi program's reading)",
+    ];
+  },
+  create: function (p): Model {
+    var m = load(core.encodeModel(core.modelFromNetwork(trained(p))));
+    var rows: Float32Array[] = [], d = p.test.inputSize;
+    for (var i = 0; i < p.test.n; i++) rows.push(p.test.x.subarray(i * d, (i + 1) * d) as Float32Array);
+    return {
+      predict: function (i) {
+        return m.classify(rows[i]);
+      },
     };
   },
 };

@@ -8,7 +8,7 @@
 // package) measured 2-4x slower for edgefnn's inference here.
 
 import { buildProblem, ProblemName, PROBLEMS } from "./data";
-import { Contestant, measure, Result } from "./harness";
+import { accuracy, Contestant, measure, measureInference, Result } from "./harness";
 import { limit } from "./limit";
 
 /** contestant name -> module (relative to this file) and export. The peers are
@@ -17,6 +17,7 @@ import { limit } from "./limit";
 export var CONTESTANTS: Record<string, [string, string]> = {
   edgefnn: ["./edgefnn.ts", "edgefnn"],
   "edgefnn-train": ["./edgefnn.ts", "edgefnnCoreTrain"],
+  "edgefnn-runtime": ["./edgefnn.ts", "edgefnnRuntime"],
   limit: ["./limit.ts", "limit"],
   brain: ["./peers/brain.ts", "brain"],
   synaptic: ["./peers/synaptic.ts", "synaptic"],
@@ -47,7 +48,11 @@ async function main(): Promise<void> {
 
   var log = function (s: string) { process.stderr.write(s); };
   log("  " + (c.label + " ").padEnd(26, ".") + " " + problemName + ": " + p.epochs + " x " + p.train.n + " samples");
-  var m = measure(model, yard, p, budget, log);
+  // a contestant that only infers: no training columns
+  var m = model.trainEpoch || model.trainAll ? measure(model, yard, p, budget, log) : Object.assign({
+    trainSps: NaN, trainVsLimit: [] as number[], trainMs: 0, accuracyEpochs: p.epochs, warning: null,
+    accuracy: model.hasAccuracy === false ? null : accuracy(model, p), yardTrainSps: NaN,
+  }, measureInference(model, yard, p, budget));
   log(" done\n");
 
   var r: Result = {

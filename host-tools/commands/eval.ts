@@ -2,6 +2,7 @@
 // the confusion matrix. The model runs through the board runtime (src/device).
 import { Model } from "../../src/core/index";
 import { classNames, isClassifier } from "../model-kind";
+import { classifyBatch, runBatch } from "../../src/device/batch";
 import { load } from "../../src/device/runtime";
 import { fail, Output, percent, quoteValue, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
@@ -62,16 +63,16 @@ export async function loadDataFor(model: Model, modelFile: string, dataFile: str
 export async function evalCommand(modelFile: string, dataFile: string, o: DataOptions, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
   const csv = await loadDataFor(model, modelFile, dataFile, o);
-  const m = load(bytes), d = csv.data, D = d.inputSize;
-  const row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
+  const m = load(bytes), d = csv.data;
   if (!isClassifier(model)) {
     // a CSV has one target column: a model of several regression outputs has no data to compare with
     if (model.outputSize !== 1)
       fail(`${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`);
     let se = 0, ae = 0, mean = 0, st = 0;
     for (let i = 0; i < d.n; i++) mean += d.targets![i] / d.n;
+    const y = runBatch(m, d.x, d.n);
     for (let i = 0; i < d.n; i++) {
-      const e = m.run(row(i))[0] - d.targets![i];
+      const e = y[i] - d.targets![i];
       se += e * e;
       ae += Math.abs(e);
       st += (d.targets![i] - mean) ** 2;
@@ -85,7 +86,8 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
     return r;
   }
   const names = classNames(model);
-  const c = confusionOf(d.classes!, (i) => m.classify(row(i)), names.length);
+  const predicted = classifyBatch(m, d.x, d.n);
+  const c = confusionOf(d.classes!, (i) => predicted[i], names.length);
   const ids = c.classes(); // the classes in the data or the predictions: what the output is bounded by
   const labels = ids.map((id) => names[id]);
   const classes = perClass(c, names);

@@ -2,6 +2,7 @@
 // label and the model's outputs, through the board runtime; with --port, on
 // the device (an Espruino board or an edgefnn agent) whose active model it is.
 import { open } from "node:fs/promises";
+import { classifyBatch, runBatch } from "../../src/device/batch";
 import { load } from "../../src/device/runtime";
 import { AgentRefused } from "../agent/client";
 import { fail, Output } from "../cli-support";
@@ -86,11 +87,11 @@ export async function predictCommand(
     ? await onDevice(o.port, o.baud ?? 115200, bytes, modelFile, Array.from({ length: d.n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array))
     : null;
   if (!out.json) process.stdout.write((classifier ? ["label", ...outputs] : outputs).map(csvCell).join(",") + "\n");
+  const K = model.outputSize, Y = runBatch(m, d.x, d.n), C = classifier ? classifyBatch(m, d.x, d.n) : null;
   for (let i = 0; i < d.n; i++) {
-    const x = d.x.subarray(i * D, (i + 1) * D);
     const r = device?.results[i];
-    const y = r ? r.outputs : Array.from(m.run(x));
-    const label = classifier ? names[r ? r.cls : m.classify(x)] : undefined;
+    const y = r ? r.outputs : Array.from(Y.subarray(i * K, (i + 1) * K));
+    const label = classifier ? names[r ? r.cls : C![i]] : undefined;
     if (out.json) rows.push({ label, outputs: y });
     else process.stdout.write((classifier ? [csvCell(label!), ...y.map(probability)] : y.map(String)).join(",") + "\n");
   }

@@ -2,6 +2,7 @@
 // (an Espruino board through its runtime and active model, or an edgefnn agent
 // on a Raspberry Pi) and compares outputs (to the bit) and classes with the
 // host's: the parity check to run after a firmware update.
+import { classifyBatch, runBatch } from "../../src/device/batch";
 import { load } from "../../src/device/runtime";
 import { AgentRefused } from "../agent/client";
 import { fail, Output, percent } from "../cli-support";
@@ -24,11 +25,11 @@ export async function verifyCommand(
     const device = await remoteRunner(target, bytes, o.port, modelFile);
     const rows = Array.from({ length: n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array);
     const answers = await device.run(rows);
+    const K = host.outputSize, Y = runBatch(host, d.x, n), C = classifyBatch(host, d.x, n);
     let same = 0, sameClass = 0;
     const mismatches: { row: number; board: string; host: string }[] = [];
-    rows.forEach((x, i) => {
-      const o2 = host.run(x);
-      const h = Buffer.from(o2.buffer, o2.byteOffset, o2.length * 4).toString("hex") + ";" + host.classify(x);
+    rows.forEach((_x, i) => {
+      const h = Buffer.from(Y.buffer, Y.byteOffset + i * K * 4, K * 4).toString("hex") + ";" + C[i];
       if (answers[i] === h) same++;
       else mismatches.push({ row: i + 1, board: answers[i], host: h });
       if (answers[i]?.split(";")[1] === h.split(";")[1]) sameClass++;

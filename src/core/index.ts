@@ -13,6 +13,7 @@ export * from "./network";
 export * from "./optimizers";
 export * from "./rng";
 export * from "./train";
+export * from "./train-step";
 export type { ArrayKind, FloatArray } from "./types";
 export * from "./crc32";
 export * from "./format";

@@ -242,6 +242,32 @@ export function classify(net: Network, x: ArrayLike<number>, off?: number): numb
   return argmax(last.act === ACT_SOFTMAX ? last.z : last.a, net.outputSize);
 }
 
+/** n rows of d values fit in X and the results in out (the batch calls' checks) */
+export function checkBatch(X: ArrayLike<number>, n: number, d: number, outLength: number, need: number): void {
+  if (!(n >= 0 && Math.floor(n) === n)) throw new Error("batch: the row count must be a whole number >= 0, got " + n);
+  if (X.length < n * d) throw new Error("batch: " + n + " rows of " + d + " values need " + n * d + " values, the input has " + X.length);
+  if (outLength < need) throw new Error("batch: the output array has room for " + outLength + " values, " + need + " needed");
+}
+
+/** forward() of n rows of X (row i at i * inputSize) into out (n x outputSize,
+ * row-major; allocated if not given): one row at a time, so the same bits. */
+export function forwardBatch(net: Network, X: ArrayLike<number>, n: number, out?: FloatArray): FloatArray {
+  var d = net.inputSize, k = net.outputSize;
+  out = out || allocate(net.arrayType, n * k);
+  checkBatch(X, n, d, out.length, n * k);
+  for (var i = 0; i < n; i++) out.set(forward(net, X, i * d), i * k);
+  return out;
+}
+
+/** classify() of n rows of X into out (allocated if not given). */
+export function classifyBatch(net: Network, X: ArrayLike<number>, n: number, out?: Int32Array): Int32Array {
+  var d = net.inputSize;
+  out = out || new Int32Array(n);
+  checkBatch(X, n, d, out.length, n);
+  for (var i = 0; i < n; i++) out[i] = classify(net, X, i * d);
+  return out;
+}
+
 /** A copy with the same shape, weights and normalization (optionally another array type). */
 export function cloneNetwork(net: Network, arrayType?: ArrayKind): Network {
   var spec = networkSpec(net);

@@ -7,24 +7,17 @@
 // Beyond the textbook: mini-batches, momentum, Adam, learning-rate decay.
 // Nothing is allocated per sample: buffers are made before the first epoch.
 
-import { backward, SgdRate, sgdStep } from "./backprop";
 import { DataSet } from "./dataset";
 import { evaluate } from "./evaluate";
 import { initialize } from "./init";
-import { checkLoss, defaultLoss, isCorrect, LossName, outputDelta } from "./loss";
-import { allocate, forward, Network } from "./network";
-import { createOptimizer, OptimizerOptions } from "./optimizers";
+import { checkLoss, LossName } from "./loss";
+import { allocate, Network } from "./network";
 import { createRng, shuffle } from "./rng";
+import { createTrainer, positive, StepOptions } from "./train-step";
 
-export interface TrainOptions extends OptimizerOptions {
+export interface TrainOptions extends StepOptions {
   /** maximum number of epochs (default 200) */
   epochs?: number;
-  /** alpha (default 0.01) */
-  learningRate?: number;
-  /** L2 coefficient lambda of (1/2) lambda ||W||_F^2 (default 0) */
-  lambda?: number;
-  /** samples per update (default 1: the textbook's per-sample SGD) */
-  batchSize?: number;
   /** inverse-time decay: alpha_e = alpha / (1 + lrDecay * e) for epoch e = 0, 1, ... (default 0) */
   lrDecay?: number;
   /** stop after this many epochs without a better validation error (default 10) */
@@ -32,7 +25,11 @@ export interface TrainOptions extends OptimizerOptions {
   /** seeds initialisation and shuffling (default 1) */
   seed?: number;
   validation?: DataSet;
-  loss?: LossName;
+  /** The rows epoch e (0-based) trains on, in order (indices into the data
+   * set; repeats and subsets allowed, at least one). Default: all rows, the
+   * previous epoch's order shuffled again by the seeded generator. The
+   * epoch's statistics are means over these rows. */
+  order?: (epoch: number) => ArrayLike<number>;
   /** record the mean |delta(l)| per layer per epoch (vanishing gradients at a glance) */
   recordDeltas?: boolean;
   /** measure trainLoss / trainAccuracy after each epoch on the whole training
@@ -71,71 +68,48 @@ export interface TrainResult {
   loss: LossName;
 }
 
-function checkTrainable(net: Network): void {
-  for (var l = 0; l < net.layers.length; l++) {
-    var act = net.layers[l].activation;
-    if (!act.trainable)
-      throw new Error(
-        "layer " + (l + 1) + " uses the " + act.name + " activation, whose derivative is 0 almost everywhere: " +
-          "gradient training cannot learn through it. Use it only in hand-set networks, or train with " +
-          "hard-logistic (its continuous stand-in) and threshold afterwards.",
-      );
+/** an epoch's order from the caller: at least one row, every entry a row of the data */
+function checkOrder(order: ArrayLike<number>, n: number, epoch: number): ArrayLike<number> {
+  if (!order || !(order.length >= 1)) throw new Error("order(" + epoch + ") gave no rows: an epoch needs at least one");
+  for (var s = 0; s < order.length; s++) {
+    var r = order[s];
+    if (!(r >= 0 && r < n && Math.floor(r) === r))
+      throw new Error("order(" + epoch + ")[" + s + "] is " + r + ": expected a row index 0.." + (n - 1));
   }
-}
-
-function positive(name: string, v: number): number {
-  if (!(v > 0) || !isFinite(v)) throw new Error(name + " must be a positive number, got " + v);
-  return v;
+  return order;
 }
 
 export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResult {
   o = o || {};
-  checkTrainable(net);
-  var loss: LossName = o.loss || defaultLoss(net);
-  checkLoss(net, loss, data);
+  var trainer = createTrainer(net, data, o), loss = trainer.loss;
   if (o.validation) checkLoss(net, loss, o.validation);
   if (data.n < 1) throw new Error("the training set is empty");
   var epochs = Math.floor(positive("epochs", o.epochs === undefined ? 200 : o.epochs));
-  var alpha0 = positive("learning rate", o.learningRate === undefined ? 0.01 : o.learningRate);
-  var lambda = o.lambda || 0;
-  if (!(lambda >= 0)) throw new Error("lambda must be >= 0, got " + lambda);
-  var batch = Math.floor(positive("batch size", o.batchSize || 1));
+  var alpha0 = trainer.learningRate;
   var patience = o.patience === undefined ? 10 : o.patience;
   var decay = o.lrDecay || 0;
   var rng = createRng(o.seed === undefined ? 1 : o.seed);
   if (o.initialize !== false) initialize(net, rng);
 
-  var fused = batch === 1 && (o.optimizer || "sgd") === "sgd";
-  var optimizer = fused ? null : createOptimizer(net, o);
-  var P = net.params, G = allocate(net.arrayType, P.length), best = allocate(net.arrayType, P.length);
+  var P = net.params, best = allocate(net.arrayType, P.length);
   best.set(P);
-  var n = data.n, d = data.inputSize, order = new Int32Array(n);
-  for (var i = 0; i < n; i++) order[i] = i;
+  var n = data.n, shuffled = new Int32Array(n);
+  for (var i = 0; i < n; i++) shuffled[i] = i;
   var nL = net.layers.length, deltaSum = o.recordDeltas ? new Float64Array(nL) : null;
 
-  var rate: SgdRate = { alpha: alpha0, lambda: lambda };
   var history: EpochStats[] = [];
   var bestEpoch = 0, bestErr = Infinity, bestLoss = Infinity, stoppedEarly = false;
   for (var epoch = 0; epoch < epochs; epoch++) {
     var alpha = alpha0 / (1 + decay * epoch);
-    rate.alpha = alpha;
-    shuffle(order, n, rng);
-    var total = 0, right = 0, inBatch = 0;
+    trainer.learningRate = alpha;
+    var order: ArrayLike<number> = shuffled;
+    if (o.order) order = checkOrder(o.order(epoch), n, epoch);
+    else shuffle(shuffled, n, rng);
+    var count = order.length, total = 0, right = 0;
     if (deltaSum) for (var l = 0; l < nL; l++) deltaSum[l] = 0;
-    for (var s = 0; s < n; s++) {
-      var row = order[s];
-      forward(net, data.x, row * d);
-      if (data.classes && isCorrect(net, data, row)) right++;
-      outputDelta(net, loss, data, row, G);
-      total += net.sampleLoss;
-      if (fused) sgdStep(net, rate, G);
-      else {
-        backward(net, G);
-        if (++inBatch === batch || s === n - 1) {
-          optimizer!.step(G, inBatch, alpha, lambda);
-          inBatch = 0;
-        }
-      }
+    for (var s = 0; s < count; s++) {
+      total += trainer.step(order[s]);
+      if (trainer.correct) right++;
       if (deltaSum) {
         for (l = 0; l < nL; l++) {
           var L = net.layers[l], sum = 0;
@@ -144,7 +118,8 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
         }
       }
     }
-    var trainLoss = total / n;
+    trainer.flush();
+    var trainLoss = total / count;
     if (!isFinite(trainLoss)) {
       P.set(best);
       throw new Error(
@@ -156,7 +131,7 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
       epoch: epoch + 1,
       learningRate: alpha,
       trainLoss: trainLoss,
-      trainAccuracy: data.classes ? right / n : NaN,
+      trainAccuracy: data.classes ? right / count : NaN,
       valLoss: NaN,
       valAccuracy: NaN,
       meanAbsDelta: null,
@@ -168,7 +143,7 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
     }
     if (deltaSum) {
       stats.meanAbsDelta = [];
-      for (l = 0; l < nL; l++) stats.meanAbsDelta.push(deltaSum[l] / n);
+      for (l = 0; l < nL; l++) stats.meanAbsDelta.push(deltaSum[l] / count);
     }
     var improved = true;
     if (o.validation) {
