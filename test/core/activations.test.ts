@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { gammaOf, nearKink, points } from "../helpers/activation-points";
 import {
   ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, derivative, logistic,
   Ops, softplus, tanh,
@@ -11,19 +12,6 @@ const numberOps: Ops<number> = {
 };
 
 const elementwise = ACTIVATIONS.filter((a) => a.elementwise);
-// Points where the activation is not differentiable: excluded from derivative checks.
-const kinks: Record<string, number[]> = {
-  step: [0], "hard-logistic": [-2, 2], "hard-tanh": [-1, 1], relu: [0], "leaky-relu": [0], prelu: [0], elu: [0],
-};
-const points: number[] = [];
-for (let x = -6; x <= 6.0001; x += 0.0625 * 1.37) points.push(x);
-points.push(-20, -8.5, 8.5, 20, 1e-3, -1e-3);
-const gammaOf = (name: string) => (name === "prelu" ? 0.3 : activationByName(name).gamma);
-
-function nearKink(name: string, x: number, h: number): boolean {
-  return (kinks[name] ?? []).some((k) => Math.abs(x - k) <= 2 * h);
-}
-
 describe("activation table", () => {
   it("has a stable id and a name for every entry", () => {
     const names = ACTIVATIONS.map((a) => a.name);

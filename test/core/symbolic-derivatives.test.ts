@@ -4,6 +4,7 @@
 // and automatic (dual numbers, forward mode; the computation graph, reverse mode),
 // each against the table's hand-written df.
 import { describe, expect, it } from "vitest";
+import { gammaOf, kinks, nearKink, points } from "../helpers/activation-points";
 import { ACTIVATIONS, activationByName, backwardGraph, derivative, graphOps, variable } from "../../src/core/index";
 import { activationFormula, activationFormulas } from "../../src/core/check/symbolic/activation-formulas";
 import { derive } from "../../src/core/check/symbolic/derive";
@@ -14,16 +15,6 @@ import { simplify } from "../../src/core/check/symbolic/simplify";
 import { firstOrderTaylor, hardVersion, largestGap } from "../../src/core/check/symbolic/taylor";
 
 const elementwise = ACTIVATIONS.filter((a) => a.elementwise);
-// Kinks: f has no derivative there. The same list as activations.test.ts; below
-// it is also read off the symbolic derivative's own case boundaries.
-const kinks: Record<string, number[]> = {
-  step: [0], "hard-logistic": [-2, 2], "hard-tanh": [-1, 1], relu: [0], "leaky-relu": [0], prelu: [0], elu: [0],
-};
-const points: number[] = [];
-for (let x = -6; x <= 6.0001; x += 0.0625 * 1.37) points.push(x);
-points.push(-20, -8.5, 8.5, 20, 1e-3, -1e-3);
-const gammaOf = (name: string) => (name === "prelu" ? 0.3 : activationByName(name).gamma);
-const nearKink = (name: string, x: number, h: number) => (kinks[name] ?? []).some((k) => Math.abs(x - k) <= 2 * h);
 
 /** The constants x is compared with in a derivative's cases: where its pieces meet. */
 function boundaries(e: Expr): number[] {
