@@ -78,3 +78,30 @@ export function quantizationReport(model: Model, bits: WeightBits | WeightBits[]
     bytes,
   };
 }
+
+/** The model up to layer l (0-based): its output is a(l+1), the layer's output.
+ * Labels, target and task belong to the last layer's outputs, so they go. */
+function prefix(m: Model, l: number): Model {
+  return { ...m, layers: m.layers.slice(0, l + 1), outputSize: m.layers[l].nOut, labels: [], target: undefined, task: undefined };
+}
+
+/** Per layer l, over every row and every unit: max and mean |a(l) float - a(l) quantized|,
+ * each model run by the board runtime up to that layer (so the quantized side carries
+ * the error of the layers before it, as on the board). */
+export function layerOutputDiffs(model: Model, quantized: Model, data: DataSet): { max: number; mean: number }[] {
+  const d = data.inputSize;
+  return model.layers.map((L, l) => {
+    const f = load(encodeModel(prefix(model, l))), g = load(encodeModel(prefix(quantized, l)));
+    let max = 0, sum = 0;
+    for (let i = 0; i < data.n; i++) {
+      const x = data.x.subarray(i * d, (i + 1) * d);
+      const a = Float32Array.from(f.run(x)), b = g.run(x);
+      for (let j = 0; j < L.nOut; j++) {
+        const diff = Math.abs(a[j] - b[j]);
+        max = Math.max(max, diff);
+        sum += diff;
+      }
+    }
+    return { max, mean: data.n ? sum / (data.n * L.nOut) : 0 };
+  });
+}

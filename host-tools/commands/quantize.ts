@@ -9,7 +9,7 @@ import { confusionMatrix } from "../metrics";
 import { checkWritable, readModelFile, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
 import { PACKAGE_VERSION } from "../package-root";
-import { QuantizationReport, quantizationReport } from "../quantize-report";
+import { layerOutputDiffs, QuantizationReport, quantizationReport } from "../quantize-report";
 import { classNames, DataOptions, isClassifier, loadDataFor } from "./eval";
 
 export function parseBits(v: string[], layers: number): WeightBits | WeightBits[] {
@@ -121,6 +121,8 @@ function reportData(
   const labels = classifier ? classNames(model) : [];
   const k = labels.length;
   const confusion = classifier && k <= MAX_MATRIX_CLASSES ? confusionMatrix(d.classes!, (i) => r.quantizedClasses![i], k) : null;
+  // against the float32 model as given: its last layer is the outputs the comparison above measures
+  const diffs = layerOutputDiffs(model, q, d);
   const dropped = csv.dropped ? `; ${csv.dropped} dropped (a missing value, --drop-incomplete)` : "";
   return {
     title: `${modelFile} -> ${file} (${kind})`,
@@ -151,6 +153,8 @@ function reportData(
       type: TYPE_NAMES[L.wtype],
       bytes: layerBytes(L),
       maxWeightError: r.maxWeightError[l].toExponential(2),
+      maxOutputDiff: diffs[l].max.toExponential(2),
+      meanOutputDiff: diffs[l].mean.toExponential(2),
     })),
     boards: BOARDS.map((b) => ({ name: b.name, id: b.id, blocks: b.blocks, ...estimateMemory(q, b) })),
     flashBytes: r.quantizedBytes,

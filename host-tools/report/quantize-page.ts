@@ -17,6 +17,9 @@ export interface QuantizeLayerRow {
   bytes: number;
   /** max |w - s q| over the layer, formatted */
   maxWeightError: string;
+  /** max and mean |a(l) float - a(l) quantized| over rows and units, formatted */
+  maxOutputDiff: string;
+  meanOutputDiff: string;
 }
 
 export interface BoardFitRow {
@@ -73,13 +76,17 @@ function confusionSection(d: QuantizePageData): string {
 function layersSection(d: QuantizePageData): string {
   const head =
     `<thead><tr><th scope="col">layer</th><th scope="col">float32 bytes</th><th scope="col">weights</th>` +
-    `<th scope="col">bytes</th><th scope="col">max |w \u2212 s\u00b7q|</th></tr></thead>`;
+    `<th scope="col">bytes</th><th scope="col">max |w \u2212 s\u00b7q|</th>` +
+    `<th scope="col">max |\u0394a(l)|</th><th scope="col">mean |\u0394a(l)|</th></tr></thead>`;
   const rows = d.layers
-    .map((L, i) => `<tr><th scope="row">${i + 1}: ${escapeHtml(L.shape)}</th><td>${n(L.floatBytes)}</td><td>${escapeHtml(L.type)}</td><td>${n(L.bytes)}</td><td>${escapeHtml(L.maxWeightError)}</td></tr>`)
+    .map((L, i) => `<tr><th scope="row">${i + 1}: ${escapeHtml(L.shape)}</th><td>${n(L.floatBytes)}</td><td>${escapeHtml(L.type)}</td><td>${n(L.bytes)}</td><td>${escapeHtml(L.maxWeightError)}</td>` +
+        `<td>${escapeHtml(L.maxOutputDiff)}</td><td>${escapeHtml(L.meanOutputDiff)}</td></tr>`,
+    )
     .join("");
   const caption =
     "Bytes of each layer in the file: weights (padded to 4), bias, and a scale per row when quantized. " +
-    "max |w \u2212 s\u00b7q| is the largest rounding error of a weight. The outputs are compared for the whole model only (above), not layer by layer.";
+    "max |w \u2212 s\u00b7q| is the largest rounding error of a weight. |\u0394a(l)| = |a(l) float32 \u2212 a(l) quantized|, the layer's outputs " +
+    "over every row and unit, both models run by the board runtime up to layer l (the quantized side carries the error of the layers before it).";
   return card("layers", "Per layer", escapeHtml(caption), `<div class="table-scroll"><table id="layers-table" class="numbers">${head}<tbody>${rows}</tbody></table></div>`, true);
 }
 

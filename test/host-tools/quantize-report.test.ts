@@ -58,12 +58,17 @@ describe("quantize --report", () => {
     const counted = e.confusion.map(([t, p, v]: number[]) => [e.labels[t], e.labels[p], v]);
     expect(cells.filter((c) => c[2] > 0).sort()).toEqual([...counted].sort());
     expect(html).toContain(`title="overall accuracy">${pct(q.quantizedAccuracy)}</td>`);
-    // per layer: int8 weights and their rounding error as the CLI gives it
-    expect(page).toContain(`1: 4 -> 8 `);
-    for (const [l, err] of (q.maxWeightError as number[]).entries()) expect(page).toMatch(new RegExp(`${l + 1}: \\d+ -> \\d+ \\S+ \\d+ int8 \\d+ ${err.toExponential(2).replace(/[.+-]/g, "\\$&")}`));
-    // a 4-8-3 model: 32 + 24 int8 weights, 8 + 3 biases and scales of 4 bytes
-    expect(page).toMatch(/1: 4 -> 8 \S+ 160 int8 96 /);
-    expect(page).toMatch(/2: 8 -> 3 \S+ 108 int8 48 /);
+    // per layer: int8 weights, bytes, their rounding error as the CLI gives it, and |a(l) float - a(l) quantized|
+    const layerRows = [...html.matchAll(/<tr><th scope="row">(\d+): ([^<]*)<\/th>((?:<td>[^<]*<\/td>){6})<\/tr>/g)].map((m) => [m[2], ...[...m[3].matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1])]);
+    expect(layerRows).toHaveLength(2);
+    // a 4-8-3 model: 32 + 24 int8 weights, 8 + 3 biases and as many scales, 4 bytes each
+    expect(layerRows[0].slice(0, 4)).toEqual([layerRows[0][0], "160", "int8", "96"]);
+    expect(layerRows[0][0]).toMatch(/^4 -&gt; 8 /);
+    expect(layerRows[1].slice(1, 4)).toEqual(["108", "int8", "48"]);
+    for (const [l, err] of (q.maxWeightError as number[]).entries()) expect(layerRows[l][4]).toBe(err.toExponential(2));
+    // the last layer's outputs are the model's: the differences the CLI measures
+    expect(layerRows[1].slice(5)).toEqual([q.maxOutputDiff.toExponential(2), q.meanOutputDiff.toExponential(2)]);
+    expect(Number(layerRows[0][5])).toBeGreaterThan(0);
     // the board table: every board, its numbers those of info --board on the quantized file
     for (const b of BOARDS) {
       const row = new RegExp(`<tr data-board="${b.id}">(.*?)</tr>`).exec(html);
