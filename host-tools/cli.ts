@@ -86,6 +86,7 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .option("--bits <bits>", "8, 16 or 32, for all layers or one per layer (e.g. 8,8,16)", listOption, ["8"])
     .option("--out <file>", "quantized model (default: model.q8.efnn beside the input)")
     .option("--data <test.csv>", "compare float and quantized accuracy on this data")
+    .option("--report <file>", "write an HTML report: float32 beside quantized on --data, the confusion matrix, bytes per layer, which boards it fits")
     .addOption(new Option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no").choices(["auto", "yes", "no"]).default("auto"))
     .option("--label <column>", "the target column of --data")
     .option("--features <columns>", "feature columns of --data (default: the model's, by name)", listOption)

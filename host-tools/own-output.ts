@@ -1,5 +1,5 @@
 // A file the tool did not write is never overwritten. Every host command that
-// writes under a name the user gives (train --out and --report, quantize --out,
+// writes under a name the user gives (train --out and --report, quantize --out and --report,
 // bundle --out, demo --dir) replaces an existing file only when it is the kind
 // of file edgefnn writes there, told by its first bytes; anything else is the
 // user's, and the command stops before any work with what to do instead.

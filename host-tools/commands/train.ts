@@ -8,6 +8,7 @@ import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../
 import { loadCsv } from "../data/csv-loader";
 import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
 import { naValues } from "../data/na-values";
+import { commandLine } from "../command-line";
 import { checkWritable, writeFileAtomic } from "../model-file";
 import { MODEL_FILE, REPORT_FILE } from "../own-output";
 import { PACKAGE_VERSION } from "../package-root";
@@ -43,11 +44,6 @@ export interface TrainOptions {
   /** a held-out CSV: accuracy (or MAE, RMSE) and confusion of the kept model on it */
   test?: string;
   json?: boolean;
-}
-
-/** The command line as typed (quoted where a shell would need it), for the report. */
-function commandLine(): string {
-  return ["edgefnn", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
 }
 
 function hiddenLayers(o: TrainOptions): LayerSpec[] {

@@ -75,6 +75,14 @@ svg.chart .end-label{font-weight:600;paint-order:stroke;stroke:#fff;stroke-width
 .confusion .corner{font-weight:400;color:#5f6368;font-size:12px;text-align:left;vertical-align:bottom}
 .confusion .metric{color:#5f6368;font-weight:400;font-size:12px;background:#fafbfc}
 .confusion .overall{font-weight:600;color:#202124}
+.numbers{width:100%}
+.numbers th,.numbers td{padding:5px 8px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}
+.numbers th:first-child,.numbers td:first-child{text-align:left;padding-left:0}
+.numbers thead th{font-weight:600;color:#5f6368;font-size:12px;border-bottom:1px solid #e1e3e6}
+.numbers tbody th{font-weight:600}
+.numbers tr:last-child td,.numbers tr:last-child th{border-bottom:0}
+.numbers .yes{color:#188038;font-weight:600}
+.numbers .no{color:#d93025;font-weight:600}
 .empty{padding:24px;text-align:center;color:#5f6368;background:#fafbfc;border-radius:8px}
 footer{margin-top:24px;color:#80868b;font-size:12px;text-align:center}
 `;
