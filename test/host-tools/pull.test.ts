@@ -1,0 +1,147 @@
+// edgefnn pull: a model file comes back from the virtual board's Storage over a
+// real TCP socket of 127.0.0.1, through the real CLI, byte for byte; what is not
+// there, not a model, or would overwrite a file edgefnn did not write is a clear
+// error and nothing is written.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CHUNK } from "../../host-tools/commands/pull";
+import { openLink } from "../../host-tools/links/open-link";
+import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
+import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
+import { encodeModel } from "../../src/core/index";
+import { cliAsync, json, tempDir } from "../helpers/cli";
+import { irisModel, writeIrisUploadModels } from "../helpers/models";
+
+const dir = tempDir();
+const sims: RunningSim[] = [];
+let q8: string, f32: string;
+
+async function sim(o: SimOptions = {}): Promise<RunningSim> {
+  const s = await startSim({ board: "puckjs", tcp: 0, ...o });
+  sims.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  while (sims.length) await sims.pop()!.stop();
+});
+
+beforeAll(() => {
+  ({ q8 } = writeIrisUploadModels(dir));
+  // the float32 iris model: larger than one chunk, so the chunks' seams are crossed
+  f32 = join(dir, "iris.efnn");
+  writeFileSync(f32, encodeModel(irisModel().model));
+});
+
+/** Runs one expression on the board through the console, as a user at the REPL would. */
+async function onBoard(port: string, expr: string): Promise<unknown> {
+  const repl = new EspruinoRepl(await openLink(port));
+  try {
+    await repl.sync();
+    return await repl.call(expr);
+  } finally {
+    await repl.link.close();
+  }
+}
+
+async function uploaded(s: RunningSim, file: string, name: string): Promise<string> {
+  const up = json(await cliAsync(["upload", file, "--port", s.port, "--name", name, "--json"]));
+  expect(up.ok).toBe(true);
+  return up.file;
+}
+
+describe("edgefnn pull", () => {
+  it("pulls an uploaded model back by its Storage name: the same bytes, proved by CRC, and --json says so", async () => {
+    expect(readFileSync(f32).length).toBeGreaterThan(CHUNK);
+    const s = await sim();
+    const file = await uploaded(s, f32, "iris");
+    const out = join(dir, "back.efnn");
+    const r = json(await cliAsync(["pull", file, "--port", s.port, "--out", out, "--json"]));
+    expect(r).toMatchObject({ ok: true, file, active: false, out, bytes: readFileSync(f32).length, inputs: 4, outputs: 3 });
+    expect(r.chunks).toBe(Math.ceil(r.bytes / CHUNK));
+    expect(Buffer.compare(readFileSync(out), readFileSync(f32))).toBe(0);
+    // a file edgefnn wrote may be replaced: pull again over it
+    const again = await cliAsync(["pull", file, "--port", s.port, "--out", out]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`${file} from ${s.port} -> ${out}`);
+    expect(Buffer.compare(readFileSync(out), readFileSync(f32))).toBe(0);
+  });
+
+  it("pulls the active model by default, into <its file name>.efnn here", async () => {
+    const s = await sim();
+    await uploaded(s, f32, "first");
+    const file = await uploaded(s, q8, "iris");
+    const cwd = tempDir();
+    const r = json(await cliAsync(["pull", "--port", s.port, "--json"], { cwd }));
+    expect(r).toMatchObject({ ok: true, file, active: true, out: `${file}.efnn` });
+    expect(Buffer.compare(readFileSync(join(cwd, `${file}.efnn`)), readFileSync(q8))).toBe(0);
+    const named = json(await cliAsync(["pull", "active", "--port", s.port, "--out", join(cwd, "a.efnn"), "--json"]));
+    expect(named.file).toBe(file);
+    // and the pulled model evaluates on the desktop like the uploaded one
+    expect(readFileSync(join(cwd, "a.efnn")).equals(readFileSync(q8))).toBe(true);
+  });
+
+  it("a board without an active model: says to upload one or name a file", async () => {
+    const s = await sim();
+    const cwd = tempDir();
+    const r = await cliAsync(["pull", "--port", s.port], { cwd });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/no active model \(no edgefnn\.active\): upload one, or give the Storage file's name/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("a name not in Storage: lists the model files there and writes nothing", async () => {
+    const s = await sim();
+    const file = await uploaded(s, q8, "iris");
+    const out = join(dir, "missing.efnn");
+    const r = await cliAsync(["pull", "nope.12345678", "--port", s.port, "--out", out, "--json"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`no file "nope.12345678" in the board's Storage (model files there: ${file})`);
+    expect(json(r).error).toContain("no file");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a Storage file that is not a model, or starts like one and is not: refused, nothing written", async () => {
+    const s = await sim();
+    await onBoard(s.port, `require("Storage").write("notes.txt","hello from the board")`);
+    await onBoard(s.port, `require("Storage").write("fake","EFNN but not really a model file")`);
+    const out = join(dir, "notmodel.efnn");
+    const notes = await cliAsync(["pull", "notes.txt", "--port", s.port, "--out", out]);
+    expect(notes.status).not.toBe(0);
+    expect(notes.stderr).toMatch(/"notes\.txt" \(20 bytes\) is not an edgefnn model \(it does not start EFNN\)/);
+    const fake = await cliAsync(["pull", "fake", "--port", s.port, "--out", out]);
+    expect(fake.status).not.toBe(0);
+    expect(fake.stderr).toMatch(/"fake" arrived intact but is not a model edgefnn can read \(.+\); nothing was written/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("--out over a file edgefnn did not write: refused before the board is asked, the file kept", async () => {
+    const s = await sim();
+    const file = await uploaded(s, q8, "iris");
+    const mine = join(dir, "mine.csv");
+    writeFileSync(mine, "a,b\n1,2\n");
+    const r = await cliAsync(["pull", file, "--port", s.port, "--out", mine]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/mine\.csv exists and is not an \.efnn model .*edgefnn replaces only files it wrote; move it away or give another --out/);
+    expect(readFileSync(mine, "utf8")).toBe("a,b\n1,2\n");
+  });
+
+  it("a name that is no Storage name is refused with what to give", async () => {
+    const r = await cliAsync(["pull", "a name with spaces", "--port", "tcp://127.0.0.1:1"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/is not a Storage file name: give 1 to 28 printable characters without spaces, or active/);
+  });
+
+  it("a board that loses bytes on the way in still gives the exact file (the checked calls ask again)", async () => {
+    const s = await sim();
+    const file = await uploaded(s, f32, "iris");
+    s.setFaults({ dropEvery: 700, seed: 3 });
+    const out = join(dir, "lossy.efnn");
+    const r = json(await cliAsync(["pull", file, "--port", s.port, "--out", out, "--json"]));
+    expect(r.ok).toBe(true);
+    expect(Buffer.compare(readFileSync(out), readFileSync(f32))).toBe(0);
+    expect(s.stats().dropped).toBeGreaterThan(0);
+  });
+});
