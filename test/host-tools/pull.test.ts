@@ -4,14 +4,16 @@
 // error and nothing is written.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK } from "../../host-tools/commands/pull";
 import { openLink } from "../../host-tools/links/open-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { encodeModel } from "../../src/core/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
+import { startAgent } from "../helpers/agent-process";
 import { irisModel, writeIrisUploadModels } from "../helpers/models";
+import { ptyPair } from "../helpers/pty-pair";
 
 const dir = tempDir();
 const sims: RunningSim[] = [];
@@ -23,8 +25,14 @@ async function sim(o: SimOptions = {}): Promise<RunningSim> {
   return s;
 }
 
+const cleanups: (() => Promise<void> | void)[] = [];
+
 afterEach(async () => {
   while (sims.length) await sims.pop()!.stop();
+});
+
+afterAll(async () => {
+  while (cleanups.length) await cleanups.pop()!();
 });
 
 beforeAll(() => {
@@ -143,5 +151,17 @@ describe("edgefnn pull", () => {
     expect(r.ok).toBe(true);
     expect(Buffer.compare(readFileSync(out), readFileSync(f32))).toBe(0);
     expect(s.stats().dropped).toBeGreaterThan(0);
+  });
+
+  it("an edgefnn agent (a real one, on a pty pair): says pull is for Espruino boards in this version and where the agent keeps its model", async () => {
+    const p = await ptyPair(dir, "agent");
+    cleanups.push(() => p.close());
+    const models = join(dir, "agent-models");
+    await startAgent(p.a, models, cleanups);
+    const out = join(dir, "from-agent.efnn");
+    const r = await cliAsync(["pull", "--port", p.b, "--out", out]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/is an edgefnn agent: pull supports Espruino boards only in this version \(the agent protocol has no file read\); the agent's active model is the file active\.efnn in its --dir/);
+    expect(existsSync(out)).toBe(false);
   });
 });
