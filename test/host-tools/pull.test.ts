@@ -136,6 +136,13 @@ describe("edgefnn pull", () => {
     expect(readFileSync(mine, "utf8")).toBe("a,b\n1,2\n");
   });
 
+  it("--help: the short flags, the default name, examples; --port is required", async () => {
+    const h = (await cliAsync(["pull", "--help"])).stdout;
+    for (const re of [/-p, --port <path>/, /-o, --out <file>/, /-b, --baud <rate>/, /-j, --json/, /-q, --quiet/, /\(default: "active"\)/, /Examples:\n  \$ edgefnn pull/])
+      expect(h).toMatch(re);
+    expect((await cliAsync(["pull"])).stderr).toMatch(/required option '-p, --port <path>' not specified/);
+  });
+
   it("a name that is no Storage name is refused with what to give", async () => {
     const r = await cliAsync(["pull", "a name with spaces", "--port", "tcp://127.0.0.1:1"]);
     expect(r.status).not.toBe(0);
