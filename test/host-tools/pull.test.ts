@@ -9,7 +9,7 @@ import { CHUNK } from "../../host-tools/commands/pull";
 import { openLink } from "../../host-tools/links/open-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
-import { encodeModel } from "../../src/core/index";
+import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
 import { irisModel, writeIrisUploadModels } from "../helpers/models";
@@ -136,9 +136,38 @@ describe("edgefnn pull", () => {
     expect(readFileSync(mine, "utf8")).toBe("a,b\n1,2\n");
   });
 
+  it("a file rewritten on the board in the middle of a pull fails the whole-file CRC: says so, nothing written", async () => {
+    // ~8 KiB of float32 weights: 16 chunks, time enough to rewrite the file between two of them
+    const net = createNetwork({ inputSize: 4, layers: [{ size: 256, activation: "relu" }, { size: 3, activation: "softmax" }] });
+    initialize(net, createRng(7));
+    const big = join(dir, "big.efnn");
+    writeFileSync(big, encodeModel(modelFromNetwork(net, irisModel().labels)));
+    const s = await sim();
+    const file = await uploaded(s, big, "big");
+    const size = s.storage.read(file)!.length;
+    expect(size).toBeGreaterThan(12 * CHUNK);
+    // once the board has run a few of pull's lines (the prompt, the checked caller, the size, a chunk or
+    // two), a byte of the first chunk changes: the host has the old one, the board's CRC is of the new
+    const start = s.stats().lines;
+    let rewritten = false;
+    const watch = setInterval(() => {
+      if (rewritten || s.stats().lines < start + 8) return;
+      const b = s.storage.read(file)!;
+      b[10] ^= 0xff;
+      s.storage.write(file, b);
+      rewritten = true;
+    }, 1);
+    const out = join(dir, "rewritten.efnn");
+    const r = await cliAsync(["pull", file, "--port", s.port, "--out", out]).finally(() => clearInterval(watch));
+    expect(rewritten).toBe(true);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`"${file.replace(".", "\\.")}" read wrong: CRC-32 [0-9a-f]{8} of ${size} bytes here, [0-9a-f]{8} of ${size} bytes on the board \\(it changed meanwhile, or the link lost bytes\\): run pull again; nothing was written`));
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("--help: the short flags, the default name, examples; --port is required", async () => {
     const h = (await cliAsync(["pull", "--help"])).stdout;
-    for (const re of [/-p, --port <path>/, /-o, --out <file>/, /-b, --baud <rate>/, /-j, --json/, /-q, --quiet/, /\(default: "active"\)/, /Examples:\n  \$ edgefnn pull/])
+    for (const re of [/-p, --port <path>/, /-o, --out <file>/, /-b, --baud <rate>/, /-j, --json/, /-q, --quiet/, /\(default: "active"\)/, /Examples:\n {2}\$ edgefnn pull/])
       expect(h).toMatch(re);
     expect((await cliAsync(["pull"])).stderr).toMatch(/required option '-p, --port <path>' not specified/);
   });
