@@ -12,6 +12,7 @@ import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
 import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
+import { LEARN_BUNDLE_MIN, scenarios } from "../helpers/learn-scenario";
 import { irisModel, writeIrisUploadModels } from "../helpers/models";
 import { ptyPair } from "../helpers/pty-pair";
 
@@ -88,6 +89,29 @@ describe("edgefnn pull", () => {
     expect(named.file).toBe(file);
     // and the pulled model evaluates on the desktop like the uploaded one
     expect(readFileSync(join(cwd, "a.efnn")).equals(readFileSync(q8))).toBe(true);
+  });
+
+  it("the story: a model the board fine-tuned and saved itself (learner.save) comes back as the active one, the learner's exact bytes", async () => {
+    const [, sc] = scenarios().find(([n]) => n.startsWith("gesture"))!;
+    const shipped = join(dir, "gest.efnn");
+    writeFileSync(shipped, sc.model);
+    const s = await sim();
+    const uploadedFile = json(await cliAsync(["upload", shipped, "--port", s.port, "--name", "gest", "--runtime", "--json"])).file;
+    s.storage.write("edgefnn-learn", readFileSync(LEARN_BUNDLE_MIN));
+    // the learning itself runs in the board's interpreter, as the gesture app's teach mode does
+    s.board.sandbox.context.SC = sc;
+    const saved = s.board.sandbox.run(
+      `(function(){var S=require("Storage"),nn=require("edgefnn"),lr=require("edgefnn-learn").learner(nn.loadFile(JSON.parse(S.read("edgefnn.active")).file),SC.opts);` +
+        `for(var i=0;i<SC.xs.length;i++)lr.step(SC.xs[i],SC.ys[i]);lr.fit(3);return lr.save("gest")})()`,
+    ) as string;
+    expect(saved).not.toBe(uploadedFile);
+    const out = join(dir, "personal.efnn");
+    const r = json(await cliAsync(["pull", "--port", s.port, "--out", out, "--json"]));
+    expect(r).toMatchObject({ ok: true, file: saved, active: true });
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(s.storage.read(saved)!))).toBe(true);
+    expect(readFileSync(out).equals(readFileSync(shipped))).toBe(false);
+    // the desktop reads it like any model
+    expect(json(await cliAsync(["info", out, "--json"])).inputSize).toBe(sc.xs[0].length);
   });
 
   it("a board without an active model: says to upload one or name a file", async () => {
