@@ -24,6 +24,7 @@ export const EXAMPLES: Record<string, string[]> = {
   bundle: ["edgefnn bundle -o for-web-ide --model iris.q8.efnn"],
   upload: ["edgefnn upload iris.q8.efnn -p /dev/ttyACM0 --runtime --boot", "edgefnn upload gestures.q8.efnn -p tcp://127.0.0.1:2323 --app gestures --app-config gestures.csv.json"],
   verify: ["edgefnn verify iris.q8.efnn test.csv -p /dev/ttyACM0"],
+  pull: ["edgefnn pull -p /dev/ttyACM0 -o personal.efnn", "edgefnn pull gestures.1a2b3c4d -p tcp://127.0.0.1:2323 --json"],
   agent: ["edgefnn agent -p /dev/serial0 --dir /var/lib/edgefnn"],
   collect: ["edgefnn collect -p tcp://127.0.0.1:2323 --label wave --seconds 20 -o gestures.csv"],
   sim: ["edgefnn sim --board banglejs2", "edgefnn sim --tcp 2323 --storage flash.json"],

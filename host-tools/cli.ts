@@ -173,6 +173,15 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .addOption(json)
     .action((m, d, o) => run(o, async (out) => (await import("./commands/verify")).verifyCommand(m, d, o, out)));
 
+  p.command("pull")
+    .description("copy a model file from an Espruino board's Storage (one the board fine-tuned itself) to this computer, CRC-proved")
+    .argument("[name]", "the Storage file's name, or active: the file edgefnn.active points to", "active")
+    .requiredOption("--port <path>", "the board's serial port (or tcp://host:port)")
+    .option("--out <file>", "model file to write (default: the Storage file's name plus .efnn, here)")
+    .option("--baud <rate>", "baud rate", intOption("--baud"), 115200)
+    .addOption(json)
+    .action((n, o) => run(o, async (out) => (await import("./commands/pull")).pullCommand(n, o, out)));
+
   // agent, like sim, prints one line when it listens and runs until a signal
   p.command("agent")
     .description("on a Raspberry Pi: answer edgefnn upload, verify and predict --port on a serial port (a fixed binary protocol, no code runs), keep the active model in --dir; runs until Ctrl-C or SIGTERM")
