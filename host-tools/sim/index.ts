@@ -6,13 +6,17 @@
 //   faults.ts         seeded byte drops, bit flips, going silent, resets
 //   console.ts        the REPL line discipline (echo, DLE, Ctrl-C, prompt, =value)
 //   format.ts         values as the console prints them
+//   packets.ts        the 2v25+ packet protocol's file transfer, as the firmware does it
 //   board-sandbox.ts  the JS realm with the board's surface
-//   espruino-syntax.ts  no hoisting, refusal of syntax the board lacks
+//   espruino-surface.ts  that surface (also the tests' sandbox): what the interpreter has and lacks
+//   espruino-conformance.ts  the probes and the real interpreter's answers the surface is checked against
+//   espruino-syntax.ts  no hoisting, refusal of syntax the board lacks, the board's ===
 //   memory.ts         block counts for process.memory()
 //   flash-storage.ts  Storage with flash semantics, persisted to a file
 //   accelerometer.ts  Puck.accelOn / Bangle.on("accel"), playing seeded synthetic gestures
 //   sim-boards.ts     per-board flash size and names
 //   virtual-board.ts  all of the above behind a byte stream, at a simulated speed
+//   defaults.ts       the command's defaults (read by --help without loading the board)
 //   command.ts        `edgefnn sim`
 import { FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
