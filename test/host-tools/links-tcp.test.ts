@@ -5,28 +5,18 @@
 // goes mid-upload leaves the previous model active.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { LinkError } from "../../host-tools/links/byte-link";
 import { openLink } from "../../host-tools/links/open-link";
 import { parseTcp, TcpLink } from "../../host-tools/links/tcp-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
-import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
+import { virtualBoards } from "../helpers/virtual-boards";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
-const sims: RunningSim[] = [];
+const { sim, sims } = virtualBoards({ tcp: 0 });
 let q8: string, q8b: string, testCsv: string, testRows: Float32Array[];
-
-async function sim(o: SimOptions = {}): Promise<RunningSim> {
-  const s = await startSim({ board: "puckjs", tcp: 0, ...o });
-  sims.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  while (sims.length) await sims.pop()!.stop();
-});
 
 beforeAll(() => {
   ({ q8, q8b } = writeIrisUploadModels(dir));

@@ -4,11 +4,12 @@
 // error and nothing is written.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK } from "../../host-tools/commands/pull";
 import { openLink } from "../../host-tools/links/open-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
-import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
+import { RunningSim } from "../../host-tools/sim/index";
+import { virtualBoards } from "../helpers/virtual-boards";
 import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
@@ -17,20 +18,10 @@ import { irisModel, writeIrisUploadModels } from "../helpers/models";
 import { ptyPair } from "../helpers/pty-pair";
 
 const dir = tempDir();
-const sims: RunningSim[] = [];
+const { sim } = virtualBoards({ tcp: 0 });
 let q8: string, f32: string;
 
-async function sim(o: SimOptions = {}): Promise<RunningSim> {
-  const s = await startSim({ board: "puckjs", tcp: 0, ...o });
-  sims.push(s);
-  return s;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  while (sims.length) await sims.pop()!.stop();
-});
 
 afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();

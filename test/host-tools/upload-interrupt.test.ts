@@ -6,26 +6,17 @@
 // model is still active" while the new one was.)
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { crc32 } from "../../src/core/index";
-import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
+import { RunningSim } from "../../host-tools/sim/index";
+import { virtualBoards } from "../helpers/virtual-boards";
 import { FaultOptions } from "../../host-tools/sim/faults";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
-const sims: RunningSim[] = [];
+const { sim, sims } = virtualBoards();
 let q8: string, q8b: string, flash0: string, firstFile: string, runtimeBytes: Uint8Array;
-
-afterEach(async () => {
-  while (sims.length) await sims.pop()!.stop();
-});
-
-async function sim(o: SimOptions): Promise<RunningSim> {
-  const s = await startSim({ board: "puckjs", ...o });
-  sims.push(s);
-  return s;
-}
 
 /** Stops this board (trials run side by side: not whichever started last). */
 async function stop(s: RunningSim): Promise<void> {

@@ -2,7 +2,7 @@
 // serialport package on a real pseudo-terminal.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decodeModel, encodeModel, quantizeModel } from "../../src/core/index";
 import { modelId } from "../../host-tools/serial/board-files";
 import { load } from "../../src/device/runtime";
@@ -10,23 +10,14 @@ import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { SerialLink } from "../../host-tools/links/serial-link";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { latin1Bytes } from "../../host-tools/protocols/bytes";
-import { RunningSim, SimOptions, startSim } from "../../host-tools/sim/index";
+import { RunningSim, SimOptions } from "../../host-tools/sim/index";
+import { virtualBoards } from "../helpers/virtual-boards";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
-const sims: RunningSim[] = [];
+const { sim, sims } = virtualBoards();
 let q8: string, q8b: string, testCsv: string, testRows: Float32Array[];
-
-async function sim(o: SimOptions = {}): Promise<RunningSim> {
-  const s = await startSim({ board: "puckjs", ...o });
-  sims.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  while (sims.length) await sims.pop()!.stop();
-});
 
 beforeAll(() => {
   ({ q8, q8b } = writeIrisUploadModels(dir));
