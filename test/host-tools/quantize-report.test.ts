@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { inChromium } from "../helpers/chromium-page";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BOARDS } from "../../host-tools/boards";
 import { cli, IRIS_CSV, json } from "../helpers/cli";
@@ -129,34 +129,22 @@ describe("quantize --report", () => {
     const html = readFileSync(report, "utf8");
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|url\(|@import|https?:/i);
     const url = pathToFileURL(report).href;
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      const errors: string[] = [], foreign: string[] = [], failed: string[] = [];
-      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-      page.on("pageerror", (e) => errors.push(String(e)));
-      page.on("requestfailed", (r) => failed.push(r.url()));
-      page.on("request", (r) => { if (r.url() !== url) foreign.push(r.url()); });
-      await page.goto(url, { waitUntil: "load" });
-      expect(await page.locator("#boards-table tbody tr").count()).toBe(BOARDS.length);
-      expect(await page.locator("#confusion tbody tr").count()).toBe(3);
-      // the wide tables fit the page: no board row is cut off
+    const png = join(dir, "render.png");
+    const r = await inChromium(url, async (page) => {
       const table = await page.locator("#boards-table").boundingBox();
-      expect(table!.width).toBeGreaterThan(600);
-      expect(table!.x + table!.width).toBeLessThanOrEqual(1280);
-      const png = join(dir, "render.png");
       await page.screenshot({ path: png, fullPage: true });
-      expect(errors).toEqual([]);
-      expect(failed).toEqual([]);
-      expect(foreign).toEqual([]);
-      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
-      // kept for a look (the temp folder goes after the tests)
-      copyFileSync(png, "/tmp/edgefnn-quantize-report.png");
-    } finally {
-      await browser.close();
-    }
+      return { boardRows: await page.locator("#boards-table tbody tr").count(), confusionRows: await page.locator("#confusion tbody tr").count(), table };
+    });
+    expect(r.value.boardRows).toBe(BOARDS.length);
+    expect(r.value.confusionRows).toBe(3);
+    // the wide tables fit the page: no board row is cut off
+    expect(r.value.table!.width).toBeGreaterThan(600);
+    expect(r.value.table!.x + r.value.table!.width).toBeLessThanOrEqual(1280);
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.failed).toEqual([]);
+    expect(r.foreign).toEqual([]);
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    // kept for a look (the temp folder goes after the tests)
+    copyFileSync(png, "/tmp/edgefnn-quantize-report.png");
   }, 60_000);
 });

@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { inChromium } from "../helpers/chromium-page";
 import { renderReport, ReportData } from "../../host-tools/report/html-report";
 import { logScale } from "../../host-tools/report/scale";
 import {
@@ -186,11 +186,6 @@ describe("renderReport: the page", () => {
 
 // ---- real rendering -----------------------------------------------------
 
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-
 function layerLines(net: Network): string[] {
   return net.layers.map((l) => `${l.nIn} -> ${l.nOut} ${l.activation.name}`);
 }
@@ -244,16 +239,8 @@ interface Rendered {
 async function renderInChromium(html: string, dir: string, name: string): Promise<Rendered> {
   const file = join(dir, name + ".html");
   writeFileSync(file, html);
-  const url = pathToFileURL(file).href;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [], failed: string[] = [], foreign: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-    page.on("pageerror", (e) => consoleErrors.push(String(e)));
-    page.on("requestfailed", (r) => failed.push(r.url()));
-    page.on("request", (r) => { if (r.url() !== url) foreign.push(r.url()); });
-    await page.goto(url, { waitUntil: "load" });
+  const png = join(dir, name + ".png");
+  const { value, consoleErrors, failed, foreign } = await inChromium(pathToFileURL(file).href, async (page) => {
     // boundingBox() measures in the page without DOM types (tsconfig has no "dom" lib)
     const svgSizes: Record<string, { w: number; h: number }> = {};
     for (const svg of await page.locator("svg").all()) {
@@ -265,12 +252,10 @@ async function renderInChromium(html: string, dir: string, name: string): Promis
       const box = await path.boundingBox();
       deltaY.push(box ? box.y + box.height / 2 : NaN);
     }
-    const png = join(dir, name + ".png");
     await page.screenshot({ path: png, fullPage: true });
-    return { consoleErrors, failed, foreign, svgSizes, deltaY, png };
-  } finally {
-    await browser.close();
-  }
+    return { svgSizes, deltaY };
+  });
+  return { consoleErrors, failed, foreign, ...value, png };
 }
 
 function expectPng(file: string): void {
