@@ -75,7 +75,7 @@ async function readBoard(port: string, baud: number) {
 function count(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) fail(`${name} ${JSON.stringify(v)}: give a whole number of at least 1`);
+  if (!Number.isInteger(n) || n < 1) fail(`${name} ${quoteValue(v)}: give a whole number of at least 1`);
   return n;
 }
 
