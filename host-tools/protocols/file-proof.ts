@@ -10,9 +10,14 @@ export function fileProof(bytes: Uint8Array): Proof {
   return [crc32(bytes), bytes.length >= 4 ? crc32(bytes, bytes.length - 4) : 0, bytes.length];
 }
 
-/** The same computed on the board (E.CRC32 over flash, nothing copied into RAM); null if there is no such file. */
+/** The same computed on the board (E.CRC32 over flash, nothing copied into RAM), as a
+ * function of the file's name: null if there is no such file. The uploader installs it
+ * once a session (storage-write.ts); boardProof sends it whole. */
+export const BOARD_PROOF_FUNCTION =
+  `function(n){var S=require("Storage"),s=S.read(n);return s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(n,0,s.length-4)):0,s.length]}`;
+
 export function boardProof(name: string): string {
-  return `(function(n){var S=require("Storage"),s=S.read(n);return s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(n,0,s.length-4)):0,s.length]})(${JSON.stringify(name)})`;
+  return `(${BOARD_PROOF_FUNCTION})(${JSON.stringify(name)})`;
 }
 
 export function sameProof(a: Proof | null, b: Proof): boolean {

@@ -19,7 +19,7 @@ import { crc32 } from "../../src/core/index";
 import { LinkError } from "../links/byte-link";
 import { base64, concatBytes, latin1Bytes } from "./bytes";
 import { BoardResetError, EspruinoRepl } from "./espruino-repl";
-import { fileProof, Proof, sameProof } from "./file-proof";
+import { BOARD_PROOF_FUNCTION, fileProof, Proof, sameProof } from "./file-proof";
 import { firmwareVersion, sendFilePackets, versionHasPackets } from "./packet-file";
 
 export const CHUNK = 768;
@@ -48,9 +48,8 @@ const WRITER =
   // there: the firmware refuses to write even identical bytes over written ones
   `if(o&&S.read(n,o,d.length)===d)r="A";else{if(t<0)S.write(n,d,o);else S.write(n,d,o,t);r="A"}}catch(e){r="E"+e.message}` +
   `print("\\x01"+i+":"+JSON.stringify(r)+"\\x01")}`;
-const PROOF = `function(n){var S=require("Storage"),s=S.read(n);return s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(n,0,s.length-4)):0,s.length]}`;
 /** the session keys that say a helper is defined on the board */
-const HELPERS = { __efw: WRITER, __efp: PROOF } as const;
+const HELPERS = { __efw: WRITER, __efp: BOARD_PROOF_FUNCTION } as const;
 
 /** Defines a helper on the board, once a session (a reset clears the session). */
 async function install(repl: EspruinoRepl, name: keyof typeof HELPERS): Promise<void> {
