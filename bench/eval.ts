@@ -14,8 +14,9 @@ import { join } from "node:path";
 import * as core from "../src/core/index";
 import { classifyBatch } from "../src/device/batch";
 import { load } from "../src/device/runtime";
-import { evalCommand, loadDataFor } from "../host-tools/commands/eval";
-import { readModelFile } from "../host-tools/model-file";
+import { evalCommand } from "../host-tools/commands/eval";
+import { loadDataFor } from "../host-tools/evaluation/model-data";
+import { readModelFile } from "../host-tools/files/model-file";
 import { median } from "./harness";
 
 var ROWS = 100000, d = 64, k = 10;

@@ -5,8 +5,8 @@
 export * from "../src/core/index";
 export { loadCsv, CsvError } from "./data/csv-loader";
 export type { CsvLoadOptions, LoadedCsv } from "./data/csv-loader";
-export { readModelFile } from "./model-file";
-export { Confusion, confusionOf, confusionMatrix, perClass } from "./metrics";
-export type { ClassMetrics } from "./metrics";
+export { readModelFile } from "./files/model-file";
+export { Confusion, confusionOf, confusionMatrix, perClass } from "./evaluation/metrics";
+export type { ClassMetrics } from "./evaluation/metrics";
 export { openAgentModel } from "./agent/local-model";
 export type { AgentModel, OpenOptions, ActiveInfo } from "./agent/local-model";

@@ -1,7 +1,7 @@
 // The agent runs models with the very ES5 bundle that goes to the boards
 // (dist/edgefnn.js), loaded as a CommonJS module the way a Pi program would.
 import { createRequire } from "node:module";
-import { DIST_JS, ensureBundle } from "../bundle-files";
+import { DIST_JS, ensureBundle } from "../files/bundle-files";
 import type { DeviceModel } from "../../src/device/index";
 
 export type { DeviceModel };

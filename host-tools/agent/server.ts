@@ -7,7 +7,7 @@
 // damaged reply) gets the same reply without running twice.
 import { ModelStore, AgentError, Active } from "./model-store";
 import { Runtime } from "./bundle-runtime";
-import { PACKAGE_VERSION } from "../package-root";
+import { PACKAGE_VERSION } from "../files/package-root";
 import {
   ActiveInfo, AgentInfo, Decoded, E, encodeFrame, Frame, FrameDecoder, LABELS_REPLY_HEADER, MAX_PAYLOAD, PayloadError,
   PROTOCOL_VERSION, Reader, REPLY, RUN_PART_OUTPUTS, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,

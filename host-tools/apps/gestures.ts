@@ -14,9 +14,9 @@
 // refuses to put over a .bootcde edgefnn did not write (without --force).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fail, quoteValue } from "../cli-support";
-import { DIST_FEATURES_MIN, DIST_LEARN_MIN, FIRMWARE_DIR } from "../bundle-files";
-import { PACKAGE_VERSION } from "../package-root";
+import { fail, quoteValue } from "../cli/user-error";
+import { DIST_FEATURES_MIN, DIST_LEARN_MIN, FIRMWARE_DIR } from "../files/bundle-files";
+import { PACKAGE_VERSION } from "../files/package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
 import { EspruinoRepl } from "../protocols/espruino-repl";

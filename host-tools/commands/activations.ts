@@ -8,7 +8,7 @@ import { toLatex, toText } from "../../src/core/check/symbolic/print";
 import { rangeOf, rangeText } from "../../src/core/check/symbolic/range";
 import { simplify } from "../../src/core/check/symbolic/simplify";
 import { hardVersion, largestGap } from "../../src/core/check/symbolic/taylor";
-import { Output, table } from "../cli-support";
+import { Output, table } from "../cli/output";
 
 /** Softmax is not elementwise, so the table has no formula in x for it: its row is written here. */
 const SOFTMAX = {

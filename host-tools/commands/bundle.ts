@@ -2,11 +2,12 @@
 // firmware script, for people who upload with the Espruino Web IDE.
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fail, Output } from "../cli-support";
-import { DIST_JS, DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
-import { classifyScript, isUneditedScript } from "../classify-script";
-import { readModelFile, writeFileAtomic } from "../model-file";
-import { MODEL_FILE, OwnKind, refuseForeign, startsLike } from "../own-output";
+import { fail } from "../cli/user-error";
+import { Output } from "../cli/output";
+import { DIST_JS, DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../files/bundle-files";
+import { classifyScript, isUneditedScript } from "../files/classify-script";
+import { readModelFile, writeFileAtomic } from "../files/model-file";
+import { MODEL_FILE, OwnKind, refuseForeign, startsLike } from "../files/own-output";
 
 export function bundleCommand(o: { out: string; model?: string }, out: Output) {
   ensureBundle();

@@ -13,9 +13,10 @@
 // finished window.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createWindow, computeFeatures, clearWindow, featureNames, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
-import { fail, Output, quoteValue } from "../cli-support";
+import { fail, quoteValue } from "../cli/user-error";
+import { Output } from "../cli/output";
 import { LABEL_RULE, labelProblem } from "../data/model-limits";
-import { FIRMWARE_DIR } from "../bundle-files";
+import { FIRMWARE_DIR } from "../files/bundle-files";
 import { SampleStream, StreamStats } from "../protocols/collect-stream";
 import { openBoard } from "../serial/model-upload";
 import { ensureStorageFile } from "../serial/ensure-file";

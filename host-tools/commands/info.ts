@@ -1,11 +1,12 @@
 // edgefnn info model.efnn [--board puckjs]: what is inside a model and whether it fits a board.
 import { activationById, decodeLayout, Model, WEIGHT_F32 } from "../../src/core/index";
 import { learnCost } from "../../src/learn/cost";
-import { bytes as fmtBytes, fail, Output, quoteValue, table, UserError } from "../cli-support";
-import { boardById, BOARDS, estimateMemory, findBoard } from "../boards";
+import { fail, quoteValue, UserError } from "../cli/user-error";
+import { bytes as fmtBytes, Output, table } from "../cli/output";
+import { boardById, BOARDS, estimateMemory, findBoard } from "../boards/boards";
 import { load } from "../../src/device/runtime";
-import { readModelFile } from "../model-file";
-import { classNames, isBinary, isClassifier } from "../model-kind";
+import { readModelFile } from "../files/model-file";
+import { classNames, isBinary, isClassifier } from "../evaluation/model-kind";
 
 /** Labels listed at most (a model may have thousands); --json has them all. */
 const MAX_LISTED = 20;
@@ -54,7 +55,7 @@ function raspberryPi(bytes: Uint8Array, model: Model) {
 /** What a connected board says about itself: its free blocks now and its free Storage (or that it is an edgefnn agent). */
 async function readBoard(port: string, baud: number) {
   // the serial code loads only for --port
-  const { openTarget } = await import("../target");
+  const { openTarget } = await import("../boards/target");
   const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
   try {
     if (target.kind === "agent") return { port, kind: "agent" as const, agent: target.client.info };

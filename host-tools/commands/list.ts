@@ -1,7 +1,7 @@
 // edgefnn list: where a board could be. Serial ports (with USB vendor and
 // product where the OS tells, marking those that look like Espruino boards),
 // and what this version can say about Bluetooth LE.
-import { Output, table } from "../cli-support";
+import { Output, table } from "../cli/output";
 import { listSerialPorts } from "../links/serial-ports";
 
 /** Said instead of a scan: this version has no Bluetooth LE link yet. */

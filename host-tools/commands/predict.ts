@@ -5,16 +5,18 @@ import { open } from "node:fs/promises";
 import { classifyBatch, runBatch } from "../../src/device/batch";
 import { load } from "../../src/device/runtime";
 import { AgentRefused } from "../agent/client";
-import { fail, Output } from "../cli-support";
-import { csvCell } from "../csv-cell";
+import { fail } from "../cli/user-error";
+import { Output } from "../cli/output";
+import { csvCell } from "../files/csv-cell";
 import { loadCsv } from "../data/csv-loader";
 import { detectDelimiter, readHeaderLine } from "../data/detect-delimiter";
-import { readModelFile } from "../model-file";
+import { readModelFile } from "../files/model-file";
 import { BoardResetError } from "../protocols/espruino-repl";
 import { LinkError } from "../links/serial-link";
-import { parseAnswer, remoteRunner } from "../remote-run";
-import { openTarget } from "../target";
-import { classNames, DataOptions, featuresFor, isClassifier, missingFor } from "./eval";
+import { parseAnswer, remoteRunner } from "../boards/remote-run";
+import { openTarget } from "../boards/target";
+import { DataOptions, featuresFor, missingFor } from "../evaluation/model-data";
+import { classNames, isClassifier } from "../evaluation/model-kind";
 
 /** The header's column count, to tell unlabelled data (exactly the model's inputs) from labelled. */
 async function headerColumns(file: string): Promise<number> {

@@ -10,10 +10,11 @@
 // only then is --out written, atomically, and never over a file edgefnn did not write.
 import { crc32, decodeModel, Model } from "../../src/core/index";
 import { AgentRefused } from "../agent/client";
-import { fail, Output, quoteValue, UserError } from "../cli-support";
+import { fail, quoteValue, UserError } from "../cli/user-error";
+import { Output } from "../cli/output";
 import { LinkError } from "../links/byte-link";
-import { checkWritable, writeFileAtomic } from "../model-file";
-import { MODEL_FILE } from "../own-output";
+import { checkWritable, writeFileAtomic } from "../files/model-file";
+import { MODEL_FILE } from "../files/own-output";
 import { BoardResetError, EspruinoRepl } from "../protocols/espruino-repl";
 import { modelId, POINTER, STORAGE_NAME_MAX } from "../serial/board-files";
 
@@ -65,7 +66,7 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
   const wanted = checkStorageName(name ?? "active");
   // a wrong --out fails before the board is touched
   if (o.out !== undefined) checkWritable(o.out, GUARD);
-  const { openTarget } = await import("../target");
+  const { openTarget } = await import("../boards/target");
   const target = await openTarget(o.port, o.baud).catch((e) => fail((e as Error).message));
   try {
     if (target.kind === "agent")

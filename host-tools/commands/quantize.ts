@@ -1,16 +1,18 @@
 // edgefnn quantize model.efnn --bits 8: int8/int16 weights with a scale per row,
 // and what it costs on a data set.
 import { activationById, encodeModel, maxWeightErrors, Model, quantizeModel, WEIGHT_BYTES, WEIGHT_F32, WeightBits, withScaledInputs } from "../../src/core/index";
-import { BOARDS, estimateMemory } from "../boards";
-import { bytes as fmtBytes, fail, Output, percent, table, quoteValue } from "../cli-support";
-import { commandLine } from "../command-line";
+import { BOARDS, estimateMemory } from "../boards/boards";
+import { fail, quoteValue } from "../cli/user-error";
+import { bytes as fmtBytes, Output, percent, table } from "../cli/output";
+import { commandLine } from "../cli/command-line";
 import { LoadedCsv } from "../data/csv-loader";
-import { confusionMatrix } from "../metrics";
-import { checkWritable, readModelFile, writeFileAtomic } from "../model-file";
-import { MODEL_FILE, REPORT_FILE } from "../own-output";
-import { PACKAGE_VERSION } from "../package-root";
-import { layerOutputDiffs, QuantizationReport, quantizationReport } from "../quantize-report";
-import { classNames, DataOptions, isClassifier, loadDataFor } from "./eval";
+import { confusionMatrix } from "../evaluation/metrics";
+import { checkWritable, readModelFile, writeFileAtomic } from "../files/model-file";
+import { MODEL_FILE, REPORT_FILE } from "../files/own-output";
+import { PACKAGE_VERSION } from "../files/package-root";
+import { layerOutputDiffs, QuantizationReport, quantizationReport } from "../evaluation/quantize-report";
+import { DataOptions, loadDataFor } from "../evaluation/model-data";
+import { classNames, isClassifier } from "../evaluation/model-kind";
 
 export function parseBits(v: string[], layers: number): WeightBits | WeightBits[] {
   const bits = v.map((s) => {

@@ -5,9 +5,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { createRng, shuffle } from "../../src/core/index";
-import { fail, Output, quoteValue } from "../cli-support";
+import { fail, quoteValue } from "../cli/user-error";
+import { Output } from "../cli/output";
 import { detectDelimiter } from "../data/detect-delimiter";
-import { writeFileAtomic } from "../model-file";
+import { writeFileAtomic } from "../files/model-file";
 
 export interface SplitOptions {
   test: number;

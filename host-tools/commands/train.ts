@@ -4,19 +4,20 @@ import {
   ACTIVATION_NAMES, ActivationName, countParams, createNetwork, encodeModel, evaluate, forward,
   LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train,
 } from "../../src/core/index";
-import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../cli-support";
+import { fail, quoteValue } from "../cli/user-error";
+import { Output, percent, bytes as fmtBytes, table } from "../cli/output";
 import { loadCsv } from "../data/csv-loader";
 import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
 import { naValues } from "../data/na-values";
-import { commandLine } from "../command-line";
-import { checkWritable, writeFileAtomic } from "../model-file";
-import { MODEL_FILE, REPORT_FILE } from "../own-output";
-import { PACKAGE_VERSION } from "../package-root";
+import { commandLine } from "../cli/command-line";
+import { checkWritable, writeFileAtomic } from "../files/model-file";
+import { MODEL_FILE, REPORT_FILE } from "../files/own-output";
+import { PACKAGE_VERSION } from "../files/package-root";
 import { formatNumber, formatPercent } from "../report/text";
-import { confusionMatrix } from "../metrics";
+import { confusionMatrix } from "../evaluation/metrics";
 import { decodeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
-import { DataOptions, loadDataFor } from "./eval";
+import { DataOptions, loadDataFor } from "../evaluation/model-data";
 
 export interface TrainOptions {
   label?: string;

@@ -8,9 +8,10 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { AppFile, BoardApp, prepareApp } from "../apps/gestures";
 import { filesUploadTouches, guardFixedNames } from "../serial/own-files";
-import { bytes as fmtBytes, fail, Output, UserError } from "../cli-support";
-import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../bundle-files";
-import { readModelFile } from "../model-file";
+import { fail, UserError } from "../cli/user-error";
+import { bytes as fmtBytes, Output } from "../cli/output";
+import { DIST_MIN, ensureBundle, FIRMWARE_DIR } from "../files/bundle-files";
+import { readModelFile } from "../files/model-file";
 import { AgentClient, AgentRefused } from "../agent/client";
 import { crc32 } from "../../src/core/index";
 import { checkModelName, modelFileName, modelId, MODEL_NAME_MAX, RUNTIME } from "../serial/board-files";
@@ -20,7 +21,7 @@ import { newProgress, readBoardState, uploadModel } from "../serial/model-upload
 import { ActiveFact, factSentence, unknownFact } from "../serial/active-fact";
 import { agentFact, rereadAgent } from "../agent/reread";
 import { boardFact, rereadBoard } from "../serial/board-reread";
-import { openTarget } from "../target";
+import { openTarget } from "../boards/target";
 
 export interface UploadOptions {
   port: string;

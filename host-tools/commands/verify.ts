@@ -5,13 +5,15 @@
 import { classifyBatch, runBatch } from "../../src/device/batch";
 import { load } from "../../src/device/runtime";
 import { AgentRefused } from "../agent/client";
-import { fail, Output, percent } from "../cli-support";
-import { readModelFile } from "../model-file";
+import { fail } from "../cli/user-error";
+import { Output, percent } from "../cli/output";
+import { readModelFile } from "../files/model-file";
 import { BoardResetError } from "../protocols/espruino-repl";
 import { LinkError } from "../links/serial-link";
-import { remoteRunner } from "../remote-run";
-import { openTarget } from "../target";
-import { DataOptions, isClassifier, loadDataFor } from "./eval";
+import { remoteRunner } from "../boards/remote-run";
+import { openTarget } from "../boards/target";
+import { DataOptions, loadDataFor } from "../evaluation/model-data";
+import { isClassifier } from "../evaluation/model-kind";
 
 export async function verifyCommand(
   modelFile: string, dataFile: string, o: DataOptions & { port: string; baud: number; rows?: number }, out: Output,

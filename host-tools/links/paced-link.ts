@@ -3,7 +3,7 @@
 // between them), writes in packets small enough that what is already in flight
 // when XOFF arrives fits in the board's remaining buffer, pacing at the link's
 // speed, and failing everything that waits when the link goes.
-import { trace } from "../trace";
+import { trace } from "../cli/trace";
 import { ByteLink, LinkError, LinkStats } from "./byte-link";
 
 const XON = 0x11;

@@ -2,7 +2,7 @@
 // (host-tools/boards.ts): the name it reports in process.env.BOARD, its
 // Storage area, and whether its console is Bluetooth (where Espruino turns
 // XON/XOFF flow control on by default).
-import { Board, boardById } from "../boards";
+import { Board, boardById } from "../boards/boards";
 
 export interface SimBoard extends Board {
   /** process.env.BOARD, as the firmware reports it */

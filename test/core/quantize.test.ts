@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countParams, decodeModel, encodeModel, networkSpec, quantizeModel, WEIGHT_I16, WEIGHT_I8 } from "../../src/core/index";
-import { quantizationReport } from "../../host-tools/quantize-report";
+import { quantizationReport } from "../../host-tools/evaluation/quantize-report";
 import { irisModel, syntheticModel } from "../helpers/models";
 
 describe("per-row symmetric quantization", () => {

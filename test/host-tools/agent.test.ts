@@ -19,7 +19,7 @@ import { modelId } from "../../host-tools/serial/board-files";
 import { SerialLink } from "../../host-tools/links/serial-link";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { latin1Bytes } from "../../host-tools/protocols/bytes";
-import { openTarget } from "../../host-tools/target";
+import { openTarget } from "../../host-tools/boards/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";

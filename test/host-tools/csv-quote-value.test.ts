@@ -6,7 +6,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { intOption, numberOption, quoteStart, quoteValue } from "../../host-tools/cli-support";
+import { quoteStart, quoteValue } from "../../host-tools/cli/user-error";
+import { intOption, numberOption } from "../../host-tools/cli/options";
 
 /** The shown text read back by the JavaScript parser: the quoted part only. */
 function readBack(shown: string): string {

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIST_FEATURES_MIN, DIST_MIN, FIRMWARE_DIR } from "../../host-tools/bundle-files";
+import { DIST_FEATURES_MIN, DIST_MIN, FIRMWARE_DIR } from "../../host-tools/files/bundle-files";
 import { prepareApp } from "../../host-tools/apps/gestures";
 import { filesUploadTouches, hasOwnerRule, HEAD_BYTES, isOwnFile, LEGACY_GESTURES_BOOTCDE } from "../../host-tools/serial/own-files";
 import { createNetwork, modelFromNetwork } from "../../src/core/index";

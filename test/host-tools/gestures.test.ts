@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SampleStream, lineCheck } from "../../host-tools/protocols/collect-stream";
 import { loadCsv } from "../../host-tools/data/csv-loader";
-import { DIST_FEATURES_MIN, FIRMWARE_DIR } from "../../host-tools/bundle-files";
+import { DIST_FEATURES_MIN, FIRMWARE_DIR } from "../../host-tools/files/bundle-files";
 import { ensureStorageFile } from "../../host-tools/serial/ensure-file";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { SerialLink } from "../../host-tools/links/serial-link";

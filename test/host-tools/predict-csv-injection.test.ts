@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { createNetwork, encodeModel, modelFromNetwork } from "../../src/core/index";
-import { csvCell } from "../../host-tools/csv-cell";
+import { csvCell } from "../../host-tools/files/csv-cell";
 import { cli, json, tempDir } from "../helpers/cli";
 
 describe("csvCell", () => {

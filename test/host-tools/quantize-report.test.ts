@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inChromium } from "../helpers/chromium-page";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BOARDS } from "../../host-tools/boards";
+import { BOARDS } from "../../host-tools/boards/boards";
 import { cli, IRIS_CSV, json } from "../helpers/cli";
 import { tempFiles } from "../helpers/temp-files";
 

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UserError } from "../../host-tools/cli-support";
-import { checkWritable, writeFileAtomic } from "../../host-tools/model-file";
+import { UserError } from "../../host-tools/cli/user-error";
+import { checkWritable, writeFileAtomic } from "../../host-tools/files/model-file";
 import { BIN, cli, IRIS_CSV } from "../helpers/cli";
 
 let dir = "";

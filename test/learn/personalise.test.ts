@@ -15,7 +15,7 @@ import { load } from "../../src/device/runtime";
 import { computeFeatures, createWindow, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
 import { AccelStyle, SyntheticAccelerometer } from "../../host-tools/sim/accelerometer";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
-import { DIST_FEATURES_MIN } from "../../host-tools/bundle-files";
+import { DIST_FEATURES_MIN } from "../../host-tools/files/bundle-files";
 import { BUNDLE_MIN } from "../helpers/bundle";
 import { LEARN_BUNDLE_MIN } from "../helpers/learn-scenario";
 

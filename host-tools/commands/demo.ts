@@ -3,19 +3,20 @@
 // board budget, bundle the runtime, upload to a virtual board and classify there.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRng, shuffle } from "../src/core/index";
-import { Output } from "./cli-support";
-import { packageFile } from "./package-root";
-import { writeFileAtomic } from "./model-file";
-import { startsLike } from "./own-output";
-import { bundleCommand } from "./commands/bundle";
-import { evalCommand } from "./commands/eval";
-import { infoCommand } from "./commands/info";
-import { quantizeCommand } from "./commands/quantize";
-import { trainCommand } from "./commands/train";
-import { uploadCommand } from "./commands/upload";
-import { verifyCommand } from "./commands/verify";
-import { startSim } from "./sim/index";
+import { createRng, shuffle } from "../../src/core/index";
+import { Output } from "../cli/output";
+import { packageFile } from "../files/package-root";
+import { writeFileAtomic } from "../files/model-file";
+import { startsLike } from "../files/own-output";
+import { bundleCommand } from "./bundle";
+import { evalCommand } from "./eval";
+import { infoCommand } from "./info";
+import { quantizeCommand } from "./quantize";
+import { trainCommand } from "./train";
+import { TRAIN_DEFAULTS } from "./train.cli";
+import { uploadCommand } from "./upload";
+import { verifyCommand } from "./verify";
+import { startSim } from "../sim/index";
 
 export const IRIS = packageFile("examples/data/iris.csv");
 
@@ -43,11 +44,12 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   out.say(`  ${train}, ${test}`);
   step("train a 4-16-3 network, hard-tanh hidden layer (cheap on a board), early stopping on a validation split");
   const model = join(o.dir, "iris.efnn");
-  const t = await trainCommand(train, {
-    label: "species", task: "classification", hidden: ["16"], activation: ["hard-tanh"], epochs: 500, lr: 0.05, batchSize: 1,
-    optimizer: "sgd", momentum: 0.9, lambda: 0, lrDecay: 0, valFraction: 0.2, patience: 50, seed: 1, out: model,
-    report: join(o.dir, "report.html"),
-  }, out);
+  // train's defaults (train.cli.ts), with the demo's own longer run and patience and no L2 penalty
+  const t = await trainCommand(
+    train,
+    { ...TRAIN_DEFAULTS, label: "species", epochs: 500, patience: 50, lambda: 0, out: model, report: join(o.dir, "report.html") },
+    out,
+  );
   step("evaluate on the held-out test.csv");
   const e = await evalCommand(model, test, { label: "species" }, out);
   const testAccuracy = "accuracy" in e ? e.accuracy : NaN;

@@ -4,9 +4,9 @@
 // to stderr, one line per event (the systemd journal keeps both). The port
 // lost is an error exit.
 import { SerialPort } from "serialport";
-import { fail, UserError } from "../cli-support";
-import { requireRuntime, Runtime } from "./bundle-runtime";
-import { AgentServer } from "./server";
+import { fail, UserError } from "../cli/user-error";
+import { requireRuntime, Runtime } from "../agent/bundle-runtime";
+import { AgentServer } from "../agent/server";
 
 export interface AgentCommandOptions {
   port: string;

@@ -4,10 +4,10 @@
 // deletes again (host-tools/agent/client.ts); only if no agent answers does the
 // console path start. This sits above both protocols and the links: neither
 // knows about the other.
-import { AgentClient } from "./agent/client";
-import { ByteLink, LinkError } from "./links/byte-link";
-import { openLink } from "./links/open-link";
-import { EspruinoRepl } from "./protocols/espruino-repl";
+import { AgentClient } from "../agent/client";
+import { ByteLink, LinkError } from "../links/byte-link";
+import { openLink } from "../links/open-link";
+import { EspruinoRepl } from "../protocols/espruino-repl";
 
 export type Target =
   | { kind: "agent"; link: ByteLink; client: AgentClient }

@@ -1,7 +1,7 @@
 // What kind of model a file holds, for the commands that print it (info,
 // eval, predict): apart from eval's CSV loading, so `edgefnn info` loads no
 // CSV parser.
-import { ACT_SOFTMAX, Model } from "../src/core/index";
+import { ACT_SOFTMAX, Model } from "../../src/core/index";
 
 /** What a model is (docs/FORMAT.md, Labels): a classifier when it has labels
  * (K = M_L, or K = 2 for one output: a binary classifier) or a softmax output;

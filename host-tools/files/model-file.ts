@@ -1,8 +1,8 @@
 // Reading and writing .efnn files on the host, with errors that name the file.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
-import { decodeModel, Model } from "../src/core/index";
-import { fail } from "./cli-support";
+import { decodeModel, Model } from "../../src/core/index";
+import { fail } from "../cli/user-error";
 import { OwnKind, refuseForeign } from "./own-output";
 
 /** What may be replaced under the name: only a file of this kind (the flag names the option, for the message). */

@@ -1,8 +1,8 @@
 // Espruino boards' variable space (../shared/ESPRUINO.md) and what a model
 // costs there. Memory is counted in JsVars ("blocks"); strings and typed-array
 // data take more blocks where blocks are smaller.
-import { Model } from "../src/core/index";
-import { fail, quoteValue } from "./cli-support";
+import { Model } from "../../src/core/index";
+import { fail, quoteValue } from "../cli/user-error";
 
 export interface Board {
   id: string;

@@ -3,9 +3,9 @@
 // Espruino board (its runtime module, through the console) or an edgefnn agent
 // (RUN requests). Both refuse to start unless the device's active model is
 // exactly the model file the host has.
-import { fail } from "./cli-support";
-import { modelId } from "./serial/board-files";
-import { readBoardState } from "./serial/model-upload";
+import { fail } from "../cli/user-error";
+import { modelId } from "../serial/board-files";
+import { readBoardState } from "../serial/model-upload";
 import { Target } from "./target";
 
 const BATCH = 8;

@@ -4,9 +4,9 @@
 // of file edgefnn writes there, told by its first bytes; anything else is the
 // user's, and the command stops before any work with what to do instead.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { fail, quoteStart } from "./cli-support";
+import { fail, quoteStart } from "../cli/user-error";
 // (the marker renderReport puts in the head; reports from before it have only their title)
-import { REPORT_GENERATOR } from "./report/html-report";
+import { REPORT_GENERATOR } from "../report/html-report";
 
 /** How to tell a file edgefnn wrote from its first bytes. */
 export interface OwnKind {

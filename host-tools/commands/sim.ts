@@ -2,11 +2,10 @@
 // a TCP port of 127.0.0.1. The first line on stdout is the port to open (with
 // --json: exactly one line {"port": path}): a pty's path or tcp://127.0.0.1:PORT.
 // It runs until SIGINT or SIGTERM, then removes the port and stops socat.
-import { fail } from "../cli-support";
-import { FlashError } from "./flash-storage";
-import { RunningSim, startSim } from "./index";
-import { PtyError } from "./pty";
-import { DEFAULTS } from "./virtual-board";
+import { fail } from "../cli/user-error";
+import { FlashError } from "../sim/flash-storage";
+import { RunningSim, startSim } from "../sim/index";
+import { PtyError } from "../sim/pty";
 
 export interface SimCommandOptions {
   board: string;
@@ -27,8 +26,6 @@ export interface SimCommandOptions {
   seed?: number;
   json?: boolean;
 }
-
-export const SIM_DEFAULTS = DEFAULTS;
 
 export async function simCommand(o: SimCommandOptions): Promise<void> {
   let sim: RunningSim;
