@@ -76,26 +76,32 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
   return meta;
 }
 
-export async function collectCommand(o: CollectOptions, out: Output) {
+/** The label and window settings, refused before the board is touched when the CSV or a model could not take them. */
+function checkOptions(o: CollectOptions): number {
   // the label goes into the CSV as it is and into a model later: refuse now what either could not take
   const problem = labelProblem(o.label);
   if (problem) fail(`--label ${quoteValue(o.label)}: ${LABEL_RULE}, and ${problem}`);
-  if (!/^[^,;\t"]+$/.test(o.label) || o.label.trim() !== o.label) fail(`--label ${quoteValue(o.label)}: no commas, semicolons, quotes or surrounding spaces (it is a CSV cell)`);
-  if (/^[=+\-@]/.test(o.label)) fail(`--label ${quoteValue(o.label)}: a cell starting with = + - or @ runs as a formula when the CSV is opened in a spreadsheet; start it with a letter or digit`);
+  if (!/^[^,;\t"]+$/.test(o.label) || o.label.trim() !== o.label)
+    fail(`--label ${quoteValue(o.label)}: no commas, semicolons, quotes or surrounding spaces (it is a CSV cell)`);
+  if (/^[=+\-@]/.test(o.label))
+    fail(
+      `--label ${quoteValue(o.label)}: a cell starting with = + - or @ runs as a formula when the CSV is opened in a spreadsheet;` +
+        " start it with a letter or digit",
+    );
   if (o.window < 2 || o.window > 10000) fail(`--window must be 2..10000 samples, got ${o.window}`);
   const hop = o.hop ?? o.window;
   if (hop > o.window) fail(`--hop ${hop} is longer than --window ${o.window}: samples would be skipped`);
-  const names = featureNames();
-  const meta = checkOut(o, names, hop);
-  const script = new Uint8Array(readFileSync(join(FIRMWARE_DIR, "collect.js")));
+  return hop;
+}
 
-  const { link, repl } = await openBoard(o.port, o.baud).catch((e) => fail((e as Error).message));
+/** The samples cut into windows, one CSV row of window features appended per finished window; a gap in the stream starts a new window. */
+function windowRows(o: CollectOptions, hop: number) {
   const w = createWindow(o.window, hop);
   const feats = new Float32Array(FEATURE_COUNT);
-  let windows = 0, gapsInWindows = 0, interrupted = false, board = "", rateBoard = 0, uploaded = false;
+  const counts = { windows: 0, gapsInWindows: 0 };
   const stream = new SampleStream((x, y, z, gap) => {
     if (gap) {
-      if (w.count > 0) gapsInWindows++;
+      if (w.count > 0) counts.gapsInWindows++;
       clearWindow(w);
     }
     if (!pushSample(w, x, y, z)) return;
@@ -104,8 +110,18 @@ export async function collectCommand(o: CollectOptions, out: Output) {
     for (let i = 0; i < feats.length; i++) row.push(f32(feats[i]));
     row.push(o.label);
     appendFileSync(o.out, row.join(",") + "\n");
-    windows++;
+    counts.windows++;
   });
+  return { stream, counts };
+}
+
+type Rows = ReturnType<typeof windowRows>;
+
+/** One recording on the board: collect.js made present in Storage, started, read until the time is up or Ctrl-C, stopped. */
+async function record(o: CollectOptions, rows: Rows, out: Output) {
+  const script = new Uint8Array(readFileSync(join(FIRMWARE_DIR, "collect.js")));
+  const { link, repl } = await openBoard(o.port, o.baud).catch((e) => fail((e as Error).message));
+  let interrupted = false, board = "", rateBoard = 0, uploaded = false;
   const onSigint = () => (interrupted = true);
   process.once("SIGINT", onSigint);
   try {
@@ -121,29 +137,39 @@ export async function collectCommand(o: CollectOptions, out: Output) {
       `edgefnn collect: "${o.label}" from ${board} on ${o.port} at ${rateBoard} Hz` +
         (rateBoard !== o.rate ? ` (asked ${o.rate}: the board's nearest rate)` : "") +
         `${uploaded ? " (collect.js written to Storage as " + COLLECT_MODULE + ")" : ""}` +
-        `, windows of ${o.window} samples (${((o.window / rateBoard) * 1000).toFixed(0)} ms), for ${o.seconds} s; Ctrl-C stops and keeps what is recorded`,
+        `, windows of ${o.window} samples (${((o.window / rateBoard) * 1000).toFixed(0)} ms), for ${o.seconds} s;` +
+        " Ctrl-C stops and keeps what is recorded",
     );
     const end = performance.now() + o.seconds * 1000;
     // whatever came after the start call's answer is the stream's beginning
     while (!interrupted && performance.now() < end && !link.isClosed) {
       const text = repl.inbox.take();
-      if (text) stream.feed(text, performance.now());
+      if (text) rows.stream.feed(text, performance.now());
       await new Promise((r) => setTimeout(r, 10));
     }
     if (!link.isClosed) {
       await repl.call(`require(${JSON.stringify(COLLECT_MODULE)}).stop()`).catch(() => {});
     }
   } catch (e) {
-    if (e instanceof LinkError && windows > 0) {
-      process.stderr.write(`edgefnn collect: ${e.message}; the ${windows} windows recorded are kept in ${o.out}\n`);
+    if (e instanceof LinkError && rows.counts.windows > 0) {
+      process.stderr.write(`edgefnn collect: ${e.message}; the ${rows.counts.windows} windows recorded are kept in ${o.out}\n`);
       interrupted = true;
     } else throw e;
   } finally {
     process.off("SIGINT", onSigint);
     await link.close();
   }
-  const stats: StreamStats = stream.stats;
-  const rateMeasured = stream.rate();
+  return { board, rateBoard, uploaded, interrupted };
+}
+
+export async function collectCommand(o: CollectOptions, out: Output) {
+  const hop = checkOptions(o);
+  const meta = checkOut(o, featureNames(), hop);
+  const rows = windowRows(o, hop);
+  const { board, rateBoard, uploaded, interrupted } = await record(o, rows, out);
+  const { windows, gapsInWindows } = rows.counts;
+  const stats: StreamStats = rows.stream.stats;
+  const rateMeasured = rows.stream.rate();
   meta.sessions.push({
     label: o.label, board, rateAsked: o.rate, rateBoard, rateMeasured: Math.round(rateMeasured * 100) / 100,
     samples: stats.samples, windows, dropped: stats.dropped, corrupt: stats.corrupt, date: new Date().toISOString(),

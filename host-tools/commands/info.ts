@@ -6,7 +6,7 @@ import { bytes as fmtBytes, Output, table } from "../cli/output";
 import { boardById, BOARDS, estimateMemory, findBoard } from "../boards/boards";
 import { load } from "../../src/device/runtime";
 import { readModelFile } from "../files/model-file";
-import { classNames, isBinary, isClassifier } from "../evaluation/model-kind";
+import { classNames, isBinary, isClassifier, layerGamma } from "../evaluation/model-kind";
 
 /** Labels listed at most (a model may have thousands); --json has them all. */
 const MAX_LISTED = 20;
@@ -93,7 +93,7 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     inputs: L.nIn,
     outputs: L.nOut,
     activation: activationById(L.act).name,
-    gamma: L.act === 7 || L.act === 9 ? L.gamma : undefined,
+    gamma: layerGamma(L),
     weights: TYPE_NAMES[L.wtype],
     params: L.nIn * L.nOut + L.nOut + (L.prelu ? L.nOut : 0),
     macs: L.nIn * L.nOut,

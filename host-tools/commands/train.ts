@@ -1,23 +1,20 @@
 // edgefnn train data.csv: from a CSV to a trained float32 .efnn model.
 import { SingleBar } from "cli-progress";
 import {
-  ACTIVATION_NAMES, ActivationName, countParams, createNetwork, encodeModel, evaluate, forward,
-  LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train,
+  ACTIVATION_NAMES, ACTIVATIONS, ActivationName, countParams, createNetwork, decodeModel, encodeModel, evaluate,
+  LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train, TrainResult,
 } from "../../src/core/index";
 import { fail, quoteValue } from "../cli/user-error";
 import { Output, percent, bytes as fmtBytes, table } from "../cli/output";
 import { loadCsv } from "../data/csv-loader";
 import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
 import { naValues } from "../data/na-values";
-import { commandLine } from "../cli/command-line";
 import { checkWritable, writeFileAtomic } from "../files/model-file";
 import { MODEL_FILE, REPORT_FILE } from "../files/own-output";
-import { PACKAGE_VERSION } from "../files/package-root";
-import { formatNumber, formatPercent } from "../report/text";
 import { confusionMatrix } from "../evaluation/metrics";
-import { decodeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { DataOptions, loadDataFor } from "../evaluation/model-data";
+import { layerGamma } from "../evaluation/model-kind";
 
 export interface TrainOptions {
   label?: string;
@@ -58,65 +55,103 @@ function hiddenLayers(o: TrainOptions): LayerSpec[] {
     fail(`--activation: give one activation for all hidden layers or one per layer (${sizes.length}), not ${acts.length}`);
   return sizes.map((size, i) => {
     const name = acts.length === 1 ? acts[0] : acts[i];
-    if (!ACTIVATION_NAMES.includes(name as ActivationName) || name === "softmax")
-      fail(`--activation: unknown hidden activation ${quoteValue(name)}: expected one of ${ACTIVATION_NAMES.filter((a) => a !== "softmax").join(", ")}`);
-    if (name === "step") fail(`--activation step cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic`);
-    return { size, activation: name as ActivationName };
+    // the table decides: a hidden layer's activation is elementwise (not softmax) and trainable (not step)
+    const a = ACTIVATIONS.find((x) => x.name === name);
+    if (!a || !a.elementwise) {
+      const elementwise = ACTIVATIONS.filter((x) => x.elementwise).map((x) => x.name);
+      fail(`--activation: unknown hidden activation ${quoteValue(name)}: expected one of ${elementwise.join(", ")}`);
+    }
+    // the table's only elementwise activation that is not trainable is step
+    if (!a.trainable)
+      fail(`--activation ${a.name} cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic`);
+    return { size, activation: a.name };
   });
 }
 
 export function describeLayers(net: Network): string[] {
-  return net.layers.map((L) => `${L.nIn} -> ${L.nOut} ${L.activation.name}${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`);
+  return net.layers.map((L) => {
+    const gamma = layerGamma(L);
+    return `${L.nIn} -> ${L.nOut} ${L.activation.name}${gamma !== undefined ? ` (gamma ${gamma})` : ""}`;
+  });
 }
 
-export async function trainCommand(file: string, o: TrainOptions, out: Output) {
-  const t0 = performance.now();
-  // before minutes of training: where the model and the report go, and that nothing of the user's is there
-  checkWritable(o.out, { kind: MODEL_FILE, flag: "--out" });
-  if (o.report) checkWritable(o.report, { kind: REPORT_FILE, flag: "--report" });
-  // every choice is checked before the data is read (a typo fails at once, not after a large CSV loads)
+/** The choices of o that need no data, checked before the data is read (a typo fails at once, not after a large CSV loads). */
+function resolveChoices(o: TrainOptions) {
   if (o.impute !== undefined && o.impute !== "mean" && o.impute !== "median") fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
   const impute = o.impute as Imputation | undefined;
   const classification = o.task === "classification";
   if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
   const hidden = hiddenLayers(o);
   const outAct = (o.output ?? (classification ? "softmax" : "linear")) as ActivationName;
-  if (!ACTIVATION_NAMES.includes(outAct)) fail(`--output: unknown activation ${quoteValue(outAct)}: expected one of ${ACTIVATION_NAMES.join(", ")}`);
+  if (!ACTIVATION_NAMES.includes(outAct))
+    fail(`--output: unknown activation ${quoteValue(outAct)}: expected one of ${ACTIVATION_NAMES.join(", ")}`);
   // a classifier learns by cross-entropy, defined here for these two outputs only: say so before building anything
   if (classification && outAct !== "softmax" && outAct !== "logistic")
-    fail(`--output ${outAct}: a classifier is trained with cross-entropy, which needs --output softmax (the default) or logistic (one output for two classes: a binary classifier); for numbers, --task regression`);
+    fail(
+      `--output ${outAct}: a classifier is trained with cross-entropy, which needs --output softmax (the default)` +
+        " or logistic (one output for two classes: a binary classifier); for numbers, --task regression",
+    );
+  return { impute, classification, hidden, outAct, loss: (classification ? "cross-entropy" : "squared-error") as LossName };
+}
+
+type Choices = ReturnType<typeof resolveChoices>;
+
+/** The CSV read and split; with --impute the training split's statistic fills the gaps of both splits. */
+async function loadSplits(file: string, o: TrainOptions, c: Choices) {
   const csv = await loadCsv(file, {
     label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete, exclude: o.exclude, naValues: naValues(o.naValues),
-    keepMissing: impute !== undefined, missingHint: "use --drop-incomplete to skip such rows, or --impute mean (or median) to fill them",
+    keepMissing: c.impute !== undefined, missingHint: "use --drop-incomplete to skip such rows, or --impute mean (or median) to fill them",
   });
   const { data } = csv;
-  const gaps = impute ? rowsWithGaps(data) : 0;
+  const gaps = c.impute ? rowsWithGaps(data) : 0;
   const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
-  const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
-  const net = createNetwork({ inputSize: data.inputSize, layers: [...hidden, { size: nOut, activation: outAct }] });
-  // --impute: the training split's statistic fills the gaps in both splits and
-  // is the normalization's center, so a NaN on the board is filled the same way
-  const fill = impute ? imputationValues(tr, impute, csv.features) : null;
+  // the statistic is also the normalization's center, so a NaN on the board is filled the same way
+  const fill = c.impute ? imputationValues(tr, c.impute, csv.features) : null;
   if (fill) {
     fillMissing(tr, fill);
     if (val) fillMissing(val, fill);
   }
-  const st = standardization(tr); // on the training split only; stored in the model
+  return { csv, gaps, tr, val, fill };
+}
+
+type Splits = Awaited<ReturnType<typeof loadSplits>>;
+
+/** The network the choices describe, its input normalization from the training split (stored in the model). */
+function buildNetwork(c: Choices, s: Splits): Network {
+  const { csv, tr, fill } = s;
+  const nOut = c.classification ? (c.outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
+  const net = createNetwork({ inputSize: csv.data.inputSize, layers: [...c.hidden, { size: nOut, activation: c.outAct }] });
+  const st = standardization(tr); // on the training split only
   net.mean.set(fill ?? st.mean);
   net.invStd.set(st.invStd);
-  const loss: LossName = classification ? "cross-entropy" : "squared-error";
+  return net;
+}
 
-  out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
+function sayStart(file: string, c: Choices, s: Splits, net: Network, out: Output): void {
+  const { csv, tr, val, gaps, fill } = s;
+  const dropped = csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : "";
+  out.say(`edgefnn train: ${file}, ${csv.rows} rows (${dropped}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
-  if (fill) out.say(`  ${gaps} rows with missing values, filled with the training split's ${impute} (stored in the model)`);
-  const ids = increasingColumns(data, csv.features);
-  if (ids.length) out.say(`  note: ${ids.map((n) => quoteValue(n)).join(", ")} increase${ids.length === 1 ? "s" : ""} on every row (an id or a time?): if not a measurement, leave ${ids.length === 1 ? "it" : "them"} out with --exclude ${ids.join(",")}`);
-  if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
+  if (fill) out.say(`  ${gaps} rows with missing values, filled with the training split's ${c.impute} (stored in the model)`);
+  const ids = increasingColumns(csv.data, csv.features);
+  if (ids.length) {
+    const one = ids.length === 1;
+    out.say(
+      `  note: ${ids.map((n) => quoteValue(n)).join(", ")} increase${one ? "s" : ""} on every row (an id or a time?):` +
+        ` if not a measurement, leave ${one ? "it" : "them"} out with --exclude ${ids.join(",")}`,
+    );
+  }
+  if (c.classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
   // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
-  if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
+  if (c.classification && net.outputSize === 1)
+    out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
   out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
+}
 
+/** The training loop, with a progress bar on a terminal. */
+function runTraining(net: Network, o: TrainOptions, c: Choices, s: Splits, out: Output): TrainResult {
+  const { tr, val } = s;
   const bar = !out.json && !out.quiet && process.stdout.isTTY
     ? new SingleBar({ format: "  training |{bar}| epoch {value}/{total}  loss {loss}  val {val}", hideCursor: true, clearOnComplete: false, barsize: 24 })
     : null;
@@ -125,11 +160,11 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   try {
     result = train(net, tr, {
       epochs: o.epochs, learningRate: o.lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
-      lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss, recordDeltas: true,
+      lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss: c.loss, recordDeltas: true,
       // per epoch with that epoch's weights: the kept epoch's numbers are then the model's (summary, report, curves alike)
       measureTrain: true,
-      onEpoch: (s) => {
-        bar?.update(s.epoch, { loss: s.trainLoss.toFixed(4), val: val ? (classification ? percent(s.valAccuracy) : s.valLoss.toFixed(4)) : "-" });
+      onEpoch: (e) => {
+        bar?.update(e.epoch, { loss: e.trainLoss.toFixed(4), val: val ? (c.classification ? percent(e.valAccuracy) : e.valLoss.toFixed(4)) : "-" });
       },
     });
   } catch (e) {
@@ -140,12 +175,26 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     bar.setTotal(result.history.length);
     bar.stop();
   }
-  const trainEval = evaluate(net, tr, loss);
-  const valEval = val ? evaluate(net, val, loss) : null;
+  return result;
+}
+
+export async function trainCommand(file: string, o: TrainOptions, out: Output) {
+  const t0 = performance.now();
+  // before minutes of training: where the model and the report go, and that nothing of the user's is there
+  checkWritable(o.out, { kind: MODEL_FILE, flag: "--out" });
+  if (o.report) checkWritable(o.report, { kind: REPORT_FILE, flag: "--report" });
+  const c = resolveChoices(o);
+  const s = await loadSplits(file, o, c);
+  const { csv, tr, val } = s;
+  const net = buildNetwork(c, s);
+  sayStart(file, c, s, net, out);
+  const result = runTraining(net, o, c, s, out);
+  const trainEval = evaluate(net, tr, c.loss);
+  const valEval = val ? evaluate(net, val, c.loss) : null;
   // the model knows its columns (format version 2): eval, predict, quantize --data and verify pick them by name
   const bytes = encodeModel({
-    ...modelFromNetwork(net, classification ? csv.labels : []),
-    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task, impute,
+    ...modelFromNetwork(net, c.classification ? csv.labels : []),
+    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task, impute: c.impute,
   });
   writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
   // --test: the written model, through the board runtime, on a file it never saw; its columns found by name
@@ -157,17 +206,17 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     bestEpoch: result.bestEpoch,
     epochs: result.history.length,
     stoppedEarly: result.stoppedEarly,
-    trainAccuracy: classification ? trainEval.accuracy : null,
-    valAccuracy: classification && valEval ? valEval.accuracy : null,
+    trainAccuracy: c.classification ? trainEval.accuracy : null,
+    valAccuracy: c.classification && valEval ? valEval.accuracy : null,
     trainLoss: trainEval.loss,
     valLoss: valEval ? valEval.loss : null,
     params,
     bytes: bytes.length,
-    labels: classification ? csv.labels : [],
+    labels: c.classification ? csv.labels : [],
     features: csv.features,
     rows: csv.rows,
     dropped: csv.dropped,
-    imputedRows: gaps,
+    imputedRows: s.gaps,
     test: held ? { file: o.test, n: held.n, dropped: held.dropped, accuracy: held.accuracy, mae: held.mae, rmse: held.rmse } : null,
     seconds,
   };
@@ -176,62 +225,28 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   );
   // the kept epoch's weights on each split: the same numbers as the report's captions and the best epoch's point on its curves
   out.say(`  the model (epoch ${result.bestEpoch}'s weights):`);
+  const heldRow = (h: HeldOut) =>
+    c.classification ? [`test (${o.test})`, percent(h.accuracy!), ""] : [`test (${o.test})`, `MAE ${h.mae!.toPrecision(4)}`, `RMSE ${h.rmse!.toPrecision(4)}`];
   for (const line of table([
-    ["train", classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
-    ...(valEval ? [["validation", classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
-    ...(held ? [[`test (${o.test})`, classification ? percent(held.accuracy!) : `MAE ${held.mae!.toPrecision(4)}`, classification ? "" : `RMSE ${held.rmse!.toPrecision(4)}`]] : []),
+    ["train", c.classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
+    ...(valEval ? [["validation", c.classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
+    ...(held ? [heldRow(held)] : []),
   ]))
     out.say("  " + line);
   out.say(`  wrote ${o.out}: ${fmtBytes(bytes.length)}, ${params} parameters, in ${seconds.toFixed(1)} s`);
 
   if (o.report) {
-    const evalSet = val ?? tr;
-    const confusion = !classification ? null : held ? held.confusion : confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length);
-    const kept = `epoch ${result.bestEpoch}, kept`;
-    const dropped = csv.dropped ? `; ${csv.dropped} dropped (a missing value, --drop-incomplete)` : "";
-    const filled = gaps ? `; ${gaps} with missing values filled with the training split's ${impute}` : "";
     // the report code loads only when a report is asked for
-    const { renderReport } = await import("../report/html-report");
-    const html = renderReport({
-      confusionOn: held ? `the held-out file ${o.test} (${held.n} rows)` : val ? "the validation split" : "the training split (no validation split)",
-      title: `${file}: ${describeLayers(net).map((l) => l.split(" -> ")[1]).join(", ")}`,
-      history: result.history,
-      bestEpoch: result.bestEpoch,
-      labels: classification ? csv.labels : [],
-      confusion,
-      layers: describeLayers(net),
-      summary: [
-        ["data", `${file}: ${csv.rows} rows read, ${data.n} used${dropped}${filled}`],
-        ["features", `${csv.features.join(", ")}${o.exclude?.length ? ` (left out: ${o.exclude.join(", ")})` : ""}`],
-        ...(csv.labelColumn ? [[classification ? "label column" : "target column", `${csv.labelColumn}${classification ? ` (${csv.labels.length} classes)` : ""}`]] as [string, string][] : []),
-        ["train / validation rows", `${tr.n} / ${val ? val.n : 0}`],
-        ...(classification
-          ? ([[`train accuracy (${kept})`, formatPercent(trainEval.accuracy)], [`validation accuracy (${kept})`, valEval ? formatPercent(valEval.accuracy) : "n/a"]] as [string, string][])
-          : []),
-        // formatted as the charts' captions format them: the same numbers, written the same way
-        [`train loss (${kept})`, formatNumber(trainEval.loss)],
-        ...(valEval ? [[`validation loss (${kept})`, formatNumber(valEval.loss)]] as [string, string][] : []),
-        ...(held
-          ? ([[`test: ${o.test}`, `${held.n} rows${held.dropped ? ` (${held.dropped} dropped)` : ""}, ${classification ? `accuracy ${percent(held.accuracy!)}` : `MAE ${held.mae!.toPrecision(4)}, RMSE ${held.rmse!.toPrecision(4)}`}`]] as [string, string][])
-          : []),
-        ["best epoch", `${result.bestEpoch} of ${result.history.length}`],
-        ["parameters", String(params)],
-        ["model file", `${o.out} (${bytes.length} bytes)`],
-        ["learning rate / optimizer / batch", `${o.lr} / ${o.optimizer} / ${o.batchSize}`],
-        ["L2 lambda", String(o.lambda)],
-        ["seed", String(o.seed)],
-        ["command", commandLine()],
-        ["edgefnn", `version ${PACKAGE_VERSION}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],
-      ],
-    });
-    writeFileAtomic(o.report, html, { kind: REPORT_FILE, flag: "--report" });
-    out.say(`  report: ${o.report} (confusion matrix on ${held ? o.test : val ? "the validation split" : "the training split"})`);
+    const { writeTrainingReport } = await import("./train-report");
+    writeTrainingReport(o.report, { file, o, classification: c.classification, impute: c.impute, ...s, net, result, trainEval, valEval, held, params, bytes });
+    const on = held ? o.test : val ? "the validation split" : "the training split";
+    out.say(`  report: ${o.report} (confusion matrix on ${on})`);
   }
   return summary;
 }
 
 /** The kept model (its bytes, through the board runtime) on a held-out CSV. */
-async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o: DataOptions) {
+export async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o: DataOptions) {
   const model = decodeModel(bytes);
   const csv = await loadDataFor(model, modelFile, testFile, o);
   const m = load(bytes), d = csv.data, D = d.inputSize, row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
@@ -250,10 +265,4 @@ async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o
   return { n: d.n, dropped: csv.dropped, accuracy: null, confusion: null, mae: ae / d.n, rmse: Math.sqrt(se / d.n) };
 }
 
-function predictClass(net: Network, x: ArrayLike<number>, off: number): number {
-  const a = forward(net, x, off);
-  if (net.outputSize === 1) return a[0] > 0.5 ? 1 : 0;
-  let best = 0;
-  for (let k = 1; k < net.outputSize; k++) if (a[k] > a[best]) best = k;
-  return best;
-}
+export type HeldOut = Awaited<ReturnType<typeof heldOut>>;

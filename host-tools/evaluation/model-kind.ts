@@ -1,7 +1,7 @@
 // What kind of model a file holds, for the commands that print it (info,
 // eval, predict): apart from eval's CSV loading, so `edgefnn info` loads no
 // CSV parser.
-import { ACT_SOFTMAX, Model } from "../../src/core/index";
+import { ACT_SOFTMAX, activationById, Model } from "../../src/core/index";
 
 /** What a model is (docs/FORMAT.md, Labels): a classifier when it has labels
  * (K = M_L, or K = 2 for one output: a binary classifier) or a softmax output;
@@ -21,4 +21,11 @@ export function isBinary(model: Model): boolean {
 export function classNames(model: Model): string[] {
   if (model.labels.length) return model.labels;
   return Array.from({ length: model.outputSize === 1 ? 2 : model.outputSize }, (_, i) => String(i));
+}
+
+/** A layer's one activation parameter gamma, if its activation takes one: the
+ * table's default gamma is non-zero (leaky-relu's slope, ELU's scale) and the
+ * layer has no per-neuron gammas (PReLU's, which are parameters, not one number). */
+export function layerGamma(L: { act: number; gamma: number; prelu: ArrayLike<number> | null }): number | undefined {
+  return activationById(L.act).gamma !== 0 && !L.prelu ? L.gamma : undefined;
 }
