@@ -53,7 +53,11 @@ function asciiProbe(): { frame: Uint8Array; nonce: Uint8Array; seq: number } {
 
 function result(cls: number, b: Uint8Array): RowResult {
   const v = new DataView(b.buffer, b.byteOffset, b.length);
-  return { cls, bits: Buffer.from(b).toString("hex"), outputs: Float32Array.from({ length: b.length / 4 }, (_, j) => v.getFloat32(j * 4, true)) };
+  return {
+    cls,
+    bits: Buffer.from(b).toString("hex"),
+    outputs: Float32Array.from({ length: b.length / 4 }, (_, j) => v.getFloat32(j * 4, true)),
+  };
 }
 
 export class AgentClient {
@@ -88,7 +92,12 @@ export class AgentClient {
       try {
         await scan.inbox.waitFor(() => {
           for (const f of scan.pump()) {
-            if (f.type === (T.HELLO | REPLY) && f.seq === seq && f.payload.length > 4 && Buffer.from(f.payload.subarray(0, 4)).equals(nonce)) {
+            if (
+              f.type === (T.HELLO | REPLY) &&
+              f.seq === seq &&
+              f.payload.length > 4 &&
+              Buffer.from(f.payload.subarray(0, 4)).equals(nonce)
+            ) {
               info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
             } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
             else if (f.type === T_NAK) nak = true;
@@ -105,9 +114,11 @@ export class AgentClient {
         // trying the Espruino console and reporting that nobody answered
         scan.inbox.clear();
         const message = quote(Buffer.from(r.payload.subarray(1)).toString("utf8"));
-        throw new AgentRefused(r.payload[0],
+        throw new AgentRefused(
+          r.payload[0],
           `${link.path}: an edgefnn agent answers but refused to say which model it runs (${message}). ` +
-            "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it");
+            "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it",
+        );
       }
       if (info) {
         scan.consume();
@@ -199,7 +210,8 @@ export class AgentClient {
       const piece = bytes.subarray(off, off + chunk);
       const p = new Reader(await this.request(T.PUT, new Writer().name(name).u32(bytes.length).u32(off).bytes(piece).done()));
       const received = p.u32();
-      if (received !== off + piece.length) throw new LinkError(`the agent holds ${received} bytes of ${name} after bytes ${off}..${off + piece.length}`);
+      if (received !== off + piece.length)
+        throw new LinkError(`the agent holds ${received} bytes of ${name} after bytes ${off}..${off + piece.length}`);
       onProgress?.(off + piece.length);
       if (bytes.length === 0) break;
     }
@@ -226,7 +238,10 @@ export class AgentClient {
     const per = runRowsPerFrame(a.inputSize, a.outputSize);
     if (per < 1) {
       if (this.info.protocol < 2)
-        throw new AgentRefused(0, `${a.file} has ${a.inputSize} inputs and ${a.outputSize} outputs, more than one frame of protocol ${this.info.protocol} carries: update edgefnn on the agent (version ${this.info.version}) to run it`);
+        throw new AgentRefused(
+          0,
+          `${a.file} has ${a.inputSize} inputs and ${a.outputSize} outputs, more than one frame of protocol ${this.info.protocol} carries: update edgefnn on the agent (version ${this.info.version}) to run it`,
+        );
       const out: RowResult[] = [];
       for (const x of rows) out.push(await this.runOne(x, id, a));
       return out;
@@ -261,7 +276,8 @@ export class AgentClient {
     for (let first = 0; first < a.outputSize; ) {
       const p = new Reader(await this.request(T.RUN_PART, new Writer().u8(flags).u32(id).u16(first).bytes(inline).done()));
       const got = p.u16(), n = p.u16(), c = p.u16();
-      if (got !== first || n < 1 || first + n > a.outputSize) throw new LinkError(`the agent answered outputs ${got}..${got + n} when asked for those from ${first}`);
+      if (got !== first || n < 1 || first + n > a.outputSize)
+        throw new LinkError(`the agent answered outputs ${got}..${got + n} when asked for those from ${first}`);
       if (cls >= 0 && c !== cls) throw new LinkError(`the agent answered class ${c} for a row it had given class ${cls}`);
       cls = c;
       bits.set(p.bytes(4 * n), 4 * first);
@@ -280,7 +296,8 @@ export class AgentClient {
     for (;;) {
       const p = new Reader(await this.request(T.LABELS, new Writer().u32(id).u16(labels.length).done()));
       const total = p.u16(), first = p.u16(), n = p.u16();
-      if (first !== labels.length || first + n > total) throw new LinkError(`the agent answered labels ${first}..${first + n} of ${total} when asked for those from ${labels.length}`);
+      if (first !== labels.length || first + n > total)
+        throw new LinkError(`the agent answered labels ${first}..${first + n} of ${total} when asked for those from ${labels.length}`);
       for (let k = 0; k < n; k++) labels.push(p.name());
       if (labels.length === total) return labels;
       if (n === 0) throw new LinkError(`the agent sent no labels from ${first} of ${total}`);

@@ -129,16 +129,19 @@ export class ModelStore {
    * that is already there (resent after a lost reply) is accepted and not written again.
    * (A resent request is normally answered from the server's reply cache before it gets here.) */
   put(name: string, total: number, offset: number, data: Uint8Array, now: number): number {
-    if (!NAME_RE.test(name)) throw new AgentError(E.BAD_NAME, `model name ${JSON.stringify(name)}: use 1 to 32 letters, digits, "_" or "-"`);
+    if (!NAME_RE.test(name))
+      throw new AgentError(E.BAD_NAME, `model name ${JSON.stringify(name)}: use 1 to 32 letters, digits, "_" or "-"`);
     if (total > this.maxBytes) throw new AgentError(E.TOO_LARGE, `${total} bytes is more than this agent takes (${this.maxBytes})`);
-    if (offset + data.length > total) throw new AgentError(E.BAD_OFFSET, `bytes ${offset}..${offset + data.length} lie beyond the total of ${total}`);
+    if (offset + data.length > total)
+      throw new AgentError(E.BAD_OFFSET, `bytes ${offset}..${offset + data.length} lie beyond the total of ${total}`);
     if (offset === 0) {
       this.discard();
       const fd = openSync(join(this.dir, STAGING), "w", 0o644);
       this.staging = { name, total, received: 0, fd, lastAt: now };
     }
     const s = this.staging;
-    if (!s || s.name !== name || s.total !== total) throw new AgentError(E.NO_TRANSFER, `no transfer of ${name} (${total} bytes) in progress: start again at offset 0`);
+    if (!s || s.name !== name || s.total !== total)
+      throw new AgentError(E.NO_TRANSFER, `no transfer of ${name} (${total} bytes) in progress: start again at offset 0`);
     s.lastAt = now;
     if (offset === s.received) {
       let done = 0;
@@ -163,14 +166,18 @@ export class ModelStore {
    * error says that the new model is in place. */
   activate(name: string, total: number, crc: number, accept: (candidate: Active) => void = () => {}): { active: Active; previous: ActiveInfo | null } {
     const s = this.requireStaging(name);
-    if (s.total !== total || s.received !== total) throw new AgentError(E.NO_TRANSFER, `${name}: ${s.received} of ${s.total} bytes received, not ${total}`);
+    if (s.total !== total || s.received !== total)
+      throw new AgentError(E.NO_TRANSFER, `${name}: ${s.received} of ${s.total} bytes received, not ${total}`);
     fsyncSync(s.fd);
     const path = join(this.dir, STAGING);
     const bytes = new Uint8Array(readFileSync(path));
     const got = crc32(bytes);
     if (bytes.length !== total || got !== crc) {
       this.discard();
-      throw new AgentError(E.CHECKSUM, `${name}: the staged file's CRC-32 is ${got} over ${bytes.length} bytes, expected ${crc} over ${total}: send it again`);
+      throw new AgentError(
+        E.CHECKSUM,
+        `${name}: the staged file's CRC-32 is ${got} over ${bytes.length} bytes, expected ${crc} over ${total}: send it again`,
+      );
     }
     let active: Active;
     try {
@@ -211,7 +218,10 @@ export class ModelStore {
     try {
       fsyncDir(this.dir);
     } catch (e) {
-      throw new AgentError(E.IO, `${active.info.file} is the active model now, but the directory's fsync failed (${(e as Error).message}): a power cut could still bring back the previous one`);
+      throw new AgentError(
+        E.IO,
+        `${active.info.file} is the active model now, but the directory's fsync failed (${(e as Error).message}): a power cut could still bring back the previous one`,
+      );
     }
     return { active, previous };
   }

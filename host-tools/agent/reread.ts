@@ -22,7 +22,13 @@ export async function rereadAgent(client: AgentClient, boundMs = 6000): Promise<
 export function agentFact(
   model: Uint8Array, target: string, previous: string | null, activateSent: boolean, info: AgentInfo | null,
 ): ActiveFact {
-  const plain = (active: ActiveFact["active"], file: string | null, how: string): ActiveFact => ({ active, file, how, incomplete: [], leftover: [] });
+  const plain = (active: ActiveFact["active"], file: string | null, how: string): ActiveFact => ({
+    active,
+    file,
+    how,
+    incomplete: [],
+    leftover: [],
+  });
   if (!info) {
     if (activateSent) return unknownFact("the agent did not answer again after the interruption");
     return previous ? plain("previous", previous, "ACTIVATE was never sent") : plain("none", null, "ACTIVATE was never sent");
@@ -32,5 +38,7 @@ export function agentFact(
   if (a && a.id === modelId(model) && a.bytes === model.length && a.file === target) return plain("new", a.file, how);
   if (a && previous && a.file === previous) return plain("previous", a.file, how);
   if (!a && !previous) return plain("none", null, how);
-  return unknownFact(a ? `the agent's active model is now ${a.file}, neither the new one nor ${previous ?? "none"}` : "the agent has no active model now");
+  return unknownFact(
+    a ? `the agent's active model is now ${a.file}, neither the new one nor ${previous ?? "none"}` : "the agent has no active model now",
+  );
 }

@@ -131,7 +131,11 @@ export class AgentServer {
       // every reply is sized to fit by construction; should one ever not, the
       // host hears why instead of a RangeError from the encoder
       if (payload.length > MAX_PAYLOAD)
-        return this.error(f, E.IO, `${TYPE_NAMES[f.type]}: the reply would be ${payload.length} bytes, more than a frame carries (${MAX_PAYLOAD}): a bug in this agent, please report it`);
+        return this.error(
+          f,
+          E.IO,
+          `${TYPE_NAMES[f.type]}: the reply would be ${payload.length} bytes, more than a frame carries (${MAX_PAYLOAD}): a bug in this agent, please report it`,
+        );
       return encodeFrame(f.type | REPLY, f.seq, payload);
     } catch (e) {
       if (e instanceof AgentError) return this.error(f, e.code, e.message);
@@ -143,7 +147,14 @@ export class AgentServer {
   private error(f: Frame, code: number, message: string): Uint8Array {
     this.stats.errors++;
     this.log(`refused ${TYPE_NAMES[f.type] ?? `type 0x${f.type.toString(16)}`} (seq ${f.seq}): ${message}`);
-    return encodeFrame(T_ERROR, f.seq, new Writer().u8(code).bytes(Buffer.from(message.slice(0, MAX_PAYLOAD - 1), "utf8").subarray(0, MAX_PAYLOAD - 1)).done());
+    return encodeFrame(
+      T_ERROR,
+      f.seq,
+      new Writer()
+        .u8(code)
+        .bytes(Buffer.from(message.slice(0, MAX_PAYLOAD - 1), "utf8").subarray(0, MAX_PAYLOAD - 1))
+        .done(),
+    );
   }
 
   info(active: ActiveInfo | null = this.activeInfo): AgentInfo {
@@ -168,7 +179,10 @@ export class AgentServer {
     ];
     for (const [what, n] of sizes)
       if (n > MAX_PAYLOAD)
-        throw new AgentError(E.BAD_MODEL, `${candidate.info.file}: the agent could not describe it (its ${what} reply would be ${n} bytes, at most ${MAX_PAYLOAD}); the previous model stays active`);
+        throw new AgentError(
+          E.BAD_MODEL,
+          `${candidate.info.file}: the agent could not describe it (its ${what} reply would be ${n} bytes, at most ${MAX_PAYLOAD}); the previous model stays active`,
+        );
   }
 
   // ---- the requests ----
@@ -223,10 +237,15 @@ export class AgentServer {
     if (check && id !== a.info.id) throw new AgentError(E.OTHER_MODEL, `the active model is ${a.info.file}, not the one asked for`);
     const D = a.info.inputSize, K = a.info.outputSize;
     const most = runRowsPerFrame(D, K);
-    if (most < 1) throw new AgentError(E.BAD_PAYLOAD, `${a.info.file} has ${D} inputs and ${K} outputs: a row does not fit in a RUN request and its reply; use RUN_PART (protocol 2)`);
+    if (most < 1)
+      throw new AgentError(
+        E.BAD_PAYLOAD,
+        `${a.info.file} has ${D} inputs and ${K} outputs: a row does not fit in a RUN request and its reply; use RUN_PART (protocol 2)`,
+      );
     if (rows > most) throw new AgentError(E.BAD_PAYLOAD, `${rows} rows do not fit in one reply: send at most ${most}`);
     const data = r.rest();
-    if (data.length !== rows * D * 4) throw new AgentError(E.BAD_PAYLOAD, `${rows} rows of ${D} inputs are ${rows * D * 4} bytes, got ${data.length}`);
+    if (data.length !== rows * D * 4)
+      throw new AgentError(E.BAD_PAYLOAD, `${rows} rows of ${D} inputs are ${rows * D * 4} bytes, got ${data.length}`);
     const v = new DataView(data.buffer, data.byteOffset, data.length);
     const x = new Float32Array(D);
     const w = new Writer().u16(rows);
@@ -304,7 +323,10 @@ export class AgentServer {
       r.end();
       const row = this.row;
       if (!row || row.id !== id || row.filled !== D)
-        throw new AgentError(E.NO_TRANSFER, `no whole row staged: send its ${D} inputs with INPUT first${row && row.id === id ? ` (${row.filled} so far)` : ""}`);
+        throw new AgentError(
+          E.NO_TRANSFER,
+          `no whole row staged: send its ${D} inputs with INPUT first${row && row.id === id ? ` (${row.filled} so far)` : ""}`,
+        );
       x = row.x;
     } else {
       const data = r.rest();

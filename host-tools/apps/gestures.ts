@@ -62,13 +62,16 @@ function readSettings(file: string): Record<string, number> {
   } catch (e) {
     fail(`--app-config ${quoteValue(file)}: ${(e as Error).message}`);
   }
-  if (!side || typeof side !== "object" || Array.isArray(side)) fail(`--app-config ${quoteValue(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
+  if (!side || typeof side !== "object" || Array.isArray(side))
+    fail(`--app-config ${quoteValue(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
   const cfg: Record<string, number> = {};
   for (const k of SETTINGS) {
     const v = (side as Record<string, unknown>)[k];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
-      fail(`--app-config ${quoteValue(file)}: "${k}" is ${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`);
+      fail(
+        `--app-config ${quoteValue(file)}: "${k}" is ${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`,
+      );
     cfg[k] = v;
   }
   return cfg;
@@ -125,19 +128,31 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
         { name: `${APP_ID}.js`, bytes: app() },
         { name: `${APP_ID}.json`, bytes: settings() },
         // the board's saved code: starts the app at every boot (written last: the app's files are there by then)
-        { name: ".bootcde", bytes: text(`${SCRIPT_MARK}: starts the gesture app (edgefnn upload --app gestures)\neval(require("Storage").read("gestures.js"));\n`) },
+        {
+          name: ".bootcde",
+          bytes: text(
+            `${SCRIPT_MARK}: starts the gesture app (edgefnn upload --app gestures)\neval(require("Storage").read("gestures.js"));\n`,
+          ),
+        },
       ];
     },
     async notes(repl, board, storage) {
-      if (!isBangle(board)) return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
-      const info = [`  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left alone`];
+      if (!isBangle(board))
+        return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
+      const info = [
+        `  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left alone`,
+      ];
       const warnings: string[] = [];
       const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
       // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
       if (bootcde?.ours)
-        warnings.push(`this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader app with the App Loader to get the clock, launcher and widgets back`);
+        warnings.push(
+          `this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader app with the App Loader to get the clock, launcher and widgets back`,
+        );
       else if (!bootcde || !storage.includes(".boot0"))
-        warnings.push(`this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the watch shows no launcher`);
+        warnings.push(
+          `this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the watch shows no launcher`,
+        );
       return { info, warnings };
     },
   };

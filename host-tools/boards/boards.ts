@@ -23,7 +23,14 @@ export const BOARDS: Board[] = [
   { id: "banglejs2", name: "Bangle.js 2", blocks: 12000, blockBytes: 14, env: "BANGLEJS2", aliases: ["bangle2"] },
   { id: "pico", name: "Espruino Pico", blocks: 5100, blockBytes: 13, env: "PICO_R1_3", aliases: ["espruinopico"] },
   { id: "wifi", name: "Espruino WiFi", blocks: 8190, blockBytes: 13, env: "ESPRUINOWIFI", aliases: [] },
-  { id: "original", name: "Espruino Original", blocks: 2756, blockBytes: 13, env: "ESPRUINOBOARD", aliases: ["espruinooriginal", "espruino"] },
+  {
+    id: "original",
+    name: "Espruino Original",
+    blocks: 2756,
+    blockBytes: 13,
+    env: "ESPRUINOBOARD",
+    aliases: ["espruinooriginal", "espruino"],
+  },
   { id: "esp8266", name: "ESP8266", blocks: 1700, blockBytes: 12, env: "ESP8266_4MB", aliases: ["esp8266_4mb"] },
   { id: "esp32", name: "ESP32", blocks: 16383, blockBytes: 14, env: "ESP32", aliases: [] },
 ];
@@ -68,7 +75,9 @@ export function boardById(id: string): Board {
   if (b) return b;
   const near = nearestBoard(id);
   const list = BOARDS.map((x) => `${x.id} (${x.env})`).join(", ");
-  fail(`unknown board ${quoteValue(id)}: ${near ? `did you mean ${near.id} (${near.name})? ` : ""}the boards are ${list}; any case, and process.env.BOARD's names, work`);
+  fail(
+    `unknown board ${quoteValue(id)}: ${near ? `did you mean ${near.id} (${near.name})? ` : ""}the boards are ${list}; any case, and process.env.BOARD's names, work`,
+  );
 }
 
 // Fitted to measurements on two builds of the Espruino 2v29 interpreter

@@ -24,7 +24,8 @@ export async function remoteRunner(t: Target, bytes: Uint8Array, port: string, m
   if (t.kind === "agent") {
     const a = (await t.client.hello()).active;
     if (!a) fail(`${port}: the agent has no active model: run edgefnn upload first`);
-    if (a.id !== id || a.bytes !== bytes.length) fail(`${port}: the agent's active model ${a.file} is not ${modelFile} (CRC differs): upload it first`);
+    if (a.id !== id || a.bytes !== bytes.length)
+      fail(`${port}: the agent's active model ${a.file} is not ${modelFile} (CRC differs): upload it first`);
     return {
       file: a.file,
       run: async (rows) => (await t.client.run(rows, id)).map((r) => `${r.bits};${r.cls}`),

@@ -12,10 +12,15 @@ export function intOption(name: string, min = 1): (v: string) => number {
   };
 }
 
-export function numberOption(name: string, check: (n: number) => boolean = (n) => n > 0, what = "a positive number"): (v: string) => number {
+export function numberOption(
+  name: string,
+  check: (n: number) => boolean = (n) => n > 0,
+  what = "a positive number",
+): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (v.trim() === "" || !Number.isFinite(n) || !check(n)) throw new InvalidArgumentError(`${name} must be ${what}, got ${quoteValue(v)}`);
+    if (v.trim() === "" || !Number.isFinite(n) || !check(n))
+      throw new InvalidArgumentError(`${name} must be ${what}, got ${quoteValue(v)}`);
     return n;
   };
 }

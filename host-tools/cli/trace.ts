@@ -18,5 +18,7 @@ export function tracing(): boolean {
 export function trace(dir: ">" | "<", what: string | Uint8Array, where = ""): void {
   if (!on) return;
   const text = typeof what === "string" ? what : Buffer.from(what).toString("latin1");
-  process.stderr.write(`edgefnn: ${where ? where + " " : ""}${dir} ${quoteStart(text, 200)}${text.length > 200 ? ` (${text.length} bytes)` : ""}\n`);
+  process.stderr.write(
+    `edgefnn: ${where ? where + " " : ""}${dir} ${quoteStart(text, 200)}${text.length > 200 ? ` (${text.length} bytes)` : ""}\n`,
+  );
 }

@@ -39,7 +39,8 @@ function quoted(value: string, max: number, withLength: boolean): string {
   while (i < value.length) {
     const code = value.codePointAt(i) ?? 0;
     const e = escapeCharacter(code);
-    if (body.length + e.length > max) return `"${body}…"` + (withLength ? ` (${codePoints(value).toLocaleString("en-US")} characters)` : "");
+    if (body.length + e.length > max)
+      return `"${body}…"` + (withLength ? ` (${codePoints(value).toLocaleString("en-US")} characters)` : "");
     body += e;
     i += code > 0xffff ? 2 : 1;
   }

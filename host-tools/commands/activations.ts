@@ -79,7 +79,9 @@ export function activationsCommand(o: { latex?: boolean; taylor?: boolean }, out
       out.say(`  ${t.smooth}: f(0) = ${fraction(t.value)}, f'(0) = ${fraction(t.slope)}, so f(x) ~ ${show(t.line)}`);
       out.say(`    ${t.hard} = ${show(t.derived)}`);
       out.say(`    ${t.sameAsTable ? `the same formula as the table's ${t.hard}` : `DIFFERS from the table's ${t.hard}`}`);
-      out.say(`    largest gap |${t.hard} - ${t.smooth}| over [${GAP_FROM}, ${GAP_TO}]: ${t.gap.max.toPrecision(4)} at x = ${t.gap.at}${t.clip.indexOf(t.gap.at) >= 0 ? " (a clip point: the line leaves the range at x = " + t.clip.join(" and ") + ")" : ""}`);
+      out.say(
+        `    largest gap |${t.hard} - ${t.smooth}| over [${GAP_FROM}, ${GAP_TO}]: ${t.gap.max.toPrecision(4)} at x = ${t.gap.at}${t.clip.indexOf(t.gap.at) >= 0 ? " (a clip point: the line leaves the range at x = " + t.clip.join(" and ") + ")" : ""}`,
+      );
     }
     return { taylor: result };
   }
@@ -89,13 +91,25 @@ export function activationsCommand(o: { latex?: boolean; taylor?: boolean }, out
     out.say("name & id & $f(x)$ & $f'(x)$ & range & trainable \\\\");
     out.say("\\hline");
     for (const a of activations)
-      out.say(`${a.name} & ${a.id} & $${a.f.latex}$ & ${a.df ? `$${a.df.latex}$` : "--"} & ${a.range ? `$${a.range.latex}$` : "--"} & ${a.trainable ? "yes" : "no"} \\\\`);
+      out.say(
+        `${a.name} & ${a.id} & $${a.f.latex}$ & ${a.df ? `$${a.df.latex}$` : "--"} & ${a.range ? `$${a.range.latex}$` : "--"} & ${a.trainable ? "yes" : "no"} \\\\`,
+      );
     out.say("\\end{tabular}");
   } else {
-    for (const line of table([
-      ["name", "id", "f(x)", "f'(x), derived", "range", "trainable"],
-      ...activations.map((a) => [a.name, a.id, a.f.text, a.df ? a.df.text : "(see below)", a.range ? a.range.text : "", a.trainable ? "yes" : "no"]),
-    ], false))
+    for (const line of table(
+      [
+        ["name", "id", "f(x)", "f'(x), derived", "range", "trainable"],
+        ...activations.map((a) => [
+          a.name,
+          a.id,
+          a.f.text,
+          a.df ? a.df.text : "(see below)",
+          a.range ? a.range.text : "",
+          a.trainable ? "yes" : "no",
+        ]),
+      ],
+      false,
+    ))
       out.say(line);
   }
   // notes: LaTeX comments after a LaTeX table, so the output pastes into a document as it is
@@ -103,7 +117,12 @@ export function activationsCommand(o: { latex?: boolean; taylor?: boolean }, out
   out.say();
   note("f is each activation's formula in basic operations, as src/core/activations.ts writes it once; f' is");
   note("derived from it symbolically and simplified (gamma > 0 assumed; I(.) is 1 where its condition holds, else 0).");
-  note(`gamma: ${activations.filter((a) => a.gamma).map((a) => `${a.name} ${a.gamma}`).join(", ")} by default; prelu learns one per neuron.`);
+  note(
+    `gamma: ${activations
+      .filter((a) => a.gamma)
+      .map((a) => `${a.name} ${a.gamma}`)
+      .join(", ")} by default; prelu learns one per neuron.`,
+  );
   note("logistic, tanh: the library computes the same f' from y = f(x) as y (1 - y) and 1 - y^2.");
   note("step: max(0, min(1, 1e300 x)) is how basic operations write a step; f' = 0 almost everywhere, so it does not train.");
   note(`softmax: ${SOFTMAX.note}.`);

@@ -20,7 +20,12 @@ export function define(program: Command): Command {
     .requiredOption("--port <path>", "the serial port to answer on, e.g. /dev/serial0")
     .requiredOption("--dir <dir>", "where the active model lives, e.g. /var/lib/edgefnn")
     .option("--baud <rate>", "baud rate", intOption("--baud"), d.baud)
-    .option("--transfer-timeout <ms>", "discard an upload that sends nothing for this long", intOption("--transfer-timeout"), d.transferTimeout)
+    .option(
+      "--transfer-timeout <ms>",
+      "discard an upload that sends nothing for this long",
+      intOption("--transfer-timeout"),
+      d.transferTimeout,
+    )
     .option("--max-bytes <n>", "the largest model accepted", intOption("--max-bytes"), d.maxBytes)
     .addOption(jsonOption())
     .action(async (o) => (await import("./agent")).agentCommand(o));

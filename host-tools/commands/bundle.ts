@@ -27,10 +27,16 @@ require() it from Node.js. bench.js times inference on the board.
     { name: "edgefnn.min.js", bytes: readFileSync(DIST_MIN), kind: startsLike("edgefnn's runtime", "var edgefnn") },
     {
       name: "classify.js",
-      bytes: model ? Buffer.from(classifyScript(readFileSync(join(FIRMWARE_DIR, "classify.js"), "utf8"), model)) : readFileSync(join(FIRMWARE_DIR, "classify.js")),
+      bytes: model
+        ? Buffer.from(classifyScript(readFileSync(join(FIRMWARE_DIR, "classify.js"), "utf8"), model))
+        : readFileSync(join(FIRMWARE_DIR, "classify.js")),
       kind: startsLike("edgefnn's classify.js", firstLine(join(FIRMWARE_DIR, "classify.js"))),
     },
-    { name: "bench.js", bytes: readFileSync(join(FIRMWARE_DIR, "bench.js")), kind: startsLike("edgefnn's bench.js", firstLine(join(FIRMWARE_DIR, "bench.js"))) },
+    {
+      name: "bench.js",
+      bytes: readFileSync(join(FIRMWARE_DIR, "bench.js")),
+      kind: startsLike("edgefnn's bench.js", firstLine(join(FIRMWARE_DIR, "bench.js"))),
+    },
     ...(o.model ? [{ name: "model.efnn", bytes: readFileSync(o.model), kind: MODEL_FILE }] : []),
     { name: "README.txt", bytes: Buffer.from(readme), kind: startsLike("edgefnn bundle's README", "edgefnn for the Espruino Web IDE") },
   ];

@@ -5,7 +5,9 @@ import { intOption, numberOption } from "../cli/options";
 
 export const COLLECT_DEFAULTS = { seconds: 20, out: "gestures.csv", rate: 25, window: 50, baud: 115200 };
 
-export const examples: CommandDefinition["examples"] = ["edgefnn collect -p tcp://127.0.0.1:2323 --label wave --seconds 20 -o gestures.csv"];
+export const examples: CommandDefinition["examples"] = [
+  "edgefnn collect -p tcp://127.0.0.1:2323 --label wave --seconds 20 -o gestures.csv",
+];
 
 export function define(program: Command, run: Runner): Command {
   const d = COLLECT_DEFAULTS;

@@ -47,7 +47,18 @@ export interface CollectSidecar {
   window: number;
   hop: number;
   features: string[];
-  sessions: { label: string; board: string; rateAsked: number; rateBoard: number; rateMeasured: number; samples: number; windows: number; dropped: number; corrupt: number; date: string }[];
+  sessions: {
+    label: string;
+    board: string;
+    rateAsked: number;
+    rateBoard: number;
+    rateMeasured: number;
+    samples: number;
+    windows: number;
+    dropped: number;
+    corrupt: number;
+    date: string;
+  }[];
 }
 
 /** A float32 in the fewest digits that read back as the same float32. */
@@ -66,11 +77,14 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
       fail(`${side}: not readable JSON (${(e as Error).message}); move it away to start a new recording`);
     }
     if (meta.window !== o.window || meta.hop !== hop)
-      fail(`${o.out} holds windows of ${meta.window} samples, hop ${meta.hop} (see ${side}); use --window ${meta.window} --hop ${meta.hop}, or another --out`);
+      fail(
+        `${o.out} holds windows of ${meta.window} samples, hop ${meta.hop} (see ${side}); use --window ${meta.window} --hop ${meta.hop}, or another --out`,
+      );
   }
   if (existsSync(o.out)) {
     const first = readFileSync(o.out, "utf8").split(/\r?\n/, 1)[0].replace(/^\uFEFF/, "");
-    if (first !== "" && first !== header) fail(`${o.out}: its header is not edgefnn collect's (${first.slice(0, 60)}...); use another --out`);
+    if (first !== "" && first !== header)
+      fail(`${o.out}: its header is not edgefnn collect's (${first.slice(0, 60)}...); use another --out`);
     if (first === "") writeFileSync(o.out, header + "\n");
   } else writeFileSync(o.out, header + "\n");
   return meta;
@@ -127,10 +141,12 @@ async function record(o: CollectOptions, rows: Rows, out: Output) {
   try {
     uploaded = (await ensureStorageFile(repl, COLLECT_MODULE, script)).written;
     await forgetHelpers(repl);
-    const started = await repl.call<{ board: string; hz: number }>(`require(${JSON.stringify(COLLECT_MODULE)}).start(${o.rate})`).catch((e) => {
-      if (e instanceof BoardError) fail(e.message.replace(/^the board said: /, `${o.port}: `));
-      throw e;
-    });
+    const started = await repl
+      .call<{ board: string; hz: number }>(`require(${JSON.stringify(COLLECT_MODULE)}).start(${o.rate})`)
+      .catch((e) => {
+        if (e instanceof BoardError) fail(e.message.replace(/^the board said: /, `${o.port}: `));
+        throw e;
+      });
     board = started.board;
     rateBoard = started.hz;
     out.say(
@@ -180,13 +196,28 @@ export async function collectCommand(o: CollectOptions, out: Output) {
   if (stats.dropped || stats.corrupt)
     process.stderr.write(
       `edgefnn collect: ${stats.dropped} line${stats.dropped === 1 ? "" : "s"} dropped (sequence gaps), ${stats.corrupt} corrupt (checksum)` +
-        (gapsInWindows ? `; ${gapsInWindows} partial window${gapsInWindows === 1 ? "" : "s"} thrown away at the gaps` : "") + "\n",
+        (gapsInWindows ? `; ${gapsInWindows} partial window${gapsInWindows === 1 ? "" : "s"} thrown away at the gaps` : "") +
+        "\n",
     );
   else out.say("  no dropped or corrupt lines");
   if (interrupted) out.say("  stopped early; everything recorded so far is kept");
   return {
-    port: o.port, board, label: o.label, out: o.out, uploaded, interrupted,
-    rateAsked: o.rate, rateBoard, rateMeasured, window: o.window, hop,
-    samples: stats.samples, windows, dropped: stats.dropped, corrupt: stats.corrupt, missing: stats.missing, discardedPartialWindows: gapsInWindows,
+    port: o.port,
+    board,
+    label: o.label,
+    out: o.out,
+    uploaded,
+    interrupted,
+    rateAsked: o.rate,
+    rateBoard,
+    rateMeasured,
+    window: o.window,
+    hop,
+    samples: stats.samples,
+    windows,
+    dropped: stats.dropped,
+    corrupt: stats.corrupt,
+    missing: stats.missing,
+    discardedPartialWindows: gapsInWindows,
   };
 }

@@ -16,7 +16,9 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
   if (!isClassifier(model)) {
     // a CSV has one target column: a model of several regression outputs has no data to compare with
     if (model.outputSize !== 1)
-      fail(`${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`);
+      fail(
+        `${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`,
+      );
     let se = 0, ae = 0, mean = 0, st = 0;
     for (let i = 0; i < d.n; i++) mean += d.targets![i] / d.n;
     const y = runBatch(m, d.x, d.n);
@@ -41,8 +43,11 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
   const labels = ids.map((id) => names[id]);
   const classes = perClass(c, names);
   const accuracy = c.accuracy();
-  out.say(`${modelFile} on ${dataFile}: ${d.n} rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, accuracy ${percent(accuracy)}`);
-  if (ids.length < names.length) out.say(`  ${ids.length} of the model's ${names.length} classes occur in the data or the predictions; the others are not listed`);
+  out.say(
+    `${modelFile} on ${dataFile}: ${d.n} rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, accuracy ${percent(accuracy)}`,
+  );
+  if (ids.length < names.length)
+    out.say(`  ${ids.length} of the model's ${names.length} classes occur in the data or the predictions; the others are not listed`);
   out.say();
   sayClassTable(classes, out);
   out.say();
@@ -64,10 +69,15 @@ function sayClassTable(classes: ClassMetrics[], out: Output): void {
   let shown = classes;
   if (classes.length > MAX_CLASS_ROWS)
     shown = [...classes].sort((a, b) => b.support - a.support || b.predicted - a.predicted).slice(0, MAX_CLASS_ROWS);
-  for (const line of table([["class", "precision", "recall", "rows"], ...shown.map((k) => [k.label, percent(k.precision), percent(k.recall), k.support])]))
+  for (const line of table([
+    ["class", "precision", "recall", "rows"],
+    ...shown.map((k) => [k.label, percent(k.precision), percent(k.recall), k.support]),
+  ]))
     out.say("  " + line);
   if (shown.length < classes.length)
-    out.say(`  ... ${classes.length - shown.length} more classes not shown (the ${shown.length} with the most rows are; --json has them all)`);
+    out.say(
+      `  ... ${classes.length - shown.length} more classes not shown (the ${shown.length} with the most rows are; --json has them all)`,
+    );
 }
 
 function sayConfusion(c: Confusion, ids: number[], names: string[], out: Output): void {

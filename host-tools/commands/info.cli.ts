@@ -4,7 +4,10 @@ import { BOARDS } from "../boards/boards";
 import { CommandDefinition, jsonOption, Runner } from "../cli/command-module";
 import { intOption } from "../cli/options";
 
-export const examples: CommandDefinition["examples"] = ["edgefnn info iris.q8.efnn --board puckjs", "edgefnn info iris.q8.efnn -p /dev/ttyACM0"];
+export const examples: CommandDefinition["examples"] = [
+  "edgefnn info iris.q8.efnn --board puckjs",
+  "edgefnn info iris.q8.efnn -p /dev/ttyACM0",
+];
 
 export function define(program: Command, run: Runner): Command {
   const boards = BOARDS.map((b) => b.id).join(", ");

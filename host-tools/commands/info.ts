@@ -15,7 +15,10 @@ const MAX_LISTED = 20;
 function whatItGives(model: Model): string {
   if (!isClassifier(model)) return `${model.outputSize === 1 ? "one output" : `${model.outputSize} outputs`}, no labels`;
   const names = classNames(model);
-  if (!model.labels.length) return isBinary(model) ? "class 0 for output <= 0.5, 1 for > 0.5 (no labels)" : `${names.length} classes 0..${names.length - 1} (no labels), the top output wins`;
+  if (!model.labels.length)
+    return isBinary(model)
+      ? "class 0 for output <= 0.5, 1 for > 0.5 (no labels)"
+      : `${names.length} classes 0..${names.length - 1} (no labels), the top output wins`;
   if (isBinary(model)) return `${names[0]} for output <= 0.5, ${names[1]} for > 0.5`;
   const listed = names.slice(0, MAX_LISTED).join(", ");
   return `${names.length} classes, the top output wins: ${names.length > MAX_LISTED ? `${listed}, ... (${names.length - MAX_LISTED} more; --json has them all)` : listed}`;
@@ -83,7 +86,8 @@ function count(name: string, v: string | undefined, dflt: number): number {
 export async function infoCommand(file: string, o: { board?: string; port?: string; baud?: number; learn?: string; buffer?: string }, out: Output) {
   // the board name is checked first: a typo prints nothing else
   let board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
-  if ((o.learn !== undefined || o.buffer !== undefined) && !o.board) fail("--learn and --buffer need --board: the cost is in a board's blocks");
+  if ((o.learn !== undefined || o.buffer !== undefined) && !o.board)
+    fail("--learn and --buffer need --board: the cost is in a board's blocks");
   const { bytes, model } = readModelFile(file);
   const connected = o.port ? await readBoard(o.port, o.baud ?? 115200) : null;
   // the connected board's own name, when --board does not give one
@@ -100,19 +104,33 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
   }));
   const params = layers.reduce((s, L) => s + L.params, 0);
   const macs = layers.reduce((s, L) => s + L.macs, 0);
-  out.say(`${file}: ${fmtBytes(bytes.length)}, ${model.inputSize} inputs -> ${model.outputSize} outputs, ${params} parameters, ${macs} multiply-adds per inference`);
+  out.say(
+    `${file}: ${fmtBytes(bytes.length)}, ${model.inputSize} inputs -> ${model.outputSize} outputs, ${params} parameters, ${macs} multiply-adds per inference`,
+  );
   const task = isBinary(model) ? "binary classification" : isClassifier(model) ? "classification" : "regression";
   out.say(`  ${task}: ${whatItGives(model)}`);
-  out.say(`  input normalization: ${model.mean.some((m) => m !== 0) || model.invStd.some((s) => s !== 1) ? "yes (raw values go in)" : "none"}`);
+  out.say(
+    `  input normalization: ${model.mean.some((m) => m !== 0) || model.invStd.some((s) => s !== 1) ? "yes (raw values go in)" : "none"}`,
+  );
   out.say(`  ${inputsLine(model)}`);
   if (model.target !== undefined) out.say(`  label column: ${quoteValue(model.target)}${model.task ? ` (${model.task})` : ""}`);
   else if (model.task) out.say(`  task: ${model.task}`);
   if (model.impute)
-    out.say(`  missing inputs (NaN) are filled with ${model.impute === "center" ? "the normalization's center" : `the training split's ${model.impute}`}, here and on the board`);
+    out.say(
+      `  missing inputs (NaN) are filled with ${model.impute === "center" ? "the normalization's center" : `the training split's ${model.impute}`}, here and on the board`,
+    );
   out.say();
   for (const line of table([
     ["layer", "in", "out", "activation", "weights", "params", "MACs"],
-    ...layers.map((L) => [L.layer, L.inputs, L.outputs, L.activation + (L.gamma !== undefined ? ` (${L.gamma.toPrecision(3)})` : ""), L.weights, L.params, L.macs]),
+    ...layers.map((L) => [
+      L.layer,
+      L.inputs,
+      L.outputs,
+      L.activation + (L.gamma !== undefined ? ` (${L.gamma.toPrecision(3)})` : ""),
+      L.weights,
+      L.params,
+      L.macs,
+    ]),
   ]))
     out.say("  " + line);
   let memory = null;
@@ -122,21 +140,31 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     out.say();
     out.say("  on a Raspberry Pi (Node.js, require(\"edgefnn\")): no block budget, the model is a small part of a Node process");
     out.say(`    the model in memory: the ${fmtBytes(bytes.length)} file plus ${fmtBytes(rpi.bufferBytes)} of buffers`);
-    out.say(`    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is slower by a factor edgefnn has not measured`);
+    out.say(
+      `    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is slower by a factor edgefnn has not measured`,
+    );
   } else if (board) {
     const m = estimateMemory(model, board);
     memory = { board: board.id, ...m };
     out.say();
     out.say(`  on a ${board.name} (${board.blocks} blocks of ${board.blockBytes} bytes):`);
-    out.say(`    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board; labels are read from the file)`);
+    out.say(
+      `    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board; labels are read from the file)`,
+    );
     out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
-    out.say(`    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`);
+    out.say(
+      `    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`,
+    );
     if (o.learn !== undefined) {
       const k = Math.min(count("--learn", o.learn, 1), model.layers.length), n = count("--buffer", o.buffer, 30);
       const c = learnCost(decodeLayout(bytes).T, k, n, board.blockBytes), left = board.blocks - m.total - c.blocks;
       memory = { ...memory, learn: { layers: k, buffer: n, ...c, left } };
-      out.say(`    fine-tuning the last ${k} layer${k > 1 ? "s" : ""} (${c.params} float32 parameters), a buffer of ${n} samples: about ${c.blocks} blocks more while fit() runs`);
-      out.say(`    ${left >= 0 ? `leaves about ${left}` : `is ${-left} blocks short: the learner refuses to start; train fewer layers (--learn) or keep fewer samples (--buffer).`}${left >= 0 ? " blocks for the app (the learner checks process.memory() when it starts)" : ""}`);
+      out.say(
+        `    fine-tuning the last ${k} layer${k > 1 ? "s" : ""} (${c.params} float32 parameters), a buffer of ${n} samples: about ${c.blocks} blocks more while fit() runs`,
+      );
+      out.say(
+        `    ${left >= 0 ? `leaves about ${left}` : `is ${-left} blocks short: the learner refuses to start; train fewer layers (--learn) or keep fewer samples (--buffer).`}${left >= 0 ? " blocks for the app (the learner checks process.memory() when it starts)" : ""}`,
+      );
     }
   }
   let onBoard = null;
@@ -146,20 +174,42 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     out.say(`  ${connected.port}: an edgefnn agent (Node.js, a Raspberry Pi or the like): no block budget`);
   } else if (connected) {
     // the estimate in this board's own block size and count; what it needs against what is free now
-    const here = estimateMemory(model, { ...(board ?? BOARDS[0]), blocks: connected.total, blockBytes: connected.blocksize || (board ?? BOARDS[0]).blockBytes });
+    const here = estimateMemory(model, {
+      ...(board ?? BOARDS[0]),
+      blocks: connected.total,
+      blockBytes: connected.blocksize || (board ?? BOARDS[0]).blockBytes,
+    });
     const fitsNow = here.total <= connected.free;
     const fitsStorage = connected.storageFree < 0 ? null : bytes.length <= connected.storageFree;
     onBoard = { ...connected, needs: here.total, fitsNow, fitsStorage };
     out.say();
     out.say(`  the board on ${connected.port}${connected.env ? ` (${connected.env})` : ""}, read now:`);
-    out.say(`    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`);
-    out.say(`    Storage: ${connected.storageFree < 0 ? "its free space could not be read (no Storage.getFree)" : `${fmtBytes(connected.storageFree)} free; the model file is ${fmtBytes(bytes.length)}: ${fitsStorage ? "fits" : "does not fit"}`}`);
+    out.say(
+      `    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`,
+    );
+    out.say(
+      `    Storage: ${connected.storageFree < 0 ? "its free space could not be read (no Storage.getFree)" : `${fmtBytes(connected.storageFree)} free; the model file is ${fmtBytes(bytes.length)}: ${fitsStorage ? "fits" : "does not fit"}`}`,
+    );
   }
   const types = new Set(model.layers.map((L) => L.wtype));
   return {
-    file, bytes: bytes.length, version: bytes[4], inputSize: model.inputSize, outputSize: model.outputSize, task, labels: model.labels, params, macs, layers,
-    features: model.features ?? null, labelColumn: model.target ?? null, impute: model.impute ?? null,
-    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed", memory, ...(rpi ? { rpi } : {}), ...(onBoard ? { onBoard } : {}),
+    file,
+    bytes: bytes.length,
+    version: bytes[4],
+    inputSize: model.inputSize,
+    outputSize: model.outputSize,
+    task,
+    labels: model.labels,
+    params,
+    macs,
+    layers,
+    features: model.features ?? null,
+    labelColumn: model.target ?? null,
+    impute: model.impute ?? null,
+    weights: types.size === 1 ? TYPE_NAMES[[...types][0]] : "mixed",
+    memory,
+    ...(rpi ? { rpi } : {}),
+    ...(onBoard ? { onBoard } : {}),
     quantized: [...types].some((t) => t !== WEIGHT_F32),
   };
 }

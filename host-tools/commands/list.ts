@@ -15,7 +15,10 @@ export async function listCommand(_o: { json?: boolean }, out: Output) {
   if (!ports.length) out.say("no serial ports found");
   else
     table(
-      [["port", "USB id", "manufacturer", "looks like"], ...ports.map((p) => [p.path, p.vendorId ? `${p.vendorId}:${p.productId ?? "?"}` : "-", p.manufacturer ?? "-", p.espruino ?? "-"])],
+      [
+        ["port", "USB id", "manufacturer", "looks like"],
+        ...ports.map((p) => [p.path, p.vendorId ? `${p.vendorId}:${p.productId ?? "?"}` : "-", p.manufacturer ?? "-", p.espruino ?? "-"]),
+      ],
       false,
     ).forEach((l) => out.say(l));
   out.say(BLE_NOTE);

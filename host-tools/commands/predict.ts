@@ -45,7 +45,13 @@ async function headerColumns(file: string): Promise<number> {
 const probability = (v: number): string => String(Number(v.toPrecision(4)));
 
 /** Per row, the outputs and class from the device on `port` (which must have this model active). */
-async function onDevice(port: string, baud: number, bytes: Uint8Array, modelFile: string, rows: Float32Array[]): Promise<{ file: string; results: { outputs: number[]; cls: number }[] }> {
+async function onDevice(
+  port: string,
+  baud: number,
+  bytes: Uint8Array,
+  modelFile: string,
+  rows: Float32Array[],
+): Promise<{ file: string; results: { outputs: number[]; cls: number }[] }> {
   const target = await openTarget(port, baud).catch((e) => fail((e as Error).message));
   try {
     const device = await remoteRunner(target, bytes, port, modelFile);
@@ -53,7 +59,8 @@ async function onDevice(port: string, baud: number, bytes: Uint8Array, modelFile
     await device.finish();
     return { file: device.file, results: answers.map(parseAnswer) };
   } catch (e) {
-    if (e instanceof LinkError || e instanceof BoardResetError || e instanceof AgentRefused) fail(`predict on ${port} interrupted: ${e.message}`);
+    if (e instanceof LinkError || e instanceof BoardResetError || e instanceof AgentRefused)
+      fail(`predict on ${port} interrupted: ${e.message}`);
     throw e;
   } finally {
     await target.link.close();
@@ -86,7 +93,13 @@ export async function predictCommand(
     : model.outputSize === 1 ? ["prediction"] : Array.from({ length: model.outputSize }, (_, k) => `output_${k}`);
   const rows: { label?: string; outputs: number[] }[] = [];
   const device = o.port
-    ? await onDevice(o.port, o.baud ?? 115200, bytes, modelFile, Array.from({ length: d.n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array))
+    ? await onDevice(
+        o.port,
+        o.baud ?? 115200,
+        bytes,
+        modelFile,
+        Array.from({ length: d.n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array),
+      )
     : null;
   if (!out.json) process.stdout.write((classifier ? ["label", ...outputs] : outputs).map(csvCell).join(",") + "\n");
   const K = model.outputSize, Y = runBatch(m, d.x, d.n), C = classifier ? classifyBatch(m, d.x, d.n) : null;

@@ -33,7 +33,9 @@ export interface PullOptions {
 /** A Storage name as the user typed it: pasted into board code only through JSON.stringify. */
 function checkStorageName(name: string): string {
   if (!name.length || name.length > STORAGE_NAME_MAX || !/^[\x21-\x7e]+$/.test(name))
-    fail(`${quoteValue(name)} is not a Storage file name: give 1 to ${STORAGE_NAME_MAX} printable characters without spaces, or active (the board's active model)`);
+    fail(
+      `${quoteValue(name)} is not a Storage file name: give 1 to ${STORAGE_NAME_MAX} printable characters without spaces, or active (the board's active model)`,
+    );
   return name;
 }
 
@@ -48,7 +50,8 @@ async function activeFile(repl: EspruinoRepl, port: string): Promise<string> {
   const p = await repl.call<{ file?: unknown } | null | "bad">(
     `(function(){var p=require("Storage").read(${JSON.stringify(POINTER)});if(p===undefined)return null;try{return JSON.parse(p)}catch(e){return "bad"}})()`,
   );
-  if (p === null) fail(`${port}: the board has no active model (no ${POINTER}): upload one, or give the Storage file's name (edgefnn pull NAME)`);
+  if (p === null)
+    fail(`${port}: the board has no active model (no ${POINTER}): upload one, or give the Storage file's name (edgefnn pull NAME)`);
   if (p === "bad" || typeof p !== "object" || typeof p.file !== "string")
     fail(`${port}: ${POINTER} on the board does not name a model file: give the Storage file's name (edgefnn pull NAME)`);
   return p.file;
@@ -84,7 +87,9 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
       fail(`${o.port}: no file ${quoteValue(file)} in the board's Storage (${models}): give one of them, or active`);
     }
     if (Buffer.from(info.head, "base64").toString("latin1") !== "EFNN")
-      fail(`${o.port}: ${quoteValue(file)} (${info.n} bytes) is not an edgefnn model (it does not start EFNN): give a model file's name, or active; nothing was written`);
+      fail(
+        `${o.port}: ${quoteValue(file)} (${info.n} bytes) is not an edgefnn model (it does not start EFNN): give a model file's name, or active; nothing was written`,
+      );
     const bytes = new Uint8Array(info.n);
     let chunks = 0;
     for (let at = 0; at < info.n; at += CHUNK) {
@@ -95,7 +100,9 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
       );
       const part = b64 === null ? null : Buffer.from(b64, "base64");
       if (!part || part.length !== len)
-        fail(`${o.port}: ${quoteValue(file)} changed on the board while it was read (erased or shortened): run pull again; nothing was written`);
+        fail(
+          `${o.port}: ${quoteValue(file)} changed on the board while it was read (erased or shortened): run pull again; nothing was written`,
+        );
       bytes.set(part, at);
       chunks++;
     }
@@ -113,16 +120,32 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
     try {
       model = decodeModel(bytes);
     } catch (e) {
-      fail(`${o.port}: ${quoteValue(file)} arrived intact but is not a model edgefnn can read (${(e as Error).message}); nothing was written`);
+      fail(
+        `${o.port}: ${quoteValue(file)} arrived intact but is not a model edgefnn can read (${(e as Error).message}); nothing was written`,
+      );
     }
     writeFileAtomic(outFile, bytes, GUARD);
     out.say(`edgefnn pull: ${file} from ${o.port} -> ${outFile}`);
-    out.say(`  ${bytes.length} bytes in ${chunks} chunks, CRC-32 ${hex(crc)} equal to the board's; ${model.inputSize} inputs -> ${model.outputSize} outputs`);
+    out.say(
+      `  ${bytes.length} bytes in ${chunks} chunks, CRC-32 ${hex(crc)} equal to the board's; ${model.inputSize} inputs -> ${model.outputSize} outputs`,
+    );
     out.say(`  score it here: edgefnn eval ${outFile} data.csv`);
-    return { ok: true, file, active: wanted === "active", out: outFile, bytes: bytes.length, crc32: crc, id: modelId(bytes), chunks, inputs: model.inputSize, outputs: model.outputSize };
+    return {
+      ok: true,
+      file,
+      active: wanted === "active",
+      out: outFile,
+      bytes: bytes.length,
+      crc32: crc,
+      id: modelId(bytes),
+      chunks,
+      inputs: model.inputSize,
+      outputs: model.outputSize,
+    };
   } catch (e) {
     if (e instanceof UserError) throw e;
-    if (e instanceof LinkError || e instanceof BoardResetError || e instanceof AgentRefused) fail(`pull interrupted: ${e.message}; nothing was written`);
+    if (e instanceof LinkError || e instanceof BoardResetError || e instanceof AgentRefused)
+      fail(`pull interrupted: ${e.message}; nothing was written`);
     throw e;
   } finally {
     await target.link.close();

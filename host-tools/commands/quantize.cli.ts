@@ -11,7 +11,10 @@ export const examples: CommandDefinition["examples"] = [
 ];
 
 export function define(program: Command, run: Runner): Command {
-  const fold = new Option("--fold-normalization <when>", "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no");
+  const fold = new Option(
+    "--fold-normalization <when>",
+    "fold the input normalization into layer 1: auto (when --data shows no loss), yes, no",
+  );
   return program
     .command("quantize")
     .description("int8 / int16 weights with one scale per row, and what it costs")

@@ -1,6 +1,16 @@
 // edgefnn quantize model.efnn --bits 8: int8/int16 weights with a scale per row,
 // and what it costs on a data set.
-import { activationById, encodeModel, maxWeightErrors, Model, quantizeModel, WEIGHT_BYTES, WEIGHT_F32, WeightBits, withScaledInputs } from "../../src/core/index";
+import {
+  activationById,
+  encodeModel,
+  maxWeightErrors,
+  Model,
+  quantizeModel,
+  WEIGHT_BYTES,
+  WEIGHT_F32,
+  WeightBits,
+  withScaledInputs,
+} from "../../src/core/index";
 import { BOARDS, estimateMemory } from "../boards/boards";
 import { fail, quoteValue } from "../cli/user-error";
 import { bytes as fmtBytes, Output, percent, table } from "../cli/output";
@@ -47,7 +57,8 @@ export async function quantizeCommand(
   const firstBits = typeof bits === "number" ? bits : bits[0];
   if (fold === "yes" && firstBits === 32) fail("--fold-normalization yes needs a quantized first layer (8 or 16 bits)");
   // a missing input is taken as the normalization's center: folding it away would leave none
-  if (fold === "yes" && model.impute) fail(`--fold-normalization yes: ${modelFile} fills missing inputs (trained with --impute), so it keeps its normalization`);
+  if (fold === "yes" && model.impute)
+    fail(`--fold-normalization yes: ${modelFile} fills missing inputs (trained with --impute), so it keeps its normalization`);
   if (o.data) {
     const csv = await loadDataFor(model, modelFile, o.data, o);
     let r = quantizationReport(model, bits, csv.data);
@@ -64,15 +75,24 @@ export async function quantizeCommand(
     }
     writeFileAtomic(file, r.bytes, guard);
     const classifier = isClassifier(model), regression = !classifier && Number.isFinite(r.floatMae);
-    out.say(`edgefnn quantize: ${modelFile} -> ${file} (${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`);
+    out.say(
+      `edgefnn quantize: ${modelFile} -> ${file} (${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`,
+    );
     for (const line of table([
       ["", "float32", "quantized"],
       ["file size", fmtBytes(r.floatBytes), `${fmtBytes(r.quantizedBytes)} (${percent(r.quantizedBytes / r.floatBytes)})`],
       ...(classifier ? [["accuracy on " + o.data, percent(r.floatAccuracy), percent(r.quantizedAccuracy)]] : []),
-      ...(regression ? [["MAE on " + o.data, r.floatMae.toPrecision(4), r.quantizedMae.toPrecision(4)], ["RMSE", r.floatRmse.toPrecision(4), r.quantizedRmse.toPrecision(4)]] : []),
+      ...(regression
+        ? [
+            ["MAE on " + o.data, r.floatMae.toPrecision(4), r.quantizedMae.toPrecision(4)],
+            ["RMSE", r.floatRmse.toPrecision(4), r.quantizedRmse.toPrecision(4)],
+          ]
+        : []),
     ]))
       out.say("  " + line);
-    out.say(`  outputs: max |float - quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)} over ${r.n} rows`);
+    out.say(
+      `  outputs: max |float - quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)} over ${r.n} rows`,
+    );
     out.say(`  max weight error per layer: ${r.maxWeightError.map((e) => e.toExponential(2)).join(", ")}`);
     out.say(`  input normalization ${folded ? "folded into layer 1 (the board skips a loop per input)" : "kept separate"}`);
     if (o.report !== undefined) {
@@ -84,21 +104,42 @@ export async function quantizeCommand(
     }
     return {
       foldedNormalization: folded,
-      out: file, bits, n: r.n, floatAccuracy: classifier ? r.floatAccuracy : null, quantizedAccuracy: classifier ? r.quantizedAccuracy : null,
-      floatMae: regression ? r.floatMae : null, quantizedMae: regression ? r.quantizedMae : null,
-      floatRmse: regression ? r.floatRmse : null, quantizedRmse: regression ? r.quantizedRmse : null,
+      out: file,
+      bits,
+      n: r.n,
+      floatAccuracy: classifier ? r.floatAccuracy : null,
+      quantizedAccuracy: classifier ? r.quantizedAccuracy : null,
+      floatMae: regression ? r.floatMae : null,
+      quantizedMae: regression ? r.quantizedMae : null,
+      floatRmse: regression ? r.floatRmse : null,
+      quantizedRmse: regression ? r.quantizedRmse : null,
       ...(o.report !== undefined ? { report: o.report } : {}),
-      floatBytes: r.floatBytes, bytes: r.quantizedBytes, maxOutputDiff: r.maxOutputDiff, meanOutputDiff: r.meanOutputDiff, maxWeightError: r.maxWeightError,
+      floatBytes: r.floatBytes,
+      bytes: r.quantizedBytes,
+      maxOutputDiff: r.maxOutputDiff,
+      meanOutputDiff: r.meanOutputDiff,
+      maxWeightError: r.maxWeightError,
     };
   }
   const q = quantizeModel(model, bits, { foldNormalization: fold === "yes" });
   const qBytes = encodeModel(q);
   writeFileAtomic(file, qBytes, guard);
   const errs = maxWeightErrors(fold === "yes" ? withScaledInputs(model) : model, q);
-  out.say(`edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} (${percent(qBytes.length / floatBytes.length)})`);
+  out.say(
+    `edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} (${percent(qBytes.length / floatBytes.length)})`,
+  );
   out.say(`  max weight error per layer: ${errs.map((e) => e.toExponential(2)).join(", ")}`);
   out.say(`  give --data test.csv to compare accuracy`);
-  return { out: file, bits, foldedNormalization: fold === "yes", floatAccuracy: null, quantizedAccuracy: null, floatBytes: floatBytes.length, bytes: qBytes.length, maxWeightError: errs };
+  return {
+    out: file,
+    bits,
+    foldedNormalization: fold === "yes",
+    floatAccuracy: null,
+    quantizedAccuracy: null,
+    floatBytes: floatBytes.length,
+    bytes: qBytes.length,
+    maxWeightError: errs,
+  };
 }
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
@@ -140,7 +181,12 @@ function reportData(
     comparison: [
       ["file size (bytes)", String(r.floatBytes), `${r.quantizedBytes} (${percent(r.quantizedBytes / r.floatBytes)})`],
       ...(classifier ? [["accuracy", percent(r.floatAccuracy), percent(r.quantizedAccuracy)]] : []),
-      ...(regression ? [["MAE", r.floatMae.toPrecision(4), r.quantizedMae.toPrecision(4)], ["RMSE", r.floatRmse.toPrecision(4), r.quantizedRmse.toPrecision(4)]] : []),
+      ...(regression
+        ? [
+            ["MAE", r.floatMae.toPrecision(4), r.quantizedMae.toPrecision(4)],
+            ["RMSE", r.floatRmse.toPrecision(4), r.quantizedRmse.toPrecision(4)],
+          ]
+        : []),
     ] as [string, string, string][],
     comparisonNote:
       `On ${dataFile}, ${r.n} rows, both models run by the board runtime. ` +

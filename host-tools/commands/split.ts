@@ -29,10 +29,15 @@ export function splitCommand(file: string, o: SplitOptions, out: Output) {
   if (!(o.test > 0 && o.test < 1)) fail(`--test must be a fraction between 0 and 1 (0.2: a fifth of the rows), got ${o.test}`);
   const names = splitNames(file);
   const trainFile = o.train ?? names.train, testFile = o.testOut ?? names.test;
-  if (trainFile === file || testFile === file || trainFile === testFile) fail("the train file, the test file and the data file must be three different files");
+  if (trainFile === file || testFile === file || trainFile === testFile)
+    fail("the train file, the test file and the data file must be three different files");
   // A CSV cannot say who wrote it, so no file is ever replaced: checked before anything is read
-  for (const [f, flag] of [[trainFile, "--train-out"], [testFile, "--test-out"]])
-    if (existsSync(f)) fail(`${f} exists: split never replaces a file (a CSV does not say who wrote it); remove it or give another ${flag}`);
+  for (const [f, flag] of [
+    [trainFile, "--train-out"],
+    [testFile, "--test-out"],
+  ])
+    if (existsSync(f))
+      fail(`${f} exists: split never replaces a file (a CSV does not say who wrote it); remove it or give another ${flag}`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -73,6 +78,8 @@ export function splitCommand(file: string, o: SplitOptions, out: Output) {
   const head = raw(records[0]).replace(/^\uFEFF/, "");
   writeFileAtomic(trainFile, [head, ...train].join("\n") + "\n");
   writeFileAtomic(testFile, [head, ...test].join("\n") + "\n");
-  out.say(`edgefnn split: ${file}, ${n} rows -> ${trainFile} (${train.length} rows), ${testFile} (${test.length} rows)${o.stratify ? `, stratified by ${quoteValue(header[li])} (${groups.size} classes)` : ""}, seed ${o.seed}`);
+  out.say(
+    `edgefnn split: ${file}, ${n} rows -> ${trainFile} (${train.length} rows), ${testFile} (${test.length} rows)${o.stratify ? `, stratified by ${quoteValue(header[li])} (${groups.size} classes)` : ""}, seed ${o.seed}`,
+  );
   return { train: trainFile, test: testFile, trainRows: train.length, testRows: test.length, stratified: !!o.stratify, seed: o.seed };
 }

@@ -61,7 +61,9 @@ function summaryRows(r: TrainingRun): Row[] {
   rows.push([`train loss (${kept})`, formatNumber(r.trainEval.loss)]);
   if (r.valEval) rows.push([`validation loss (${kept})`, formatNumber(r.valEval.loss)]);
   if (held) {
-    const how = classification ? `accuracy ${percent(held.accuracy!)}` : `MAE ${held.mae!.toPrecision(4)}, RMSE ${held.rmse!.toPrecision(4)}`;
+    const how = classification
+      ? `accuracy ${percent(held.accuracy!)}`
+      : `MAE ${held.mae!.toPrecision(4)}, RMSE ${held.rmse!.toPrecision(4)}`;
     rows.push([`test: ${o.test}`, `${held.n} rows${held.dropped ? ` (${held.dropped} dropped)` : ""}, ${how}`]);
   }
   rows.push(
@@ -88,7 +90,11 @@ function confusionOf(r: TrainingRun): number[][] | null {
 export function writeTrainingReport(file: string, r: TrainingRun): void {
   const layers = describeLayers(r.net);
   const html = renderReport({
-    confusionOn: r.held ? `the held-out file ${r.o.test} (${r.held.n} rows)` : r.val ? "the validation split" : "the training split (no validation split)",
+    confusionOn: r.held
+      ? `the held-out file ${r.o.test} (${r.held.n} rows)`
+      : r.val
+        ? "the validation split"
+        : "the training split (no validation split)",
     title: `${r.file}: ${layers.map((l) => l.split(" -> ")[1]).join(", ")}`,
     history: r.result.history,
     bestEpoch: r.result.bestEpoch,

@@ -77,7 +77,8 @@ export function describeLayers(net: Network): string[] {
 
 /** The choices of o that need no data, checked before the data is read (a typo fails at once, not after a large CSV loads). */
 function resolveChoices(o: TrainOptions) {
-  if (o.impute !== undefined && o.impute !== "mean" && o.impute !== "median") fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
+  if (o.impute !== undefined && o.impute !== "mean" && o.impute !== "median")
+    fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
   const impute = o.impute as Imputation | undefined;
   const classification = o.task === "classification";
   if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
@@ -99,8 +100,14 @@ type Choices = ReturnType<typeof resolveChoices>;
 /** The CSV read and split; with --impute the training split's statistic fills the gaps of both splits. */
 async function loadSplits(file: string, o: TrainOptions, c: Choices) {
   const csv = await loadCsv(file, {
-    label: o.label, features: o.features, task: o.task, dropIncomplete: o.dropIncomplete, exclude: o.exclude, naValues: naValues(o.naValues),
-    keepMissing: c.impute !== undefined, missingHint: "use --drop-incomplete to skip such rows, or --impute mean (or median) to fill them",
+    label: o.label,
+    features: o.features,
+    task: o.task,
+    dropIncomplete: o.dropIncomplete,
+    exclude: o.exclude,
+    naValues: naValues(o.naValues),
+    keepMissing: c.impute !== undefined,
+    missingHint: "use --drop-incomplete to skip such rows, or --impute mean (or median) to fill them",
   });
   const { data } = csv;
   const gaps = c.impute ? rowsWithGaps(data) : 0;
@@ -152,19 +159,38 @@ function sayStart(file: string, c: Choices, s: Splits, net: Network, out: Output
 /** The training loop, with a progress bar on a terminal. */
 function runTraining(net: Network, o: TrainOptions, c: Choices, s: Splits, out: Output): TrainResult {
   const { tr, val } = s;
-  const bar = !out.json && !out.quiet && process.stdout.isTTY
-    ? new SingleBar({ format: "  training |{bar}| epoch {value}/{total}  loss {loss}  val {val}", hideCursor: true, clearOnComplete: false, barsize: 24 })
-    : null;
+  const bar =
+    !out.json && !out.quiet && process.stdout.isTTY
+      ? new SingleBar({
+          format: "  training |{bar}| epoch {value}/{total}  loss {loss}  val {val}",
+          hideCursor: true,
+          clearOnComplete: false,
+          barsize: 24,
+        })
+      : null;
   bar?.start(o.epochs, 0, { loss: "-", val: "-" });
   let result;
   try {
     result = train(net, tr, {
-      epochs: o.epochs, learningRate: o.lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
-      lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss: c.loss, recordDeltas: true,
+      epochs: o.epochs,
+      learningRate: o.lr,
+      batchSize: o.batchSize,
+      optimizer: o.optimizer as OptimizerName,
+      momentum: o.momentum,
+      lambda: o.lambda,
+      lrDecay: o.lrDecay,
+      patience: o.patience,
+      seed: o.seed,
+      validation: val ?? undefined,
+      loss: c.loss,
+      recordDeltas: true,
       // per epoch with that epoch's weights: the kept epoch's numbers are then the model's (summary, report, curves alike)
       measureTrain: true,
       onEpoch: (e) => {
-        bar?.update(e.epoch, { loss: e.trainLoss.toFixed(4), val: val ? (c.classification ? percent(e.valAccuracy) : e.valLoss.toFixed(4)) : "-" });
+        bar?.update(e.epoch, {
+          loss: e.trainLoss.toFixed(4),
+          val: val ? (c.classification ? percent(e.valAccuracy) : e.valLoss.toFixed(4)) : "-",
+        });
       },
     });
   } catch (e) {
@@ -226,7 +252,9 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // the kept epoch's weights on each split: the same numbers as the report's captions and the best epoch's point on its curves
   out.say(`  the model (epoch ${result.bestEpoch}'s weights):`);
   const heldRow = (h: HeldOut) =>
-    c.classification ? [`test (${o.test})`, percent(h.accuracy!), ""] : [`test (${o.test})`, `MAE ${h.mae!.toPrecision(4)}`, `RMSE ${h.rmse!.toPrecision(4)}`];
+    c.classification
+      ? [`test (${o.test})`, percent(h.accuracy!), ""]
+      : [`test (${o.test})`, `MAE ${h.mae!.toPrecision(4)}`, `RMSE ${h.rmse!.toPrecision(4)}`];
   for (const line of table([
     ["train", c.classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
     ...(valEval ? [["validation", c.classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
@@ -238,7 +266,20 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (o.report) {
     // the report code loads only when a report is asked for
     const { writeTrainingReport } = await import("./train-report");
-    writeTrainingReport(o.report, { file, o, classification: c.classification, impute: c.impute, ...s, net, result, trainEval, valEval, held, params, bytes });
+    writeTrainingReport(o.report, {
+      file,
+      o,
+      classification: c.classification,
+      impute: c.impute,
+      ...s,
+      net,
+      result,
+      trainEval,
+      valEval,
+      held,
+      params,
+      bytes,
+    });
     const on = held ? o.test : val ? "the validation split" : "the training split";
     out.say(`  report: ${o.report} (confusion matrix on ${on})`);
   }

@@ -84,13 +84,22 @@ async function uploadToBoard(
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     // the app's files depend on the board; no file edgefnn did not write is replaced without --force
     extra = app?.files(state.board) ?? [];
-    const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null });
+    const touched = filesUploadTouches({
+      name,
+      runtime: !!runtime,
+      boot: !!boot,
+      extra: extra.map((f) => f.name),
+      files: state.files,
+      pointerFile: state.p?.file ?? null,
+    });
     const warn = (l: string) => process.stderr.write(`edgefnn: ${l}\n`);
     await guardFixedNames(repl, touched, o.force, warn);
     // the model alone is of no use to a board without the runtime module: say so, and which flag puts it there
     const runtimeMissing = !runtime && !state.files.includes(RUNTIME);
     if (runtimeMissing)
-      warn(`the board has no runtime in Storage (no file "${RUNTIME}"), so require("edgefnn") fails there: add --runtime to upload it with the model`);
+      warn(
+        `the board has no runtime in Storage (no file "${RUNTIME}"), so require("edgefnn") fails there: add --runtime to upload it with the model`,
+      );
     const notes = await app?.notes(repl, state.board, state.files);
     notes?.info.forEach((l) => out.say(l));
     notes?.warnings.forEach(warn);
@@ -117,8 +126,23 @@ async function uploadToBoard(
         (r.retries ? `; ${r.retries} chunk${r.retries > 1 ? "s" : ""} resent` : ""),
     );
     return {
-      ok: true, port: o.port, target: "espruino", name, file: r.file, previous: r.previous, active: "new", activeFile: r.file,
-      payload: r.payload, wire, efficiency: cost.efficiency, seconds, speed: link.speed, wireSeconds: cost.wireSeconds, retries: r.retries, xoffs: link.stats.xoffs, unchanged: r.unchanged,
+      ok: true,
+      port: o.port,
+      target: "espruino",
+      name,
+      file: r.file,
+      previous: r.previous,
+      active: "new",
+      activeFile: r.file,
+      payload: r.payload,
+      wire,
+      efficiency: cost.efficiency,
+      seconds,
+      speed: link.speed,
+      wireSeconds: cost.wireSeconds,
+      retries: r.retries,
+      xoffs: link.stats.xoffs,
+      unchanged: r.unchanged,
       runtimeMissing,
     };
   } catch (e) {
@@ -126,10 +150,23 @@ async function uploadToBoard(
     if (e instanceof UserError) throw e;
     const what = e instanceof BoardResetError ? "the board reset during the upload" : (e as Error).message;
     // Before the first read nothing was sent that writes; after it, only reading the board again tells what is active.
-    if (!known) return interrupted(o, name, null, `upload interrupted: ${what}. Nothing was changed on the board (its Storage could not even be read).`, unknownFact("the board's Storage could not be read, and nothing that writes was sent"));
+    if (!known)
+      return interrupted(
+        o,
+        name,
+        null,
+        `upload interrupted: ${what}. Nothing was changed on the board (its Storage could not even be read).`,
+        unknownFact("the board's Storage could not be read, and nothing that writes was sent"),
+      );
     const names = [progress.file, progress.previous, ...progress.others.map((x) => x.name)].filter((x): x is string => !!x);
     const fact = boardFact(progress, bytes, await rereadBoard(link, repl, names));
-    return interrupted(o, name, progress.file, `upload interrupted: ${what}. ${factSentence(fact, "board", verifyHint(file, o.port))}`, fact);
+    return interrupted(
+      o,
+      name,
+      progress.file,
+      `upload interrupted: ${what}. ${factSentence(fact, "board", verifyHint(file, o.port))}`,
+      fact,
+    );
   } finally {
     await link.close();
   }
@@ -172,8 +209,11 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
   const bar = progressBar(out);
   let activateSent = false;
   try {
-    out.say(`edgefnn upload: ${file} -> ${o.port} (edgefnn agent ${info.version}) as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
-    if (o.runtime || o.boot || o.app) out.say("  --runtime, --boot and --app are for Espruino boards: the agent runs its own runtime and loads the active model itself");
+    out.say(
+      `edgefnn upload: ${file} -> ${o.port} (edgefnn agent ${info.version}) as "${name}"${previous ? ` (active now: ${previous})` : ""}`,
+    );
+    if (o.runtime || o.boot || o.app)
+      out.say("  --runtime, --boot and --app are for Espruino boards: the agent runs its own runtime and loads the active model itself");
     const unchanged: string[] = [];
     let payload = 0;
     let activeFile = target;
@@ -187,7 +227,9 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
       const c = await client.check(name);
       if (c.received !== bytes.length || c.crc !== crc32(bytes)) {
         await client.abort().catch(() => {});
-        throw new LinkError(`the agent holds ${c.received} bytes with CRC-32 ${c.crc}, expected ${bytes.length} bytes with ${crc32(bytes)}`);
+        throw new LinkError(
+          `the agent holds ${c.received} bytes with CRC-32 ${c.crc}, expected ${bytes.length} bytes with ${crc32(bytes)}`,
+        );
       }
       if (!bar) out.say(`  activate ${target}`);
       activateSent = true;
@@ -207,8 +249,25 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
         (retries ? `; ${retries} request${retries > 1 ? "s" : ""} resent` : ""),
     );
     return {
-      ok: true, port: o.port, target: "agent", agentVersion: info.version, name, file: activeFile, previous, active: "new", activeFile, payload, wire,
-      efficiency: cost.efficiency, seconds, speed: link.speed, wireSeconds: cost.wireSeconds, retries, naks: client.stats.naks, xoffs: link.stats.xoffs, unchanged,
+      ok: true,
+      port: o.port,
+      target: "agent",
+      agentVersion: info.version,
+      name,
+      file: activeFile,
+      previous,
+      active: "new",
+      activeFile,
+      payload,
+      wire,
+      efficiency: cost.efficiency,
+      seconds,
+      speed: link.speed,
+      wireSeconds: cost.wireSeconds,
+      retries,
+      naks: client.stats.naks,
+      xoffs: link.stats.xoffs,
+      unchanged,
     };
   } catch (e) {
     bar?.stop();
@@ -216,7 +275,10 @@ async function uploadToAgent(file: string, name: string, bytes: Uint8Array, clie
     const what = e instanceof AgentRefused ? `the agent refused it: ${e.message}` : e.message;
     // a refused or unanswered ACTIVATE may still have activated the model: ask the agent
     const fact = agentFact(bytes, target, previous, activateSent, await rereadAgent(client));
-    return { ...interrupted(o, name, target, `upload interrupted: ${what}. ${factSentence(fact, "agent", verifyHint(file, o.port))}`, fact), target: "agent" };
+    return {
+      ...interrupted(o, name, target, `upload interrupted: ${what}. ${factSentence(fact, "agent", verifyHint(file, o.port))}`, fact),
+      target: "agent",
+    };
   } finally {
     await link.close();
   }

@@ -32,7 +32,8 @@ export interface ColumnChoice {
 export function featureCountProblem(columns: number, choice: ColumnChoice): string | null {
   const count = (n: number) => n.toLocaleString("en-US");
   const limit = `a model takes at most ${count(MAX_FEATURES)} inputs`;
-  if (choice.features) return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit}` : null;
+  if (choice.features)
+    return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit}` : null;
   const features = columns - (choice.hasLabel ? 1 : 0);
   if (features <= MAX_FEATURES) return null;
   return `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit}: choose at most ${count(MAX_FEATURES)} with --features`;

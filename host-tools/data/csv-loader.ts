@@ -206,10 +206,18 @@ function parseError(file: string, e: unknown, nextLine: number): Error {
     case "CSV_QUOTE_NOT_CLOSED":
       // csv-parse reports the end of the file, where it gave up; the row that
       // opened the quote starts right after the last complete record.
-      return new CsvError(file, { line: nextLine }, 'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)');
+      return new CsvError(
+        file,
+        { line: nextLine },
+        'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)',
+      );
     case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
     case "CSV_INVALID_CLOSING_QUOTE":
-      return new CsvError(file, { line }, 'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")');
+      return new CsvError(
+        file,
+        { line },
+        'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")',
+      );
     default:
       if (code?.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE")
         return new CsvError(file, { line }, e instanceof Error ? e.message : String(e));

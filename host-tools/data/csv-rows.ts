@@ -125,7 +125,11 @@ export class RowReader {
       const expected = empty === li && this.classes ? "a class label" : "a number";
       const what = emptyText === "" ? "empty" : `${quoteValue(emptyText)} (a missing value)`;
       const hint = empty === li ? DROP_HINT : (this.options.missingHint ?? DROP_HINT);
-      throw new CsvError(this.file, { line, column: names[empty] }, `column ${quoteValue(names[empty])} is ${what}, expected ${expected}; ${hint}`);
+      throw new CsvError(
+        this.file,
+        { line, column: names[empty] },
+        `column ${quoteValue(names[empty])} is ${what}, expected ${expected}; ${hint}`,
+      );
     }
     // Only now, so a dropped row cannot add a class.
     if (newClass !== null) {
@@ -189,7 +193,11 @@ export class RowReader {
       );
     const problem = labelProblem(v);
     if (problem !== null)
-      throw new CsvError(this.file, { line, column: name }, `column ${quoteValue(name)} is ${quoteValue(v)}: ${LABEL_RULE}, and ${problem}`);
+      throw new CsvError(
+        this.file,
+        { line, column: name },
+        `column ${quoteValue(name)} is ${quoteValue(v)}: ${LABEL_RULE}, and ${problem}`,
+      );
     return -1;
   }
 
@@ -204,7 +212,11 @@ export class RowReader {
       // an obvious non-feature (a date, a time, an identifier) says how to leave it out
       const exclude = DATE_TIME.test(v) || ID_NAME.test(name) ? ` (use --exclude ${/^[\w.-]+$/.test(name) ? name : quoteValue(name)})` : "";
       const hint = DECIMAL_COMMA.test(v) ? ' (with a decimal point ".", not a comma)' : exclude;
-      throw new CsvError(this.file, { line, column: name }, `column ${quoteValue(name)} is ${quoteValue(v)}, expected a number${what}${hint}`);
+      throw new CsvError(
+        this.file,
+        { line, column: name },
+        `column ${quoteValue(name)} is ${quoteValue(v)}, expected a number${what}${hint}`,
+      );
     }
     // Values are stored as float32; one that rounds to Infinity there would
     // poison training as surely as a NaN.

@@ -16,7 +16,10 @@ export function imputationValues(data: DataSet, how: Imputation, names: string[]
       const v = data.x[i * d + j];
       if (v === v) col[k++] = v;
     }
-    if (k === 0) fail(`column ${quoteValue(names[j])} has no values in the training split, so there is nothing to impute it from: leave it out with --exclude`);
+    if (k === 0)
+      fail(
+        `column ${quoteValue(names[j])} has no values in the training split, so there is nothing to impute it from: leave it out with --exclude`,
+      );
     const present = col.subarray(0, k);
     if (how === "mean") {
       let s = 0;

@@ -28,7 +28,8 @@ export function encodingProblem(head: Uint8Array): string | null {
   if (starts(0x00, 0x00, 0xfe, 0xff)) return `is UTF-32BE text (it starts with the byte order mark 00 00 FE FF), ${SAVE_AS}`;
   if (starts(0xff, 0xfe)) return `is UTF-16LE text (it starts with the byte order mark FF FE), ${SAVE_AS}`;
   if (starts(0xfe, 0xff)) return `is UTF-16BE text (it starts with the byte order mark FE FF), ${SAVE_AS}`;
-  if (starts(0x50, 0x4b, 0x03, 0x04)) return "is a zip archive (an Excel .xlsx workbook?), expected a CSV text file: export the sheet as CSV UTF-8";
+  if (starts(0x50, 0x4b, 0x03, 0x04))
+    return "is a zip archive (an Excel .xlsx workbook?), expected a CSV text file: export the sheet as CSV UTF-8";
 
   const zerosAt = [0, 0, 0, 0];
   const count = [0, 0, 0, 0];

@@ -18,7 +18,9 @@ export function featuresFor(model: Model, modelFile: string, given?: string[]): 
   const permuted = given.length === model.features.length && [...given].sort().join("\0") === [...model.features].sort().join("\0");
   // the same names in another order would feed column k to input j: wrong answers, no error
   if (!same && permuted)
-    fail(`--features lists ${modelFile}'s inputs in another order than it takes them (${model.features.map((n) => quoteValue(n)).join(", ")}): leave --features out, the columns are found by name`);
+    fail(
+      `--features lists ${modelFile}'s inputs in another order than it takes them (${model.features.map((n) => quoteValue(n)).join(", ")}): leave --features out, the columns are found by name`,
+    );
   return given;
 }
 

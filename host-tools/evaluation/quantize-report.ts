@@ -1,6 +1,15 @@
 // The quantization report: what shrinking a model costs on a data set. Both
 // models run through the board runtime (src/device), the code the board runs.
-import { DataSet, encodeModel, maxWeightErrors, Model, quantizeModel, QuantizeOptions, WeightBits, withScaledInputs } from "../../src/core/index";
+import {
+  DataSet,
+  encodeModel,
+  maxWeightErrors,
+  Model,
+  quantizeModel,
+  QuantizeOptions,
+  WeightBits,
+  withScaledInputs,
+} from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 
 export interface QuantizationReport {

@@ -20,7 +20,10 @@ function shown(name: string): string {
 export function classifyScript(template: string, model: Model): string {
   const n = model.inputSize;
   const names = model.features ?? null;
-  const lines = Array.from({ length: n }, (_, j) => `    0${j < n - 1 ? "," : " "} // input ${j + 1}${names ? ": " + shown(names[j]) : ""}`);
+  const lines = Array.from(
+    { length: n },
+    (_, j) => `    0${j < n - 1 ? "," : " "} // input ${j + 1}${names ? ": " + shown(names[j]) : ""}`,
+  );
   const body = [
     "function readSensors() {",
     `  // this model takes ${n} raw value${n === 1 ? "" : "s"}, in this order${names ? " (the training CSV's columns)" : " (the training CSV's feature columns, in their order)"};`,

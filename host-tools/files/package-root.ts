@@ -26,4 +26,6 @@ export const ROOT: string = findRoot();
 export const packageFile = (path: string): string => join(ROOT, path);
 
 /** package.json's version */
-export const PACKAGE_VERSION: string = String((JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version?: unknown }).version);
+export const PACKAGE_VERSION: string = String(
+  (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version?: unknown }).version,
+);

@@ -49,7 +49,9 @@ export class SerialLink extends PacedLink {
   }
 
   protected async transmit(packet: Uint8Array): Promise<void> {
-    await this.orFail((done) => this.port.write(Buffer.from(packet), (err) => done(err ? new LinkError(`${this.path}: write failed: ${err.message}`) : null)));
+    await this.orFail((done) =>
+      this.port.write(Buffer.from(packet), (err) => done(err ? new LinkError(`${this.path}: write failed: ${err.message}`) : null)),
+    );
     await this.orFail((done) => this.port.drain(() => done()));
   }
 

@@ -29,7 +29,10 @@ export class TcpLink extends PacedLink {
 
   static open(path: string, packetSize = 64, timeoutMs = 5000): Promise<TcpLink> {
     const at = parseTcp(path);
-    if (!at) return Promise.reject(new LinkError(`${path}: write a TCP port as tcp://host or tcp://host:port (port 1..65535, default ${TELNET_PORT})`));
+    if (!at)
+      return Promise.reject(
+        new LinkError(`${path}: write a TCP port as tcp://host or tcp://host:port (port 1..65535, default ${TELNET_PORT})`),
+      );
     return new Promise((resolve, reject) => {
       const socket = connect({ host: at.host, port: at.port });
       socket.setNoDelay(true);

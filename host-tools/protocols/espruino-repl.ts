@@ -68,7 +68,9 @@ export class EspruinoRepl {
         if (this.link.isClosed) throw e;
       }
     }
-    throw new LinkError(`no Espruino prompt on ${this.link.path}: is it the right port, and is the board's console on it (not on Bluetooth or another UART)?`);
+    throw new LinkError(
+      `no Espruino prompt on ${this.link.path}: is it the right port, and is the board's console on it (not on Bluetooth or another UART)?`,
+    );
   }
 
   /** The JSON value of a JavaScript expression evaluated on the board. A line
@@ -87,7 +89,14 @@ export class EspruinoRepl {
         if (e instanceof BoardResetError) this.lost();
         // nothing at all came back (a board that says "Uncaught SyntaxError" to a garbled line is still there)
         if (this.link.stats.received === heard) silent++;
-        if (e instanceof BoardResetError || this.link.isClosed || silent >= tries || t >= Math.max(tries, NOISY_TRIES) || !(e instanceof LinkError)) throw e;
+        if (
+          e instanceof BoardResetError ||
+          this.link.isClosed ||
+          silent >= tries ||
+          t >= Math.max(tries, NOISY_TRIES) ||
+          !(e instanceof LinkError)
+        )
+          throw e;
         // An error from the board is believed when it says the same twice: the
         // code around the expression travels unchecked, and a garbled byte there
         // (found: eval -> uval) makes an error of its own.
@@ -109,7 +118,10 @@ export class EspruinoRepl {
       // test, one in the source) could install a caller that runs what it should refuse. Trust it
       // only once it has answered a right CRC and refused a wrong one.
       if ((await this.callOnce<number>("6*7", 3000, false)) !== 42) return;
-      const refused = await this.callOnce<number>("6*7", 3000, false, 1).then(() => false, (e) => e instanceof LinkError && e.message === GARBLED);
+      const refused = await this.callOnce<number>("6*7", 3000, false, 1).then(
+        () => false,
+        (e) => e instanceof LinkError && e.message === GARBLED,
+      );
       if (refused) this.short = true;
     } catch (e) {
       if (e instanceof BoardResetError || this.link.isClosed || !(e instanceof LinkError)) throw e;
@@ -137,7 +149,13 @@ export class EspruinoRepl {
     const line = `${DLE}${long ? `(${CALLER})` : CALLER_NAME}(${JSON.stringify(expr)},${check},"${id}")\n`;
     const from = this.inbox.text.length;
     await this.send(line);
-    const m = await this.answer(id, from, ms, `the board's answer to ${expr.length > 60 ? expr.slice(0, 57) + "..." : expr}`, long ? undefined : NO_CALLER);
+    const m = await this.answer(
+      id,
+      from,
+      ms,
+      `the board's answer to ${expr.length > 60 ? expr.slice(0, 57) + "..." : expr}`,
+      long ? undefined : NO_CALLER,
+    );
     if (!m) {
       // the board lost the global (a reset whose banner we missed): back to the long form, and send it again
       this.lost();

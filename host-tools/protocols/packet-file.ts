@@ -89,7 +89,12 @@ export interface PacketResult {
 }
 
 /** Sends `bytes` as Storage file `name` (which must not exist, and must not be empty) in packets. Proves nothing: the caller reads the file's proof. */
-export async function sendFilePackets(repl: EspruinoRepl, name: string, bytes: Uint8Array, onProgress?: (done: number, total: number) => void): Promise<PacketResult> {
+export async function sendFilePackets(
+  repl: EspruinoRepl,
+  name: string,
+  bytes: Uint8Array,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PacketResult> {
   if (bytes.length === 0) throw new RangeError("the packet protocol cannot send an empty file (FILE_SEND refuses s = 0)");
   let resent = 0;
   const start = latin1Bytes(JSON.stringify({ fn: name, s: bytes.length }));
@@ -99,7 +104,7 @@ export async function sendFilePackets(repl: EspruinoRepl, name: string, bytes: U
     ok = await exchange(repl, PT_FILE_SEND, start);
   }
   if (!ok) return { sent: false, resent };
-  for (let off = 0; off < bytes.length; ) {
+  for (let off = 0; off < bytes.length;) {
     const chunk = bytes.subarray(off, off + PACKET_DATA);
     let answer = await exchange(repl, PT_DATA, chunk);
     // a NAK: the packet was dropped whole (nothing written, the board's offset unchanged): once more

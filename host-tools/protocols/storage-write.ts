@@ -131,7 +131,8 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
         if (reply === "A") break;
         if (reply.startsWith("E")) throw new LinkError(`Storage refused ${name} at byte ${off}: ${reply.slice(1)}`);
         retries++;
-        if (t >= chunkTries) throw new LinkError(`bytes ${off}..${off + chunk.length} of ${name} did not get through in ${chunkTries} tries (${reply})`);
+        if (t >= chunkTries)
+          throw new LinkError(`bytes ${off}..${off + chunk.length} of ${name} did not get through in ${chunkTries} tries (${reply})`);
         size = Math.max(MIN_CHUNK, size >> 1);
         chunk = bytes.subarray(off, off + size);
         await repl.clearLine(50);
@@ -144,7 +145,9 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
     const got = await readProof(repl, name);
     if (sameProof(got, want)) return { retries };
     if (attempt >= fileTries)
-      throw new LinkError(`${name} is corrupt on the board after ${fileTries} tries (${got ? `CRC ${got[1]}, ${got[2]} bytes` : "missing"}; expected CRC ${want[1]}, ${want[2]} bytes)`);
+      throw new LinkError(
+        `${name} is corrupt on the board after ${fileTries} tries (${got ? `CRC ${got[1]}, ${got[2]} bytes` : "missing"}; expected CRC ${want[1]}, ${want[2]} bytes)`,
+      );
     retries++;
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
   }

@@ -62,15 +62,28 @@ const n = (v: number): string => v.toLocaleString("en-US");
 
 function comparisonSection(d: QuantizePageData): string {
   const head = `<thead><tr><th scope="col"></th><th scope="col">float32</th><th scope="col">quantized</th></tr></thead>`;
-  const rows = d.comparison.map(([k, a, b]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td></tr>`).join("");
-  return card("comparison", "Float32 beside quantized", escapeHtml(d.comparisonNote), `<table id="comparison-table" class="numbers">${head}<tbody>${rows}</tbody></table>`);
+  const rows = d.comparison
+    .map(([k, a, b]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td></tr>`)
+    .join("");
+  return card(
+    "comparison",
+    "Float32 beside quantized",
+    escapeHtml(d.comparisonNote),
+    `<table id="comparison-table" class="numbers">${head}<tbody>${rows}</tbody></table>`,
+  );
 }
 
 function confusionSection(d: QuantizePageData): string {
   if (!d.labels.length) return "";
   if (!d.confusion) return card("confusion-matrix", "Confusion matrix (quantized)", "", empty(d.noConfusion ?? "No confusion matrix."));
   const caption = `The quantized model on ${d.confusionOn}. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.`;
-  return card("confusion-matrix", "Confusion matrix (quantized)", escapeHtml(caption), confusionTable(d.confusion, d.labels), d.labels.length > 8);
+  return card(
+    "confusion-matrix",
+    "Confusion matrix (quantized)",
+    escapeHtml(caption),
+    confusionTable(d.confusion, d.labels),
+    d.labels.length > 8,
+  );
 }
 
 function layersSection(d: QuantizePageData): string {
@@ -79,7 +92,9 @@ function layersSection(d: QuantizePageData): string {
     `<th scope="col">bytes</th><th scope="col">max |w \u2212 s\u00b7q|</th>` +
     `<th scope="col">max |\u0394a(l)|</th><th scope="col">mean |\u0394a(l)|</th></tr></thead>`;
   const rows = d.layers
-    .map((L, i) => `<tr><th scope="row">${i + 1}: ${escapeHtml(L.shape)}</th><td>${n(L.floatBytes)}</td><td>${escapeHtml(L.type)}</td><td>${n(L.bytes)}</td><td>${escapeHtml(L.maxWeightError)}</td>` +
+    .map(
+      (L, i) =>
+        `<tr><th scope="row">${i + 1}: ${escapeHtml(L.shape)}</th><td>${n(L.floatBytes)}</td><td>${escapeHtml(L.type)}</td><td>${n(L.bytes)}</td><td>${escapeHtml(L.maxWeightError)}</td>` +
         `<td>${escapeHtml(L.maxOutputDiff)}</td><td>${escapeHtml(L.meanOutputDiff)}</td></tr>`,
     )
     .join("");
@@ -87,7 +102,13 @@ function layersSection(d: QuantizePageData): string {
     "Bytes of each layer in the file: weights (padded to 4), bias, and a scale per row when quantized. " +
     "max |w \u2212 s\u00b7q| is the largest rounding error of a weight. |\u0394a(l)| = |a(l) float32 \u2212 a(l) quantized|, the layer's outputs " +
     "over every row and unit, both models run by the board runtime up to layer l (the quantized side carries the error of the layers before it).";
-  return card("layers", "Per layer", escapeHtml(caption), `<div class="table-scroll"><table id="layers-table" class="numbers">${head}<tbody>${rows}</tbody></table></div>`, true);
+  return card(
+    "layers",
+    "Per layer",
+    escapeHtml(caption),
+    `<div class="table-scroll"><table id="layers-table" class="numbers">${head}<tbody>${rows}</tbody></table></div>`,
+    true,
+  );
 }
 
 function boardsSection(d: QuantizePageData): string {
@@ -106,7 +127,13 @@ function boardsSection(d: QuantizePageData): string {
     "Blocks (JsVars) to load the runtime and this model, as edgefnn info --board estimates them: runtime + model + buffers. " +
     "Fits: at least half the board's blocks stay free for your own code. The .efnn file stays in flash (Storage): " +
     "quantizing saves flash, not blocks; check Storage with require(\"Storage\").getFree() on the board.";
-  return card("boards", "Board fit", escapeHtml(caption), `<div class="table-scroll"><table id="boards-table" class="numbers">${head}<tbody>${rows}</tbody></table></div>`, true);
+  return card(
+    "boards",
+    "Board fit",
+    escapeHtml(caption),
+    `<div class="table-scroll"><table id="boards-table" class="numbers">${head}<tbody>${rows}</tbody></table></div>`,
+    true,
+  );
 }
 
 export function renderQuantizeReport(d: QuantizePageData): string {

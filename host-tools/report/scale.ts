@@ -105,7 +105,8 @@ export function logScale(values: number[]): Scale {
   const minor: number[] = [];
   for (let k = kLo; k <= kHi; k++) {
     if ((k - kLo) % every === 0) ticks.push(Math.pow(10, k));
-    if (decades <= 3 && k < kHi) for (let m = 2; m <= 9; m++) (decades === 1 && (m === 2 || m === 5) ? ticks : minor).push(m * Math.pow(10, k));
+    if (decades <= 3 && k < kHi)
+      for (let m = 2; m <= 9; m++) (decades === 1 && (m === 2 || m === 5) ? ticks : minor).push(m * Math.pow(10, k));
   }
   ticks.sort((a, b) => a - b);
   const lo = Math.pow(10, kLo), hi = Math.pow(10, kHi);

@@ -72,7 +72,8 @@ function legend(series: Series[], left: number, width: number): { svg: string; h
 
 function axes(f: Frame, o: LineChartOptions): string {
   let out = "";
-  for (const v of f.y.minor) out += `<line class="grid minor" x1="${px(f.left)}" x2="${px(f.right)}" y1="${px(Y(f, v))}" y2="${px(Y(f, v))}"/>`;
+  for (const v of f.y.minor)
+    out += `<line class="grid minor" x1="${px(f.left)}" x2="${px(f.right)}" y1="${px(Y(f, v))}" y2="${px(Y(f, v))}"/>`;
   for (const v of f.y.ticks) {
     const y = px(Y(f, v));
     out += `<line class="grid" x1="${px(f.left)}" x2="${px(f.right)}" y1="${y}" y2="${y}"/>`;
@@ -108,7 +109,9 @@ function line(f: Frame, xs: number[], s: Series): string {
   }
   flush();
   const dash = s.dashed ? ' stroke-dasharray="5 3"' : "";
-  const path = d ? `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash}/>` : "";
+  const path = d
+    ? `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${dash}/>`
+    : "";
   return `<g class="series" data-series="${escapeHtml(s.name)}"><title>${escapeHtml(s.tooltip ?? s.name)}</title>${path}${dots}</g>`;
 }
 
@@ -155,7 +158,9 @@ function endLabels(f: Frame, o: LineChartOptions): string {
   const overflow = items.length ? items[items.length - 1].y - (f.bottom + 4) : 0;
   if (overflow > 0) for (const it of items) it.y -= overflow;
   return items
-    .map((it) => `<text class="end-label" x="${px(f.right + 6)}" y="${px(it.y)}" dy="0.32em" fill="${it.color}">${escapeHtml(it.name)}</text>`)
+    .map(
+      (it) => `<text class="end-label" x="${px(f.right + 6)}" y="${px(it.y)}" dy="0.32em" fill="${it.color}">${escapeHtml(it.name)}</text>`,
+    )
     .join("");
 }
 

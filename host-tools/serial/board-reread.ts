@@ -61,12 +61,15 @@ export function boardFact(progress: UploadProgress, model: Uint8Array, got: Boar
     if (!p || typeof p.file !== "string") return unknownFact(`the board's pointer file ${POINTER} names no file`);
   }
   const named = p ? (got.f[p.file] ?? null) : null;
-  if (p && file && p.file === file && sameProof(named, fileProof(model))) return fact("new", file, "read back from the board after the interruption");
+  if (p && file && p.file === file && sameProof(named, fileProof(model)))
+    return fact("new", file, "read back from the board after the interruption");
   if (p && previous && p.file === previous && named && named[1] === p.crc && named[2] === p.bytes)
     return fact("previous", previous, "read back from the board after the interruption");
   if (!previous && (!p || !named)) return fact("none", null, "read back from the board after the interruption");
   if (!p) return unknownFact(`the board has no pointer file ${POINTER} now`);
   return unknownFact(
-    !named ? `the board's pointer names ${p.file}, which is not in its Storage` : `the board's pointer names ${p.file}, whose bytes are not the ones it records`,
+    !named
+      ? `the board's pointer names ${p.file}, which is not in its Storage`
+      : `the board's pointer names ${p.file}, whose bytes are not the ones it records`,
   );
 }

@@ -12,12 +12,20 @@ import { readProof, writeVerified, WriteOptions } from "../protocols/storage-wri
 /** A file edgefnn did not write was in the way: nothing was written over it. */
 export class ForeignFileError extends UserError {}
 
-export async function ensureStorageFile(repl: EspruinoRepl, name: string, bytes: Uint8Array, o?: WriteOptions): Promise<{ written: boolean; retries: number }> {
+export async function ensureStorageFile(
+  repl: EspruinoRepl,
+  name: string,
+  bytes: Uint8Array,
+  o?: WriteOptions,
+): Promise<{ written: boolean; retries: number }> {
   const have = await readProof(repl, name);
   if (sameProof(have, fileProof(bytes))) return { written: false, retries: 0 };
   if (have) {
     const [foreign] = await foreignFiles(repl, [name]);
-    if (foreign) throw new ForeignFileError(`not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`);
+    if (foreign)
+      throw new ForeignFileError(
+        `not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`,
+      );
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
   }
   const r = await writeVerified(repl, name, bytes, o);

@@ -89,7 +89,8 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
     retries += r.retries;
   }
   // leftovers of interrupted uploads of this name (never the active one)
-  for (const f of state.files) if (isModelFileOf(plan.name, f) && f !== previous && f !== file) await repl.call(`require("Storage").erase(${JSON.stringify(f)})`);
+  for (const f of state.files)
+    if (isModelFileOf(plan.name, f) && f !== previous && f !== file) await repl.call(`require("Storage").erase(${JSON.stringify(f)})`);
   if (file === previous) {
     stage(`${file} is already the active model`);
     unchanged.push(file);

@@ -41,11 +41,17 @@ const LEGACY_SETTINGS = new RegExp(`^\\{(${SETTING}(,${SETTING})*)?\\}$`);
 
 const RULES: Record<string, Rule> = {
   [RUNTIME]: { what: 'a Storage module that require("edgefnn") loads', ours: (h) => h.startsWith("var edgefnn=") },
-  "edgefnn-features": { what: 'a Storage module that require("edgefnn-features") loads', ours: (h) => h.startsWith("var edgefnnFeatures=") },
+  "edgefnn-features": {
+    what: 'a Storage module that require("edgefnn-features") loads',
+    ours: (h) => h.startsWith("var edgefnnFeatures="),
+  },
   "edgefnn-learn": { what: 'a Storage module that require("edgefnn-learn") loads', ours: (h) => h.startsWith("var edgefnnLearn=") },
   "edgefnn-collect": { what: 'a Storage module that require("edgefnn-collect") loads', ours: script },
   // and names a model file (<name>.<8 hex digits>): upload erases the model the pointer names once it is replaced
-  [POINTER]: { what: "a file named edgefnn.active", ours: (h) => new RegExp(`^\\{"file":"[A-Za-z0-9_-]{1,${MODEL_NAME_MAX}}\\.[0-9a-f]{8}"`).test(h) },
+  [POINTER]: {
+    what: "a file named edgefnn.active",
+    ours: (h) => new RegExp(`^\\{"file":"[A-Za-z0-9_-]{1,${MODEL_NAME_MAX}}\\.[0-9a-f]{8}"`).test(h),
+  },
   [BOOT]: { what: "boot code that runs at every start-up", ours: script },
   ".bootcde": {
     what: "the board's saved code, which runs at every start-up (the Web IDE's save to flash, E.setBootCode; on a Bangle.js the Bootloader app)",
@@ -53,7 +59,10 @@ const RULES: Record<string, Rule> = {
   },
   "gestures.js": { what: "a file of another program named gestures.js", ours: script },
   "gestures.app.js": { what: "the app of another Bangle.js app with the id gestures", ours: script },
-  "gestures.info": { what: "the launcher entry of another Bangle.js app with the id gestures", ours: (h) => h.startsWith('{"id":"gestures","edgefnn":') },
+  "gestures.info": {
+    what: "the launcher entry of another Bangle.js app with the id gestures",
+    ours: (h) => h.startsWith('{"id":"gestures","edgefnn":'),
+  },
   "gestures.json": {
     what: "the settings of another app named gestures",
     ours: (h, size) => h.startsWith('{"edgefnn":') || (size === h.length && LEGACY_SETTINGS.test(h)),
@@ -85,7 +94,14 @@ export function isOwnFile(name: string, head: string, size: number): boolean {
 /** Every existing file a board upload may write or erase: the runtime, the
  * boot script, the pointer, the app's files, model files of this name (the
  * leftovers it erases, the one it writes) and the model the pointer names. */
-export function filesUploadTouches(o: { name: string; runtime: boolean; boot: boolean; extra: string[]; files: string[]; pointerFile: string | null }): string[] {
+export function filesUploadTouches(o: {
+  name: string;
+  runtime: boolean;
+  boot: boolean;
+  extra: string[];
+  files: string[];
+  pointerFile: string | null;
+}): string[] {
   const models = o.files.filter((f) => isModelFileOf(o.name, f) || f === o.pointerFile);
   return [...(o.runtime ? [RUNTIME] : []), ...(o.boot ? [BOOT] : []), POINTER, ...o.extra, ...models];
 }
@@ -132,7 +148,12 @@ export function describeForeign(f: ForeignFile): string {
 /** Refuses, before anything is written, to replace files edgefnn did not write;
  * with force, erases them (the caller then writes its own) and warns of each
  * (on stderr in the CLI, so that --json users see it too). */
-export async function guardFixedNames(repl: EspruinoRepl, names: string[], force: boolean | undefined, warn: (line: string) => void): Promise<ForeignFile[]> {
+export async function guardFixedNames(
+  repl: EspruinoRepl,
+  names: string[],
+  force: boolean | undefined,
+  warn: (line: string) => void,
+): Promise<ForeignFile[]> {
   const foreign = await foreignFiles(repl, names);
   if (!foreign.length) return foreign;
   if (!force) {

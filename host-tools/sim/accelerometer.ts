@@ -99,7 +99,8 @@ export class SyntheticAccelerometer {
   /** From the next sample on, the gestures in this user's style. */
   setStyle(st: AccelStyle): void {
     const v = { amplitude: st.amplitude ?? 1, tempo: st.tempo ?? 1, roll: st.roll ?? 0 };
-    if (!(v.amplitude > 0 && v.tempo > 0 && Number.isFinite(v.roll))) throw new RangeError(`a style needs amplitude > 0, tempo > 0 and a finite roll, got ${JSON.stringify(st)}`);
+    if (!(v.amplitude > 0 && v.tempo > 0 && Number.isFinite(v.roll)))
+      throw new RangeError(`a style needs amplitude > 0, tempo > 0 and a finite roll, got ${JSON.stringify(st)}`);
     this.style = v;
   }
 

@@ -306,7 +306,9 @@ export class BoardSandbox {
           throw e;
         }
       }),
-      write: g((name: unknown, data: unknown, offset?: unknown, size?: unknown) => st.write(name, rawBytes(data), Number(offset) || 0, Number(size) || 0)),
+      write: g((name: unknown, data: unknown, offset?: unknown, size?: unknown) =>
+        st.write(name, rawBytes(data), Number(offset) || 0, Number(size) || 0),
+      ),
       writeJSON: g((name: unknown, data: unknown) => st.write(name, Buffer.from(String(realm.JSON.stringify(data)), "latin1"))),
       erase: g((name: unknown) => st.erase(name)),
       eraseAll: g(() => st.eraseAll()),
@@ -341,7 +343,10 @@ export class BoardSandbox {
     set("Modules", {
       addCached: (name: unknown, code: unknown) => {
         this.modules.delete(String(name));
-        this.modules.set(String(name), this.run(`(function(){var module={exports:{}},exports=module.exports;\n${String(code)}\nreturn module.exports;})()`));
+        this.modules.set(
+          String(name),
+          this.run(`(function(){var module={exports:{}},exports=module.exports;\n${String(code)}\nreturn module.exports;})()`),
+        );
       },
       removeCached: (name: unknown) => void this.modules.delete(String(name)),
       removeAllCached: () => this.modules.clear(),

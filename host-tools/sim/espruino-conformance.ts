@@ -19,7 +19,12 @@ export interface Probe {
 /** the function that turns a probe's result into its answer, as ES5 source (runs on both) */
 export const SHOW = `function (f) { try { var v = f(); return v === undefined ? "undefined" : typeof v + " " + JSON.stringify(v); } catch (e) { return "throws " + e.message; } }`;
 
-const t = (name: string, expr: string, board: string, gap?: { gap: string; surface: string }): Probe => ({ name, code: `return ${expr};`, board, ...gap });
+const t = (name: string, expr: string, board: string, gap?: { gap: string; surface: string }): Probe => ({
+  name,
+  code: `return ${expr};`,
+  board,
+  ...gap,
+});
 const typeOf = (expr: string, board: "undefined" | "function" | "object", gap?: { gap: string; surface: string }) =>
   t(`typeof ${expr}`, `typeof ${expr}`, `string "${board}"`, gap);
 

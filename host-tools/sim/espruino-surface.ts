@@ -24,7 +24,17 @@ import { createContext, runInContext } from "node:vm";
 import { crc32 } from "../../src/core/index";
 import { checkVarOrder, instrument, toBoardScript } from "./espruino-syntax";
 
-export const TYPED = ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array"];
+export const TYPED = [
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+];
 
 /** globals V8 has and the interpreter does not (each checked on 2v29: `typeof X` is "undefined") */
 const MISSING_GLOBALS = ["Symbol", "Map", "Set", "WeakMap", "WeakSet", "Reflect", "Proxy", "self", "WebAssembly", "SharedArrayBuffer",
@@ -125,7 +135,8 @@ const SETUP = `(function (g, limit, allocated, track, dataBlocks) {
 /** a === b as the interpreter computes it (instrument() rewrites === to it) */
 export function espruinoEquals(a: any, b: any, op: string): boolean {
   // (values of the sandbox's realm: no instanceof)
-  const buffers = (v: any) => v !== null && typeof v === "object" && (ArrayBuffer.isView(v) || Object.prototype.toString.call(v) === "[object ArrayBuffer]");
+  const buffers = (v: any) =>
+    v !== null && typeof v === "object" && (ArrayBuffer.isView(v) || Object.prototype.toString.call(v) === "[object ArrayBuffer]");
   let same: boolean;
   if (buffers(a) && buffers(b)) {
     const x = ArrayBuffer.isView(a) ? a : new Uint8Array(a), y = ArrayBuffer.isView(b) ? b : new Uint8Array(b);

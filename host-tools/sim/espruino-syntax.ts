@@ -54,7 +54,8 @@ export function toBoardScript(code: string): string {
   }
   const edits: Edit[] = [];
   const toVar = (decl: Node) => {
-    if (decl.type === "VariableDeclaration" && decl.kind !== "var") edits.push({ at: decl.start, del: String(decl.kind).length, text: "var" });
+    if (decl.type === "VariableDeclaration" && decl.kind !== "var")
+      edits.push({ at: decl.start, del: String(decl.kind).length, text: "var" });
   };
   for (const stmt of (ast.body as Node[])) toVar(stmt);
   const visit = (node: Node) => {
@@ -81,7 +82,12 @@ export function toBoardScript(code: string): string {
   return out;
 }
 
-const NO_CLOSURES = { ...walk.base, FunctionExpression: () => {}, FunctionDeclaration: () => {}, ArrowFunctionExpression: () => {} } as unknown as walk.RecursiveVisitors<unknown>;
+const NO_CLOSURES = {
+  ...walk.base,
+  FunctionExpression: () => {},
+  FunctionDeclaration: () => {},
+  ArrowFunctionExpression: () => {},
+} as unknown as walk.RecursiveVisitors<unknown>;
 
 /** Throws where a var is read or written before its declaration in its own
  * function scope (closures excluded: they run later). Stricter than the board
@@ -103,7 +109,8 @@ export function checkVarOrder(code: string): void {
   };
   check(ast.body, ast);
   walk.full(ast, (node: any) => {
-    if ((node.type === "FunctionDeclaration" || node.type === "FunctionExpression") && node.body.type === "BlockStatement") check(node.body.body, node.body);
+    if ((node.type === "FunctionDeclaration" || node.type === "FunctionExpression") && node.body.type === "BlockStatement")
+      check(node.body.body, node.body);
   });
 }
 

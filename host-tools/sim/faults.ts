@@ -58,7 +58,8 @@ export class FaultInjector {
     for (const f of options.flipAt ?? [])
       if (!(Array.isArray(f) && Number.isInteger(f[0]) && f[0] >= 0 && Number.isInteger(f[1]) && f[1] >= 0 && f[1] < 8))
         throw new RangeError(`flipAt entries must be [byte index >= 0, bit 0..7], got ${JSON.stringify(f)}`);
-    for (const n of options.dropAt ?? []) if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`dropAt entries must be byte indexes >= 0, got ${n}`);
+    for (const n of options.dropAt ?? [])
+      if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`dropAt entries must be byte indexes >= 0, got ${n}`);
     if (options.dropEvery) this.drop = new OneIn(options.dropEvery, createRng(seed));
     if (options.corruptEvery) this.corrupt = new OneIn(options.corruptEvery, createRng(seed + 1));
     this.bits = createRng(seed + 2);

@@ -59,7 +59,9 @@ export function formatValue(v: unknown, limit = true, seen: Set<object> = new Se
     case "boolean":
       return String(v);
     case "string":
-      return limit && v.length > LIMIT_STRING ? quoteString(v.slice(0, LIMITED_STRING)) + LIMIT_TEXT + quoteString(v.slice(-LIMITED_STRING)) : quoteString(v);
+      return limit && v.length > LIMIT_STRING
+        ? quoteString(v.slice(0, LIMITED_STRING)) + LIMIT_TEXT + quoteString(v.slice(-LIMITED_STRING))
+        : quoteString(v);
     case "function": {
       const src = Function.prototype.toString.call(v);
       if (!limit) return src;

@@ -53,7 +53,10 @@ export function countBlocks(roots: unknown[], m: MemoryModel): number {
       if (typeof key !== "string") continue;
       const d = Object.getOwnPropertyDescriptor(o, key);
       if (!d || !("value" in d)) continue;
-      if (typeof o === "function" && (key === "length" || key === "name" || key === "prototype" || key === "arguments" || key === "caller")) {
+      if (
+        typeof o === "function" &&
+        (key === "length" || key === "name" || key === "prototype" || key === "arguments" || key === "caller")
+      ) {
         if (key === "prototype" && d.value && typeof d.value === "object" && Object.keys(d.value).length > 0) n += cost(d.value);
         continue;
       }

@@ -30,7 +30,8 @@ export async function openPty(o: { link?: string; timeoutMs?: number } = {}): Pr
   }
   // socat's address syntax gives , : ! and spaces a meaning
   if (!/^[\w./+@~-]+$/.test(link)) throw new PtyError(`${link}: use a port path of letters, digits and . / _ + @ ~ - only`);
-  if (existsSync(link) && !lstatSync(link).isSymbolicLink()) throw new PtyError(`${link} exists and is not a symlink: choose another --link path`);
+  if (existsSync(link) && !lstatSync(link).isSymbolicLink())
+    throw new PtyError(`${link} exists and is not a symlink: choose another --link path`);
   const cleanup = () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
@@ -45,7 +46,10 @@ export async function openPty(o: { link?: string; timeoutMs?: number } = {}): Pr
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new PtyError(`socat did not make a pty within ${o.timeoutMs ?? 5000} ms: ${log.trim()}`)), o.timeoutMs ?? 5000);
+      const timer = setTimeout(
+        () => reject(new PtyError(`socat did not make a pty within ${o.timeoutMs ?? 5000} ms: ${log.trim()}`)),
+        o.timeoutMs ?? 5000,
+      );
       const done = (e?: Error) => {
         clearTimeout(timer);
         child.stderr!.off("data", onLog);

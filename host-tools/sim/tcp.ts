@@ -58,7 +58,13 @@ export function listenTcp(board: VirtualBoard, port: number): Promise<TcpPort> {
   });
   return new Promise((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new RangeError(e.code === "EADDRINUSE" ? `TCP port ${port} is in use: choose another --tcp port (0: any free one)` : `cannot listen on TCP port ${port}: ${e.message}`)),
+      reject(
+        new RangeError(
+          e.code === "EADDRINUSE"
+            ? `TCP port ${port} is in use: choose another --tcp port (0: any free one)`
+            : `cannot listen on TCP port ${port}: ${e.message}`,
+        ),
+      ),
     );
     server.listen(port, "127.0.0.1", () => {
       const at = server.address();

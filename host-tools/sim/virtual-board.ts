@@ -112,7 +112,8 @@ export class VirtualBoard {
     this.lineCostMs = o.lineCostMs ?? DEFAULTS.lineCostMs;
     this.faults = new FaultInjector(o.faults);
     this.version = o.firmware ?? SIM_VERSION;
-    if (!/^\d+v\d+(\.\d+)?$/.test(this.version)) throw new RangeError(`firmware ${JSON.stringify(this.version)}: write a version as the firmware does, e.g. 2v24 or 2v25`);
+    if (!/^\d+v\d+(\.\d+)?$/.test(this.version))
+      throw new RangeError(`firmware ${JSON.stringify(this.version)}: write a version as the firmware does, e.g. 2v24 or 2v25`);
     if (hasPackets(this.version))
       this.packets = new PacketHandler({
         storage: this.storage,
@@ -207,7 +208,18 @@ export class VirtualBoard {
 
   stats(): BoardStats {
     const { received, processed, dropped, lines, resets } = this.counts;
-    return { received, processed, buffered: this.rx.used, dropped, lines, resets, lost: this.rx.stats.lost, xoffs: this.rx.stats.xoffs, xons: this.rx.stats.xons, silent: this.hung };
+    return {
+      received,
+      processed,
+      buffered: this.rx.used,
+      dropped,
+      lines,
+      resets,
+      lost: this.rx.stats.lost,
+      xoffs: this.rx.stats.xoffs,
+      xons: this.rx.stats.xons,
+      silent: this.hung,
+    };
   }
 
   stop(): void {
