@@ -117,7 +117,8 @@ export class AgentClient {
         throw new AgentRefused(
           r.payload[0],
           `${link.path}: an edgefnn agent answers but refused to say which model it runs (${message}). ` +
-            "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it",
+            "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of " +
+              "its --dir and restart it",
         );
       }
       if (info) {
@@ -240,7 +241,8 @@ export class AgentClient {
       if (this.info.protocol < 2)
         throw new AgentRefused(
           0,
-          `${a.file} has ${a.inputSize} inputs and ${a.outputSize} outputs, more than one frame of protocol ${this.info.protocol} carries: update edgefnn on the agent (version ${this.info.version}) to run it`,
+          `${a.file} has ${a.inputSize} inputs and ${a.outputSize} outputs, more than one frame of protocol ${this.info.protocol} ` +
+            `carries: update edgefnn on the agent (version ${this.info.version}) to run it`,
         );
       const out: RowResult[] = [];
       for (const x of rows) out.push(await this.runOne(x, id, a));

@@ -164,7 +164,12 @@ export class ModelStore {
    * serve) does not throw. Everything that can refuse it runs before the
    * rename; after the rename only the directory's fsync can fail, and then the
    * error says that the new model is in place. */
-  activate(name: string, total: number, crc: number, accept: (candidate: Active) => void = () => {}): { active: Active; previous: ActiveInfo | null } {
+  activate(
+    name: string,
+    total: number,
+    crc: number,
+    accept: (candidate: Active) => void = () => {},
+  ): { active: Active; previous: ActiveInfo | null } {
     const s = this.requireStaging(name);
     if (s.total !== total || s.received !== total)
       throw new AgentError(E.NO_TRANSFER, `${name}: ${s.received} of ${s.total} bytes received, not ${total}`);
@@ -220,7 +225,8 @@ export class ModelStore {
     } catch (e) {
       throw new AgentError(
         E.IO,
-        `${active.info.file} is the active model now, but the directory's fsync failed (${(e as Error).message}): a power cut could still bring back the previous one`,
+        `${active.info.file} is the active model now, but the directory's fsync failed (${(e as Error).message}): a power cut could ` +
+          `still bring back the previous one`,
       );
     }
     return { active, previous };

@@ -134,7 +134,8 @@ export class AgentServer {
         return this.error(
           f,
           E.IO,
-          `${TYPE_NAMES[f.type]}: the reply would be ${payload.length} bytes, more than a frame carries (${MAX_PAYLOAD}): a bug in this agent, please report it`,
+          `${TYPE_NAMES[f.type]}: the reply would be ${payload.length} bytes, more than a frame carries (${MAX_PAYLOAD}): a bug in ` +
+            `this agent, please report it`,
         );
       return encodeFrame(f.type | REPLY, f.seq, payload);
     } catch (e) {
@@ -181,7 +182,8 @@ export class AgentServer {
       if (n > MAX_PAYLOAD)
         throw new AgentError(
           E.BAD_MODEL,
-          `${candidate.info.file}: the agent could not describe it (its ${what} reply would be ${n} bytes, at most ${MAX_PAYLOAD}); the previous model stays active`,
+          `${candidate.info.file}: the agent could not describe it (its ${what} reply would be ${n} bytes, at most ${MAX_PAYLOAD}); ` +
+            `the previous model stays active`,
         );
   }
 

@@ -70,7 +70,8 @@ function readSettings(file: string): Record<string, number> {
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
       fail(
-        `--app-config ${quoteValue(file)}: "${k}" is ${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`,
+        `--app-config ${quoteValue(file)}: "${k}" is ` +
+          `${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`,
       );
     cfg[k] = v;
   }
@@ -89,8 +90,10 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
   // model of another input size would only fail on the board, at boot
   if (model.inputSize !== FEATURE_COUNT)
     fail(
-      `--app gestures: ${quoteValue(modelFile)} takes ${model.inputSize} input${model.inputSize === 1 ? "" : "s"}, but the gesture app gives the model ${FEATURE_COUNT} window features ` +
-        `(${featureNames().slice(0, 3).join(", ")}, ... as edgefnn collect writes them): train it on collect's CSV (examples/gestures). Nothing was sent to the board.`,
+      `--app gestures: ${quoteValue(modelFile)} takes ${model.inputSize} input${model.inputSize === 1 ? "" : "s"}, but the gesture app ` +
+        `gives the model ${FEATURE_COUNT} window features ` +
+        `(${featureNames().slice(0, 3).join(", ")}, ... as edgefnn collect writes them): train it on collect's CSV ` +
+          `(examples/gestures). Nothing was sent to the board.`,
     );
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
   const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));
@@ -140,18 +143,21 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
       if (!isBangle(board))
         return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
       const info = [
-        `  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left alone`,
+        `  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left ` +
+          `alone`,
       ];
       const warnings: string[] = [];
       const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
       // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
       if (bootcde?.ours)
         warnings.push(
-          `this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader app with the App Loader to get the clock, launcher and widgets back`,
+          `this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader ` +
+            `app with the App Loader to get the clock, launcher and widgets back`,
         );
       else if (!bootcde || !storage.includes(".boot0"))
         warnings.push(
-          `this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the watch shows no launcher`,
+          `this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the ` +
+            `watch shows no launcher`,
         );
       return { info, warnings };
     },

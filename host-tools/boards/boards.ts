@@ -76,7 +76,8 @@ export function boardById(id: string): Board {
   const near = nearestBoard(id);
   const list = BOARDS.map((x) => `${x.id} (${x.env})`).join(", ");
   fail(
-    `unknown board ${quoteValue(id)}: ${near ? `did you mean ${near.id} (${near.name})? ` : ""}the boards are ${list}; any case, and process.env.BOARD's names, work`,
+    `unknown board ${quoteValue(id)}: ${near ? `did you mean ${near.id} (${near.name})? ` : ""}the boards are ${list}; any case, and ` +
+      `process.env.BOARD's names, work`,
   );
 }
 

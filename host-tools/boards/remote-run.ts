@@ -48,7 +48,8 @@ export async function remoteRunner(t: Target, bytes: Uint8Array, port: string, m
         const b64 = rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString("base64"));
         answers.push(
           ...(await repl.call<string[]>(
-            `(function(xs){var m=__edgefnnVerify,r=[];for(var i=0;i<xs.length;i++){var x=new Float32Array(E.toArrayBuffer(atob(xs[i]))),o=m.run(x),` +
+            `(function(xs){var m=__edgefnnVerify,r=[];for(var i=0;i<xs.length;i++){var x=new ` +
+              `Float32Array(E.toArrayBuffer(atob(xs[i]))),o=m.run(x),` +
               `b=new Uint8Array(o.buffer,o.byteOffset,o.length*4),h="";for(var k=0;k<b.length;k++)h+=(b[k]<16?"0":"")+b[k].toString(16);` +
               `r.push(h+";"+m.classify(x))}return r})(${JSON.stringify(b64)})`,
             10_000,

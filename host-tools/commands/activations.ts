@@ -40,6 +40,11 @@ function rows() {
   });
 }
 
+/** a gap's place that is one of the Taylor line's clip points, said so */
+function clipNote(clip: number[]): string {
+  return " (a clip point: the line leaves the range at x = " + clip.join(" and ") + ")";
+}
+
 /** 0.25 as 1/4: the Taylor coefficients read as the chapter gives them. */
 function fraction(v: number): string {
   for (let d = 2; d <= 16; d++) if (Number.isInteger(v * d) && !Number.isInteger(v)) return `${v * d}/${d}`;
@@ -80,7 +85,8 @@ export function activationsCommand(o: { latex?: boolean; taylor?: boolean }, out
       out.say(`    ${t.hard} = ${show(t.derived)}`);
       out.say(`    ${t.sameAsTable ? `the same formula as the table's ${t.hard}` : `DIFFERS from the table's ${t.hard}`}`);
       out.say(
-        `    largest gap |${t.hard} - ${t.smooth}| over [${GAP_FROM}, ${GAP_TO}]: ${t.gap.max.toPrecision(4)} at x = ${t.gap.at}${t.clip.indexOf(t.gap.at) >= 0 ? " (a clip point: the line leaves the range at x = " + t.clip.join(" and ") + ")" : ""}`,
+        `    largest gap |${t.hard} - ${t.smooth}| over [${GAP_FROM}, ${GAP_TO}]: ${t.gap.max.toPrecision(4)} at x = ` +
+          `${t.gap.at}${t.clip.indexOf(t.gap.at) >= 0 ? clipNote(t.clip) : ""}`,
       );
     }
     return { taylor: result };
@@ -92,7 +98,8 @@ export function activationsCommand(o: { latex?: boolean; taylor?: boolean }, out
     out.say("\\hline");
     for (const a of activations)
       out.say(
-        `${a.name} & ${a.id} & $${a.f.latex}$ & ${a.df ? `$${a.df.latex}$` : "--"} & ${a.range ? `$${a.range.latex}$` : "--"} & ${a.trainable ? "yes" : "no"} \\\\`,
+        `${a.name} & ${a.id} & $${a.f.latex}$ & ` +
+          `${a.df ? `$${a.df.latex}$` : "--"} & ${a.range ? `$${a.range.latex}$` : "--"} & ${a.trainable ? "yes" : "no"} \\\\`,
       );
     out.say("\\end{tabular}");
   } else {

@@ -78,7 +78,8 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
     }
     if (meta.window !== o.window || meta.hop !== hop)
       fail(
-        `${o.out} holds windows of ${meta.window} samples, hop ${meta.hop} (see ${side}); use --window ${meta.window} --hop ${meta.hop}, or another --out`,
+        `${o.out} holds windows of ${meta.window} samples, hop ${meta.hop} (see ${side}); use --window ${meta.window} --hop ` +
+          `${meta.hop}, or another --out`,
       );
   }
   if (existsSync(o.out)) {
@@ -195,7 +196,8 @@ export async function collectCommand(o: CollectOptions, out: Output) {
   out.say(`  rate measured ${rateMeasured.toFixed(2)} Hz (board set to ${rateBoard} Hz)`);
   if (stats.dropped || stats.corrupt)
     process.stderr.write(
-      `edgefnn collect: ${stats.dropped} line${stats.dropped === 1 ? "" : "s"} dropped (sequence gaps), ${stats.corrupt} corrupt (checksum)` +
+      `edgefnn collect: ${stats.dropped} line${stats.dropped === 1 ? "" : "s"} dropped (sequence gaps), ${stats.corrupt} corrupt ` +
+        `(checksum)` +
         (gapsInWindows ? `; ${gapsInWindows} partial window${gapsInWindows === 1 ? "" : "s"} thrown away at the gaps` : "") +
         "\n",
     );

@@ -73,7 +73,8 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   }
   out.say();
   out.say(
-    `done: test accuracy ${(100 * testAccuracy).toFixed(1)}% float32, ${(100 * (q.quantizedAccuracy ?? NaN)).toFixed(1)}% int8 (${q.bytes} bytes)` +
+    `done: test accuracy ${(100 * testAccuracy).toFixed(1)}% float32, ${(100 * (q.quantizedAccuracy ?? NaN)).toFixed(1)}% int8 ` +
+      `(${q.bytes} bytes)` +
       `; the virtual board gave the host's outputs on ${board.identical}/${board.n} test rows` +
       `; files in ${o.dir}`,
   );

@@ -17,7 +17,8 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
     // a CSV has one target column: a model of several regression outputs has no data to compare with
     if (model.outputSize !== 1)
       fail(
-        `${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)`,
+        `${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use ` +
+          `predict to see all outputs)`,
       );
     let se = 0, ae = 0, mean = 0, st = 0;
     for (let i = 0; i < d.n; i++) mean += d.targets![i] / d.n;
@@ -32,7 +33,9 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
     const r2 = st > 0 ? 1 - se / st : null;
     const r = { n: d.n, mse: se / d.n, mae: ae / d.n, rmse: Math.sqrt(se / d.n), r2, dropped: csv.dropped };
     out.say(
-      `${modelFile} on ${dataFile}: ${d.n} rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, MAE ${r.mae.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}, R^2 ${r2 === null ? "undefined (the target is constant)" : r2.toFixed(4)}`,
+      `${modelFile} on ${dataFile}: ${d.n} ` +
+        `rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, MAE ${r.mae.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}, ` +
+          `R^2 ${r2 === null ? "undefined (the target is constant)" : r2.toFixed(4)}`,
     );
     return r;
   }

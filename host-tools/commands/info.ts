@@ -21,7 +21,8 @@ function whatItGives(model: Model): string {
       : `${names.length} classes 0..${names.length - 1} (no labels), the top output wins`;
   if (isBinary(model)) return `${names[0]} for output <= 0.5, ${names[1]} for > 0.5`;
   const listed = names.slice(0, MAX_LISTED).join(", ");
-  return `${names.length} classes, the top output wins: ${names.length > MAX_LISTED ? `${listed}, ... (${names.length - MAX_LISTED} more; --json has them all)` : listed}`;
+  return `${names.length} classes, the top output wins: ` +
+    `${names.length > MAX_LISTED ? `${listed}, ... (${names.length - MAX_LISTED} more; --json has them all)` : listed}`;
 }
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
@@ -30,7 +31,8 @@ const TYPE_NAMES = ["float32", "int16", "int8"];
 function inputsLine(model: Model): string {
   if (!model.features) return "inputs: not named in this file (format version 1): give data columns in the order trained, or --features";
   const shown = model.features.slice(0, MAX_LISTED).map((n) => quoteValue(n)).join(", ");
-  return `inputs: ${shown}${model.features.length > MAX_LISTED ? `, ... (${model.features.length - MAX_LISTED} more; --json has them all)` : ""}`;
+  const more = model.features.length - MAX_LISTED;
+  return `inputs: ${shown}${more > 0 ? `, ... (${more} more; --json has them all)` : ""}`;
 }
 
 const isRpi = (board: string): boolean => /^(rpi|pi|raspberry ?pi)$/i.test(board.trim());
@@ -63,7 +65,8 @@ async function readBoard(port: string, baud: number) {
   try {
     if (target.kind === "agent") return { port, kind: "agent" as const, agent: target.client.info };
     const r = await target.repl.call<{ env: string; free: number; total: number; blocksize: number; storageFree: number }>(
-      `(function(){var m=process.memory(),S=require("Storage");return {env:process.env.BOARD||"",free:m.free,total:m.total,blocksize:m.blocksize||0,storageFree:S.getFree?S.getFree():-1}})()`,
+      `(function(){var m=process.memory(),S=require("Storage");return ` +
+        `{env:process.env.BOARD||"",free:m.free,total:m.total,blocksize:m.blocksize||0,storageFree:S.getFree?S.getFree():-1}})()`,
       5000,
     );
     return { port, kind: "espruino" as const, ...r };
@@ -83,7 +86,15 @@ function count(name: string, v: string | undefined, dflt: number): number {
   return n;
 }
 
-export async function infoCommand(file: string, o: { board?: string; port?: string; baud?: number; learn?: string; buffer?: string }, out: Output) {
+export interface InfoOptions {
+  board?: string;
+  port?: string;
+  baud?: number;
+  learn?: string;
+  buffer?: string;
+}
+
+export async function infoCommand(file: string, o: InfoOptions, out: Output) {
   // the board name is checked first: a typo prints nothing else
   let board = o.board && !isRpi(o.board) ? boardById(o.board) : null;
   if ((o.learn !== undefined || o.buffer !== undefined) && !o.board)
@@ -105,7 +116,8 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
   const params = layers.reduce((s, L) => s + L.params, 0);
   const macs = layers.reduce((s, L) => s + L.macs, 0);
   out.say(
-    `${file}: ${fmtBytes(bytes.length)}, ${model.inputSize} inputs -> ${model.outputSize} outputs, ${params} parameters, ${macs} multiply-adds per inference`,
+    `${file}: ${fmtBytes(bytes.length)}, ${model.inputSize} inputs -> ${model.outputSize} outputs, ${params} parameters, ${macs} ` +
+      `multiply-adds per inference`,
   );
   const task = isBinary(model) ? "binary classification" : isClassifier(model) ? "classification" : "regression";
   out.say(`  ${task}: ${whatItGives(model)}`);
@@ -117,7 +129,8 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
   else if (model.task) out.say(`  task: ${model.task}`);
   if (model.impute)
     out.say(
-      `  missing inputs (NaN) are filled with ${model.impute === "center" ? "the normalization's center" : `the training split's ${model.impute}`}, here and on the board`,
+      `  missing inputs (NaN) are filled with ` +
+        `${model.impute === "center" ? "the normalization's center" : `the training split's ${model.impute}`}, here and on the board`,
     );
   out.say();
   for (const line of table([
@@ -141,7 +154,8 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     out.say("  on a Raspberry Pi (Node.js, require(\"edgefnn\")): no block budget, the model is a small part of a Node process");
     out.say(`    the model in memory: the ${fmtBytes(bytes.length)} file plus ${fmtBytes(rpi.bufferBytes)} of buffers`);
     out.say(
-      `    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is slower by a factor edgefnn has not measured`,
+      `    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is ` +
+        `slower by a factor edgefnn has not measured`,
     );
   } else if (board) {
     const m = estimateMemory(model, board);
@@ -149,21 +163,26 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     out.say();
     out.say(`  on a ${board.name} (${board.blocks} blocks of ${board.blockBytes} bytes):`);
     out.say(
-      `    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} = ${m.total} blocks (${((100 * m.total) / board.blocks).toFixed(0)}% of the board; labels are read from the file)`,
+      `    runtime ${m.runtime} + model ${m.model} + buffers ${m.buffers} = ${m.total} blocks ` +
+        `(${((100 * m.total) / board.blocks).toFixed(0)}% of the board; labels are read from the file)`,
     );
     out.say(`    the ${fmtBytes(bytes.length)} file stays in flash: check it fits Storage with require("Storage").getFree() on the board`);
     out.say(
-      `    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own code (edgefnn wants at least half the board free)`,
+      `    ${m.fits ? "fits" : "does not fit"}: ${m.fits ? "leaves" : "would leave"} ${board.blocks - m.total} blocks for your own ` +
+        `code (edgefnn wants at least half the board free)`,
     );
     if (o.learn !== undefined) {
       const k = Math.min(count("--learn", o.learn, 1), model.layers.length), n = count("--buffer", o.buffer, 30);
       const c = learnCost(decodeLayout(bytes).T, k, n, board.blockBytes), left = board.blocks - m.total - c.blocks;
       memory = { ...memory, learn: { layers: k, buffer: n, ...c, left } };
       out.say(
-        `    fine-tuning the last ${k} layer${k > 1 ? "s" : ""} (${c.params} float32 parameters), a buffer of ${n} samples: about ${c.blocks} blocks more while fit() runs`,
+        `    fine-tuning the last ${k} layer${k > 1 ? "s" : ""} (${c.params} float32 parameters), a buffer of ${n} samples: about ` +
+          `${c.blocks} blocks more while fit() runs`,
       );
       out.say(
-        `    ${left >= 0 ? `leaves about ${left}` : `is ${-left} blocks short: the learner refuses to start; train fewer layers (--learn) or keep fewer samples (--buffer).`}${left >= 0 ? " blocks for the app (the learner checks process.memory() when it starts)" : ""}`,
+        left >= 0
+          ? `    leaves about ${left} blocks for the app (the learner checks process.memory() when it starts)`
+          : `    is ${-left} blocks short: the learner refuses to start; train fewer layers (--learn) or keep fewer samples (--buffer).`,
       );
     }
   }
@@ -185,10 +204,16 @@ export async function infoCommand(file: string, o: { board?: string; port?: stri
     out.say();
     out.say(`  the board on ${connected.port}${connected.env ? ` (${connected.env})` : ""}, read now:`);
     out.say(
-      `    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`,
+      `    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ` +
+        `${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ` +
+          `${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`,
     );
     out.say(
-      `    Storage: ${connected.storageFree < 0 ? "its free space could not be read (no Storage.getFree)" : `${fmtBytes(connected.storageFree)} free; the model file is ${fmtBytes(bytes.length)}: ${fitsStorage ? "fits" : "does not fit"}`}`,
+      `    Storage: ` +
+        (connected.storageFree < 0
+          ? "its free space could not be read (no Storage.getFree)"
+          : `${fmtBytes(connected.storageFree)} free; the model file is ${fmtBytes(bytes.length)}: ` +
+            (fitsStorage ? "fits" : "does not fit")),
     );
   }
   const types = new Set(model.layers.map((L) => L.wtype));

@@ -34,7 +34,8 @@ export interface PullOptions {
 function checkStorageName(name: string): string {
   if (!name.length || name.length > STORAGE_NAME_MAX || !/^[\x21-\x7e]+$/.test(name))
     fail(
-      `${quoteValue(name)} is not a Storage file name: give 1 to ${STORAGE_NAME_MAX} printable characters without spaces, or active (the board's active model)`,
+      `${quoteValue(name)} is not a Storage file name: give 1 to ${STORAGE_NAME_MAX} printable characters without spaces, or active ` +
+        `(the board's active model)`,
     );
   return name;
 }
@@ -48,7 +49,8 @@ function defaultOut(file: string): string {
 /** Which file the pointer edgefnn.active names, or what to do without one. */
 async function activeFile(repl: EspruinoRepl, port: string): Promise<string> {
   const p = await repl.call<{ file?: unknown } | null | "bad">(
-    `(function(){var p=require("Storage").read(${JSON.stringify(POINTER)});if(p===undefined)return null;try{return JSON.parse(p)}catch(e){return "bad"}})()`,
+    `(function(){var p=require("Storage").read(${JSON.stringify(POINTER)});if(p===undefined)return null;try{return ` +
+      `JSON.parse(p)}catch(e){return "bad"}})()`,
   );
   if (p === null)
     fail(`${port}: the board has no active model (no ${POINTER}): upload one, or give the Storage file's name (edgefnn pull NAME)`);
@@ -88,7 +90,8 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
     }
     if (Buffer.from(info.head, "base64").toString("latin1") !== "EFNN")
       fail(
-        `${o.port}: ${quoteValue(file)} (${info.n} bytes) is not an edgefnn model (it does not start EFNN): give a model file's name, or active; nothing was written`,
+        `${o.port}: ${quoteValue(file)} (${info.n} bytes) is not an edgefnn model (it does not start EFNN): give a model file's name, ` +
+          `or active; nothing was written`,
       );
     const bytes = new Uint8Array(info.n);
     let chunks = 0;
@@ -101,7 +104,8 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
       const part = b64 === null ? null : Buffer.from(b64, "base64");
       if (!part || part.length !== len)
         fail(
-          `${o.port}: ${quoteValue(file)} changed on the board while it was read (erased or shortened): run pull again; nothing was written`,
+          `${o.port}: ${quoteValue(file)} changed on the board while it was read (erased or shortened): run pull again; nothing was ` +
+            `written`,
         );
       bytes.set(part, at);
       chunks++;
@@ -114,7 +118,8 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
     if (!board || board[1] !== bytes.length || board[0] >>> 0 !== crc)
       fail(
         `${o.port}: ${quoteValue(file)} read wrong: CRC-32 ${hex(crc)} of ${bytes.length} bytes here, ` +
-          `${board ? `${hex(board[0])} of ${board[1]} bytes` : "no such file now"} on the board (it changed meanwhile, or the link lost bytes): run pull again; nothing was written`,
+          `${board ? `${hex(board[0])} of ${board[1]} bytes` : "no such file now"} on the board (it changed meanwhile, or the link ` +
+            `lost bytes): run pull again; nothing was written`,
       );
     let model: Model;
     try {
@@ -127,7 +132,8 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
     writeFileAtomic(outFile, bytes, GUARD);
     out.say(`edgefnn pull: ${file} from ${o.port} -> ${outFile}`);
     out.say(
-      `  ${bytes.length} bytes in ${chunks} chunks, CRC-32 ${hex(crc)} equal to the board's; ${model.inputSize} inputs -> ${model.outputSize} outputs`,
+      `  ${bytes.length} bytes in ${chunks} chunks, CRC-32 ${hex(crc)} equal to the board's; ${model.inputSize} inputs -> ` +
+        `${model.outputSize} outputs`,
     );
     out.say(`  score it here: edgefnn eval ${outFile} data.csv`);
     return {

@@ -76,7 +76,8 @@ export async function quantizeCommand(
     writeFileAtomic(file, r.bytes, guard);
     const classifier = isClassifier(model), regression = !classifier && Number.isFinite(r.floatMae);
     out.say(
-      `edgefnn quantize: ${modelFile} -> ${file} (${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`,
+      `edgefnn quantize: ${modelFile} -> ${file} ` +
+        `(${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`,
     );
     for (const line of table([
       ["", "float32", "quantized"],
@@ -126,7 +127,8 @@ export async function quantizeCommand(
   writeFileAtomic(file, qBytes, guard);
   const errs = maxWeightErrors(fold === "yes" ? withScaledInputs(model) : model, q);
   out.say(
-    `edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} (${percent(qBytes.length / floatBytes.length)})`,
+    `edgefnn quantize: ${modelFile} -> ${file}: ${fmtBytes(floatBytes.length)} -> ${fmtBytes(qBytes.length)} ` +
+      `(${percent(qBytes.length / floatBytes.length)})`,
   );
   out.say(`  max weight error per layer: ${errs.map((e) => e.toExponential(2)).join(", ")}`);
   out.say(`  give --data test.csv to compare accuracy`);

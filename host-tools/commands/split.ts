@@ -79,7 +79,8 @@ export function splitCommand(file: string, o: SplitOptions, out: Output) {
   writeFileAtomic(trainFile, [head, ...train].join("\n") + "\n");
   writeFileAtomic(testFile, [head, ...test].join("\n") + "\n");
   out.say(
-    `edgefnn split: ${file}, ${n} rows -> ${trainFile} (${train.length} rows), ${testFile} (${test.length} rows)${o.stratify ? `, stratified by ${quoteValue(header[li])} (${groups.size} classes)` : ""}, seed ${o.seed}`,
+    `edgefnn split: ${file}, ${n} rows -> ${trainFile} (${train.length} rows), ${testFile} (${test.length} ` +
+      `rows)${o.stratify ? `, stratified by ${quoteValue(header[li])} (${groups.size} classes)` : ""}, seed ${o.seed}`,
   );
   return { train: trainFile, test: testFile, trainRows: train.length, testRows: test.length, stratified: !!o.stratify, seed: o.seed };
 }

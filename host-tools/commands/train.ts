@@ -247,7 +247,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     seconds,
   };
   out.say(
-    `  ${result.stoppedEarly ? "stopped early" : "finished"} after ${result.history.length} epochs; kept epoch ${result.bestEpoch}${val ? " (best on validation)" : ""}`,
+    `  ${result.stoppedEarly ? "stopped early" : "finished"} after ${result.history.length} epochs; kept epoch ` +
+      `${result.bestEpoch}${val ? " (best on validation)" : ""}`,
   );
   // the kept epoch's weights on each split: the same numbers as the report's captions and the best epoch's point on its curves
   out.say(`  the model (epoch ${result.bestEpoch}'s weights):`);

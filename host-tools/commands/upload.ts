@@ -98,7 +98,8 @@ async function uploadToBoard(
     const runtimeMissing = !runtime && !state.files.includes(RUNTIME);
     if (runtimeMissing)
       warn(
-        `the board has no runtime in Storage (no file "${RUNTIME}"), so require("edgefnn") fails there: add --runtime to upload it with the model`,
+        `the board has no runtime in Storage (no file "${RUNTIME}"), so require("edgefnn") fails there: add --runtime to upload it ` +
+          `with the model`,
       );
     const notes = await app?.notes(repl, state.board, state.files);
     notes?.info.forEach((l) => out.say(l));
@@ -179,7 +180,8 @@ function wireCost(link: ByteLink, payload: number, wire: number, seconds: number
   const efficiency = wire ? payload / wire : 0;
   const wireSeconds = Number.isFinite(link.bytesPerSecond) ? wire / link.bytesPerSecond : null;
   const sentence =
-    `  payload ${fmtBytes(payload)}, on the wire ${fmtBytes(wire)} (efficiency ${(100 * efficiency).toFixed(0)}%), ${seconds.toFixed(1)} s over ${link.speed}` +
+    `  payload ${fmtBytes(payload)}, on the wire ${fmtBytes(wire)} (efficiency ${(100 * efficiency).toFixed(0)}%), ` +
+      `${seconds.toFixed(1)} s over ${link.speed}` +
     (wireSeconds !== null ? ` (the wire bytes alone take ${wireSeconds.toFixed(1)} s at ${link.speed})` : "");
   return { efficiency, wireSeconds, sentence };
 }
@@ -201,7 +203,15 @@ function interrupted(o: UploadOptions, name: string, file: string | null, messag
  * as read back from the Pi's disk, ACTIVATE (fsync, load, rename). Until the
  * activation the agent's previous model stays active; --runtime and --boot do
  * not apply (the agent runs its own copy of the runtime). */
-async function uploadToAgent(file: string, name: string, bytes: Uint8Array, client: AgentClient, o: UploadOptions, out: Output, t0: number) {
+async function uploadToAgent(
+  file: string,
+  name: string,
+  bytes: Uint8Array,
+  client: AgentClient,
+  o: UploadOptions,
+  out: Output,
+  t0: number,
+) {
   const link = client.link;
   const info = client.info;
   const previous = info.active?.file ?? null;

@@ -40,10 +40,12 @@ export async function verifyCommand(
     const ok = same === n;
     const what = target.kind === "agent" ? "the agent" : "the board";
     out.say(
-      `edgefnn verify: ${modelFile} on ${o.port} (${target.kind === "agent" ? "edgefnn agent, " : ""}${device.file}), ${n} rows of ${dataFile}`,
+      `edgefnn verify: ${modelFile} on ${o.port} (${target.kind === "agent" ? "edgefnn agent, " : ""}${device.file}), ${n} rows of ` +
+        `${dataFile}`,
     );
     out.say(
-      `  outputs identical to the host's: ${same}/${n}; classes equal: ${sameClass}/${n}${isClassifier(model) ? ` (${percent(sameClass / n)})` : ""}`,
+      `  outputs identical to the host's: ${same}/${n}; classes equal: ` +
+        `${sameClass}/${n}${isClassifier(model) ? ` (${percent(sameClass / n)})` : ""}`,
     );
     for (const m of mismatches.slice(0, 5)) out.say(`  row ${m.row}: board ${m.board}, host ${m.host}`);
     if (!ok) process.stderr.write(`edgefnn: ${what} disagrees with the host on ${n - same} of ${n} rows\n`);

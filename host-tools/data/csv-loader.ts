@@ -192,7 +192,8 @@ async function utf8Error(file: string, fh: FileHandle): Promise<CsvError> {
   if (fault === null) return new CsvError(file, {}, "is not valid UTF-8 text: save it as UTF-8");
   const what = fault.atEnd
     ? `the file ends inside a UTF-8 character (bytes ${fault.bytes}): it was cut short, or is not UTF-8`
-    : `${fault.bytes.includes(" ") ? "bytes" : "byte"} ${fault.bytes} at character ${fault.column} ${fault.bytes.includes(" ") ? "are" : "is"} not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
+    : `${fault.bytes.includes(" ") ? "bytes" : "byte"} ${fault.bytes} at character ${fault.column} ` +
+      `${fault.bytes.includes(" ") ? "are" : "is"} not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
   return new CsvError(file, { line: fault.line }, what);
 }
 

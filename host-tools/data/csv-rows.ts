@@ -139,7 +139,9 @@ export class RowReader {
         throw new CsvError(
           this.file,
           { line, column: name },
-          `column ${quoteValue(name)}: its ${n} different labels so far and ${quoteValue(newClass)} take more than the ${MAX_LABEL_BYTES.toLocaleString("en-US")} bytes a model holds for class names (a byte and the name's characters each): is it the label column? Choose the label with --label, or use shorter names`,
+          `column ${quoteValue(name)}: its ${n} different labels so far and ${quoteValue(newClass)} take more than the ` +
+            `${MAX_LABEL_BYTES.toLocaleString("en-US")} bytes a model holds for class names (a byte and the name's characters each): ` +
+              `is it the label column? Choose the label with --label, or use shorter names`,
         );
       }
       this.labelBytes += 1 + newClass.length;

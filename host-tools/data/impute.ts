@@ -18,7 +18,8 @@ export function imputationValues(data: DataSet, how: Imputation, names: string[]
     }
     if (k === 0)
       fail(
-        `column ${quoteValue(names[j])} has no values in the training split, so there is nothing to impute it from: leave it out with --exclude`,
+        `column ${quoteValue(names[j])} has no values in the training split, so there is nothing to impute it from: leave it out with ` +
+          `--exclude`,
       );
     const present = col.subarray(0, k);
     if (how === "mean") {

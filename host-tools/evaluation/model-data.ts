@@ -19,7 +19,8 @@ export function featuresFor(model: Model, modelFile: string, given?: string[]): 
   // the same names in another order would feed column k to input j: wrong answers, no error
   if (!same && permuted)
     fail(
-      `--features lists ${modelFile}'s inputs in another order than it takes them (${model.features.map((n) => quoteValue(n)).join(", ")}): leave --features out, the columns are found by name`,
+      `--features lists ${modelFile}'s inputs in another order than it takes them ` +
+        `(${model.features.map((n) => quoteValue(n)).join(", ")}): leave --features out, the columns are found by name`,
     );
   return given;
 }
@@ -53,7 +54,8 @@ export async function loadDataFor(model: Model, modelFile: string, dataFile: str
   });
   if (csv.data.inputSize !== model.inputSize)
     fail(
-      `${dataFile} has ${csv.data.inputSize} feature columns (${csv.features.join(", ")}) but ${modelFile} takes ${model.inputSize}: pick them with --features`,
+      `${dataFile} has ${csv.data.inputSize} feature columns (${csv.features.join(", ")}) but ${modelFile} takes ${model.inputSize}: ` +
+        `pick them with --features`,
     );
   return csv;
 }

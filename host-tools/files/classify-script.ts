@@ -26,7 +26,8 @@ export function classifyScript(template: string, model: Model): string {
   );
   const body = [
     "function readSensors() {",
-    `  // this model takes ${n} raw value${n === 1 ? "" : "s"}, in this order${names ? " (the training CSV's columns)" : " (the training CSV's feature columns, in their order)"};`,
+    `  // this model takes ${n} raw value${n === 1 ? "" : "s"}, in this ` +
+      `order${names ? " (the training CSV's columns)" : " (the training CSV's feature columns, in their order)"};`,
     "  // replace each 0 with your reading, e.g. on a Puck.js: Puck.accel().acc.x",
     "  return [",
     ...lines,
@@ -36,7 +37,8 @@ export function classifyScript(template: string, model: Model): string {
   const start = template.indexOf("function readSensors()");
   const end = template.indexOf("\n}\n", start);
   if (start < 0 || end < 0) throw new Error("firmware-scripts/classify.js has no readSensors() to fill in");
-  const what = `${model.target !== undefined ? `predicts ${shown(model.target)}` : "its outputs"}${model.labels.length ? ` (${model.labels.length} classes)` : ""}`;
+  const classes = model.labels.length ? ` (${model.labels.length} classes)` : "";
+  const what = `${model.target !== undefined ? `predicts ${shown(model.target)}` : "its outputs"}${classes}`;
   const text = template.slice(0, start) + `// model.efnn ${what} from ${n} input${n === 1 ? "" : "s"}.\n` + body + template.slice(end + 2);
   return withMark(text);
 }

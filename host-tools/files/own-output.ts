@@ -58,7 +58,8 @@ export function refuseForeign(file: string, kind: OwnKind, flag: string): void {
   if (head === null || head.length === 0 || kind.ours(head)) return;
   const size = statSync(file).size;
   fail(
-    `${file} exists and is not ${kind.what} (it starts ${quoteStart(head.toString("latin1"), 40)}, ${size.toLocaleString("en-US")} bytes): ` +
+    `${file} exists and is not ${kind.what} (it starts ${quoteStart(head.toString("latin1"), 40)}, ` +
+      `${size.toLocaleString("en-US")} bytes): ` +
       `edgefnn replaces only files it wrote; move it away or give another ${flag}`,
   );
 }

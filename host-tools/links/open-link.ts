@@ -22,7 +22,8 @@ export function openLink(port: string, o: OpenOptions = {}): Promise<ByteLink> {
     return Promise.reject(
       new LinkError(
         `${port} is a Bluetooth LE board, and this version of edgefnn has no Bluetooth LE link yet: ` +
-          "use a USB serial port (edgefnn list shows them), tcp://host for an ESP32 on Wi-Fi, or the Espruino Web IDE for Puck.js and Bangle.js",
+          "use a USB serial port (edgefnn list shows them), tcp://host for an ESP32 on Wi-Fi, or the Espruino Web IDE for Puck.js and " +
+            "Bangle.js",
       ),
     );
   return SerialLink.open(port, o.baud ?? 115200);

@@ -88,7 +88,8 @@ export interface PacketResult {
   resent: number;
 }
 
-/** Sends `bytes` as Storage file `name` (which must not exist, and must not be empty) in packets. Proves nothing: the caller reads the file's proof. */
+/** Sends `bytes` as Storage file `name` (which must not exist, and must not be empty) in packets.
+ * Proves nothing: the caller reads the file's proof. */
 export async function sendFilePackets(
   repl: EspruinoRepl,
   name: string,

@@ -92,7 +92,12 @@ export function stringExpression(b: Uint8Array): string {
 }
 
 /** Writes bytes to Storage file `name` (which must not exist yet) and proves it. */
-export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions = {}): Promise<{ retries: number }> {
+export async function writeVerified(
+  repl: EspruinoRepl,
+  name: string,
+  bytes: Uint8Array,
+  o: WriteOptions = {},
+): Promise<{ retries: number }> {
   const chunkTries = o.chunkTries ?? 8, fileTries = o.fileTries ?? 3, ackMs = o.ackMs ?? 3000;
   const want = fileProof(bytes);
   let retries = 0;
@@ -146,7 +151,8 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
     if (sameProof(got, want)) return { retries };
     if (attempt >= fileTries)
       throw new LinkError(
-        `${name} is corrupt on the board after ${fileTries} tries (${got ? `CRC ${got[1]}, ${got[2]} bytes` : "missing"}; expected CRC ${want[1]}, ${want[2]} bytes)`,
+        `${name} is corrupt on the board after ${fileTries} tries (${got ? `CRC ${got[1]}, ${got[2]} bytes` : "missing"}; expected CRC ` +
+          `${want[1]}, ${want[2]} bytes)`,
       );
     retries++;
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);

@@ -101,7 +101,8 @@ function confusionSection(r: ReportData): string {
   if (!m || !m.length)
     return r.labels.length ? card("confusion-matrix", "Confusion matrix", "", empty("No validation split: no confusion matrix.")) : "";
   const k = Math.max(m.length, ...m.map((row) => row.length));
-  const caption = `On ${r.confusionOn ?? "the validation split"}. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.`;
+  const caption = `On ${r.confusionOn ?? "the validation split"}. Rows: true class; columns: predicted. Recall = right / row total; ` +
+    `precision = right / column total.`;
   return card("confusion-matrix", "Confusion matrix", escapeHtml(caption), confusionTable(m, r.labels), k > 8);
 }
 

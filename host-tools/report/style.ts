@@ -28,7 +28,9 @@ export function layerColor(l: number, n: number): string {
 export const CSS = `
 *{box-sizing:border-box}
 html{background:#f4f5f7}
-body{margin:0;padding:32px 24px 48px;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#202124;-webkit-font-smoothing:antialiased}
+body{margin:0;padding:32px 24px 48px;
+  font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#202124;
+  -webkit-font-smoothing:antialiased}
 main{max-width:1180px;margin:0 auto}
 header{margin-bottom:20px}
 .eyebrow{font-size:12px;font-weight:600;letter-spacing:.08em;text-transform:uppercase;color:#5f6368}
@@ -46,9 +48,12 @@ table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 .summary td{font-weight:600;overflow-wrap:anywhere}
 .summary tr:last-child th,.summary tr:last-child td{border-bottom:0}
 .layers{margin:0;padding:0;list-style:none;counter-reset:layer}
-.layers li{counter-increment:layer;padding:5px 0;border-bottom:1px solid #eef0f2;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere;display:flex;gap:10px;align-items:center}
+.layers li{counter-increment:layer;padding:5px 0;border-bottom:1px solid #eef0f2;
+  font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere;display:flex;
+  gap:10px;align-items:center}
 .layers li:last-child{border-bottom:0}
-.layers li::before{content:counter(layer);display:inline-flex;align-items:center;justify-content:center;flex:none;width:22px;height:22px;border-radius:11px;font:600 11px system-ui,sans-serif;color:#fff;background:var(--c,#5f6368)}
+.layers li::before{content:counter(layer);display:inline-flex;align-items:center;justify-content:center;flex:none;
+  width:22px;height:22px;border-radius:11px;font:600 11px system-ui,sans-serif;color:#fff;background:var(--c,#5f6368)}
 svg.chart{display:block;width:100%;height:auto;font-size:11px;overflow:visible}
 svg.chart .grid{stroke:#e8eaed;stroke-width:1}
 svg.chart .grid.minor{stroke:#f3f4f6}

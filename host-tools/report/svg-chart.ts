@@ -63,7 +63,8 @@ function legend(series: Series[], left: number, width: number): { svg: string; h
     const y = 14 + row * rowH;
     const dash = s.dashed ? ' stroke-dasharray="5 3"' : "";
     out +=
-      `<g class="legend-item"><line x1="${px(left + x)}" y1="${px(y - 4)}" x2="${px(left + x + 18)}" y2="${px(y - 4)}" stroke="${s.color}" stroke-width="2.5"${dash}/>` +
+      `<g class="legend-item"><line x1="${px(left + x)}" y1="${px(y - 4)}" x2="${px(left + x + 18)}" y2="${px(y - 4)}" ` +
+        `stroke="${s.color}" stroke-width="2.5"${dash}/>` +
       `<text x="${px(left + x + 23)}" y="${px(y)}">${escapeHtml(s.name)}</text></g>`;
     x += w;
   }
@@ -86,7 +87,8 @@ function axes(f: Frame, o: LineChartOptions): string {
   }
   out += `<line class="axis" x1="${px(f.left)}" x2="${px(f.right)}" y1="${px(f.bottom)}" y2="${px(f.bottom)}"/>`;
   out += `<line class="axis" x1="${px(f.left)}" x2="${px(f.left)}" y1="${px(f.top)}" y2="${px(f.bottom)}"/>`;
-  out += `<text class="axis-label" x="${px((f.left + f.right) / 2)}" y="${px(f.bottom + 36)}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`;
+  out += `<text class="axis-label" x="${px((f.left + f.right) / 2)}" y="${px(f.bottom + 36)}" ` +
+    `text-anchor="middle">${escapeHtml(o.xLabel)}</text>`;
   const cy = px((f.top + f.bottom) / 2);
   out += `<text class="axis-label" transform="translate(14 ${cy}) rotate(-90)" text-anchor="middle">${escapeHtml(o.yLabel)}</text>`;
   return out;

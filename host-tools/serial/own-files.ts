@@ -54,7 +54,8 @@ const RULES: Record<string, Rule> = {
   },
   [BOOT]: { what: "boot code that runs at every start-up", ours: script },
   ".bootcde": {
-    what: "the board's saved code, which runs at every start-up (the Web IDE's save to flash, E.setBootCode; on a Bangle.js the Bootloader app)",
+    what: "the board's saved code, which runs at every start-up (the Web IDE's save to flash, E.setBootCode; on a Bangle.js the " +
+      "Bootloader app)",
     ours: (h, size) => script(h) || (size === LEGACY_GESTURES_BOOTCDE.length && h === LEGACY_GESTURES_BOOTCDE),
   },
   "gestures.js": { what: "a file of another program named gestures.js", ours: script },
@@ -124,7 +125,8 @@ export async function inspectFiles(repl: EspruinoRepl, names: string[]): Promise
   if (!checked.length) return [];
   // base64: the first bytes may be anything, and the answer travels as JSON
   const have = await repl.call<([number, string] | null)[]>(
-    `(function(ns){var S=require("Storage");return ns.map(function(n){var s=S.read(n);return s===undefined?null:[s.length,btoa(S.read(n,0,Math.min(s.length,${HEAD_BYTES})))]})})(${JSON.stringify(checked)})`,
+    `(function(ns){var S=require("Storage");return ns.map(function(n){var s=S.read(n);return ` +
+      `s===undefined?null:[s.length,btoa(S.read(n,0,Math.min(s.length,${HEAD_BYTES})))]})})(${JSON.stringify(checked)})`,
   );
   const out: BoardFile[] = [];
   checked.forEach((name, i) => {
@@ -160,7 +162,9 @@ export async function guardFixedNames(
     fail(
       `the board's Storage holds ${foreign.length === 1 ? "a file" : "files"} that edgefnn did not write and this upload would replace: ` +
         foreign.map(describeForeign).join("; ") +
-        `. Nothing was written. Keep a copy (e.g. require("Storage").read(${JSON.stringify(foreign[0].name)}) in the Web IDE) or erase ${foreign.length === 1 ? "it" : "them"} yourself; --force replaces ${foreign.length === 1 ? "it" : "them"} and ${foreign.length === 1 ? "its" : "their"} contents are lost.`,
+        `. Nothing was written. Keep a copy (e.g. require("Storage").read(${JSON.stringify(foreign[0].name)}) in the Web IDE) or erase ` +
+          `${foreign.length === 1 ? "it" : "them"} yourself; --force replaces ${foreign.length === 1 ? "it" : "them"} and ` +
+            `${foreign.length === 1 ? "its" : "their"} contents are lost.`,
     );
   }
   for (const f of foreign) {

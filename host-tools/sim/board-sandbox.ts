@@ -72,7 +72,14 @@ export class BoardSandbox {
   /** stops the accelerometer's sampling (reset, dispose) */
   private accelStop = () => {};
   private callScript = new Script('globalThis["\\u0001call"]()');
-  private realm!: { JSON: JSON; Error: ErrorConstructor; SyntaxError: SyntaxErrorConstructor; ArrayBuffer: ArrayBufferConstructor; Uint8Array: Uint8ArrayConstructor; array(a: unknown[]): unknown[] };
+  private realm!: {
+    JSON: JSON;
+    Error: ErrorConstructor;
+    SyntaxError: SyntaxErrorConstructor;
+    ArrayBuffer: ArrayBufferConstructor;
+    Uint8Array: Uint8ArrayConstructor;
+    array(a: unknown[]): unknown[];
+  };
 
   constructor(private host: SandboxHost) {
     this.reset();

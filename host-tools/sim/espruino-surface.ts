@@ -54,7 +54,8 @@ export interface SurfaceOptions {
 // Runs inside the realm before anything else; the arguments are the options.
 const SETUP = `(function (g, limit, allocated, track, dataBlocks) {
   var species = Symbol.species, create = Object.create, i;
-  var missingMath = ["tanh", "fround", "imul", "trunc", "log1p", "expm1", "cbrt", "hypot", "log2", "log10", "sinh", "cosh", "atanh", "asinh", "acosh", "clz32"];
+  var missingMath = ["tanh", "fround", "imul", "trunc", "log1p", "expm1", "cbrt", "hypot", "log2", "log10", "sinh", "cosh", "atanh",
+    "asinh", "acosh", "clz32"];
   for (i = 0; i < missingMath.length; i++) delete Math[missingMath[i]];
   var missingNumber = ["isNaN", "isFinite", "isInteger", "isSafeInteger", "parseFloat"];
   for (i = 0; i < missingNumber.length; i++) delete Number[missingNumber[i]];

@@ -91,7 +91,8 @@ export function formatValue(v: unknown, limit = true, seen: Set<object> = new Se
     if (Array.isArray(o)) return o.length === 0 ? "[ ]" : `[ ${items(o.length, (i) => formatValue(o[i], limit, seen), limit)} ]`;
     const keys = Object.keys(o);
     if (keys.length === 0) return "{ }";
-    return `{ ${keys.map((k) => `${IDENT.test(k) || /^\d+$/.test(k) ? k : quoteString(k)}: ${formatValue(o[k], limit, seen)}`).join(", ")} }`;
+    const key = (k: string) => (IDENT.test(k) || /^\d+$/.test(k) ? k : quoteString(k));
+    return `{ ${keys.map((k) => `${key(k)}: ${formatValue(o[k], limit, seen)}`).join(", ")} }`;
   } finally {
     seen.delete(o);
   }
