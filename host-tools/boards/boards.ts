@@ -1,4 +1,4 @@
-// Espruino boards' variable space (../shared/ESPRUINO.md) and what a model
+// Espruino boards' variable space (docs/ESPRUINO.md) and what a model
 // costs there. Memory is counted in JsVars ("blocks"); strings and typed-array
 // data take more blocks where blocks are smaller.
 import { Model } from "../../src/core/index";

@@ -67,7 +67,7 @@ export const PROBES: Probe[] = [
   t("DataView float32", "(function () { var d = new DataView(new ArrayBuffer(4)); d.setFloat32(0, 1.5); return d.getFloat32(0); " +
     "})()", "number 1.5"),
   typeOf("new Float32Array(1).fill", "function", {
-    gap: "2v29.277 has TypedArray fill; the surface keeps it out, as ESPRUINO.md lists it missing (firmware the project targets may " +
+    gap: "2v29.277 has TypedArray fill; the surface keeps it out, as docs/ESPRUINO.md does (firmware the project targets may " +
       "lack it)",
     surface: 'string "undefined"',
   }),

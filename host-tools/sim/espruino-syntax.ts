@@ -1,4 +1,4 @@
-// Makes V8 run code the way the Espruino interpreter would (../shared/ESPRUINO.md):
+// Makes V8 run code the way the Espruino interpreter would (docs/ESPRUINO.md):
 // - no hoisting: `function f() {}` becomes `var f = function f() {};` where it
 //   stands, so calling f before its declaration has run fails, as on the board;
 // - a `let` loop variable is shared by all iterations (`for (let` becomes `for (var`);

@@ -1,5 +1,5 @@
 // The board's Storage: a flash file system with the firmware's rules
-// (jsfWriteFile in espruino/Espruino src/jsflash.c and ../shared/ESPRUINO.md):
+// (jsfWriteFile in espruino/Espruino src/jsflash.c, and docs/ESPRUINO.md):
 // - names are at most 28 characters; longer ones are silently truncated;
 // - write(name, data, 0, size) creates a file of `size` bytes (default: the
 //   data's length); unwritten bytes read 0xFF; write(name, chunk, offset)

@@ -16,8 +16,8 @@
 //   accelerometer.ts  Puck.accelOn / Bangle.on("accel"), playing seeded synthetic gestures
 //   sim-boards.ts     per-board flash size and names
 //   virtual-board.ts  all of the above behind a byte stream, at a simulated speed
-//   defaults.ts       the command's defaults (read by --help without loading the board)
-//   command.ts        `edgefnn sim`
+//   defaults.ts       the board's default costs and buffer (read by --help without loading the board)
+//   (`edgefnn sim` itself is ../commands/sim.ts and sim.cli.ts)
 import { FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
 import { openPty } from "./pty";

@@ -1,5 +1,5 @@
 // What the simulator needs to know about a board beyond its variable space
-// (host-tools/boards.ts): the name it reports in process.env.BOARD, its
+// (host-tools/boards/boards.ts): the name it reports in process.env.BOARD, its
 // Storage area, and whether its console is Bluetooth (where Espruino turns
 // XON/XOFF flow control on by default).
 import { Board, boardById } from "../boards/boards";

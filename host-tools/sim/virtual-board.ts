@@ -13,7 +13,7 @@ import { SimBoard, simBoard, SIM_VERSION } from "./sim-boards";
 import { PacketHandler, NAK, PACKET_TIMEOUT_MS } from "./packets";
 
 export interface BoardOptions {
-  /** board id from host-tools/boards.ts (default puckjs) */
+  /** board id from host-tools/boards/boards.ts (default puckjs) */
   board?: string;
   /** bytes of Storage flash (default: the board's) */
   flashBytes?: number;

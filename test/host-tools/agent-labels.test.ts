@@ -1,4 +1,4 @@
-// Issue 12: a model with many (or long) labels, many outputs or many inputs
+// A model with many (or long) labels, many outputs or many inputs
 // must neither lock the host out of the agent nor be reported refused when it
 // was activated. Every case goes through the real agent (a child process on a
 // socat pty pair) and the real CLI: upload, then HELLO, LIST, LABELS and RUN
@@ -62,7 +62,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  // the issue's model: 60 labels of 16 characters made HELLO 1418 bytes
+  // 60 labels of 16 characters made a protocol 1 HELLO reply 1418 bytes, over the 1024-byte frame: the host was locked out
   { what: "60 labels", inputs: 1, outputs: 60, labels: numbered(60, "class-number-", 3) },
   // the most outputs whose row still fits in one RUN reply (2 + 2 + 4 x 255 = 1024)
   { what: "255 labels", inputs: 1, outputs: 255, labels: numbered(255, "class-number-", 3) },

@@ -1,4 +1,4 @@
-// The input problems of issue 12 through the real CLI: each fails while the
+// Bad CSV input through the real CLI: each fails while the
 // CSV loads, names the file and line, says what to fix in one short line, and
 // leaves no model behind.
 

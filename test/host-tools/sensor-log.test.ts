@@ -1,9 +1,9 @@
-// The story of issue 14, end to end through the real CLI: an ordinary sensor
-// log (an ISO timestamp column, six readings, gaps written as NA, a string
-// label). train says what to do about the timestamp and the gaps; once trained
-// with --exclude and --impute, eval and predict need no --features, take a file
-// whose columns are reordered, with extra ones, no label and gaps, and fill the
-// gaps as the model (and the board) does.
+// An ordinary sensor log, end to end through the real CLI (an ISO timestamp
+// column, six readings, gaps written as NA, a string label). train says what to
+// do about the timestamp and the gaps; once trained with --exclude and
+// --impute, eval and predict need no --features, take a file whose columns are
+// reordered, with extra ones, no label and gaps, and fill the gaps as the model
+// (and the board) does.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
