@@ -9,11 +9,7 @@ const NA_DEFAULT = NA_VALUES.filter((v) => v !== "").join(", ");
 export function dataOptions(c: Command): Command {
   return c
     .option("--label <column>", "the target column (default: the model's; train: the last)")
-    .option(
-      "--features <columns>",
-      "feature columns, comma-separated (default: the model's by name; train: all but the label)",
-      listOption,
-    )
+    .option("--features <columns>", "feature columns, comma-separated (default: the model's by name; train: all but the label)", listOption)
     .option("--exclude <columns>", "columns that are not features (a timestamp, an id), comma-separated", listOption)
     .option(
       "--na-values <list>",

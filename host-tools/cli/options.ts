@@ -26,5 +26,8 @@ export function numberOption(
 }
 
 export function listOption(v: string): string[] {
-  return v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }

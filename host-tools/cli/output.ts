@@ -11,7 +11,13 @@ export interface Output {
 }
 
 export function output(json: boolean, quiet = false): Output {
-  return { json, quiet, say: (line = "") => { if (!json && !quiet) process.stdout.write(line + "\n"); } };
+  return {
+    json,
+    quiet,
+    say: (line = "") => {
+      if (!json && !quiet) process.stdout.write(line + "\n");
+    },
+  };
 }
 
 export function percent(x: number): string {
@@ -27,6 +33,9 @@ export function table(rows: (string | number)[][], alignRight = true): string[] 
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, String(c).length)));
   return rows.map((r) =>
-    r.map((c, i) => (i === 0 || !alignRight ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ").trimEnd(),
+    r
+      .map((c, i) => (i === 0 || !alignRight ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+      .join("  ")
+      .trimEnd(),
   );
 }

@@ -13,9 +13,7 @@ export function define(program: Command, run: Runner): Command {
   const d = COLLECT_DEFAULTS;
   return program
     .command("collect")
-    .description(
-      "record labelled accelerometer windows from a Puck.js or Bangle.js into a CSV of window features (settings in <out>.json)",
-    )
+    .description("record labelled accelerometer windows from a Puck.js or Bangle.js into a CSV of window features (settings in <out>.json)")
     .requiredOption("--port <path>", "the board's serial port")
     .requiredOption("--label <name>", "the gesture being recorded, e.g. wave")
     .option("--seconds <s>", "how long to record (Ctrl-C stops early and keeps what is recorded)", numberOption("--seconds"), d.seconds)

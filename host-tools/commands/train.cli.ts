@@ -47,9 +47,24 @@ export function define(program: Command, run: Runner): Command {
       .option("--lr <alpha>", "learning rate", numberOption("--lr"), d.lr)
       .option("--batch-size <n>", "samples per update (1: per-sample SGD)", intOption("--batch-size"), d.batchSize)
       .addOption(new Option("--optimizer <name>", "how the weights move").choices(["sgd", "momentum", "adam"]).default(d.optimizer))
-      .option("--momentum <mu>", "momentum coefficient", numberOption("--momentum", (n) => n >= 0 && n < 1, "in [0, 1)"), d.momentum)
-      .option("--lambda <l2>", "L2 coefficient of (1/2) lambda ||W||^2", numberOption("--lambda", (n) => n >= 0, ">= 0"), d.lambda)
-      .option("--lr-decay <d>", "learning rate alpha / (1 + d * epoch)", numberOption("--lr-decay", (n) => n >= 0, ">= 0"), d.lrDecay)
+      .option(
+        "--momentum <mu>",
+        "momentum coefficient",
+        numberOption("--momentum", (n) => n >= 0 && n < 1, "in [0, 1)"),
+        d.momentum,
+      )
+      .option(
+        "--lambda <l2>",
+        "L2 coefficient of (1/2) lambda ||W||^2",
+        numberOption("--lambda", (n) => n >= 0, ">= 0"),
+        d.lambda,
+      )
+      .option(
+        "--lr-decay <d>",
+        "learning rate alpha / (1 + d * epoch)",
+        numberOption("--lr-decay", (n) => n >= 0, ">= 0"),
+        d.lrDecay,
+      )
       .option(
         "--val-fraction <f>",
         "fraction of rows held out for validation and early stopping",

@@ -37,7 +37,8 @@ export interface DataOptions {
 /** The missing-value options for a model: an imputing model takes gaps (it fills them as trained). */
 export function missingFor(model: Model, o: DataOptions) {
   return {
-    naValues: naValues(o.naValues), keepMissing: model.impute !== undefined,
+    naValues: naValues(o.naValues),
+    keepMissing: model.impute !== undefined,
     missingHint: "use --drop-incomplete to skip such rows (or train with --impute mean: the model then fills gaps itself)",
   };
 }
@@ -46,7 +47,10 @@ export async function loadDataFor(model: Model, modelFile: string, dataFile: str
   const classifier = isClassifier(model);
   const features = featuresFor(model, modelFile, o.features);
   const csv = await loadCsv(dataFile, {
-    label: o.label ?? (model.features ? model.target : undefined), features, dropIncomplete: o.dropIncomplete, exclude: o.exclude,
+    label: o.label ?? (model.features ? model.target : undefined),
+    features,
+    dropIncomplete: o.dropIncomplete,
+    exclude: o.exclude,
     ...missingFor(model, o),
     task: classifier ? "classification" : "regression",
     labels: classifier ? classNames(model) : undefined,
