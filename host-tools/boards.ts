@@ -2,7 +2,7 @@
 // costs there. Memory is counted in JsVars ("blocks"); strings and typed-array
 // data take more blocks where blocks are smaller.
 import { Model } from "../src/core/index";
-import { fail, quoteValue } from "./cli-support";
+import { fail, quoteValue } from "./user-message";
 
 export interface Board {
   id: string;

@@ -3,7 +3,7 @@
 // CLI only prefixes "edgefnn: "; file, line and column are kept apart too for
 // callers that want to point at the spot.
 
-import { quoteValue } from "../cli-support";
+import { quoteValue } from "../user-message";
 
 export { quoteValue };
 

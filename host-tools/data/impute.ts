@@ -3,7 +3,7 @@
 // its normalization's center, so predict and the board fill gaps alike
 // (docs/FORMAT.md, Imputation).
 import type { DataSet } from "../../src/core/dataset";
-import { fail, quoteValue } from "../cli-support";
+import { fail, quoteValue } from "../user-message";
 
 export type Imputation = "mean" | "median";
 
