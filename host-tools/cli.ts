@@ -228,6 +228,13 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .addOption(json)
     .action(async (o) => (await import("./sim/command")).simCommand(o));
 
+  // studio, like sim, prints its URL first and runs until a signal
+  p.command("studio")
+    .description("the studio page (CSV to trained, quantized model in the browser) on http://127.0.0.1:PORT/; prints the URL, opens nothing; runs until Ctrl-C or SIGTERM")
+    .option("--port <n>", "TCP port on 127.0.0.1 (0: any free port)", intOption("--port", 0), 8765)
+    .addOption(json)
+    .action(async (o) => (await import("./studio/command")).studioCommand(o));
+
   p.command("activations")
     .description("the activation table: f, f' derived symbolically, range, trainable")
     .option("--latex", "print LaTeX")
