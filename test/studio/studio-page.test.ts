@@ -1,0 +1,273 @@
+// The studio page in headless Chromium (Debian's, through playwright-core),
+// served by the real `edgefnn studio` command: a CSV opened through the file
+// input, columns chosen, a network trained in the page's Web Worker, quantized
+// and downloaded; every number checked against the CLI run on the same file
+// with the same settings, and the downloaded model files compared byte for
+// byte with the CLI's. The page may request only its own files; a console
+// error fails the test. Screenshots go to $EDGEFNN_STUDIO_SHOTS (default: a
+// temporary folder, printed) to be looked at.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRng } from "../../src/core/index";
+import { BIN, cli, IRIS_CSV, json } from "../helpers/cli";
+
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+const dir = mkdtempSync(join(tmpdir(), "edgefnn-studio-"));
+const shots = process.env.EDGEFNN_STUDIO_SHOTS ?? join(dir, "shots");
+mkdirSync(shots, { recursive: true });
+
+let server: ChildProcess;
+let url = "";
+let browser: Browser;
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [BIN, "studio", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    server.stdout!.on("data", (d) => {
+      out += d;
+      const line = out.split("\n")[0];
+      if (out.includes("\n")) resolve(line.trim());
+    });
+    server.on("exit", (code) => reject(new Error(`edgefnn studio exited with ${code}`)));
+  });
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  console.log(`studio screenshots: ${shots}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+interface Watched {
+  page: Page;
+  consoleErrors: string[];
+  foreign: string[];
+}
+
+async function openStudio(viewport = { width: 1280, height: 800 }): Promise<Watched> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [], foreign: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("requestfailed", (r) => consoleErrors.push(`request failed: ${r.url()}`));
+  page.on("request", (r) => { if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) foreign.push(r.url()); });
+  await page.goto(url, { waitUntil: "load" });
+  return { page, consoleErrors, foreign };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function download(page: Page, buttonId: string): Promise<Buffer> {
+  const [d] = await Promise.all([page.waitForEvent("download"), page.click(`#${buttonId}`)]);
+  const path = join(dir, `${buttonId}-${Date.now()}`);
+  await d.saveAs(path);
+  return readFileSync(path);
+}
+
+async function cell(page: Page, key: string, table = "#result-table"): Promise<string> {
+  return (await page.locator(`${table} td[data-key="${key}"]`).textContent()) ?? "";
+}
+
+/** Opens a CSV in the page and waits for its columns. */
+async function openCsv(page: Page, file: string): Promise<void> {
+  await page.setInputFiles("#csv-file", file);
+  await page.waitForSelector("#columns-box:not([hidden])");
+}
+
+async function trainInPage(page: Page): Promise<void> {
+  await page.click("#train");
+  await page.waitForSelector("#result:not([hidden])", { timeout: 120_000 });
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+describe("edgefnn studio", () => {
+  it("serves the page on 127.0.0.1 with its files only, cross-origin isolated", async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+    expect(await page.text()).toContain("edgefnn studio");
+    expect((await fetch(url + "worker.js")).status).toBe(200);
+    expect((await fetch(url + "../package.json")).status).toBe(404);
+    expect((await fetch(url + "%2e%2e/package.json")).status).toBe(404);
+  });
+
+  it("iris: data -> train -> quantize -> download gives the CLI's model files, byte for byte", async () => {
+    const { page, consoleErrors, foreign } = await openStudio();
+    await shot(page, "1-empty");
+    await openCsv(page, IRIS_CSV);
+    expect(await page.locator("#label-column").inputValue()).toBe("species");
+    await shot(page, "2-columns");
+    await page.click("#load-data");
+    await expect.poll(() => page.locator("#data-summary").textContent()).toContain("3 classes in species");
+    expect(await page.locator("#cli-line").textContent()).toContain("edgefnn train iris.csv --label species");
+    await trainInPage(page);
+    await shot(page, "3-trained");
+    const pageModel = await download(page, "download-model");
+
+    const model = join(dir, "iris-cli.efnn");
+    const r = json(cli(["train", IRIS_CSV, "--out", model, "--json"]));
+    expect(Buffer.compare(pageModel, readFileSync(model))).toBe(0);
+    expect(await cell(page, "best epoch")).toBe(`${r.bestEpoch} of ${r.epochs}`);
+    expect(await cell(page, "validation accuracy")).toBe(pct(r.valAccuracy));
+    expect(await cell(page, "train accuracy")).toBe(pct(r.trainAccuracy));
+    expect(await cell(page, "parameters")).toBe(String(r.params));
+    // the charts rendered, the best epoch marked, the confusion matrix with recall and precision
+    expect(await page.locator("#loss-chart svg").count()).toBe(1);
+    expect(await page.locator("#delta-chart svg").count()).toBe(1);
+    expect(await page.locator("#loss-chart").textContent()).toContain(`best: epoch ${r.bestEpoch}`);
+    expect(await page.locator("#confusion table").textContent()).toMatch(/recall/i);
+    expect(await page.locator("#confusion table").textContent()).toMatch(/precision/i);
+
+    await page.selectOption("#bits", "8");
+    await page.selectOption("#board", "puckjs");
+    await page.click("#quantize");
+    await page.waitForSelector("#boards:not([hidden])");
+    await shot(page, "4-quantized");
+    const pageQ = await download(page, "download-quantized");
+    const qFile = join(dir, "iris-cli.q8.efnn");
+    const q = json(cli(["quantize", model, "--bits", "8", "--data", IRIS_CSV, "--out", qFile, "--json"]));
+    expect(Buffer.compare(pageQ, readFileSync(qFile))).toBe(0);
+    expect(await cell(page, `accuracy on all ${q.n ?? 150} rows`, "#compare")).toBe(pct(q.quantizedAccuracy));
+    expect(await page.locator("#boards tr.chosen").textContent()).toContain("Puck.js");
+    const report = (await download(page, "download-report")).toString("utf8");
+    expect(report).toContain("<svg");
+    expect(report).toContain(`best: epoch ${r.bestEpoch}`);
+    expect(consoleErrors).toEqual([]);
+    expect(foreign).toEqual([]);
+    await page.context().close();
+  });
+
+  it("a generated set with an id, a timestamp and gaps: hints, imputation, two layers, Adam, pause and resume: the CLI's model", async () => {
+    const csv = join(dir, "generated.csv");
+    writeFileSync(csv, generatedCsv());
+    const { page, consoleErrors, foreign } = await openStudio();
+    await openCsv(page, csv);
+    expect(await page.locator("#label-column").inputValue()).toBe("gesture");
+    // the id and the time column are offered but not ticked
+    const row = (name: string) => page.locator("#columns tbody tr", { has: page.locator(`label:text-is("${name}")`) });
+    expect(await row("sample_id").locator("input").isChecked()).toBe(false);
+    expect(await row("sample_id").textContent()).toContain("id");
+    expect(await row("recorded").locator("input").isChecked()).toBe(false);
+    expect(await row("recorded").textContent()).toContain("time");
+    expect(await row("ax").locator("input").isChecked()).toBe(true);
+    await page.selectOption("#missing", "mean");
+    await page.click("#load-data");
+    await expect.poll(() => page.locator("#data-summary").textContent()).toContain("3 classes in gesture");
+    // two hidden layers of different activations, Adam, more epochs: long enough to pause
+    await page.fill("#layers li:nth-child(1) .layer-size", "12");
+    await page.selectOption("#layers li:nth-child(1) .layer-act", "elu");
+    await page.click("#add-layer");
+    await page.fill("#layers li:nth-child(2) .layer-size", "6");
+    await page.selectOption("#layers li:nth-child(2) .layer-act", "logistic");
+    await page.selectOption("#optimizer", "adam");
+    await page.fill("#lr", "0.01");
+    await page.fill("#epochs", "60");
+    await page.fill("#patience", "60");
+    await page.fill("#seed", "7");
+    // served by edgefnn studio the page is cross-origin isolated: the worker can pause between epochs
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.click("#train");
+    // asked before the first epoch ends, the worker stops after it and waits
+    await page.click("#pause");
+    await expect.poll(() => page.locator("#train-status").textContent(), { timeout: 60_000 }).toBe("paused after epoch 1");
+    await shot(page, "5-paused");
+    expect(await page.locator("#resume").isEnabled()).toBe(true);
+    await page.click("#resume");
+    await page.waitForSelector("#result:not([hidden])", { timeout: 120_000 });
+    await shot(page, "6-generated-trained");
+    const pageModel = await download(page, "download-model");
+    const model = join(dir, "generated-cli.efnn");
+    const r = json(cli([
+      "train", csv, "--label", "gesture", "--exclude", "sample_id,recorded", "--impute", "mean", "--hidden", "12,6", "--activation", "elu,logistic",
+      "--optimizer", "adam", "--lr", "0.01", "--epochs", "60", "--patience", "60", "--seed", "7", "--out", model, "--json",
+    ]));
+    expect(Buffer.compare(pageModel, readFileSync(model))).toBe(0);
+    expect(await cell(page, "best epoch")).toBe(`${r.bestEpoch} of ${r.epochs}`);
+    await page.selectOption("#bits", "16");
+    await page.click("#quantize");
+    await page.waitForSelector("#compare:not([hidden])");
+    const q = json(cli(["quantize", model, "--bits", "16", "--data", csv, "--out", join(dir, "generated-cli.q16.efnn"), "--json"]));
+    expect(Buffer.compare(await download(page, "download-quantized"), readFileSync(join(dir, "generated-cli.q16.efnn")))).toBe(0);
+    expect(await cell(page, `accuracy on all ${r.rows} rows`, "#compare")).toBe(pct(q.quantizedAccuracy));
+    expect(consoleErrors).toEqual([]);
+    expect(foreign).toEqual([]);
+    await page.context().close();
+  });
+
+  it("a bad CSV: the CLI's error, with its file, line and column", async () => {
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "a,b,label\n1,2,x\n3,oops,y\n");
+    const { page, consoleErrors } = await openStudio();
+    await openCsv(page, bad);
+    // "oops" makes b look like text, so it is not ticked: the user ticks it
+    expect(await page.locator("#use-1").isChecked()).toBe(false);
+    await page.check("#use-1");
+    await page.click("#load-data");
+    await page.waitForSelector("#data-error:not([hidden])");
+    await shot(page, "7-bad-csv");
+    const shown = await page.locator("#data-error").textContent();
+    const r = cli(["train", bad, "--out", join(dir, "bad.efnn")]);
+    expect(r.status).toBe(1);
+    const cliMessage = r.stderr.trim().replace(/^edgefnn: /, "").replace(bad, "bad.csv");
+    expect(shown).toBe(cliMessage);
+    expect(shown).toContain("bad.csv line 3");
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("every control has a label; usable at a phone's width; connecting says why it is unavailable", async () => {
+    const { page, consoleErrors } = await openStudio({ width: 390, height: 844 });
+    await openCsv(page, IRIS_CSV);
+    await page.click("#load-data");
+    await page.click("#add-layer");
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("input, select, button"))
+        .filter((e) => {
+          const el = e as HTMLInputElement;
+          const named = (el.labels && el.labels.length > 0) || el.getAttribute("aria-label") || (el.tagName === "BUTTON" && el.textContent!.trim() !== "");
+          return !named;
+        })
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+    expect(unlabelled).toEqual([]);
+    // nothing wider than the phone's screen: no sideways scrolling of the page
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, "8-phone");
+    await page.click("#connect-ble");
+    expect(await page.locator("#connect-status").textContent()).toMatch(/no Web Bluetooth|does not talk to a board yet/);
+    await page.click("#connect-serial");
+    expect(await page.locator("#connect-status").textContent()).toMatch(/Web Serial/);
+    expect(consoleErrors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+/** Three gestures in three accelerometer features plus a noise one; an id, a timestamp, and a few gaps. */
+function generatedCsv(): string {
+  const rng = createRng(11);
+  const centres: Record<string, number[]> = { wave: [1, 0, 0.5], shake: [-0.5, 1, 0], rest: [0, -0.8, -0.6] };
+  const lines = ["sample_id,recorded,ax,ay,az,noise,gesture"];
+  for (let i = 0; i < 240; i++) {
+    const g = Object.keys(centres)[i % 3];
+    const c = centres[g];
+    const v = c.map((m) => (m + 0.45 * rng.normal()).toFixed(4));
+    if (i % 37 === 5) v[1] = ""; // a gap, filled with the training split's mean
+    const t = new Date(Date.UTC(2026, 11, 1, 10, 0, i)).toISOString();
+    lines.push([1000 + i, t, ...v, rng.normal().toFixed(3), g].join(","));
+  }
+  return lines.join("\n") + "\n";
+}
