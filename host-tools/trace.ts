@@ -2,7 +2,7 @@
 // ("edgefnn: > ..." for bytes sent, "edgefnn: < ..." for bytes received),
 // shown as quoted text so control bytes are visible. Off unless the flag is
 // given; the links call trace() and pay one test when it is off.
-import { quoteStart } from "./cli-support";
+import { quoteStart } from "./user-message";
 
 let on = false;
 

@@ -1,6 +1,6 @@
 // The files edgefnn keeps in a board's Storage, and the rules for their names.
 import { crc32 } from "../../src/core/index";
-import { fail, quoteValue } from "../cli-support";
+import { fail, quoteValue } from "../user-message";
 
 /** The pointer file: which model file is active. Rewriting it is the one step that switches models. */
 export const POINTER = "edgefnn.active";

@@ -3,7 +3,7 @@
 // A file of a name edgefnn owns (own-files.ts) that edgefnn did not write is
 // never replaced here: callers that may replace one (upload --force) erase it
 // first, after saying so.
-import { UserError } from "../cli-support";
+import { UserError } from "../user-message";
 import { fileProof, sameProof } from "./board-files";
 import { EspruinoRepl } from "../protocols/espruino-repl";
 import { describeForeign, foreignFiles } from "./own-files";

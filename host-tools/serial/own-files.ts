@@ -16,7 +16,7 @@
 // those exact shapes are recognised too, so upgrading needs no --force.
 // A file edgefnn cannot recognise is reported with its size and first bytes,
 // and replaced only with --force.
-import { fail, quoteStart } from "../cli-support";
+import { fail, quoteStart } from "../user-message";
 import { BOOT, isModelFileOf, MODEL_NAME_MAX, POINTER, RUNTIME } from "./board-files";
 import { EspruinoRepl } from "../protocols/espruino-repl";
 
