@@ -138,6 +138,8 @@ function studioFiles() {
     writeBundle() {
       mkdirSync("dist/studio", { recursive: true });
       for (const f of ["index.html", "studio.css"]) copyFileSync(`host-tools/studio/page/${f}`, `dist/studio/${f}`);
+      // the board runtime the page uploads (built by the first config above)
+      copyFileSync("dist/edgefnn.min.js", "dist/studio/edgefnn.min.js");
       const files = ["index.html", "studio.css", "studio.js", "worker.js"];
       const total = files.reduce((n, f) => n + statSync(`dist/studio/${f}`).size, 0);
       const gz = files.reduce((n, f) => n + gzipSync(readFileSync(`dist/studio/${f}`)).length, 0);

@@ -232,6 +232,8 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
   p.command("studio")
     .description("the studio page (CSV to trained, quantized model in the browser) on http://127.0.0.1:PORT/; prints the URL, opens nothing; runs until Ctrl-C or SIGTERM")
     .option("--port <n>", "TCP port on 127.0.0.1 (0: any free port)", intOption("--port", 0), 8765)
+    .option("--sim", "also run a virtual board the page can upload to (through a WebSocket); for trying it out and for tests")
+    .option("--board <board>", "with --sim: the board to simulate", "puckjs")
     .addOption(json)
     .action(async (o) => (await import("./studio/command")).studioCommand(o));
 

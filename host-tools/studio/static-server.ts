@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
+import { bridgeUpgrade } from "./sim-bridge";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -32,7 +33,8 @@ export function pageFiles(dir: string): Map<string, Buffer> {
   return files;
 }
 
-export function serveStudio(dir: string, port: number): Promise<StudioServer> {
+/** bridgeTo: a virtual board's TCP port on 127.0.0.1, reached by the page through a WebSocket at /link (studio --sim) */
+export function serveStudio(dir: string, port: number, bridgeTo?: number): Promise<StudioServer> {
   const files = pageFiles(dir);
   const server: Server = createServer((req, res) => {
     const host = req.headers.host ?? "";
@@ -65,6 +67,13 @@ export function serveStudio(dir: string, port: number): Promise<StudioServer> {
       "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
     });
     res.end(req.method === "HEAD" ? undefined : body);
+  });
+  server.on("upgrade", (req, socket) => {
+    if (bridgeTo === undefined) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    bridgeUpgrade(req, socket, bridgeTo, (server.address() as { port: number }).port);
   });
   return new Promise((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>

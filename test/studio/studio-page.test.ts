@@ -7,6 +7,7 @@
 // error fails the test. Screenshots go to $EDGEFNN_STUDIO_SHOTS (default: a
 // temporary folder, printed) to be looked at.
 import { spawn, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +92,14 @@ async function trainInPage(page: Page): Promise<void> {
   await page.waitForSelector("#result:not([hidden])", { timeout: 120_000 });
 }
 
+/** For the report, not asserted (wall-clock): the page's load time and its training time beside the CLI's. */
+async function logSpeed(page: Page, what: string, cliSeconds: number): Promise<void> {
+  const load = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventEnd);
+  const status = (await page.locator("#train-status").textContent()) ?? "";
+  const worker = Number(/in ([\d.]+) s/.exec(status)?.[1]);
+  console.log(`studio ${what}: page loaded in ${load.toFixed(0)} ms; training in the worker ${worker} s (split to encoded model), the CLI's train ${cliSeconds.toFixed(2)} s (CSV load to written file)`);
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe("edgefnn studio", () => {
@@ -120,6 +129,7 @@ describe("edgefnn studio", () => {
 
     const model = join(dir, "iris-cli.efnn");
     const r = json(cli(["train", IRIS_CSV, "--out", model, "--json"]));
+    await logSpeed(page, "iris", r.seconds);
     expect(Buffer.compare(pageModel, readFileSync(model))).toBe(0);
     expect(await cell(page, "best epoch")).toBe(`${r.bestEpoch} of ${r.epochs}`);
     expect(await cell(page, "validation accuracy")).toBe(pct(r.valAccuracy));
@@ -180,9 +190,12 @@ describe("edgefnn studio", () => {
     await page.fill("#seed", "7");
     // served by edgefnn studio the page is cross-origin isolated: the worker can pause between epochs
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await page.click("#train");
-    // asked before the first epoch ends, the worker stops after it and waits
-    await page.click("#pause");
+    // Train, then Pause at once (both clicks in one task of the page, so the pause is
+    // asked before the first epoch can end, however fast the machine): the worker stops after epoch 1 and waits
+    await page.evaluate(() => {
+      (document.getElementById("train") as HTMLButtonElement).click();
+      (document.getElementById("pause") as HTMLButtonElement).click();
+    });
     await expect.poll(() => page.locator("#train-status").textContent(), { timeout: 60_000 }).toBe("paused after epoch 1");
     await shot(page, "5-paused");
     expect(await page.locator("#resume").isEnabled()).toBe(true);
@@ -197,6 +210,7 @@ describe("edgefnn studio", () => {
     ]));
     expect(Buffer.compare(pageModel, readFileSync(model))).toBe(0);
     expect(await cell(page, "best epoch")).toBe(`${r.bestEpoch} of ${r.epochs}`);
+    await logSpeed(page, "generated", r.seconds);
     await page.selectOption("#bits", "16");
     await page.click("#quantize");
     await page.waitForSelector("#compare:not([hidden])");
@@ -247,8 +261,11 @@ describe("edgefnn studio", () => {
     // nothing wider than the phone's screen: no sideways scrolling of the page
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, "8-phone");
+    await trainInPage(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, "9-phone-trained");
     await page.click("#connect-ble");
-    expect(await page.locator("#connect-status").textContent()).toMatch(/no Web Bluetooth|does not talk to a board yet/);
+    expect(await page.locator("#connect-status").textContent()).toMatch(/no Web Bluetooth|reaches only the virtual board/);
     await page.click("#connect-serial");
     expect(await page.locator("#connect-status").textContent()).toMatch(/Web Serial/);
     expect(consoleErrors).toEqual([]);
@@ -271,3 +288,83 @@ function generatedCsv(): string {
   }
   return lines.join("\n") + "\n";
 }
+
+// Headless Chromium has no radio and no serial ports: `edgefnn studio --sim`
+// bridges the page's link through a WebSocket to a virtual board (the one
+// `edgefnn sim --tcp` runs). The page's code under test is the real one (the
+// CLI's REPL, verified upload and verify runner, bundled into the page); only
+// the link differs from a board's: a WebSocket instead of Web Bluetooth or Web
+// Serial, carrying BLE-sized 20-byte packets.
+describe("edgefnn studio --sim", () => {
+  let sim: ChildProcess;
+  let simUrl = "";
+  let boardPort = "";
+  beforeAll(async () => {
+    sim = spawn(process.execPath, [BIN, "studio", "--sim", "--port", "0", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    const first = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      sim.stdout!.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.split("\n")[0]);
+      });
+      sim.on("exit", (code) => reject(new Error(`edgefnn studio --sim exited with ${code}`)));
+    });
+    ({ url: simUrl, board: boardPort } = JSON.parse(first));
+  });
+  afterAll(() => {
+    sim?.kill("SIGTERM");
+  });
+
+  it("uploads the quantized model to the virtual board with the CLI's protocol, verifies it, and the CLI's verify agrees", async () => {
+    expect(simUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?sim$/);
+    expect(boardPort).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    // another site's page may not open the bridge
+    const origin = simUrl.replace(/\/\?sim$/, "");
+    const upgrade = (from: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(origin + "/link", {
+          headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", Origin: from },
+        });
+        req.on("upgrade", (res, socket) => { socket.destroy(); resolve(res.statusCode ?? 0); });
+        req.on("response", (res) => resolve(res.statusCode ?? 0));
+        req.on("error", reject);
+        req.end();
+      });
+    const foreignWs = await upgrade("http://evil.example");
+    expect(foreignWs).toBe(403);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [], foreign: string[] = [];
+    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    page.on("request", (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith("blob:")) foreign.push(r.url()); });
+    await page.goto(simUrl, { waitUntil: "load" });
+    await openCsv(page, IRIS_CSV);
+    await page.click("#load-data");
+    await trainInPage(page);
+    await page.click("#quantize");
+    await page.waitForSelector("#compare:not([hidden])");
+    const q8 = join(dir, "sim-page.q8.efnn");
+    writeFileSync(q8, await download(page, "download-quantized"));
+
+    await page.click("#connect-sim");
+    await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 30_000 }).toMatch(/connected to the virtual board|could not/);
+    expect(await page.locator("#board-status").textContent()).toContain("no active model");
+    await page.click("#upload");
+    await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 }).toMatch(/^uploaded|failed/);
+    expect(await page.locator("#board-status").textContent()).toMatch(/^uploaded iris\.[0-9a-f]{8} .*the board's active model/);
+    await page.click("#verify");
+    await expect.poll(() => page.locator("#verify-result").textContent(), { timeout: 60_000 }).toContain("outputs identical to the host's 30/30, classes equal 30/30");
+    await shot(page, "10-sim-verified");
+    expect(consoleErrors).toEqual([]);
+    expect(foreign).toEqual([]);
+    await context.close();
+
+    // the page's upload is a real one: the CLI finds the same model active on the board and agrees row for row
+    await expect.poll(async () => cli(["verify", q8, IRIS_CSV, "--port", boardPort, "--rows", "20", "--json"]).status, { timeout: 20_000, interval: 1000 }).toBe(0);
+    const v = json(cli(["verify", q8, IRIS_CSV, "--port", boardPort, "--rows", "20", "--json"]));
+    expect(v.ok).toBe(true);
+    expect(v.identical).toBe(20);
+  });
+});

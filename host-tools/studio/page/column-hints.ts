@@ -30,7 +30,7 @@ export function columnHints(names: string[], rows: string[][], na: readonly stri
     if (dates) return { name, kind: "time", note: "dates or times: not a measurement", distinct };
     if (ID_NAME.test(name)) return { name, kind: "id", note: "the name says id or time", distinct };
     if (rising) return { name, kind: "id", note: "rises on every row: an id or a time?", distinct };
-    if (!numeric) return { name, kind: "text", note: "text: a label, not a feature", distinct };
+    if (!numeric) return { name, kind: "text", note: "a label, not a feature", distinct };
     return { name, kind: "number", note: "", distinct };
   });
 }

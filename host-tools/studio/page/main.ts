@@ -9,11 +9,13 @@ import { BOARDS } from "../../boards";
 import { CsvError } from "../../data/csv-error";
 import type { CsvLoadOptions, LoadedCsv } from "../../data/csv-loader";
 import { NA_VALUES } from "../../data/csv-rows";
+import { rowsWithGaps } from "../../data/impute";
 import { renderReport } from "../../report/html-report";
 import { confusionTable } from "../../report/confusion-table";
 import { CSS as REPORT_CSS, layerColor, TRAIN_COLOR, VAL_COLOR } from "../../report/style";
 import { lineChart, type Series } from "../../report/svg-chart";
 import { formatNumber, formatPercent } from "../../report/text";
+import { initBoardPanel } from "./board-panel";
 import { columnHints, suggestLabel, type ColumnHint } from "./column-hints";
 import { decodeCsv, headerOf, loadParsed, parseCsvText, type ParsedCsv } from "./csv-bytes";
 import { shrink, type Shrunk } from "./shrink";
@@ -132,8 +134,10 @@ function useColumns(): void {
     if (csv.features.length === 0) throw new Error("no feature columns are ticked: the network needs at least one input");
     state.csv = csv;
     const task = select("task").value;
+    const gaps = rowsWithGaps(csv.data);
     $("data-summary").textContent =
-      `${csv.rows} rows read, ${csv.data.n} used${csv.dropped ? ` (${csv.dropped} with a missing value skipped)` : ""}; ` +
+      `${csv.rows} rows read, ${csv.data.n} used${csv.dropped ? ` (${csv.dropped} with a missing value skipped)` : ""}` +
+      (gaps ? ` (${gaps} with missing values, to be filled with the training split's ${select("missing").value})` : "") + "; " +
       `${csv.features.length} features (${csv.features.join(", ")}); ` +
       (task === "classification" ? `${csv.labels.length} classes in ${csv.labelColumn}: ${csv.labels.join(", ")}` : `target ${csv.labelColumn}`);
     fillOutputs();
@@ -219,6 +223,7 @@ function drawSoon(): void {
 
 function drawCharts(): void {
   const h = state.history, x = h.map((e) => e.epoch);
+  $("charts").hidden = !h.length;
   if (!h.length) return;
   const best = state.outcome?.bestEpoch ?? bestSoFar(h);
   const marker = best ? { x: best, label: `best: epoch ${best}` } : undefined;
@@ -435,19 +440,6 @@ function reportHtml(): string {
   });
 }
 
-// ---- 6. Board -------------------------------------------------------------------
-
-function connect(kind: "ble" | "serial"): void {
-  const nav = navigator as Navigator & { bluetooth?: unknown; serial?: unknown };
-  const has = kind === "ble" ? !!nav.bluetooth : !!nav.serial;
-  const what = kind === "ble" ? "Web Bluetooth" : "Web Serial";
-  $("connect-status").textContent = !window.isSecureContext
-    ? `${what} needs a secure page (https or localhost); this one is not.`
-    : !has
-      ? `This browser has no ${what} (Chrome and Edge on desktop have it${kind === "ble" ? ", and Chrome on Android" : ""}; Firefox and Safari do not). Download the model and use edgefnn upload.`
-      : `This version of the studio does not talk to a board yet: download the model and run edgefnn upload model.efnn --port … (${what} is available here).`;
-}
-
 // ---- wiring -----------------------------------------------------------------------
 
 function init(): void {
@@ -482,8 +474,10 @@ function init(): void {
   button("download-model").addEventListener("click", () => state.outcome && download(`${baseName()}.efnn`, state.outcome.bytes, "application/octet-stream"));
   button("download-quantized").addEventListener("click", () => state.shrunk && download(`${baseName()}.q${select("bits").value}.efnn`, state.shrunk.report.bytes, "application/octet-stream"));
   button("download-report").addEventListener("click", () => state.outcome && download(`${baseName()}.report.html`, reportHtml(), "text/html"));
-  button("connect-ble").addEventListener("click", () => connect("ble"));
-  button("connect-serial").addEventListener("click", () => connect("serial"));
+  // the model the board gets: the quantized one when there is one, else the float32 one
+  initBoardPanel(() => state.outcome && state.csv
+    ? { name: baseName().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 19), bytes: state.shrunk ? state.shrunk.report.bytes : state.outcome.bytes, data: state.csv.data }
+    : null);
   addLayer();
   fillOutputs();
 }
