@@ -140,7 +140,7 @@ function studioFiles() {
       for (const f of ["index.html", "studio.css"]) copyFileSync(`host-tools/studio/page/${f}`, `dist/studio/${f}`);
       // the board runtime the page uploads (built by the first config above)
       copyFileSync("dist/edgefnn.min.js", "dist/studio/edgefnn.min.js");
-      const files = ["index.html", "studio.css", "studio.js", "worker.js"];
+      const files = ["index.html", "studio.css", "studio.js", "worker.js", "edgefnn.min.js"];
       const total = files.reduce((n, f) => n + statSync(`dist/studio/${f}`).size, 0);
       const gz = files.reduce((n, f) => n + gzipSync(readFileSync(`dist/studio/${f}`)).length, 0);
       console.log(`dist/studio: ${files.join(", ")}: ${total} bytes (${(total / 1024).toFixed(1)} KiB), ${gz} gzipped`);

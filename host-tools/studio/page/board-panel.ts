@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
-// Section 6 of the page: a board. With `edgefnn studio --sim` (the page opened
-// with ?sim) it reaches the virtual board through a WebSocket (websocket-link.ts)
-// and runs the CLI's own code over that link: the REPL, the verified and
-// atomic upload (serial/model-upload.ts) and verify's runner (remote-run.ts),
-// compared bit for bit with the board runtime here. Web Bluetooth and Web
-// Serial: the buttons say why they are unavailable.
+// Section 6 of the page: a board, over Web Bluetooth or Web Serial
+// (browser-links.ts) or, with `edgefnn studio --sim` (the page opened with
+// ?sim), the virtual board through a WebSocket (websocket-link.ts). Over any
+// of them runs the CLI's own code: the REPL, the verified and atomic upload
+// (serial/model-upload.ts) and verify's runner (remote-run.ts), compared bit
+// for bit with the board runtime here. Where the browser lacks an API, its
+// button says so.
 import type { DataSet } from "../../../src/core/index";
 import { classifyBatch, runBatch } from "../../../src/device/batch";
 import { load } from "../../../src/device/runtime";
@@ -12,6 +13,8 @@ import { EspruinoRepl } from "../../protocols/espruino-repl";
 import { remoteRunner } from "../../remote-run";
 import { checkModelName } from "../../serial/board-files";
 import { readBoardState, uploadModel } from "../../serial/model-upload";
+import type { PacedLink } from "../../links/paced-link";
+import { bluetoothApi, serialApi, WebBluetoothLink, WebSerialLink } from "./browser-links";
 import { WebSocketLink } from "./websocket-link";
 
 /** rows verify runs on the board (the CLI's verify runs them all; the page keeps it short) */
@@ -29,34 +32,36 @@ const btn = (id: string) => document.getElementById(id) as HTMLButtonElement;
 export function initBoardPanel(current: () => BoardModel | null): void {
   const sim = new URLSearchParams(location.search).has("sim");
   el("sim-box").hidden = !sim;
-  btn("connect-ble").addEventListener("click", () => unavailable("ble"));
-  btn("connect-serial").addEventListener("click", () => unavailable("serial"));
-  if (!sim) return;
   let repl: EspruinoRepl | null = null;
-  let link: WebSocketLink | null = null;
+  let link: PacedLink | null = null;
   const say = (s: string) => (el("board-status").textContent = s);
   const busy = (b: boolean) => {
-    btn("connect-sim").disabled = b || repl !== null;
+    for (const id of ["connect-sim", "connect-ble", "connect-serial"]) btn(id).disabled = b || repl !== null;
     btn("upload").disabled = b || repl === null;
     btn("verify").disabled = b || repl === null;
   };
-  btn("connect-sim").addEventListener("click", async () => {
+  const connect = async (open: () => Promise<PacedLink>, what: string) => {
     busy(true);
+    say(what);
     try {
-      const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/link`;
-      link = await WebSocketLink.open(url);
+      link = await open();
       repl = new EspruinoRepl(link);
       await repl.sync();
       const s = await readBoardState(repl);
-      say(`connected to the virtual board (${s.board}, ${s.free >= 0 ? `${s.free} bytes of Storage free` : "Storage"}; ${s.p ? `active model ${s.p.file}` : "no active model"}); link: ${link.speed}`);
+      say(`connected to ${s.board || "the board"} (${s.free >= 0 ? `${s.free} bytes of Storage free` : "Storage"}; ${s.p ? `active model ${s.p.file}` : "no active model"}); link: ${link.speed}`);
       link.onClose(() => { repl = null; link = null; busy(false); say("the board link closed"); });
     } catch (e) {
       repl = null;
       await link?.close();
+      link = null;
       say(`could not connect: ${(e as Error).message}`);
     }
     busy(false);
-  });
+  };
+  btn("connect-sim").addEventListener("click", () =>
+    connect(() => WebSocketLink.open(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/link`), "connecting to the virtual board…"));
+  btn("connect-ble").addEventListener("click", () => (bluetoothApi() && window.isSecureContext ? connect(() => WebBluetoothLink.request(), "choose the board in the browser's Bluetooth dialog…") : unavailable("ble")));
+  btn("connect-serial").addEventListener("click", () => (serialApi() && window.isSecureContext ? connect(() => WebSerialLink.request(), "choose the board's port in the browser's dialog…") : unavailable("serial")));
   btn("upload").addEventListener("click", async () => {
     const m = current();
     if (!m || !repl) {
@@ -105,13 +110,11 @@ export function initBoardPanel(current: () => BoardModel | null): void {
   busy(false);
 }
 
+/** Why a button cannot connect, in words. */
 function unavailable(kind: "ble" | "serial"): void {
-  const nav = navigator as Navigator & { bluetooth?: unknown; serial?: unknown };
-  const has = kind === "ble" ? !!nav.bluetooth : !!nav.serial;
   const what = kind === "ble" ? "Web Bluetooth" : "Web Serial";
-  el("connect-status").textContent = !window.isSecureContext
-    ? `${what} needs a secure page (https or localhost); this one is not.`
-    : !has
-      ? `This browser has no ${what} (Chrome and Edge on desktop have it${kind === "ble" ? ", and Chrome on Android" : ""}; Firefox and Safari do not). Download the model and use edgefnn upload.`
-      : `This version of the studio reaches only the virtual board (edgefnn studio --sim) from the page, not yet a board over ${what}: download the model and run edgefnn upload model.efnn --port ….`;
+  el("board-status").textContent = !window.isSecureContext
+    ? `${what} needs a secure page (https, or http://localhost / 127.0.0.1); this one is not.`
+    : `This browser has no ${what} (Chrome and Edge on desktop have it${kind === "ble" ? ", and Chrome on Android" : ""}; Firefox and Safari do not). ` +
+      "Training, quantizing and downloading work here; upload the downloaded model with edgefnn upload model.efnn --port ….";
 }

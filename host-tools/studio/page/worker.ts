@@ -17,18 +17,22 @@ scope.onmessage = (e) => {
   const { csv, settings, control } = e.data;
   const ctl = control ? new Int32Array(control) : null;
   const t0 = performance.now();
+  // time spent paused is not training time
+  let pausedMs = 0;
   try {
     const outcome = runTraining(csv, settings, (stats) => {
       scope.postMessage({ type: "epoch", stats });
       if (!ctl) return true;
       if (Atomics.load(ctl, 0) === PAUSE) {
         scope.postMessage({ type: "paused", epoch: stats.epoch });
+        const p0 = performance.now();
         while (Atomics.load(ctl, 0) === PAUSE) Atomics.wait(ctl, 0, PAUSE);
+        pausedMs += performance.now() - p0;
         if (Atomics.load(ctl, 0) !== STOP) scope.postMessage({ type: "resumed", epoch: stats.epoch });
       }
       return Atomics.load(ctl, 0) !== STOP;
     });
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - t0 - pausedMs) / 1000;
     scope.postMessage({ type: "done", outcome, seconds }, [outcome.bytes.buffer as ArrayBuffer]);
   } catch (err) {
     scope.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
