@@ -1,7 +1,11 @@
 // Bundles the board runtime (src/device) into ONE ES5 script that works as an
 // Espruino Storage module (require("edgefnn"): exports and module exist there),
 // a Node CommonJS module (the Pi) and a plain script (a global `edgefnn`).
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { transform } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import terser from "@rollup/plugin-terser";
 import typescript from "@rollup/plugin-typescript";
 
@@ -89,11 +93,75 @@ function bundle(input, file, name, extra = []) {
   };
 }
 
-export default [
+// The studio page (host-tools/studio/page): a modern-browser script and its
+// training worker, each one self-contained file (an IIFE: no module loading,
+// so dist/studio/ works from any static host), plus index.html and the CSS.
+// csv-parse's browser build (its own small Buffer stand-in) replaces the Node
+// one the CLI uses; the sources are the same TypeScript the CLI runs.
+// Types are stripped by esbuild's transform (already the host build's tool):
+// @rollup/plugin-typescript took over a minute for the host tree on a busy
+// machine, and the test set-up builds before every run. Type-checking stays
+// tsc's job (npm test); rollup does the bundling and the minifying.
+function studioTs() {
+  return {
+    name: "studio-ts",
+    resolveId(id, importer) {
+      if (!importer || !id.startsWith(".") || /\.[cm]?js$/.test(id)) return null;
+      const base = resolve(dirname(importer), id);
+      for (const f of [base, `${base}.ts`, `${base}/index.ts`]) if (existsSync(f) && statSync(f).isFile()) return f;
+      return null;
+    },
+    async transform(code, id) {
+      if (!id.endsWith(".ts")) return null;
+      const out = await transform(code, { loader: "ts", target: "es2022", format: "esm", sourcefile: id });
+      return { code: out.code, map: null };
+    },
+  };
+}
+
+function browserCsvParse() {
+  return {
+    name: "browser-csv-parse",
+    resolveId(id, importer) {
+      if (!importer) return null;
+      if (id === "csv-parse/sync") return fileURLToPath(new URL("node_modules/csv-parse/dist/esm/sync.js", import.meta.url));
+      if (!id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0") && !/^[A-Za-z]:/.test(id))
+        this.error(`the studio page imports ${id}, which does not run in a browser`);
+      return null;
+    },
+  };
+}
+
+function studioFiles() {
+  return {
+    name: "studio-files",
+    writeBundle() {
+      mkdirSync("dist/studio", { recursive: true });
+      for (const f of ["index.html", "studio.css"]) copyFileSync(`host-tools/studio/page/${f}`, `dist/studio/${f}`);
+      // the board runtime the page uploads (built by the first config above)
+      copyFileSync("dist/edgefnn.min.js", "dist/studio/edgefnn.min.js");
+      const files = ["index.html", "studio.css", "studio.js", "worker.js", "edgefnn.min.js"];
+      const total = files.reduce((n, f) => n + statSync(`dist/studio/${f}`).size, 0);
+      const gz = files.reduce((n, f) => n + gzipSync(readFileSync(`dist/studio/${f}`)).length, 0);
+      console.log(`dist/studio: ${files.join(", ")}: ${total} bytes (${(total / 1024).toFixed(1)} KiB), ${gz} gzipped`);
+    },
+  };
+}
+
+const studioMinify = () => terser({ ecma: 2020, format: { comments: false } });
+
+const studio = [
+  { input: "host-tools/studio/page/worker.ts", plugins: [browserCsvParse(), studioTs()], output: { file: "dist/studio/worker.js", format: "iife", plugins: [studioMinify()] } },
+  { input: "host-tools/studio/page/main.ts", plugins: [browserCsvParse(), studioTs()], output: { file: "dist/studio/studio.js", format: "iife", plugins: [studioMinify(), studioFiles()] } },
+];
+
+// `rollup -c --environment ONLY:studio` builds the page alone
+export default process.env.ONLY === "studio" ? studio : [
   // the runtime: require("edgefnn")
   bundle("src/device/index.ts", "edgefnn", "edgefnn", [commonjsDir()]),
   // the accelerometer window features, apart so the plain runtime stays small: require("edgefnn-features")
   bundle("src/features/index.ts", "edgefnn-features", "edgefnnFeatures"),
   // on-board learning (fine-tuning the last layers), apart for the same reason: require("edgefnn-learn")
   bundle("src/learn/index.ts", "edgefnn-learn", "edgefnnLearn"),
+  ...studio,
 ];

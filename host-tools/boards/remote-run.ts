@@ -4,9 +4,10 @@
 // (RUN requests). Both refuse to start unless the device's active model is
 // exactly the model file the host has.
 import { fail } from "../cli/user-error";
+import { base64 } from "../protocols/bytes";
 import { modelId } from "../serial/board-files";
 import { readBoardState } from "../serial/model-upload";
-import { Target } from "./target";
+import type { Target } from "./target";
 
 const BATCH = 8;
 
@@ -45,7 +46,7 @@ export async function remoteRunner(t: Target, bytes: Uint8Array, port: string, m
       for (let i = 0; i < all.length; i += BATCH) {
         const rows = all.slice(i, i + BATCH);
         // inputs as float32 bits (base64), outputs as float32 bits (hex): no decimal conversion on either side
-        const b64 = rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString("base64"));
+        const b64 = rows.map((r) => base64(new Uint8Array(r.buffer, r.byteOffset, r.byteLength)));
         answers.push(
           ...(await repl.call<string[]>(
             `(function(xs){var m=__edgefnnVerify,r=[];for(var i=0;i<xs.length;i++){var x=new ` +

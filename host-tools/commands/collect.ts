@@ -18,7 +18,7 @@ import { Output } from "../cli/output";
 import { LABEL_RULE, labelProblem } from "../data/model-limits";
 import { FIRMWARE_DIR } from "../files/bundle-files";
 import { SampleStream, StreamStats } from "../protocols/collect-stream";
-import { openBoard } from "../serial/model-upload";
+import { openBoard } from "../serial/open-board";
 import { ensureStorageFile } from "../serial/ensure-file";
 import { forgetHelpers } from "../protocols/storage-write";
 import { LinkError } from "../links/serial-link";

@@ -16,6 +16,7 @@ import * as pull from "./pull.cli";
 import * as quantize from "./quantize.cli";
 import * as sim from "./sim.cli";
 import * as split from "./split.cli";
+import * as studio from "./studio.cli";
 import * as train from "./train.cli";
 import * as upload from "./upload.cli";
 import * as verify from "./verify.cli";
@@ -35,6 +36,7 @@ export const COMMANDS: CommandDefinition[] = [
   agent,
   collect,
   sim,
+  studio,
   activations,
   demo,
 ];

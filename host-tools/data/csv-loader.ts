@@ -13,7 +13,8 @@ import { featureCountProblem, resolveColumns, type CsvColumns } from "./csv-colu
 import { CsvError } from "./csv-error";
 import { RowReader } from "./csv-rows";
 import { countHeaderFields, detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
-import { encodingProblem, InvalidUtf8, locateInvalidUtf8, SNIFF_BYTES, Utf8Check } from "./text-encoding";
+import { encodingProblem, locateInvalidUtf8, SNIFF_BYTES } from "./text-encoding";
+import { InvalidUtf8, Utf8Check } from "./utf8-stream";
 
 export { CsvError } from "./csv-error";
 

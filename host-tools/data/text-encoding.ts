@@ -6,7 +6,6 @@
 // U+FFFD inside a label.
 
 import type { FileHandle } from "node:fs/promises";
-import { Transform, type TransformCallback } from "node:stream";
 
 /** How many bytes at the start of a file decide its encoding. */
 export const SNIFF_BYTES = 4096;
@@ -56,44 +55,6 @@ export function encodingProblem(head: Uint8Array): string | null {
   if (odd >= 0.5 && even <= 0.1) return guess("UTF-16LE");
   if (even >= 0.5 && odd <= 0.1) return guess("UTF-16BE");
   return `contains zero bytes (the first at byte ${head.indexOf(0)}), so it is not a text file; expected a CSV file in UTF-8`;
-}
-
-/** Raised by Utf8Check: the absolute byte offset of the chunk holding the first invalid byte. */
-export class InvalidUtf8 extends Error {
-  constructor(readonly chunkStart: number) {
-    super(`invalid UTF-8 in the chunk at byte ${chunkStart}`);
-  }
-}
-
-/**
- * Passes bytes through unchanged, failing with InvalidUtf8 at the first chunk
- * that is not valid UTF-8 (a sequence cut at the end of the file included).
- * The native decoder does the checking; where exactly is found only on
- * failure, by locateInvalidUtf8.
- */
-export class Utf8Check extends Transform {
-  private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  private offset = 0;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    try {
-      this.decoder.decode(chunk, { stream: true });
-    } catch {
-      done(new InvalidUtf8(this.offset));
-      return;
-    }
-    this.offset += chunk.length;
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      this.decoder.decode();
-      done();
-    } catch {
-      done(new InvalidUtf8(this.offset));
-    }
-  }
 }
 
 export interface Utf8Fault {

@@ -4,8 +4,6 @@
 // is erased after that. Interrupted at any point, the old pointer (and the old
 // model) are still there.
 import { EspruinoRepl } from "../protocols/espruino-repl";
-import { ByteLink } from "../links/byte-link";
-import { openLink } from "../links/open-link";
 import { BOOT, isModelFileOf, modelFileName, modelId, Pointer, POINTER, RUNTIME } from "./board-files";
 import { ensureStorageFile } from "./ensure-file";
 import { forgetHelpers, writeVerified, WriteOptions } from "../protocols/storage-write";
@@ -130,16 +128,4 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   }
   await forgetHelpers(repl);
   return { file, previous, payload, retries, unchanged };
-}
-
-export async function openBoard(port: string, baud: number): Promise<{ link: ByteLink; repl: EspruinoRepl }> {
-  const link = await openLink(port, { baud });
-  const repl = new EspruinoRepl(link);
-  try {
-    await repl.sync();
-  } catch (e) {
-    await link.close();
-    throw e;
-  }
-  return { link, repl };
 }

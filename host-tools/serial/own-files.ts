@@ -132,7 +132,8 @@ export async function inspectFiles(repl: EspruinoRepl, names: string[]): Promise
   checked.forEach((name, i) => {
     const h = have[i];
     if (!h) return;
-    const head = Buffer.from(h[1], "base64").toString("latin1");
+    // atob gives one character per byte, as latin1 does (and exists in a browser too: the studio page uploads with this code)
+    const head = atob(h[1]);
     out.push({ name, size: h[0], head, ours: isOwnFile(name, head, h[0]) });
   });
   return out;

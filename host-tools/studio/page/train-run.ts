@@ -1,0 +1,123 @@
+// One training run as `edgefnn train` does it (host-tools/commands/train.ts),
+// step for step: the seeded validation split, imputation from the training
+// split, the standardization stored in the model, the network, train() with
+// the same options, and the model file with the same metadata. Same seed and
+// same data: the same bytes as the CLI's model file (a test checks it). Runs in
+// the page's Web Worker; no DOM, no Node.
+import {
+  ActivationName, countParams, createNetwork, encodeModel, EpochStats, evaluate, forward, LossName, modelFromNetwork, Network, networkSpec, OptimizerName,
+  split, standardization, train,
+} from "../../../src/core/index";
+import type { LoadedCsv } from "../../data/csv-loader";
+import { fillMissing, Imputation, imputationValues } from "../../data/impute";
+import { confusionMatrix } from "../../evaluation/metrics";
+
+export interface TrainSettings {
+  task: "classification" | "regression";
+  hidden: { size: number; activation: ActivationName }[];
+  /** output activation: softmax or logistic for a classifier, any for regression */
+  output: ActivationName;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  optimizer: OptimizerName;
+  momentum: number;
+  lambda: number;
+  lrDecay: number;
+  valFraction: number;
+  patience: number;
+  seed: number;
+  impute?: Imputation;
+}
+
+/** The CLI's defaults (host-tools/cli.ts, train's options). */
+export const CLI_DEFAULTS: TrainSettings = {
+  task: "classification", hidden: [{ size: 16, activation: "hard-tanh" }], output: "softmax", epochs: 200, lr: 0.05, batchSize: 1,
+  optimizer: "sgd", momentum: 0.9, lambda: 0.001, lrDecay: 0, valFraction: 0.2, patience: 20, seed: 1,
+};
+
+export interface TrainOutcome {
+  bytes: Uint8Array;
+  history: EpochStats[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  trainRows: number;
+  valRows: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  /** classification: on the validation split (the training split when there is none) */
+  confusion: number[][] | null;
+  confusionOn: string;
+  layers: string[];
+  params: number;
+}
+
+export function describeLayers(net: Network): string[] {
+  return net.layers.map((L) => `${L.nIn} -> ${L.nOut} ${L.activation.name}${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`);
+}
+
+/** Why these settings cannot train (the CLI's checks and words), or null. */
+export function settingsProblem(s: TrainSettings, classes: number): string | null {
+  if (!(s.valFraction >= 0 && s.valFraction < 1)) return `the validation fraction must be in [0, 1), got ${s.valFraction}`;
+  for (const h of s.hidden) {
+    if (!Number.isInteger(h.size) || h.size < 1 || h.size > 65535) return `a hidden layer's size must be 1..65535, got ${h.size}`;
+    if (h.activation === "step") return "step cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic";
+    if (h.activation === "softmax") return "softmax is an output activation only";
+  }
+  if (s.task === "classification" && s.output !== "softmax" && s.output !== "logistic")
+    return `output ${s.output}: a classifier is trained with cross-entropy, which needs softmax or logistic (one output for two classes)`;
+  if (s.task === "classification" && s.output === "logistic" && classes !== 2)
+    return `a logistic output is one output for two classes; this label has ${classes}: use softmax`;
+  return null;
+}
+
+export function runTraining(csv: LoadedCsv, s: TrainSettings, onEpoch?: (e: EpochStats) => boolean | void): TrainOutcome {
+  const classification = s.task === "classification";
+  const problem = settingsProblem(s, csv.labels.length);
+  if (problem) throw new Error(problem);
+  const { data } = csv;
+  const { train: tr, test: val } = s.valFraction > 0 ? split(data, s.valFraction, s.seed) : { train: data, test: null };
+  if (tr.n < 1) throw new Error("no rows left for training after the validation split");
+  const nOut = classification ? (s.output === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
+  const net = createNetwork({ inputSize: data.inputSize, layers: [...s.hidden, { size: nOut, activation: s.output }] });
+  const fill = s.impute ? imputationValues(tr, s.impute, csv.features) : null;
+  if (fill) {
+    fillMissing(tr, fill);
+    if (val) fillMissing(val, fill);
+  }
+  const st = standardization(tr);
+  net.mean.set(fill ?? st.mean);
+  net.invStd.set(st.invStd);
+  const loss: LossName = classification ? "cross-entropy" : "squared-error";
+  const result = train(net, tr, {
+    epochs: s.epochs, learningRate: s.lr, batchSize: s.batchSize, optimizer: s.optimizer, momentum: s.momentum,
+    lambda: s.lambda, lrDecay: s.lrDecay, patience: s.patience, seed: s.seed, validation: val ?? undefined, loss, recordDeltas: true,
+    measureTrain: true, onEpoch,
+  });
+  const trainEval = evaluate(net, tr, loss);
+  const valEval = val ? evaluate(net, val, loss) : null;
+  const bytes = encodeModel({
+    ...modelFromNetwork(net, classification ? csv.labels : []),
+    features: csv.features, target: csv.labelColumn ?? undefined, task: s.task, impute: s.impute,
+  });
+  const evalSet = val ?? tr;
+  const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+  const params = countParams(networkSpec(net));
+  return {
+    bytes, history: result.history, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
+    trainRows: tr.n, valRows: val ? val.n : 0,
+    trainLoss: trainEval.loss, trainAccuracy: trainEval.accuracy, valLoss: valEval ? valEval.loss : null, valAccuracy: valEval ? valEval.accuracy : null,
+    confusion, confusionOn: val ? "the validation split" : "the training split (no validation split)",
+    layers: describeLayers(net), params,
+  };
+}
+
+function predictClass(net: Network, x: ArrayLike<number>, off: number): number {
+  const a = forward(net, x, off);
+  if (net.outputSize === 1) return a[0] > 0.5 ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < net.outputSize; k++) if (a[k] > a[best]) best = k;
+  return best;
+}
