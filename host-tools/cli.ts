@@ -10,6 +10,7 @@ import { CsvError } from "./data/csv-error";
 import { PACKAGE_VERSION } from "./package-root";
 import { DEFAULTS as SIM_DEFAULTS } from "./sim/defaults";
 import { setTrace } from "./trace";
+import { DeviceAliasError, expandDeviceAlias } from "./links/device-alias";
 
 // Each command's module is imported when that command runs (`await
 // import(...)` in its action), so `edgefnn --help` or `info` loads no serial
@@ -123,7 +124,8 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .action((d, o) => run(o, async (out) => (await import("./commands/split")).splitCommand(d, { ...o, train: o.trainOut }, out)));
 
   p.command("list")
-    .description("serial ports a board could be on (USB ids, the ones that look like Espruino boards marked); Bluetooth LE is not scanned in this version")
+    .description("serial ports a board could be on (USB ids, the ones that look like Espruino boards marked), and Bluetooth LE boards with a Nordic UART console heard in a short scan")
+    .option("--scan <seconds>", "how long to scan for Bluetooth LE boards (0: not at all)", numberOption("--scan", (n) => n >= 0 && n <= 60, "0 to 60"), 4)
     .addOption(json)
     .action((o) => run(o, async (out) => (await import("./commands/list")).listCommand(o, out)));
 
@@ -211,7 +213,10 @@ function program(run: (o: Common, h: Handler) => Promise<void>, onError: (messag
     .description("a virtual Espruino board on a pseudo-terminal, or on TCP with --tcp (first line on stdout: the port to open); runs until Ctrl-C or SIGTERM")
     .option("--board <board>", `the board to simulate: ${BOARDS.map((b) => b.id).join(", ")}`, "puckjs")
     .option("--storage <file>", "keep the board's Storage in this file across runs")
-    .option("--link <path>", "where the port's symlink goes (default: a new temporary directory)")
+    .option("--link <ble|path>", "ble: behave as a Bluetooth LE board's Nordic UART link (20-byte packets, --ble-speed, --ble-latency, XON/XOFF, --disconnect-after); a path: where the pty's symlink goes (default: a new temporary directory)")
+    .option("--ble-speed <bytes/s>", "with --link ble: each direction's throughput", numberOption("--ble-speed", (n) => n > 0, "> 0"), 3000)
+    .option("--ble-latency <ms>", "with --link ble: each packet's time in flight", numberOption("--ble-latency", (n) => n >= 0, ">= 0"), 15)
+    .option("--disconnect-after <n>", "fault, with --link ble and --tcp: drop the connection after n bytes from the host", intOption("--disconnect-after"))
     .option("--tcp <port>", "listen on this TCP port of 127.0.0.1 instead of a pty (0: any free port; no socat needed); prints tcp://127.0.0.1:PORT", intOption("--tcp", 0))
     .option("--flash-size <bytes>", "bytes of Storage flash (default: the board's)", intOption("--flash-size", 64))
     .option("--rx-buffer <bytes>", "input buffer size; XOFF at 6/8, XON at 3/8", intOption("--rx-buffer", 8), SIM_DEFAULTS.rxBufferSize)
@@ -265,14 +270,15 @@ export async function main(argv: string[]): Promise<number> {
     if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: message }) + "\n");
   };
   try {
-    await program(run, (m) => (parseError ??= m)).parseAsync(argv, { from: "user" });
+    // --device NAME: --port ble:NAME (links/device-alias.ts)
+    await program(run, (m) => (parseError ??= m)).parseAsync(expandDeviceAlias(argv), { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0;
       jsonError(parseError ?? e.message.replace(/^error: /, ""));
       return 2;
     }
-    const msg = e instanceof UserError || e instanceof CsvError ? e.message : e instanceof Error ? e.message : String(e);
+    const msg = e instanceof UserError || e instanceof CsvError || e instanceof DeviceAliasError ? e.message : e instanceof Error ? e.message : String(e);
     process.stderr.write(`edgefnn: ${msg}\n`);
     jsonError(msg);
     if (!(e instanceof UserError || e instanceof CsvError) && process.env.EDGEFNN_DEBUG) process.stderr.write(String((e as Error).stack) + "\n");
