@@ -42,7 +42,7 @@ function missingAdvice(why: string): string {
   return (
     `the Bluetooth LE library ${BLE_PACKAGE} is not installed (${why}). It is an optional dependency: npm skips it when it cannot build it. ` +
     (process.platform === "linux"
-      ? "On Linux it needs a C++ toolchain, make and python3 at install time (Debian: sudo apt-get install build-essential python3 libudev-dev), then "
+      ? "On Linux its install builds a small native stub with node-gyp, which needs python3, make, a C++ compiler (Debian: sudo apt-get install build-essential python3) and Node's headers (node-gyp downloads them); then "
       : "") +
     `run \`npm install ${BLE_PACKAGE}\` where edgefnn is installed`
   );
