@@ -24,8 +24,8 @@ export async function listCommand(o: { json?: boolean; scan?: number }, out: Out
   if (!ble.scanned) out.say(`Bluetooth LE: not scanned: ${ble.reason}`);
   else if (!ble.devices.length) out.say(`Bluetooth LE: no Nordic UART consoles heard in ${ble.seconds} s (a board connected elsewhere, e.g. to the Web IDE, does not advertise)`);
   else {
-    out.say(`Bluetooth LE (Nordic UART, heard in ${ble.seconds} s; give the address as --port):`);
-    table([["address", "name", "signal"], ...ble.devices.map((d) => [d.address, d.name ?? "-", `${d.rssi} dBm`])], false).forEach((l) => out.say(l));
+    out.say(`Bluetooth LE (Nordic UART, heard in ${ble.seconds} s):`);
+    table([["port", "name", "signal"], ...ble.devices.map((d) => [d.port, d.name ?? "-", `${d.rssi} dBm`])], false).forEach((l) => out.say(l));
   }
   return { ports, serialNote: note ?? null, bluetooth: ble };
 }

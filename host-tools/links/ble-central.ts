@@ -27,7 +27,7 @@ export function adapterAdvice(state: AdapterState): string {
     }
     case "unauthorized":
       return process.platform === "linux"
-        ? "Bluetooth LE needs raw HCI access on Linux: run `sudo setcap cap_net_raw,cap_net_admin+eip $(eval readlink -f $(which node))` once (or run as root), and stop bluetoothd from holding the adapter if connecting fails (README: Reaching a board)"
+        ? "Bluetooth LE needs raw HCI access on Linux: run `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` once (Debian: setcap is in libcap2-bin), or run as root (README: Reaching a board)"
         : process.platform === "darwin"
           ? "macOS refused Bluetooth to this terminal: allow it in System Settings > Privacy & Security > Bluetooth, then run again"
           : "the system refused access to the Bluetooth adapter: allow this program to use Bluetooth, then run again";

@@ -70,7 +70,8 @@ export async function findPeripheral(central: BleCentral, port: string, scanMs: 
   throw new LinkError(
     `cannot open ${port}: no Bluetooth LE device ${"address" in want ? `with address ${want.address}` : `named ${JSON.stringify(want.name)}...`} advertised within ${scanMs / 1000} s` +
       (names.length ? `; heard: ${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}` : "; heard none") +
-      ". Is the board in range, powered, and not connected to another computer or the Web IDE (a board takes one connection at a time)?",
+      ". Is the board in range, powered, and not connected to another computer or the Web IDE (a board takes one connection at a time)?" +
+      (process.platform === "linux" && !names.length ? " On Linux, noble hears nothing without raw HCI access: `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))`." : ""),
   );
 }
 

@@ -25,9 +25,13 @@ export async function scanNus(seconds: number, central?: BleCentral): Promise<Bl
   const seen = new Map<string, BleDevice>();
   const onDiscover = (p: BlePeripheral) => {
     if (!looksLikeNus(p)) return;
+    // macOS hides addresses (noble gives ""): such a board is reached by name
+    const name = p.advertisement.localName || null;
     const address = normalAddress(p.address);
-    const prev = seen.get(address);
-    seen.set(address, { name: p.advertisement.localName || prev?.name || null, address, rssi: Math.max(p.rssi, prev?.rssi ?? -Infinity), port: address });
+    const key = address || `name:${name}`;
+    const prev = seen.get(key);
+    const known = name ?? prev?.name ?? null;
+    seen.set(key, { name: known, address, rssi: Math.max(p.rssi, prev?.rssi ?? -Infinity), port: address || `ble:${known ?? ""}` });
   };
   c.on("discover", onDiscover);
   try {
