@@ -4,6 +4,8 @@
 //   less ATT's 3), each direction at most one packet per packetSize /
 //   bytesPerSecond seconds (a few KB/s, as Espruino's NUS carries), each
 //   arriving `latencyMs` after it left (a connection interval or two);
+// - the board sends XOFF at 3/8 of its input buffer and XON at 2/8, as the
+//   nRF52 firmware does (index.ts sets BLE_FLOW_MARKS);
 // - what reaches the board goes into its input buffer as the radio hands it
 //   over, whether there is room or not (a full buffer loses bytes, as on the
 //   board): the board's XOFF, which comes back as a notification like any
@@ -27,6 +29,10 @@ export interface BleSimOptions {
 }
 
 export const BLE_SIM_DEFAULTS = { packetSize: 20, bytesPerSecond: 3000, latencyMs: 15 };
+
+/** The nRF52 firmware's flow-control marks (Espruino's build_platform_config.py: its
+ * Bluetooth traffic shares the 1024-byte input buffer, and large MTUs need room after an XOFF). */
+export const BLE_FLOW_MARKS = { xoff: 3 / 8, xon: 2 / 8 };
 
 /** packets the radio holds on the way in before the transport stops reading */
 const QUEUE_PACKETS = 4;

@@ -23,7 +23,7 @@ import { FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
 import { openPty } from "./pty";
 import { listenTcp } from "./tcp";
-import { BleRadio, BleSimOptions } from "./ble-radio";
+import { BLE_FLOW_MARKS, BleRadio, BleSimOptions } from "./ble-radio";
 import { BoardOptions, BoardStats, VirtualBoard } from "./virtual-board";
 
 export type { BoardOptions, BoardStats } from "./virtual-board";
@@ -63,6 +63,9 @@ export interface RunningSim {
 
 /** Starts a virtual board in this process on a new pty. */
 export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
+  // a board on Bluetooth LE is an nRF52: its firmware sends XOFF at 3/8 of the input buffer and XON at 2/8,
+  // leaving room for what a host already has in flight
+  if (o.ble && !o.flowMarks) o = { ...o, flowMarks: BLE_FLOW_MARKS };
   if (o.tcp !== undefined) {
     let send: (b: Uint8Array) => void = () => {};
     const board = new VirtualBoard(o, (bytes) => send(bytes));

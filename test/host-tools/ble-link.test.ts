@@ -22,6 +22,7 @@ import { expandDeviceAlias } from "../../host-tools/links/device-alias";
 import { scanNus } from "../../host-tools/links/ble-scan";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { BoardOptions, VirtualBoard } from "../../host-tools/sim/index";
+import { BLE_FLOW_MARKS } from "../../host-tools/sim/ble-radio";
 import { output } from "../../host-tools/cli-support";
 import { uploadCommand } from "../../host-tools/commands/upload";
 import { verifyCommand } from "../../host-tools/commands/verify";
@@ -54,7 +55,7 @@ class StandInPeripheral extends EventEmitter {
   constructor(readonly address: string, name: string, readonly mtu: number | null, boardOptions: BoardOptions = {}, rxProps = ["write", "writeWithoutResponse"], readonly rssi = -60) {
     super();
     this.advertisement = { localName: name, serviceUuids: [NUS_SERVICE] };
-    this.board = new VirtualBoard({ board: "puckjs", ...boardOptions }, (bytes) => {
+    this.board = new VirtualBoard({ board: "puckjs", flowMarks: BLE_FLOW_MARKS, ...boardOptions }, (bytes) => {
       if (!this.connected) return; // nobody subscribed: a board's output goes nowhere
       const n = (this.mtu ?? 23) - 3;
       for (let i = 0; i < bytes.length; i += n) {
@@ -199,9 +200,9 @@ describe("Bluetooth LE ports", () => {
   });
 
   it("honours the board's XOFF: a slow board with a small buffer loses nothing", async () => {
-    // 128-byte input buffer, 2 ms a byte (the link is 10 times faster): XOFF at 96 bytes, and the host
-    // must stop within the 32 left, a packet and a half
-    const p = new StandInPeripheral("aa:bb:cc:dd:ee:03", "Puck.js 0003", null, { rxBufferSize: 128, byteCostUs: 2000 });
+    // 128-byte input buffer, 2 ms a byte (the link is 10 times faster), XOFF at 6/8 (96 bytes): the host
+    // must stop within the 32 left, a packet and a half (nRF52 firmware leaves 5/8; this is the harder case)
+    const p = new StandInPeripheral("aa:bb:cc:dd:ee:03", "Puck.js 0003", null, { rxBufferSize: 128, byteCostUs: 2000, flowMarks: { xoff: 6 / 8, xon: 3 / 8 } });
     inRange(p);
     const link = await openLink("ble:Puck.js 0003");
     const repl = new EspruinoRepl(link);

@@ -67,7 +67,7 @@ describe("sim --link ble", () => {
   });
 
   it("the board's XOFF reaches the host as a notification, and nothing is lost", async () => {
-    // a board slower than the link (500 B/s against 20 KB/s): a 900-byte line fills its buffer past 6/8
+    // a board slower than the link (500 B/s against 20 KB/s): a 900-byte line fills its buffer past 3/8, the nRF52's XOFF mark
     const s = await sim({ byteCostUs: 2000 });
     const link = await openLink(s.port);
     const repl = new EspruinoRepl(link);
