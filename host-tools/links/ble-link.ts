@@ -90,11 +90,14 @@ export class BleLink extends PacedLink {
   ) {
     super(path, packetSize, withoutResponse ? pace : Infinity);
     this.speed = withoutResponse ? `Bluetooth LE (${packetSize}-byte writes paced at ${pace} B/s)` : `Bluetooth LE (${packetSize}-byte writes, each acknowledged)`;
-    tx.on("data", (buf: Buffer) => this.arrived(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
-    peripheral.once("disconnect", (reason) =>
-      this.fail(new LinkError(`${path}: the Bluetooth LE connection dropped${reason !== undefined && reason !== "" ? ` (reason ${String(reason)})` : ""}: the board went out of range, reset or was disconnected`)),
-    );
+    tx.on("data", this.onNotify);
+    this.onDisconnect = (reason) =>
+      this.fail(new LinkError(`${path}: the Bluetooth LE connection dropped${reason !== undefined && reason !== "" ? ` (reason ${String(reason)})` : ""}: the board went out of range, reset or was disconnected`));
+    peripheral.once("disconnect", this.onDisconnect);
   }
+
+  private onNotify = (buf: Buffer) => this.arrived(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+  private onDisconnect: (reason?: unknown) => void;
 
   static async open(port: string, o: BleOpenOptions = {}): Promise<BleLink> {
     const central = o.central ?? (await bleCentral());
@@ -142,8 +145,9 @@ export class BleLink extends PacedLink {
   }
 
   protected async shutdown(): Promise<void> {
-    this.tx.removeAllListeners("data");
-    this.peripheral.removeAllListeners("disconnect");
+    // only this link's listeners: the library's own may wait on the same events
+    this.tx.removeListener("data", this.onNotify);
+    this.peripheral.removeListener("disconnect", this.onDisconnect);
     await this.peripheral.disconnectAsync().catch(() => {});
     // the library's central is this link's alone (one board per command)
     if (!this.o.central) releaseBleCentral();

@@ -29,7 +29,7 @@ export interface BleCharacteristic {
   writeAsync(data: Buffer, withoutResponse: boolean): Promise<void>;
   subscribeAsync(): Promise<void>;
   on(event: "data", listener: (data: Buffer, isNotification: boolean) => void): unknown;
-  removeAllListeners(event?: string): unknown;
+  removeListener(event: "data", listener: (data: Buffer, isNotification: boolean) => void): unknown;
 }
 
 export interface BlePeripheral {
@@ -42,7 +42,7 @@ export interface BlePeripheral {
   disconnectAsync(): Promise<void>;
   discoverSomeServicesAndCharacteristicsAsync(serviceUUIDs: string[], characteristicUUIDs: string[]): Promise<{ characteristics: BleCharacteristic[] }>;
   once(event: "disconnect", listener: (reason?: unknown) => void): unknown;
-  removeAllListeners(event?: string): unknown;
+  removeListener(event: "disconnect", listener: (reason?: unknown) => void): unknown;
 }
 
 export type AdapterState = "poweredOn" | "poweredOff" | "unauthorized" | "unsupported" | "unknown" | "resetting" | string;

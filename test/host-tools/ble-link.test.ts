@@ -161,10 +161,16 @@ describe("Bluetooth LE ports", () => {
     const a = new StandInPeripheral("c0:ff:ee:00:00:01", "Pixl.js 1234", null);
     const b = new StandInPeripheral("E7:12:34:56:78:9A", "Puck.js 5a3f", null);
     inRange(a, b);
+    // a listener of the library's own on the same events outlives the link's
+    const libraries = () => {};
+    b.on("disconnect", libraries);
     const byName = await openLink("ble:Puck.js");
     expect(b.connected).toBe(true);
     expect(a.connected).toBe(false);
     await byName.close();
+    expect(b.connected).toBe(false);
+    expect(b.tx.listenerCount("data")).toBe(0);
+    expect(b.listeners("disconnect")).toEqual([libraries]);
     const byAddress = await openLink("c0-ff-ee-00-00-01");
     expect(a.connected).toBe(true);
     await byAddress.close();
