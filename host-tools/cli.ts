@@ -14,6 +14,7 @@ import { UserError } from "./cli/user-error";
 import { COMMANDS } from "./commands/index";
 import { CsvError } from "./data/csv-error";
 import { PACKAGE_VERSION } from "./files/package-root";
+import { DeviceAliasError, expandDeviceAlias } from "./links/device-alias";
 
 function program(run: Runner, onError: (message: string) => void): Command {
   const p = new Command("edgefnn")
@@ -54,14 +55,15 @@ export async function main(argv: string[]): Promise<number> {
     if (wantsJson(argv)) process.stdout.write(JSON.stringify({ error: message }) + "\n");
   };
   try {
-    await program(run, (m) => (parseError ??= m)).parseAsync(argv, { from: "user" });
+    // --device NAME: --port ble:NAME (links/device-alias.ts)
+    await program(run, (m) => (parseError ??= m)).parseAsync(expandDeviceAlias(argv), { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0;
       jsonError(parseError ?? e.message.replace(/^error: /, ""));
       return 2;
     }
-    const known = e instanceof UserError || e instanceof CsvError;
+    const known = e instanceof UserError || e instanceof CsvError || e instanceof DeviceAliasError;
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`edgefnn: ${msg}\n`);
     jsonError(msg);

@@ -7,7 +7,7 @@ import { CommandDefinition, jsonOption } from "../cli/command-module";
 import { intOption, numberOption } from "../cli/options";
 import { DEFAULTS as BOARD_DEFAULTS } from "../sim/defaults";
 
-export const SIM_DEFAULTS = { board: "puckjs", firmware: "2v29", seed: 1, ...BOARD_DEFAULTS };
+export const SIM_DEFAULTS = { board: "puckjs", firmware: "2v29", seed: 1, bleSpeed: 3000, bleLatencyMs: 15, ...BOARD_DEFAULTS };
 
 export const examples: CommandDefinition["examples"] = ["edgefnn sim --board banglejs2", "edgefnn sim --tcp 2323 --storage flash.json"];
 
@@ -22,7 +22,18 @@ export function define(program: Command): Command {
     )
     .option("--board <board>", `the board to simulate: ${BOARDS.map((b) => b.id).join(", ")}`, d.board)
     .option("--storage <file>", "keep the board's Storage in this file across runs")
-    .option("--link <path>", "where the port's symlink goes (default: a new temporary directory)")
+    .option(
+      "--link <ble|path>",
+      "ble: behave as a Bluetooth LE board's Nordic UART link (20-byte packets, --ble-speed, --ble-latency, XON/XOFF," +
+        " --disconnect-after); a path: where the pty's symlink goes (default: a new temporary directory)",
+    )
+    .option("--ble-speed <bytes/s>", "with --link ble: each direction's throughput", numberOption("--ble-speed", (n) => n > 0, "> 0"), d.bleSpeed)
+    .option("--ble-latency <ms>", "with --link ble: each packet's time in flight", atLeast0("--ble-latency"), d.bleLatencyMs)
+    .option(
+      "--disconnect-after <n>",
+      "fault, with --link ble and --tcp: drop the connection after n bytes from the host",
+      intOption("--disconnect-after"),
+    )
     .option(
       "--tcp <port>",
       "listen on this TCP port of 127.0.0.1 instead of a pty (0: any free port; no socat needed); prints tcp://127.0.0.1:PORT",

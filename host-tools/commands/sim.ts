@@ -1,5 +1,6 @@
 // edgefnn sim: a virtual Espruino board on a pseudo-terminal, or with --tcp on
-// a TCP port of 127.0.0.1. The first line on stdout is the port to open (with
+// a TCP port of 127.0.0.1; with --link ble behind a simulated Bluetooth LE
+// Nordic UART link on either. The first line on stdout is the port to open (with
 // --json: exactly one line {"port": path}): a pty's path or tcp://127.0.0.1:PORT.
 // It runs until SIGINT or SIGTERM, then removes the port and stops socat.
 import { fail } from "../cli/user-error";
@@ -10,7 +11,11 @@ import { PtyError } from "../sim/pty";
 export interface SimCommandOptions {
   board: string;
   storage?: string;
+  /** "ble", or where the pty's symlink goes */
   link?: string;
+  bleSpeed?: number;
+  bleLatency?: number;
+  disconnectAfter?: number;
   tcp?: number;
   firmware?: string;
   flashSize?: number;
@@ -29,11 +34,14 @@ export interface SimCommandOptions {
 
 export async function simCommand(o: SimCommandOptions): Promise<void> {
   let sim: RunningSim;
+  const ble = o.link?.toLowerCase() === "ble";
+  if (!ble && (o.disconnectAfter !== undefined)) fail("--disconnect-after is a Bluetooth LE fault: give --link ble (and --tcp) with it");
   try {
     sim = await startSim({
       board: o.board,
       storagePath: o.storage,
-      link: o.link,
+      link: ble ? undefined : o.link,
+      ble: ble ? { bytesPerSecond: o.bleSpeed, latencyMs: o.bleLatency, disconnectAfter: o.disconnectAfter } : undefined,
       tcp: o.tcp,
       firmware: o.firmware,
       flashBytes: o.flashSize,
@@ -52,6 +60,7 @@ export async function simCommand(o: SimCommandOptions): Promise<void> {
   if (!o.json)
     process.stderr.write(
       `edgefnn sim: a virtual ${sim.board.board.name} on ${sim.port}` +
+        (sim.radio ? ` behind a simulated Bluetooth LE link (${sim.radio.options.packetSize}-byte packets, ${sim.radio.options.bytesPerSecond} B/s, ${sim.radio.options.latencyMs} ms)` : "") +
         (o.storage ? `, Storage in ${o.storage}` : ", Storage in memory only") +
         ". Stop with Ctrl-C.\n",
     );

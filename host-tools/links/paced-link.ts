@@ -99,7 +99,6 @@ export abstract class PacedLink implements ByteLink {
     trace(">", data, this.path);
     for (let i = 0; i < data.length; i += this.packetSize) {
       if (this.closed) throw this.closed;
-      if (this.paused && this.honourXoff) await this.resumed(xoffMs);
       // Pace at the link's speed: a pseudo-terminal, a USB CDC port or a socket
       // takes bytes faster than the board's UART or radio, and whatever piles up
       // in buffers on the way reaches the board all at once, too late for its XOFF to stop it.
@@ -107,8 +106,11 @@ export abstract class PacedLink implements ByteLink {
       if (Number.isFinite(this.bytesPerSecond)) {
         const now = performance.now();
         if (this.wireFree > now + 2) await new Promise((r) => setTimeout(r, this.wireFree - now));
-        this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
       }
+      // after the pacing wait: an XOFF that arrived during it stops this packet
+      if (this.paused && this.honourXoff) await this.resumed(xoffMs);
+      if (this.closed) throw this.closed;
+      if (Number.isFinite(this.bytesPerSecond)) this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
       await this.transmit(packet);
       this.stats.sent += packet.length;
     }

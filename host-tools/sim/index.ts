@@ -2,6 +2,7 @@
 //
 //   pty.ts            socat makes the pty; the host opens its path
 //   tcp.ts            or a TCP port on 127.0.0.1 (no socat needed)
+//   ble-radio.ts      --link ble: the Nordic UART link's packets, pace, latency and drops between either and the board
 //   rx-buffer.ts      the bounded input buffer and XON/XOFF
 //   faults.ts         seeded byte drops, bit flips, going silent, resets
 //   console.ts        the REPL line discipline (echo, DLE, Ctrl-C, prompt, =value)
@@ -22,10 +23,12 @@ import { FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
 import { openPty } from "./pty";
 import { listenTcp } from "./tcp";
+import { BLE_FLOW_MARKS, BleRadio, BleSimOptions } from "./ble-radio";
 import { BoardOptions, BoardStats, VirtualBoard } from "./virtual-board";
 
 export type { BoardOptions, BoardStats } from "./virtual-board";
 export type { FaultOptions } from "./faults";
+export type { BleSimOptions } from "./ble-radio";
 export type { AccelSegment, Gesture } from "./accelerometer";
 export { GESTURES, SyntheticAccelerometer } from "./accelerometer";
 export { VirtualBoard } from "./virtual-board";
@@ -35,6 +38,8 @@ export interface SimOptions extends BoardOptions {
   link?: string;
   /** listen on this TCP port of 127.0.0.1 instead of a pty (0: any free port) */
   tcp?: number;
+  /** behave as a Bluetooth LE Nordic UART link (ble-radio.ts), over the TCP port or the pty */
+  ble?: BleSimOptions;
 }
 
 export interface RunningSim {
@@ -50,37 +55,63 @@ export interface RunningSim {
   accel: VirtualBoard["accel"];
   /** faults from now on, counting received bytes afresh */
   setFaults(f: FaultOptions): void;
+  /** with ble: the simulated radio (its packet counts; setDisconnectAfter) */
+  radio: BleRadio | null;
   /** stops the board and socat, removes the port (idempotent) */
   stop(): Promise<void>;
 }
 
 /** Starts a virtual board in this process on a new pty. */
 export async function startSim(o: SimOptions = {}): Promise<RunningSim> {
+  // a board on Bluetooth LE is an nRF52: its firmware sends XOFF at 3/8 of the input buffer and XON at 2/8,
+  // leaving room for what a host already has in flight
+  if (o.ble && !o.flowMarks) o = { ...o, flowMarks: BLE_FLOW_MARKS };
   if (o.tcp !== undefined) {
     let send: (b: Uint8Array) => void = () => {};
     const board = new VirtualBoard(o, (bytes) => send(bytes));
-    const tcp = await listenTcp(board, o.tcp).catch((e) => {
+    let radio: BleRadio | null = null;
+    try {
+      radio = o.ble ? new BleRadio(board, o.ble) : null;
+    } catch (e) {
+      board.stop();
+      throw e;
+    }
+    const tcp = await listenTcp(board, o.tcp, radio ?? undefined).catch((e) => {
       board.stop();
       throw e;
     });
-    send = tcp.write;
+    if (radio) {
+      radio.toHost = tcp.write;
+      send = (b) => radio.fromBoard(b);
+    } else send = tcp.write;
     board.powerOn();
-    return running(board, tcp.url, 0, () => tcp.close());
+    return running(board, radio, tcp.url, 0, () => tcp.close());
   }
+  if (o.ble?.disconnectAfter !== undefined) throw new RangeError("a pty cannot drop a connection: use --tcp with --disconnect-after");
   const pty = await openPty({ link: o.link });
   let board: VirtualBoard;
+  let radio: BleRadio | null = null;
   try {
-    board = new VirtualBoard(o, (bytes) => pty.write(bytes));
+    board = new VirtualBoard(o, (bytes) => (radio ? radio.fromBoard(bytes) : pty.write(bytes)));
+    radio = o.ble ? new BleRadio(board, o.ble) : null;
   } catch (e) {
     await pty.close();
     throw e;
   }
-  pty.onData((bytes) => board.receive(bytes));
+  if (radio) {
+    const r = radio;
+    r.toHost = (b) => pty.write(b);
+    r.resume = () => pty.resume();
+    pty.onData((bytes) => {
+      r.fromHost(bytes);
+      if (r.full) pty.pause();
+    });
+  } else pty.onData((bytes) => board.receive(bytes));
   board.powerOn();
-  return running(board, pty.path, pty.pid, () => pty.close());
+  return running(board, radio, pty.path, pty.pid, () => pty.close());
 }
 
-function running(board: VirtualBoard, port: string, socatPid: number, close: () => Promise<void>): RunningSim {
+function running(board: VirtualBoard, radio: BleRadio | null, port: string, socatPid: number, close: () => Promise<void>): RunningSim {
   let stopping: Promise<void> | null = null;
   return {
     port,
@@ -90,8 +121,10 @@ function running(board: VirtualBoard, port: string, socatPid: number, close: () 
     stats: () => board.stats(),
     accel: board.accel,
     setFaults: (f) => board.setFaults(f),
+    radio,
     stop: () =>
       (stopping ??= (async () => {
+        radio?.stop();
         board.stop();
         await close();
       })()),

@@ -15,6 +15,9 @@ export interface Pty {
   pid: number;
   write(bytes: Uint8Array): void;
   onData(f: (bytes: Buffer) => void): void;
+  /** stop and start reading what the host writes (it waits in the pty meanwhile) */
+  pause(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,8 @@ export async function openPty(o: { link?: string; timeoutMs?: number } = {}): Pr
       if (!closing) child.stdin!.write(bytes);
     },
     onData: (f) => child.stdout!.on("data", f),
+    pause: () => child.stdout!.pause(),
+    resume: () => child.stdout!.resume(),
     close: () =>
       (closing ??= (async () => {
         child.stdin!.end();

@@ -1,7 +1,9 @@
 // The board's receive buffer: bytes land here as they arrive (an interrupt on
 // the real board) and wait for the interpreter. It is bounded: a byte that
 // arrives when it is full is lost. With flow control the board sends XOFF
-// (0x13) when it is 6/8 full and XON (0x11) once it has drained to 3/8.
+// (0x13) when it is 6/8 full and XON (0x11) once it has drained to 3/8
+// (the firmware's defaults; its nRF52 builds, whose Bluetooth traffic comes
+// through the same buffer, use 3/8 and 2/8: `marks`).
 export const XON = 0x11;
 export const XOFF = 0x13;
 
@@ -13,8 +15,8 @@ export class RxBuffer {
   stopped = false;
   readonly stats = { lost: 0, xoffs: 0, xons: 0 };
 
-  /** @param send how a flow-control byte leaves the board */
-  constructor(readonly size: number, readonly flowControl: boolean, private send: (byte: number) => void) {
+  /** @param send how a flow-control byte leaves the board; @param marks XOFF and XON as fractions of the size */
+  constructor(readonly size: number, readonly flowControl: boolean, private send: (byte: number) => void, readonly marks = { xoff: 6 / 8, xon: 3 / 8 }) {
     if (!(Number.isInteger(size) && size >= 8)) throw new RangeError(`the input buffer must be an integer >= 8 bytes, got ${size}`);
     this.ring = new Uint8Array(size);
   }
@@ -31,7 +33,7 @@ export class RxBuffer {
     }
     this.ring[(this.head + this.count) % this.size] = b;
     this.count++;
-    if (this.flowControl && !this.stopped && this.count >= (this.size * 6) / 8) {
+    if (this.flowControl && !this.stopped && this.count >= this.size * this.marks.xoff) {
       this.stopped = true;
       this.stats.xoffs++;
       this.send(XOFF);
@@ -57,7 +59,7 @@ export class RxBuffer {
   }
 
   private release(): void {
-    if (this.stopped && this.count <= (this.size * 3) / 8) {
+    if (this.stopped && this.count <= this.size * this.marks.xon) {
       this.stopped = false;
       this.stats.xons++;
       this.send(XON);

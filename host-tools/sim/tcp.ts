@@ -6,6 +6,7 @@
 // way in (the faults still act on them), as with a real network stack that
 // stops reading when the input queue is full.
 import { createServer, Server, Socket } from "node:net";
+import { BleRadio } from "./ble-radio";
 import { VirtualBoard } from "./virtual-board";
 
 export interface TcpPort {
@@ -20,7 +21,8 @@ export interface TcpPort {
 /** a little over what one pump of the interpreter frees: more waits in the socket (TCP pushes back) */
 const HELD_MAX = 4096;
 
-export function listenTcp(board: VirtualBoard, port: number): Promise<TcpPort> {
+/** `radio`: the host's bytes go through a simulated Bluetooth LE link (ble-radio.ts) instead of waiting for room in the board's buffer. */
+export function listenTcp(board: VirtualBoard, port: number, radio?: BleRadio): Promise<TcpPort> {
   let client: Socket | null = null;
   let held: Uint8Array[] = [];
   let heldBytes = 0;
@@ -37,15 +39,27 @@ export function listenTcp(board: VirtualBoard, port: number): Promise<TcpPort> {
     }
     if (client && client.isPaused() && heldBytes < HELD_MAX) client.resume();
   };
-  board.onRoom = feed;
+  if (radio) {
+    radio.resume = () => {
+      if (client && client.isPaused()) client.resume();
+    };
+    // the connection drops: the host sees its socket close, as a BLE host sees a disconnect
+    radio.drop = () => client?.destroy();
+  } else board.onRoom = feed;
   const server: Server = createServer((s) => {
     client?.destroy();
     held = [];
     heldBytes = 0;
     client = s;
     s.setNoDelay(true);
+    radio?.connected();
     s.on("data", (b: Buffer) => {
       if (s !== client) return;
+      if (radio) {
+        radio.fromHost(new Uint8Array(b));
+        if (radio.full && !s.destroyed) s.pause();
+        return;
+      }
       held.push(new Uint8Array(b));
       heldBytes += b.length;
       feed();

@@ -23,6 +23,8 @@ export interface BoardOptions {
   rxBufferSize?: number;
   /** send XOFF/XON (default true) */
   flowControl?: boolean;
+  /** when to send XOFF and XON, as fractions of the input buffer (default 6/8 and 3/8; nRF52 firmware: 3/8 and 2/8) */
+  flowMarks?: { xoff: number; xon: number };
   /** interpreter time per received byte, microseconds (default 100: 10 kB/s) */
   byteCostUs?: number;
   /** extra interpreter time per executed line, ms (default 1) */
@@ -124,7 +126,7 @@ export class VirtualBoard {
           return JSON.stringify(this.sandbox.run(code)) ?? "undefined";
         },
       });
-    this.rx = new RxBuffer(o.rxBufferSize ?? DEFAULTS.rxBufferSize, o.flowControl ?? true, (b) => this.out(String.fromCharCode(b)));
+    this.rx = new RxBuffer(o.rxBufferSize ?? DEFAULTS.rxBufferSize, o.flowControl ?? true, (b) => this.out(String.fromCharCode(b)), o.flowMarks);
     this.console = new EspruinoConsole({
       write: (t) => this.out(t),
       packet: this.packets
