@@ -1,9 +1,9 @@
 // edgefnn eval model.efnn data.csv: accuracy, per-class precision and recall,
-// the confusion matrix. The model runs through the board runtime (src/device).
+// the confusion matrix. The model runs through the board runtime: the ES5 bundle (host-runtime.ts).
 import { Model } from "../../src/core/index";
 import { classNames, isClassifier } from "../model-kind";
 import { classifyBatch, runBatch } from "../../src/device/batch";
-import { load } from "../../src/device/runtime";
+import { load } from "../host-runtime";
 import { fail, Output, percent, quoteValue, table } from "../cli-support";
 import { loadCsv, LoadedCsv } from "../data/csv-loader";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../metrics";
