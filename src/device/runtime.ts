@@ -134,17 +134,18 @@ const enum Row {
  * | x     | the layer's input a(l-1)                        | the inputs x                       |
  * | S     | the scales s_i                                  | the means                          |
  * | b     | the biases b_i                                  | the 1/std                          |
- * | k     | the mode                                        | NORMALIZE                          |
+ * | k     | the mode, then z_i (scratch)                    | NORMALIZE                          |
  * | cv    | E.convolve: q_i . x native, on a temporary view | -                                  |
- * | mx    | Math.max                                        | -                                  |
  * | Ty    | the weights' view type (Int8Array...)           | -                                  |
  * | buf   | the buffer the weights are in                   | -                                  |
  * | m     | weights per row (the layer's input size)        | -                                  |
- * | mn    | Math.min                                        | -                                  |
  *
  * The activation is in the row statement: clipping z in double then rounding
- * to float32 equals rounding first (0 and +-1 are exact), and core computes
- * them with the same Math.max/min. NORMALIZE gives missing inputs (NaN) o: 0
+ * to float32 equals rounding first (0 and +-1 are exact). It is written as
+ * comparisons that give exactly core's Math.max(0, z) and Math.min(1,
+ * Math.max(-1, z)): NaN stays NaN, ReLU(-0) is +0, hard-tanh(-0) is -0. (Two
+ * names fewer in the row statement's scope than passing Math.max and Math.min
+ * in; ESPRUINO-MEASUREMENTS.md has the timings.) NORMALIZE gives missing inputs (NaN) o: 0
  * (x_j taken as mean_j) for a model that imputes (FLAG_IMPUTE), NaN for the
  * others. Every sum runs in index order in double precision, as in
  * referenceRows() and the core, so all give the same bits.
@@ -152,9 +153,8 @@ const enum Row {
  * re-reads each statement it runs: so the row statement's names come first,
  * and there is one loop per activation (ESPRUINO-MEASUREMENTS.md). */
 var rows = function (
-  i: number, n: number, y: Float32Array, o: number, r: number, x: ArrayLike<number>, S: ArrayLike<number>, b: ArrayLike<number>, k: Row,
-  cv?: Espruino["convolve"], mx?: (a: number, b: number) => number, Ty?: ArrayType, buf?: ArrayBuffer, m?: number,
-  mn?: (a: number, b: number) => number,
+  i: number, n: number, y: Float32Array, o: number, r: number, x: ArrayLike<number>, S: ArrayLike<number>, b: ArrayLike<number>, k: number,
+  cv?: Espruino["convolve"], Ty?: ArrayType, buf?: ArrayBuffer, m?: number,
 ): void {
   // A Storage module's functions run from flash, re-read at every statement; on
   // SPI flash (Bangle.js, the Linux build) that costs more than the rows' own
@@ -166,8 +166,8 @@ var rows = function (
   "ram";
   // (the modes tested in their order: !k is LINEAR, then k < HARD_TANH is RELU...)
   if (!k) for (; i < n; i++, o += r) y[i] = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i];
-  else if (k < Row.HARD_TANH) for (; i < n; i++, o += r) y[i] = mx!(0, cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]);
-  else if (k < Row.NORMALIZE) for (; i < n; i++, o += r) y[i] = mn!(1, mx!(-1, cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]));
+  else if (k < Row.HARD_TANH) for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 0 ? k : k === k ? 0 : k;
+  else if (k < Row.NORMALIZE) for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 1 ? 1 : k < -1 ? -1 : k;
   else for (; i < n; i++) y[i] = (r = (x[i] - S[i]) * b[i]) === r ? r : o;
 };
 
@@ -243,7 +243,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
           buf = stored(s, o - s[St.BASE], (j - i) * r);
           o = 0;
         }
-        rows(i, j, nxt, o, r, cur, B, B.subarray(n), f, E.convolve, Math.max, TYPES[T[t + T_WTYPE]], buf, m, Math.min);
+        rows(i, j, nxt, o, r, cur, B, B.subarray(n), f, E.convolve, TYPES[T[t + T_WTYPE]], buf, m);
       }
     }
     if (act === ACT_SOFTMAX) {
