@@ -1,8 +1,8 @@
 // edgefnn eval model.efnn data.csv: accuracy, per-class precision and recall,
-// the confusion matrix. The model runs through the board runtime (src/device).
+// the confusion matrix. The model runs through the board runtime: the ES5 bundle (evaluation/host-runtime.ts).
 import { classNames, isClassifier } from "../evaluation/model-kind";
 import { classifyBatch, runBatch } from "../../src/device/batch";
-import { load } from "../../src/device/runtime";
+import { load } from "../evaluation/host-runtime";
 import { fail } from "../cli/user-error";
 import { Output, percent, table } from "../cli/output";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../evaluation/metrics";

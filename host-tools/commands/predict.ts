@@ -3,7 +3,7 @@
 // the device (an Espruino board or an edgefnn agent) whose active model it is.
 import { open } from "node:fs/promises";
 import { classifyBatch, runBatch } from "../../src/device/batch";
-import { load } from "../../src/device/runtime";
+import { load } from "../evaluation/host-runtime";
 import { AgentRefused } from "../agent/client";
 import { fail } from "../cli/user-error";
 import { Output } from "../cli/output";

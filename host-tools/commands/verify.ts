@@ -3,7 +3,7 @@
 // on a Raspberry Pi) and compares outputs (to the bit) and classes with the
 // host's: the parity check to run after a firmware update.
 import { classifyBatch, runBatch } from "../../src/device/batch";
-import { load } from "../../src/device/runtime";
+import { load } from "../evaluation/host-runtime";
 import { AgentRefused } from "../agent/client";
 import { fail } from "../cli/user-error";
 import { Output, percent } from "../cli/output";

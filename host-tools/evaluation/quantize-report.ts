@@ -1,5 +1,5 @@
 // The quantization report: what shrinking a model costs on a data set. Both
-// models run through the board runtime (src/device), the code the board runs.
+// models run through the board runtime's ES5 bundle (host-runtime.ts), the code the board runs.
 import {
   DataSet,
   encodeModel,
@@ -10,7 +10,7 @@ import {
   WeightBits,
   withScaledInputs,
 } from "../../src/core/index";
-import { load } from "../../src/device/runtime";
+import { load } from "./host-runtime";
 
 export interface QuantizationReport {
   bits: WeightBits | WeightBits[];

@@ -35,7 +35,9 @@ export var WEIGHT_I8 = 2;
 export var MAX_LAYERS = 64;
 export var MAX_LABEL_LENGTH = 32;
 export var HEADER_BYTES = 16;
-var LAYER_ENTRY_BYTES = 8;
+/** bytes of one layer table entry in the file; its f32 gamma at byte ENTRY_GAMMA of it */
+export var LAYER_ENTRY_BYTES = 8;
+export var ENTRY_GAMMA = 4;
 var LAST_ACTIVATION_ID = ACT_SOFTMAX;
 
 /** bytes per weight of each weight type */
@@ -51,6 +53,8 @@ export var T_W = 4; // byte offsets into the file of the weights,
 export var T_S = 5; //   the scales (-1: float32 weights),
 export var T_B = 6; //   the biases,
 export var T_P = 7; //   PReLU's gammas (-1: not PReLU)
+/** integers per layer in T (a count, not the file's 8-byte entry: T.length / T_FIELDS layers) */
+export var T_FIELDS = 8;
 
 export interface Layout {
   inputSize: number;

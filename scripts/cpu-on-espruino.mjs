@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// CPU time (user + system, from /usr/bin/time) of the interpreter per call of
+// classify, run and the floor (bench.js's bare E.convolve rows as a linked
+// list), for one or more builds of the runtime. Wall-clock timings inside the
+// interpreter (getTime) moved by 30% between batches on a shared machine; the
+// process's CPU time does not count the time other processes take. Each figure
+// is a process making K calls minus one making none (same setup: Storage
+// written, module required, model loaded), best of R rounds; the builds and
+// calls are run in turns within each round. Not part of the test suite:
+//   ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]
+// The model is the seeded synthetic 64-64-32-10 int8 model, loaded with loadFile.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { register } from "tsx/esm/api";
+
+register();
+const { syntheticModel } = await import("../test/helpers/models.ts");
+const { encodeModel, quantizeModel } = await import("../src/core/index.ts");
+const espruino = process.env.ESPRUINO;
+const opt = (k, d) => Number((process.argv.find((a) => a.startsWith(`--${k}=`)) ?? `=${d}`).split("=")[1]);
+const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+if (!espruino || !files.length) {
+  console.error("usage: ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]");
+  process.exit(2);
+}
+const K = opt("calls", 200), R = opt("rounds", 3);
+const model = Buffer.from(encodeModel(quantizeModel(syntheticModel().model, 8))).toString("base64");
+const dir = mkdtempSync(join(tmpdir(), "edgefnn-cpu-"));
+
+function script(bundle, what, calls) {
+  return `require("Storage").eraseAll();
+require("Storage").write("edgefnn", ${JSON.stringify(bundle)});
+require("Storage").write("model.efnn", atob(${JSON.stringify(model)}));
+var nn = require("edgefnn"), m = nn.loadFile("model.efnn"), x = new Float32Array(m.inputSize), i = 0, k = 0;
+for (i = 0; i < x.length; i++) x[i] = Math.sin(i);
+var buf = E.toArrayBuffer(require("Storage").read("model.efnn"));
+var lay = nn.layout(new Uint8Array(buf), function (len) { return E.CRC32(require("Storage").read("model.efnn", 0, len)); });
+var types = [Float32Array, Int16Array, Int8Array], bytes = [4, 2, 1], head = null, tail = null, acc = new Float32Array(lay.widest);
+for (var l = 0; l < lay.T.length / 8; l++) {
+  var q = 8 * l, nIn = lay.T[q], nOut = lay.T[q + 1], w = lay.T[q + 3], off = lay.T[q + 4];
+  for (k = 0; k < nOut; k++) {
+    var row = { v: new types[w](buf, off + k * nIn * bytes[w], nIn), next: null };
+    if (tail) tail.next = row; else head = row;
+    tail = row;
+  }
+}
+lay = null;
+var f = ${what === "floor" ? "function () { for (var r = head; r; r = r.next) E.convolve(r.v, acc, 0); }" : `function () { m.${what}(x); }`};
+for (i = 0; i < ${calls}; i++) f();
+print("DONE");
+`;
+}
+
+function measure(text) {
+  const file = join(dir, "run.js");
+  writeFileSync(file, text);
+  const r = spawnSync("/usr/bin/time", ["-f", "CPU %U %S", espruino, file], { cwd: dir, encoding: "utf8", timeout: 600_000 });
+  if (!r.stdout.includes("DONE")) throw new Error("the script did not finish:\n" + r.stdout.slice(-1000) + r.stderr.slice(-1000));
+  const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return Number(m[1]) + Number(m[2]);
+}
+
+const bundles = files.map((f) => readFileSync(f, "utf8"));
+const best = {};
+for (let r = 0; r < R; r++)
+  for (const [b, bundle] of bundles.entries())
+    for (const what of ["floor", "classify", "run"]) {
+      const t = (measure(script(bundle, what, K)) - measure(script(bundle, what, 0))) / K;
+      const key = `${b}:${what}`;
+      best[key] = Math.min(best[key] ?? Infinity, t);
+    }
+for (const [b, f] of files.entries()) {
+  const fl = best[`${b}:floor`];
+  console.log(JSON.stringify({ bundle: f, bytes: Buffer.byteLength(bundles[b]), floorMs: fl * 1e3, classifyMs: best[`${b}:classify`] * 1e3, runMs: best[`${b}:run`] * 1e3, classifyPerFloor: best[`${b}:classify`] / fl, runPerFloor: best[`${b}:run`] / fl }));
+}
