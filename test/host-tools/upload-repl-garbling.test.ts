@@ -103,7 +103,9 @@ describe("the short form: the check installed once as a global", () => {
     expect(line).toBe(`\x10__efc("[1,2,3].length",${crc32(Buffer.from("[1,2,3].length"))},3)\n`);
     // reset() behind the session's back: its banner comes before the next command, which then finds no __efc
     await s.repl.send("reset()\n");
-    await new Promise((r) => setTimeout(r, 300));
+    // until its banner has reached this end (no fixed sleep, which a busy machine outruns): the next command
+    // then goes after it; a banner that came after the command would be a reset during it, a BoardResetError
+    await s.repl.inbox.waitFor((t) => EspruinoRepl.sawReset(t), 30_000, "the board's banner");
     expect(s.sim.stats().resets).toBe(1);
     expect(await s.repl.call("6*7")).toBe(42);
     expect(await s.repl.call('"again"')).toBe("again");
