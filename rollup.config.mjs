@@ -7,7 +7,7 @@ import { transform } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import terser from "@rollup/plugin-terser";
-import typescript from "@rollup/plugin-typescript";
+import ts from "typescript";
 
 // An IIFE that makes a global `edgefnn` in a plain script, plus one line that
 // hands it to module.exports where there is a module (Node, Espruino Storage
@@ -22,6 +22,8 @@ const umd = {
   freeze: false,
   generatedCode: "es5",
   strict: false,
+  // the indentation @rollup/plugin-typescript's output had (the .js bundles are read by people)
+  indent: "    ",
 };
 
 function printSizes() {
@@ -55,21 +57,35 @@ function commonjsDir() {
   };
 }
 
-const es5 = () =>
-  typescript({
-    tsconfig: false,
-    include: ["src/**/*.ts"],
-    compilerOptions: {
-      target: "ES5",
-      lib: ["ES5"],
-      module: "ESNext",
-      strict: true,
-      importHelpers: false,
-      noEmitHelpers: false,
-      declaration: false,
-      sourceMap: false,
-    },
-  });
+// TypeScript to ES5 one file at a time (ts.transpileModule): no program, no
+// type check (npm test's tsc does that), ~0.1 s instead of ~4 s of CPU per
+// bundle for @rollup/plugin-typescript's whole program (the test set-up builds
+// before every run). The output is the same: the board code uses nothing that
+// needs another file's types to emit (no const enums, no namespaces); all six
+// files were compared byte for byte with the plugin's when this replaced it.
+const ES5_OPTIONS = {
+  target: ts.ScriptTarget.ES5,
+  module: ts.ModuleKind.ESNext,
+  strict: true,
+  importHelpers: false,
+  noEmitHelpers: false,
+  isolatedModules: true,
+};
+const es5 = () => ({
+  name: "es5",
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith(".")) return null;
+    const base = resolve(dirname(importer), source);
+    for (const f of [`${base}.ts`, `${base}/index.ts`]) if (existsSync(f)) return f;
+    return null;
+  },
+  transform(code, id) {
+    if (!id.endsWith(".ts")) return null;
+    const r = ts.transpileModule(code, { compilerOptions: ES5_OPTIONS, fileName: id, reportDiagnostics: true });
+    if (r.diagnostics?.length) this.error(ts.flattenDiagnosticMessageText(r.diagnostics[0].messageText, "\n"));
+    return { code: r.outputText, map: null };
+  },
+});
 
 const minify = () =>
   terser({

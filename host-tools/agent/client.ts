@@ -206,7 +206,11 @@ export class AgentClient {
   }
 
   /** Sends a whole file in chunks (offset order), calling onProgress after each. */
-  async put(name: string, bytes: Uint8Array, chunk = 512, onProgress?: (done: number) => void): Promise<void> {
+  /** Sends a model into the agent's staging file, stop-and-wait, in chunks of
+   * `chunk` bytes: by default as many as a frame carries besides the name,
+   * total and offset (1015 less the name's length), half the round trips of
+   * the 512-byte chunks this sent before. */
+  async put(name: string, bytes: Uint8Array, chunk = MAX_PAYLOAD - 9 - Buffer.byteLength(name, "latin1"), onProgress?: (done: number) => void): Promise<void> {
     for (let off = 0; off < bytes.length || off === 0; off += chunk) {
       const piece = bytes.subarray(off, off + chunk);
       const p = new Reader(await this.request(T.PUT, new Writer().name(name).u32(bytes.length).u32(off).bytes(piece).done()));

@@ -84,14 +84,9 @@ async function uploadToBoard(
     out.say(`edgefnn upload: ${file} -> ${o.port} as "${name}"${previous ? ` (active now: ${previous})` : ""}`);
     // the app's files depend on the board; no file edgefnn did not write is replaced without --force
     extra = app?.files(state.board) ?? [];
-    const touched = filesUploadTouches({
-      name,
-      runtime: !!runtime,
-      boot: !!boot,
-      extra: extra.map((f) => f.name),
-      files: state.files,
-      pointerFile: state.p?.file ?? null,
-    });
+    // only those the board lists can be someone else's: a board without any is asked nothing
+    const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null })
+      .filter((f) => state.files.includes(f));
     const warn = (l: string) => process.stderr.write(`edgefnn: ${l}\n`);
     await guardFixedNames(repl, touched, o.force, warn);
     // the model alone is of no use to a board without the runtime module: say so, and which flag puts it there
@@ -233,7 +228,7 @@ async function uploadToAgent(
     } else {
       bar?.start(bytes.length, 0, { stage: "model" });
       if (!bar) out.say(`  model -> ${target}`);
-      await client.put(name, bytes, 512, (d) => bar?.update(d));
+      await client.put(name, bytes, undefined, (d) => bar?.update(d));
       const c = await client.check(name);
       if (c.received !== bytes.length || c.crc !== crc32(bytes)) {
         await client.abort().catch(() => {});

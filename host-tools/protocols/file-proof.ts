@@ -23,3 +23,21 @@ export function boardProof(name: string): string {
 export function sameProof(a: Proof | null, b: Proof): boolean {
   return !!a && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 }
+
+/** Text as a JavaScript string literal, in single quotes where it can be: a
+ * command travels inside a JSON string (EspruinoRepl.call), where every double
+ * quote costs a backslash more. */
+export function jsString(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) && !/['\\]/.test(text) ? `'${text}'` : JSON.stringify(text);
+}
+
+/** The proofs of several files in one command: a list in the order of
+ * `names`, each as BOARD_PROOF_FUNCTION gives it (null: no such file; S.read
+ * gives undefined, and undefined == null). One round trip for all the files of
+ * an upload. For EspruinoRepl.call, which evaluates it where S is require("Storage"). */
+export function boardProofs(names: string[]): string {
+  return (
+    `[${names.map(jsString).join(",")}].map(function(n){var s=S.read(n);` +
+    `return s==null?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(n,0,s.length-4)):0,s.length]})`
+  );
+}

@@ -40,6 +40,11 @@ export async function firmwareVersion(repl: EspruinoRepl): Promise<string> {
   return v;
 }
 
+/** The firmware's version as something else read it (the upload's first command asks it with the board's state). */
+export function noteFirmwareVersion(repl: EspruinoRepl, version: string): void {
+  repl.session.set(VERSION, version);
+}
+
 /** Whether a firmware version ("2v25", "2v24.123") has the packet protocol (2v25 and later). */
 export function versionHasPackets(version: string): boolean {
   const m = /^(\d+)v(\d+)/.exec(version);
@@ -98,7 +103,8 @@ export async function sendFilePackets(
 ): Promise<PacketResult> {
   if (bytes.length === 0) throw new RangeError("the packet protocol cannot send an empty file (FILE_SEND refuses s = 0)");
   let resent = 0;
-  const start = latin1Bytes(JSON.stringify({ fn: name, s: bytes.length }));
+  // the firmware reads it with its liberal JSON parser: keys unquoted, 4 bytes fewer
+  const start = latin1Bytes(`{fn:${JSON.stringify(name)},s:${bytes.length}}`);
   let ok = await exchange(repl, PT_FILE_SEND, start);
   if (ok === false) {
     resent++;

@@ -19,7 +19,7 @@ import { crc32 } from "../../src/core/index";
 import { LinkError } from "../links/byte-link";
 import { base64, concatBytes, latin1Bytes } from "./bytes";
 import { BoardResetError, EspruinoRepl } from "./espruino-repl";
-import { BOARD_PROOF_FUNCTION, fileProof, Proof, sameProof } from "./file-proof";
+import { BOARD_PROOF_FUNCTION, boardProofs, fileProof, Proof, sameProof } from "./file-proof";
 import { firmwareVersion, sendFilePackets, versionHasPackets } from "./packet-file";
 
 export const CHUNK = 768;
@@ -64,6 +64,14 @@ export async function readProof(repl: EspruinoRepl, name: string): Promise<Proof
   return repl.call<Proof | null>(`__efp(${JSON.stringify(name)})`);
 }
 
+/** The proofs of several Storage files in one command (null: no such file), by name. */
+export async function readProofs(repl: EspruinoRepl, names: string[]): Promise<Record<string, Proof | null>> {
+  const got = await repl.call<(Proof | null)[]>(boardProofs(names));
+  const out: Record<string, Proof | null> = {};
+  names.forEach((n, i) => (out[n] = got[i] ?? null));
+  return out;
+}
+
 /** Removes the helpers from the board's RAM (after the last file of an upload). */
 export async function forgetHelpers(repl: EspruinoRepl): Promise<void> {
   const names = (Object.keys(HELPERS) as (keyof typeof HELPERS)[]).filter((n) => repl.session.get(n));
@@ -91,13 +99,11 @@ export function stringExpression(b: Uint8Array): string {
   return b64.length < lit.length ? b64 : lit;
 }
 
-/** Writes bytes to Storage file `name` (which must not exist yet) and proves it. */
-export async function writeVerified(
-  repl: EspruinoRepl,
-  name: string,
-  bytes: Uint8Array,
-  o: WriteOptions = {},
-): Promise<{ retries: number }> {
+/** Writes bytes to Storage file `name` (which must not exist yet) and proves
+ * it; with prove false it only sends it (proven: false), for a caller that
+ * proves all its files in one command (readProofs) and writes again, proven,
+ * any that fails. */
+export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions = {}, prove = true): Promise<{ retries: number; proven: boolean }> {
   const chunkTries = o.chunkTries ?? 8, fileTries = o.fileTries ?? 3, ackMs = o.ackMs ?? 3000;
   const want = fileProof(bytes);
   let retries = 0;
@@ -105,7 +111,8 @@ export async function writeVerified(
   if (bytes.length > 0 && (transfer === "packet" || (transfer === "auto" && versionHasPackets(await firmwareVersion(repl))))) {
     const p = await sendFilePackets(repl, name, bytes, o.onProgress);
     retries += p.resent;
-    if (p.sent && sameProof(await readProof(repl, name), want)) return { retries };
+    if (p.sent && !prove) return { retries, proven: false };
+    if (p.sent && sameProof(await readProof(repl, name), want)) return { retries, proven: true };
     // not proven: the console path, from scratch
     retries++;
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
@@ -122,7 +129,7 @@ export async function writeVerified(
         const total = off === 0 ? bytes.length : -1;
         const id = repl.nextId();
         const check = crc32(concatBytes(chunk, latin1Bytes(String(off) + name + String(total) + id)));
-        const line = `\x10__efw(${JSON.stringify(name)},${off},${stringExpression(chunk)},${check},${total},"${id}")\n`;
+        const line = `\x10__efw(${JSON.stringify(name)},${off},${stringExpression(chunk)},${check},${total},${id})\n`;
         const from = repl.inbox.text.length;
         await repl.send(line);
         let reply: string;
@@ -147,8 +154,9 @@ export async function writeVerified(
       if (bytes.length === 0) break;
     }
     // a chunk line that lost its newline may have merged with the next: the whole-file CRC catches anything left
+    if (!prove) return { retries, proven: false };
     const got = await readProof(repl, name);
-    if (sameProof(got, want)) return { retries };
+    if (sameProof(got, want)) return { retries, proven: true };
     if (attempt >= fileTries)
       throw new LinkError(
         `${name} is corrupt on the board after ${fileTries} tries (${got ? `CRC ${got[1]}, ${got[2]} bytes` : "missing"}; expected CRC ` +

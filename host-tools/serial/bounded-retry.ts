@@ -4,21 +4,39 @@
 // ends. The bound holds in every case; what was not learnt by then is null.
 import { ByteLink } from "../links/byte-link";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Time as the retry sees it: the real clock, or a test's, which moves only when the test says so. */
+export interface Clock {
+  now(): number;
+  /** resolves after ms; `cancel` stops a pending sleep from resolving (it then never does) */
+  sleep(ms: number): { done: Promise<void>; cancel(): void };
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+    return { done, cancel: () => clearTimeout(timer) };
+  },
+};
+
+/** after a failed attempt, before the next */
+export const RETRY_PAUSE_MS = 250;
 
 /**
  * Runs attempt(link, reopened, msLeft) until it returns (null included) or
- * boundMs has passed, 250 ms after each failure; a closed link is opened
+ * boundMs has passed, RETRY_PAUSE_MS after each failure; a closed link is opened
  * again at the same path first. Links it opened are closed before it returns.
+ * An attempt that hangs is given up 500 ms after the bound.
  */
 export async function retryWithinBound<T>(
-  link: ByteLink, boundMs: number, attempt: (cur: ByteLink, reopened: boolean, msLeft: number) => Promise<T | null>,
+  link: ByteLink, boundMs: number, attempt: (cur: ByteLink, reopened: boolean, msLeft: number) => Promise<T | null>, clock: Clock = realClock,
 ): Promise<T | null> {
-  const end = Date.now() + boundMs;
+  const end = clock.now() + boundMs;
   let cur = link, stop = false;
   const opened: ByteLink[] = [];
   const attempts = (async (): Promise<T | null> => {
-    while (!stop && Date.now() < end) {
+    while (!stop && clock.now() < end) {
       try {
         if (cur.isClosed) {
           const l = await link.reopen();
@@ -29,18 +47,17 @@ export async function retryWithinBound<T>(
           opened.push(l);
           cur = l;
         }
-        return await attempt(cur, cur !== link, end - Date.now());
+        return await attempt(cur, cur !== link, end - clock.now());
       } catch {
-        await sleep(250);
+        await clock.sleep(RETRY_PAUSE_MS).done;
       }
     }
     return null;
   })();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), boundMs + 500)));
-  const got = await Promise.race([attempts.catch(() => null), timeout]);
+  const timeout = clock.sleep(boundMs + 500);
+  const got = await Promise.race([attempts.catch(() => null), timeout.done.then(() => null)]);
   stop = true;
-  clearTimeout(timer);
+  timeout.cancel();
   for (const l of opened) await l.close();
   return got;
 }

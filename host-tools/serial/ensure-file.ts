@@ -20,14 +20,14 @@ export async function ensureStorageFile(
 ): Promise<{ written: boolean; retries: number }> {
   const have = await readProof(repl, name);
   if (sameProof(have, fileProof(bytes))) return { written: false, retries: 0 };
-  if (have) {
-    const [foreign] = await foreignFiles(repl, [name]);
-    if (foreign)
-      throw new ForeignFileError(
-        `not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`,
-      );
-    await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
-  }
+  if (have) await eraseOwnFile(repl, name);
   const r = await writeVerified(repl, name, bytes, o);
   return { written: true, retries: r.retries };
+}
+
+/** Erases a file that is there and is to be replaced, if edgefnn wrote it; else a ForeignFileError, nothing erased. */
+export async function eraseOwnFile(repl: EspruinoRepl, name: string): Promise<void> {
+  const [foreign] = await foreignFiles(repl, [name]);
+  if (foreign) throw new ForeignFileError(`not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`);
+  await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
 }

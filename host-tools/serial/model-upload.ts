@@ -5,8 +5,10 @@
 // model) are still there.
 import { EspruinoRepl } from "../protocols/espruino-repl";
 import { BOOT, isModelFileOf, modelFileName, modelId, Pointer, POINTER, RUNTIME } from "./board-files";
-import { ensureStorageFile } from "./ensure-file";
-import { forgetHelpers, writeVerified, WriteOptions } from "../protocols/storage-write";
+import { eraseOwnFile } from "./ensure-file";
+import { fileProof, jsString, sameProof } from "../protocols/file-proof";
+import { noteFirmwareVersion } from "../protocols/packet-file";
+import { forgetHelpers, readProofs, writeVerified, WriteOptions } from "../protocols/storage-write";
 
 export interface UploadPlan {
   name: string;
@@ -53,20 +55,41 @@ export interface UploadResult {
 export interface BoardState {
   p: Pointer | null;
   files: string[];
-  free: number;
   board: string;
 }
 
-/** The first command of an upload, only a read (on a noisy link it is sent again like any other: see EspruinoRepl.call). */
+/** The first command of an upload, only a read (on a noisy link it is sent
+ * again like any other: see EspruinoRepl.call). It also asks the firmware's
+ * version, which decides how files travel (packet-file.ts), so that takes no
+ * command of its own. */
 export async function readBoardState(repl: EspruinoRepl, tries = 3): Promise<BoardState> {
-  return repl.call<BoardState>(
-    `(function(){var S=require("Storage"),p=S.read(${JSON.stringify(POINTER)}),q=null;try{q=p?JSON.parse(p):null}catch(e){}` +
-      `return {p:q,files:S.list(),free:S.getFree?S.getFree():-1,board:process.env.BOARD||""}})()`,
+  // the pointer travels as text, parsed here: one that does not parse is no pointer (S: see EspruinoRepl.call)
+  const s = await repl.call<{ p?: string; f: string[]; b?: string; v?: string }>(
+    `({p:S.read(${jsString(POINTER)}),f:S.list(),b:process.env.BOARD,v:process.env.VERSION})`,
     5000,
     tries,
   );
+  noteFirmwareVersion(repl, String(s.v ?? ""));
+  return { p: parsePointer(s.p), files: s.f, board: s.b ?? "" };
 }
 
+function parsePointer(text: string | undefined): Pointer | null {
+  if (typeof text !== "string") return null;
+  try {
+    return JSON.parse(text) as Pointer;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the upload's files, proves them all with one command, and only then
+ * switches the pointer. Order: the runtime, the model, the boot script and the
+ * app's files, each sent unproven (on the packet path the board ACKs even a
+ * failed write); then the proofs of every file sent, read on the board in one
+ * command; a file that fails its proof is erased and written again through the
+ * console path, which proves it itself; then the pointer (when the model is
+ * new), read back; then the old model erased. Files the board already holds
+ * byte for byte (by their proofs, one command for all of them) are not sent. */
 export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise<UploadResult> {
   const stage = plan.onStage ?? (() => {});
   const state = plan.state ?? (await readBoardState(repl));
@@ -74,18 +97,31 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   const file = modelFileName(plan.name, plan.model);
   const progress = plan.progress ?? newProgress();
   Object.assign(progress, { file, previous, pointerSent: false, others: [] });
-  if (plan.runtime) progress.others.push({ name: RUNTIME, bytes: plan.runtime });
-  if (plan.boot) progress.others.push({ name: BOOT, bytes: plan.boot });
-  progress.others.push(...(plan.extra ?? []));
+  const runtime = plan.runtime ? { name: RUNTIME, bytes: plan.runtime, stage: `runtime -> ${RUNTIME}` } : null;
+  const boot = plan.boot ? { name: BOOT, bytes: plan.boot, stage: `boot script -> ${BOOT}` } : null;
+  const extra = (plan.extra ?? []).map((f) => ({ ...f, stage: f.name }));
+  progress.others.push(...[runtime, boot, ...extra].filter((f): f is NonNullable<typeof f> => !!f).map(({ name, bytes }) => ({ name, bytes })));
   let payload = 0, retries = 0;
   const unchanged: string[] = [];
-  if (plan.runtime) {
-    stage(`runtime -> ${RUNTIME}`);
-    const r = await ensureStorageFile(repl, RUNTIME, plan.runtime, plan.write);
-    if (r.written) payload += plan.runtime.length;
-    else unchanged.push(RUNTIME);
+  // of the files besides the model, those the board lists: their proofs, one command (none on a board without them)
+  const listed = progress.others.map((f) => f.name).filter((n) => state.files.includes(n));
+  const have = listed.length ? await readProofs(repl, listed) : {};
+  const sent: { name: string; bytes: Uint8Array }[] = [];
+  const send = async (f: { name: string; bytes: Uint8Array; stage: string }) => {
+    stage(f.stage);
+    const r = await writeVerified(repl, f.name, f.bytes, plan.write, false);
     retries += r.retries;
-  }
+    payload += f.bytes.length;
+    sent.push(f);
+  };
+  const ensure = async (f: { name: string; bytes: Uint8Array; stage: string } | null) => {
+    if (!f) return;
+    const h = have[f.name] ?? null;
+    if (sameProof(h, fileProof(f.bytes))) return void unchanged.push(f.name);
+    if (h) await eraseOwnFile(repl, f.name);
+    await send(f);
+  };
+  await ensure(runtime);
   // leftovers of interrupted uploads of this name (never the active one)
   for (const f of state.files)
     if (isModelFileOf(plan.name, f) && f !== previous && f !== file) await repl.call(`require("Storage").erase(${JSON.stringify(f)})`);
@@ -93,38 +129,34 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
     stage(`${file} is already the active model`);
     unchanged.push(file);
   } else {
-    stage(`model -> ${file}`);
     if (state.files.includes(file)) await repl.call(`require("Storage").erase(${JSON.stringify(file)})`);
-    const r = await writeVerified(repl, file, plan.model, plan.write);
-    payload += plan.model.length;
-    retries += r.retries;
-    // the switch: one small file, written whole, then read back
+    await send({ name: file, bytes: plan.model, stage: `model -> ${file}` });
+  }
+  await ensure(boot);
+  for (const f of extra) await ensure(f);
+  // one proof for every file sent; the whole-file CRCs, as each file alone had them before
+  if (sent.length) {
+    const got = await readProofs(repl, sent.map((f) => f.name));
+    for (const f of sent) {
+      if (sameProof(got[f.name] ?? null, fileProof(f.bytes))) continue;
+      retries++;
+      await repl.call(`require("Storage").erase(${JSON.stringify(f.name)})`);
+      retries += (await writeVerified(repl, f.name, f.bytes, { ...plan.write, transfer: "console" })).retries;
+    }
+  }
+  if (file !== previous) {
+    // the switch: one small file, written whole and read back in the same command
     stage(`activate ${file}`);
     const pointer: Pointer = { file, name: plan.name, bytes: plan.model.length, crc: modelId(plan.model) };
     const text = JSON.stringify(pointer);
     progress.pointerSent = true;
-    await repl.call(`require("Storage").write(${JSON.stringify(POINTER)},${JSON.stringify(text)})`);
-    const back = await repl.call<string>(`require("Storage").read(${JSON.stringify(POINTER)})`);
+    const back = await repl.call<string>(`(S.write(${jsString(POINTER)},${jsString(text)}),S.read(${jsString(POINTER)}))`);
     if (back !== text) throw new Error(`the pointer file reads back wrong: ${JSON.stringify(back)}`);
     payload += text.length;
     if (previous) {
       stage(`erase the old model ${previous}`);
       await repl.call(`require("Storage").erase(${JSON.stringify(previous)})`);
     }
-  }
-  if (plan.boot) {
-    stage(`boot script -> ${BOOT}`);
-    const r = await ensureStorageFile(repl, BOOT, plan.boot, plan.write);
-    if (r.written) payload += plan.boot.length;
-    else unchanged.push(BOOT);
-    retries += r.retries;
-  }
-  for (const f of plan.extra ?? []) {
-    stage(`${f.name}`);
-    const r = await ensureStorageFile(repl, f.name, f.bytes, plan.write);
-    if (r.written) payload += f.bytes.length;
-    else unchanged.push(f.name);
-    retries += r.retries;
   }
   await forgetHelpers(repl);
   return { file, previous, payload, retries, unchanged };

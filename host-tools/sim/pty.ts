@@ -49,10 +49,10 @@ export async function openPty(o: { link?: string; timeoutMs?: number } = {}): Pr
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new PtyError(`socat did not make a pty within ${o.timeoutMs ?? 5000} ms: ${log.trim()}`)),
-        o.timeoutMs ?? 5000,
-      );
+      // a bound for a socat that hangs, not a claim about how fast it starts: a socat that fails exits
+      // (and says why) at once; on a busy machine a healthy one took more than 5 s
+      const ms = o.timeoutMs ?? 30_000;
+      const timer = setTimeout(() => reject(new PtyError(`socat did not make a pty within ${ms} ms: ${log.trim()}`)), ms);
       const done = (e?: Error) => {
         clearTimeout(timer);
         child.stderr!.off("data", onLog);

@@ -16,7 +16,8 @@ export async function ptyPair(dir: string, name = "pty"): Promise<PtyPair> {
   const socat = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`socat made no pty pair in 5 s: ${log}`)), 5000);
+    // a bound for a hung socat (one that fails exits at once): a busy machine outran 5 s
+    const timer = setTimeout(() => reject(new Error(`socat made no pty pair in 30 s: ${log}`)), 30_000);
     socat.stderr!.on("data", (d) => {
       log += d;
       if (/starting data transfer loop/.test(log) && existsSync(a) && existsSync(b)) {

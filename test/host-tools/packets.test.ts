@@ -129,7 +129,7 @@ describe("upload picks the transfer by the firmware's version", () => {
       const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));
       expect(up.ok).toBe(true);
       expect(Buffer.from(s.storage.read(up.file)!)).toEqual(readFileSync(q8));
-      expect(up.efficiency).toBeGreaterThan(path === "packet" ? 0.78 : 0.7);
+      expect(up.efficiency).toBeGreaterThan(path === "packet" ? 0.9 : 0.8);
       expect(up.speed).toBe("115200 baud");
       expect(up.wireSeconds).toBeCloseTo(up.wire / 11520, 3);
     });

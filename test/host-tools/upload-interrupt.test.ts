@@ -116,10 +116,11 @@ function tap(s: RunningSim): () => string {
 }
 
 type Span = [number, number] | null;
-interface Landmarks { total: number; pointer: Span; readBack: Span; erase: Span }
+interface Landmarks { total: number; pointer: Span; erase: Span }
 
-/** Where the last steps are in what the board received: the pointer write, its read-back, the erase of the old model,
- * as 1-based offsets of each line's first byte (its DLE) and of its newline (resetAfter N acts right after byte N). */
+/** Where the last steps are in what the board received: the pointer write and its read-back (one command), the erase
+ * of the old model, as 1-based offsets of each line's first byte (its DLE) and of its newline (resetAfter N acts right
+ * after byte N). */
 function landmarksOf(text: string): Landmarks {
   const line = (needle: string): Span => {
     const at = text.indexOf(needle);
@@ -127,8 +128,7 @@ function landmarksOf(text: string): Landmarks {
   };
   return {
     total: text.length,
-    pointer: line('.write(\\"edgefnn.active\\"'),
-    readBack: line('require(\\"Storage\\").read(\\"edgefnn.active\\")'),
+    pointer: line("S.write('edgefnn.active'"),
     erase: line(`.erase(\\"${firstFile}\\")`),
   };
 }
@@ -137,7 +137,7 @@ function landmarksOf(text: string): Landmarks {
 function where(o: number, m: Landmarks): string {
   if (!m.pointer) return "before the pointer line (it was never sent)";
   if (o < m.pointer[0]) return `${m.pointer[0] - o} bytes before the pointer line`;
-  const spans: [string, Span][] = [["pointer line", m.pointer], ["read-back", m.readBack], ["erase of the old model", m.erase]];
+  const spans: [string, Span][] = [["pointer line", m.pointer], ["erase of the old model", m.erase]];
   let after = "";
   for (const [name, sp] of spans) {
     if (!sp || o < sp[0]) break;
@@ -155,7 +155,7 @@ async function inBatches<T>(jobs: (() => Promise<T>)[], n: number): Promise<T[]>
 }
 
 describe("an upload interrupted near its end says only what the board's flash shows", () => {
-  it("resets and silences at byte offsets before, inside and after the pointer switch, the read-back and the erase", async () => {
+  it("resets and silences at byte offsets before, inside and after the pointer switch (its write and read-back), and the erase", async () => {
     // a clean upload first: where the last steps are when nothing is resent
     const flash = join(dir, "flash-clean.json");
     copyFileSync(flash0, flash);
@@ -165,12 +165,13 @@ describe("an upload interrupted near its end says only what the board's flash sh
     json(await cliAsync(["upload", q8b, "--port", clean.port, "--name", "iris", "--runtime", "--json"]));
     const m = landmarksOf(received());
     await stop(clean);
-    const [p, rb, er] = [m.pointer!, m.readBack!, m.erase!];
+    const [p, er] = [m.pointer!, m.erase!];
     console.log(`landmarks ${JSON.stringify(m)}`);
     const near = (x: number) => [x - 1, x, x + 1];
     const offsets = [...new Set([
-      p[0] - 400, p[0] - 150, ...near(p[0]), p[0] + 60, ...near(p[1]),
-      ...near(rb[0]), rb[0] + 80, ...near(rb[1]), ...near(er[0]), er[0] + 80, ...near(er[1]), m.total - 40, m.total - 1,
+      // the pointer line: its write, then (from "S.read") its read-back
+      p[0] - 400, p[0] - 150, ...near(p[0]), p[0] + 60, p[0] + 120, ...near(p[1]),
+      ...near(er[0]), er[0] + 30, ...near(er[1]), m.total - 40, m.total - 1,
     ])].sort((a, b) => a - b);
     const jobs = [
       ...offsets.map((o) => () => trial("reset", o)),
@@ -183,9 +184,9 @@ describe("an upload interrupted near its end says only what the board's flash sh
     // the fault must have hit the part of the upload it was meant for: some trials saw the new model, some the previous one
     expect(trials.some((t) => t.real === "new" && !t.ok)).toBe(true);
     expect(trials.some((t) => t.real === "previous")).toBe(true);
-    // once the pointer write has been answered (a fault in the read-back or the erase), the new model is active and
+    // once the pointer line has been answered (a fault after it, or in the erase), the new model is active and
     // the message must say so: this is where "the previous model is still active" used to be printed
-    const afterSwitch = trials.filter((t) => t.kind === "reset" && /^(read-back|after the read-back|erase|after the erase)/.test(t.where));
+    const afterSwitch = trials.filter((t) => t.kind === "reset" && /^(after the pointer line|erase|after the erase)/.test(t.where));
     expect(afterSwitch.length).toBeGreaterThan(5);
     expect(afterSwitch.filter((t) => t.active !== "new" && !t.ok)).toEqual([]);
     // a reset leaves a board that answers: each of those trials ends knowing what is active

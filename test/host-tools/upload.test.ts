@@ -97,8 +97,10 @@ describe("upload, then classify on the virtual board", () => {
     const s = await sim();
     json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));
     const { repl, link } = await board(s.port);
+    const before = s.stats().resets;
     await link.write("load()\n");
-    await new Promise((r) => setTimeout(r, 800));
+    // until the board has run load(): it resets and runs the boot files in the same step (no fixed sleep, which a busy machine outruns)
+    while (s.stats().resets === before) await new Promise((r) => setTimeout(r, 20));
     await repl.sync();
     expect(await repl.call("edgefnnModel.labels")).toEqual(["setosa", "versicolor", "virginica"]);
     await link.close();
@@ -230,7 +232,7 @@ describe("upload --app gestures", () => {
     expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", "edgefnn-features", "gestures.js", "gestures.json", ".bootcde", up.file]));
     const { repl, link } = await board(s.port);
     await link.write("load()\n");
-    await link.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx), 8000, "the app's first window");
+    await link.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx), 30_000, "the app's first window");
     // the app on the board runs the uploaded model with the sidecar's settings: stop it, then ask it
     await link.write("\x03");
     await repl.call("Puck.accelOff(),1");

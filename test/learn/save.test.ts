@@ -13,6 +13,7 @@ import { load } from "../../src/device/runtime";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
 import { BUNDLE, BUNDLE_MIN } from "../helpers/bundle";
 import { hostModel, LEARN_BUNDLE, LEARN_BUNDLE_MIN, Scenario, scenarios } from "../helpers/learn-scenario";
+import { BUSY_EXEC_MS } from "../helpers/virtual-boards";
 
 const req = createRequire(import.meta.url);
 const nn = req(BUNDLE), LN = req(LEARN_BUNDLE);
@@ -51,7 +52,7 @@ describe("learner.model(): the fine-tuned .efnn", () => {
 
 /** a board whose Storage persists in a file (what survives a power cut), with the bundles and model "gest" active as upload leaves it */
 function boardWithModel(dir: string, model: Uint8Array): VirtualBoard {
-  const b = new VirtualBoard({ board: "puckjs", storagePath: join(dir, "flash.json") }, () => {});
+  const b = new VirtualBoard({ board: "puckjs", storagePath: join(dir, "flash.json"), execTimeoutMs: BUSY_EXEC_MS }, () => {});
   b.storage.write("edgefnn", readFileSync(BUNDLE_MIN));
   b.storage.write("edgefnn-learn", readFileSync(LEARN_BUNDLE_MIN));
   const file = "gest." + crc32(model, model.length - 4).toString(16).padStart(8, "0");
@@ -113,7 +114,7 @@ S.erase = function (a) { if (left-- <= 0) throw new Error("power cut"); return e
       expect(() => b.sandbox.run(`lr.save("gest")`)).toThrow("power cut");
       b.stop();
       // power on again from what the flash holds
-      const again = new VirtualBoard({ board: "puckjs", storagePath: join(d, "flash.json") }, () => {});
+      const again = new VirtualBoard({ board: "puckjs", storagePath: join(d, "flash.json"), execTimeoutMs: BUSY_EXEC_MS }, () => {});
       try {
         const active = again.sandbox.run(`var p = JSON.parse(require("Storage").read("edgefnn.active")); require("edgefnn").loadFile(p.file); p.file`) as string;
         if (active.startsWith("gest.") && !Buffer.from(again.storage.read(active)!).equals(Buffer.from(sc.model))) sawNew = true;

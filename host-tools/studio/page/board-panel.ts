@@ -48,7 +48,12 @@ export function initBoardPanel(current: () => BoardModel | null): void {
       repl = new EspruinoRepl(link);
       await repl.sync();
       const s = await readBoardState(repl);
-      say(`connected to ${s.board || "the board"} (${s.free >= 0 ? `${s.free} bytes of Storage free` : "Storage"}; ${s.p ? `active model ${s.p.file}` : "no active model"}); link: ${link.speed}`);
+      // the upload's own state read no longer asks for free Storage (fewer bytes per upload): the page asks once here
+      const free = await repl.call<number>("require('Storage').getFree()").catch(() => -1);
+      say(
+        `connected to ${s.board || "the board"} (${free >= 0 ? `${free} bytes of Storage free` : "Storage"}; ` +
+          `${s.p ? `active model ${s.p.file}` : "no active model"}); link: ${link.speed}`,
+      );
       link.onClose(() => { repl = null; link = null; busy(false); say("the board link closed"); });
     } catch (e) {
       repl = null;
