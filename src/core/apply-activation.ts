@@ -114,10 +114,12 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
  * overflows; one exp per output. lse, when given, receives log sum_k exp(z_k),
  * which the cross-entropy needs: L = lse - z_label. */
 export function softmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
-  var m = z[0], i = 1, s = 0, e = 0;
-  for (; i < n; i++) if (z[i] > m) m = z[i];
+  var m = z[0], i = 1, s = 0, e = 0, top = 0;
+  for (; i < n; i++) if (z[i] > m) m = z[(top = i)];
+  // exp(z_top - m) = exp(0) = 1 exactly, unless m is infinite or NaN (then NaN, as before)
+  if (m - m !== 0) top = -1;
   for (i = 0; i < n; i++) {
-    e = Math.exp(z[i] - m);
+    e = i === top ? 1 : Math.exp(z[i] - m);
     s += e;
     a[i] = e;
   }
