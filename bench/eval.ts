@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "../src/core/index";
+import { gaussianClusters } from "../src/core/check/index";
 import { classifyBatch } from "../src/device/batch";
 import { load } from "../src/device/runtime";
 import { evalCommand, loadDataFor } from "../host-tools/commands/eval";
@@ -31,7 +32,7 @@ function cpuMs(): number {
 async function main(): Promise<void> {
   var dir = mkdtempSync(join(tmpdir(), "edgefnn-bench-eval-"));
   try {
-    var data = core.gaussianClusters(5000, ROWS, { inputSize: d, classes: k, seed: 3 });
+    var data = gaussianClusters(5000, ROWS, { inputSize: d, classes: k, seed: 3 });
     var net = core.createNetwork({
       inputSize: d, layers: [{ size: 64, activation: "relu" }, { size: 32, activation: "relu" }, { size: 10, activation: "softmax" }],
     });

@@ -267,14 +267,3 @@ export function classifyBatch(net: Network, X: ArrayLike<number>, n: number, out
   for (var i = 0; i < n; i++) out[i] = classify(net, X, i * d);
   return out;
 }
-
-/** A copy with the same shape, weights and normalization (optionally another array type). */
-export function cloneNetwork(net: Network, arrayType?: ArrayKind): Network {
-  var spec = networkSpec(net);
-  spec.arrayType = arrayType || net.arrayType;
-  var c = createNetwork(spec);
-  c.params.set(net.params);
-  c.mean.set(net.mean);
-  c.invStd.set(net.invStd);
-  return c;
-}

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gammaOf, nearKink, points } from "../helpers/activation-points";
-import {
-  ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, derivative, logistic,
-  Ops, softplus, tanh,
-} from "../../src/core/index";
+import { ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, logistic, Ops, softplus, tanh } from "../../src/core/index";
+import { derivative } from "../../src/core/check/index";
 
 // Evaluate a formula written in basic operations on plain numbers.
 const numberOps: Ops<number> = {
