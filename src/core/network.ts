@@ -6,7 +6,7 @@
 // optimizers, quantizers and serializers walk one buffer. z, a, delta and the
 // input buffer are allocated here, once; forward() allocates nothing.
 
-import { ACT_PRELU, ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
+import { ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
 import { applyActivation, softmax } from "./apply-activation";
 
 import { ArrayKind, FloatArray } from "./types";
@@ -82,7 +82,7 @@ export function countParams(spec: NetworkSpec): number {
   var n = 0, prev = spec.inputSize;
   for (var l = 0; l < spec.layers.length; l++) {
     var s = spec.layers[l];
-    n += s.size * prev + s.size + (s.activation === "prelu" ? s.size : 0);
+    n += s.size * prev + s.size + (activationByName(s.activation).parameter === "neuron" ? s.size : 0);
     prev = s.size;
   }
   return n;
@@ -97,7 +97,7 @@ function checkSpec(spec: NetworkSpec): void {
     if (!(s.size >= 1) || Math.floor(s.size) !== s.size)
       throw new Error("layer " + (l + 1) + " size must be a positive integer, got " + s.size);
     var act = activationByName(s.activation);
-    if (act.id === ACT_SOFTMAX && l !== spec.layers.length - 1)
+    if (!act.elementwise && l !== spec.layers.length - 1)
       throw new Error("layer " + (l + 1) + ": softmax is only allowed on the output layer");
   }
 }
@@ -115,7 +115,8 @@ export function createNetwork(spec: NetworkSpec): Network {
     var n = s.size;
     var wOff = off;
     var bOff = wOff + n * prev;
-    var pOff = act.id === ACT_PRELU ? bOff + n : -1;
+    // per-neuron gammas (PReLU's) follow the biases in params
+    var pOff = act.parameter === "neuron" ? bOff + n : -1;
     off = bOff + n + (pOff >= 0 ? n : 0);
     gammas[l] = s.gamma !== undefined ? s.gamma : act.gamma;
     var gamma = gammas[l];
