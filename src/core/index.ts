@@ -35,8 +35,10 @@ export {
   applyActivation,
   /** delta = e * f'(z) over a layer (PReLU also accumulates dL/dgamma) */
   applyDerivative,
-  /** a = softmax(z), shifted by max(z); optionally log sum exp(z) */
+  /** a = softmax(z), shifted by max(z); optionally log sum exp(z) (the board runtime's) */
   softmax,
+  /** softmax() with log sum exp(z), the same bits, one exp fewer (the host's forward pass) */
+  softmaxLse,
 } from "./apply-activation";
 
 // ---- networks: building and running ----

@@ -7,7 +7,7 @@
 // input buffer are allocated here, once; forward() allocates nothing.
 
 import { ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
-import { applyActivation, softmax } from "./apply-activation";
+import { applyActivation, softmaxLse } from "./apply-activation";
 
 import { ArrayKind, FloatArray } from "./types";
 
@@ -224,7 +224,7 @@ function propagate(net: Network, x: ArrayLike<number>, off: number): void {
 export function forward(net: Network, x: ArrayLike<number>, off?: number): FloatArray {
   propagate(net, x, off || 0);
   var last = net.layers[net.layers.length - 1];
-  if (last.act === ACT_SOFTMAX) softmax(last.z, last.a, last.nOut, net.lse);
+  if (last.act === ACT_SOFTMAX) softmaxLse(last.z, last.a, last.nOut, net.lse);
   return net.output;
 }
 
@@ -362,7 +362,7 @@ export function forwardBatch(net: Network, X: ArrayLike<number>, n: number, out?
     for (; i + ROWS <= n; i += ROWS) {
       var cur = propagateRows(net, X, i, B);
       for (q = 0; q < ROWS; q++) {
-        if (last.act === ACT_SOFTMAX) softmax(B.zRow[q], B.aRow[cur][q], k, net.lse);
+        if (last.act === ACT_SOFTMAX) softmaxLse(B.zRow[q], B.aRow[cur][q], k, net.lse);
         out.set(B.aRow[cur][q].subarray(0, k), (i + q) * k);
       }
     }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ActivationName, applyDerivative, createNetwork, createRng, DataSet, FloatArray, forward, initialize, Layer, Network,
-  classificationSet, outputDelta, SgdRate, sgdStep, softmax,
+  classificationSet, outputDelta, SgdRate, sgdStep, softmax, softmaxLse,
 } from "../../src/core/index";
 
 type Buf = Float32Array | Float64Array;
@@ -154,7 +154,7 @@ describe("the per-sample SGD step equals the old kernel bit for bit", () => {
           });
 });
 
-describe("softmax equals the old kernel bit for bit", () => {
+describe("softmax and softmaxLse equal the old kernel bit for bit", () => {
   it("on random vectors, ties, and infinite and NaN entries", () => {
     const rng = createRng(3), cases: number[][] = [[0], [1, 1, 1], [2, 5, 5], [-Infinity, 0, 1], [Infinity, 0], [Infinity, Infinity],
       [NaN, 1, 2], [1, NaN, 2], [-Infinity, -Infinity], [1e308, -1e308, 3], [-0, 0]];
@@ -167,6 +167,8 @@ describe("softmax equals the old kernel bit for bit", () => {
       for (const Kind of [Float32Array, Float64Array]) {
         const z = Kind.from(v), a1 = new Kind(v.length), a2 = new Kind(v.length), l1 = new Kind(1), l2 = new Kind(1);
         oldSoftmax(z, a1, v.length, l1);
+        softmaxLse(z, a2, v.length, l2);
+        expect(bits(a2) + " " + bits(l2), String(v)).toBe(bits(a1) + " " + bits(l1));
         softmax(z, a2, v.length, l2);
         expect(bits(a2) + " " + bits(l2), String(v)).toBe(bits(a1) + " " + bits(l1));
       }
