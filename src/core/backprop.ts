@@ -67,8 +67,9 @@ export interface SgdRate {
   lambda: number;
 }
 
-/** One layer's fused update: e = W^T delta (old W) when e is given, then
- * W <- W (1 - alpha lambda) - alpha delta a^T, b <- b - alpha delta. */
+/** One layer's fused update: e = W^T delta (old W), then W <- W (1 - alpha lambda) - alpha delta a^T, b <- b - alpha delta.
+ * Without L2 (lambda 0) the factor is exactly 1 and w * 1 = w bit for bit, so
+ * those loops leave the multiply out; the remainder rows test e once, not per weight. */
 function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null, rate: SgdRate): void {
   var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, i = 0, j = 0;
   var alpha = rate.alpha, decay = 1 - rate.alpha * rate.lambda;
@@ -78,17 +79,49 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     var r0 = L.wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
     var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
     var c0 = alpha * d0, c1 = alpha * d1, c2 = alpha * d2, c3 = alpha * d3;
-    for (j = 0; j < nIn; j++) {
-      x = ain[j];
-      w0 = P[r0 + j];
-      w1 = P[r1 + j];
-      w2 = P[r2 + j];
-      w3 = P[r3 + j];
-      if (e) e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
-      P[r0 + j] = w0 * decay - c0 * x;
-      P[r1 + j] = w1 * decay - c1 * x;
-      P[r2 + j] = w2 * decay - c2 * x;
-      P[r3 + j] = w3 * decay - c3 * x;
+    if (e) {
+      if (decay === 1)
+        for (j = 0; j < nIn; j++) {
+          x = ain[j];
+          w0 = P[r0 + j];
+          w1 = P[r1 + j];
+          w2 = P[r2 + j];
+          w3 = P[r3 + j];
+          e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
+          P[r0 + j] = w0 - c0 * x;
+          P[r1 + j] = w1 - c1 * x;
+          P[r2 + j] = w2 - c2 * x;
+          P[r3 + j] = w3 - c3 * x;
+        }
+      else
+        for (j = 0; j < nIn; j++) {
+          x = ain[j];
+          w0 = P[r0 + j];
+          w1 = P[r1 + j];
+          w2 = P[r2 + j];
+          w3 = P[r3 + j];
+          e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
+          P[r0 + j] = w0 * decay - c0 * x;
+          P[r1 + j] = w1 * decay - c1 * x;
+          P[r2 + j] = w2 * decay - c2 * x;
+          P[r3 + j] = w3 * decay - c3 * x;
+        }
+    } else if (decay === 1) {
+      for (j = 0; j < nIn; j++) {
+        x = ain[j];
+        P[r0 + j] -= c0 * x;
+        P[r1 + j] -= c1 * x;
+        P[r2 + j] -= c2 * x;
+        P[r3 + j] -= c3 * x;
+      }
+    } else {
+      for (j = 0; j < nIn; j++) {
+        x = ain[j];
+        P[r0 + j] = P[r0 + j] * decay - c0 * x;
+        P[r1 + j] = P[r1 + j] * decay - c1 * x;
+        P[r2 + j] = P[r2 + j] * decay - c2 * x;
+        P[r3 + j] = P[r3 + j] * decay - c3 * x;
+      }
     }
     P[bOff + i] -= c0;
     P[bOff + i + 1] -= c1;
@@ -97,75 +130,13 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
   }
   for (; i < nOut; i++) {
     var r = L.wOff + i * nIn, d = delta[i], c = alpha * d;
-    for (j = 0; j < nIn; j++) {
-      w0 = P[r + j];
-      if (e) e[j] += w0 * d;
-      P[r + j] = w0 * decay - c * ain[j];
-    }
-    P[bOff + i] -= c;
-  }
-}
-
-// Without L2 (lambda 0) the factor 1 - alpha lambda is exactly 1 and w * 1 = w
-// bit for bit: the two loops below leave the multiply out, one for a hidden or
-// output layer (e = W^T delta for the layer below) and one for the first layer
-// (no e). Small functions: V8 inlines them into the step. (rate, an object:
-// a double passed to a call that is not inlined would be boxed, see SgdRate.)
-
-/** denseSgd without L2, e given */
-function hiddenSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray, rate: SgdRate): void {
-  var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, alpha = rate.alpha, i = 0, j = 0, x = 0;
-  zero(e, nIn);
-  for (; i + 3 < nOut; i += 4) {
-    var r0 = L.wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
-    var c0 = alpha * d0, c1 = alpha * d1, c2 = alpha * d2, c3 = alpha * d3;
-    for (j = 0; j < nIn; j++) {
-      x = ain[j];
-      var w0 = P[r0 + j], w1 = P[r1 + j], w2 = P[r2 + j], w3 = P[r3 + j];
-      e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
-      P[r0 + j] = w0 - c0 * x;
-      P[r1 + j] = w1 - c1 * x;
-      P[r2 + j] = w2 - c2 * x;
-      P[r3 + j] = w3 - c3 * x;
-    }
-    P[bOff + i] -= c0;
-    P[bOff + i + 1] -= c1;
-    P[bOff + i + 2] -= c2;
-    P[bOff + i + 3] -= c3;
-  }
-  for (; i < nOut; i++) {
-    var r = L.wOff + i * nIn, d = delta[i], c = alpha * d;
-    for (j = 0; j < nIn; j++) {
-      var w = P[r + j];
-      e[j] += w * d;
-      P[r + j] = w - c * ain[j];
-    }
-    P[bOff + i] -= c;
-  }
-}
-
-/** denseSgd without L2 and without e (the first layer) */
-function inputSgd(P: FloatArray, L: Layer, ain: FloatArray, rate: SgdRate): void {
-  var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, alpha = rate.alpha, i = 0, j = 0, x = 0;
-  for (; i + 3 < nOut; i += 4) {
-    var r0 = L.wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var c0 = alpha * delta[i], c1 = alpha * delta[i + 1], c2 = alpha * delta[i + 2], c3 = alpha * delta[i + 3];
-    for (j = 0; j < nIn; j++) {
-      x = ain[j];
-      P[r0 + j] -= c0 * x;
-      P[r1 + j] -= c1 * x;
-      P[r2 + j] -= c2 * x;
-      P[r3 + j] -= c3 * x;
-    }
-    P[bOff + i] -= c0;
-    P[bOff + i + 1] -= c1;
-    P[bOff + i + 2] -= c2;
-    P[bOff + i + 3] -= c3;
-  }
-  for (; i < nOut; i++) {
-    var r = L.wOff + i * nIn, c = alpha * delta[i];
-    for (j = 0; j < nIn; j++) P[r + j] -= c * ain[j];
+    if (e)
+      for (j = 0; j < nIn; j++) {
+        w0 = P[r + j];
+        e[j] += w0 * d;
+        P[r + j] = w0 * decay - c * ain[j];
+      }
+    else for (j = 0; j < nIn; j++) P[r + j] = P[r + j] * decay - c * ain[j];
     P[bOff + i] -= c;
   }
 }
@@ -174,17 +145,15 @@ function inputSgd(P: FloatArray, L: Layer, ain: FloatArray, rate: SgdRate): void
  * Gp is a scratch gradient buffer (the network's size): only its PReLU entries
  * are used, and they are left at zero. */
 export function sgdStep(net: Network, rate: SgdRate, Gp: FloatArray): void {
-  var P = net.params, layers = net.layers, e = net.scratch, alpha = rate.alpha, plain = rate.lambda === 0;
+  var P = net.params, layers = net.layers, e = net.scratch, alpha = rate.alpha;
   for (var l = layers.length - 1; l >= 0; l--) {
     var L = layers[l];
     if (l === 0) {
-      if (plain) inputSgd(P, L, net.input, rate);
-      else denseSgd(P, L, net.input, null, rate);
+      denseSgd(P, L, net.input, null, rate);
       break;
     }
     var below = layers[l - 1];
-    if (plain) hiddenSgd(P, L, below.a, e, rate);
-    else denseSgd(P, L, below.a, e, rate);
+    denseSgd(P, L, below.a, e, rate);
     applyDerivative(below, e, P, Gp);
   }
   // PReLU's gamma_i <- gamma_i - alpha dL/dgamma_i (no L2: the textbook's penalty is on W only)

@@ -7,7 +7,7 @@ import { ACT_LOGISTIC, ACT_SOFTMAX } from "./activations";
 import { applyDerivative } from "./apply-activation";
 import { DataSet } from "./dataset";
 import { FloatArray } from "./types";
-import { Layer, Network } from "./network";
+import { Network } from "./network";
 
 export type LossName = "cross-entropy" | "squared-error";
 
@@ -49,47 +49,34 @@ function target(data: DataSet, row: number, k: number, nOut: number): number {
 }
 
 /** After forward(): sets delta(L) and net.sampleLoss, the sample's loss. G
- * receives dL/dgamma for a PReLU output layer (squared error). One small
- * function per case: V8 inlines small functions into the training step, and
- * only the case in use is compiled into it. */
+ * receives dL/dgamma for a PReLU output layer (squared error). */
 export function outputDelta(net: Network, loss: LossName, data: DataSet, row: number, G: FloatArray | null): void {
   var out = net.layers[net.layers.length - 1];
-  if (loss !== "cross-entropy") squaredErrorDelta(net, out, data, row, G);
-  else if (out.act === ACT_SOFTMAX) softmaxDelta(net, out, data, row);
-  else logisticDelta(net, out, data, row);
-}
-
-/** softmax + cross-entropy: delta = y_hat - y, L = sum_k y_k (lse - z_k) */
-function softmaxDelta(net: Network, out: Layer, data: DataSet, row: number): void {
-  var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, y = 0;
-  var lse = net.lse[0]; // log sum_k exp(z_k), left by the forward pass
-  for (var k = 0; k < n; k++) {
-    y = target(data, row, k, n);
-    delta[k] = a[k] - y;
-    if (y !== 0) L += y * (lse - z[k]);
+  var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, k = 0, y = 0, x = 0, t = 0, u = 0;
+  if (loss === "cross-entropy") {
+    if (out.act === ACT_SOFTMAX) {
+      var lse = net.lse[0]; // log sum_k exp(z_k), left by the forward pass
+      for (k = 0; k < n; k++) {
+        y = target(data, row, k, n);
+        delta[k] = a[k] - y;
+        if (y !== 0) L += y * (lse - z[k]);
+      }
+    } else {
+      for (k = 0; k < n; k++) {
+        y = target(data, row, k, n);
+        delta[k] = a[k] - y;
+        // softplus(z) - y z, softplus written out: a called function's double result is boxed
+        x = z[k];
+        t = Math.exp(x > 0 ? -x : x);
+        u = 1 + t;
+        L += (x > 0 ? x : 0) + (u === 1 ? t : (Math.log(u) * t) / (u - 1)) - y * x;
+      }
+    }
+    net.sampleLoss = L;
+    return;
   }
-  net.sampleLoss = L;
-}
-
-/** logistic outputs + cross-entropy: delta = y_hat - y, L = sum_k softplus(z_k) - y_k z_k */
-function logisticDelta(net: Network, out: Layer, data: DataSet, row: number): void {
-  var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, y = 0, x = 0, t = 0, u = 0;
-  for (var k = 0; k < n; k++) {
-    y = target(data, row, k, n);
-    delta[k] = a[k] - y;
-    // softplus(z) - y z, softplus written out: a called function's double result is boxed
-    x = z[k];
-    t = Math.exp(x > 0 ? -x : x);
-    u = 1 + t;
-    L += (x > 0 ? x : 0) + (u === 1 ? t : (Math.log(u) * t) / (u - 1)) - y * x;
-  }
-  net.sampleLoss = L;
-}
-
-/** squared error: e = y_hat - y, L = 1/2 ||e||^2, delta = e * f'(z) */
-function squaredErrorDelta(net: Network, out: Layer, data: DataSet, row: number, G: FloatArray | null): void {
-  var n = out.nOut, a = out.a, e = net.scratch, L = 0;
-  for (var k = 0; k < n; k++) {
+  var e = net.scratch;
+  for (k = 0; k < n; k++) {
     e[k] = a[k] - target(data, row, k, n);
     L += 0.5 * e[k] * e[k];
   }
