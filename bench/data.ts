@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import * as core from "../src/core/index";
+import { gaussianClusters } from "../src/core/check/index";
 
 export type ProblemName = "iris" | "iris-ht" | "synthetic";
 export var PROBLEMS: ProblemName[] = ["iris", "iris-ht", "synthetic"];
@@ -63,12 +64,12 @@ function loadIris(): core.DataSet {
   );
 }
 
-/** 10 Gaussian clusters in 64 dimensions (core.gaussianClusters: centres
+/** 10 Gaussian clusters in 64 dimensions (gaussianClusters, src/core/check: centres
  * N(0, 0.5^2 I), samples centre + N(0, I)). The classes overlap a little
  * (edgefnn reaches ~95 % in 5 epochs, not 100 %), so accuracy still tells
  * libraries apart. */
 function synthetic(nTrain: number, nTest: number): { train: core.DataSet; test: core.DataSet } {
-  return core.gaussianClusters(nTrain, nTest, { inputSize: 64, classes: 10, spread: 0.5, seed: SEED_DATA });
+  return gaussianClusters(nTrain, nTest, { inputSize: 64, classes: 10, spread: 0.5, seed: SEED_DATA });
 }
 
 function standardize(data: core.DataSet, mean: Float32Array, invStd: Float32Array): Float32Array {

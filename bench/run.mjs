@@ -174,7 +174,8 @@ if (!arg("only") && !arg("problem") || arg("eval")) {
   else
     console.log(`  ${fmtInt(evalResult.rowsPerS)} rows/s (${(evalResult.evalMs / 1000).toFixed(2)} s), of which loading the CSV ` +
       `${(100 * evalResult.parseShare).toFixed(0)}% (${(evalResult.parseMs / 1000).toFixed(2)} s); accuracy ${(100 * evalResult.accuracy).toFixed(1)}%\n` +
-      `  batched inference (classifyBatch) vs the per-row loop it replaced: ${fmtRatio(evalResult.batchVsPerRow)} the speed (paired, median of 7)`);
+      `  batched inference (classifyBatch) vs the per-row loop it replaced: ${fmtRatio(evalResult.batchVsPerRow)} the speed (paired, median of 7)\n` +
+      `  the core's classifyBatch (four rows per weight read) vs core.classify row by row: ${fmtRatio(evalResult.coreBatchVsPerRow)} the speed (paired, median of 7)`);
 }
 
 // ---- targets ----

@@ -37,6 +37,9 @@ export type ActivationName =
  * sigmoid family (and linear), He for the ReLU family. */
 export type InitFamily = "xavier" | "he";
 
+/** where an activation's parameter gamma lives (Activation.parameter) */
+export type ActivationParameter = "none" | "layer" | "neuron";
+
 export interface Activation {
   id: number;
   name: ActivationName;
@@ -47,6 +50,11 @@ export interface Activation {
   init: InitFamily;
   /** default parameter gamma (leaky slope, ELU scale, PReLU initial slope); 0 if unused */
   gamma: number;
+  /** where the parameter gamma lives: "none" (no parameter), "layer" (one per
+   * layer, set by hand: leaky-ReLU's slope, ELU's scale, stored in the layer
+   * table) or "neuron" (one per neuron, learned: PReLU's slopes, stored with
+   * the parameters after the biases) */
+  parameter: ActivationParameter;
   /** y = f(x) */
   f(x: number, gamma: number): number;
   /** f'(x), given y = f(x) so that logistic/tanh reuse it */
@@ -94,14 +102,14 @@ export function softplus(x: number): number {
 
 export var ACTIVATIONS: Activation[] = [
   {
-    id: ACT_LINEAR, name: "linear", trainable: true, elementwise: true, init: "xavier", gamma: 0,
+    id: ACT_LINEAR, name: "linear", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
     f: function (x) { return x; },
     df: function () { return 1; },
     build: function (o, x) { return x; },
   },
   {
     // The McCulloch-Pitts neuron's threshold: 1 if x > 0 else 0.
-    id: ACT_STEP, name: "step", trainable: false, elementwise: true, init: "xavier", gamma: 0,
+    id: ACT_STEP, name: "step", trainable: false, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
     f: function (x) { return x > 0 ? 1 : 0; },
     df: function () { return 0; },
     // max(0, min(1, k x)) tends to the step as k grows; with the ops we have,
@@ -109,13 +117,13 @@ export var ACTIVATIONS: Activation[] = [
     build: function (o, x) { return o.max(o.c(0), o.min(o.c(1), o.mul(o.c(1e300), x))); },
   },
   {
-    id: ACT_LOGISTIC, name: "logistic", trainable: true, elementwise: true, init: "xavier", gamma: 0,
+    id: ACT_LOGISTIC, name: "logistic", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
     f: logistic,
     df: function (x, y) { return y * (1 - y); },
     build: function (o, x) { return o.div(o.c(1), o.add(o.c(1), o.exp(o.sub(o.c(0), x)))); },
   },
   {
-    id: ACT_TANH, name: "tanh", trainable: true, elementwise: true, init: "xavier", gamma: 0,
+    id: ACT_TANH, name: "tanh", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
     f: tanh,
     df: function (x, y) { return 1 - y * y; },
     build: function (o, x) {
@@ -125,7 +133,7 @@ export var ACTIVATIONS: Activation[] = [
   },
   {
     // First-order Taylor expansion of sigma at 0, clipped to [0, 1].
-    id: ACT_HARD_LOGISTIC, name: "hard-logistic", trainable: true, elementwise: true, init: "xavier", gamma: 0,
+    id: ACT_HARD_LOGISTIC, name: "hard-logistic", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
     f: function (x) { var v = 0.25 * x + 0.5; return v < 0 ? 0 : v > 1 ? 1 : v; },
     df: function (x) { return x > -2 && x < 2 ? 0.25 : 0; },
     build: function (o, x) {
@@ -134,34 +142,34 @@ export var ACTIVATIONS: Activation[] = [
   },
   {
     // First-order Taylor expansion of tanh at 0, clipped to [-1, 1].
-    id: ACT_HARD_TANH, name: "hard-tanh", trainable: true, elementwise: true, init: "xavier", gamma: 0,
+    id: ACT_HARD_TANH, name: "hard-tanh", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
     f: function (x) { return Math.min(1, Math.max(-1, x)); },
     df: function (x) { return x > -1 && x < 1 ? 1 : 0; },
     build: function (o, x) { return o.max(o.c(-1), o.min(o.c(1), x)); },
   },
   {
-    id: ACT_RELU, name: "relu", trainable: true, elementwise: true, init: "he", gamma: 0,
+    id: ACT_RELU, name: "relu", trainable: true, elementwise: true, init: "he", parameter: "none", gamma: 0,
     f: function (x) { return Math.max(0, x); },
     df: function (x) { return x > 0 ? 1 : 0; },
     build: function (o, x) { return o.max(o.c(0), x); },
   },
   {
     // max(0, x) + gamma min(0, x)
-    id: ACT_LEAKY_RELU, name: "leaky-relu", trainable: true, elementwise: true, init: "he", gamma: 0.01,
+    id: ACT_LEAKY_RELU, name: "leaky-relu", trainable: true, elementwise: true, init: "he", parameter: "layer", gamma: 0.01,
     f: function (x, g) { return x > 0 ? x : g * x; },
     df: function (x, y, g) { return x > 0 ? 1 : g; },
     build: function (o, x, g) { return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x))); },
   },
   {
     // Leaky ReLU whose gamma_i is learned per neuron: dy/dgamma_i = min(0, x).
-    id: ACT_PRELU, name: "prelu", trainable: true, elementwise: true, init: "he", gamma: 0.25,
+    id: ACT_PRELU, name: "prelu", trainable: true, elementwise: true, init: "he", parameter: "neuron", gamma: 0.25,
     f: function (x, g) { return x > 0 ? x : g * x; },
     df: function (x, y, g) { return x > 0 ? 1 : g; },
     build: function (o, x, g) { return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x))); },
   },
   {
     // max(0, x) + min(0, gamma (exp(x) - 1)); f'(x) = gamma exp(x) = y + gamma for x <= 0.
-    id: ACT_ELU, name: "elu", trainable: true, elementwise: true, init: "he", gamma: 1,
+    id: ACT_ELU, name: "elu", trainable: true, elementwise: true, init: "he", parameter: "layer", gamma: 1,
     f: function (x, g) { return x > 0 ? x : g * (Math.exp(x) - 1); },
     df: function (x, y, g) { return x > 0 ? 1 : y + g; },
     build: function (o, x, g) {
@@ -170,7 +178,7 @@ export var ACTIVATIONS: Activation[] = [
   },
   {
     // log(1 + exp(x)), the smooth ReLU; f'(x) = sigma(x).
-    id: ACT_SOFTPLUS, name: "softplus", trainable: true, elementwise: true, init: "he", gamma: 0,
+    id: ACT_SOFTPLUS, name: "softplus", trainable: true, elementwise: true, init: "he", parameter: "none", gamma: 0,
     f: softplus,
     df: function (x) { return logistic(x); },
     build: function (o, x) { return o.log(o.add(o.c(1), o.exp(x))); },
@@ -178,7 +186,7 @@ export var ACTIVATIONS: Activation[] = [
   {
     // Not elementwise: a_i = exp(z_i) / sum_k exp(z_k). Output layer only, paired
     // with cross-entropy, where delta(L) = y_hat - y needs no f'.
-    id: ACT_SOFTMAX, name: "softmax", trainable: true, elementwise: false, init: "xavier", gamma: 0,
+    id: ACT_SOFTMAX, name: "softmax", trainable: true, elementwise: false, init: "xavier", parameter: "none", gamma: 0,
     f: function () { throw new Error("softmax is not elementwise: use it on the output layer"); },
     df: function () { throw new Error("softmax is not elementwise: use it on the output layer"); },
     build: function () { throw new Error("softmax is not elementwise: use it on the output layer"); },

@@ -112,7 +112,8 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
 
 /** a = softmax(z) (in place if a === z), shifted by max(z) so exp never
  * overflows; one exp per output. lse, when given, receives log sum_k exp(z_k),
- * which the cross-entropy needs: L = lse - z_label. */
+ * which the cross-entropy needs: L = lse - z_label. The board runtime's (the
+ * smallest code: the bundle's size is bounded). */
 export function softmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
   var m = z[0], i = 1, s = 0, e = 0;
   for (; i < n; i++) if (z[i] > m) m = z[i];
@@ -123,4 +124,21 @@ export function softmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
   }
   for (i = 0; i < n; i++) a[i] = a[i] / s;
   if (lse) lse[0] = m + Math.log(s);
+}
+
+/** softmax() for the host's forward pass and training step, the same bits:
+ * the largest z's term is exp(z_max - max) = exp(0) = 1 exactly, so it is not
+ * computed (one exp fewer per sample; on a 3-class output, a third of them),
+ * unless the max is infinite or NaN (then exp gives NaN, as in softmax()). */
+export function softmaxLse(z: Buf, a: Buf, n: number, lse: Buf): void {
+  var m = z[0], i = 1, s = 0, e = 0, top = 0;
+  for (; i < n; i++) if (z[i] > m) m = z[(top = i)];
+  if (m - m !== 0) top = -1;
+  for (i = 0; i < n; i++) {
+    e = i === top ? 1 : Math.exp(z[i] - m);
+    s += e;
+    a[i] = e;
+  }
+  for (i = 0; i < n; i++) a[i] = a[i] / s;
+  lse[0] = m + Math.log(s);
 }

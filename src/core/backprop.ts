@@ -67,7 +67,9 @@ export interface SgdRate {
   lambda: number;
 }
 
-/** One layer's fused update: e = W^T delta (old W), then W <- W (1 - alpha lambda) - alpha delta a^T, b <- b - alpha delta. */
+/** One layer's fused update: e = W^T delta (old W), then W <- W (1 - alpha lambda) - alpha delta a^T, b <- b - alpha delta.
+ * Without L2 (lambda 0) the factor is exactly 1 and w * 1 = w bit for bit, so
+ * those loops leave the multiply out; the remainder rows test e once, not per weight. */
 function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null, rate: SgdRate): void {
   var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, i = 0, j = 0;
   var alpha = rate.alpha, decay = 1 - rate.alpha * rate.lambda;
@@ -78,17 +80,39 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
     var c0 = alpha * d0, c1 = alpha * d1, c2 = alpha * d2, c3 = alpha * d3;
     if (e) {
+      if (decay === 1)
+        for (j = 0; j < nIn; j++) {
+          x = ain[j];
+          w0 = P[r0 + j];
+          w1 = P[r1 + j];
+          w2 = P[r2 + j];
+          w3 = P[r3 + j];
+          e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
+          P[r0 + j] = w0 - c0 * x;
+          P[r1 + j] = w1 - c1 * x;
+          P[r2 + j] = w2 - c2 * x;
+          P[r3 + j] = w3 - c3 * x;
+        }
+      else
+        for (j = 0; j < nIn; j++) {
+          x = ain[j];
+          w0 = P[r0 + j];
+          w1 = P[r1 + j];
+          w2 = P[r2 + j];
+          w3 = P[r3 + j];
+          e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
+          P[r0 + j] = w0 * decay - c0 * x;
+          P[r1 + j] = w1 * decay - c1 * x;
+          P[r2 + j] = w2 * decay - c2 * x;
+          P[r3 + j] = w3 * decay - c3 * x;
+        }
+    } else if (decay === 1) {
       for (j = 0; j < nIn; j++) {
         x = ain[j];
-        w0 = P[r0 + j];
-        w1 = P[r1 + j];
-        w2 = P[r2 + j];
-        w3 = P[r3 + j];
-        e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
-        P[r0 + j] = w0 * decay - c0 * x;
-        P[r1 + j] = w1 * decay - c1 * x;
-        P[r2 + j] = w2 * decay - c2 * x;
-        P[r3 + j] = w3 * decay - c3 * x;
+        P[r0 + j] -= c0 * x;
+        P[r1 + j] -= c1 * x;
+        P[r2 + j] -= c2 * x;
+        P[r3 + j] -= c3 * x;
       }
     } else {
       for (j = 0; j < nIn; j++) {
@@ -106,11 +130,13 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
   }
   for (; i < nOut; i++) {
     var r = L.wOff + i * nIn, d = delta[i], c = alpha * d;
-    for (j = 0; j < nIn; j++) {
-      w0 = P[r + j];
-      if (e) e[j] += w0 * d;
-      P[r + j] = w0 * decay - c * ain[j];
-    }
+    if (e)
+      for (j = 0; j < nIn; j++) {
+        w0 = P[r + j];
+        e[j] += w0 * d;
+        P[r + j] = w0 * decay - c * ain[j];
+      }
+    else for (j = 0; j < nIn; j++) P[r + j] = P[r + j] * decay - c * ain[j];
     P[bOff + i] -= c;
   }
 }

@@ -4,7 +4,7 @@
 // bytes here (format.ts has the layout), built from and turned back into a
 // trainable Network.
 
-import { ACT_PRELU, activationById } from "./activations";
+import { activationById } from "./activations";
 import { crc32 } from "./crc32";
 import {
   decodeLayout, FLAG_IMPUTE, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, T_ACT, T_B, T_IN, T_OUT, T_P, T_S, T_W,
@@ -138,7 +138,7 @@ function checkModelValues(model: Model): void {
     checkValues(name + "weights", m.W, m.nOut * m.nIn);
     if (m.wtype !== WEIGHT_F32) checkValues(name + "scales", m.scales, m.nOut);
     checkValues(name + "biases", m.b, m.nOut);
-    if (m.act === ACT_PRELU) checkValues(name + "gammas", m.prelu, m.nOut);
+    if (activationById(m.act).parameter === "neuron") checkValues(name + "gammas", m.prelu, m.nOut);
     // (an int16 / int8 array holds only what fits; a float array given as quantized weights might not)
     var q = m.wtype === WEIGHT_I8 ? 128 : m.wtype === WEIGHT_I16 ? 32768 : 0;
     for (var i = 0; q && i < m.W.length; i++)
@@ -148,8 +148,9 @@ function checkModelValues(model: Model): void {
   });
 }
 
-/** The .efnn bytes of a model. */
-export function encodeModel(model: Model): Uint8Array {
+/** Throws unless the model can be stored: its layer count, labels, sizes,
+ * weight types and values. Returns the labels' byte count. */
+function checkEncodable(model: Model): number {
   var L = model.layers.length;
   if (L < 1 || L > MAX_LAYERS) throw new Error("a model has 1 to " + MAX_LAYERS + " layers, not " + L);
   var labels = model.labels;
@@ -174,19 +175,31 @@ export function encodeModel(model: Model): Uint8Array {
     if (!(m.wtype >= WEIGHT_F32 && m.wtype <= WEIGHT_I8)) throw new Error("layer " + (l + 1) + ": unknown weight type " + m.wtype);
   });
   checkModelValues(model);
+  return labelBytes;
+}
+
+/** The .efnn bytes of a model. Only the header, the layer table and the labels
+ * are written in order; every other section goes where decodeLayout, reading
+ * them back, says it lies: the parser is the format's one description of the
+ * layout, so writer and reader cannot disagree (a size computed wrong here
+ * fails its check, not a board). */
+export function encodeModel(model: Model): Uint8Array {
+  var labelBytes = checkEncodable(model), labels = model.labels, L = model.layers.length;
   var meta = encodeMeta(model, model.inputSize);
   if (model.impute === "center") throw new Error("imputation center: say mean or median");
+  // the file's size: header, table, normalization, labels, then per layer scales, biases,
+  // gammas and the padded weights, the metadata, the checksum
   var size = HEADER_BYTES + 8 * L + 8 * model.inputSize + pad4(labelBytes);
   model.layers.forEach(function (m) {
-    size += 4 * m.nOut * ((m.wtype !== WEIGHT_F32 ? 1 : 0) + 1 + (m.act === ACT_PRELU ? 1 : 0));
+    size += 4 * m.nOut * ((m.wtype !== WEIGHT_F32 ? 1 : 0) + 1 + (activationById(m.act).parameter === "neuron" ? 1 : 0));
     size += pad4(m.nOut * m.nIn * WEIGHT_BYTES[m.wtype]);
   });
   size += (meta ? meta.length : 0) + 4;
   var out = new Uint8Array(size), dv = new DataView(out.buffer), off = 0;
   function u8(v: number) { out[off++] = v; }
   function u16(v: number) { dv.setUint16(off, v, true); off += 2; }
-  function f32s(a: ArrayLike<number>) {
-    for (var i = 0; i < a.length; i++) { dv.setFloat32(off, a[i], true); off += 4; }
+  function f32s(a: ArrayLike<number>, at: number) {
+    for (var i = 0; i < a.length; i++) dv.setFloat32(at + 4 * i, a[i], true);
   }
   u8(0x45); u8(0x46); u8(0x4e); u8(0x4e);
   u8(meta ? FORMAT_VERSION : 1);
@@ -203,33 +216,31 @@ export function encodeModel(model: Model): Uint8Array {
     dv.setFloat32(off, m.gamma, true);
     off += 4;
   });
-  f32s(model.mean);
-  f32s(model.invStd);
+  off += 8 * model.inputSize; // the normalization, written below at meanOff
   labels.forEach(function (s) {
     u8(s.length);
     for (var i = 0; i < s.length; i++) u8(s.charCodeAt(i));
   });
-  off = pad4(off);
-  model.layers.forEach(function (m) {
-    if (m.wtype !== WEIGHT_F32) f32s(m.scales as Float32Array);
-    f32s(m.b);
-    if (m.act === ACT_PRELU) f32s(m.prelu as Float32Array);
-  });
-  model.layers.forEach(function (m) {
-    var n = m.nOut * m.nIn, W = m.W;
+  // the checksum is still 0, and so is what this stand-in CRC returns: it is written last
+  var lay = decodeLayout(out, function () { return 0; }), T = lay.T;
+  f32s(model.mean, lay.meanOff);
+  f32s(model.invStd, lay.meanOff + 4 * model.inputSize);
+  model.layers.forEach(function (m, l) {
+    var t = 8 * l, n = m.nOut * m.nIn, W = m.W, o = T[t + T_W];
+    if (T[t + T_S] >= 0) f32s(m.scales as Float32Array, T[t + T_S]);
+    f32s(m.b, T[t + T_B]);
+    if (T[t + T_P] >= 0) f32s(m.prelu as Float32Array, T[t + T_P]);
     if (W.length !== n) throw new Error("layer weights: " + W.length + " values for a " + m.nOut + "x" + m.nIn + " layer");
     for (var i = 0; i < n; i++) {
-      if (m.wtype === WEIGHT_F32) dv.setFloat32(off + 4 * i, W[i], true);
-      else if (m.wtype === WEIGHT_I16) dv.setInt16(off + 2 * i, W[i], true);
-      else dv.setInt8(off + i, W[i]);
+      if (m.wtype === WEIGHT_F32) dv.setFloat32(o + 4 * i, W[i], true);
+      else if (m.wtype === WEIGHT_I16) dv.setInt16(o + 2 * i, W[i], true);
+      else dv.setInt8(o + i, W[i]);
     }
-    off = pad4(off + n * WEIGHT_BYTES[m.wtype]);
+    off = pad4(o + n * WEIGHT_BYTES[m.wtype]);
   });
-  if (meta) {
-    out.set(meta, off);
-    off += meta.length;
-  }
-  dv.setUint32(off, crc32(out, off), true);
+  // version 2: the metadata runs from the last layer's weights to the checksum
+  if (meta) out.set(meta, off);
+  dv.setUint32(size - 4, crc32(out, size - 4), true);
   return out;
 }
 

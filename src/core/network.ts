@@ -6,8 +6,8 @@
 // optimizers, quantizers and serializers walk one buffer. z, a, delta and the
 // input buffer are allocated here, once; forward() allocates nothing.
 
-import { ACT_PRELU, ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
-import { applyActivation, softmax } from "./apply-activation";
+import { ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
+import { applyActivation, softmaxLse } from "./apply-activation";
 
 import { ArrayKind, FloatArray } from "./types";
 
@@ -82,7 +82,7 @@ export function countParams(spec: NetworkSpec): number {
   var n = 0, prev = spec.inputSize;
   for (var l = 0; l < spec.layers.length; l++) {
     var s = spec.layers[l];
-    n += s.size * prev + s.size + (s.activation === "prelu" ? s.size : 0);
+    n += s.size * prev + s.size + (activationByName(s.activation).parameter === "neuron" ? s.size : 0);
     prev = s.size;
   }
   return n;
@@ -97,7 +97,7 @@ function checkSpec(spec: NetworkSpec): void {
     if (!(s.size >= 1) || Math.floor(s.size) !== s.size)
       throw new Error("layer " + (l + 1) + " size must be a positive integer, got " + s.size);
     var act = activationByName(s.activation);
-    if (act.id === ACT_SOFTMAX && l !== spec.layers.length - 1)
+    if (!act.elementwise && l !== spec.layers.length - 1)
       throw new Error("layer " + (l + 1) + ": softmax is only allowed on the output layer");
   }
 }
@@ -115,7 +115,8 @@ export function createNetwork(spec: NetworkSpec): Network {
     var n = s.size;
     var wOff = off;
     var bOff = wOff + n * prev;
-    var pOff = act.id === ACT_PRELU ? bOff + n : -1;
+    // per-neuron gammas (PReLU's) follow the biases in params
+    var pOff = act.parameter === "neuron" ? bOff + n : -1;
     off = bOff + n + (pOff >= 0 ? n : 0);
     gammas[l] = s.gamma !== undefined ? s.gamma : act.gamma;
     var gamma = gammas[l];
@@ -223,7 +224,7 @@ function propagate(net: Network, x: ArrayLike<number>, off: number): void {
 export function forward(net: Network, x: ArrayLike<number>, off?: number): FloatArray {
   propagate(net, x, off || 0);
   var last = net.layers[net.layers.length - 1];
-  if (last.act === ACT_SOFTMAX) softmax(last.z, last.a, last.nOut, net.lse);
+  if (last.act === ACT_SOFTMAX) softmaxLse(last.z, last.a, last.nOut, net.lse);
   return net.output;
 }
 
@@ -249,32 +250,140 @@ export function checkBatch(X: ArrayLike<number>, n: number, d: number, outLength
   if (outLength < need) throw new Error("batch: the output array has room for " + outLength + " values, " + need + " needed");
 }
 
+/** Rows per group of the batch kernel: each weight is read once for ROWS inputs. */
+var ROWS = 4;
+
+/** The batch kernel's buffers for one call: per layer, z and a of ROWS rows
+ * side by side (row k at k * widest), and per row views of them for the
+ * activation loops. */
+interface BatchBuffers {
+  widest: number;
+  z: FloatArray;
+  a: FloatArray[];
+  zRow: FloatArray[];
+  aRow: FloatArray[][];
+}
+
+function batchBuffers(net: Network): BatchBuffers {
+  var widest = net.inputSize, l = 0, k = 0;
+  for (l = 0; l < net.layers.length; l++) if (net.layers[l].nOut > widest) widest = net.layers[l].nOut;
+  // two activation buffers, ping-pong between layers; one z buffer
+  var z = allocate(net.arrayType, ROWS * widest), a = [allocate(net.arrayType, ROWS * widest), allocate(net.arrayType, ROWS * widest)];
+  var zRow: FloatArray[] = [], aRow: FloatArray[][] = [[], []];
+  for (k = 0; k < ROWS; k++) {
+    zRow.push(z.subarray(k * widest, (k + 1) * widest));
+    aRow[0].push(a[0].subarray(k * widest, (k + 1) * widest));
+    aRow[1].push(a[1].subarray(k * widest, (k + 1) * widest));
+  }
+  return { widest: widest, z: z, a: a, zRow: zRow, aRow: aRow };
+}
+
+/** z = W a + b for ROWS inputs at once (row k of ain and z at k * w): each
+ * weight is loaded once for the ROWS rows, each input value once for two
+ * weight rows, and each row keeps its own
+ * accumulator summed in index order from 0, then b added: the bits of
+ * denseForward, row by row. */
+function denseForwardRows(P: FloatArray, wOff: number, bOff: number, ain: FloatArray, z: FloatArray, nIn: number, nOut: number, w: number): void {
+  var o1 = w, o2 = 2 * w, o3 = 3 * w, i = 0, j = 0, v = 0, u = 0, x0 = 0, x1 = 0, x2 = 0, x3 = 0, b = 0, c = 0;
+  // two weight rows by four input rows: eight accumulators, six loads per eight multiply-adds
+  for (; i + 1 < nOut; i += 2) {
+    var r = wOff + i * nIn, q = r + nIn, s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (j = 0; j < nIn; j++) {
+      v = P[r + j];
+      u = P[q + j];
+      x0 = ain[j];
+      x1 = ain[o1 + j];
+      x2 = ain[o2 + j];
+      x3 = ain[o3 + j];
+      s0 += v * x0;
+      s1 += v * x1;
+      s2 += v * x2;
+      s3 += v * x3;
+      t0 += u * x0;
+      t1 += u * x1;
+      t2 += u * x2;
+      t3 += u * x3;
+    }
+    b = P[bOff + i];
+    c = P[bOff + i + 1];
+    z[i] = s0 + b;
+    z[o1 + i] = s1 + b;
+    z[o2 + i] = s2 + b;
+    z[o3 + i] = s3 + b;
+    z[i + 1] = t0 + c;
+    z[o1 + i + 1] = t1 + c;
+    z[o2 + i + 1] = t2 + c;
+    z[o3 + i + 1] = t3 + c;
+  }
+  for (; i < nOut; i++) {
+    var p = wOff + i * nIn, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (j = 0; j < nIn; j++) {
+      v = P[p + j];
+      a0 += v * ain[j];
+      a1 += v * ain[o1 + j];
+      a2 += v * ain[o2 + j];
+      a3 += v * ain[o3 + j];
+    }
+    b = P[bOff + i];
+    z[i] = a0 + b;
+    z[o1 + i] = a1 + b;
+    z[o2 + i] = a2 + b;
+    z[o3 + i] = a3 + b;
+  }
+}
+
+/** Rows r .. r + ROWS - 1 of X through every layer but a softmax output's
+ * activation (as propagate() does for one row); returns which activation
+ * buffer holds the last layer's a. */
+function propagateRows(net: Network, X: ArrayLike<number>, r: number, B: BatchBuffers): number {
+  var d = net.inputSize, mean = net.mean, inv = net.invStd, w = B.widest, P = net.params, layers = net.layers;
+  var ain = B.a[0], cur = 0, k = 0, j = 0;
+  // a(0) = (x - mean) * invStd, stored in the network's array type (as setInput does)
+  for (k = 0; k < ROWS; k++) for (j = 0; j < d; j++) ain[k * w + j] = (X[(r + k) * d + j] - mean[j]) * inv[j];
+  for (var l = 0; l < layers.length; l++) {
+    var L = layers[l], nxt = 1 - cur;
+    denseForwardRows(P, L.wOff, L.bOff, B.a[cur], B.z, L.nIn, L.nOut, w);
+    if (L.act !== ACT_SOFTMAX)
+      for (k = 0; k < ROWS; k++) applyActivation(L.act, B.zRow[k], B.aRow[nxt][k], L.nOut, net.gammas, l, P, L.pOff);
+    cur = nxt;
+  }
+  return cur;
+}
+
 /** forward() of n rows of X (row i at i * inputSize) into out (n x outputSize,
- * row-major; allocated if not given): one row at a time, so the same bits. */
+ * row-major; allocated if not given). Four rows at a time through the batch
+ * kernel, the same bits per row as forward(). */
 export function forwardBatch(net: Network, X: ArrayLike<number>, n: number, out?: FloatArray): FloatArray {
-  var d = net.inputSize, k = net.outputSize;
+  var d = net.inputSize, k = net.outputSize, i = 0, q = 0, last = net.layers[net.layers.length - 1];
   out = out || allocate(net.arrayType, n * k);
   checkBatch(X, n, d, out.length, n * k);
-  for (var i = 0; i < n; i++) out.set(forward(net, X, i * d), i * k);
+  if (n >= ROWS) {
+    var B = batchBuffers(net);
+    for (; i + ROWS <= n; i += ROWS) {
+      var cur = propagateRows(net, X, i, B);
+      for (q = 0; q < ROWS; q++) {
+        if (last.act === ACT_SOFTMAX) softmaxLse(B.zRow[q], B.aRow[cur][q], k, net.lse);
+        out.set(B.aRow[cur][q].subarray(0, k), (i + q) * k);
+      }
+    }
+  }
+  for (; i < n; i++) out.set(forward(net, X, i * d), i * k);
   return out;
 }
 
-/** classify() of n rows of X into out (allocated if not given). */
+/** classify() of n rows of X into out (allocated if not given); the batch kernel as in forwardBatch. */
 export function classifyBatch(net: Network, X: ArrayLike<number>, n: number, out?: Int32Array): Int32Array {
-  var d = net.inputSize;
+  var d = net.inputSize, k = net.outputSize, i = 0, q = 0, last = net.layers[net.layers.length - 1];
   out = out || new Int32Array(n);
   checkBatch(X, n, d, out.length, n);
-  for (var i = 0; i < n; i++) out[i] = classify(net, X, i * d);
+  // one output: classify() thresholds a(L) (a softmax of one output is not computed there); row by row
+  if (n >= ROWS && k > 1) {
+    var B = batchBuffers(net), top = last.act === ACT_SOFTMAX;
+    for (; i + ROWS <= n; i += ROWS) {
+      var cur = propagateRows(net, X, i, B);
+      for (q = 0; q < ROWS; q++) out[i + q] = argmax(top ? B.zRow[q] : B.aRow[cur][q], k);
+    }
+  }
+  for (; i < n; i++) out[i] = classify(net, X, i * d);
   return out;
-}
-
-/** A copy with the same shape, weights and normalization (optionally another array type). */
-export function cloneNetwork(net: Network, arrayType?: ArrayKind): Network {
-  var spec = networkSpec(net);
-  spec.arrayType = arrayType || net.arrayType;
-  var c = createNetwork(spec);
-  c.params.set(net.params);
-  c.mean.set(net.mean);
-  c.invStd.set(net.invStd);
-  return c;
 }

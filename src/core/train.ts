@@ -12,8 +12,9 @@ import { evaluate } from "./evaluate";
 import { initialize } from "./init";
 import { checkLoss, LossName } from "./loss";
 import { allocate, Network } from "./network";
-import { createRng, shuffle } from "./rng";
-import { createTrainer, positive, StepOptions } from "./train-step";
+import { createRng, Rng, shuffle } from "./rng";
+import { createTrainer, positive, StepOptions, Trainer } from "./train-step";
+import { FloatArray } from "./types";
 
 export interface TrainOptions extends StepOptions {
   /** maximum number of epochs (default 200) */
@@ -79,6 +80,100 @@ function checkOrder(order: ArrayLike<number>, n: number, epoch: number): ArrayLi
   return order;
 }
 
+/** What train() carries from epoch to epoch. */
+interface Run {
+  net: Network;
+  data: DataSet;
+  o: TrainOptions;
+  trainer: Trainer;
+  /** the generator of the default shuffles, and their running order */
+  rng: Rng;
+  shuffled: Int32Array;
+  /** per layer, the sum over the epoch's samples of mean_i |delta_i| (recordDeltas), else null */
+  deltaSum: Float64Array | null;
+  /** the best epoch so far (1-based, 0: none yet), its weights and its validation error and loss */
+  best: FloatArray;
+  bestEpoch: number;
+  bestErr: number;
+  bestLoss: number;
+}
+
+/** One epoch (0-based) at learning rate alpha: the rows of its order through
+ * the trainer, then the epoch's statistics. A non-finite mean loss restores
+ * the best weights and throws (alpha0 is the learning rate the user gave). */
+function runEpoch(r: Run, epoch: number, alpha: number, alpha0: number): EpochStats {
+  var o = r.o, net = r.net, data = r.data, trainer = r.trainer, n = data.n, deltaSum = r.deltaSum;
+  var nL = net.layers.length, l = 0;
+  trainer.learningRate = alpha;
+  var order: ArrayLike<number> = r.shuffled;
+  if (o.order) order = checkOrder(o.order(epoch), n, epoch);
+  else shuffle(r.shuffled, n, r.rng);
+  var count = order.length, total = 0, right = 0;
+  if (deltaSum) for (l = 0; l < nL; l++) deltaSum[l] = 0;
+  for (var s = 0; s < count; s++) {
+    total += trainer.step(order[s]);
+    if (trainer.correct) right++;
+    if (deltaSum) {
+      for (l = 0; l < nL; l++) {
+        var L = net.layers[l], sum = 0;
+        for (var k = 0; k < L.nOut; k++) sum += Math.abs(L.delta[k]);
+        deltaSum[l] += sum / L.nOut;
+      }
+    }
+  }
+  trainer.flush();
+  var trainLoss = total / count;
+  if (!isFinite(trainLoss)) {
+    net.params.set(r.best);
+    throw new Error(
+      "training diverged in epoch " + (epoch + 1) + ": the loss became " + trainLoss + ". Lower the learning rate (now " +
+        alpha0 + ")" + (r.bestEpoch > 0 ? "; the network keeps the weights of epoch " + r.bestEpoch : "") + ".",
+    );
+  }
+  var stats: EpochStats = {
+    epoch: epoch + 1,
+    learningRate: alpha,
+    trainLoss: trainLoss,
+    trainAccuracy: data.classes ? right / count : NaN,
+    valLoss: NaN,
+    valAccuracy: NaN,
+    meanAbsDelta: null,
+  };
+  if (o.measureTrain) {
+    var t = evaluate(net, data, trainer.loss);
+    stats.trainLoss = t.loss;
+    stats.trainAccuracy = t.accuracy;
+  }
+  if (deltaSum) {
+    stats.meanAbsDelta = [];
+    for (l = 0; l < nL; l++) stats.meanAbsDelta.push(deltaSum[l] / count);
+  }
+  return stats;
+}
+
+/** The stopping rule's first half, after each epoch: the validation set's
+ * error rate decides whether this epoch is the best so far (the loss breaks
+ * ties, and decides alone for regression; without a validation set every
+ * epoch is); the best epoch's weights are kept. Fills in the validation numbers. */
+function keepBest(r: Run, stats: EpochStats): void {
+  var improved = true, val = r.o.validation;
+  if (val) {
+    var v = evaluate(r.net, val, r.trainer.loss);
+    stats.valLoss = v.loss;
+    stats.valAccuracy = v.accuracy;
+    var err = val.classes ? v.errors : v.loss;
+    improved = err < r.bestErr || (err === r.bestErr && v.loss < r.bestLoss);
+    if (improved) {
+      r.bestErr = err;
+      r.bestLoss = v.loss;
+    }
+  }
+  if (improved) {
+    r.bestEpoch = stats.epoch;
+    r.best.set(r.net.params);
+  }
+}
+
 export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResult {
   o = o || {};
   var trainer = createTrainer(net, data, o), loss = trainer.loss;
@@ -95,80 +190,24 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
   best.set(P);
   var n = data.n, shuffled = new Int32Array(n);
   for (var i = 0; i < n; i++) shuffled[i] = i;
-  var nL = net.layers.length, deltaSum = o.recordDeltas ? new Float64Array(nL) : null;
+  var r: Run = {
+    net: net, data: data, o: o, trainer: trainer, rng: rng, shuffled: shuffled,
+    deltaSum: o.recordDeltas ? new Float64Array(net.layers.length) : null,
+    best: best, bestEpoch: 0, bestErr: Infinity, bestLoss: Infinity,
+  };
 
-  var history: EpochStats[] = [];
-  var bestEpoch = 0, bestErr = Infinity, bestLoss = Infinity, stoppedEarly = false;
+  var history: EpochStats[] = [], stoppedEarly = false;
   for (var epoch = 0; epoch < epochs; epoch++) {
-    var alpha = alpha0 / (1 + decay * epoch);
-    trainer.learningRate = alpha;
-    var order: ArrayLike<number> = shuffled;
-    if (o.order) order = checkOrder(o.order(epoch), n, epoch);
-    else shuffle(shuffled, n, rng);
-    var count = order.length, total = 0, right = 0;
-    if (deltaSum) for (var l = 0; l < nL; l++) deltaSum[l] = 0;
-    for (var s = 0; s < count; s++) {
-      total += trainer.step(order[s]);
-      if (trainer.correct) right++;
-      if (deltaSum) {
-        for (l = 0; l < nL; l++) {
-          var L = net.layers[l], sum = 0;
-          for (var k = 0; k < L.nOut; k++) sum += Math.abs(L.delta[k]);
-          deltaSum[l] += sum / L.nOut;
-        }
-      }
-    }
-    trainer.flush();
-    var trainLoss = total / count;
-    if (!isFinite(trainLoss)) {
-      P.set(best);
-      throw new Error(
-        "training diverged in epoch " + (epoch + 1) + ": the loss became " + trainLoss + ". Lower the learning rate (now " +
-          alpha0 + ")" + (bestEpoch > 0 ? "; the network keeps the weights of epoch " + bestEpoch : "") + ".",
-      );
-    }
-    var stats: EpochStats = {
-      epoch: epoch + 1,
-      learningRate: alpha,
-      trainLoss: trainLoss,
-      trainAccuracy: data.classes ? right / count : NaN,
-      valLoss: NaN,
-      valAccuracy: NaN,
-      meanAbsDelta: null,
-    };
-    if (o.measureTrain) {
-      var t = evaluate(net, data, loss);
-      stats.trainLoss = t.loss;
-      stats.trainAccuracy = t.accuracy;
-    }
-    if (deltaSum) {
-      stats.meanAbsDelta = [];
-      for (l = 0; l < nL; l++) stats.meanAbsDelta.push(deltaSum[l] / count);
-    }
-    var improved = true;
-    if (o.validation) {
-      var v = evaluate(net, o.validation, loss);
-      stats.valLoss = v.loss;
-      stats.valAccuracy = v.accuracy;
-      // The error rate decides; the loss breaks ties (and decides alone for regression).
-      var err = o.validation.classes ? v.errors : v.loss;
-      improved = err < bestErr || (err === bestErr && v.loss < bestLoss);
-      if (improved) {
-        bestErr = err;
-        bestLoss = v.loss;
-      }
-    }
-    if (improved) {
-      bestEpoch = epoch + 1;
-      best.set(P);
-    }
+    var stats = runEpoch(r, epoch, alpha0 / (1 + decay * epoch), alpha0);
+    keepBest(r, stats);
     history[o.keepHistory === false ? 0 : history.length] = stats;
     if (o.onEpoch && o.onEpoch(stats) === false) break;
-    if (o.validation && epoch + 1 - bestEpoch >= patience) {
+    // the stopping rule's second half: patience epochs without a better validation error
+    if (o.validation && epoch + 1 - r.bestEpoch >= patience) {
       stoppedEarly = true;
       break;
     }
   }
   P.set(best);
-  return { history: history, bestEpoch: bestEpoch, stoppedEarly: stoppedEarly, loss: loss };
+  return { history: history, bestEpoch: r.bestEpoch, stoppedEarly: stoppedEarly, loss: loss };
 }

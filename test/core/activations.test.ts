@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gammaOf, nearKink, points } from "../helpers/activation-points";
-import {
-  ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, derivative, logistic,
-  Ops, softplus, tanh,
-} from "../../src/core/index";
+import { ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, logistic, Ops, softplus, tanh } from "../../src/core/index";
+import { derivative } from "../../src/core/check/index";
 
 // Evaluate a formula written in basic operations on plain numbers.
 const numberOps: Ops<number> = {
@@ -61,6 +59,21 @@ describe("activation table", () => {
       for (const x of points) expect(Math.abs(act.f(x, g) - act.build(numberOps, x, g))).toBeLessThan(1e-12);
     });
   }
+
+  it("says which activations have a parameter, consistent with their formulas and the network's parameter layout", () => {
+    const xs = [-3, -1.5, -0.2, 0.7, 2.5];
+    for (const act of elementwise) {
+      // f depends on gamma exactly when the table says it has a parameter
+      const depends = xs.some((x) => act.f(x, 0.3) !== act.f(x, 0.7));
+      expect(act.parameter !== "none", act.name).toBe(depends);
+      // per-neuron gammas take one parameter per neuron after the biases (countParams, createNetwork's pOff)
+      const net = createNetwork({ inputSize: 3, layers: [{ size: 4, activation: act.name }] });
+      expect(net.params.length, act.name).toBe(3 * 4 + 4 + (act.parameter === "neuron" ? 4 : 0));
+      expect(net.layers[0].pOff >= 0, act.name).toBe(act.parameter === "neuron");
+    }
+    expect(ACTIVATIONS.filter((a) => a.parameter === "neuron").map((a) => a.name)).toEqual(["prelu"]);
+    expect(ACTIVATIONS.filter((a) => a.parameter === "layer").map((a) => a.name)).toEqual(["leaky-relu", "elu"]);
+  });
 
   it("softmax is not elementwise and says so", () => {
     const s = activationByName("softmax");

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  ActivationName, backpropGradient, classificationSet, createNetwork, createRng, DataSet, initialize, LossName,
-  maxRelativeError, Network, numericalGradient, regressionSet, risk, worstBlockError,
-} from "../../src/core/index";
+import { ActivationName, classificationSet, createNetwork, createRng, DataSet, initialize, LossName, Network, regressionSet } from "../../src/core/index";
+import { backpropGradient, maxRelativeError, numericalGradient, risk, worstBlockError } from "../../src/core/check/index";
 import { graphGradient } from "../helpers/graph-network";
 
 const HIDDEN: ActivationName[] = [

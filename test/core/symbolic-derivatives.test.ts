@@ -5,7 +5,8 @@
 // each against the table's hand-written df.
 import { describe, expect, it } from "vitest";
 import { gammaOf, kinks, nearKink, points } from "../helpers/activation-points";
-import { ACTIVATIONS, activationByName, backwardGraph, derivative, graphOps, variable } from "../../src/core/index";
+import { ACTIVATIONS, activationByName } from "../../src/core/index";
+import { backwardGraph, derivative, graphOps, variable } from "../../src/core/check/index";
 import { activationFormula, activationFormulas } from "../../src/core/check/symbolic/activation-formulas";
 import { derive } from "../../src/core/check/symbolic/derive";
 import { evaluate, Expr, exprOps, mul, num, same, size, sub, Test, X } from "../../src/core/check/symbolic/expression";

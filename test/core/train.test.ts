@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  ActivationName, backpropGradient, classificationSet, createNetwork, createRng, evaluate, forward, initialize,
-  Network, outputDelta, regressionSet, sgdStep, split, standardization, train, TrainOptions,
-} from "../../src/core/index";
+import { ActivationName, classificationSet, createNetwork, createRng, evaluate, forward, initialize, Network, outputDelta, regressionSet, sgdStep, split, standardization, train, TrainOptions } from "../../src/core/index";
+import { backpropGradient } from "../../src/core/check/index";
 import { loadIris } from "../helpers/iris";
 
 const XOR = classificationSet([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]);

@@ -1,9 +1,8 @@
 // The independent oracle: a network's structured risk rebuilt as a computation
 // graph of scalar operations (reverse-mode AD), from the activation table's
 // formulas in basic operations. It shares no code with backprop.
-import {
-  ACT_LOGISTIC, ACT_SOFTMAX, backwardGraph, DataSet, graphOps as o, LossName, Network, Node, sum, variable,
-} from "../../src/core/index";
+import { ACT_LOGISTIC, ACT_SOFTMAX, DataSet, LossName, Network } from "../../src/core/index";
+import { backwardGraph, graphOps as o, Node, sum, variable } from "../../src/core/check/index";
 
 export function graphGradient(net: Network, data: DataSet, rows: number[], loss: LossName, lambda: number): Float64Array {
   const P = net.params;

@@ -1,10 +1,8 @@
 import { writeFileSync } from "node:fs";
 // Trained models shared by the format, quantization and device suites.
 import { join } from "node:path";
-import {
-  ActivationName, createNetwork, DataSet, encodeModel, gaussianClusters, modelFromNetwork, Model, Network, quantizeModel, split,
-  standardization, train,
-} from "../../src/core/index";
+import { ActivationName, createNetwork, DataSet, encodeModel, modelFromNetwork, Model, Network, quantizeModel, split, standardization, train } from "../../src/core/index";
+import { gaussianClusters } from "../../src/core/check/index";
 import { loadIris } from "./iris";
 
 export interface Trained {

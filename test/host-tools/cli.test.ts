@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createRng, gaussianClusters } from "../../src/core/index";
+import { createRng } from "../../src/core/index";
+import { gaussianClusters } from "../../src/core/check/index";
 import { cli, cliAsync, IRIS_CSV, json, tempDir } from "../helpers/cli";
 
 const dir = tempDir();

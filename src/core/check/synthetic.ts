@@ -1,8 +1,8 @@
 // Seeded synthetic data, so tests, demos and benchmarks are repeatable and
 // nothing is downloaded.
 
-import { classificationSet, DataSet } from "./dataset";
-import { createRng } from "./rng";
+import { classificationSet, DataSet } from "../dataset";
+import { createRng } from "../rng";
 
 export interface ClusterOptions {
   /** features (default 64) */

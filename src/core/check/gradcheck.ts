@@ -3,11 +3,11 @@
 // whose truncation error is O(h^2) (the one-sided form's is O(h)). Checking
 // all N parameters costs 2N forward passes of O(N) each: O(N^2), fine for a checker.
 
-import { backward } from "./backprop";
-import { DataSet } from "./dataset";
-import { LossName, outputDelta } from "./loss";
-import { allocate, forward, Network } from "./network";
-import { FloatArray } from "./types";
+import { backward } from "../backprop";
+import { DataSet } from "../dataset";
+import { LossName, outputDelta } from "../loss";
+import { allocate, forward, Network } from "../network";
+import { FloatArray } from "../types";
 
 /** The structured risk R on the given rows: mean loss + (1/2) lambda ||W||_F^2. */
 export function risk(net: Network, data: DataSet, rows: ArrayLike<number>, loss: LossName, lambda: number): number {

@@ -2,7 +2,7 @@
 // evaluating f on (x, 1) carries f'(x) along in d. Used to check every
 // activation's hand-written derivative against its formula in basic operations.
 
-import { Ops } from "./activations";
+import { Ops } from "../activations";
 
 export interface Dual {
   v: number;

@@ -6,7 +6,7 @@
 // many parameters (backpropagation is this, specialised to layers).
 // In edgefnn it is the independent oracle for whole-network gradients.
 
-import { Ops } from "./activations";
+import { Ops } from "../activations";
 
 export interface Node {
   value: number;
