@@ -60,9 +60,11 @@ function commonjsDir() {
 // TypeScript to ES5 one file at a time (ts.transpileModule): no program, no
 // type check (npm test's tsc does that), ~0.1 s instead of ~4 s of CPU per
 // bundle for @rollup/plugin-typescript's whole program (the test set-up builds
-// before every run). The output is the same: the board code uses nothing that
-// needs another file's types to emit (no const enums, no namespaces); all six
-// files were compared byte for byte with the plugin's when this replaced it.
+// before every run). One thing a file-at-a-time compile cannot do is write a
+// const enum's numbers in (isolatedModules keeps the enum object and the
+// lookups): inlineConstEnums below does it for the enums a file declares
+// itself, which is all the board code has (runtime.ts's slot, view and row
+// names), so the bundles come out as a whole-program compile made them.
 const ES5_OPTIONS = {
   target: ts.ScriptTarget.ES5,
   module: ts.ModuleKind.ESNext,
@@ -71,6 +73,39 @@ const ES5_OPTIONS = {
   noEmitHelpers: false,
   isolatedModules: true,
 };
+/** A transformer: a file's own `const enum` members (numbers, given or
+ * counted on from the previous) replace their uses, and the declarations go. */
+function inlineConstEnums(context) {
+  const f = context.factory;
+  return (sourceFile) => {
+    const values = new Map();
+    for (const st of sourceFile.statements) {
+      if (!ts.isEnumDeclaration(st) || !st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ConstKeyword)) continue;
+      const members = new Map();
+      let next = 0;
+      for (const m of st.members) {
+        if (m.initializer) {
+          if (!ts.isNumericLiteral(m.initializer)) throw new Error(`${sourceFile.fileName}: const enum ${st.name.text}: only numbers are inlined`);
+          next = Number(m.initializer.text);
+        }
+        members.set(m.name.getText(sourceFile), next++);
+      }
+      values.set(st.name.text, members);
+    }
+    if (values.size === 0) return sourceFile;
+    const visit = (node) => {
+      if (ts.isEnumDeclaration(node) && values.has(node.name.text)) return undefined;
+      if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && values.has(node.expression.text)) {
+        const v = values.get(node.expression.text).get(node.name.text);
+        if (v === undefined) throw new Error(`${sourceFile.fileName}: ${node.getText(sourceFile)} is not a member`);
+        return f.createNumericLiteral(v);
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return ts.visitEachChild(sourceFile, visit, context);
+  };
+}
+
 const es5 = () => ({
   name: "es5",
   resolveId(source, importer) {
@@ -81,7 +116,12 @@ const es5 = () => ({
   },
   transform(code, id) {
     if (!id.endsWith(".ts")) return null;
-    const r = ts.transpileModule(code, { compilerOptions: ES5_OPTIONS, fileName: id, reportDiagnostics: true });
+    const r = ts.transpileModule(code, {
+      compilerOptions: ES5_OPTIONS,
+      fileName: id,
+      reportDiagnostics: true,
+      transformers: { before: [inlineConstEnums] },
+    });
     if (r.diagnostics?.length) this.error(ts.flattenDiagnosticMessageText(r.diagnostics[0].messageText, "\n"));
     return { code: r.outputText, map: null };
   },
@@ -141,6 +181,9 @@ function browserCsvParse() {
     resolveId(id, importer) {
       if (!importer) return null;
       if (id === "csv-parse/sync") return fileURLToPath(new URL("node_modules/csv-parse/dist/esm/sync.js", import.meta.url));
+      // the host's runtime loads dist/edgefnn.js with require(): the page runs the same runtime's source
+      if (id === "./host-runtime" && importer.endsWith("evaluation/quantize-report.ts"))
+        return fileURLToPath(new URL("host-tools/studio/page/page-runtime.ts", import.meta.url));
       if (!id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0") && !/^[A-Za-z]:/.test(id))
         this.error(`the studio page imports ${id}, which does not run in a browser`);
       return null;
