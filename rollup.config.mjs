@@ -106,7 +106,7 @@ export default [
     output: {
       file: "dist/gestures.min.js",
       format: "es",
-      plugins: [terser({ ecma: 5, compress: false, format: { comments: /^ edgefnn's gesture app/ } }), printSizes()],
+      plugins: [terser({ ecma: 5, module: false, toplevel: false, compress: false, mangle: { toplevel: false }, format: { comments: /^ edgefnn's gesture app/ } }), printSizes()],
     },
   },
 ];

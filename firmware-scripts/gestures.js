@@ -164,6 +164,8 @@ function gestTeachFail(e) {
 // back to classifying, with whatever model is active
 function gestQuit() {
   gestT = null;
+  // the learning module's code and objects go too (require keeps a module cached): loaded again at the next teach
+  if (typeof Modules !== "undefined") Modules.removeCached("edgefnn-learn");
   gestF.clearWindow(gestWin);
   if (typeof E.showMenu === "function") E.showMenu();
   gestUI();

@@ -166,12 +166,24 @@ function fileName(name: string, crc: number): string {
   return name + "." + h;
 }
 
+/** 1 to 19 letters, digits, _ or - (by char codes: the interpreter's regular
+ * expressions refused every name with /^[A-Za-z0-9_-]{1,19}$/, measured on its Linux build) */
+function goodName(name: string): boolean {
+  var n = typeof name === "string" ? name.length : 0, i = 0, c = 0;
+  if (n < 1 || n > 19) return false;
+  for (; i < n; i++) {
+    c = name.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45)) return false;
+  }
+  return true;
+}
+
 /**
  * Writes the fine-tuned model to Storage as <name>.<crc> and makes it the
  * active model (edgefnn.active), as upload does. Returns the file's name.
  */
 export function save(me: Learner, name: string, so?: SaveOptions): string {
-  if (!/^[A-Za-z0-9_-]{1,19}$/.test(name)) fail("save(" + JSON.stringify(name) + "): use 1 to 19 letters, digits, _ or -");
+  if (!goodName(name)) fail("save(" + JSON.stringify(name) + "): use 1 to 19 letters, digits, _ or -");
   var S = require("Storage"), ps = pieces(me, !!(so && so.float32)), total = 4, i = 0, o = 0, k = 0, TMP = "edgefnn.saving", spare = new Uint8Array(CHUNK);
   for (; i < ps.length; i++) total += ps[i].n;
   // 1. the whole file under a scratch name, chunk by chunk, so its CRC comes from flash natively

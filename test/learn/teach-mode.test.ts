@@ -21,6 +21,7 @@ import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { RunningSim } from "../../host-tools/sim/index";
 import { virtualBoards } from "../helpers/virtual-boards";
+import { DIST_GESTURES_MIN } from "../../host-tools/bundle-files";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 
 const CLASSES: Gesture[] = ["still", "shake", "circle"];
@@ -180,6 +181,13 @@ async function uploadedBoard(sim: (o?: object) => Promise<RunningSim>, board: st
 
 describe("teach mode: only with the learning module; on a Bangle.js a menu", () => {
   const { sim } = virtualBoards({ tcp: 0 });
+
+  it("the installed app is the script without comments, its global names kept (a user's globals are not clobbered by short ones)", () => {
+    const min = readFileSync(DIST_GESTURES_MIN, "latin1");
+    expect(min.startsWith("// edgefnn's gesture app")).toBe(true);
+    for (const name of ["var gestF=", "var gestT=", "function gestStart(", "function gestButton(", "function gestTeachEnd("]) expect(min).toContain(name);
+    expect(min).not.toMatch(/^var [a-zA-Z]=/m);
+  });
 
   it("without edgefnn-learn on the board the app is as before: a long press changes nothing", async () => {
     const { s, repl } = await uploadedBoard(sim, "puckjs", false);
