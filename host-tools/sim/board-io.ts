@@ -10,7 +10,8 @@
 //   clearWatch(id), clearWatch()   one watch, or all
 //   digitalRead(pin)     1 while the button is held
 //   Puck.js: LED1, LED2, LED3 (red, green, blue), digitalWrite(led, v),
-//            digitalPulse(led, v, ms | [ms...]): each change is logged for the host
+//            digitalPulse(led, v, ms | [ms...]) (queued after a pulse still going
+//            on, as the firmware does): each change is logged for the host
 //   Bangle.js: Bangle.on("touch", f) f(button, {x, y}); E.showMenu(menu) with
 //            function items (E.showMenu() closes it); E.showMessage(text, title)
 // What is not modelled: debounce (the host's presses have clean edges), the
@@ -90,17 +91,32 @@ export class BoardIo {
         if (led && led !== "BTN") this.leds.push({ led, on: !!v, time: r.now() });
       };
       globals.digitalWrite = write;
-      globals.digitalPulse = (p: unknown, v: unknown, t: unknown) => {
-        // a pulse (or a train of them) toggles the pin from v after each time, as the firmware does
-        const times = t && typeof t === "object" ? Array.prototype.slice.call(t as ArrayLike<number>) as number[] : [Number(t)];
-        let level = !!v, at = 0;
+      // per LED the pulse trains waiting for the one going on (the first of each list)
+      const trains: Record<string, [boolean, number[]][]> = {};
+      const run = (p: unknown, led: string): void => {
+        const [v, times] = trains[led][0];
+        let level = v, at = 0;
         write(p, level);
-        for (const ms of times) {
+        times.forEach((ms, i) => {
           at += Math.max(0, Number(ms) || 0);
           level = !level;
-          const to = level;
-          this.later(at, () => write(p, to));
-        }
+          const to = level, last = i === times.length - 1;
+          this.later(at, () => {
+            write(p, to);
+            if (!last) return;
+            trains[led].shift();
+            if (trains[led].length) run(p, led);
+          });
+        });
+      };
+      globals.digitalPulse = (p: unknown, v: unknown, t: unknown) => {
+        // a pulse (or a train of them) toggles the pin from v after each time, as the firmware does;
+        // a pulse asked for while one is going on starts when it ends (the firmware queues them)
+        const times = t && typeof t === "object" ? (Array.prototype.slice.call(t as ArrayLike<number>) as number[]) : [Number(t)];
+        const led = nameOf(p);
+        if (!led || led === "BTN" || !times.length) return;
+        (trains[led] ??= []).push([!!v, times]);
+        if (trains[led].length === 1) run(p, led);
       };
     }
     const e: Record<string, unknown> = {};

@@ -41,8 +41,15 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
     const { b } = board("puckjs");
     b.sandbox.run(`var n = 0; setWatch(function () { n++; digitalPulse(LED2, 1, [20, 20, 20]); }, BTN, { repeat: true, edge: "falling" });`);
     await b.io.press(20);
-    await new Promise((r) => setTimeout(r, 120));
+    for (let i = 0; i < 100 && b.io.leds.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
     expect(b.io.leds.map((l) => [l.led, l.on])).toEqual([["LED2", true], ["LED2", false], ["LED2", true], ["LED2", false]]);
+    // a pulse while one goes on waits for its end
+    b.sandbox.run("digitalPulse(LED1, 1, 100); digitalPulse(LED1, 1, 10)");
+    for (let i = 0; i < 100 && b.io.leds.length < 8; i++) await new Promise((r) => setTimeout(r, 50));
+    const L1 = b.io.leds.slice(4);
+    expect(L1.map((l) => l.on)).toEqual([true, false, true, false]);
+    expect(L1[1].time - L1[0].time).toBeGreaterThanOrEqual(0.099);
+    expect(L1[2].time).toBeGreaterThanOrEqual(L1[1].time);
     b.sandbox.reset();
     b.sandbox.run("var n = 0");
     await b.io.press(20);

@@ -117,6 +117,7 @@ describe("teach mode of the gesture app on the virtual Puck.js", () => {
 
       // 2. teach mode, as the user does it: hold the button 1 s; class 0 is chosen
       link.clear();
+      const ledsAtTeach = s.board.io.leds.length;
       await s.board.io.press(1200);
       await link.waitFor((t) => /T,0,still\r?\n/.test(t), 5000, "teach mode, class still chosen");
       for (const [c, g] of CLASSES.entries()) {
@@ -134,10 +135,14 @@ describe("teach mode of the gesture app on the virtual Puck.js", () => {
       expect(saved).toMatch(/^gestures\.[0-9a-f]{8}$/);
       expect(JSON.parse(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(saved);
       expect(link.text.match(/T,rec,/g)).toHaveLength(15);
-      // the result on the LEDs: LED2 three times, 0.4 s apart
-      await new Promise((r) => setTimeout(r, 1200));
-      const on2 = s.board.io.leds.filter((l) => l.led === "LED2" && l.on).map((l) => l.time);
-      expect(on2.some((t) => [0.4, 0.8].every((d) => on2.some((u) => Math.abs(u - t - d) < 0.1)))).toBe(true);
+      // the result on the LEDs: LED2 on three times for 200 ms (a window's flashes last 60 or 80 ms; a
+      // busy machine's timers fire late, never early, so only a lower bound on the time is checked)
+      const long2 = () => {
+        const L = s.board.io.leds.slice(ledsAtTeach).filter((l) => l.led === "LED2");
+        return L.filter((l, i) => l.on && L[i + 1] && !L[i + 1].on && L[i + 1].time - l.time >= 0.19).length;
+      };
+      for (let i = 0; i < 100 && long2() < 3; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(long2()).toBeGreaterThanOrEqual(3);
 
       // 3. after a restart, the personalised model on a fresh stream of the user's gestures
       const after = await freshStream(s, link, 202);
