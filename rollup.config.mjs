@@ -222,5 +222,18 @@ export default process.env.ONLY === "studio" ? studio : [
   bundle("src/features/index.ts", "edgefnn-features", "edgefnnFeatures"),
   // on-board learning (fine-tuning the last layers), apart for the same reason: require("edgefnn-learn")
   bundle("src/learn/index.ts", "edgefnn-learn", "edgefnnLearn"),
+  // the gesture app as upload --app gestures installs it: the same script without its comments and
+  // spaces, its functions' local names shortened (a Puck.js has 40 KiB of Storage for all of it),
+  // global names and order untouched; its first line, "// edgefnn's gesture app...", kept: it
+  // marks the file as edgefnn's (own-files.ts)
+  {
+    input: "firmware-scripts/gestures.js",
+    treeshake: false,
+    output: {
+      file: "dist/gestures.min.js",
+      format: "es",
+      plugins: [terser({ ecma: 5, module: false, toplevel: false, compress: false, mangle: { toplevel: false }, format: { comments: /^ edgefnn's gesture app/ } }), printSizes()],
+    },
+  },
   ...studio,
 ];

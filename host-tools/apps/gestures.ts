@@ -13,9 +13,8 @@
 // gestures.js plus a .bootcde that starts it at every boot, which own-files.ts
 // refuses to put over a .bootcde edgefnn did not write (without --force).
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { fail, quoteValue } from "../cli/user-error";
-import { DIST_FEATURES_MIN, DIST_LEARN_MIN, FIRMWARE_DIR } from "../files/bundle-files";
+import { DIST_FEATURES_MIN, DIST_GESTURES_MIN, DIST_LEARN_MIN } from "../files/bundle-files";
 import { PACKAGE_VERSION } from "../files/package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
@@ -46,7 +45,7 @@ export interface BoardApp {
 
 export const APP_ID = "gestures";
 /** Settings a gestures.json may hold (firmware-scripts/gestures.js reads them). */
-const SETTINGS = ["rate", "window", "hop", "threshold"];
+const SETTINGS = ["rate", "window", "hop", "threshold", "teach"];
 
 /** A Bangle.js keeps its Storage by the App Loader's conventions. */
 export function isBangle(board: string): boolean {
@@ -98,7 +97,9 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
   const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));
   const learn = (): AppFile[] => (o.learn ? [{ name: "edgefnn-learn", bytes: new Uint8Array(readFileSync(DIST_LEARN_MIN)) }] : []);
-  const app = () => new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js")));
+  // firmware-scripts/gestures.js without its comments (dist/gestures.min.js): a Puck.js's 40 KiB of
+  // Storage holds the runtime, the features, the learning module, the app and two models only so
+  const app = () => new Uint8Array(readFileSync(DIST_GESTURES_MIN));
   // edgefnn's key first: how own-files.ts knows these JSON files are edgefnn's
   const settings = () => text(JSON.stringify({ edgefnn: 1, ...cfg }));
   return {

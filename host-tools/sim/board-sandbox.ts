@@ -6,7 +6,8 @@
 // toUint8Array), require("Storage") and Storage modules, atob/btoa, print,
 // console.log, getTime, timers on the real event loop, process.memory() and
 // process.env, reset(), load(), echo(); and the accelerometer of a Puck.js or
-// Bangle.js (accelerometer.ts: synthetic gestures the host schedules).
+// Bangle.js (accelerometer.ts: synthetic gestures the host schedules); the
+// button, a Puck.js's LEDs and a Bangle.js's menu (board-io.ts: the host presses).
 import { createContext, runInContext, Script } from "node:vm";
 import { FlashError, FlashStorage } from "./flash-storage";
 import { printValue } from "./format";
@@ -15,6 +16,7 @@ import { SimBoard, SIM_VERSION } from "./sim-boards";
 import { UnsupportedSyntax } from "./espruino-syntax";
 import { boardCode, E_MATH, shapeRealm, valueBytes } from "./espruino-surface";
 import { accelApi, SyntheticAccelerometer } from "./accelerometer";
+import { BoardIo } from "./board-io";
 
 export interface SandboxHost {
   board: SimBoard;
@@ -23,6 +25,8 @@ export interface SandboxHost {
   storage: FlashStorage;
   /** the gestures the accelerometer plays (kept across resets: the host's) */
   accel: SyntheticAccelerometer;
+  /** the button, LEDs and screen menu (kept across resets: the host's) */
+  io: BoardIo;
   /** text from print() / console.log, newline included */
   print(text: string): void;
   /** an error thrown by a timer callback */
@@ -152,6 +156,7 @@ export class BoardSandbox {
 
   dispose(): void {
     this.clearTimers();
+    this.host.io.detach();
   }
 
   private rewrite(code: string): string {
@@ -377,6 +382,16 @@ export class BoardSandbox {
     });
     this.accelStop = accel.stop;
     for (const [k, v] of Object.entries(accel.globals)) set(k, v);
+    const io = h.io.attach({
+      envName: h.board.envName,
+      emit: (fn, args) => this.callback(fn, args),
+      toRealm: (v) => this.toRealm(v),
+      error: (m) => new realm.Error(m),
+      now: () => Date.now() / 1000,
+    });
+    for (const [k, v] of Object.entries(io.globals)) set(k, v);
+    Object.assign(E, io.e);
+    if (accel.globals.Bangle) h.io.touchEvents(accel.globals.Bangle as Record<string, unknown>);
     set("reset", () => void h.request("reset"));
     set("load", (file?: unknown) => void h.request("load", file === undefined ? undefined : String(file)));
     set("echo", (on: unknown) => void h.echo(!!on));

@@ -15,6 +15,7 @@
 //   memory.ts         block counts for process.memory()
 //   flash-storage.ts  Storage with flash semantics, persisted to a file
 //   accelerometer.ts  Puck.accelOn / Bangle.on("accel"), playing seeded synthetic gestures
+//   board-io.ts       the button (setWatch), a Puck.js's LEDs, a Bangle.js's touch and E.showMenu: the host presses
 //   sim-boards.ts     per-board flash size and names
 //   virtual-board.ts  all of the above behind a byte stream, at a simulated speed
 //   defaults.ts       the board's default costs and buffer (read by --help without loading the board)

@@ -8,6 +8,7 @@ import { crlf, EspruinoConsole } from "./console";
 import { FaultInjector, FaultOptions } from "./faults";
 import { FlashStorage } from "./flash-storage";
 import { AccelOptions, SyntheticAccelerometer } from "./accelerometer";
+import { BoardIo } from "./board-io";
 import { RxBuffer } from "./rx-buffer";
 import { SimBoard, simBoard, SIM_VERSION } from "./sim-boards";
 import { PacketHandler, NAK, PACKET_TIMEOUT_MS } from "./packets";
@@ -87,6 +88,8 @@ export class VirtualBoard {
   readonly console: EspruinoConsole;
   /** the gestures the accelerometer plays: setGesture / play from the host */
   readonly accel: SyntheticAccelerometer;
+  /** the button, LEDs and Bangle.js menu: io.press(ms), io.tap(), io.choose(title), io.leds from the host */
+  readonly io = new BoardIo();
   private rx: RxBuffer;
   private faults: FaultInjector;
   private byteCostMs: number;
@@ -160,6 +163,7 @@ export class VirtualBoard {
       version: this.version,
       storage: this.storage,
       accel: this.accel,
+      io: this.io,
       execTimeoutMs: o.execTimeoutMs ?? DEFAULTS.execTimeoutMs,
       print: (t) => this.console.print(t),
       uncaught: (e) => this.console.uncaught(e),

@@ -30,6 +30,7 @@ import { train } from "../core/train";
 import { FloatArray } from "../core/types";
 import { applyActivation } from "../core/apply-activation";
 import { learnCost } from "./cost";
+import { bytesAt } from "./file-bytes";
 import { modelBytes, save } from "./save";
 
 interface Espruino {
@@ -84,13 +85,18 @@ export interface Learner {
   /** one more output class, its row zero-initialised (softmax output, last layer trained) */
   addClass(label: string): number;
   /** writes the fine-tuned model to Storage as <name>.<crc> and makes it the active model (save.ts); returns the file name */
-  save(name: string): string;
+  save(name: string, o?: SaveOptions): string;
   /** the fine-tuned model's .efnn bytes (save.ts) */
-  model(): Uint8Array;
+  model(o?: SaveOptions): Uint8Array;
   /** the class labels (the file's, and those added) */
   labels: string[];
   /** internal: the source model's bytes, the layout and the network (save.ts) */
   _: LearnerParts;
+}
+
+export interface SaveOptions {
+  /** keep the trained layers' weights float32 (default: each keeps its file's weight type, int8 / int16 requantized per row) */
+  float32?: boolean;
 }
 
 export interface LearnerParts {
@@ -129,7 +135,7 @@ function source(model: unknown): LearnerParts {
 
 /** f32 values of the file at byte offset off (a copy: Node needs aligned views, the board reads flash once) */
 function f32(p: LearnerParts, off: number, n: number, into: FloatArray, at: number): void {
-  var b = new Uint8Array(p.buf, p.base + off, 4 * n), v = new Float32Array(new Uint8Array(b).buffer);
+  var v = new Float32Array(new Uint8Array(bytesAt(p, off, 4 * n)).buffer);
   for (var i = 0; i < n; i++) into[at + i] = v[i];
 }
 
@@ -161,7 +167,8 @@ function tailNetwork(p: LearnerParts, first: number, extra: number): Network {
     f32(p, 16 + 8 * l + 4, 1, gammas, l - first);
     if (T[t + 5] >= 0) f32(p, T[t + 5], rows, sc, 0);
     else for (i = 0; i < rows; i++) sc[i] = 1;
-    var q = wt === 2 ? new Int8Array(p.buf, p.base + T[t + 4], rows * nIn) : wt === 1 ? new Int16Array(new Uint8Array(new Uint8Array(p.buf, p.base + T[t + 4], 2 * rows * nIn)).buffer) : new Float32Array(new Uint8Array(new Uint8Array(p.buf, p.base + T[t + 4], 4 * rows * nIn)).buffer);
+    var qb = bytesAt(p, T[t + 4], rows * nIn * WEIGHT_BYTES[wt]);
+    var q = wt === 2 ? new Int8Array(qb.buffer, qb.byteOffset, rows * nIn) : wt === 1 ? new Int16Array(new Uint8Array(qb).buffer) : new Float32Array(new Uint8Array(qb).buffer);
     for (i = 0; i < rows; i++) for (j = 0; j < nIn; j++) P[wOff + i * nIn + j] = sc[i] * q[i * nIn + j];
     f32(p, T[t + 6], rows, P, bOff);
     if (pOff >= 0) f32(p, T[t + 7], rows, P, pOff);
@@ -189,13 +196,12 @@ function tailNetwork(p: LearnerParts, first: number, extra: number): Network {
  * ping-pong buffers as wide as the widest frozen layer; out: the result. */
 function frozen(p: LearnerParts, first: number, x: ArrayLike<number>, A: Float32Array, B: Float32Array, out: FloatArray, at: number, sb: Float32Array, gm: Float32Array): void {
   var T = p.T, L = T.length / 8, M = T[0], j = 0, i = 0, l = 0, cur = A, nxt = B, tmp = A;
-  var buf = p.name ? E.toArrayBuffer(require("Storage").read(p.name) as string) : p.buf, base = p.base;
   f32(p, 16 + 8 * L, M, sb, 0);
   f32(p, 16 + 8 * L + 4 * M, M, sb, M);
   for (j = 0; j < M; j++) A[j] = (x[j] - sb[j]) * sb[M + j];
   for (; l < first; l++) {
-    var t = 8 * l, m = T[t], n = T[t + 1], wt = T[t + 3], o = base + T[t + 4];
-    var W = wt === 2 ? new Int8Array(buf, o, m * n) : wt === 1 ? new Int16Array(new Uint8Array(new Uint8Array(buf, o, 2 * m * n)).buffer) : new Float32Array(new Uint8Array(new Uint8Array(buf, o, 4 * m * n)).buffer);
+    var t = 8 * l, m = T[t], n = T[t + 1], wt = T[t + 3], wb = bytesAt(p, T[t + 4], m * n * WEIGHT_BYTES[wt]);
+    var W = wt === 2 ? new Int8Array(wb.buffer, wb.byteOffset, m * n) : wt === 1 ? new Int16Array(new Uint8Array(wb).buffer) : new Float32Array(new Uint8Array(wb).buffer);
     if (T[t + 5] >= 0) f32(p, T[t + 5], n, sb, 0);
     else for (i = 0; i < n; i++) sb[i] = 1;
     f32(p, T[t + 6], n, sb, n);
@@ -310,11 +316,11 @@ export function learner(model: unknown, o?: LearnOptions): Learner {
       for (var i = 1; i < y.length; i++) if (y[i] > y[best]) best = i;
       return best;
     },
-    save: function (name) {
-      return save(me, name);
+    save: function (name, so) {
+      return save(me, name, so);
     },
-    model: function () {
-      return modelBytes(me);
+    model: function (so) {
+      return modelBytes(me, so);
     },
     addClass: function (label) {
       if (out !== ACT_SOFTMAX || first !== L - 1) fail("addClass() needs a softmax output and only the last layer trained (layers: 1)");

@@ -93,11 +93,12 @@ export function hostTrain(sc: Scenario): { net: Network; X: Float32Array; data: 
 }
 
 /** The host's fine-tuned model: the source's frozen layers, the trained ones in their source weight types. */
-export function hostModel(sc: Scenario): Model {
+export function hostModel(sc: Scenario, float32 = false): Model {
   const src = decodeModel(sc.model), { net, first } = hostTrain(sc);
   const tail = modelFromNetwork(net).layers;
   const float: Model = { ...src, layers: src.layers.slice(0, first).concat(tail) };
-  const bits = src.layers.map((L) => (L.wtype === 2 ? 8 : L.wtype === 1 ? 16 : 32)) as WeightBits[];
+  // float32: the trained layers as trained (learner.save(name, { float32: true }))
+  const bits = src.layers.map((L, l) => (float32 && l >= first ? 32 : L.wtype === 2 ? 8 : L.wtype === 1 ? 16 : 32)) as WeightBits[];
   return quantizeModel(float, bits);
 }
 

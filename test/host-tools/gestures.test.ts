@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SampleStream, lineCheck } from "../../host-tools/protocols/collect-stream";
 import { loadCsv } from "../../host-tools/data/csv-loader";
-import { DIST_FEATURES_MIN, FIRMWARE_DIR } from "../../host-tools/files/bundle-files";
+import { DIST_FEATURES_MIN, DIST_GESTURES_MIN } from "../../host-tools/files/bundle-files";
 import { ensureStorageFile } from "../../host-tools/serial/ensure-file";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { SerialLink } from "../../host-tools/links/serial-link";
@@ -87,13 +87,13 @@ describe("gestures on the virtual Puck.js", () => {
     const up = await cliAsync(["upload", q8, "--port", s.port, "--name", "gestures", "--app", "gestures", "--app-config", cfg, "--json"]);
     expect(up.status, up.stderr).toBe(0);
     expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", "edgefnn-features", "gestures.js", "gestures.json", ".bootcde"]));
-    expect(Buffer.from(s.storage.read("gestures.js")!)).toEqual(readFileSync(join(FIRMWARE_DIR, "gestures.js")));
+    expect(Buffer.from(s.storage.read("gestures.js")!)).toEqual(readFileSync(DIST_GESTURES_MIN));
     expect(Buffer.from(s.storage.read("edgefnn-features")!)).toEqual(readFileSync(DIST_FEATURES_MIN));
 
     const { repl, link } = await board(s.port);
     try {
       // the same files again are found by their CRCs and not sent
-      expect((await ensureStorageFile(repl, "gestures.js", new Uint8Array(readFileSync(join(FIRMWARE_DIR, "gestures.js"))))).written).toBe(false);
+      expect((await ensureStorageFile(repl, "gestures.js", new Uint8Array(readFileSync(DIST_GESTURES_MIN)))).written).toBe(false);
 
       // 4. a fresh stream (another seed), each segment whole windows, and the app started on the board
       const plan: [Gesture, number][] = [["still", 5], ["shake", 5], ["circle", 5], ["shake", 3], ["still", 3], ["circle", 3]];

@@ -71,14 +71,15 @@ lr.fit(3);
 describe("learner.save(name) on the virtual board's flash", () => {
   const [, sc] = scenarios().find(([n]) => n.startsWith("gesture"))!;
 
-  it("writes <name>.<crc>, proves it and switches edgefnn.active to it; the saved model answers as the learner's bytes do in Node", () => {
+  for (const f32 of [false, true])
+  it(`writes <name>.<crc>${f32 ? " (trained layers float32)" : ""}, proves it and switches edgefnn.active to it; the saved model answers as the learner's bytes do in Node`, () => {
     const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-save-"));
     const b = boardWithModel(dir, sc.model);
     try {
       b.sandbox.context.SC = sc;
       b.sandbox.run(TEACH);
-      const file = b.sandbox.run(`lr.save("gest")`) as string;
-      const want: Uint8Array = trained({ ...sc, steps: sc.xs.length, fits: [3] }).model();
+      const file = b.sandbox.run(`lr.save("gest", { float32: ${f32} })`) as string;
+      const want: Uint8Array = trained({ ...sc, steps: sc.xs.length, fits: [3] }).model({ float32: f32 });
       expect(file).toBe("gest." + crc32(want, want.length - 4).toString(16).padStart(8, "0"));
       expect(Buffer.from(b.storage.read(file)!).equals(Buffer.from(want))).toBe(true);
       expect(JSON.parse(Buffer.from(b.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(file);
@@ -91,7 +92,8 @@ describe("learner.save(name) on the virtual board's flash", () => {
     }
   });
 
-  it("a power cut at any flash operation of save() leaves an active model that loads: the previous one until the pointer is written", () => {
+  for (const f32 of [false, true])
+  it(`a power cut at any flash operation of save(${f32 ? "float32" : ""}) leaves an active model that loads: the previous one until the pointer is written`, () => {
     const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-cut-"));
     let sawNew = false, ops: number;
     // count the flash operations of a whole save, then cut the power after each of them in turn
@@ -99,7 +101,7 @@ describe("learner.save(name) on the virtual board's flash", () => {
       const b = boardWithModel(join(dir), sc.model);
       b.sandbox.context.SC = sc;
       b.sandbox.run(TEACH + `var n = 0, w = S.write, er = S.erase; S.write = function (a, c, d, e) { n++; return w(a, c, d, e); }; S.erase = function (a) { n++; return er(a); };`);
-      b.sandbox.run(`lr.save("gest")`);
+      b.sandbox.run(`lr.save("gest", { float32: ${f32} })`);
       ops = b.sandbox.run("n") as number;
       b.stop();
     }
@@ -111,7 +113,7 @@ describe("learner.save(name) on the virtual board's flash", () => {
       b.sandbox.run(TEACH + `var left = ${cut}, w = S.write, er = S.erase;
 S.write = function (a, c, d, e) { if (left-- <= 0) throw new Error("power cut"); return w(a, c, d, e); };
 S.erase = function (a) { if (left-- <= 0) throw new Error("power cut"); return er(a); };`);
-      expect(() => b.sandbox.run(`lr.save("gest")`)).toThrow("power cut");
+      expect(() => b.sandbox.run(`lr.save("gest", { float32: ${f32} })`)).toThrow("power cut");
       b.stop();
       // power on again from what the flash holds
       const again = new VirtualBoard({ board: "puckjs", storagePath: join(d, "flash.json"), execTimeoutMs: BUSY_EXEC_MS }, () => {});

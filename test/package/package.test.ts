@@ -23,7 +23,7 @@ describe("npm pack", () => {
   it("ships the compiled CLI, the board bundles, the firmware scripts, the demo's data, LICENSE, README and docs", () => {
     for (const f of [
       "LICENSE", "README.md", "package.json", "bin/edgefnn.mjs",
-      "dist/package.json", "dist/edgefnn.js", "dist/edgefnn.min.js", "dist/edgefnn.mjs", "dist/edgefnn-features.min.js",
+      "dist/package.json", "dist/edgefnn.js", "dist/edgefnn.min.js", "dist/edgefnn.mjs", "dist/edgefnn-features.min.js", "dist/gestures.min.js",
       "dist/host/cli.mjs", "dist/host/index.mjs",
       "firmware-scripts/boot.js", "firmware-scripts/classify.js", "firmware-scripts/collect.js", "firmware-scripts/gestures.js",
       "examples/data/iris.csv", "docs/FORMAT.md", "docs/AGENT-PROTOCOL.md",
