@@ -17,6 +17,17 @@ import { confusionMatrix } from "../metrics";
 import { decodeModel } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { DataOptions, loadDataFor } from "./eval";
+import { searchHyperparameters, SearchResult, SearchSpace } from "./train-search";
+
+// The defaults, and why, in docs/ACCURACY.md. Per-sample SGD at 0.05 (the old
+// default) ends each epoch on weights as noisy as its last few steps; 0.005
+// and 0.01 do not, and the search picks between them.
+export const LEARNING_RATE = 0.005;
+export const LAMBDA = 0.001;
+export const VAL_FRACTION = 0.2;
+/** up to this many training rows, train cross-validates lambda and the learning rate (unless --no-search) */
+export const SEARCH_MAX_ROWS = 2000;
+export const SEARCH: SearchSpace = { lambdas: [3e-4, 1e-3, 3e-3], learningRates: [0.005, 0.01], folds: 3, epochRule: "last" };
 
 export interface TrainOptions {
   label?: string;
@@ -26,13 +37,18 @@ export interface TrainOptions {
   activation: string[];
   output?: string;
   epochs: number;
-  lr: number;
+  /** undefined: chosen by the search (small data) or LEARNING_RATE */
+  lr?: number;
   batchSize: number;
   optimizer: string;
   momentum: number;
-  lambda: number;
+  /** undefined: chosen by the search (small data) or LAMBDA */
+  lambda?: number;
   lrDecay: number;
-  valFraction: number;
+  /** undefined: 0 when the search runs (its folds validate), else VAL_FRACTION */
+  valFraction?: number;
+  /** false (--no-search): no cross-validated choice of lambda and the learning rate */
+  search?: boolean;
   patience: number;
   seed: number;
   dropIncomplete?: boolean;
@@ -77,7 +93,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (o.impute !== undefined && o.impute !== "mean" && o.impute !== "median") fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
   const impute = o.impute as Imputation | undefined;
   const classification = o.task === "classification";
-  if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
+  if (o.valFraction !== undefined && !(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
   const hidden = hiddenLayers(o);
   const outAct = (o.output ?? (classification ? "softmax" : "linear")) as ActivationName;
   if (!ACTIVATION_NAMES.includes(outAct)) fail(`--output: unknown activation ${quoteValue(outAct)}: expected one of ${ACTIVATION_NAMES.join(", ")}`);
@@ -90,7 +106,11 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   });
   const { data } = csv;
   const gaps = impute ? rowsWithGaps(data) : 0;
-  const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
+  // small data: lambda and alpha (those not given) chosen by k-fold cross-validation on the training rows,
+  // which then all train the model (the folds did the validating) unless --val-fraction asks for a split
+  const searching = o.search !== false && (o.lr === undefined || o.lambda === undefined) && data.n <= SEARCH_MAX_ROWS;
+  const valFraction = o.valFraction ?? (searching ? 0 : VAL_FRACTION);
+  const { train: tr, test: val } = valFraction > 0 ? split(data, valFraction, o.seed) : { train: data, test: null };
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
   const nOut = classification ? (outAct === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
   const net = createNetwork({ inputSize: data.inputSize, layers: [...hidden, { size: nOut, activation: outAct }] });
@@ -115,6 +135,25 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
   if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
   out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
+  let searched: SearchResult | null = null;
+  if (searching) {
+    const space: SearchSpace = {
+      ...SEARCH,
+      lambdas: o.lambda === undefined ? SEARCH.lambdas : [o.lambda],
+      learningRates: o.lr === undefined ? SEARCH.learningRates : [o.lr],
+    };
+    out.say(`  choosing ${[o.lambda === undefined ? "lambda" : "", o.lr === undefined ? "the learning rate" : ""].filter(Boolean).join(" and ")} by ${space.folds}-fold cross-validation on the ${tr.n} training rows (--no-search: the defaults)`);
+    try {
+      searched = searchHyperparameters(net, tr, {
+        epochs: o.epochs, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum, lrDecay: o.lrDecay, seed: o.seed, loss,
+      }, space, fill);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    out.say(`    chose lambda ${searched.lambda}, learning rate ${searched.learningRate} (${describeSearch(searched, classification)})`);
+  }
+  const lr = searched ? searched.learningRate : o.lr ?? LEARNING_RATE;
+  const lambda = searched ? searched.lambda : o.lambda ?? LAMBDA;
 
   const bar = !out.json && !out.quiet && process.stdout.isTTY
     ? new SingleBar({ format: "  training |{bar}| epoch {value}/{total}  loss {loss}  val {val}", hideCursor: true, clearOnComplete: false, barsize: 24 })
@@ -123,8 +162,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   let result;
   try {
     result = train(net, tr, {
-      epochs: o.epochs, learningRate: o.lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
-      lambda: o.lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss, recordDeltas: true,
+      epochs: o.epochs, learningRate: lr, batchSize: o.batchSize, optimizer: o.optimizer as OptimizerName, momentum: o.momentum,
+      lambda, lrDecay: o.lrDecay, patience: o.patience, seed: o.seed, validation: val ?? undefined, loss, recordDeltas: true,
       // per epoch with that epoch's weights: the kept epoch's numbers are then the model's (summary, report, curves alike)
       measureTrain: true,
       onEpoch: (s) => {
@@ -167,6 +206,9 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     rows: csv.rows,
     dropped: csv.dropped,
     imputedRows: gaps,
+    learningRate: lr,
+    lambda,
+    search: searched ? { folds: searched.folds, lambda: searched.lambda, learningRate: searched.learningRate, cvAccuracy: classification ? 1 - searched.errors / searched.rows : null, cvLoss: searched.loss, trials: searched.trials } : null,
     test: held ? { file: o.test, n: held.n, dropped: held.dropped, accuracy: held.accuracy, mae: held.mae, rmse: held.rmse } : null,
     seconds,
   };
@@ -216,8 +258,9 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
         ["best epoch", `${result.bestEpoch} of ${result.history.length}`],
         ["parameters", String(params)],
         ["model file", `${o.out} (${bytes.length} bytes)`],
-        ["learning rate / optimizer / batch", `${o.lr} / ${o.optimizer} / ${o.batchSize}`],
-        ["L2 lambda", String(o.lambda)],
+        ["learning rate / optimizer / batch", `${lr} / ${o.optimizer} / ${o.batchSize}`],
+        ["L2 lambda", String(lambda)],
+        ...(searched ? [["lambda and learning rate chosen by", `${searched.folds}-fold cross-validation on the training rows: ${describeSearch(searched, classification)}; tried ${searched.trials.map((t) => `${t.lambda} / ${t.learningRate}`).join(", ")}`]] as [string, string][] : []),
         ["seed", String(o.seed)],
         ["command", commandLine()],
         ["edgefnn", `version ${PACKAGE_VERSION}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],
@@ -247,6 +290,11 @@ async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o
     se += e * e;
   }
   return { n: d.n, dropped: csv.dropped, accuracy: null, confusion: null, mae: ae / d.n, rmse: Math.sqrt(se / d.n) };
+}
+
+/** the chosen trial's cross-validated score, as the CLI and the report say it */
+function describeSearch(s: SearchResult, classification: boolean): string {
+  return `cross-validated ${classification ? `accuracy ${percent(1 - s.errors / s.rows)}, ` : ""}loss ${s.loss.toFixed(4)} after ${s.epochs} epochs`;
 }
 
 function predictClass(net: Network, x: ArrayLike<number>, off: number): number {
