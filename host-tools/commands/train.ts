@@ -6,7 +6,8 @@ import {
 } from "../../src/core/index";
 import { fail, Output, percent, bytes as fmtBytes, table, quoteValue } from "../cli-support";
 import { loadCsv } from "../data/csv-loader";
-import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
+import { fillMissing, Imputation, imputationValues, rowsWithGaps } from "../data/impute";
+import { idLikeColumns } from "../data/id-columns";
 import { naValues } from "../data/na-values";
 import { commandLine } from "../command-line";
 import { checkWritable, writeFileAtomic } from "../model-file";
@@ -129,8 +130,8 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   out.say(`edgefnn train: ${file}, ${csv.rows} rows (${csv.dropped ? `${csv.dropped} incomplete rows dropped, ` : ""}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
   if (fill) out.say(`  ${gaps} rows with missing values, filled with the training split's ${impute} (stored in the model)`);
-  const ids = increasingColumns(data, csv.features);
-  if (ids.length) out.say(`  note: ${ids.map((n) => quoteValue(n)).join(", ")} increase${ids.length === 1 ? "s" : ""} on every row (an id or a time?): if not a measurement, leave ${ids.length === 1 ? "it" : "them"} out with --exclude ${ids.join(",")}`);
+  const ids = idLikeColumns(data, csv.features);
+  if (ids.length) out.say(`  note: ${ids.map((n) => quoteValue(n)).join(", ")} ${ids.length === 1 ? "increases on every row or is a whole number unique to each row" : "increase on every row or are whole numbers unique to each row"} (an id or a time?): if not a measurement, leave ${ids.length === 1 ? "it" : "them"} out with --exclude ${ids.join(",")}`);
   if (classification) out.say(`  classes (${csv.labelColumn}): ${csv.labels.join(", ")}`);
   // one logistic output: the probability of the second class (a binary classifier, docs/FORMAT.md Labels)
   if (classification && nOut === 1) out.say(`  one logistic output, P(${csv.labels[1]}): ${csv.labels[1]} above 0.5, ${csv.labels[0]} at or below`);
