@@ -71,7 +71,7 @@ export function searchHyperparameters(net: Network, data: DataSet, base: TrainOp
   const parts = folds(data, k, seed);
   const classification = !!data.classes;
   const trials: Trial[] = [];
-  let best: Trial | null = null;
+  let best: Trial | null = null, diverged: Error | null = null;
   for (const lambda of space.lambdas) {
     for (const learningRate of space.learningRates) {
       const errors = new Float64Array(E), loss = new Float64Array(E);
@@ -88,8 +88,9 @@ export function searchHyperparameters(net: Network, data: DataSet, base: TrainOp
             errors[e] += classification ? Math.round((1 - s.valAccuracy) * val.n) : 0;
             loss[e] += s.valLoss * val.n;
           }
-        } catch {
+        } catch (e) {
           ok = false; // diverged: this learning rate is too high for the data
+          diverged = e as Error;
         }
       }
       if (!ok) continue;
@@ -100,6 +101,6 @@ export function searchHyperparameters(net: Network, data: DataSet, base: TrainOp
       if (!best || (classification && trial.errors < best.errors) || ((!classification || trial.errors === best.errors) && trial.loss < best.loss)) best = trial;
     }
   }
-  if (!best) throw new Error("training diverged at every learning rate tried (" + space.learningRates.join(", ") + "): give a smaller --lr");
+  if (!best) throw new Error(`${diverged ? diverged.message + " " : ""}(cross-validating: training diverged at every learning rate tried, ${space.learningRates.join(", ")}: give a smaller --lr)`);
   return { ...best, folds: k, rows: data.n, trials };
 }
