@@ -5,11 +5,14 @@ The peer: StandardScaler + MLPClassifier (Adam, one hidden layer of the same
 size), tuned by 3-fold cross-validation on the training split over L2 alpha
 (1e-4, 1e-2, 1) and the learning rate (1e-3, 1e-2). edgefnn: `train --hidden H` with its defaults and nothing
 else chosen, then `quantize --bits 8` (no data seen) and `eval` of both on the
-same held-out split. Data: the sets scikit-learn ships (iris, wine, breast
-cancer, digits), split stratified 75/25 per seed.
+same held-out split. Data: by default the held-out sets (HELD_OUT: breast
+cancer, digits and five seeded generated sets, none looked at while choosing
+train's defaults); --sets dev for the four they were chosen on (DEV), --sets
+all for both; each split stratified 75/25 per seed. Prints a Markdown table:
+mean +/- standard deviation over the splits (docs/ACCURACY.md).
 
 Needs Debian's python3-sklearn (apt-get install -y python3-sklearn) and a
-built edgefnn (bin/edgefnn.mjs). Run: /usr/bin/python3 bench/accuracy-vs-sklearn.py [--seeds 3] [--hidden 16]
+built edgefnn (bin/edgefnn.mjs). Run: /usr/bin/python3 bench/accuracy-vs-sklearn.py [--seeds 10] [--hidden 16] [--sets dev]
 """
 import argparse, json, os, subprocess, sys, tempfile, warnings
 import numpy as np
