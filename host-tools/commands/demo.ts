@@ -47,7 +47,7 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   // train's defaults (train.cli.ts), with the demo's own longer run and patience and no L2 penalty
   const t = await trainCommand(
     train,
-    { ...TRAIN_DEFAULTS, label: "species", epochs: 500, patience: 50, lambda: 0, out: model, report: join(o.dir, "report.html") },
+    { ...TRAIN_DEFAULTS, label: "species", epochs: 500, patience: 50, lr: 0.05, lambda: 0, valFraction: 0.2, out: model, report: join(o.dir, "report.html") },
     out,
   );
   step("evaluate on the held-out test.csv");

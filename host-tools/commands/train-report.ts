@@ -12,7 +12,8 @@ import { REPORT_FILE } from "../files/own-output";
 import { PACKAGE_VERSION } from "../files/package-root";
 import { renderReport } from "../report/html-report";
 import { formatNumber, formatPercent } from "../report/text";
-import { describeLayers, HeldOut, TrainOptions } from "./train";
+import { describeLayers, describeSearch, HeldOut, TrainOptions } from "./train";
+import type { SearchResult } from "./train-search";
 
 /** What trainCommand knows at the end of a run. */
 export interface TrainingRun {
@@ -32,6 +33,8 @@ export interface TrainingRun {
   held: HeldOut | null;
   params: number;
   bytes: Uint8Array;
+  /** the learning rate and lambda trained with, and the search that chose them (if one ran) */
+  rates: { lr: number; lambda: number; searched: SearchResult | null };
 }
 
 type Row = [string, string];
@@ -70,8 +73,18 @@ function summaryRows(r: TrainingRun): Row[] {
     ["best epoch", `${r.result.bestEpoch} of ${r.result.history.length}`],
     ["parameters", String(r.params)],
     ["model file", `${o.out} (${r.bytes.length} bytes)`],
-    ["learning rate / optimizer / batch", `${o.lr} / ${o.optimizer} / ${o.batchSize}`],
-    ["L2 lambda", String(o.lambda)],
+    ["learning rate / optimizer / batch", `${r.rates.lr} / ${o.optimizer} / ${o.batchSize}`],
+    ["L2 lambda", String(r.rates.lambda)],
+  );
+  const searched = r.rates.searched;
+  if (searched) {
+    const tried = searched.trials.map((t) => `${t.lambda} / ${t.learningRate}`).join(", ");
+    rows.push([
+      "lambda and learning rate chosen by",
+      `${searched.folds}-fold cross-validation on the training rows: ${describeSearch(searched, classification)}; tried ${tried}`,
+    ]);
+  }
+  rows.push(
     ["seed", String(o.seed)],
     ["command", commandLine()],
     ["edgefnn", `version ${PACKAGE_VERSION}, ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`],

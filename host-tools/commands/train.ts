@@ -7,7 +7,8 @@ import {
 import { fail, quoteValue } from "../cli/user-error";
 import { Output, percent, bytes as fmtBytes, table } from "../cli/output";
 import { loadCsv } from "../data/csv-loader";
-import { fillMissing, Imputation, imputationValues, increasingColumns, rowsWithGaps } from "../data/impute";
+import { fillMissing, Imputation, imputationValues, rowsWithGaps } from "../data/impute";
+import { idLikeColumns } from "../data/id-columns";
 import { naValues } from "../data/na-values";
 import { checkWritable, writeFileAtomic } from "../files/model-file";
 import { MODEL_FILE, REPORT_FILE } from "../files/own-output";
@@ -15,6 +16,8 @@ import { confusionMatrix } from "../evaluation/metrics";
 import { load } from "../../src/device/runtime";
 import { DataOptions, loadDataFor } from "../evaluation/model-data";
 import { layerGamma } from "../evaluation/model-kind";
+import { LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "./train.cli";
+import { searchHyperparameters, SearchResult, SearchSpace } from "./train-search";
 
 export interface TrainOptions {
   label?: string;
@@ -24,13 +27,18 @@ export interface TrainOptions {
   activation: string[];
   output?: string;
   epochs: number;
-  lr: number;
+  /** undefined: chosen by the search (small data) or LEARNING_RATE */
+  lr?: number;
   batchSize: number;
   optimizer: string;
   momentum: number;
-  lambda: number;
+  /** undefined: chosen by the search (small data) or LAMBDA */
+  lambda?: number;
   lrDecay: number;
-  valFraction: number;
+  /** undefined: 0 when the search runs (its folds validate), else VAL_FRACTION */
+  valFraction?: number;
+  /** false (--no-search): no cross-validated choice of lambda and the learning rate */
+  search?: boolean;
   patience: number;
   seed: number;
   dropIncomplete?: boolean;
@@ -81,7 +89,8 @@ function resolveChoices(o: TrainOptions) {
     fail(`--impute: ${quoteValue(o.impute)} is not mean or median`);
   const impute = o.impute as Imputation | undefined;
   const classification = o.task === "classification";
-  if (!(o.valFraction >= 0 && o.valFraction < 1)) fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
+  if (o.valFraction !== undefined && !(o.valFraction >= 0 && o.valFraction < 1))
+    fail(`--val-fraction must be in [0, 1), got ${o.valFraction}`);
   const hidden = hiddenLayers(o);
   const outAct = (o.output ?? (classification ? "softmax" : "linear")) as ActivationName;
   if (!ACTIVATION_NAMES.includes(outAct))
@@ -111,7 +120,13 @@ async function loadSplits(file: string, o: TrainOptions, c: Choices) {
   });
   const { data } = csv;
   const gaps = c.impute ? rowsWithGaps(data) : 0;
-  const { train: tr, test: val } = o.valFraction > 0 ? split(data, o.valFraction, o.seed) : { train: data, test: null };
+  // small data: lambda and alpha (those not given) chosen by k-fold cross-validation on the training rows,
+  // which then all train the model (the folds did the validating) unless --val-fraction asks for a split
+  // (classification only: the search was measured on classification sets, docs/ACCURACY.md)
+  const searching =
+    c.classification && o.search !== false && (o.lr === undefined || o.lambda === undefined) && data.n <= SEARCH_MAX_ROWS;
+  const valFraction = o.valFraction ?? (searching ? 0 : VAL_FRACTION);
+  const { train: tr, test: val } = valFraction > 0 ? split(data, valFraction, o.seed) : { train: data, test: null };
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
   // the statistic is also the normalization's center, so a NaN on the board is filled the same way
   const fill = c.impute ? imputationValues(tr, c.impute, csv.features) : null;
@@ -119,7 +134,7 @@ async function loadSplits(file: string, o: TrainOptions, c: Choices) {
     fillMissing(tr, fill);
     if (val) fillMissing(val, fill);
   }
-  return { csv, gaps, tr, val, fill };
+  return { csv, gaps, tr, val, fill, searching };
 }
 
 type Splits = Awaited<ReturnType<typeof loadSplits>>;
@@ -141,11 +156,14 @@ function sayStart(file: string, c: Choices, s: Splits, net: Network, out: Output
   out.say(`edgefnn train: ${file}, ${csv.rows} rows (${dropped}train ${tr.n}, validation ${val ? val.n : 0})`);
   out.say(`  features: ${csv.features.join(", ")}`);
   if (fill) out.say(`  ${gaps} rows with missing values, filled with the training split's ${c.impute} (stored in the model)`);
-  const ids = increasingColumns(csv.data, csv.features);
+  const ids = idLikeColumns(csv.data, csv.features);
   if (ids.length) {
     const one = ids.length === 1;
+    const what = one
+      ? "increases on every row or is a whole number unique to each row"
+      : "increase on every row or are whole numbers unique to each row";
     out.say(
-      `  note: ${ids.map((n) => quoteValue(n)).join(", ")} increase${one ? "s" : ""} on every row (an id or a time?):` +
+      `  note: ${ids.map((n) => quoteValue(n)).join(", ")} ${what} (an id or a time?):` +
         ` if not a measurement, leave ${one ? "it" : "them"} out with --exclude ${ids.join(",")}`,
     );
   }
@@ -156,8 +174,49 @@ function sayStart(file: string, c: Choices, s: Splits, net: Network, out: Output
   out.say(`  network: ${describeLayers(net).join(", ")}; ${countParams(networkSpec(net))} parameters`);
 }
 
+/** lambda and the learning rate: those given, else (small classification data) chosen by k-fold
+ * cross-validation on the training rows (train-search.ts), else the defaults. */
+function chooseRates(net: Network, o: TrainOptions, c: Choices, s: Splits, out: Output) {
+  let searched: SearchResult | null = null;
+  if (s.searching) {
+    const space: SearchSpace = {
+      ...SEARCH,
+      lambdas: o.lambda === undefined ? SEARCH.lambdas : [o.lambda],
+      learningRates: o.lr === undefined ? SEARCH.learningRates : [o.lr],
+    };
+    const what = [o.lambda === undefined ? "lambda" : "", o.lr === undefined ? "the learning rate" : ""].filter(Boolean).join(" and ");
+    out.say(`  choosing ${what} by ${space.folds}-fold cross-validation on the ${s.tr.n} training rows (--no-search: the defaults)`);
+    try {
+      const fixed = {
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        optimizer: o.optimizer as OptimizerName,
+        momentum: o.momentum,
+        lrDecay: o.lrDecay,
+        seed: o.seed,
+        loss: c.loss,
+      };
+      searched = searchHyperparameters(net, s.tr, fixed, space, s.fill);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    out.say(`    chose lambda ${searched.lambda}, learning rate ${searched.learningRate} (${describeSearch(searched, c.classification)})`);
+  }
+  const lr = searched ? searched.learningRate : (o.lr ?? (c.classification ? LEARNING_RATE : REGRESSION_LEARNING_RATE));
+  const lambda = searched ? searched.lambda : (o.lambda ?? LAMBDA);
+  return { searched, lr, lambda };
+}
+
+type Rates = ReturnType<typeof chooseRates>;
+
+/** the chosen trial's cross-validated score, as the CLI and the report say it */
+export function describeSearch(s: SearchResult, classification: boolean): string {
+  const accuracy = classification ? `accuracy ${percent(1 - s.errors / s.rows)}, ` : "";
+  return `cross-validated ${accuracy}loss ${s.loss.toFixed(4)} after ${s.epochs} epochs`;
+}
+
 /** The training loop, with a progress bar on a terminal. */
-function runTraining(net: Network, o: TrainOptions, c: Choices, s: Splits, out: Output): TrainResult {
+function runTraining(net: Network, o: TrainOptions, c: Choices, s: Splits, rates: Rates, out: Output): TrainResult {
   const { tr, val } = s;
   const bar =
     !out.json && !out.quiet && process.stdout.isTTY
@@ -173,11 +232,11 @@ function runTraining(net: Network, o: TrainOptions, c: Choices, s: Splits, out: 
   try {
     result = train(net, tr, {
       epochs: o.epochs,
-      learningRate: o.lr,
+      learningRate: rates.lr,
       batchSize: o.batchSize,
       optimizer: o.optimizer as OptimizerName,
       momentum: o.momentum,
-      lambda: o.lambda,
+      lambda: rates.lambda,
       lrDecay: o.lrDecay,
       patience: o.patience,
       seed: o.seed,
@@ -214,7 +273,9 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   const { csv, tr, val } = s;
   const net = buildNetwork(c, s);
   sayStart(file, c, s, net, out);
-  const result = runTraining(net, o, c, s, out);
+  const rates = chooseRates(net, o, c, s, out);
+  const { searched } = rates;
+  const result = runTraining(net, o, c, s, rates, out);
   const trainEval = evaluate(net, tr, c.loss);
   const valEval = val ? evaluate(net, val, c.loss) : null;
   // the model knows its columns (format version 2): eval, predict, quantize --data and verify pick them by name
@@ -243,6 +304,18 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
     rows: csv.rows,
     dropped: csv.dropped,
     imputedRows: s.gaps,
+    learningRate: rates.lr,
+    lambda: rates.lambda,
+    search: searched
+      ? {
+          folds: searched.folds,
+          lambda: searched.lambda,
+          learningRate: searched.learningRate,
+          cvAccuracy: c.classification ? 1 - searched.errors / searched.rows : null,
+          cvLoss: searched.loss,
+          trials: searched.trials,
+        }
+      : null,
     test: held ? { file: o.test, n: held.n, dropped: held.dropped, accuracy: held.accuracy, mae: held.mae, rmse: held.rmse } : null,
     seconds,
   };
@@ -280,6 +353,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
       held,
       params,
       bytes,
+      rates,
     });
     const on = held ? o.test : val ? "the validation split" : "the training split";
     out.say(`  report: ${o.report} (confusion matrix on ${on})`);

@@ -58,15 +58,3 @@ export function rowsWithGaps(data: DataSet): number {
       }
   return n;
 }
-
-/** The feature columns that increase on every row (a row id, a time): what to suggest leaving out. */
-export function increasingColumns(data: DataSet, names: string[]): string[] {
-  const d = data.inputSize, out: string[] = [];
-  if (data.n < 10) return out;
-  for (let j = 0; j < d; j++) {
-    let up = true;
-    for (let i = 1; i < data.n && up; i++) up = data.x[i * d + j] > data.x[(i - 1) * d + j];
-    if (up) out.push(names[j]);
-  }
-  return out;
-}

@@ -44,9 +44,14 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     const r = cli(["train", IRIS_CSV, "--label", "species", "--hidden", "8", "--activation", "relu", "--out", join(dir, "relu.efnn"), "--json"]);
     expect(r.status).toBe(0);
     const j = json(r);
-    for (const k of ["bestEpoch", "trainAccuracy", "valAccuracy", "params", "bytes"]) expect(j).toHaveProperty(k);
+    for (const k of ["bestEpoch", "trainAccuracy", "valAccuracy", "params", "bytes", "lambda", "learningRate", "search"]) expect(j).toHaveProperty(k);
     expect(j.params).toBe(4 * 8 + 8 + 8 * 3 + 3);
-    expect(j.valAccuracy).toBeGreaterThanOrEqual(0.9);
+    // iris is small: lambda and the learning rate are cross-validated on all rows, which then all train (no validation split)
+    expect(j.valAccuracy).toBeNull();
+    expect(j.search.folds).toBe(3);
+    expect(j.search.trials).toHaveLength(6);
+    expect([j.lambda, j.learningRate]).toEqual([j.search.lambda, j.search.learningRate]);
+    expect(j.search.cvAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(readFileSync(join(dir, "relu.efnn")).length).toBe(j.bytes);
     expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<svg");
   });
@@ -155,7 +160,7 @@ describe("generated data", () => {
     const trainCsv = writeCsv(join(dir, "g-train.csv"), train.x as Float32Array, 64, Array.from(train.classes!, (c) => names[c]));
     const testCsv = writeCsv(join(dir, "g-test.csv"), test.x as Float32Array, 64, Array.from(test.classes!, (c) => names[c]));
     const m = join(dir, "g.efnn");
-    const t = json(await cliAsync(["train", trainCsv, "--hidden", "64,32", "--activation", "relu", "--lr", "0.01", "--epochs", "10", "--out", m, "--json"]));
+    const t = json(await cliAsync(["train", trainCsv, "--hidden", "64,32", "--activation", "relu", "--lr", "0.01", "--epochs", "10", "--no-search", "--out", m, "--json"]));
     expect(t.valAccuracy).toBeGreaterThan(0.85);
     const e = json(await cliAsync(["eval", m, testCsv, "--json"]));
     expect(e.accuracy).toBeGreaterThan(0.85);

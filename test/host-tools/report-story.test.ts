@@ -21,13 +21,17 @@ describe("the report", () => {
     writeFileSync(data, [head, ...rows, "5.0,,1.4,0.2,setosa", "6.1,2.8,NA,1.2,versicolor"].join("\n") + "\n");
     const s = json(cli(["split", data, "--test", "0.2", "--stratify", "--json"]));
     const report = join(dir, "r.html"), model = join(dir, "m.efnn");
-    const t = json(cli(["train", s.train, "--drop-incomplete", "--test", s.test, "--out", model, "--report", report, "--epochs", "60", "--json"]));
+    const t = json(cli(["train", s.train, "--drop-incomplete", "--test", s.test, "--out", model, "--report", report, "--epochs", "60", "--val-fraction", "0.2", "--json"]));
     const page = text(readFileSync(report, "utf8"));
     expect(page).toContain(`data ${s.train}: ${t.rows} rows read, ${t.rows - t.dropped} used; ${t.dropped} dropped (a missing value, --drop-incomplete)`);
     expect(t.dropped).toBeGreaterThan(0);
     expect(page).toContain("features sepal_length, sepal_width, petal_length, petal_width");
     expect(page).toContain("label column species (3 classes)");
-    expect(page).toMatch(/command edgefnn train \S+ --drop-incomplete --test \S+ --out \S+ --report \S+ --epochs 60 --json/);
+    expect(page).toMatch(/command edgefnn train \S+ --drop-incomplete --test \S+ --out \S+ --report \S+ --epochs 60 --val-fraction 0.2 --json/);
+    // the cross-validated choice of lambda and the learning rate, and the values the model was trained with
+    expect(page).toContain(`lambda and learning rate chosen by 3-fold cross-validation on the training rows`);
+    expect(page).toContain(`L2 lambda ${t.lambda}`);
+    expect(page).toContain(`learning rate / optimizer / batch ${t.learningRate} / sgd / 1`);
     expect(page).toMatch(/edgefnn version \d+\.\d+\.\d+, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
     // --test: the held-out accuracy, and the confusion matrix is counted on it
     const testRows = t.test.n;
