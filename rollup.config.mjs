@@ -85,7 +85,8 @@ function inlineConstEnums(context) {
       let next = 0;
       for (const m of st.members) {
         if (m.initializer) {
-          if (!ts.isNumericLiteral(m.initializer)) throw new Error(`${sourceFile.fileName}: const enum ${st.name.text}: only numbers are inlined`);
+          if (!ts.isNumericLiteral(m.initializer))
+            throw new Error(`${sourceFile.fileName}: const enum ${st.name.text}: only numbers are inlined`);
           next = Number(m.initializer.text);
         }
         members.set(m.name.getText(sourceFile), next++);
@@ -210,30 +211,50 @@ function studioFiles() {
 const studioMinify = () => terser({ ecma: 2020, format: { comments: false } });
 
 const studio = [
-  { input: "host-tools/studio/page/worker.ts", plugins: [browserCsvParse(), studioTs()], output: { file: "dist/studio/worker.js", format: "iife", plugins: [studioMinify()] } },
-  { input: "host-tools/studio/page/main.ts", plugins: [browserCsvParse(), studioTs()], output: { file: "dist/studio/studio.js", format: "iife", plugins: [studioMinify(), studioFiles()] } },
+  {
+    input: "host-tools/studio/page/worker.ts",
+    plugins: [browserCsvParse(), studioTs()],
+    output: { file: "dist/studio/worker.js", format: "iife", plugins: [studioMinify()] },
+  },
+  {
+    input: "host-tools/studio/page/main.ts",
+    plugins: [browserCsvParse(), studioTs()],
+    output: { file: "dist/studio/studio.js", format: "iife", plugins: [studioMinify(), studioFiles()] },
+  },
 ];
 
 // `rollup -c --environment ONLY:studio` builds the page alone
-export default process.env.ONLY === "studio" ? studio : [
-  // the runtime: require("edgefnn")
-  bundle("src/device/index.ts", "edgefnn", "edgefnn", [commonjsDir()]),
-  // the accelerometer window features, apart so the plain runtime stays small: require("edgefnn-features")
-  bundle("src/features/index.ts", "edgefnn-features", "edgefnnFeatures"),
-  // on-board learning (fine-tuning the last layers), apart for the same reason: require("edgefnn-learn")
-  bundle("src/learn/index.ts", "edgefnn-learn", "edgefnnLearn"),
-  // the gesture app as upload --app gestures installs it: the same script without its comments and
-  // spaces, its functions' local names shortened (a Puck.js has 40 KiB of Storage for all of it),
-  // global names and order untouched; its first line, "// edgefnn's gesture app...", kept: it
-  // marks the file as edgefnn's (own-files.ts)
-  {
-    input: "firmware-scripts/gestures.js",
-    treeshake: false,
-    output: {
-      file: "dist/gestures.min.js",
-      format: "es",
-      plugins: [terser({ ecma: 5, module: false, toplevel: false, compress: false, mangle: { toplevel: false }, format: { comments: /^ edgefnn's gesture app/ } }), printSizes()],
-    },
-  },
-  ...studio,
-];
+export default process.env.ONLY === "studio"
+  ? studio
+  : [
+      // the runtime: require("edgefnn")
+      bundle("src/device/index.ts", "edgefnn", "edgefnn", [commonjsDir()]),
+      // the accelerometer window features, apart so the plain runtime stays small: require("edgefnn-features")
+      bundle("src/features/index.ts", "edgefnn-features", "edgefnnFeatures"),
+      // on-board learning (fine-tuning the last layers), apart for the same reason: require("edgefnn-learn")
+      bundle("src/learn/index.ts", "edgefnn-learn", "edgefnnLearn"),
+      // the gesture app as upload --app gestures installs it: the same script without its comments and
+      // spaces, its functions' local names shortened (a Puck.js has 40 KiB of Storage for all of it),
+      // global names and order untouched; its first line, "// edgefnn's gesture app...", kept: it
+      // marks the file as edgefnn's (own-files.ts)
+      {
+        input: "firmware-scripts/gestures.js",
+        treeshake: false,
+        output: {
+          file: "dist/gestures.min.js",
+          format: "es",
+          plugins: [
+            terser({
+              ecma: 5,
+              module: false,
+              toplevel: false,
+              compress: false,
+              mangle: { toplevel: false },
+              format: { comments: /^ edgefnn's gesture app/ },
+            }),
+            printSizes(),
+          ],
+        },
+      },
+      ...studio,
+    ];

@@ -47,19 +47,35 @@ export interface Problem {
 }
 
 // Distinct seeds per purpose, so changing one thing does not move the others.
-var SEED_INIT = 1, SEED_ORDER = 2, SEED_DATA = 3;
+var SEED_INIT = 1,
+  SEED_ORDER = 2,
+  SEED_DATA = 3;
 
 var ROOT = new URL("../", import.meta.url);
 
 function loadIris(): core.DataSet {
   var text = readFileSync(new URL("examples/data/iris.csv", ROOT), "utf8");
   var rows: Record<string, string>[] = parse(text, { columns: true, skip_empty_lines: true, trim: true });
-  var featureNames = Object.keys(rows[0]).filter(function (c) { return c !== "species"; });
+  var featureNames = Object.keys(rows[0]).filter(function (c) {
+    return c !== "species";
+  });
   // Sorted label names: class indices do not depend on row order.
-  var labels = Array.from(new Set(rows.map(function (r) { return r.species; }))).sort();
+  var labels = Array.from(
+    new Set(
+      rows.map(function (r) {
+        return r.species;
+      }),
+    ),
+  ).sort();
   return core.classificationSet(
-    rows.map(function (r) { return featureNames.map(function (c) { return Number(r[c]); }); }),
-    rows.map(function (r) { return labels.indexOf(r.species); }),
+    rows.map(function (r) {
+      return featureNames.map(function (c) {
+        return Number(r[c]);
+      });
+    }),
+    rows.map(function (r) {
+      return labels.indexOf(r.species);
+    }),
     labels.length,
   );
 }
@@ -74,9 +90,9 @@ function synthetic(nTrain: number, nTest: number): { train: core.DataSet; test: 
 
 function standardize(data: core.DataSet, mean: Float32Array, invStd: Float32Array): Float32Array {
   // Same arithmetic as core.setInput: (x - mean) * invStd on float32 operands, stored as float32.
-  var d = data.inputSize, out = new Float32Array(data.n * d);
-  for (var i = 0; i < data.n; i++)
-    for (var j = 0; j < d; j++) out[i * d + j] = (data.x[i * d + j] - mean[j]) * invStd[j];
+  var d = data.inputSize,
+    out = new Float32Array(data.n * d);
+  for (var i = 0; i < data.n; i++) for (var j = 0; j < d; j++) out[i * d + j] = (data.x[i * d + j] - mean[j]) * invStd[j];
   return out;
 }
 
@@ -84,7 +100,8 @@ function standardize(data: core.DataSet, mean: Float32Array, invStd: Float32Arra
 function fingerprint(arrays: ArrayBufferView[]): string {
   var h = 0x811c9dc5;
   for (var a = 0; a < arrays.length; a++) {
-    var v = arrays[a], bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    var v = arrays[a],
+      bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
     for (var i = 0; i < bytes.length; i++) {
       h ^= bytes[i];
       h = Math.imul(h, 0x01000193);
@@ -99,7 +116,13 @@ export function buildProblem(name: ProblemName): Problem {
     // iris-ht: the same net with hard-tanh hidden units, so the two rows show what tanh's exp costs
     var hidden: core.ActivationName = name === "iris" ? "tanh" : "hard-tanh";
     split = core.split(loadIris(), 0.2, 1);
-    spec = { inputSize: 4, layers: [{ size: 16, activation: hidden }, { size: 3, activation: "softmax" }] };
+    spec = {
+      inputSize: 4,
+      layers: [
+        { size: 16, activation: hidden },
+        { size: 3, activation: "softmax" },
+      ],
+    };
     lr = 0.05;
     epochs = 200;
     title = "iris 4-16-3: " + hidden + " hidden, softmax + cross-entropy, lr 0.05, 200 epochs x 120 samples (80/20 split, seed 1)";
@@ -107,16 +130,23 @@ export function buildProblem(name: ProblemName): Problem {
     split = synthetic(5000, 1000);
     spec = {
       inputSize: 64,
-      layers: [{ size: 64, activation: "relu" }, { size: 32, activation: "relu" }, { size: 10, activation: "softmax" }],
+      layers: [
+        { size: 64, activation: "relu" },
+        { size: 32, activation: "relu" },
+        { size: 10, activation: "softmax" },
+      ],
     };
     lr = 0.01;
     epochs = 5;
     title = "synthetic 64-64-32-10: ReLU hidden, softmax + cross-entropy, lr 0.01, 5 epochs x 5,000 samples (1,000 test)";
   } else throw new Error("unknown problem " + name);
 
-  var train = split.train, test = split.test, k = train.numClasses || 0;
+  var train = split.train,
+    test = split.test,
+    k = train.numClasses || 0;
   var st = core.standardization(train);
-  var mean = Float32Array.from(st.mean), invStd = Float32Array.from(st.invStd);
+  var mean = Float32Array.from(st.mean),
+    invStd = Float32Array.from(st.invStd);
 
   // Initial weights: edgefnn's own initializer (Xavier for tanh/softmax, He for
   // ReLU layers). Every peer starts from these exact values.
@@ -128,7 +158,8 @@ export function buildProblem(name: ProblemName): Problem {
   });
 
   // One fresh permutation per epoch from one seeded stream.
-  var rng = core.createRng(SEED_ORDER), orders: Int32Array[] = [];
+  var rng = core.createRng(SEED_ORDER),
+    orders: Int32Array[] = [];
   for (var e = 0; e < epochs; e++) {
     var order = new Int32Array(train.n);
     for (var i = 0; i < train.n; i++) order[i] = i;
@@ -139,7 +170,8 @@ export function buildProblem(name: ProblemName): Problem {
   var oneHot = new Float32Array(train.n * k);
   for (i = 0; i < train.n; i++) oneHot[i * k + (train.classes as Int32Array)[i]] = 1;
 
-  var trainStd = standardize(train, mean, invStd), testStd = standardize(test, mean, invStd);
+  var trainStd = standardize(train, mean, invStd),
+    testStd = standardize(test, mean, invStd);
   return {
     name: name,
     title: title,

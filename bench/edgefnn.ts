@@ -23,7 +23,8 @@ function build(p: Problem): core.Network {
 /** Inference as a user calls it: raw features in (the model standardizes),
  * softmax output computed, class out. */
 function predictor(net: core.Network, p: Problem): (i: number) => number {
-  var x = p.test.x, d = p.test.inputSize;
+  var x = p.test.x,
+    d = p.test.inputSize;
   return function (i) {
     return core.classify(net, x, i * d);
   };
@@ -57,11 +58,14 @@ export var edgefnn: Contestant = {
 export var edgefnnCoreTrain: Contestant = {
   label: "edgefnn core.train()",
   notes: function () {
-    return ["core.train() itself (batch 1, sgd, no validation), called for a few epochs at a time (whole ~20 ms slices): same start " +
-      "weights, but its own shuffles, not the shared order; includes its per-call and per-epoch work (buffers, shuffle, history, best-weights copy)"];
+    return [
+      "core.train() itself (batch 1, sgd, no validation), called for a few epochs at a time (whole ~20 ms slices): same start " +
+        "weights, but its own shuffles, not the shared order; includes its per-call and per-epoch work (buffers, shuffle, history, best-weights copy)",
+    ];
   },
   create: function (p): Model {
-    var net = build(p), calls = 0;
+    var net = build(p),
+      calls = 0;
     return {
       trainAll: function (epochs) {
         core.train(net, p.train, {
@@ -82,7 +86,14 @@ export var edgefnnCoreTrain: Contestant = {
  * order (the public API: trainStep), so inference runs on trained weights. */
 function trained(p: Problem): core.Network {
   var net = build(p);
-  core.train(net, p.train, { epochs: p.epochs, learningRate: p.learningRate, initialize: false, order: function (e) { return p.orders[e]; } });
+  core.train(net, p.train, {
+    epochs: p.epochs,
+    learningRate: p.learningRate,
+    initialize: false,
+    order: function (e) {
+      return p.orders[e];
+    },
+  });
   return net;
 }
 
@@ -96,7 +107,8 @@ export var edgefnnRuntime: Contestant = {
   },
   create: function (p): Model {
     var m = load(core.encodeModel(core.modelFromNetwork(trained(p))));
-    var rows: Float32Array[] = [], d = p.test.inputSize;
+    var rows: Float32Array[] = [],
+      d = p.test.inputSize;
     for (var i = 0; i < p.test.n; i++) rows.push(p.test.x.subarray(i * d, (i + 1) * d) as Float32Array);
     return {
       predict: function (i) {

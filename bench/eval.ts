@@ -20,7 +20,9 @@ import { loadDataFor } from "../host-tools/evaluation/model-data";
 import { readModelFile } from "../host-tools/files/model-file";
 import { median } from "./harness";
 
-var ROWS = 100000, d = 64, k = 10;
+var ROWS = 100000,
+  d = 64,
+  k = 10;
 
 /** this process's CPU time (user + system), ms: on this shared machine wall
  * time counts the other processes' turns too; these runs are seconds long and
@@ -35,7 +37,12 @@ async function main(): Promise<void> {
   try {
     var data = gaussianClusters(5000, ROWS, { inputSize: d, classes: k, seed: 3 });
     var net = core.createNetwork({
-      inputSize: d, layers: [{ size: 64, activation: "relu" }, { size: 32, activation: "relu" }, { size: 10, activation: "softmax" }],
+      inputSize: d,
+      layers: [
+        { size: 64, activation: "relu" },
+        { size: 32, activation: "relu" },
+        { size: 10, activation: "softmax" },
+      ],
     });
     var st = core.standardization(data.train);
     net.mean.set(st.mean);
@@ -43,11 +50,13 @@ async function main(): Promise<void> {
     core.train(net, data.train, { epochs: 2, learningRate: 0.01 });
     var labels: string[] = [];
     for (var c = 0; c < k; c++) labels.push("class" + c);
-    var modelFile = join(dir, "model.efnn"), csvFile = join(dir, "data.csv");
+    var modelFile = join(dir, "model.efnn"),
+      csvFile = join(dir, "data.csv");
     writeFileSync(modelFile, core.encodeModel(core.modelFromNetwork(net, labels)));
     var head: string[] = [];
     for (var j = 0; j < d; j++) head.push("f" + j);
-    var lines = [head.join(",") + ",label"], t = data.test;
+    var lines = [head.join(",") + ",label"],
+      t = data.test;
     for (var q = 0; q < t.n; q++) {
       var cells: string[] = [];
       for (j = 0; j < d; j++) cells.push(t.x[q * d + j].toPrecision(6));
@@ -62,7 +71,10 @@ async function main(): Promise<void> {
 
 async function measure(modelFile: string, csvFile: string): Promise<void> {
   var quiet = { json: true, say: function () {} };
-  var model = readModelFile(modelFile).model, evalMs: number[] = [], parseMs: number[] = [], acc = 0;
+  var model = readModelFile(modelFile).model,
+    evalMs: number[] = [],
+    parseMs: number[] = [],
+    acc = 0;
   for (var r = 0; r < 3; r++) {
     var t0 = cpuMs();
     var res = (await evalCommand(modelFile, csvFile, {}, quiet)) as { accuracy?: number };
@@ -74,7 +86,12 @@ async function measure(modelFile: string, csvFile: string): Promise<void> {
     acc = res.accuracy || 0;
   }
   // batched vs per-row inference on the loaded rows, alternating
-  var m = load(readModelFile(modelFile).bytes), x = csv!.data.x, n = csv!.data.n, out = new Int32Array(n), ratios: number[] = [], sink = 0;
+  var m = load(readModelFile(modelFile).bytes),
+    x = csv!.data.x,
+    n = csv!.data.n,
+    out = new Int32Array(n),
+    ratios: number[] = [],
+    sink = 0;
   for (r = 0; r < 7; r++) {
     var a0 = cpuMs();
     classifyBatch(m, x, n, out);
@@ -84,7 +101,8 @@ async function measure(modelFile: string, csvFile: string): Promise<void> {
     ratios.push((a2 - a1) / (a1 - a0));
   }
   // the core's classifyBatch (the four-row batch kernel) vs the per-row core.classify loop, the same way
-  var net = core.networkFromModel(model), coreRatios: number[] = [];
+  var net = core.networkFromModel(model),
+    coreRatios: number[] = [];
   for (r = 0; r < 7; r++) {
     var c0 = cpuMs();
     core.classifyBatch(net, x, n, out);
@@ -93,11 +111,23 @@ async function measure(modelFile: string, csvFile: string): Promise<void> {
     var c2 = cpuMs();
     coreRatios.push((c2 - c1) / (c1 - c0));
   }
-  var e = median(evalMs), p = median(parseMs);
-  process.stdout.write("EVAL " + JSON.stringify({
-    rows: ROWS, evalMs: e, parseMs: p, rowsPerS: ROWS / (e / 1000), parseShare: p / e, accuracy: acc,
-    batchVsPerRow: median(ratios), coreBatchVsPerRow: median(coreRatios), sink: sink > 0,
-  }) + "\n");
+  var e = median(evalMs),
+    p = median(parseMs);
+  process.stdout.write(
+    "EVAL " +
+      JSON.stringify({
+        rows: ROWS,
+        evalMs: e,
+        parseMs: p,
+        rowsPerS: ROWS / (e / 1000),
+        parseShare: p / e,
+        accuracy: acc,
+        batchVsPerRow: median(ratios),
+        coreBatchVsPerRow: median(coreRatios),
+        sink: sink > 0,
+      }) +
+      "\n",
+  );
 }
 
 main().catch(function (err) {

@@ -75,7 +75,8 @@ export interface Budget {
  * short enough that the machine's speed is the same for both halves of a pair.
  * The yardstick's slice is a quarter of the contestant's, at least YARD_MS
  * (contestants that train whole epochs at a time have long slices). */
-var SLICE_MS = 20, YARD_MS = 5;
+var SLICE_MS = 20,
+  YARD_MS = 5;
 
 /** This process's CPU time (user + system), ms, not wall time: on a shared
  * machine a wall-clock slice also counts the turns other processes get, and
@@ -88,7 +89,10 @@ var now = function (): number {
 };
 
 export function median(xs: number[]): number {
-  var s = xs.slice().sort(function (a, b) { return a - b; }), m = s.length >> 1;
+  var s = xs.slice().sort(function (a, b) {
+      return a - b;
+    }),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
@@ -114,7 +118,8 @@ function trainSlice(m: Model, p: Problem, all: Int32Array, pos: number, count: n
 }
 
 export function accuracy(model: Model, p: Problem): number {
-  var right = 0, classes = p.test.classes as Int32Array;
+  var right = 0,
+    classes = p.test.classes as Int32Array;
   for (var i = 0; i < p.test.n; i++) if (model.predict(i) === classes[i]) right++;
   return right / p.test.n;
 }
@@ -125,7 +130,8 @@ export var sink = { v: 0 };
 // Two copies of the same batch loop, one per model: each call site then sees
 // one predict() only and V8 can inline it, as it would in a user's own loop.
 function batchContestant(m: Model, first: number, count: number, n: number): number {
-  var s = 0, i = first;
+  var s = 0,
+    i = first;
   for (var b = 0; b < count; b++) {
     s += m.predict(i);
     if (++i === n) i = 0;
@@ -134,7 +140,8 @@ function batchContestant(m: Model, first: number, count: number, n: number): num
   return i;
 }
 function batchYardstick(m: Model, first: number, count: number, n: number): number {
-  var s = 0, i = first;
+  var s = 0,
+    i = first;
   for (var b = 0; b < count; b++) {
     s += m.predict(i);
     if (++i === n) i = 0;
@@ -154,15 +161,37 @@ function batchYardstick(m: Model, first: number, count: number, n: number): numb
  * Throughput is 1 / the median per-sample time over the slices: the median
  * leaves out the JIT warm-up and one-off pauses and keeps steady GC cost.
  */
-export function measure(model: Model, yard: Model, p: Problem, budget: Budget, log: (s: string) => void): {
-  trainSps: number; trainVsLimit: number[]; trainMs: number; accuracyEpochs: number; accuracy: number | null;
-  warning: string | null; inferUs: number; inferVsLimit: number[]; yardTrainSps: number; yardInferUs: number;
+export function measure(
+  model: Model,
+  yard: Model,
+  p: Problem,
+  budget: Budget,
+  log: (s: string) => void,
+): {
+  trainSps: number;
+  trainVsLimit: number[];
+  trainMs: number;
+  accuracyEpochs: number;
+  accuracy: number | null;
+  warning: string | null;
+  inferUs: number;
+  inferVsLimit: number[];
+  yardTrainSps: number;
+  yardInferUs: number;
 } {
-  var n = p.train.n, all = new Int32Array(n * p.epochs);
+  var n = p.train.n,
+    all = new Int32Array(n * p.epochs);
   for (var e = 0; e < p.epochs; e++) all.set(p.orders[e], e * n);
   var unit = model.trainAll ? n : 1;
-  var size = unit, ySize = 1, pos = 0, yPos = 0, trainMs = 0, timedMs = 0;
-  var perSample: number[] = [], yPerSample: number[] = [], vs: number[] = [];
+  var size = unit,
+    ySize = 1,
+    pos = 0,
+    yPos = 0,
+    trainMs = 0,
+    timedMs = 0;
+  var perSample: number[] = [],
+    yPerSample: number[] = [],
+    vs: number[] = [];
 
   function pair(count: number): void {
     var ms = trainSlice(model, p, all, pos, count);
@@ -172,7 +201,7 @@ export function measure(model: Model, yard: Model, p: Problem, budget: Budget, l
     // The first slices are warm-up-sized (from one sample up): too short to time.
     if (ms > 1) perSample.push(ms / count);
     if (ms > 1 && yms > 0.25) {
-      vs.push((yms / ySize) / (ms / count));
+      vs.push(yms / ySize / (ms / count));
       yPerSample.push(yms / ySize);
     }
     timedMs += ms;
@@ -191,8 +220,7 @@ export function measure(model: Model, yard: Model, p: Problem, budget: Budget, l
   var warning = model.health ? model.health() : null;
   var acc = model.hasAccuracy === false ? null : accuracy(model, p);
   if (pos < total)
-    warning = (warning ? warning + "; " : "") +
-      "time budget: accuracy after " + accuracyEpochs.toFixed(1) + " of " + p.epochs + " epochs";
+    warning = (warning ? warning + "; " : "") + "time budget: accuracy after " + accuracyEpochs.toFixed(1) + " of " + p.epochs + " epochs";
   var extra = 0;
   while (timedMs < budget.minTimingMs) {
     pair(size);
@@ -219,26 +247,44 @@ export function measure(model: Model, yard: Model, p: Problem, budget: Budget, l
 /** Step 4 of measure() alone, for contestants that only infer (the device
  * runtime, batched inference): warm-up, then alternating batches of
  * contestant and yardstick calls. */
-export function measureInference(model: Model, yard: Model, p: Problem, budget: Budget): {
-  inferUs: number; inferVsLimit: number[]; yardInferUs: number;
+export function measureInference(
+  model: Model,
+  yard: Model,
+  p: Problem,
+  budget: Budget,
+): {
+  inferUs: number;
+  inferVsLimit: number[];
+  yardInferUs: number;
 } {
-  var nt = p.test.n, i = 0, j = 0, t = now(), calls = 0;
+  var nt = p.test.n,
+    i = 0,
+    j = 0,
+    t = now(),
+    calls = 0;
   while (calls < 2000 || now() - t < 200) {
     i = batchContestant(model, i, 100, nt);
     j = batchYardstick(yard, j, 100, nt);
     calls += 100;
   }
-  var cBatch = 1, yBatch = 1, us: number[] = [], yus: number[] = [], ivs: number[] = [], start = now();
+  var cBatch = 1,
+    yBatch = 1,
+    us: number[] = [],
+    yus: number[] = [],
+    ivs: number[] = [],
+    start = now();
   while (ivs.length < 31 || (now() - start < budget.inferMs && ivs.length < 5000)) {
     var t0 = now();
     i = batchContestant(model, i, cBatch, nt);
     var t1 = now();
     j = batchYardstick(yard, j, yBatch, nt);
-    var t2 = now(), cms = t1 - t0, yms = t2 - t1;
+    var t2 = now(),
+      cms = t1 - t0,
+      yms = t2 - t1;
     if (cms > 0.25 && yms > 0.1) {
       us.push((cms / cBatch) * 1000);
       yus.push((yms / yBatch) * 1000);
-      ivs.push((yms / yBatch) / (cms / cBatch));
+      ivs.push(yms / yBatch / (cms / cBatch));
     }
     cBatch = resize(cBatch, cms, 2, 1);
     yBatch = resize(yBatch, yms, 1, 1);

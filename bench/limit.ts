@@ -22,11 +22,26 @@
 import { Contestant, Model } from "./harness";
 
 /** out = W x + b, x read at offset xOff. */
-function matVec(P: Float32Array, wOff: number, bOff: number, x: Float32Array, xOff: number, out: Float32Array, nIn: number, nOut: number): void {
+function matVec(
+  P: Float32Array,
+  wOff: number,
+  bOff: number,
+  x: Float32Array,
+  xOff: number,
+  out: Float32Array,
+  nIn: number,
+  nOut: number,
+): void {
   var i = 0;
   for (; i + 3 < nOut; i += 4) {
-    var r0 = wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    var r0 = wOff + i * nIn,
+      r1 = r0 + nIn,
+      r2 = r1 + nIn,
+      r3 = r2 + nIn;
+    var s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (var j = 0; j < nIn; j++) {
       var v = x[xOff + j];
       s0 += P[r0 + j] * v;
@@ -40,7 +55,8 @@ function matVec(P: Float32Array, wOff: number, bOff: number, x: Float32Array, xO
     out[i + 3] = s3 + P[bOff + i + 3];
   }
   for (; i < nOut; i++) {
-    var r = wOff + i * nIn, s = 0;
+    var r = wOff + i * nIn,
+      s = 0;
     for (var k = 0; k < nIn; k++) s += P[r + k] * x[xOff + k];
     out[i] = s + P[bOff + i];
   }
@@ -48,18 +64,40 @@ function matVec(P: Float32Array, wOff: number, bOff: number, x: Float32Array, xO
 
 /** e = W^T delta (old W) when e is given, fused with W -= lr delta x^T, b -= lr delta. */
 function backUpdate(
-  P: Float32Array, wOff: number, bOff: number, x: Float32Array, xOff: number, delta: Float32Array,
-  e: Float32Array | null, nIn: number, nOut: number, lr: number,
+  P: Float32Array,
+  wOff: number,
+  bOff: number,
+  x: Float32Array,
+  xOff: number,
+  delta: Float32Array,
+  e: Float32Array | null,
+  nIn: number,
+  nOut: number,
+  lr: number,
 ): void {
-  var i = 0, j = 0;
+  var i = 0,
+    j = 0;
   if (e) for (j = 0; j < nIn; j++) e[j] = 0;
   for (; i + 3 < nOut; i += 4) {
-    var r0 = wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
-    var c0 = lr * d0, c1 = lr * d1, c2 = lr * d2, c3 = lr * d3;
+    var r0 = wOff + i * nIn,
+      r1 = r0 + nIn,
+      r2 = r1 + nIn,
+      r3 = r2 + nIn;
+    var d0 = delta[i],
+      d1 = delta[i + 1],
+      d2 = delta[i + 2],
+      d3 = delta[i + 3];
+    var c0 = lr * d0,
+      c1 = lr * d1,
+      c2 = lr * d2,
+      c3 = lr * d3;
     if (e) {
       for (j = 0; j < nIn; j++) {
-        var v = x[xOff + j], w0 = P[r0 + j], w1 = P[r1 + j], w2 = P[r2 + j], w3 = P[r3 + j];
+        var v = x[xOff + j],
+          w0 = P[r0 + j],
+          w1 = P[r1 + j],
+          w2 = P[r2 + j],
+          w3 = P[r3 + j];
         e[j] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
         P[r0 + j] = w0 - c0 * v;
         P[r1 + j] = w1 - c1 * v;
@@ -81,7 +119,9 @@ function backUpdate(
     P[bOff + i + 3] -= c3;
   }
   for (; i < nOut; i++) {
-    var r = wOff + i * nIn, d = delta[i], c = lr * d;
+    var r = wOff + i * nIn,
+      d = delta[i],
+      c = lr * d;
     for (j = 0; j < nIn; j++) {
       var w = P[r + j];
       if (e) e[j] += w * d;
@@ -98,20 +138,28 @@ export var limit: Contestant = {
   notes: function () {
     return [
       "multiply-adds only: forward W a + b, fused backward W^T delta + update W -= lr delta a^T per layer, 4 rows x 4 accumulators; " +
-        "no activations/softmax/loss (output delta = a - y), standardized inputs read in place, lr " + LIMIT_LR +
+        "no activations/softmax/loss (output delta = a - y), standardized inputs read in place, lr " +
+        LIMIT_LR +
         " (a linear net diverges at the real lr); accuracy n/a",
     ];
   },
   create: function (p): Model {
-    var shapes = p.shapes, nL = shapes.length, lr = LIMIT_LR, k = p.numClasses, d = p.spec.inputSize;
+    var shapes = p.shapes,
+      nL = shapes.length,
+      lr = LIMIT_LR,
+      k = p.numClasses,
+      d = p.spec.inputSize;
     var P = Float32Array.from(p.init);
     // a[l] is layer l's output; delta[l] its error term (hidden: e from the layer above, written in place).
-    var a: Float32Array[] = [], delta: Float32Array[] = [];
+    var a: Float32Array[] = [],
+      delta: Float32Array[] = [];
     for (var l = 0; l < nL; l++) {
       a.push(new Float32Array(shapes[l].nOut));
       delta.push(new Float32Array(shapes[l].nOut));
     }
-    var X = p.trainStd, T = p.trainOneHot, Xt = p.testStd;
+    var X = p.trainStd,
+      T = p.trainOneHot,
+      Xt = p.testStd;
 
     function forward(x: Float32Array, off: number): Float32Array {
       var S = shapes[0];
@@ -127,7 +175,9 @@ export var limit: Contestant = {
       hasAccuracy: false,
       trainEpoch: function (order) {
         for (var s = 0; s < order.length; s++) {
-          var row = order[s], out = forward(X, row * d), dl = delta[nL - 1];
+          var row = order[s],
+            out = forward(X, row * d),
+            dl = delta[nL - 1];
           for (var j = 0; j < k; j++) dl[j] = out[j] - T[row * k + j];
           for (var l = nL - 1; l > 0; l--) {
             var S = shapes[l];
@@ -139,7 +189,8 @@ export var limit: Contestant = {
         for (j = 0; j < P.length; j++) if (!isFinite(P[j])) throw new Error("the limit's weights became " + P[j]);
       },
       predict: function (i) {
-        var out = forward(Xt, i * d), best = 0;
+        var out = forward(Xt, i * d),
+          best = 0;
         for (var j = 1; j < out.length; j++) if (out[j] > out[best]) best = j;
         return best;
       },

@@ -29,7 +29,8 @@ const root = resolve(here, "..");
 const CONTESTANTS = ["edgefnn", "edgefnn-train", "edgefnn-runtime", "limit", "brain", "synaptic", "tfjs"];
 const PROBLEMS = ["iris", "iris-ht", "synthetic"];
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  const s = [...xs].sort((a, b) => a - b),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
@@ -45,7 +46,8 @@ function ensurePeers() {
   if (!missing.length) return;
   console.log("bench: installing the peers into bench/node_modules (" + missing.join(", ") + ")...");
   const r = spawnSync("npm", ["--prefix", here, "install", "--no-audit", "--no-fund"], { stdio: "inherit" });
-  if (r.status !== 0) console.log("bench: npm install failed (" + (r.error ? r.error.message : "exit " + r.status) + "); benching what loads.");
+  if (r.status !== 0)
+    console.log("bench: npm install failed (" + (r.error ? r.error.message : "exit " + r.status) + "); benching what loads.");
 }
 
 function runWorker(contestant, problem) {
@@ -85,9 +87,11 @@ function table(rows, header) {
 function report(results) {
   const ok = results.filter((r) => !r.error);
   const base = ok.find((r) => r.contestant === "edgefnn");
-  const tr = (r) => median(r.trainVsLimit), inf = (r) => median(r.inferVsLimit);
+  const tr = (r) => median(r.trainVsLimit),
+    inf = (r) => median(r.inferVsLimit);
   const trained = ok.filter((r) => r.trainVsLimit.length);
-  const refSps = median(trained.map((r) => r.yardTrainSps)), refUs = median(ok.map((r) => r.yardInferUs));
+  const refSps = median(trained.map((r) => r.yardTrainSps)),
+    refUs = median(ok.map((r) => r.yardInferUs));
   const rows = results.map((r) => {
     if (r.error) return [r.label || r.contestant, "failed: " + r.error, "", "", "", "", "", "", "", ""];
     const acc = r.accuracy === null ? "n/a" : (100 * r.accuracy).toFixed(1) + "%" + (r.accuracyEpochs < r.specEpochs ? "*" : "");
@@ -105,11 +109,32 @@ function report(results) {
       t ? (r.trainMs / 1000).toFixed(2) : "-",
     ];
   });
-  console.log(table(rows, ["", "train samples/s", "of limit", "vs edgefnn", "infer us", "of limit", "vs edgefnn", "test acc", "vs edgefnn", "train s"]));
+  console.log(
+    table(rows, [
+      "",
+      "train samples/s",
+      "of limit",
+      "vs edgefnn",
+      "infer us",
+      "of limit",
+      "vs edgefnn",
+      "test acc",
+      "vs edgefnn",
+      "train s",
+    ]),
+  );
   const span = (xs, f) => f(Math.min(...xs)) + " .. " + f(Math.max(...xs));
   if (ok.length)
-    console.log(`  reference: the limit's median speed over these ${ok.length} processes, ${fmtInt(refSps)} samples/s and ${fmtUs(refUs)} us ` +
-      `(range ${span(trained.map((r) => r.yardTrainSps), fmtInt)} samples/s, ${span(ok.map((r) => r.yardInferUs), fmtUs)} us)`);
+    console.log(
+      `  reference: the limit's median speed over these ${ok.length} processes, ${fmtInt(refSps)} samples/s and ${fmtUs(refUs)} us ` +
+        `(range ${span(
+          trained.map((r) => r.yardTrainSps),
+          fmtInt,
+        )} samples/s, ${span(
+          ok.map((r) => r.yardInferUs),
+          fmtUs,
+        )} us)`,
+    );
   for (const r of results) if (r.warning) console.log("  ! " + r.label + ": " + r.warning);
 }
 
@@ -131,8 +156,10 @@ for (const p of problems) {
   const ok = all[p].filter((r) => !r.error);
   const prints = new Set(ok.map((r) => r.fingerprint));
   console.log("\n" + (ok.length ? ok[0].title : p));
-  console.log("per-sample SGD, batch 1, no momentum; same data, initial weights and per-epoch order for all" +
-    (prints.size === 1 ? " (fingerprint " + [...prints][0] + ")" : ""));
+  console.log(
+    "per-sample SGD, batch 1, no momentum; same data, initial weights and per-epoch order for all" +
+      (prints.size === 1 ? " (fingerprint " + [...prints][0] + ")" : ""),
+  );
   if (prints.size > 1) {
     console.log("  ! contestants saw different data/weights/orders: fingerprints " + [...prints].join(", "));
     harnessOk = false;
@@ -146,7 +173,8 @@ console.log(
   "\nof limit: speed relative to the limit, timed alternately with it in ~20 ms slices of CPU time in the same process (median of\n" +
     "  the pairs' ratios; the limit's own row checks the method). vs edgefnn: of limit / edgefnn's of limit (>1 = faster).\n" +
     "train samples/s, infer us: of limit x the reference speed above (see the table's comment in bench/run.mjs).\n" +
-    "  Training is timed over the spec'd epochs, then the same orders again until >= " + (Number(process.env.BENCH_TIMING_MS) || 1500) / 1000 +
+    "  Training is timed over the spec'd epochs, then the same orders again until >= " +
+    (Number(process.env.BENCH_TIMING_MS) || 1500) / 1000 +
     " s of it is timed;\n  inference is one single-sample call (input -> output -> class), after warm-up.\n" +
     "test acc: after the spec'd epochs (* = fewer: time budget), vs edgefnn = its / edgefnn's; train s: their raw wall time.",
 );
@@ -163,26 +191,34 @@ for (const p of problems)
 // ---- eval on a 100,000-row CSV (its own process: bench/eval.ts) ----
 
 let evalResult = null;
-if (!arg("only") && !arg("problem") || arg("eval")) {
+if ((!arg("only") && !arg("problem")) || arg("eval")) {
   process.stderr.write("  edgefnn eval, 100,000-row CSV ...");
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "eval.ts")], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 600_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "eval.ts")], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    timeout: 600_000,
+  });
   const line = (r.stdout || "").split("\n").find((l) => l.startsWith("EVAL "));
   evalResult = line ? JSON.parse(line.slice(5)) : { error: (r.stdout || "").trim() || "exit " + r.status };
   process.stderr.write(" done\n");
   console.log("\nedgefnn eval model.efnn data.csv, 100,000 generated rows (64 features + label, the synthetic net, float32), CPU time:");
   if (evalResult.error) console.log("  failed: " + evalResult.error);
   else
-    console.log(`  ${fmtInt(evalResult.rowsPerS)} rows/s (${(evalResult.evalMs / 1000).toFixed(2)} s), of which loading the CSV ` +
-      `${(100 * evalResult.parseShare).toFixed(0)}% (${(evalResult.parseMs / 1000).toFixed(2)} s); accuracy ${(100 * evalResult.accuracy).toFixed(1)}%\n` +
-      `  batched inference (classifyBatch) vs the per-row loop it replaced: ${fmtRatio(evalResult.batchVsPerRow)} the speed (paired, median of 7)\n` +
-      `  the core's classifyBatch (four rows per weight read) vs core.classify row by row: ${fmtRatio(evalResult.coreBatchVsPerRow)} the speed (paired, median of 7)`);
+    console.log(
+      `  ${fmtInt(evalResult.rowsPerS)} rows/s (${(evalResult.evalMs / 1000).toFixed(2)} s), of which loading the CSV ` +
+        `${(100 * evalResult.parseShare).toFixed(0)}% (${(evalResult.parseMs / 1000).toFixed(2)} s); accuracy ${(100 * evalResult.accuracy).toFixed(1)}%\n` +
+        `  batched inference (classifyBatch) vs the per-row loop it replaced: ${fmtRatio(evalResult.batchVsPerRow)} the speed (paired, median of 7)\n` +
+        `  the core's classifyBatch (four rows per weight read) vs core.classify row by row: ${fmtRatio(evalResult.coreBatchVsPerRow)} the speed (paired, median of 7)`,
+    );
 }
 
 // ---- targets ----
 
 const pick = (p, c) => (all[p] || []).find((r) => r.contestant === c && !r.error);
 const stat = (xs) => {
-  const s = [...xs].sort((a, b) => a - b), q = (f) => s[Math.min(s.length - 1, Math.floor(f * s.length))].toFixed(2);
+  const s = [...xs].sort((a, b) => a - b),
+    q = (f) => s[Math.min(s.length - 1, Math.floor(f * s.length))].toFixed(2);
   return { m: median(xs), text: median(xs).toFixed(3) + "x [quartiles " + q(0.25) + " " + q(0.75) + ", " + xs.length + " pairs]" };
 };
 console.log("\ntargets (speed as a fraction of the limit's, paired in the same process):");
@@ -197,14 +233,21 @@ target("synthetic, inference (core classify)", "synthetic", "edgefnn", "inferVsL
 target("synthetic, inference (device runtime on Node)", "synthetic", "edgefnn-runtime", "inferVsLimit", 0.8);
 target("iris 4-16-3 hard-tanh, training", "iris-ht", "edgefnn", "trainVsLimit", 0.7);
 target("iris 4-16-3 hard-tanh, inference", "iris-ht", "edgefnn", "inferVsLimit", 0.7);
-const ht = pick("iris-ht", "edgefnn"), th = pick("iris", "edgefnn");
+const ht = pick("iris-ht", "edgefnn"),
+  th = pick("iris", "edgefnn");
 if (ht && th)
-  console.log(`  ${"iris: what tanh costs on top of hard-tanh".padEnd(48)} info  tanh takes ${fmtRatio(median(ht.trainVsLimit) / median(th.trainVsLimit))} hard-tanh's time training, ` +
-    `${fmtRatio(median(ht.inferVsLimit) / median(th.inferVsLimit))} inferring (tanh = 2 logistic(2x) - 1, one exp a unit)`);
+  console.log(
+    `  ${"iris: what tanh costs on top of hard-tanh".padEnd(48)} info  tanh takes ${fmtRatio(median(ht.trainVsLimit) / median(th.trainVsLimit))} hard-tanh's time training, ` +
+      `${fmtRatio(median(ht.inferVsLimit) / median(th.inferVsLimit))} inferring (tanh = 2 logistic(2x) - 1, one exp a unit)`,
+  );
 if (evalResult && !evalResult.error)
-  console.log(`  ${"eval, 100,000-row CSV".padEnd(48)} info  ${fmtInt(evalResult.rowsPerS)} rows/s, ${(100 * evalResult.parseShare).toFixed(0)}% loading the CSV; ` +
-    `batched inference ${evalResult.batchVsPerRow >= 0.95 ? "PASS" : "FAIL"} (${fmtRatio(evalResult.batchVsPerRow)} the per-row loop, goal >= 0.95x)`);
+  console.log(
+    `  ${"eval, 100,000-row CSV".padEnd(48)} info  ${fmtInt(evalResult.rowsPerS)} rows/s, ${(100 * evalResult.parseShare).toFixed(0)}% loading the CSV; ` +
+      `batched inference ${evalResult.batchVsPerRow >= 0.95 ? "PASS" : "FAIL"} (${fmtRatio(evalResult.batchVsPerRow)} the per-row loop, goal >= 0.95x)`,
+  );
 else console.log(`  ${"eval, 100,000-row CSV".padEnd(48)} not measured in this run`);
-console.log(`  ${"board (Espruino) classify/floor".padEnd(48)} not in npm run bench: firmware-scripts/bench.js on the interpreter (docs/ESPRUINO-MEASUREMENTS.md)`);
+console.log(
+  `  ${"board (Espruino) classify/floor".padEnd(48)} not in npm run bench: firmware-scripts/bench.js on the interpreter (docs/ESPRUINO-MEASUREMENTS.md)`,
+);
 console.log("\nbench: " + ((Date.now() - t0) / 1000).toFixed(0) + " s");
 if (!harnessOk) process.exit(1);

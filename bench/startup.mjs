@@ -25,7 +25,9 @@ const TARGET_RATIO = 0.3 / 0.17;
 
 const dir = mkdtempSync(join(tmpdir(), "edgefnn-startup-"));
 const model = join(dir, "iris.efnn");
-const made = spawnSync(process.execPath, [bin, "train", join(root, "examples/data/iris.csv"), "--epochs", "5", "--out", model, "--json"], { encoding: "utf8" });
+const made = spawnSync(process.execPath, [bin, "train", join(root, "examples/data/iris.csv"), "--epochs", "5", "--out", model, "--json"], {
+  encoding: "utf8",
+});
 if (made.status !== 0) {
   console.error("bench/startup: could not train the model to measure info on:\n" + made.stderr);
   process.exit(1);
@@ -46,7 +48,8 @@ function time(args) {
   return s;
 }
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  const s = [...xs].sort((a, b) => a - b),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
@@ -56,11 +59,22 @@ for (let round = 0; round < ROUNDS; round++) cases.forEach(([, args], i) => time
 rmSync(dir, { recursive: true, force: true });
 
 const base = median(times[0]);
-console.log(`start-up, median of ${ROUNDS} alternating rounds (load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, ${new Date().toISOString()}):`);
+console.log(
+  `start-up, median of ${ROUNDS} alternating rounds (load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}, ${new Date().toISOString()}):`,
+);
 for (const [i, [name]] of cases.entries()) {
   const m = median(times[i]);
   // the per-round ratio's median: each command against the node -e 0 of its own round
   const ratio = median(times[i].map((t, r) => t / times[0][r]));
-  const verdict = i === 0 ? "" : ratio <= TARGET_RATIO ? `  within the target (ratio <= ${TARGET_RATIO.toFixed(2)})` : `  OVER the target (ratio <= ${TARGET_RATIO.toFixed(2)})`;
-  console.log(`  ${name.padEnd(26)} ${m.toFixed(3)} s  ${(m - base >= 0 ? "+" : "") + (m - base).toFixed(3)} s  x${ratio.toFixed(2)}${verdict}`);
+  const verdict =
+    i === 0
+      ? ""
+      : ratio <= TARGET_RATIO
+        ? `  within the target (ratio <= ${TARGET_RATIO.toFixed(2)})`
+        : `  OVER the target (ratio <= ${TARGET_RATIO.toFixed(2)})`;
+  console.log(
+    `  ${name.padEnd(26)} ${m.toFixed(3)} s  ${(m - base >= 0 ? "+" : "") + (m - base).toFixed(3)} s  x${ratio.toFixed(2)}${verdict}`,
+  );
 }

@@ -30,7 +30,8 @@ function env(name: string, dflt: number): number {
 }
 
 async function main(): Promise<void> {
-  var name = process.argv[2], problemName = process.argv[3] as ProblemName;
+  var name = process.argv[2],
+    problemName = process.argv[3] as ProblemName;
   var entry = CONTESTANTS[name];
   if (!entry) throw new Error("unknown contestant " + name + "; one of " + Object.keys(CONTESTANTS).join(", "));
   if (PROBLEMS.indexOf(problemName) < 0) throw new Error("unknown problem " + problemName + "; one of " + PROBLEMS.join(", "));
@@ -46,13 +47,26 @@ async function main(): Promise<void> {
   var model = await c.create(p);
   var yard = await limit.create(p);
 
-  var log = function (s: string) { process.stderr.write(s); };
+  var log = function (s: string) {
+    process.stderr.write(s);
+  };
   log("  " + (c.label + " ").padEnd(26, ".") + " " + problemName + ": " + p.epochs + " x " + p.train.n + " samples");
   // a contestant that only infers: no training columns
-  var m = model.trainEpoch || model.trainAll ? measure(model, yard, p, budget, log) : Object.assign({
-    trainSps: NaN, trainVsLimit: [] as number[], trainMs: 0, accuracyEpochs: p.epochs, warning: null,
-    accuracy: model.hasAccuracy === false ? null : accuracy(model, p), yardTrainSps: NaN,
-  }, measureInference(model, yard, p, budget));
+  var m =
+    model.trainEpoch || model.trainAll
+      ? measure(model, yard, p, budget, log)
+      : Object.assign(
+          {
+            trainSps: NaN,
+            trainVsLimit: [] as number[],
+            trainMs: 0,
+            accuracyEpochs: p.epochs,
+            warning: null,
+            accuracy: model.hasAccuracy === false ? null : accuracy(model, p),
+            yardTrainSps: NaN,
+          },
+          measureInference(model, yard, p, budget),
+        );
   log(" done\n");
 
   var r: Result = {

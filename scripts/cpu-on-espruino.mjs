@@ -25,7 +25,8 @@ if (!espruino || !files.length) {
   console.error("usage: ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]");
   process.exit(2);
 }
-const K = opt("calls", 200), R = opt("rounds", 3);
+const K = opt("calls", 200),
+  R = opt("rounds", 3);
 const model = Buffer.from(encodeModel(quantizeModel(syntheticModel().model, 8))).toString("base64");
 const dir = mkdtempSync(join(tmpdir(), "edgefnn-cpu-"));
 
@@ -73,5 +74,15 @@ for (let r = 0; r < R; r++)
     }
 for (const [b, f] of files.entries()) {
   const fl = best[`${b}:floor`];
-  console.log(JSON.stringify({ bundle: f, bytes: Buffer.byteLength(bundles[b]), floorMs: fl * 1e3, classifyMs: best[`${b}:classify`] * 1e3, runMs: best[`${b}:run`] * 1e3, classifyPerFloor: best[`${b}:classify`] / fl, runPerFloor: best[`${b}:run`] / fl }));
+  console.log(
+    JSON.stringify({
+      bundle: f,
+      bytes: Buffer.byteLength(bundles[b]),
+      floorMs: fl * 1e3,
+      classifyMs: best[`${b}:classify`] * 1e3,
+      runMs: best[`${b}:run`] * 1e3,
+      classifyPerFloor: best[`${b}:classify`] / fl,
+      runPerFloor: best[`${b}:run`] / fl,
+    }),
+  );
 }

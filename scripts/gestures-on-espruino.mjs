@@ -27,10 +27,15 @@ if (!espruino) {
 }
 const root = new URL("..", import.meta.url).pathname;
 const dist = (f) => readFileSync(join(root, "dist", f), "latin1");
-const RATE = 52, WIN = 26, CLASSES = ["still", "shake", "circle"];
+const RATE = 52,
+  WIN = 26,
+  CLASSES = ["still", "shake", "circle"];
 
 // the shipped model: 20-8-3 hard-tanh trained on the generator's own style, int8 (as test/learn/teach-mode.test.ts)
-const acc = new SyntheticAccelerometer({ seed: 1 }), xs = [], ys = [], w = createWindow(WIN, WIN);
+const acc = new SyntheticAccelerometer({ seed: 1 }),
+  xs = [],
+  ys = [],
+  w = createWindow(WIN, WIN);
 CLASSES.forEach((g, c) => {
   acc.setGesture(g);
   while (xs.length < 60 * (c + 1)) {
@@ -42,13 +47,22 @@ CLASSES.forEach((g, c) => {
   }
 });
 const data = core.classificationSet(xs, ys, 3);
-const net = core.createNetwork({ inputSize: FEATURE_COUNT, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+const net = core.createNetwork({
+  inputSize: FEATURE_COUNT,
+  layers: [
+    { size: 8, activation: "hard-tanh" },
+    { size: 3, activation: "softmax" },
+  ],
+});
 const st = core.standardization(data);
 net.mean.set(st.mean);
 net.invStd.set(st.invStd);
 core.train(net, data, { learningRate: 0.05, epochs: 60, seed: 1 });
 const model = core.encodeModel(core.quantizeModel(core.modelFromNetwork(net, CLASSES), 8));
-const crc = core.crc32(model, model.length - 4).toString(16).padStart(8, "0");
+const crc = core
+  .crc32(model, model.length - 4)
+  .toString(16)
+  .padStart(8, "0");
 
 // the user's raw Puck.js readings (8192 per g): 5 windows of each gesture, bigger, slower, rolled
 const user = new SyntheticAccelerometer({ seed: 7, style: { amplitude: 1.8, tempo: 0.6, roll: 0.8 } });
@@ -112,11 +126,23 @@ quit();
   writeFileSync(join(dir, "run.js"), run);
   let out;
   try {
-    execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} setup.js < <(sleep 600 2>/dev/null)`], { encoding: "utf8", maxBuffer: 64 << 20 });
-    out = execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} run.js < <(sleep 600 2>/dev/null)`], { encoding: "utf8", maxBuffer: 64 << 20 });
+    execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} setup.js < <(sleep 600 2>/dev/null)`], {
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    out = execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} run.js < <(sleep 600 2>/dev/null)`], {
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
   } catch (e) {
     out = String(e.stdout ?? "") + String(e.stderr ?? "");
   }
   console.log(`${learn ? "with edgefnn-learn" : "without edgefnn-learn"}:`);
-  console.log(out.split("\n").filter((l) => /^(MEASURE|G,|T,|Uncaught|ERROR)/.test(l) || /Error/.test(l)).map((l) => "  " + l).join("\n"));
+  console.log(
+    out
+      .split("\n")
+      .filter((l) => /^(MEASURE|G,|T,|Uncaught|ERROR)/.test(l) || /Error/.test(l))
+      .map((l) => "  " + l)
+      .join("\n"),
+  );
 }

@@ -24,7 +24,8 @@ if (!espruino) {
   console.error("set ESPRUINO to the interpreter's binary (make BOARD=LINUX in the Espruino source)");
   process.exit(2);
 }
-const n = Number(process.argv[2] ?? 2400), seed = Number(process.argv[3] ?? 12);
+const n = Number(process.argv[2] ?? 2400),
+  seed = Number(process.argv[3] ?? 12);
 const root = new URL("..", import.meta.url).pathname;
 const bundle = readFileSync(join(root, "dist/edgefnn.min.js"), "utf8");
 const nn = createRequire(import.meta.url)(join(root, "dist/edgefnn.js"));
@@ -50,7 +51,8 @@ const cases = files.map((f) => {
 
 const dir = mkdtempSync(join(tmpdir(), "edgefnn-espruino-"));
 const table = new Map();
-let done = 0, mismatches = 0;
+let done = 0,
+  mismatches = 0;
 for (let from = 0; from < cases.length; from += 300) {
   const part = cases.slice(from, from + 300);
   const script = `
@@ -80,7 +82,8 @@ ${part.map((c, k) => `t(${from + k}, ${JSON.stringify(c.b64)}, ${JSON.stringify(
     if (m) got.set(Number(m[1]), m[2]);
   }
   part.forEach((c, k) => {
-    const i = from + k, g = got.get(i);
+    const i = from + k,
+      g = got.get(i);
     const row = table.get(c.kind) ?? { files: 0, accepted: 0, same: 0 };
     table.set(c.kind, row);
     row.files++;
@@ -93,7 +96,12 @@ ${part.map((c, k) => `t(${from + k}, ${JSON.stringify(c.b64)}, ${JSON.stringify(
     done++;
   });
 }
-console.log(`${done} files on ${execFileSync(espruino, ["-e", "print(process.env.VERSION)"], { cwd: dir, encoding: "utf8" }).split("\n").find((l) => /^\d+v\d+/.test(l.trim()))?.trim()}: class | files | accepted | same outcome as Node`);
+console.log(
+  `${done} files on ${execFileSync(espruino, ["-e", "print(process.env.VERSION)"], { cwd: dir, encoding: "utf8" })
+    .split("\n")
+    .find((l) => /^\d+v\d+/.test(l.trim()))
+    ?.trim()}: class | files | accepted | same outcome as Node`,
+);
 for (const [k, r] of table) console.log(`${k} | ${r.files} | ${r.accepted} | ${r.same}`);
 console.log(mismatches ? `${mismatches} differ` : "all the same");
 process.exitCode = mismatches ? 1 : 0;

@@ -71,22 +71,40 @@ quit();
   writeFileSync(join(dir, "run.js"), script);
   let out;
   try {
-    execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} setup.js < <(sleep 600 2>/dev/null)`], { encoding: "utf8", maxBuffer: 64 << 20 });
-    out = execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} run.js < <(sleep 600 2>/dev/null)`], { encoding: "utf8", maxBuffer: 64 << 20 });
+    execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} setup.js < <(sleep 600 2>/dev/null)`], {
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    out = execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} run.js < <(sleep 600 2>/dev/null)`], {
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
   } catch (e) {
     out = String(e.stdout ?? "") + String(e.stderr ?? "");
   }
   // ms per step() in CPU time (the machine may be shared: wall time is not the
   // interpreter's): the difference between runs of REPS and of 0 steps
   const cpu = (reps) => {
-    writeFileSync(join(dir, "cpu.js"), `var SC = ${JSON.stringify({ ...sc, model: 0 })};
+    writeFileSync(
+      join(dir, "cpu.js"),
+      `var SC = ${JSON.stringify({ ...sc, model: 0 })};
 SC.xs = SC.xs.map(function (r) { return new Float32Array(r); });
 var lr = require("edgefnn-learn").learner(require("edgefnn").loadFile("m.efnn"), SC.opts), i = 0;
 for (i = 0; i < SC.xs.length; i++) lr.add(SC.xs[i], SC.ys[i]);
 for (i = 0; i < ${reps}; i++) lr.step(SC.xs[i % SC.xs.length], SC.ys[i % SC.xs.length]);
-quit();`);
-    const t = execFileSync("bash", ["-c", `cd ${dir} && TIMEFORMAT=%U+%S; { time timeout 600 ${espruino} cpu.js < <(sleep 600 2>/dev/null) >/dev/null; } 2>&1`], { encoding: "utf8" });
-    return t.trim().split("\n").pop().split("+").reduce((a, b) => a + Number(b), 0);
+quit();`,
+    );
+    const t = execFileSync(
+      "bash",
+      ["-c", `cd ${dir} && TIMEFORMAT=%U+%S; { time timeout 600 ${espruino} cpu.js < <(sleep 600 2>/dev/null) >/dev/null; } 2>&1`],
+      { encoding: "utf8" },
+    );
+    return t
+      .trim()
+      .split("\n")
+      .pop()
+      .split("+")
+      .reduce((a, b) => a + Number(b), 0);
   };
   let cpuMs = "";
   if (process.env.CPU && !/REFUSED/.test(out)) {

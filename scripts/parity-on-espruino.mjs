@@ -25,7 +25,9 @@ const want = [];
 let c = 0;
 for (const { model, test } of [syntheticModel(), everyActivationModel()])
   for (const m of [model, quantizeModel(model, 8), quantizeModel(model, 16)]) {
-    const bytes = Buffer.from(encodeModel(m)), d = test.inputSize, ref = nn.load(bytes);
+    const bytes = Buffer.from(encodeModel(m)),
+      d = test.inputSize,
+      ref = nn.load(bytes);
     script += `require("Storage").write("m", atob("${bytes.toString("base64")}")); var m = nn.loadFile("m");\n`;
     for (let i = 0; i < 12; i++) {
       let x = Float32Array.from(test.x.subarray(i * d, (i + 1) * d));
@@ -43,7 +45,13 @@ if (!process.env.ESPRUINO) {
 }
 const out = execFileSync(process.env.ESPRUINO, [join(dir, "run.js")], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
 const got = new Map();
-for (const l of out.split("\n")) { const mm = /^R(\d+) (.*)$/.exec(l.trim()); if (mm) got.set(Number(mm[1]), mm[2]); }
+for (const l of out.split("\n")) {
+  const mm = /^R(\d+) (.*)$/.exec(l.trim());
+  if (mm) got.set(Number(mm[1]), mm[2]);
+}
 let same = 0;
-want.forEach((w, i) => { if (got.get(i) === w) same++; else console.log("DIFF", i, w, got.get(i)); });
+want.forEach((w, i) => {
+  if (got.get(i) === w) same++;
+  else console.log("DIFF", i, w, got.get(i));
+});
 console.log(same + "/" + want.length + " rows bit-identical");

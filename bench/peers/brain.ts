@@ -34,9 +34,16 @@ interface BrainNet {
 }
 
 function brainActivation(p: Problem): string {
-  var hidden = p.shapes.slice(0, -1).map(function (s) { return s.activation; });
+  var hidden = p.shapes.slice(0, -1).map(function (s) {
+    return s.activation;
+  });
   var act = hidden[0];
-  if (hidden.some(function (a) { return a !== act; })) throw new Error("brain.js takes one activation for all layers");
+  if (
+    hidden.some(function (a) {
+      return a !== act;
+    })
+  )
+    throw new Error("brain.js takes one activation for all layers");
   if (act !== "tanh" && act !== "relu" && act !== "logistic") throw new Error("no brain.js activation for " + act);
   return act === "logistic" ? "sigmoid" : act;
 }
@@ -52,9 +59,16 @@ export var brain: Contestant = {
   },
   create: function (p): Model {
     var NeuralNetwork = require("brain.js").NeuralNetwork;
-    var shapes = p.shapes, nL = shapes.length, d = p.spec.inputSize, k = p.numClasses;
+    var shapes = p.shapes,
+      nL = shapes.length,
+      d = p.spec.inputSize,
+      k = p.numClasses;
     var net: BrainNet = new NeuralNetwork({ activation: brainActivation(p) });
-    net.sizes = [d].concat(shapes.map(function (s) { return s.nOut; }));
+    net.sizes = [d].concat(
+      shapes.map(function (s) {
+        return s.nOut;
+      }),
+    );
     net.initialize();
     net.trainOpts.learningRate = p.learningRate;
     net.trainOpts.momentum = 0;

@@ -47,8 +47,13 @@ export var synaptic: Contestant = {
   },
   create: function (p): Model {
     var syn = require("synaptic");
-    var Layer = syn.Layer, Network = syn.Network, squash = syn.Neuron.squash;
-    var shapes = p.shapes, nL = shapes.length, d = p.spec.inputSize, k = p.numClasses;
+    var Layer = syn.Layer,
+      Network = syn.Network,
+      squash = syn.Neuron.squash;
+    var shapes = p.shapes,
+      nL = shapes.length,
+      d = p.spec.inputSize,
+      k = p.numClasses;
     var squashOf: Record<string, unknown> = { tanh: squash.TANH, relu: squash.RELU, logistic: squash.LOGISTIC };
 
     var layers: SynLayer[] = [new Layer(d)];
@@ -60,7 +65,9 @@ export var synaptic: Contestant = {
     }
     // Copy the shared initial weights: connection from neuron j below to neuron i gets W[i][j].
     for (l = 0; l < nL; l++) {
-      var S = shapes[l], below = layers[l].list, index = new Map<SynNeuron, number>();
+      var S = shapes[l],
+        below = layers[l].list,
+        index = new Map<SynNeuron, number>();
       for (var j = 0; j < below.length; j++) index.set(below[j], j);
       for (var i = 0; i < S.nOut; i++) {
         var neuron = layers[l + 1].list[i];
@@ -73,7 +80,9 @@ export var synaptic: Contestant = {
     }
     var net: SynNetwork = new Network({ input: layers[0], hidden: layers.slice(1, nL), output: layers[nL] });
 
-    var inputs: Float32Array[] = [], targets: Float32Array[] = [], tests: Float32Array[] = [];
+    var inputs: Float32Array[] = [],
+      targets: Float32Array[] = [],
+      tests: Float32Array[] = [];
     for (i = 0; i < p.train.n; i++) {
       inputs.push(p.trainStd.subarray(i * d, (i + 1) * d));
       targets.push(p.trainOneHot.subarray(i * k, (i + 1) * k));
@@ -94,7 +103,8 @@ export var synaptic: Contestant = {
       },
       health: function () {
         // The compiled net keeps every weight, bias and activation in one Float64Array.
-        var F: Float64Array = (net as unknown as { optimized: { memory: Float64Array } }).optimized.memory, bad = 0;
+        var F: Float64Array = (net as unknown as { optimized: { memory: Float64Array } }).optimized.memory,
+          bad = 0;
         for (var j = 0; j < F.length; j++) if (!isFinite(F[j])) bad++;
         return bad ? "diverged: " + bad + " of " + F.length + " values of its compiled state are NaN/Infinity" : null;
       },

@@ -38,17 +38,23 @@ export var tfjs: Contestant = {
     await tf.setBackend("cpu");
     await tf.ready();
 
-    var shapes = p.shapes, nL = shapes.length, d = p.spec.inputSize, k = p.numClasses;
-    var W: Variable[] = [], b: Variable[] = [];
+    var shapes = p.shapes,
+      nL = shapes.length,
+      d = p.spec.inputSize,
+      k = p.numClasses;
+    var W: Variable[] = [],
+      b: Variable[] = [];
     for (var l = 0; l < nL; l++) {
-      var S = shapes[l], wt = new Float32Array(S.nIn * S.nOut);
-      for (var i = 0; i < S.nOut; i++)
-        for (var j = 0; j < S.nIn; j++) wt[j * S.nOut + i] = p.init[S.wOff + i * S.nIn + j];
+      var S = shapes[l],
+        wt = new Float32Array(S.nIn * S.nOut);
+      for (var i = 0; i < S.nOut; i++) for (var j = 0; j < S.nIn; j++) wt[j * S.nOut + i] = p.init[S.wOff + i * S.nIn + j];
       W.push(tf.variable(tf.tensor2d(wt, [S.nIn, S.nOut])));
       b.push(tf.variable(tf.tensor1d(p.init.slice(S.bOff, S.bOff + S.nOut))));
     }
     var vars = W.concat(b);
-    var hidden = shapes.map(function (s) { return s.activation; });
+    var hidden = shapes.map(function (s) {
+      return s.activation;
+    });
 
     function logits(x: Tensor2D): Tensor2D {
       var a = x;
@@ -62,7 +68,10 @@ export var tfjs: Contestant = {
       return a;
     }
 
-    var opt = tf.train.sgd(p.learningRate), X = p.trainStd, T = p.trainOneHot, Xt = p.testStd;
+    var opt = tf.train.sgd(p.learningRate),
+      X = p.trainStd,
+      T = p.trainOneHot,
+      Xt = p.testStd;
     var model: Model = {
       trainEpoch: function (order) {
         for (var s = 0; s < order.length; s++) {
@@ -70,12 +79,20 @@ export var tfjs: Contestant = {
           tf.tidy(function () {
             var x = tf.tensor2d(X.subarray(row * d, (row + 1) * d), [1, d]);
             var y = tf.tensor2d(T.subarray(row * k, (row + 1) * k), [1, k]);
-            opt.minimize(function () { return tf.losses.softmaxCrossEntropy(y, logits(x)); }, false, vars);
+            opt.minimize(
+              function () {
+                return tf.losses.softmaxCrossEntropy(y, logits(x));
+              },
+              false,
+              vars,
+            );
           });
         }
       },
       predict: function (i) {
-        var out = tf.tidy(function () { return tf.softmax(logits(tf.tensor2d(Xt.subarray(i * d, (i + 1) * d), [1, d]))); });
+        var out = tf.tidy(function () {
+          return tf.softmax(logits(tf.tensor2d(Xt.subarray(i * d, (i + 1) * d), [1, d])));
+        });
         var v = out.dataSync();
         out.dispose();
         return argmax(v);

@@ -8,13 +8,33 @@ import { crc32 } from "../../src/core/crc32";
 import { ByteLink, LinkError } from "../links/byte-link";
 import { Inbox } from "../protocols/inbox";
 import {
-  ActiveInfo, AgentInfo, encodeFrame, Frame, FrameDecoder, floatBytes, INPUT_FLOATS, MAX_PAYLOAD, PROTOCOL_VERSION, Reader, REPLY,
-  rowFitsRunPart, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,
+  ActiveInfo,
+  AgentInfo,
+  encodeFrame,
+  Frame,
+  FrameDecoder,
+  floatBytes,
+  INPUT_FLOATS,
+  MAX_PAYLOAD,
+  PROTOCOL_VERSION,
+  Reader,
+  REPLY,
+  rowFitsRunPart,
+  RUN_STAGED,
+  runRowsPerFrame,
+  T,
+  T_ERROR,
+  T_NAK,
+  TYPE_NAMES,
+  Writer,
 } from "./protocol";
 
 /** The agent understood the request and refused it: resending would not help. */
 export class AgentRefused extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -68,7 +88,11 @@ export class AgentClient {
   private seq: number;
   private inbox: Inbox;
 
-  private constructor(readonly link: ByteLink, public info: AgentInfo, seq: number) {
+  private constructor(
+    readonly link: ByteLink,
+    public info: AgentInfo,
+    seq: number,
+  ) {
     this.seq = seq;
     this.inbox = Inbox.of(link);
   }
@@ -88,23 +112,30 @@ export class AgentClient {
       scan.pos = 0;
       scan.frames = [];
       await scan.inbox.write(latin1(frame) + BACKSPACE.repeat(frame.length + 2));
-      let info: AgentInfo | null = null, echoed = false, nak = false, refused: Frame | null = null;
+      let info: AgentInfo | null = null,
+        echoed = false,
+        nak = false,
+        refused: Frame | null = null;
       try {
-        await scan.inbox.waitFor(() => {
-          for (const f of scan.pump()) {
-            if (
-              f.type === (T.HELLO | REPLY) &&
-              f.seq === seq &&
-              f.payload.length > 4 &&
-              Buffer.from(f.payload.subarray(0, 4)).equals(nonce)
-            ) {
-              info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
-            } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
-            else if (f.type === T_NAK) nak = true;
-            else if (f.type === T_ERROR && f.seq === seq && f.payload.length > 0) refused = f;
-          }
-          return info !== null || echoed || nak || refused !== null;
-        }, ms, "an agent's hello");
+        await scan.inbox.waitFor(
+          () => {
+            for (const f of scan.pump()) {
+              if (
+                f.type === (T.HELLO | REPLY) &&
+                f.seq === seq &&
+                f.payload.length > 4 &&
+                Buffer.from(f.payload.subarray(0, 4)).equals(nonce)
+              ) {
+                info = JSON.parse(Buffer.from(f.payload.subarray(4)).toString("utf8")) as AgentInfo;
+              } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
+              else if (f.type === T_NAK) nak = true;
+              else if (f.type === T_ERROR && f.seq === seq && f.payload.length > 0) refused = f;
+            }
+            return info !== null || echoed || nak || refused !== null;
+          },
+          ms,
+          "an agent's hello",
+        );
       } catch (e) {
         if (link.isClosed) throw e;
       }
@@ -118,7 +149,7 @@ export class AgentClient {
           r.payload[0],
           `${link.path}: an edgefnn agent answers but refused to say which model it runs (${message}). ` +
             "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of " +
-              "its --dir and restart it",
+            "its --dir and restart it",
         );
       }
       if (info) {
@@ -167,15 +198,20 @@ export class AgentClient {
     for (let t = 1; ; t++) {
       this.consume();
       await this.inbox.write(latin1(wire));
-      let reply: Frame | null = null, nak = false;
+      let reply: Frame | null = null,
+        nak = false;
       try {
-        await this.inbox.waitFor(() => {
-          for (const f of this.pump()) {
-            if (f.type === T_NAK) nak = true;
-            else if (f.seq === seq && (f.type === (type | REPLY) || f.type === T_ERROR)) reply = f;
-          }
-          return reply !== null || nak;
-        }, ms, `the agent's reply to ${what}`);
+        await this.inbox.waitFor(
+          () => {
+            for (const f of this.pump()) {
+              if (f.type === T_NAK) nak = true;
+              else if (f.seq === seq && (f.type === (type | REPLY) || f.type === T_ERROR)) reply = f;
+            }
+            return reply !== null || nak;
+          },
+          ms,
+          `the agent's reply to ${what}`,
+        );
       } catch (e) {
         if (this.link.isClosed || !(e instanceof LinkError)) throw e;
       }
@@ -210,7 +246,12 @@ export class AgentClient {
    * `chunk` bytes: by default as many as a frame carries besides the name,
    * total and offset (1015 less the name's length), half the round trips of
    * the 512-byte chunks this sent before. */
-  async put(name: string, bytes: Uint8Array, chunk = MAX_PAYLOAD - 9 - Buffer.byteLength(name, "latin1"), onProgress?: (done: number) => void): Promise<void> {
+  async put(
+    name: string,
+    bytes: Uint8Array,
+    chunk = MAX_PAYLOAD - 9 - Buffer.byteLength(name, "latin1"),
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
     for (let off = 0; off < bytes.length || off === 0; off += chunk) {
       const piece = bytes.subarray(off, off + chunk);
       const p = new Reader(await this.request(T.PUT, new Writer().name(name).u32(bytes.length).u32(off).bytes(piece).done()));
@@ -267,7 +308,8 @@ export class AgentClient {
 
   /** One row with RUN_PART (and INPUT when the row is larger than a frame). */
   private async runOne(x: Float32Array, id: number, a: ActiveInfo): Promise<RowResult> {
-    let flags = 0, inline = floatBytes(x);
+    let flags = 0,
+      inline = floatBytes(x);
     if (!rowFitsRunPart(a.inputSize)) {
       for (let off = 0; off < x.length; off += INPUT_FLOATS) {
         const piece = x.subarray(off, off + INPUT_FLOATS);
@@ -279,9 +321,11 @@ export class AgentClient {
     }
     const bits = new Uint8Array(4 * a.outputSize);
     let cls = -1;
-    for (let first = 0; first < a.outputSize; ) {
+    for (let first = 0; first < a.outputSize;) {
       const p = new Reader(await this.request(T.RUN_PART, new Writer().u8(flags).u32(id).u16(first).bytes(inline).done()));
-      const got = p.u16(), n = p.u16(), c = p.u16();
+      const got = p.u16(),
+        n = p.u16(),
+        c = p.u16();
       if (got !== first || n < 1 || first + n > a.outputSize)
         throw new LinkError(`the agent answered outputs ${got}..${got + n} when asked for those from ${first}`);
       if (cls >= 0 && c !== cls) throw new LinkError(`the agent answered class ${c} for a row it had given class ${cls}`);
@@ -301,7 +345,9 @@ export class AgentClient {
     const labels: string[] = [];
     for (;;) {
       const p = new Reader(await this.request(T.LABELS, new Writer().u32(id).u16(labels.length).done()));
-      const total = p.u16(), first = p.u16(), n = p.u16();
+      const total = p.u16(),
+        first = p.u16(),
+        n = p.u16();
       if (first !== labels.length || first + n > total)
         throw new LinkError(`the agent answered labels ${first}..${first + n} of ${total} when asked for those from ${labels.length}`);
       for (let k = 0; k < n; k++) labels.push(p.name());

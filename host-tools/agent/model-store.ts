@@ -25,7 +25,10 @@ const OWN_FILES = [ACTIVE, RECORD, STAGING, RECORD_TMP];
 
 /** A refusal with a protocol error code; its message goes back to the host as it is. */
 export class AgentError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,7 +56,8 @@ export function describe(bytes: Uint8Array, model: DeviceModel, name: string | n
   const labels = model.labels.slice();
   const file = name ? modelFileName(name, bytes) : `active.${hex8(id)}`;
   return {
-    model, labels,
+    model,
+    labels,
     info: { name, id, file, bytes: bytes.length, inputSize: model.inputSize, outputSize: model.outputSize, labelCount: labels.length },
   };
 }
@@ -104,7 +108,11 @@ function writeDurably(dir: string, tmpName: string, name: string, data: Uint8Arr
 export class ModelStore {
   private staging: Staging | null = null;
 
-  constructor(readonly dir: string, private runtime: Runtime, readonly maxBytes = 4 << 20) {}
+  constructor(
+    readonly dir: string,
+    private runtime: Runtime,
+    readonly maxBytes = 4 << 20,
+  ) {}
 
   /** Creates the directory if needed and removes leftovers of interrupted runs; returns their names. */
   open(): string[] {

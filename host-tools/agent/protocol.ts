@@ -45,8 +45,16 @@ export const T_ERROR = 0xff;
 export const T_NAK = 0xfe;
 
 export const TYPE_NAMES: Record<number, string> = {
-  [T.HELLO]: "hello", [T.PUT]: "put", [T.CHECK]: "check", [T.ACTIVATE]: "activate",
-  [T.RUN]: "run", [T.LIST]: "list", [T.ABORT]: "abort", [T.LABELS]: "labels", [T.INPUT]: "input", [T.RUN_PART]: "run-part",
+  [T.HELLO]: "hello",
+  [T.PUT]: "put",
+  [T.CHECK]: "check",
+  [T.ACTIVATE]: "activate",
+  [T.RUN]: "run",
+  [T.LIST]: "list",
+  [T.ABORT]: "abort",
+  [T.LABELS]: "labels",
+  [T.INPUT]: "input",
+  [T.RUN_PART]: "run-part",
 };
 
 /** Error codes of a T_ERROR reply. */

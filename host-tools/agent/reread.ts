@@ -20,7 +20,11 @@ export async function rereadAgent(client: AgentClient, boundMs = 6000): Promise<
 
 /** What the agent's fresh hello (or, without one, how far the upload got) proves. */
 export function agentFact(
-  model: Uint8Array, target: string, previous: string | null, activateSent: boolean, info: AgentInfo | null,
+  model: Uint8Array,
+  target: string,
+  previous: string | null,
+  activateSent: boolean,
+  info: AgentInfo | null,
 ): ActiveFact {
   const plain = (active: ActiveFact["active"], file: string | null, how: string): ActiveFact => ({
     active,

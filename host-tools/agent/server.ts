@@ -9,8 +9,27 @@ import { ModelStore, AgentError, Active } from "./model-store";
 import { Runtime } from "./bundle-runtime";
 import { PACKAGE_VERSION } from "../files/package-root";
 import {
-  ActiveInfo, AgentInfo, Decoded, E, encodeFrame, Frame, FrameDecoder, LABELS_REPLY_HEADER, MAX_PAYLOAD, PayloadError,
-  PROTOCOL_VERSION, Reader, REPLY, RUN_PART_OUTPUTS, RUN_STAGED, runRowsPerFrame, T, T_ERROR, T_NAK, TYPE_NAMES, Writer,
+  ActiveInfo,
+  AgentInfo,
+  Decoded,
+  E,
+  encodeFrame,
+  Frame,
+  FrameDecoder,
+  LABELS_REPLY_HEADER,
+  MAX_PAYLOAD,
+  PayloadError,
+  PROTOCOL_VERSION,
+  Reader,
+  REPLY,
+  RUN_PART_OUTPUTS,
+  RUN_STAGED,
+  runRowsPerFrame,
+  T,
+  T_ERROR,
+  T_NAK,
+  TYPE_NAMES,
+  Writer,
 } from "./protocol";
 
 /** the package's version, cut so that HELLO stays small whatever package.json says */
@@ -73,10 +92,13 @@ export class AgentServer {
     if (stale.length) this.log(`removed leftovers of an interrupted transfer: ${stale.join(", ")}`);
     this.reload();
     const ms = this.o.transferTimeoutMs ?? 30_000;
-    this.timer = setInterval(() => {
-      const name = this.store.expire(this.now(), ms);
-      if (name) this.log(`transfer of ${name} stalled for ${ms} ms: discarded`);
-    }, Math.min(1000, Math.max(50, ms / 4)));
+    this.timer = setInterval(
+      () => {
+        const name = this.store.expire(this.now(), ms);
+        if (name) this.log(`transfer of ${name} stalled for ${ms} ms: discarded`);
+      },
+      Math.min(1000, Math.max(50, ms / 4)),
+    );
     this.timer.unref();
   }
 
@@ -199,7 +221,10 @@ export class AgentServer {
 
   /** name, total u32, offset u32, bytes -> received u32 */
   private put(r: Reader): Uint8Array {
-    const name = r.name(), total = r.u32(), offset = r.u32(), data = r.rest();
+    const name = r.name(),
+      total = r.u32(),
+      offset = r.u32(),
+      data = r.rest();
     if (offset === 0) this.log(`receiving ${name} (${total} bytes)`);
     return new Writer().u32(this.store.put(name, total, offset, data, this.now())).done();
   }
@@ -214,7 +239,9 @@ export class AgentServer {
 
   /** name, total u32, CRC-32 u32 -> JSON {active, previous} */
   private activate(r: Reader): Uint8Array {
-    const name = r.name(), total = r.u32(), crc = r.u32();
+    const name = r.name(),
+      total = r.u32(),
+      crc = r.u32();
     r.end();
     let done: { active: Active; previous: ActiveInfo | null };
     try {
@@ -233,11 +260,14 @@ export class AgentServer {
 
   /** check u8, id u32, rows u16, rows x inputSize float32 -> rows u16, per row: class u16, outputSize float32 */
   private run(r: Reader): Uint8Array {
-    const check = r.u8(), id = r.u32(), rows = r.u16();
+    const check = r.u8(),
+      id = r.u32(),
+      rows = r.u16();
     const a = this.active;
     if (!a) throw new AgentError(E.NO_MODEL, "no active model: upload one first");
     if (check && id !== a.info.id) throw new AgentError(E.OTHER_MODEL, `the active model is ${a.info.file}, not the one asked for`);
-    const D = a.info.inputSize, K = a.info.outputSize;
+    const D = a.info.inputSize,
+      K = a.info.outputSize;
     const most = runRowsPerFrame(D, K);
     if (most < 1)
       throw new AgentError(
@@ -277,7 +307,8 @@ export class AgentServer {
 
   /** id u32, first u16 -> total u16, first u16, n u16, n times (u8 length, bytes): as many labels as fit */
   private labels(r: Reader): Uint8Array {
-    const id = r.u32(), first = r.u16();
+    const id = r.u32(),
+      first = r.u16();
     r.end();
     const labels = this.require(id).labels;
     if (first > labels.length) throw new AgentError(E.BAD_PAYLOAD, `labels from ${first}: the model has ${labels.length}`);
@@ -298,7 +329,9 @@ export class AgentServer {
   /** id u32, offset u16, float32s -> u16: inputs held so far. Fills the row a
    * RUN_PART with RUN_STAGED runs, for models whose row is too big for one frame. */
   private input(r: Reader): Uint8Array {
-    const id = r.u32(), offset = r.u16(), data = r.rest();
+    const id = r.u32(),
+      offset = r.u16(),
+      data = r.rest();
     const a = this.require(id);
     const D = a.info.inputSize;
     if (data.length % 4) throw new AgentError(E.BAD_PAYLOAD, `${data.length} bytes are not whole float32 values`);
@@ -316,9 +349,12 @@ export class AgentServer {
   /** flags u8, id u32, first u16, [inputSize float32 unless RUN_STAGED] -> first u16, n u16, class u16, n float32:
    * one row's outputs first .. first + n - 1, as many as fit */
   private runPart(r: Reader): Uint8Array {
-    const flags = r.u8(), id = r.u32(), first = r.u16();
+    const flags = r.u8(),
+      id = r.u32(),
+      first = r.u16();
     const a = this.require(id);
-    const D = a.info.inputSize, K = a.info.outputSize;
+    const D = a.info.inputSize,
+      K = a.info.outputSize;
     if (first >= K) throw new AgentError(E.BAD_PAYLOAD, `output ${first}: the model has ${K}`);
     let x: Float32Array;
     if (flags & RUN_STAGED) {

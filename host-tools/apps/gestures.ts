@@ -92,7 +92,7 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
       `--app gestures: ${quoteValue(modelFile)} takes ${model.inputSize} input${model.inputSize === 1 ? "" : "s"}, but the gesture app ` +
         `gives the model ${FEATURE_COUNT} window features ` +
         `(${featureNames().slice(0, 3).join(", ")}, ... as edgefnn collect writes them): train it on collect's CSV ` +
-          `(examples/gestures). Nothing was sent to the board.`,
+        `(examples/gestures). Nothing was sent to the board.`,
     );
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
   const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));

@@ -61,7 +61,8 @@ export function findBoard(name: string, boards: Board[] = BOARDS): Board | null 
 /** The nearest board name to a misspelt one, if it is near (at most 2 edits, or a prefix of 3+ characters). */
 export function nearestBoard(name: string, boards: Board[] = BOARDS): Board | null {
   const k = key(name);
-  let best: Board | null = null, bestD = Infinity;
+  let best: Board | null = null,
+    bestD = Infinity;
   for (const b of boards)
     for (const n of boardNames(b)) {
       const d = k.length >= 3 && key(n).startsWith(k) ? 1 : distance(k, key(n));

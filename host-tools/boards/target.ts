@@ -9,9 +9,7 @@ import { ByteLink, LinkError } from "../links/byte-link";
 import { openLink } from "../links/open-link";
 import { EspruinoRepl } from "../protocols/espruino-repl";
 
-export type Target =
-  | { kind: "agent"; link: ByteLink; client: AgentClient }
-  | { kind: "espruino"; link: ByteLink; repl: EspruinoRepl };
+export type Target = { kind: "agent"; link: ByteLink; client: AgentClient } | { kind: "espruino"; link: ByteLink; repl: EspruinoRepl };
 
 export async function openTarget(port: string, baud: number): Promise<Target> {
   const link = await openLink(port, { baud });

@@ -31,7 +31,10 @@ function rows() {
     const r = activationFormula(a);
     const range = rangeOf(a);
     return {
-      name: a.name, id: a.id, trainable: a.trainable, elementwise: a.elementwise,
+      name: a.name,
+      id: a.id,
+      trainable: a.trainable,
+      elementwise: a.elementwise,
       gamma: a.gamma || null,
       f: r ? both(r.f) : SOFTMAX.f,
       df: r ? both(r.df) : null,
@@ -52,19 +55,29 @@ function fraction(v: number): string {
 }
 
 function taylor() {
-  return [["logistic", "hard-logistic"], ["tanh", "hard-tanh"]].map(([smoothName, hardName]) => {
-    const smooth = activationByName(smoothName), table = activationByName(hardName);
+  return [
+    ["logistic", "hard-logistic"],
+    ["tanh", "hard-tanh"],
+  ].map(([smoothName, hardName]) => {
+    const smooth = activationByName(smoothName),
+      table = activationByName(hardName);
     const { taylor: t, hard } = hardVersion(activationFormula(smooth)!.f);
     const derived = (x: number) => evaluate(hard, { x, gamma: 0 });
     const gap = largestGap(derived, (x) => smooth.f(x, 0), GAP_FROM, GAP_TO, GAP_STEP);
     const tableGap = largestGap(derived, (x) => table.f(x, 0), GAP_FROM, GAP_TO, GAP_STEP);
-    const value = t.value.k === "num" ? t.value.v : NaN, slope = t.slope.k === "num" ? t.slope.v : NaN;
+    const value = t.value.k === "num" ? t.value.v : NaN,
+      slope = t.slope.k === "num" ? t.slope.v : NaN;
     // where the line f(0) + f'(0) x leaves the range: the clip points
-    const lo = smooth.f(-Infinity, 0), hi = smooth.f(Infinity, 0);
+    const lo = smooth.f(-Infinity, 0),
+      hi = smooth.f(Infinity, 0);
     const clip = [(lo - value) / slope, (hi - value) / slope];
     return {
-      smooth: smoothName, hard: hardName, value, slope,
-      line: both(t.line), derived: both(hard),
+      smooth: smoothName,
+      hard: hardName,
+      value,
+      slope,
+      line: both(t.line),
+      derived: both(hard),
       // the derived expression is the table's formula, node for node, and gives the table's numbers
       sameAsTable: same(hard, simplify(table.build(exprOps, X, GAMMA))) && tableGap.gap === 0,
       clip,

@@ -42,7 +42,11 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
   }
   let port: SerialPort | null = null;
   const server = new AgentServer({
-    dir: o.dir, runtime, log, transferTimeoutMs: o.transferTimeout, maxBytes: o.maxBytes,
+    dir: o.dir,
+    runtime,
+    log,
+    transferTimeoutMs: o.transferTimeout,
+    maxBytes: o.maxBytes,
     send: (bytes) => port?.write(Buffer.from(bytes)),
   });
   try {

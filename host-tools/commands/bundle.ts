@@ -16,8 +16,9 @@ export function bundleCommand(o: { out: string; model?: string }, out: Output) {
 
 1. Storage -> Upload a file: edgefnn.min.js, saved as "edgefnn" (the runtime).
 2. Storage -> Upload a file: your model, saved as "model.efnn".${o.model ? " (model.efnn is here.)" : ""}
-3. Open classify.js, fill in readSensors()${model ? ` (this model takes ${model.inputSize} ` +
-  `inputs${model.features ? ", named there" : ""})` : ""}, and send it to the board.
+3. Open classify.js, fill in readSensors()${
+    model ? ` (this model takes ${model.inputSize} ` + `inputs${model.features ? ", named there" : ""})` : ""
+  }, and send it to the board.
 
 edgefnn.js is the same runtime unminified, for reading; on a Raspberry Pi
 require() it from Node.js. bench.js times inference on the board.

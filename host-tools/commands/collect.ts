@@ -83,7 +83,9 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
       );
   }
   if (existsSync(o.out)) {
-    const first = readFileSync(o.out, "utf8").split(/\r?\n/, 1)[0].replace(/^\uFEFF/, "");
+    const first = readFileSync(o.out, "utf8")
+      .split(/\r?\n/, 1)[0]
+      .replace(/^\uFEFF/, "");
     if (first !== "" && first !== header)
       fail(`${o.out}: its header is not edgefnn collect's (${first.slice(0, 60)}...); use another --out`);
     if (first === "") writeFileSync(o.out, header + "\n");
@@ -136,7 +138,10 @@ type Rows = ReturnType<typeof windowRows>;
 async function record(o: CollectOptions, rows: Rows, out: Output) {
   const script = new Uint8Array(readFileSync(join(FIRMWARE_DIR, "collect.js")));
   const { link, repl } = await openBoard(o.port, o.baud).catch((e) => fail((e as Error).message));
-  let interrupted = false, board = "", rateBoard = 0, uploaded = false;
+  let interrupted = false,
+    board = "",
+    rateBoard = 0,
+    uploaded = false;
   const onSigint = () => (interrupted = true);
   process.once("SIGINT", onSigint);
   try {
@@ -188,8 +193,16 @@ export async function collectCommand(o: CollectOptions, out: Output) {
   const stats: StreamStats = rows.stream.stats;
   const rateMeasured = rows.stream.rate();
   meta.sessions.push({
-    label: o.label, board, rateAsked: o.rate, rateBoard, rateMeasured: Math.round(rateMeasured * 100) / 100,
-    samples: stats.samples, windows, dropped: stats.dropped, corrupt: stats.corrupt, date: new Date().toISOString(),
+    label: o.label,
+    board,
+    rateAsked: o.rate,
+    rateBoard,
+    rateMeasured: Math.round(rateMeasured * 100) / 100,
+    samples: stats.samples,
+    windows,
+    dropped: stats.dropped,
+    corrupt: stats.corrupt,
+    date: new Date().toISOString(),
   });
   writeFileSync(o.out + ".json", JSON.stringify(meta, null, 2) + "\n");
   out.say(`  ${stats.samples} samples, ${windows} windows of "${o.label}" appended to ${o.out} (settings in ${o.out}.json)`);

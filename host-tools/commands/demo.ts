@@ -22,13 +22,16 @@ export const IRIS = packageFile("examples/data/iris.csv");
 
 /** A seeded 80/20 split of a CSV's lines into two files (header kept in both). */
 function splitCsv(file: string, dir: string, seed: number): { train: string; test: string } {
-  const lines = readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   const [header, ...rows] = lines;
   const order = new Int32Array(rows.length).map((_, i) => i);
   shuffle(order, order.length, createRng(seed));
   const nTest = Math.round(rows.length * 0.2);
   const pick = (from: number, to: number) => [header, ...Array.from(order.subarray(from, to), (i) => rows[i])].join("\n") + "\n";
-  const train = join(dir, "train.csv"), test = join(dir, "test.csv");
+  const train = join(dir, "train.csv"),
+    test = join(dir, "test.csv");
   // replaced only when an earlier demo wrote them (same header): never a CSV of the user's
   const guard = { kind: startsLike("the demo's split of the iris data", header + "\n"), flag: "--dir" };
   writeFileAtomic(train, pick(nTest, rows.length), guard);
@@ -38,7 +41,10 @@ function splitCsv(file: string, dir: string, seed: number): { train: string; tes
 
 export async function demoCommand(o: { dir: string }, out: Output) {
   mkdirSync(o.dir, { recursive: true });
-  const step = (s: string) => { out.say(); out.say(`== ${s}`); };
+  const step = (s: string) => {
+    out.say();
+    out.say(`== ${s}`);
+  };
   step(`split ${IRIS} into train.csv and test.csv (80/20, seeded)`);
   const { train, test } = splitCsv(IRIS, o.dir, 1);
   out.say(`  ${train}, ${test}`);
@@ -47,7 +53,17 @@ export async function demoCommand(o: { dir: string }, out: Output) {
   // train's defaults (train.cli.ts), with the demo's own longer run and patience and no L2 penalty
   const t = await trainCommand(
     train,
-    { ...TRAIN_DEFAULTS, label: "species", epochs: 500, patience: 50, lr: 0.05, lambda: 0, valFraction: 0.2, out: model, report: join(o.dir, "report.html") },
+    {
+      ...TRAIN_DEFAULTS,
+      label: "species",
+      epochs: 500,
+      patience: 50,
+      lr: 0.05,
+      lambda: 0,
+      valFraction: 0.2,
+      out: model,
+      report: join(o.dir, "report.html"),
+    },
     out,
   );
   step("evaluate on the held-out test.csv");
@@ -79,7 +95,15 @@ export async function demoCommand(o: { dir: string }, out: Output) {
       `; files in ${o.dir}`,
   );
   return {
-    dir: o.dir, trainAccuracy: t.trainAccuracy, valAccuracy: t.valAccuracy, testAccuracy,
-    quantizedAccuracy: q.quantizedAccuracy, floatBytes: q.floatBytes, bytes: q.bytes, fits: info.memory?.fits, bundle: b.out, board,
+    dir: o.dir,
+    trainAccuracy: t.trainAccuracy,
+    valAccuracy: t.valAccuracy,
+    testAccuracy,
+    quantizedAccuracy: q.quantizedAccuracy,
+    floatBytes: q.floatBytes,
+    bytes: q.bytes,
+    fits: info.memory?.fits,
+    bundle: b.out,
+    board,
   };
 }

@@ -12,7 +12,8 @@ import { DataOptions, loadDataFor } from "../evaluation/model-data";
 export async function evalCommand(modelFile: string, dataFile: string, o: DataOptions, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
   const csv = await loadDataFor(model, modelFile, dataFile, o);
-  const m = load(bytes), d = csv.data;
+  const m = load(bytes),
+    d = csv.data;
   if (!isClassifier(model)) {
     // a CSV has one target column: a model of several regression outputs has no data to compare with
     if (model.outputSize !== 1)
@@ -20,7 +21,10 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
         `${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use ` +
           `predict to see all outputs)`,
       );
-    let se = 0, ae = 0, mean = 0, st = 0;
+    let se = 0,
+      ae = 0,
+      mean = 0,
+      st = 0;
     for (let i = 0; i < d.n; i++) mean += d.targets![i] / d.n;
     const y = runBatch(m, d.x, d.n);
     for (let i = 0; i < d.n; i++) {
@@ -35,7 +39,7 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
     out.say(
       `${modelFile} on ${dataFile}: ${d.n} ` +
         `rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, MAE ${r.mae.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}, ` +
-          `R^2 ${r2 === null ? "undefined (the target is constant)" : r2.toFixed(4)}`,
+        `R^2 ${r2 === null ? "undefined (the target is constant)" : r2.toFixed(4)}`,
     );
     return r;
   }
@@ -90,7 +94,10 @@ function sayConfusion(c: Confusion, ids: number[], names: string[], out: Output)
     for (const line of table([["", ...header], ...ids.map((t) => [names[t], ...ids.map((p) => c.count(t, p))])])) out.say("  " + line);
     return;
   }
-  const wrong = c.entries().filter(([t, p]) => t !== p).sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1]);
+  const wrong = c
+    .entries()
+    .filter(([t, p]) => t !== p)
+    .sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1]);
   if (!wrong.length) {
     out.say(`  confusion: every row predicted right`);
     return;

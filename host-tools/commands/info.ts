@@ -21,8 +21,10 @@ function whatItGives(model: Model): string {
       : `${names.length} classes 0..${names.length - 1} (no labels), the top output wins`;
   if (isBinary(model)) return `${names[0]} for output <= 0.5, ${names[1]} for > 0.5`;
   const listed = names.slice(0, MAX_LISTED).join(", ");
-  return `${names.length} classes, the top output wins: ` +
-    `${names.length > MAX_LISTED ? `${listed}, ... (${names.length - MAX_LISTED} more; --json has them all)` : listed}`;
+  return (
+    `${names.length} classes, the top output wins: ` +
+    `${names.length > MAX_LISTED ? `${listed}, ... (${names.length - MAX_LISTED} more; --json has them all)` : listed}`
+  );
 }
 
 const TYPE_NAMES = ["float32", "int16", "int8"];
@@ -30,7 +32,10 @@ const TYPE_NAMES = ["float32", "int16", "int8"];
 /** The inputs by name (version 2 files), or that the file does not name them. */
 function inputsLine(model: Model): string {
   if (!model.features) return "inputs: not named in this file (format version 1): give data columns in the order trained, or --features";
-  const shown = model.features.slice(0, MAX_LISTED).map((n) => quoteValue(n)).join(", ");
+  const shown = model.features
+    .slice(0, MAX_LISTED)
+    .map((n) => quoteValue(n))
+    .join(", ");
   const more = model.features.length - MAX_LISTED;
   return `inputs: ${shown}${more > 0 ? `, ... (${more} more; --json has them all)` : ""}`;
 }
@@ -151,7 +156,7 @@ export async function infoCommand(file: string, o: InfoOptions, out: Output) {
   if (o.board && isRpi(o.board)) {
     rpi = raspberryPi(bytes, model);
     out.say();
-    out.say("  on a Raspberry Pi (Node.js, require(\"edgefnn\")): no block budget, the model is a small part of a Node process");
+    out.say('  on a Raspberry Pi (Node.js, require("edgefnn")): no block budget, the model is a small part of a Node process');
     out.say(`    the model in memory: the ${fmtBytes(bytes.length)} file plus ${fmtBytes(rpi.bufferBytes)} of buffers`);
     out.say(
       `    one inference (run) on this computer, with the same runtime: ${rpi.microsecondsHere.toPrecision(3)} us; on a Pi it is ` +
@@ -172,8 +177,10 @@ export async function infoCommand(file: string, o: InfoOptions, out: Output) {
         `code (edgefnn wants at least half the board free)`,
     );
     if (o.learn !== undefined) {
-      const k = Math.min(count("--learn", o.learn, 1), model.layers.length), n = count("--buffer", o.buffer, 30);
-      const c = learnCost(decodeLayout(bytes).T, k, n, board.blockBytes), left = board.blocks - m.total - c.blocks;
+      const k = Math.min(count("--learn", o.learn, 1), model.layers.length),
+        n = count("--buffer", o.buffer, 30);
+      const c = learnCost(decodeLayout(bytes).T, k, n, board.blockBytes),
+        left = board.blocks - m.total - c.blocks;
       memory = { ...memory, learn: { layers: k, buffer: n, ...c, left } };
       out.say(
         `    fine-tuning the last ${k} layer${k > 1 ? "s" : ""} (${c.params} float32 parameters), a buffer of ${n} samples: about ` +
@@ -206,7 +213,7 @@ export async function infoCommand(file: string, o: InfoOptions, out: Output) {
     out.say(
       `    ${connected.free} of ${connected.total} blocks free (${connected.blocksize} bytes each); the runtime and this model need ` +
         `${here.total}${board ? "" : " (block costs of a Puck.js: the board did not say which it is)"}: ` +
-          `${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`,
+        `${fitsNow ? "fits in what is free" : "more than is free"} (less if the runtime is loaded already)`,
     );
     out.say(
       `    Storage: ` +

@@ -12,7 +12,10 @@ export const SCAN_SECONDS = 4;
 export async function listCommand(o: { json?: boolean; scan?: number }, out: Output) {
   const seconds = o.scan ?? SCAN_SECONDS;
   // both at once: the scan's seconds are the command's time
-  const [{ ports, note }, ble] = await Promise.all([listSerialPorts(), seconds > 0 ? scanNus(seconds) : Promise.resolve({ scanned: false as const, reason: "not scanned (--scan 0)" })]);
+  const [{ ports, note }, ble] = await Promise.all([
+    listSerialPorts(),
+    seconds > 0 ? scanNus(seconds) : Promise.resolve({ scanned: false as const, reason: "not scanned (--scan 0)" }),
+  ]);
   if (note) process.stderr.write(`edgefnn list: ${note}\n`);
   if (!ports.length) out.say("no serial ports found");
   else
@@ -25,10 +28,15 @@ export async function listCommand(o: { json?: boolean; scan?: number }, out: Out
     ).forEach((l) => out.say(l));
   out.say();
   if (!ble.scanned) out.say(`Bluetooth LE: not scanned: ${ble.reason}`);
-  else if (!ble.devices.length) out.say(`Bluetooth LE: no Nordic UART consoles heard in ${ble.seconds} s (a board connected elsewhere, e.g. to the Web IDE, does not advertise)`);
+  else if (!ble.devices.length)
+    out.say(
+      `Bluetooth LE: no Nordic UART consoles heard in ${ble.seconds} s (a board connected elsewhere, e.g. to the Web IDE, does not advertise)`,
+    );
   else {
     out.say(`Bluetooth LE (Nordic UART, heard in ${ble.seconds} s):`);
-    table([["port", "name", "signal"], ...ble.devices.map((d) => [d.port, d.name ?? "-", `${d.rssi} dBm`])], false).forEach((l) => out.say(l));
+    table([["port", "name", "signal"], ...ble.devices.map((d) => [d.port, d.name ?? "-", `${d.rssi} dBm`])], false).forEach((l) =>
+      out.say(l),
+    );
   }
   return { ports, serialNote: note ?? null, bluetooth: ble };
 }

@@ -30,7 +30,8 @@ async function headerColumns(file: string): Promise<number> {
     const header = await readHeaderLine(fh);
     if (header === null) return 0; // empty: the loader says so
     const d = detectDelimiter(header);
-    let n = 1, quoted = false;
+    let n = 1,
+      quoted = false;
     for (const c of header) {
       if (c === '"') quoted = !quoted;
       else if (c === d && !quoted) n++;
@@ -67,9 +68,7 @@ async function onDevice(
   }
 }
 
-export async function predictCommand(
-  modelFile: string, dataFile: string, o: DataOptions & { port?: string; baud?: number }, out: Output,
-) {
+export async function predictCommand(modelFile: string, dataFile: string, o: DataOptions & { port?: string; baud?: number }, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
   const classifier = isClassifier(model);
   const features = featuresFor(model, modelFile, o.features);
@@ -78,19 +77,30 @@ export async function predictCommand(
   // the model's inputs is unlabelled, and a wider one ends in its label.
   const hasLabel = o.label !== undefined || (features === undefined && (await headerColumns(dataFile)) !== model.inputSize);
   const csv = await loadCsv(dataFile, {
-    label: o.label, features, hasLabel, dropIncomplete: o.dropIncomplete, exclude: o.exclude, ...missingFor(model, o),
+    label: o.label,
+    features,
+    hasLabel,
+    dropIncomplete: o.dropIncomplete,
+    exclude: o.exclude,
+    ...missingFor(model, o),
     task: classifier ? "classification" : "regression",
     labels: classifier && hasLabel ? classNames(model) : undefined,
     featuresOf: features && !o.features ? modelFile : undefined,
   });
   if (csv.data.inputSize !== model.inputSize)
     fail(`${dataFile} has ${csv.data.inputSize} feature columns (${csv.features.join(", ")}) but ${modelFile} takes ${model.inputSize}`);
-  const m = load(bytes), d = csv.data, D = d.inputSize;
+  const m = load(bytes),
+    d = csv.data,
+    D = d.inputSize;
   const names = classifier ? classNames(model) : [];
   // a binary classifier's one output is the probability of labels[1] (FORMAT.md, Labels)
   const outputs = classifier
-    ? model.outputSize === 1 ? ["p_" + names[1]] : names.map((l) => "p_" + l)
-    : model.outputSize === 1 ? ["prediction"] : Array.from({ length: model.outputSize }, (_, k) => `output_${k}`);
+    ? model.outputSize === 1
+      ? ["p_" + names[1]]
+      : names.map((l) => "p_" + l)
+    : model.outputSize === 1
+      ? ["prediction"]
+      : Array.from({ length: model.outputSize }, (_, k) => `output_${k}`);
   const rows: { label?: string; outputs: number[] }[] = [];
   const device = o.port
     ? await onDevice(
@@ -102,7 +112,9 @@ export async function predictCommand(
       )
     : null;
   if (!out.json) process.stdout.write((classifier ? ["label", ...outputs] : outputs).map(csvCell).join(",") + "\n");
-  const K = model.outputSize, Y = runBatch(m, d.x, d.n), C = classifier ? classifyBatch(m, d.x, d.n) : null;
+  const K = model.outputSize,
+    Y = runBatch(m, d.x, d.n),
+    C = classifier ? classifyBatch(m, d.x, d.n) : null;
   for (let i = 0; i < d.n; i++) {
     const r = device?.results[i];
     const y = r ? r.outputs : Array.from(Y.subarray(i * K, (i + 1) * K));

@@ -119,7 +119,7 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
       fail(
         `${o.port}: ${quoteValue(file)} read wrong: CRC-32 ${hex(crc)} of ${bytes.length} bytes here, ` +
           `${board ? `${hex(board[0])} of ${board[1]} bytes` : "no such file now"} on the board (it changed meanwhile, or the link ` +
-            `lost bytes): run pull again; nothing was written`,
+          `lost bytes): run pull again; nothing was written`,
       );
     let model: Model;
     try {

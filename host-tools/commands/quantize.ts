@@ -40,7 +40,9 @@ export function defaultQuantizedName(file: string, bits: WeightBits | WeightBits
 }
 
 export async function quantizeCommand(
-  modelFile: string, o: DataOptions & { bits: string[]; out?: string; data?: string; fold?: string; report?: string }, out: Output,
+  modelFile: string,
+  o: DataOptions & { bits: string[]; out?: string; data?: string; fold?: string; report?: string },
+  out: Output,
 ) {
   // the report compares the two models on data: without it there is nothing to report
   if (o.report !== undefined && !o.data) fail("--report needs --data test.csv: the report compares float32 and quantized on that data");
@@ -74,7 +76,8 @@ export async function quantizeCommand(
       }
     }
     writeFileAtomic(file, r.bytes, guard);
-    const classifier = isClassifier(model), regression = !classifier && Number.isFinite(r.floatMae);
+    const classifier = isClassifier(model),
+      regression = !classifier && Number.isFinite(r.floatMae);
     out.say(
       `edgefnn quantize: ${modelFile} -> ${file} ` +
         `(${typeof bits === "number" ? `int${bits}` : bits.map((b) => (b === 32 ? "f32" : `int${b}`)).join(", ")})`,
@@ -157,10 +160,18 @@ const MAX_MATRIX_CLASSES = 60;
 
 /** What quantize --report shows, formatted as the terminal shows it. */
 function reportData(
-  model: Model, modelFile: string, file: string, dataFile: string, csv: LoadedCsv, r: QuantizationReport,
-  folded: boolean, classifier: boolean, regression: boolean,
+  model: Model,
+  modelFile: string,
+  file: string,
+  dataFile: string,
+  csv: LoadedCsv,
+  r: QuantizationReport,
+  folded: boolean,
+  classifier: boolean,
+  regression: boolean,
 ) {
-  const q = r.quantized, d = csv.data;
+  const q = r.quantized,
+    d = csv.data;
   const types = q.layers.map((L) => TYPE_NAMES[L.wtype]);
   const kind = types.every((t) => t === types[0]) ? types[0] : types.join(", ");
   const labels = classifier ? classNames(model) : [];

@@ -27,7 +27,12 @@ export function define(program: Command): Command {
       "ble: behave as a Bluetooth LE board's Nordic UART link (20-byte packets, --ble-speed, --ble-latency, XON/XOFF," +
         " --disconnect-after); a path: where the pty's symlink goes (default: a new temporary directory)",
     )
-    .option("--ble-speed <bytes/s>", "with --link ble: each direction's throughput", numberOption("--ble-speed", (n) => n > 0, "> 0"), d.bleSpeed)
+    .option(
+      "--ble-speed <bytes/s>",
+      "with --link ble: each direction's throughput",
+      numberOption("--ble-speed", (n) => n > 0, "> 0"),
+      d.bleSpeed,
+    )
     .option("--ble-latency <ms>", "with --link ble: each packet's time in flight", atLeast0("--ble-latency"), d.bleLatencyMs)
     .option(
       "--disconnect-after <n>",

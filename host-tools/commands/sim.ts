@@ -35,7 +35,7 @@ export interface SimCommandOptions {
 export async function simCommand(o: SimCommandOptions): Promise<void> {
   let sim: RunningSim;
   const ble = o.link?.toLowerCase() === "ble";
-  if (!ble && (o.disconnectAfter !== undefined)) fail("--disconnect-after is a Bluetooth LE fault: give --link ble (and --tcp) with it");
+  if (!ble && o.disconnectAfter !== undefined) fail("--disconnect-after is a Bluetooth LE fault: give --link ble (and --tcp) with it");
   try {
     sim = await startSim({
       board: o.board,
@@ -60,7 +60,9 @@ export async function simCommand(o: SimCommandOptions): Promise<void> {
   if (!o.json)
     process.stderr.write(
       `edgefnn sim: a virtual ${sim.board.board.name} on ${sim.port}` +
-        (sim.radio ? ` behind a simulated Bluetooth LE link (${sim.radio.options.packetSize}-byte packets, ${sim.radio.options.bytesPerSecond} B/s, ${sim.radio.options.latencyMs} ms)` : "") +
+        (sim.radio
+          ? ` behind a simulated Bluetooth LE link (${sim.radio.options.packetSize}-byte packets, ${sim.radio.options.bytesPerSecond} B/s, ${sim.radio.options.latencyMs} ms)`
+          : "") +
         (o.storage ? `, Storage in ${o.storage}` : ", Storage in memory only") +
         ". Stop with Ctrl-C.\n",
     );

@@ -28,7 +28,8 @@ export function splitNames(file: string): { train: string; test: string } {
 export function splitCommand(file: string, o: SplitOptions, out: Output) {
   if (!(o.test > 0 && o.test < 1)) fail(`--test must be a fraction between 0 and 1 (0.2: a fifth of the rows), got ${o.test}`);
   const names = splitNames(file);
-  const trainFile = o.train ?? names.train, testFile = o.testOut ?? names.test;
+  const trainFile = o.train ?? names.train,
+    testFile = o.testOut ?? names.test;
   if (trainFile === file || testFile === file || trainFile === testFile)
     fail("the train file, the test file and the data file must be three different files");
   // A CSV cannot say who wrote it, so no file is ever replaced: checked before anything is read
@@ -46,12 +47,19 @@ export function splitCommand(file: string, o: SplitOptions, out: Output) {
   }
   const firstLine = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/, 1)[0];
   const records = parse(text, {
-    delimiter: detectDelimiter(firstLine), bom: true, raw: true, relax_column_count: true, relax_quotes: true,
-    skip_empty_lines: true, record_delimiter: ["\r\n", "\n", "\r"],
+    delimiter: detectDelimiter(firstLine),
+    bom: true,
+    raw: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    record_delimiter: ["\r\n", "\n", "\r"],
   }) as unknown as { record: string[]; raw: string }[];
   if (records.length < 3) fail(`${file}: a header and at least 2 data rows are needed to split, it has ${Math.max(0, records.length - 1)}`);
   const raw = (r: { raw: string }) => r.raw.replace(/^[\r\n]+/, "").replace(/(\r\n|\n|\r)$/, "");
-  const header = records[0].record.map((s) => s.trim()), rows = records.slice(1), n = rows.length;
+  const header = records[0].record.map((s) => s.trim()),
+    rows = records.slice(1),
+    n = rows.length;
   const rng = createRng(o.seed);
   const inTest = new Uint8Array(n);
   // groups of rows: one per class with --stratify (each class split alike), else one

@@ -27,13 +27,17 @@ export async function studioCommand(o: StudioOptions): Promise<void> {
   if (!o.json)
     process.stderr.write(
       `edgefnn studio: open ${url} in Chrome, Edge or another browser (127.0.0.1 only)` +
-        (sim ? `; a virtual ${sim.board.board.name} is on ${sim.port}, the page reaches it through a WebSocket` : "") + ". Stop with Ctrl-C.\n",
+        (sim ? `; a virtual ${sim.board.board.name} is on ${sim.port}, the page reaches it through a WebSocket` : "") +
+        ". Stop with Ctrl-C.\n",
     );
   await new Promise<void>((resolve) => {
     const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
     const stop = () => {
       for (const s of SIGNALS) process.off(s, stop);
-      Promise.all([server.close(), sim?.stop()]).then(() => resolve(), () => resolve());
+      Promise.all([server.close(), sim?.stop()]).then(
+        () => resolve(),
+        () => resolve(),
+      );
     };
     for (const s of SIGNALS) process.on(s, stop);
   });

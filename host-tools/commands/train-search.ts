@@ -10,7 +10,19 @@
 //   breaks ties and decides alone for regression);
 //   keep the (lambda, alpha, e) with the lowest score.
 // Deterministic: the folds and every run are seeded by the caller's seed.
-import { createNetwork, createRng, DataSet, Network, NetworkSpec, networkSpec, shuffle, standardization, subset, train, TrainOptions } from "../../src/core/index";
+import {
+  createNetwork,
+  createRng,
+  DataSet,
+  Network,
+  NetworkSpec,
+  networkSpec,
+  shuffle,
+  standardization,
+  subset,
+  train,
+  TrainOptions,
+} from "../../src/core/index";
 
 export interface SearchSpace {
   lambdas: number[];
@@ -41,7 +53,8 @@ export interface SearchResult extends Trial {
 
 /** k folds of the rows, seeded; for classes, dealt class by class so each fold has each class's share */
 export function folds(data: DataSet, k: number, seed: number): Int32Array[] {
-  const n = data.n, order = new Int32Array(n);
+  const n = data.n,
+    order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   shuffle(order, n, createRng(seed));
   const c = data.classes;
@@ -54,7 +67,8 @@ export function folds(data: DataSet, k: number, seed: number): Int32Array[] {
 }
 
 function freshNet(spec: NetworkSpec, data: DataSet, fill: ArrayLike<number> | null): Network {
-  const net = createNetwork(spec), st = standardization(data);
+  const net = createNetwork(spec),
+    st = standardization(data);
   net.mean.set(fill ?? st.mean);
   net.invStd.set(st.invStd);
   return net;
@@ -66,23 +80,48 @@ function freshNet(spec: NetworkSpec, data: DataSet, fill: ArrayLike<number> | nu
  * epoch count. `net` gives the architecture only; `fill` the imputation values
  * that center the inputs, as train does.
  */
-export function searchHyperparameters(net: Network, data: DataSet, base: TrainOptions, space: SearchSpace, fill: ArrayLike<number> | null = null): SearchResult {
-  const k = space.folds, E = base.epochs ?? 200, seed = base.seed ?? 1, spec = networkSpec(net);
+export function searchHyperparameters(
+  net: Network,
+  data: DataSet,
+  base: TrainOptions,
+  space: SearchSpace,
+  fill: ArrayLike<number> | null = null,
+): SearchResult {
+  const k = space.folds,
+    E = base.epochs ?? 200,
+    seed = base.seed ?? 1,
+    spec = networkSpec(net);
   const parts = folds(data, k, seed);
   const classification = !!data.classes;
   const trials: Trial[] = [];
-  let best: Trial | null = null, diverged: Error | null = null;
+  let best: Trial | null = null,
+    diverged: Error | null = null;
   for (const lambda of space.lambdas) {
     for (const learningRate of space.learningRates) {
-      const errors = new Float64Array(E), loss = new Float64Array(E);
+      const errors = new Float64Array(E),
+        loss = new Float64Array(E);
       let ok = true;
       for (let f = 0; f < k && ok; f++) {
         const rest: number[] = [];
-        parts.forEach((p, g) => { if (g !== f) rest.push(...p); });
-        const tr = subset(data, rest), val = subset(data, parts[f]);
+        parts.forEach((p, g) => {
+          if (g !== f) rest.push(...p);
+        });
+        const tr = subset(data, rest),
+          val = subset(data, parts[f]);
         const m = freshNet(spec, tr, fill);
         try {
-          const r = train(m, tr, { ...base, lambda, learningRate, epochs: E, patience: E, validation: val, seed: seed + f, measureTrain: false, recordDeltas: false, onEpoch: undefined });
+          const r = train(m, tr, {
+            ...base,
+            lambda,
+            learningRate,
+            epochs: E,
+            patience: E,
+            validation: val,
+            seed: seed + f,
+            measureTrain: false,
+            recordDeltas: false,
+            onEpoch: undefined,
+          });
           for (let e = 0; e < E; e++) {
             const s = r.history[e];
             errors[e] += classification ? Math.round((1 - s.valAccuracy) * val.n) : 0;
@@ -95,12 +134,21 @@ export function searchHyperparameters(net: Network, data: DataSet, base: TrainOp
       }
       if (!ok) continue;
       let e = space.epochRule === "best" ? 0 : E - 1;
-      if (space.epochRule === "best") for (let t = 1; t < E; t++) if (errors[t] < errors[e] || (errors[t] === errors[e] && loss[t] < loss[e])) e = t;
+      if (space.epochRule === "best")
+        for (let t = 1; t < E; t++) if (errors[t] < errors[e] || (errors[t] === errors[e] && loss[t] < loss[e])) e = t;
       const trial: Trial = { lambda, learningRate, epochs: e + 1, errors: classification ? errors[e] : NaN, loss: loss[e] / data.n };
       trials.push(trial);
-      if (!best || (classification && trial.errors < best.errors) || ((!classification || trial.errors === best.errors) && trial.loss < best.loss)) best = trial;
+      if (
+        !best ||
+        (classification && trial.errors < best.errors) ||
+        ((!classification || trial.errors === best.errors) && trial.loss < best.loss)
+      )
+        best = trial;
     }
   }
-  if (!best) throw new Error(`${diverged ? diverged.message + " " : ""}(cross-validating: training diverged at every learning rate tried, ${space.learningRates.join(", ")}: give a smaller --lr)`);
+  if (!best)
+    throw new Error(
+      `${diverged ? diverged.message + " " : ""}(cross-validating: training diverged at every learning rate tried, ${space.learningRates.join(", ")}: give a smaller --lr)`,
+    );
   return { ...best, folds: k, rows: data.n, trials };
 }

@@ -1,8 +1,24 @@
 // edgefnn train data.csv: from a CSV to a trained float32 .efnn model.
 import { SingleBar } from "cli-progress";
 import {
-  ACTIVATION_NAMES, ACTIVATIONS, ActivationName, countParams, createNetwork, decodeModel, encodeModel, evaluate,
-  LayerSpec, LossName, modelFromNetwork, Network, networkSpec, OptimizerName, split, standardization, train, TrainResult,
+  ACTIVATION_NAMES,
+  ACTIVATIONS,
+  ActivationName,
+  countParams,
+  createNetwork,
+  decodeModel,
+  encodeModel,
+  evaluate,
+  LayerSpec,
+  LossName,
+  modelFromNetwork,
+  Network,
+  networkSpec,
+  OptimizerName,
+  split,
+  standardization,
+  train,
+  TrainResult,
 } from "../../src/core/index";
 import { fail, quoteValue } from "../cli/user-error";
 import { Output, percent, bytes as fmtBytes, table } from "../cli/output";
@@ -53,11 +69,15 @@ export interface TrainOptions {
 }
 
 function hiddenLayers(o: TrainOptions): LayerSpec[] {
-  const sizes = o.hidden.length === 1 && /^(none|0)$/.test(o.hidden[0]) ? [] : o.hidden.map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) fail(`--hidden: ${quoteValue(s)} is not a layer size (1..65535); give sizes like 16,8`);
-    return n;
-  });
+  const sizes =
+    o.hidden.length === 1 && /^(none|0)$/.test(o.hidden[0])
+      ? []
+      : o.hidden.map((s) => {
+          const n = Number(s);
+          if (!Number.isInteger(n) || n < 1 || n > 65535)
+            fail(`--hidden: ${quoteValue(s)} is not a layer size (1..65535); give sizes like 16,8`);
+          return n;
+        });
   const acts = o.activation;
   if (acts.length !== 1 && acts.length !== sizes.length)
     fail(`--activation: give one activation for all hidden layers or one per layer (${sizes.length}), not ${acts.length}`);
@@ -123,8 +143,7 @@ async function loadSplits(file: string, o: TrainOptions, c: Choices) {
   // small data: lambda and alpha (those not given) chosen by k-fold cross-validation on the training rows,
   // which then all train the model (the folds did the validating) unless --val-fraction asks for a split
   // (classification only: the search was measured on classification sets, docs/ACCURACY.md)
-  const searching =
-    c.classification && o.search !== false && (o.lr === undefined || o.lambda === undefined) && data.n <= SEARCH_MAX_ROWS;
+  const searching = c.classification && o.search !== false && (o.lr === undefined || o.lambda === undefined) && data.n <= SEARCH_MAX_ROWS;
   const valFraction = o.valFraction ?? (searching ? 0 : VAL_FRACTION);
   const { train: tr, test: val } = valFraction > 0 ? split(data, valFraction, o.seed) : { train: data, test: null };
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
@@ -281,7 +300,10 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   // the model knows its columns (format version 2): eval, predict, quantize --data and verify pick them by name
   const bytes = encodeModel({
     ...modelFromNetwork(net, c.classification ? csv.labels : []),
-    features: csv.features, target: csv.labelColumn ?? undefined, task: o.task, impute: c.impute,
+    features: csv.features,
+    target: csv.labelColumn ?? undefined,
+    task: o.task,
+    impute: c.impute,
   });
   writeFileAtomic(o.out, bytes, { kind: MODEL_FILE, flag: "--out" });
   // --test: the written model, through the board runtime, on a file it never saw; its columns found by name
@@ -365,14 +387,18 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
 export async function heldOut(bytes: Uint8Array, modelFile: string, testFile: string, o: DataOptions) {
   const model = decodeModel(bytes);
   const csv = await loadDataFor(model, modelFile, testFile, o);
-  const m = load(bytes), d = csv.data, D = d.inputSize, row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
+  const m = load(bytes),
+    d = csv.data,
+    D = d.inputSize,
+    row = (i: number) => d.x.subarray(i * D, (i + 1) * D);
   if (d.classes) {
     const confusion = confusionMatrix(d.classes, (i) => m.classify(row(i)), model.labels.length);
     let right = 0;
     for (let k = 0; k < confusion.length; k++) right += confusion[k][k];
     return { n: d.n, dropped: csv.dropped, accuracy: right / d.n, confusion, mae: null, rmse: null };
   }
-  let ae = 0, se = 0;
+  let ae = 0,
+    se = 0;
   for (let i = 0; i < d.n; i++) {
     const e = m.run(row(i))[0] - d.targets![i];
     ae += Math.abs(e);

@@ -43,7 +43,10 @@ export interface UploadOptions {
 
 /** A Storage-safe name from the model's file name: iris.q8.efnn -> iris_q8. */
 export function defaultName(file: string): string {
-  const n = basename(file).replace(/\.efnn$/, "").replace(/[^A-Za-z0-9_-]/g, "_").slice(0, MODEL_NAME_MAX);
+  const n = basename(file)
+    .replace(/\.efnn$/, "")
+    .replace(/[^A-Za-z0-9_-]/g, "_")
+    .slice(0, MODEL_NAME_MAX);
   return n || "model";
 }
 
@@ -70,13 +73,24 @@ function progressBar(out: Output): SingleBar | null {
 }
 
 async function uploadToBoard(
-  file: string, name: string, bytes: Uint8Array, runtime: Uint8Array | undefined, boot: Uint8Array | undefined,
-  app: BoardApp | null, link: ByteLink, repl: EspruinoRepl, o: UploadOptions, out: Output, t0: number,
+  file: string,
+  name: string,
+  bytes: Uint8Array,
+  runtime: Uint8Array | undefined,
+  boot: Uint8Array | undefined,
+  app: BoardApp | null,
+  link: ByteLink,
+  repl: EspruinoRepl,
+  o: UploadOptions,
+  out: Output,
+  t0: number,
 ) {
   let extra: AppFile[], total: number;
   const bar = progressBar(out);
   const progress = newProgress();
-  let done = 0, stageBase = 0, known = false;
+  let done = 0,
+    stageBase = 0,
+    known = false;
   try {
     const state = await readBoardState(repl);
     const previous = state.p?.file ?? null;
@@ -85,8 +99,14 @@ async function uploadToBoard(
     // the app's files depend on the board; no file edgefnn did not write is replaced without --force
     extra = app?.files(state.board) ?? [];
     // only those the board lists can be someone else's: a board without any is asked nothing
-    const touched = filesUploadTouches({ name, runtime: !!runtime, boot: !!boot, extra: extra.map((f) => f.name), files: state.files, pointerFile: state.p?.file ?? null })
-      .filter((f) => state.files.includes(f));
+    const touched = filesUploadTouches({
+      name,
+      runtime: !!runtime,
+      boot: !!boot,
+      extra: extra.map((f) => f.name),
+      files: state.files,
+      pointerFile: state.p?.file ?? null,
+    }).filter((f) => state.files.includes(f));
     const warn = (l: string) => process.stderr.write(`edgefnn: ${l}\n`);
     await guardFixedNames(repl, touched, o.force, warn);
     // the model alone is of no use to a board without the runtime module: say so, and which flag puts it there
@@ -102,13 +122,25 @@ async function uploadToBoard(
     total = bytes.length + (runtime?.length ?? 0) + (boot?.length ?? 0) + extra.reduce((s, f) => s + f.bytes.length, 0);
     bar?.start(total, 0, { stage: "connecting" });
     const r = await uploadModel(repl, {
-      name, model: bytes, runtime, boot, extra, state, progress,
+      name,
+      model: bytes,
+      runtime,
+      boot,
+      extra,
+      state,
+      progress,
       onStage: (s) => {
         stageBase = done;
         bar?.update(done, { stage: s.split(" ")[0] });
         if (!bar) out.say(`  ${s}`);
       },
-      write: { transfer: o.transfer, onProgress: (d) => { done = stageBase + d; bar?.update(done); } },
+      write: {
+        transfer: o.transfer,
+        onProgress: (d) => {
+          done = stageBase + d;
+          bar?.update(done);
+        },
+      },
     });
     bar?.update(total);
     bar?.stop();
@@ -117,10 +149,7 @@ async function uploadToBoard(
     const cost = wireCost(link, r.payload, wire, seconds);
     out.say(`  active model: ${r.file}${r.previous && r.previous !== r.file ? ` (replaced ${r.previous}, erased)` : ""}`);
     if (r.unchanged.length) out.say(`  already on the board, not sent again: ${r.unchanged.join(", ")}`);
-    out.say(
-      cost.sentence +
-        (r.retries ? `; ${r.retries} chunk${r.retries > 1 ? "s" : ""} resent` : ""),
-    );
+    out.say(cost.sentence + (r.retries ? `; ${r.retries} chunk${r.retries > 1 ? "s" : ""} resent` : ""));
     return {
       ok: true,
       port: o.port,
@@ -176,7 +205,7 @@ function wireCost(link: ByteLink, payload: number, wire: number, seconds: number
   const wireSeconds = Number.isFinite(link.bytesPerSecond) ? wire / link.bytesPerSecond : null;
   const sentence =
     `  payload ${fmtBytes(payload)}, on the wire ${fmtBytes(wire)} (efficiency ${(100 * efficiency).toFixed(0)}%), ` +
-      `${seconds.toFixed(1)} s over ${link.speed}` +
+    `${seconds.toFixed(1)} s over ${link.speed}` +
     (wireSeconds !== null ? ` (the wire bytes alone take ${wireSeconds.toFixed(1)} s at ${link.speed})` : "");
   return { efficiency, wireSeconds, sentence };
 }
@@ -189,8 +218,16 @@ function verifyHint(file: string, port: string): string {
 function interrupted(o: UploadOptions, name: string, file: string | null, message: string, fact: ActiveFact) {
   process.stderr.write(`edgefnn: ${message}\n`);
   return {
-    ok: false, port: o.port, name, file, error: message, active: fact.active, activeFile: fact.file, how: fact.how,
-    incomplete: fact.incomplete, leftover: fact.leftover,
+    ok: false,
+    port: o.port,
+    name,
+    file,
+    error: message,
+    active: fact.active,
+    activeFile: fact.file,
+    how: fact.how,
+    incomplete: fact.incomplete,
+    leftover: fact.leftover,
   };
 }
 
@@ -249,10 +286,7 @@ async function uploadToAgent(
     const cost = wireCost(link, payload, wire, seconds);
     const retries = client.stats.retries;
     out.say(`  active model: ${activeFile}${previous && previous !== activeFile ? ` (replaced ${previous})` : ""}`);
-    out.say(
-      cost.sentence +
-        (retries ? `; ${retries} request${retries > 1 ? "s" : ""} resent` : ""),
-    );
+    out.say(cost.sentence + (retries ? `; ${retries} request${retries > 1 ? "s" : ""} resent` : ""));
     return {
       ok: true,
       port: o.port,

@@ -16,19 +16,27 @@ import { DataOptions, loadDataFor } from "../evaluation/model-data";
 import { isClassifier } from "../evaluation/model-kind";
 
 export async function verifyCommand(
-  modelFile: string, dataFile: string, o: DataOptions & { port: string; baud: number; rows?: number }, out: Output,
+  modelFile: string,
+  dataFile: string,
+  o: DataOptions & { port: string; baud: number; rows?: number },
+  out: Output,
 ) {
   const { bytes, model } = readModelFile(modelFile);
   const csv = await loadDataFor(model, modelFile, dataFile, o);
-  const host = load(bytes), d = csv.data, D = d.inputSize;
+  const host = load(bytes),
+    d = csv.data,
+    D = d.inputSize;
   const n = Math.min(d.n, o.rows ?? d.n);
   const target = await openTarget(o.port, o.baud).catch((e) => fail((e as Error).message));
   try {
     const device = await remoteRunner(target, bytes, o.port, modelFile);
     const rows = Array.from({ length: n }, (_, i) => d.x.slice(i * D, (i + 1) * D) as Float32Array);
     const answers = await device.run(rows);
-    const K = host.outputSize, Y = runBatch(host, d.x, n), C = classifyBatch(host, d.x, n);
-    let same = 0, sameClass = 0;
+    const K = host.outputSize,
+      Y = runBatch(host, d.x, n),
+      C = classifyBatch(host, d.x, n);
+    let same = 0,
+      sameClass = 0;
     const mismatches: { row: number; board: string; host: string }[] = [];
     rows.forEach((_x, i) => {
       const h = Buffer.from(Y.buffer, Y.byteOffset + i * K * 4, K * 4).toString("hex") + ";" + C[i];

@@ -36,8 +36,10 @@ export function featureCountProblem(columns: number, choice: ColumnChoice): stri
     return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit}` : null;
   const features = columns - (choice.hasLabel ? 1 : 0);
   if (features <= MAX_FEATURES) return null;
-  return `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit}: choose at most ` +
-    `${count(MAX_FEATURES)} with --features`;
+  return (
+    `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit}: choose at most ` +
+    `${count(MAX_FEATURES)} with --features`
+  );
 }
 
 export function resolveColumns(file: string, line: number, names: string[], choice: ColumnChoice): CsvColumns {

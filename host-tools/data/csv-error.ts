@@ -24,6 +24,9 @@ export class CsvError extends Error {
 
 /** Quoted names separated by commas, the list cut short after `max`. */
 export function quoteList(names: readonly string[], max = 20): string {
-  const shown = names.slice(0, max).map((s) => quoteValue(s)).join(", ");
+  const shown = names
+    .slice(0, max)
+    .map((s) => quoteValue(s))
+    .join(", ");
   return names.length > max ? `${shown}, ... (${names.length} in all)` : shown;
 }

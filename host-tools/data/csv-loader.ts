@@ -161,7 +161,9 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
         kind: !hasLabel ? "none" : options.task === "regression" ? "target" : "class",
         labels: hasLabel && options.task !== "regression" ? options.labels : undefined,
         dropIncomplete: options.dropIncomplete ?? false,
-        naValues: options.naValues, keepMissing: options.keepMissing, missingHint: options.missingHint,
+        naValues: options.naValues,
+        keepMissing: options.keepMissing,
+        missingHint: options.missingHint,
       });
     }
   } catch (e) {

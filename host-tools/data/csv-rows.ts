@@ -93,7 +93,8 @@ export class RowReader {
 
     // Bad values are errors even with dropIncomplete (bad data, not missing
     // data), so every field is checked before an empty one drops the row.
-    let empty = -1, emptyText = "";
+    let empty = -1,
+      emptyText = "";
     const features = this.columns.features;
     for (let j = 0; j < features.length; j++) {
       const v = record[features[j]].trim();
@@ -141,7 +142,7 @@ export class RowReader {
           { line, column: name },
           `column ${quoteValue(name)}: its ${n} different labels so far and ${quoteValue(newClass)} take more than the ` +
             `${MAX_LABEL_BYTES.toLocaleString("en-US")} bytes a model holds for class names (a byte and the name's characters each): ` +
-              `is it the label column? Choose the label with --label, or use shorter names`,
+            `is it the label column? Choose the label with --label, or use shorter names`,
         );
       }
       this.labelBytes += 1 + newClass.length;

@@ -14,10 +14,13 @@ import { DataSet } from "../../src/core/index";
 export const ID_MIN_ROWS = 10;
 
 export function idLikeColumns(data: DataSet, names: string[]): string[] {
-  const d = data.inputSize, n = data.n, out: string[] = [];
+  const d = data.inputSize,
+    n = data.n,
+    out: string[] = [];
   if (n < ID_MIN_ROWS) return out;
   for (let j = 0; j < d; j++) {
-    let up = true, whole = true;
+    let up = true,
+      whole = true;
     for (let i = 0; i < n && (up || whole); i++) {
       const v = data.x[i * d + j];
       if (i > 0 && !(v > data.x[(i - 1) * d + j])) up = false;
@@ -29,7 +32,8 @@ export function idLikeColumns(data: DataSet, names: string[]): string[] {
 }
 
 function allDifferent(data: DataSet, j: number): boolean {
-  const seen = new Set<number>(), d = data.inputSize;
+  const seen = new Set<number>(),
+    d = data.inputSize;
   for (let i = 0; i < data.n; i++) {
     const v = data.x[i * d + j];
     if (seen.has(v)) return false;

@@ -9,7 +9,9 @@ export type Imputation = "mean" | "median";
 
 /** Per feature, the mean or median of the values present in `data`. */
 export function imputationValues(data: DataSet, how: Imputation, names: string[]): Float32Array {
-  const d = data.inputSize, out = new Float32Array(d), col = new Float64Array(data.n);
+  const d = data.inputSize,
+    out = new Float32Array(d),
+    col = new Float64Array(data.n);
   for (let j = 0; j < d; j++) {
     let k = 0;
     for (let i = 0; i < data.n; i++) {

@@ -28,8 +28,10 @@ export function labelProblem(label: string): string | null {
   if (bad) {
     const code = label.codePointAt(bad.index) ?? 0;
     const name = code < 0x20 || code === 0x7f ? "control character" : "non-ASCII character";
-    return `it has the ${name} U+${code.toString(16).toUpperCase().padStart(4, "0")} at character ` +
-      `${[...label.slice(0, bad.index)].length + 1}`;
+    return (
+      `it has the ${name} U+${code.toString(16).toUpperCase().padStart(4, "0")} at character ` +
+      `${[...label.slice(0, bad.index)].length + 1}`
+    );
   }
   if (label.length > MAX_LABEL_LENGTH) return `it has ${label.length.toLocaleString("en-US")} characters`;
   return null;

@@ -10,7 +10,7 @@ import type { FileHandle } from "node:fs/promises";
 /** How many bytes at the start of a file decide its encoding. */
 export const SNIFF_BYTES = 4096;
 
-const SAVE_AS = "expected UTF-8 text: save it as UTF-8 (a spreadsheet's \"CSV UTF-8\")";
+const SAVE_AS = 'expected UTF-8 text: save it as UTF-8 (a spreadsheet\'s "CSV UTF-8")';
 
 /**
  * What is wrong with a file that starts with these bytes (the first

@@ -87,7 +87,9 @@ export interface ClassMetrics {
 /** Per class that occurs (in the data or the predictions), in class id order. */
 export function perClass(c: Confusion, labels: string[]): ClassMetrics[] {
   return c.classes().map((id) => {
-    const tp = c.count(id, id), support = c.support(id), predicted = c.predicted(id);
+    const tp = c.count(id, id),
+      support = c.support(id),
+      predicted = c.predicted(id);
     return { label: labels[id], support, predicted, precision: predicted ? tp / predicted : NaN, recall: support ? tp / support : NaN };
   });
 }

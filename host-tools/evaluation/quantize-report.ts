@@ -37,22 +37,34 @@ export interface QuantizationReport {
 
 export function quantizationReport(model: Model, bits: WeightBits | WeightBits[], data: DataSet, o?: QuantizeOptions): QuantizationReport {
   const q = quantizeModel(model, bits, o);
-  const floatBytes = encodeModel(model), bytes = encodeModel(q);
-  const f = load(floatBytes), g = load(bytes);
-  const d = data.inputSize, k = model.outputSize;
-  let rightF = 0, rightQ = 0, maxDiff = 0, sumDiff = 0;
+  const floatBytes = encodeModel(model),
+    bytes = encodeModel(q);
+  const f = load(floatBytes),
+    g = load(bytes);
+  const d = data.inputSize,
+    k = model.outputSize;
+  let rightF = 0,
+    rightQ = 0,
+    maxDiff = 0,
+    sumDiff = 0;
   const regression = !data.classes && !!data.targets && data.targetSize === k;
-  let aeF = 0, aeQ = 0, seF = 0, seQ = 0;
+  let aeF = 0,
+    aeQ = 0,
+    seF = 0,
+    seQ = 0;
   const predicted = data.classes ? new Int32Array(data.n) : null;
   for (let i = 0; i < data.n; i++) {
     const x = data.x.subarray(i * d, (i + 1) * d);
-    const a = Float32Array.from(f.run(x)), b = g.run(x);
+    const a = Float32Array.from(f.run(x)),
+      b = g.run(x);
     for (let j = 0; j < k; j++) {
       const diff = Math.abs(a[j] - b[j]);
       maxDiff = Math.max(maxDiff, diff);
       sumDiff += diff;
       if (regression) {
-        const t = data.targets![i * k + j], ef = a[j] - t, eq = b[j] - t;
+        const t = data.targets![i * k + j],
+          ef = a[j] - t,
+          eq = b[j] - t;
         aeF += Math.abs(ef);
         aeQ += Math.abs(eq);
         seF += ef * ef;
@@ -100,11 +112,14 @@ function prefix(m: Model, l: number): Model {
 export function layerOutputDiffs(model: Model, quantized: Model, data: DataSet): { max: number; mean: number }[] {
   const d = data.inputSize;
   return model.layers.map((L, l) => {
-    const f = load(encodeModel(prefix(model, l))), g = load(encodeModel(prefix(quantized, l)));
-    let max = 0, sum = 0;
+    const f = load(encodeModel(prefix(model, l))),
+      g = load(encodeModel(prefix(quantized, l)));
+    let max = 0,
+      sum = 0;
     for (let i = 0; i < data.n; i++) {
       const x = data.x.subarray(i * d, (i + 1) * d);
-      const a = Float32Array.from(f.run(x)), b = g.run(x);
+      const a = Float32Array.from(f.run(x)),
+        b = g.run(x);
       for (let j = 0; j < L.nOut; j++) {
         const diff = Math.abs(a[j] - b[j]);
         max = Math.max(max, diff);

@@ -17,7 +17,14 @@ export const DIST_GESTURES_MIN = packageFile("dist/gestures.min.js");
 export const FIRMWARE_DIR = packageFile("firmware-scripts") + "/";
 
 export function ensureBundle(): void {
-  if (existsSync(DIST_JS) && existsSync(DIST_MIN) && existsSync(DIST_FEATURES_MIN) && existsSync(DIST_LEARN_MIN) && existsSync(DIST_GESTURES_MIN)) return;
+  if (
+    existsSync(DIST_JS) &&
+    existsSync(DIST_MIN) &&
+    existsSync(DIST_FEATURES_MIN) &&
+    existsSync(DIST_LEARN_MIN) &&
+    existsSync(DIST_GESTURES_MIN)
+  )
+    return;
   const rollup = join(ROOT, "node_modules/rollup/dist/bin/rollup");
   if (!existsSync(rollup)) throw new Error(`${DIST_JS} is missing and rollup is not installed: run npm install, then npm run build`);
   execFileSync(process.execPath, [rollup, "-c", "rollup.config.mjs", "--silent"], { cwd: ROOT, stdio: "ignore" });

@@ -52,5 +52,11 @@ export function withMark(text: string): string {
 export function isUneditedScript(bytes: Uint8Array): boolean {
   const text = Buffer.from(bytes).toString("utf8");
   const at = text.lastIndexOf(MARK);
-  return at >= 0 && text.slice(at) === `${MARK}${crc32(Buffer.from(text.slice(0, at), "utf8")).toString(16).padStart(8, "0")}\n`;
+  return (
+    at >= 0 &&
+    text.slice(at) ===
+      `${MARK}${crc32(Buffer.from(text.slice(0, at), "utf8"))
+        .toString(16)
+        .padStart(8, "0")}\n`
+  );
 }

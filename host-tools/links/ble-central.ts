@@ -21,7 +21,9 @@ export function adapterAdvice(state: AdapterState): string {
         return "this computer has no Bluetooth adapter (the kernel lists none under /sys/class/bluetooth): plug in a Bluetooth 4.0+ (LE) adapter, or use a computer that has one";
       return (
         "no usable Bluetooth LE adapter: the library found none, or one without Bluetooth LE" +
-        (process.platform === "linux" ? " or down (`rfkill unblock bluetooth`, `bluetoothctl power on`; NOBLE_HCI_DEVICE_ID=1 picks the second adapter)" : "") +
+        (process.platform === "linux"
+          ? " or down (`rfkill unblock bluetooth`, `bluetoothctl power on`; NOBLE_HCI_DEVICE_ID=1 picks the second adapter)"
+          : "") +
         ": use a Bluetooth 4.0+ (LE) adapter"
       );
     }
@@ -69,7 +71,9 @@ function load(): Promise<BleCentral> {
             return (m.default ?? m) as BleCentral;
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
-            throw new BleUnavailable(missingAdvice(code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" ? "not found" : (e as Error).message));
+            throw new BleUnavailable(
+              missingAdvice(code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" ? "not found" : (e as Error).message),
+            );
           }
         })()
   ).catch((e) => {
@@ -82,7 +86,10 @@ function load(): Promise<BleCentral> {
 export function releaseBleCentral(): void {
   const l = loaded;
   loaded = null;
-  l?.then((c) => c.stop?.(), () => {});
+  l?.then(
+    (c) => c.stop?.(),
+    () => {},
+  );
 }
 
 /** The central with its adapter powered on, or a BleUnavailable that says what to do.

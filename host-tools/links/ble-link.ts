@@ -13,7 +13,17 @@
 // dropped connection: a LinkError, as a pulled cable is on serial.
 import { ByteLink, LinkError } from "./byte-link";
 import { bleCentral, releaseBleCentral } from "./ble-central";
-import { ATT_HEADER, BleCentral, BleCharacteristic, BlePeripheral, DEFAULT_MTU, normalAddress, NUS_RX, NUS_SERVICE, NUS_TX } from "./ble-nus";
+import {
+  ATT_HEADER,
+  BleCentral,
+  BleCharacteristic,
+  BlePeripheral,
+  DEFAULT_MTU,
+  normalAddress,
+  NUS_RX,
+  NUS_SERVICE,
+  NUS_TX,
+} from "./ble-nus";
 import { PacedLink } from "./paced-link";
 
 /** aa:bb:cc:dd:ee:ff (or with dashes) */
@@ -43,7 +53,10 @@ export function parseBlePort(port: string): { address: string } | { name: string
 /** Scans until a peripheral matches, or rejects after scanMs saying what was heard. */
 export async function findPeripheral(central: BleCentral, port: string, scanMs: number): Promise<BlePeripheral> {
   const want = parseBlePort(port);
-  if (!want) throw new LinkError(`${port}: write a Bluetooth LE board as aa:bb:cc:dd:ee:ff or ble:NAME (its advertised name or the start of it, e.g. ble:Puck.js)`);
+  if (!want)
+    throw new LinkError(
+      `${port}: write a Bluetooth LE board as aa:bb:cc:dd:ee:ff or ble:NAME (its advertised name or the start of it, e.g. ble:Puck.js)`,
+    );
   const heard = new Map<string, string>();
   const found = await new Promise<BlePeripheral | null>((resolve, reject) => {
     const timer = setTimeout(() => finish(null), scanMs);
@@ -55,7 +68,10 @@ export async function findPeripheral(central: BleCentral, port: string, scanMs: 
     const finish = (p: BlePeripheral | null) => {
       clearTimeout(timer);
       central.removeListener("discover", onDiscover);
-      central.stopScanningAsync().then(() => resolve(p), () => resolve(p));
+      central.stopScanningAsync().then(
+        () => resolve(p),
+        () => resolve(p),
+      );
     };
     central.on("discover", onDiscover);
     // no service filter: many boards put the NUS UUID in the scan response, or not at all
@@ -71,7 +87,9 @@ export async function findPeripheral(central: BleCentral, port: string, scanMs: 
     `cannot open ${port}: no Bluetooth LE device ${"address" in want ? `with address ${want.address}` : `named ${JSON.stringify(want.name)}...`} advertised within ${scanMs / 1000} s` +
       (names.length ? `; heard: ${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}` : "; heard none") +
       ". Is the board in range, powered, and not connected to another computer or the Web IDE (a board takes one connection at a time)?" +
-      (process.platform === "linux" && !names.length ? " On Linux, noble hears nothing without raw HCI access: `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))`." : ""),
+      (process.platform === "linux" && !names.length
+        ? " On Linux, noble hears nothing without raw HCI access: `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))`."
+        : ""),
   );
 }
 
@@ -89,10 +107,16 @@ export class BleLink extends PacedLink {
     private o: BleOpenOptions,
   ) {
     super(path, packetSize, withoutResponse ? pace : Infinity);
-    this.speed = withoutResponse ? `Bluetooth LE (${packetSize}-byte writes paced at ${pace} B/s)` : `Bluetooth LE (${packetSize}-byte writes, each acknowledged)`;
+    this.speed = withoutResponse
+      ? `Bluetooth LE (${packetSize}-byte writes paced at ${pace} B/s)`
+      : `Bluetooth LE (${packetSize}-byte writes, each acknowledged)`;
     tx.on("data", this.onNotify);
     this.onDisconnect = (reason) =>
-      this.fail(new LinkError(`${path}: the Bluetooth LE connection dropped${reason !== undefined && reason !== "" ? ` (reason ${String(reason)})` : ""}: the board went out of range, reset or was disconnected`));
+      this.fail(
+        new LinkError(
+          `${path}: the Bluetooth LE connection dropped${reason !== undefined && reason !== "" ? ` (reason ${String(reason)})` : ""}: the board went out of range, reset or was disconnected`,
+        ),
+      );
     peripheral.once("disconnect", this.onDisconnect);
   }
 
@@ -112,9 +136,12 @@ export class BleLink extends PacedLink {
       const rx = characteristics.find((c) => c.uuid === NUS_RX);
       const tx = characteristics.find((c) => c.uuid === NUS_TX);
       if (!rx || !tx)
-        throw new LinkError(`${port} (${p.address}) has no Nordic UART service (RX 6e400002, TX 6e400003): it is not an Espruino console, or its firmware turned the console off (NRF.setServices(..., {uart:false}))`);
+        throw new LinkError(
+          `${port} (${p.address}) has no Nordic UART service (RX 6e400002, TX 6e400003): it is not an Espruino console, or its firmware turned the console off (NRF.setServices(..., {uart:false}))`,
+        );
       const withoutResponse = rx.properties.includes("writeWithoutResponse");
-      if (!withoutResponse && !rx.properties.includes("write")) throw new LinkError(`${port}: the Nordic UART RX characteristic takes no writes`);
+      if (!withoutResponse && !rx.properties.includes("write"))
+        throw new LinkError(`${port}: the Nordic UART RX characteristic takes no writes`);
       const packetSize = Math.max(DEFAULT_MTU, p.mtu ?? DEFAULT_MTU) - ATT_HEADER;
       const link = new BleLink(p, rx, tx, withoutResponse, port, packetSize, o.bytesPerSecond ?? BLE_WRITE_PACE, o);
       await tx.subscribeAsync();

@@ -19,7 +19,8 @@ export const DEFAULT_MTU = 23;
 export const ATT_HEADER = 3;
 
 /** names Espruino boards advertise (EspruinoTools' list of recognised devices is similar) */
-export const ESPRUINO_NAMES = /^(Puck\.js|Pixl\.js|MDBT42Q|Bangle\.js|Espruino|Jolt\.js|RuuviTag|iTracker|Thingy|Smartibot|DTNO1|Banglejs)/i;
+export const ESPRUINO_NAMES =
+  /^(Puck\.js|Pixl\.js|MDBT42Q|Bangle\.js|Espruino|Jolt\.js|RuuviTag|iTracker|Thingy|Smartibot|DTNO1|Banglejs)/i;
 
 export type CharacteristicProperty = "read" | "write" | "indicate" | "notify" | "writeWithoutResponse" | string;
 
@@ -40,7 +41,10 @@ export interface BlePeripheral {
   readonly advertisement: { localName?: string; serviceUuids?: string[] };
   connectAsync(): Promise<void>;
   disconnectAsync(): Promise<void>;
-  discoverSomeServicesAndCharacteristicsAsync(serviceUUIDs: string[], characteristicUUIDs: string[]): Promise<{ characteristics: BleCharacteristic[] }>;
+  discoverSomeServicesAndCharacteristicsAsync(
+    serviceUUIDs: string[],
+    characteristicUUIDs: string[],
+  ): Promise<{ characteristics: BleCharacteristic[] }>;
   once(event: "disconnect", listener: (reason?: unknown) => void): unknown;
   removeListener(event: "disconnect", listener: (reason?: unknown) => void): unknown;
 }

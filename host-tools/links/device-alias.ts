@@ -15,8 +15,9 @@ export function expandDeviceAlias(argv: string[]): string[] {
   const eq = head[at].startsWith("--device=");
   const name = eq ? head[at].slice("--device=".length) : head[at + 1];
   if (name === undefined || name === "" || (!eq && name.startsWith("-")))
-    throw new DeviceAliasError("--device needs a Bluetooth LE board's advertised name (or the start of it), e.g. --device \"Puck.js 5a3f\"");
-  if (head.some((a) => a === "--port" || a.startsWith("--port="))) throw new DeviceAliasError("give either --port or --device (which means --port ble:NAME), not both");
+    throw new DeviceAliasError('--device needs a Bluetooth LE board\'s advertised name (or the start of it), e.g. --device "Puck.js 5a3f"');
+  if (head.some((a) => a === "--port" || a.startsWith("--port=")))
+    throw new DeviceAliasError("give either --port or --device (which means --port ble:NAME), not both");
   const out = [...argv];
   out.splice(at, eq ? 1 : 2, "--port", `ble:${name}`);
   return out;

@@ -22,7 +22,11 @@ export abstract class PacedLink implements ByteLink {
   /** when the bytes written so far would have left the link at its speed (ms, performance.now()) */
   private wireFree = 0;
 
-  constructor(readonly path: string, readonly packetSize: number, readonly bytesPerSecond: number) {}
+  constructor(
+    readonly path: string,
+    readonly packetSize: number,
+    readonly bytesPerSecond: number,
+  ) {}
 
   abstract readonly speed: string;
   /** sends one packet; rejects with a LinkError when the link failed */
@@ -110,7 +114,8 @@ export abstract class PacedLink implements ByteLink {
       // after the pacing wait: an XOFF that arrived during it stops this packet
       if (this.paused && this.honourXoff) await this.resumed(xoffMs);
       if (this.closed) throw this.closed;
-      if (Number.isFinite(this.bytesPerSecond)) this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
+      if (Number.isFinite(this.bytesPerSecond))
+        this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
       await this.transmit(packet);
       this.stats.sent += packet.length;
     }

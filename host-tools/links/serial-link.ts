@@ -7,7 +7,12 @@ import { PacedLink } from "./paced-link";
 export class SerialLink extends PacedLink {
   readonly speed: string;
 
-  private constructor(private port: SerialPort, path: string, packetSize: number, readonly baud: number) {
+  private constructor(
+    private port: SerialPort,
+    path: string,
+    packetSize: number,
+    readonly baud: number,
+  ) {
     super(path, packetSize, baud / 10);
     this.speed = `${baud} baud`;
     port.on("data", (buf: Buffer) => this.arrived(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));

@@ -20,7 +20,11 @@ export function parseTcp(port: string): { host: string; port: number } | null {
 export class TcpLink extends PacedLink {
   readonly speed = "TCP";
 
-  private constructor(private socket: Socket, path: string, packetSize: number) {
+  private constructor(
+    private socket: Socket,
+    path: string,
+    packetSize: number,
+  ) {
     super(path, packetSize, Infinity);
     socket.on("data", (buf: Buffer) => this.arrived(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
     socket.on("close", () => this.fail(new LinkError(`${path}: the connection closed`)));

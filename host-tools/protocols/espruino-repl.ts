@@ -48,7 +48,10 @@ export class EspruinoRepl {
   /** what this session has set up on the board (helper functions): forgotten when the board is seen to reset */
   readonly session = new Map<string, unknown>();
   /** shortCalls false: every command in the long form (each line carries the whole check) */
-  constructor(readonly link: ByteLink, o: { shortCalls?: boolean } = {}) {
+  constructor(
+    readonly link: ByteLink,
+    o: { shortCalls?: boolean } = {},
+  ) {
     this.installs = o.shortCalls === false ? Infinity : 0;
     this.inbox = Inbox.of(link);
   }
@@ -85,7 +88,8 @@ export class EspruinoRepl {
    * NOISY_TRIES times when the board does answer, but garbled or "arrived
    * garbled" (a noisy link). Only use it for expressions that can safely run twice. */
   async call<T>(expr: string, ms = 5000, tries = 3): Promise<T> {
-    let said = "", silent = 0;
+    let said = "",
+      silent = 0;
     for (let t = 1; ; t++) {
       const heard = this.link.stats.received;
       try {
@@ -126,7 +130,10 @@ export class EspruinoRepl {
     this.installs++;
     const value = await this.callOnce<T>(`(global.${CALLER_NAME}=${CALLER_NAME},${expr})`, ms, true);
     try {
-      const refused = await this.callOnce<number>("0", 3000, false, 1).then(() => false, (e) => e instanceof LinkError && e.message === GARBLED);
+      const refused = await this.callOnce<number>("0", 3000, false, 1).then(
+        () => false,
+        (e) => e instanceof LinkError && e.message === GARBLED,
+      );
       if (refused) this.short = true;
     } catch (e) {
       if (e instanceof BoardResetError || this.link.isClosed || !(e instanceof LinkError)) throw e;
@@ -170,7 +177,8 @@ export class EspruinoRepl {
     this.inbox.consume(m.index + m[0].length);
     // The answer carries its own CRC-32: a garbled byte can leave valid JSON
     // that says something else (found: {"v":...} turned into {"w":...}, read as undefined)
-    const slash = m[1].lastIndexOf("/"), text = m[1].slice(0, slash);
+    const slash = m[1].lastIndexOf("/"),
+      text = m[1].slice(0, slash);
     let r: { v?: T; e?: string; n?: number };
     try {
       if (slash < 0 || crc32(latin1Bytes(text)) !== Number(m[1].slice(slash + 1))) throw new Error("crc");
@@ -213,13 +221,19 @@ export class EspruinoRepl {
   async answer(id: string, from: number, ms: number, what: string, gone: RegExp | undefined): Promise<RegExpExecArray | null>;
   async answer(id: string, from: number, ms: number, what: string, gone?: RegExp): Promise<RegExpExecArray | null> {
     const re = new RegExp(`${MARK}${id}:(.*?)${MARK}`, "s");
-    let found: RegExpExecArray | null = null, reset = false, lost = false;
-    await this.inbox.waitFor((rx) => {
-      found = re.exec(rx);
-      if (!found && BANNER.test(rx.slice(from))) reset = true;
-      if (!found && gone?.test(rx.slice(from))) lost = true;
-      return found !== null || reset || lost;
-    }, ms, what);
+    let found: RegExpExecArray | null = null,
+      reset = false,
+      lost = false;
+    await this.inbox.waitFor(
+      (rx) => {
+        found = re.exec(rx);
+        if (!found && BANNER.test(rx.slice(from))) reset = true;
+        if (!found && gone?.test(rx.slice(from))) lost = true;
+        return found !== null || reset || lost;
+      },
+      ms,
+      what,
+    );
     if (found) return found;
     if (reset) throw new BoardResetError("the board reset");
     return null;

@@ -13,7 +13,8 @@ export function fileProof(bytes: Uint8Array): Proof {
 /** The same computed on the board (E.CRC32 over flash, nothing copied into RAM), as a
  * function of the file's name: null if there is no such file. The uploader installs it
  * once a session (storage-write.ts); boardProof sends it whole. */
-export const BOARD_PROOF_FUNCTION = `function(n){var S=require("Storage"),s=S.read(n);return ` +
+export const BOARD_PROOF_FUNCTION =
+  `function(n){var S=require("Storage"),s=S.read(n);return ` +
   `s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(n,0,s.length-4)):0,s.length]}`;
 
 export function boardProof(name: string): string {

@@ -82,7 +82,9 @@ export class Inbox {
     if (test(this.buf)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const w: Waiter = {
-        test, resolve, reject,
+        test,
+        resolve,
+        reject,
         timer: setTimeout(() => this.settle(w, new LinkError(`timed out after ${ms} ms waiting for ${what}`)), ms),
       };
       this.waiters.push(w);

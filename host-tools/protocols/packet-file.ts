@@ -65,16 +65,22 @@ export function packet(type: number, data: Uint8Array): Uint8Array {
 async function exchange(repl: EspruinoRepl, type: number, data: Uint8Array): Promise<boolean | null> {
   const from = repl.inbox.text.length;
   await repl.link.write(packet(type, data));
-  let got: boolean | null = null, reset = false;
+  let got: boolean | null = null,
+    reset = false;
   try {
-    await repl.inbox.waitFor((t) => {
-      const rest = t.slice(from);
-      if (EspruinoRepl.sawReset(rest)) return (reset = true);
-      const a = rest.indexOf(ACK), n = rest.indexOf(NAK);
-      if (a < 0 && n < 0) return false;
-      got = n < 0 || (a >= 0 && a < n);
-      return true;
-    }, ANSWER_MS, "the board's ACK");
+    await repl.inbox.waitFor(
+      (t) => {
+        const rest = t.slice(from);
+        if (EspruinoRepl.sawReset(rest)) return (reset = true);
+        const a = rest.indexOf(ACK),
+          n = rest.indexOf(NAK);
+        if (a < 0 && n < 0) return false;
+        got = n < 0 || (a >= 0 && a < n);
+        return true;
+      },
+      ANSWER_MS,
+      "the board's ACK",
+    );
   } catch (e) {
     if (repl.link.isClosed || !(e instanceof LinkError)) throw e;
   }
@@ -125,4 +131,3 @@ export async function sendFilePackets(
   }
   return { sent: true, resent };
 }
-

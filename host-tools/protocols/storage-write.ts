@@ -103,8 +103,16 @@ export function stringExpression(b: Uint8Array): string {
  * it; with prove false it only sends it (proven: false), for a caller that
  * proves all its files in one command (readProofs) and writes again, proven,
  * any that fails. */
-export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uint8Array, o: WriteOptions = {}, prove = true): Promise<{ retries: number; proven: boolean }> {
-  const chunkTries = o.chunkTries ?? 8, fileTries = o.fileTries ?? 3, ackMs = o.ackMs ?? 3000;
+export async function writeVerified(
+  repl: EspruinoRepl,
+  name: string,
+  bytes: Uint8Array,
+  o: WriteOptions = {},
+  prove = true,
+): Promise<{ retries: number; proven: boolean }> {
+  const chunkTries = o.chunkTries ?? 8,
+    fileTries = o.fileTries ?? 3,
+    ackMs = o.ackMs ?? 3000;
   const want = fileProof(bytes);
   let retries = 0;
   const transfer = o.transfer ?? "auto";
@@ -123,7 +131,7 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
   // bytes gets through most of the time, one longer than N never does.
   let size = CHUNK;
   for (let attempt = 1; ; attempt++) {
-    for (let off = 0; off < bytes.length || (off === 0 && bytes.length === 0); ) {
+    for (let off = 0; off < bytes.length || (off === 0 && bytes.length === 0);) {
       let chunk = bytes.subarray(off, off + size);
       for (let t = 1; ; t++) {
         const total = off === 0 ? bytes.length : -1;
@@ -166,5 +174,3 @@ export async function writeVerified(repl: EspruinoRepl, name: string, bytes: Uin
     await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
   }
 }
-
-

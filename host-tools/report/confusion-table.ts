@@ -29,8 +29,11 @@ function labelCell(tag: "th", name: string, extra: string): string {
 export function confusionTable(m: number[][], labels: string[]): string {
   const k = Math.max(m.length, ...m.map((r) => r.length));
   const name = (i: number): string => labels[i] ?? "class " + i;
-  let max = 0, total = 0, right = 0;
-  const rowSum: number[] = [], colSum: number[] = new Array(k).fill(0);
+  let max = 0,
+    total = 0,
+    right = 0;
+  const rowSum: number[] = [],
+    colSum: number[] = new Array(k).fill(0);
   for (let i = 0; i < k; i++) {
     rowSum.push(0);
     for (let j = 0; j < k; j++) {

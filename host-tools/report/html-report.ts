@@ -67,7 +67,11 @@ function bestCaption(r: ReportData, parts: string[]): string {
 }
 
 function lossSection(r: ReportData): string {
-  const series = trainVal(r, (h) => h.trainLoss, (h) => h.valLoss);
+  const series = trainVal(
+    r,
+    (h) => h.trainLoss,
+    (h) => h.valLoss,
+  );
   if (!r.history.length || !series.length) return card("loss", "Loss", "", empty("No loss values were recorded."));
   const best = bestStats(r);
   const caption = bestCaption(r, [
@@ -75,14 +79,24 @@ function lossSection(r: ReportData): string {
     at(best, (h) => h.valLoss, formatNumber, "validation"),
   ]);
   const svg = lineChart({
-    id: "loss-chart", title: "Loss per epoch", x: epochsOf(r), series, yScale: "linear",
-    xLabel: "epoch", yLabel: "loss", marker: bestMarker(r),
+    id: "loss-chart",
+    title: "Loss per epoch",
+    x: epochsOf(r),
+    series,
+    yScale: "linear",
+    xLabel: "epoch",
+    yLabel: "loss",
+    marker: bestMarker(r),
   });
   return card("loss", "Loss", escapeHtml(caption), svg);
 }
 
 function accuracySection(r: ReportData): string {
-  const series = trainVal(r, (h) => h.trainAccuracy, (h) => h.valAccuracy);
+  const series = trainVal(
+    r,
+    (h) => h.trainAccuracy,
+    (h) => h.valAccuracy,
+  );
   if (!series.length) return ""; // regression: accuracy is NaN throughout
   const best = bestStats(r);
   const caption = bestCaption(r, [
@@ -90,8 +104,15 @@ function accuracySection(r: ReportData): string {
     at(best, (h) => h.valAccuracy, formatPercent, "validation"),
   ]);
   const svg = lineChart({
-    id: "accuracy-chart", title: "Accuracy per epoch", x: epochsOf(r), series, yScale: "linear", percent: true,
-    xLabel: "epoch", yLabel: "accuracy", marker: bestMarker(r),
+    id: "accuracy-chart",
+    title: "Accuracy per epoch",
+    x: epochsOf(r),
+    series,
+    yScale: "linear",
+    percent: true,
+    xLabel: "epoch",
+    yLabel: "accuracy",
+    marker: bestMarker(r),
   });
   return card("accuracy", "Accuracy", escapeHtml(caption), svg);
 }
@@ -101,7 +122,8 @@ function confusionSection(r: ReportData): string {
   if (!m || !m.length)
     return r.labels.length ? card("confusion-matrix", "Confusion matrix", "", empty("No validation split: no confusion matrix.")) : "";
   const k = Math.max(m.length, ...m.map((row) => row.length));
-  const caption = `On ${r.confusionOn ?? "the validation split"}. Rows: true class; columns: predicted. Recall = right / row total; ` +
+  const caption =
+    `On ${r.confusionOn ?? "the validation split"}. Rows: true class; columns: predicted. Recall = right / row total; ` +
     `precision = right / column total.`;
   return card("confusion-matrix", "Confusion matrix", escapeHtml(caption), confusionTable(m, r.labels), k > 8);
 }
@@ -111,7 +133,8 @@ function deltaCaption(r: ReportData, nLayers: number): string {
   for (let i = r.history.length - 1; i >= 0; i--) {
     const d = r.history[i].meanAbsDelta;
     if (!d || d.length < 2) continue;
-    const first = d[0], last = d[nLayers - 1];
+    const first = d[0],
+      last = d[nLayers - 1];
     if (!(first > 0 && last > 0 && Number.isFinite(first) && Number.isFinite(last))) continue;
     const ratio = first / last;
     const decades = Math.log10(ratio);
@@ -142,8 +165,15 @@ function deltaSection(r: ReportData): string {
   const clamped = series.some((s) => s.values.some((v) => v <= 0));
   const notes = [intro, deltaCaption(r, nLayers), clamped ? "Zero values are drawn at the bottom of the axis." : ""];
   const svg = lineChart({
-    id: "delta-chart", title: "Mean |delta| per layer per epoch (log scale)", x: epochsOf(r), series, yScale: "log",
-    xLabel: "epoch", yLabel: "mean |\u03b4(l)|", marker: bestMarker(r), endLabels: series.map((_, l) => "L" + (l + 1)),
+    id: "delta-chart",
+    title: "Mean |delta| per layer per epoch (log scale)",
+    x: epochsOf(r),
+    series,
+    yScale: "log",
+    xLabel: "epoch",
+    yLabel: "mean |\u03b4(l)|",
+    marker: bestMarker(r),
+    endLabels: series.map((_, l) => "L" + (l + 1)),
   });
   return card("deltas", title, escapeHtml(notes.filter((n) => n).join(" ")), svg);
 }

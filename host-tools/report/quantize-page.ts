@@ -76,7 +76,8 @@ function comparisonSection(d: QuantizePageData): string {
 function confusionSection(d: QuantizePageData): string {
   if (!d.labels.length) return "";
   if (!d.confusion) return card("confusion-matrix", "Confusion matrix (quantized)", "", empty(d.noConfusion ?? "No confusion matrix."));
-  const caption = `The quantized model on ${d.confusionOn}. Rows: true class; columns: predicted. Recall = right / row total; ` +
+  const caption =
+    `The quantized model on ${d.confusionOn}. Rows: true class; columns: predicted. Recall = right / row total; ` +
     `precision = right / column total.`;
   return card(
     "confusion-matrix",
@@ -103,9 +104,9 @@ function layersSection(d: QuantizePageData): string {
   const caption =
     "Bytes of each layer in the file: weights (padded to 4), bias, and a scale per row when quantized. " +
     "max |w \u2212 s\u00b7q| is the largest rounding error of a weight. |\u0394a(l)| = |a(l) float32 \u2212 a(l) quantized|, the " +
-      "layer's outputs " +
+    "layer's outputs " +
     "over every row and unit, both models run by the board runtime up to layer l (the quantized side carries the error of the layers " +
-      "before it).";
+    "before it).";
   return card(
     "layers",
     "Per layer",
@@ -119,12 +120,12 @@ function boardsSection(d: QuantizePageData): string {
   const head =
     `<thead><tr><th scope="col">board</th><th scope="col">runtime</th><th scope="col">model</th><th scope="col">buffers</th>` +
     `<th scope="col">blocks needed</th><th scope="col">board's blocks</th><th scope="col">share</th><th scope="col">fits</th><th ` +
-      `scope="col">flash bytes</th></tr></thead>`;
+    `scope="col">flash bytes</th></tr></thead>`;
   const rows = d.boards
     .map(
       (b) =>
         `<tr data-board="${escapeHtml(b.id)}"><th ` +
-          `scope="row">${escapeHtml(b.name)}</th><td>${n(b.runtime)}</td><td>${n(b.model)}</td><td>${n(b.buffers)}</td>` +
+        `scope="row">${escapeHtml(b.name)}</th><td>${n(b.runtime)}</td><td>${n(b.model)}</td><td>${n(b.buffers)}</td>` +
         `<td>${n(b.total)}</td><td>${n(b.blocks)}</td><td>${Math.round((100 * b.total) / b.blocks)}%</td>` +
         `<td class="${b.fits ? "yes" : "no"}">${b.fits ? "fits" : "does not fit"}</td><td>${n(d.flashBytes)}</td></tr>`,
     )
@@ -132,7 +133,7 @@ function boardsSection(d: QuantizePageData): string {
   const caption =
     "Blocks (JsVars) to load the runtime and this model, as edgefnn info --board estimates them: runtime + model + buffers. " +
     "Fits: at least half the board's blocks stay free for your own code. The .efnn file stays in flash (Storage): " +
-    "quantizing saves flash, not blocks; check Storage with require(\"Storage\").getFree() on the board.";
+    'quantizing saves flash, not blocks; check Storage with require("Storage").getFree() on the board.';
   return card(
     "boards",
     "Board fit",

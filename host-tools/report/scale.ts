@@ -31,7 +31,8 @@ export interface LinearOptions {
 }
 
 function finiteRange(values: number[], keep: (v: number) => boolean): [number, number] | null {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of values) {
     if (!Number.isFinite(v) || !keep(v)) continue;
     if (v < lo) lo = v;
@@ -71,7 +72,10 @@ export function linearScale(values: number[], o: LinearOptions = {}): Scale {
   for (let i = first; i * step <= hi + step * 1e-9; i++) ticks.push(Number((i * step).toPrecision(12)));
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   return {
-    lo, hi, ticks, minor: [],
+    lo,
+    hi,
+    ticks,
+    minor: [],
     unit: (v) => clamp01((v - lo) / (hi - lo)),
     label: (v) => {
       if (o.percent) return (100 * v).toFixed(Math.max(0, decimals - 2)) + "%";
@@ -109,9 +113,13 @@ export function logScale(values: number[]): Scale {
       for (let m = 2; m <= 9; m++) (decades === 1 && (m === 2 || m === 5) ? ticks : minor).push(m * Math.pow(10, k));
   }
   ticks.sort((a, b) => a - b);
-  const lo = Math.pow(10, kLo), hi = Math.pow(10, kHi);
+  const lo = Math.pow(10, kLo),
+    hi = Math.pow(10, kHi);
   return {
-    lo, hi, ticks, minor,
+    lo,
+    hi,
+    ticks,
+    minor,
     unit: (v) => (v > lo ? clamp01((Math.log10(v) - kLo) / decades) : 0),
     label: (v) => {
       const k = Math.floor(Math.log10(v) + 1e-9);

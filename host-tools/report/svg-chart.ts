@@ -33,7 +33,8 @@ export interface LineChartOptions {
 }
 
 /** the plot area's height is kept whatever the legend takes above it */
-const W = 560, PLOT_H = 200;
+const W = 560,
+  PLOT_H = 200;
 const FONT = 11;
 /** a rough width of FONT-px sans-serif text; enough to lay out the legend */
 const textWidth = (s: string): number => s.length * FONT * 0.58;
@@ -53,7 +54,9 @@ const Y = (f: Frame, v: number): number => f.bottom - f.y.unit(v) * (f.bottom - 
 /** Legend items flow left to right and wrap; returns the markup and its height. */
 function legend(series: Series[], left: number, width: number): { svg: string; height: number } {
   const rowH = 18;
-  let x = 0, row = 0, out = "";
+  let x = 0,
+    row = 0,
+    out = "";
   for (const s of series) {
     const w = 22 + textWidth(s.name) + 16;
     if (x > 0 && x + w > width) {
@@ -64,7 +67,7 @@ function legend(series: Series[], left: number, width: number): { svg: string; h
     const dash = s.dashed ? ' stroke-dasharray="5 3"' : "";
     out +=
       `<g class="legend-item"><line x1="${px(left + x)}" y1="${px(y - 4)}" x2="${px(left + x + 18)}" y2="${px(y - 4)}" ` +
-        `stroke="${s.color}" stroke-width="2.5"${dash}/>` +
+      `stroke="${s.color}" stroke-width="2.5"${dash}/>` +
       `<text x="${px(left + x + 23)}" y="${px(y)}">${escapeHtml(s.name)}</text></g>`;
     x += w;
   }
@@ -87,7 +90,8 @@ function axes(f: Frame, o: LineChartOptions): string {
   }
   out += `<line class="axis" x1="${px(f.left)}" x2="${px(f.right)}" y1="${px(f.bottom)}" y2="${px(f.bottom)}"/>`;
   out += `<line class="axis" x1="${px(f.left)}" x2="${px(f.left)}" y1="${px(f.top)}" y2="${px(f.bottom)}"/>`;
-  out += `<text class="axis-label" x="${px((f.left + f.right) / 2)}" y="${px(f.bottom + 36)}" ` +
+  out +=
+    `<text class="axis-label" x="${px((f.left + f.right) / 2)}" y="${px(f.bottom + 36)}" ` +
     `text-anchor="middle">${escapeHtml(o.xLabel)}</text>`;
   const cy = px((f.top + f.bottom) / 2);
   out += `<text class="axis-label" transform="translate(14 ${cy}) rotate(-90)" text-anchor="middle">${escapeHtml(o.yLabel)}</text>`;
@@ -96,7 +100,9 @@ function axes(f: Frame, o: LineChartOptions): string {
 
 /** The line as path segments split at gaps, plus dots for isolated points. */
 function line(f: Frame, xs: number[], s: Series): string {
-  let d = "", dots = "", run: string[] = [];
+  let d = "",
+    dots = "",
+    run: string[] = [];
   const flush = (): void => {
     if (run.length === 1) {
       const [x, y] = run[0].split(",");
@@ -124,7 +130,8 @@ function marker(f: Frame, o: LineChartOptions): { under: string; over: string } 
   if (!m || !Number.isFinite(m.x) || m.x < f.x.lo || m.x > f.x.hi) return { under: "", over: "" };
   const x = X(f, m.x);
   const i = o.x.indexOf(m.x);
-  let dots = "", tip = m.label;
+  let dots = "",
+    tip = m.label;
   for (const s of o.series) {
     const v = i >= 0 ? s.values[i] : NaN;
     if (v === undefined || !Number.isFinite(v)) continue;
@@ -172,7 +179,8 @@ export function lineChart(o: LineChartOptions): string {
   const xScale = linearScale(xs.length ? [1, ...xs] : [1], { integer: true, count: 6, tight: true });
   const yScale = o.yScale === "log" ? logScale(all) : linearScale(all, o.percent ? { bounds: [0, 1], percent: true } : {});
   const ends = o.endLabels ? Math.max(0, ...o.endLabels.map(textWidth)) + 12 : 0;
-  const left = 58, right = W - 16 - ends;
+  const left = 58,
+    right = W - 16 - ends;
   const lg = legend(o.series, left, right - left);
   // room above the plot for the marker's label, so it never sits on a line
   const top = 10 + lg.height + (o.marker ? 16 : 0);

@@ -22,7 +22,7 @@ export function rereadExpr(names: string[]): string {
     `(function(n){var S=require("Storage"),p=S.read(${JSON.stringify(POINTER)}),q=null,r={p:p===undefined?null:p,f:{}};` +
     `try{q=JSON.parse(p).file}catch(e){}if(typeof q=="string"&&n.indexOf(q)<0)n.push(q);` +
     `n.forEach(function(k){var ` +
-      `s=S.read(k);r.f[k]=s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(k,0,s.length-4)):0,s.length]});` +
+    `s=S.read(k);r.f[k]=s===undefined?null:[E.CRC32(s),s.length>=4?E.CRC32(S.read(k,0,s.length-4)):0,s.length]});` +
     `return r})(${JSON.stringify(names)})`
   );
 }

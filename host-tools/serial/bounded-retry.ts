@@ -30,10 +30,14 @@ export const RETRY_PAUSE_MS = 250;
  * An attempt that hangs is given up 500 ms after the bound.
  */
 export async function retryWithinBound<T>(
-  link: ByteLink, boundMs: number, attempt: (cur: ByteLink, reopened: boolean, msLeft: number) => Promise<T | null>, clock: Clock = realClock,
+  link: ByteLink,
+  boundMs: number,
+  attempt: (cur: ByteLink, reopened: boolean, msLeft: number) => Promise<T | null>,
+  clock: Clock = realClock,
 ): Promise<T | null> {
   const end = clock.now() + boundMs;
-  let cur = link, stop = false;
+  let cur = link,
+    stop = false;
   const opened: ByteLink[] = [];
   const attempts = (async (): Promise<T | null> => {
     while (!stop && clock.now() < end) {

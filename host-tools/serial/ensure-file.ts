@@ -28,6 +28,9 @@ export async function ensureStorageFile(
 /** Erases a file that is there and is to be replaced, if edgefnn wrote it; else a ForeignFileError, nothing erased. */
 export async function eraseOwnFile(repl: EspruinoRepl, name: string): Promise<void> {
   const [foreign] = await foreignFiles(repl, [name]);
-  if (foreign) throw new ForeignFileError(`not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`);
+  if (foreign)
+    throw new ForeignFileError(
+      `not replacing ${describeForeign(foreign)}: edgefnn did not write it. Keep a copy of it or erase it, then run this again`,
+    );
   await repl.call(`require("Storage").erase(${JSON.stringify(name)})`);
 }

@@ -100,8 +100,11 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   const runtime = plan.runtime ? { name: RUNTIME, bytes: plan.runtime, stage: `runtime -> ${RUNTIME}` } : null;
   const boot = plan.boot ? { name: BOOT, bytes: plan.boot, stage: `boot script -> ${BOOT}` } : null;
   const extra = (plan.extra ?? []).map((f) => ({ ...f, stage: f.name }));
-  progress.others.push(...[runtime, boot, ...extra].filter((f): f is NonNullable<typeof f> => !!f).map(({ name, bytes }) => ({ name, bytes })));
-  let payload = 0, retries = 0;
+  progress.others.push(
+    ...[runtime, boot, ...extra].filter((f): f is NonNullable<typeof f> => !!f).map(({ name, bytes }) => ({ name, bytes })),
+  );
+  let payload = 0,
+    retries = 0;
   const unchanged: string[] = [];
   // of the files besides the model, those the board lists: their proofs, one command (none on a board without them)
   const listed = progress.others.map((f) => f.name).filter((n) => state.files.includes(n));
@@ -136,7 +139,10 @@ export async function uploadModel(repl: EspruinoRepl, plan: UploadPlan): Promise
   for (const f of extra) await ensure(f);
   // one proof for every file sent; the whole-file CRCs, as each file alone had them before
   if (sent.length) {
-    const got = await readProofs(repl, sent.map((f) => f.name));
+    const got = await readProofs(
+      repl,
+      sent.map((f) => f.name),
+    );
     for (const f of sent) {
       if (sameProof(got[f.name] ?? null, fileProof(f.bytes))) continue;
       retries++;

@@ -54,7 +54,8 @@ const RULES: Record<string, Rule> = {
   },
   [BOOT]: { what: "boot code that runs at every start-up", ours: script },
   ".bootcde": {
-    what: "the board's saved code, which runs at every start-up (the Web IDE's save to flash, E.setBootCode; on a Bangle.js the " +
+    what:
+      "the board's saved code, which runs at every start-up (the Web IDE's save to flash, E.setBootCode; on a Bangle.js the " +
       "Bootloader app)",
     ours: (h, size) => script(h) || (size === LEGACY_GESTURES_BOOTCDE.length && h === LEGACY_GESTURES_BOOTCDE),
   },
@@ -164,8 +165,8 @@ export async function guardFixedNames(
       `the board's Storage holds ${foreign.length === 1 ? "a file" : "files"} that edgefnn did not write and this upload would replace: ` +
         foreign.map(describeForeign).join("; ") +
         `. Nothing was written. Keep a copy (e.g. require("Storage").read(${JSON.stringify(foreign[0].name)}) in the Web IDE) or erase ` +
-          `${foreign.length === 1 ? "it" : "them"} yourself; --force replaces ${foreign.length === 1 ? "it" : "them"} and ` +
-            `${foreign.length === 1 ? "its" : "their"} contents are lost.`,
+        `${foreign.length === 1 ? "it" : "them"} yourself; --force replaces ${foreign.length === 1 ? "it" : "them"} and ` +
+        `${foreign.length === 1 ? "its" : "their"} contents are lost.`,
     );
   }
   for (const f of foreign) {

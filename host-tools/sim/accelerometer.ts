@@ -157,20 +157,27 @@ export class SyntheticAccelerometer {
     this.inSeg++;
     this.taken++;
     const n = (s: number) => s * r.normal();
-    let x = this.tilt[0], y = this.tilt[1], z = 1, gx = n(0.5), gy = n(0.5), gz = n(0.5);
+    let x = this.tilt[0],
+      y = this.tilt[1],
+      z = 1,
+      gx = n(0.5),
+      gy = n(0.5),
+      gz = n(0.5);
     if (g === "still") {
       x += n(0.01);
       y += n(0.01);
       z += n(0.01);
     } else if (g === "shake") {
-      const a = 1.0 * this.ampMul, p = this.phase;
+      const a = 1.0 * this.ampMul,
+        p = this.phase;
       this.phase = (p + (TAU * 5 * this.freqMul) / hz) % TAU;
       x += a * Math.sin(p) + n(0.05);
       y += 0.2 * a * Math.sin(p + 0.7) + n(0.05);
       z += n(0.05);
       gz += 200 * this.ampMul * Math.cos(p);
     } else if (g === "circle") {
-      const a = 0.5 * this.ampMul, p = this.phase;
+      const a = 0.5 * this.ampMul,
+        p = this.phase;
       this.phase = (p + (TAU * 1.2 * this.freqMul) / hz) % TAU;
       x += a * Math.cos(p) + n(0.03);
       y += a * Math.sin(p) + n(0.03);
@@ -192,7 +199,9 @@ export class SyntheticAccelerometer {
       gx += 50 * spike * (r.float() - 0.5);
     }
     if (this.style.roll) {
-      const c = Math.cos(this.style.roll), sn = Math.sin(this.style.roll), rx = x;
+      const c = Math.cos(this.style.roll),
+        sn = Math.sin(this.style.roll),
+        rx = x;
       x = c * rx + sn * z;
       z = c * z - sn * rx;
     }
@@ -225,15 +234,18 @@ class Stream {
     this.hz = hz;
     this.t0 = performance.now();
     this.done = 0;
-    this.timer = setInterval(() => {
-      const due = Math.floor(((performance.now() - this.t0) * this.hz) / 1000);
-      for (let k = 0; k < 8 && this.done < due && this.timer; k++) {
-        this.done++;
-        sample();
-      }
-      // a sensor FIFO overflows: what is more than 8 late is lost
-      if (due - this.done > 8) this.done = due;
-    }, Math.max(1, Math.floor(1000 / hz)));
+    this.timer = setInterval(
+      () => {
+        const due = Math.floor(((performance.now() - this.t0) * this.hz) / 1000);
+        for (let k = 0; k < 8 && this.done < due && this.timer; k++) {
+          this.done++;
+          sample();
+        }
+        // a sensor FIFO overflows: what is more than 8 late is lost
+        if (due - this.done > 8) this.done = due;
+      },
+      Math.max(1, Math.floor(1000 / hz)),
+    );
   }
 
   get on(): boolean {

@@ -45,7 +45,13 @@ class Lane {
   private timer: ReturnType<typeof setTimeout> | null = null;
   queued = 0;
 
-  constructor(private size: number, private intervalMs: number, private latencyMs: number, private deliver: (p: Uint8Array) => void, private drained: () => void) {}
+  constructor(
+    private size: number,
+    private intervalMs: number,
+    private latencyMs: number,
+    private deliver: (p: Uint8Array) => void,
+    private drained: () => void,
+  ) {}
 
   send(bytes: Uint8Array): void {
     for (let i = 0; i < bytes.length; i += this.size) {
@@ -60,17 +66,20 @@ class Lane {
 
   private arm(): void {
     if (this.timer || !this.queue.length) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const now = performance.now();
-      while (this.queue.length && this.queue[0].at <= now + 0.5) {
-        const { packet } = this.queue.shift()!;
-        this.queued -= packet.length;
-        this.deliver(packet);
-      }
-      this.drained();
-      this.arm();
-    }, Math.max(0, this.queue[0].at - performance.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        const now = performance.now();
+        while (this.queue.length && this.queue[0].at <= now + 0.5) {
+          const { packet } = this.queue.shift()!;
+          this.queued -= packet.length;
+          this.deliver(packet);
+        }
+        this.drained();
+        this.arm();
+      },
+      Math.max(0, this.queue[0].at - performance.now()),
+    );
   }
 
   clear(): void {
@@ -93,24 +102,41 @@ export class BleRadio {
   resume: () => void = () => {};
   readonly stats = { packetsIn: 0, packetsOut: 0, disconnects: 0 };
 
-  constructor(private board: VirtualBoard, o: BleSimOptions = {}) {
+  constructor(
+    private board: VirtualBoard,
+    o: BleSimOptions = {},
+  ) {
     this.options = { ...BLE_SIM_DEFAULTS, ...o };
     const { packetSize, bytesPerSecond, latencyMs, disconnectAfter } = this.options;
-    if (!(Number.isInteger(packetSize) && packetSize >= 1 && packetSize <= 244)) throw new RangeError(`the BLE packet size must be an integer of 1..244 bytes, got ${packetSize}`);
+    if (!(Number.isInteger(packetSize) && packetSize >= 1 && packetSize <= 244))
+      throw new RangeError(`the BLE packet size must be an integer of 1..244 bytes, got ${packetSize}`);
     if (!(bytesPerSecond > 0)) throw new RangeError(`the BLE link's speed must be > 0 bytes a second, got ${bytesPerSecond}`);
     if (!(latencyMs >= 0)) throw new RangeError(`the BLE latency must be >= 0 ms, got ${latencyMs}`);
-    if (disconnectAfter !== undefined && !(Number.isInteger(disconnectAfter) && disconnectAfter >= 1)) throw new RangeError(`disconnectAfter must be an integer >= 1, got ${disconnectAfter}`);
+    if (disconnectAfter !== undefined && !(Number.isInteger(disconnectAfter) && disconnectAfter >= 1))
+      throw new RangeError(`disconnectAfter must be an integer >= 1, got ${disconnectAfter}`);
     const interval = (packetSize * 1000) / bytesPerSecond;
-    this.up = new Lane(packetSize, interval, latencyMs, (p) => {
-      this.stats.packetsIn++;
-      board.receive(p);
-    }, () => {
-      if (!this.full) this.resume();
-    });
-    this.down = new Lane(packetSize, interval, latencyMs, (p) => {
-      this.stats.packetsOut++;
-      this.toHost(p);
-    }, () => {});
+    this.up = new Lane(
+      packetSize,
+      interval,
+      latencyMs,
+      (p) => {
+        this.stats.packetsIn++;
+        board.receive(p);
+      },
+      () => {
+        if (!this.full) this.resume();
+      },
+    );
+    this.down = new Lane(
+      packetSize,
+      interval,
+      latencyMs,
+      (p) => {
+        this.stats.packetsOut++;
+        this.toHost(p);
+      },
+      () => {},
+    );
   }
 
   /** the radio holds enough: the transport should stop reading until resume() */

@@ -64,7 +64,8 @@ export class BoardIo {
   attach(r: BoardIoRealm): { globals: Record<string, unknown>; e: Record<string, unknown> } {
     this.detach();
     this.realm = r;
-    const puck = r.envName === "PUCKJS", bangle = /^BANGLEJS/.test(r.envName);
+    const puck = r.envName === "PUCKJS",
+      bangle = /^BANGLEJS/.test(r.envName);
     const pin = (name: string) => r.toRealm({ pin: name });
     const btn = pin("BTN");
     this.pins = { BTN: btn };
@@ -95,12 +96,14 @@ export class BoardIo {
       const trains: Record<string, [boolean, number[]][]> = {};
       const run = (p: unknown, led: string): void => {
         const [v, times] = trains[led][0];
-        let level = v, at = 0;
+        let level = v,
+          at = 0;
         write(p, level);
         times.forEach((ms, i) => {
           at += Math.max(0, Number(ms) || 0);
           level = !level;
-          const to = level, last = i === times.length - 1;
+          const to = level,
+            last = i === times.length - 1;
           this.later(at, () => {
             write(p, to);
             if (!last) return;
@@ -187,7 +190,8 @@ export class BoardIo {
   /** The host touches a menu item by its title. */
   choose(title: string): void {
     const fn = this.menu?.[title];
-    if (typeof fn !== "function") throw new RangeError(`no menu item ${JSON.stringify(title)}: the menu shows ${JSON.stringify(this.menuItems())}`);
+    if (typeof fn !== "function")
+      throw new RangeError(`no menu item ${JSON.stringify(title)}: the menu shows ${JSON.stringify(this.menuItems())}`);
     this.realm!.emit(fn, []);
   }
 
@@ -202,7 +206,8 @@ export class BoardIo {
   private edge(down: boolean): void {
     const r = this.realm;
     this.held = down;
-    const time = r ? r.now() : 0, lastTime = this.lastChange;
+    const time = r ? r.now() : 0,
+      lastTime = this.lastChange;
     this.lastChange = time;
     if (!r) return;
     for (const [id, w] of [...this.watches]) {

@@ -292,7 +292,10 @@ export class BoardSandbox {
       if (!name.startsWith("\u0001")) this.context[name] = v;
       if (v && (typeof v === "object" || typeof v === "function")) this.builtins.add(v);
     };
-    const g = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => this.guarded(() => f(...a));
+    const g =
+      <A extends unknown[], R>(f: (...a: A) => R) =>
+      (...a: A): R =>
+        this.guarded(() => f(...a));
     const print = (...a: unknown[]) => h.print(a.map(printValue).join(" ") + "\n");
 
     const Storage = {
@@ -351,7 +354,10 @@ export class BoardSandbox {
       },
     };
     set("E", E);
-    set("require", g((name: unknown) => this.requireModule(name)));
+    set(
+      "require",
+      g((name: unknown) => this.requireModule(name)),
+    );
     set("Modules", {
       addCached: (name: unknown, code: unknown) => {
         this.modules.delete(String(name));

@@ -130,7 +130,8 @@ export class EspruinoConsole {
   }
 
   private packetDone(): void {
-    const word = this.packetWord, data = this.packetData;
+    const word = this.packetWord,
+      data = this.packetData;
     this.packetState = 0;
     this.packetData = "";
     this.host.packet!(word, data);

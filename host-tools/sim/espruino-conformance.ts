@@ -17,7 +17,8 @@ export interface Probe {
 }
 
 /** the function that turns a probe's result into its answer, as ES5 source (runs on both) */
-export const SHOW = `function (f) { try { var v = f(); return v === undefined ? "undefined" : typeof v + " " + JSON.stringify(v); } ` +
+export const SHOW =
+  `function (f) { try { var v = f(); return v === undefined ? "undefined" : typeof v + " " + JSON.stringify(v); } ` +
   `catch (e) { return "throws " + e.message; } }`;
 
 const t = (name: string, expr: string, board: string, gap?: { gap: string; surface: string }): Probe => ({
@@ -44,13 +45,17 @@ export const PROBES: Probe[] = [
   t("Object.create(p)", "Object.create({ b: 2 }).b", "number 2"),
   t("view at byteOffset 65536", "new Uint8Array(new ArrayBuffer(70000), 65536, 1).length", "throws byteOffset too large (or negative)"),
   t("view at byteOffset 65535", "new Uint8Array(new ArrayBuffer(70000), 65535, 1).length", "number 1"),
-  t("subarray at 65536", "new Uint8Array(new ArrayBuffer(70000)).subarray(65536, 65537).length", "throws byteOffset too large (or " +
-    "negative)"),
+  t(
+    "subarray at 65536",
+    "new Uint8Array(new ArrayBuffer(70000)).subarray(65536, 65537).length",
+    "throws byteOffset too large (or " + "negative)",
+  ),
   t("subarray(2, 2) is empty", "new Uint8Array(8).subarray(2, 2).length", "number 0"),
   t("0-length view at the end", "new Uint8Array(new ArrayBuffer(8), 8, 0).length", "number 0"),
   t("view without length", "new Uint8Array(new ArrayBuffer(8), 4).length", "number 4"),
   t("unaligned Float32Array view", "new Float32Array(new ArrayBuffer(8), 1, 1).length", "number 1", {
-    gap: "V8 requires a view's byteOffset to be a multiple of its element size (a copy would lose the aliasing); the .efnn format " +
+    gap:
+      "V8 requires a view's byteOffset to be a multiple of its element size (a copy would lose the aliasing); the .efnn format " +
       "aligns sections to 4 anyway",
     surface: "throws start offset of Float32Array should be a multiple of 4",
   }),
@@ -64,25 +69,34 @@ export const PROBES: Probe[] = [
   typeOf("new Int8Array(1).slice", "function"),
   typeOf("Uint8ClampedArray", "function"),
   t("Float64Array", "new Float64Array(2).length", "number 2"),
-  t("DataView float32", "(function () { var d = new DataView(new ArrayBuffer(4)); d.setFloat32(0, 1.5); return d.getFloat32(0); " +
-    "})()", "number 1.5"),
+  t(
+    "DataView float32",
+    "(function () { var d = new DataView(new ArrayBuffer(4)); d.setFloat32(0, 1.5); return d.getFloat32(0); " + "})()",
+    "number 1.5",
+  ),
   typeOf("new Float32Array(1).fill", "function", {
-    gap: "2v29.277 has TypedArray fill; the surface keeps it out, as docs/ESPRUINO.md does (firmware the project targets may " +
-      "lack it)",
+    gap: "2v29.277 has TypedArray fill; the surface keeps it out, as docs/ESPRUINO.md does (firmware the project targets may " + "lack it)",
     surface: 'string "undefined"',
   }),
   // language
-  t("a let loop variable is shared by the closures", "(function () { var fs = []; for (let i = 0; i < 3; i++) fs.push(function () { " +
-    "return i; }); return fs[0](); })()", "number 3"),
+  t(
+    "a let loop variable is shared by the closures",
+    "(function () { var fs = []; for (let i = 0; i < 3; i++) fs.push(function () { " + "return i; }); return fs[0](); })()",
+    "number 3",
+  ),
   { name: "a function called before its declaration", code: "return f(); function f() { return 1; }", board: 'throws "f" is not defined' },
   { name: "a var read before its declaration", code: "return typeof x; var x = 1;", board: 'string "undefined"' },
   t("thrown Error's name", '(function () { try { throw new Error("x"); } catch (e) { return e.name; } })()', "undefined"),
   t("TypeError's name", "(function () { try { null.x; } catch (e) { return e.name; } })()", "undefined"),
-  t('"use strict" has no effect', '(function () { "use strict"; return (function () { return this; })() === undefined; ' +
-    '})()', "boolean false", {
-    gap: "V8 honours the directive (this is undefined in a strict function); the rewriter does not remove it",
-    surface: "boolean true",
-  }),
+  t(
+    '"use strict" has no effect',
+    '(function () { "use strict"; return (function () { return this; })() === undefined; ' + "})()",
+    "boolean false",
+    {
+      gap: "V8 honours the directive (this is undefined in a strict function); the rewriter does not remove it",
+      surface: "boolean true",
+    },
+  ),
   t("Math.round(-2.5)", "Math.round(-2.5)", "number -3"),
   t("Math.round(-0.5)", "Math.round(-0.5)", "number -1"),
   t("Math.round(2.5)", "Math.round(2.5)", "number 3"),
@@ -100,11 +114,49 @@ export const PROBES: Probe[] = [
   t('parseFloat("1.5e3")', 'parseFloat("1.5e3")', "number 1500"),
   t("JSON.stringify([NaN])", "JSON.stringify([NaN])", 'string "[null]"'),
   // built-ins the board lacks
-  ...["Math.tanh", "Math.fround", "Math.imul", "Math.trunc", "Math.log1p", "Math.expm1", "Math.cbrt", "Math.hypot", "Array.from",
-    "Array.of", "Float32Array.from", "Number.isNaN", "Number.isFinite", "Object.freeze", "Symbol", "Map", "Set", "WeakMap", "Reflect",
-    "Proxy", "self", "WeakRef", "BigInt", "WebAssembly", "SharedArrayBuffer", "Math.log2", "Math.log10", "Math.sinh", "Math.cosh",
-    "Math.atanh", "Math.asinh", "Math.acosh", "Math.clz32", "Number.isInteger", "Number.isSafeInteger", "Number.parseFloat", "Object.is",
-    "ArrayBuffer.isView", "Error.captureStackTrace", "structuredClone", "queueMicrotask"].map((e) => typeOf(e, "undefined")),
+  ...[
+    "Math.tanh",
+    "Math.fround",
+    "Math.imul",
+    "Math.trunc",
+    "Math.log1p",
+    "Math.expm1",
+    "Math.cbrt",
+    "Math.hypot",
+    "Array.from",
+    "Array.of",
+    "Float32Array.from",
+    "Number.isNaN",
+    "Number.isFinite",
+    "Object.freeze",
+    "Symbol",
+    "Map",
+    "Set",
+    "WeakMap",
+    "Reflect",
+    "Proxy",
+    "self",
+    "WeakRef",
+    "BigInt",
+    "WebAssembly",
+    "SharedArrayBuffer",
+    "Math.log2",
+    "Math.log10",
+    "Math.sinh",
+    "Math.cosh",
+    "Math.atanh",
+    "Math.asinh",
+    "Math.acosh",
+    "Math.clz32",
+    "Number.isInteger",
+    "Number.isSafeInteger",
+    "Number.parseFloat",
+    "Object.is",
+    "ArrayBuffer.isView",
+    "Error.captureStackTrace",
+    "structuredClone",
+    "queueMicrotask",
+  ].map((e) => typeOf(e, "undefined")),
   // Array.prototype's methods read undefined on the prototype; other prototypes' too, partly modelled
   ...["map", "push", "forEach", "indexOf", "join", "concat", "sort", "reduce", "splice", "filter"].map((m) =>
     typeOf(`Array.prototype.${m}`, "undefined"),
@@ -112,14 +164,29 @@ export const PROBES: Probe[] = [
   typeOf("[].map", "function"),
   typeOf("[].slice.call", "function"),
   typeOf("Object.prototype.hasOwnProperty", "function"),
-  ...["Function.prototype.call", "String.prototype.slice", "Int8Array.prototype.subarray"].map((e) => typeOf(e, "undefined", {
-    gap: "only Array.prototype's methods are hidden: V8's own code and the hosts' wrappers read these",
-    surface: 'string "function"',
-  })),
+  ...["Function.prototype.call", "String.prototype.slice", "Int8Array.prototype.subarray"].map((e) =>
+    typeOf(e, "undefined", {
+      gap: "only Array.prototype's methods are hidden: V8's own code and the hosts' wrappers read these",
+      surface: 'string "function"',
+    }),
+  ),
   // built-ins the board has
-  ...["globalThis", "Promise", "[].fill", '"".padStart', "Object.getOwnPropertyNames", "Object.assign", "Math.sign", "Object.entries",
-    "Object.values", "Object.getOwnPropertyDescriptors", "Object.setPrototypeOf", "Date", "RegExp", "JSON.parse"]
-    .map((e) => typeOf(e, e === "globalThis" ? "object" : "function")),
+  ...[
+    "globalThis",
+    "Promise",
+    "[].fill",
+    '"".padStart',
+    "Object.getOwnPropertyNames",
+    "Object.assign",
+    "Math.sign",
+    "Object.entries",
+    "Object.values",
+    "Object.getOwnPropertyDescriptors",
+    "Object.setPrototypeOf",
+    "Date",
+    "RegExp",
+    "JSON.parse",
+  ].map((e) => typeOf(e, e === "globalThis" ? "object" : "function")),
   t("Array.isArray", "Array.isArray([])", "boolean true"),
   t("Object.keys", "Object.keys({ a: 1, b: 2 })", 'object ["a","b"]'),
   t("Object.defineProperty value", '(function () { var o = {}; Object.defineProperty(o, "a", { value: 3 }); return o.a; })()', "number 3"),

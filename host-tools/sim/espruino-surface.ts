@@ -37,8 +37,25 @@ export const TYPED = [
 ];
 
 /** globals V8 has and the interpreter does not (each checked on 2v29: `typeof X` is "undefined") */
-const MISSING_GLOBALS = ["Symbol", "Map", "Set", "WeakMap", "WeakSet", "Reflect", "Proxy", "self", "WebAssembly", "SharedArrayBuffer",
-  "Atomics", "Intl", "WeakRef", "FinalizationRegistry", "BigInt", "BigInt64Array", "BigUint64Array"];
+const MISSING_GLOBALS = [
+  "Symbol",
+  "Map",
+  "Set",
+  "WeakMap",
+  "WeakSet",
+  "Reflect",
+  "Proxy",
+  "self",
+  "WebAssembly",
+  "SharedArrayBuffer",
+  "Atomics",
+  "Intl",
+  "WeakRef",
+  "FinalizationRegistry",
+  "BigInt",
+  "BigInt64Array",
+  "BigUint64Array",
+];
 
 export interface SurfaceOptions {
   /** views with a byteOffset over 65535 throw, as on the board (default true) */
@@ -140,7 +157,8 @@ export function espruinoEquals(a: any, b: any, op: string): boolean {
     v !== null && typeof v === "object" && (ArrayBuffer.isView(v) || Object.prototype.toString.call(v) === "[object ArrayBuffer]");
   let same: boolean;
   if (buffers(a) && buffers(b)) {
-    const x = ArrayBuffer.isView(a) ? a : new Uint8Array(a), y = ArrayBuffer.isView(b) ? b : new Uint8Array(b);
+    const x = ArrayBuffer.isView(a) ? a : new Uint8Array(a),
+      y = ArrayBuffer.isView(b) ? b : new Uint8Array(b);
     same = (x as any).length === (y as any).length;
     for (let i = 0; same && i < (x as any).length; i++) same = (x as any)[i] === (y as any)[i];
   } else same = op.length === 3 ? a === b : a == b;
@@ -169,7 +187,8 @@ export const E_MATH = {
   // sum over i of a[i] * b[(i + offset) % b.length], in double precision, in index order
   convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number) {
     let s = 0;
-    const n = b.length, o = Number(offset) || 0;
+    const n = b.length,
+      o = Number(offset) || 0;
     for (let i = 0; i < a.length; i++) s += a[i] * b[(i + o) % n];
     return s;
   },

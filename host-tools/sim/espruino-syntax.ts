@@ -57,7 +57,7 @@ export function toBoardScript(code: string): string {
     if (decl.type === "VariableDeclaration" && decl.kind !== "var")
       edits.push({ at: decl.start, del: String(decl.kind).length, text: "var" });
   };
-  for (const stmt of (ast.body as Node[])) toVar(stmt);
+  for (const stmt of ast.body as Node[]) toVar(stmt);
   const visit = (node: Node) => {
     const what = UNSUPPORTED[node.type] ?? ((node.operator === "**" || node.operator === "**=") && "the ** operator");
     if (what) {
@@ -96,11 +96,15 @@ export function checkVarOrder(code: string): void {
   const ast = Parser.parse(code, { ecmaVersion: 2020, sourceType: "script", allowReturnOutsideFunction: true }) as any;
   const check = (body: any[], scopeNode: any) => {
     const declaredAt = new Map<string, number>();
-    walk.simple(scopeNode, {
-      VariableDeclarator(d: any) {
-        if (d.id.type === "Identifier" && !declaredAt.has(d.id.name)) declaredAt.set(d.id.name, d.start);
+    walk.simple(
+      scopeNode,
+      {
+        VariableDeclarator(d: any) {
+          if (d.id.type === "Identifier" && !declaredAt.has(d.id.name)) declaredAt.set(d.id.name, d.start);
+        },
       },
-    }, NO_CLOSURES);
+      NO_CLOSURES,
+    );
     const use = (id: any) => {
       const at = declaredAt.get(id.name);
       if (at !== undefined && id.start < at) throw new Error(`"${id.name}" is used at ${id.start} before its var declaration at ${at}`);
@@ -152,9 +156,14 @@ export function instrument(code: string, opts: { allocations?: boolean } = {}): 
       return;
     }
     if (!opts.allocations) return;
-    const blocks = node.type === "ArrayExpression" ? 1 + node.elements.length
-      : node.type === "ObjectExpression" ? 1 + node.properties.length
-      : node.type === "FunctionExpression" && !accessors.has(node) ? 8 + node.params.length : 0;
+    const blocks =
+      node.type === "ArrayExpression"
+        ? 1 + node.elements.length
+        : node.type === "ObjectExpression"
+          ? 1 + node.properties.length
+          : node.type === "FunctionExpression" && !accessors.has(node)
+            ? 8 + node.params.length
+            : 0;
     if (!blocks) return;
     // parenthesized: `new function () {}` must stay a constructor call of the function
     edits.push({ at: node.start, kind: 0, depth, text: "(__alloc(" }, { at: node.end, kind: 2, depth, text: `, ${blocks}))` });

@@ -34,7 +34,10 @@ export interface FaultVerdict {
 /** One byte in every `every`, at a position drawn anew for each run of `every` bytes. */
 class OneIn {
   private at = -1;
-  constructor(private every: number, private rng: Rng) {}
+  constructor(
+    private every: number,
+    private rng: Rng,
+  ) {}
   hit(index: number): boolean {
     const pos = index % this.every;
     if (pos === 0) this.at = this.rng.int(this.every);

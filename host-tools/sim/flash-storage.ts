@@ -44,7 +44,10 @@ export class FlashStorage {
   private trash = { bytes: 0, count: 0 };
 
   /** @param total bytes of flash for Storage; @param path where the contents persist (optional) */
-  constructor(readonly total: number, readonly path?: string) {
+  constructor(
+    readonly total: number,
+    readonly path?: string,
+  ) {
     if (!(Number.isInteger(total) && total >= 64)) throw new FlashError(`the Storage size must be an integer >= 64 bytes, got ${total}`);
     if (path && existsSync(path)) this.load(path);
     else if (path && !existsSync(dirname(resolve(path)))) throw new FlashError(`${path}: its directory does not exist`);

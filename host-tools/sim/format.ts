@@ -36,7 +36,11 @@ export function errorName(v: unknown): string | null {
   return name || "Error";
 }
 
-const LIMIT_AMOUNT = 15, LIMITED_AMOUNT = 5, LIMIT_STRING = 40, LIMITED_STRING = 17, LIMIT_TEXT = " ... ";
+const LIMIT_AMOUNT = 15,
+  LIMITED_AMOUNT = 5,
+  LIMIT_STRING = 40,
+  LIMITED_STRING = 17,
+  LIMIT_TEXT = " ... ";
 
 /** Items of a list-like, limited as the console does: first 5, " ... ", last 5. */
 function items(n: number, item: (i: number) => string, limit: boolean): string {

@@ -16,7 +16,12 @@ export class RxBuffer {
   readonly stats = { lost: 0, xoffs: 0, xons: 0 };
 
   /** @param send how a flow-control byte leaves the board; @param marks XOFF and XON as fractions of the size */
-  constructor(readonly size: number, readonly flowControl: boolean, private send: (byte: number) => void, readonly marks = { xoff: 6 / 8, xon: 3 / 8 }) {
+  constructor(
+    readonly size: number,
+    readonly flowControl: boolean,
+    private send: (byte: number) => void,
+    readonly marks = { xoff: 6 / 8, xon: 3 / 8 },
+  ) {
     if (!(Number.isInteger(size) && size >= 8)) throw new RangeError(`the input buffer must be an integer >= 8 bytes, got ${size}`);
     this.ring = new Uint8Array(size);
   }

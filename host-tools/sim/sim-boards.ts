@@ -49,28 +49,41 @@ export function simBoard(id: string): SimBoard {
 export function bangleFactoryStorage(): Record<string, string> {
   return {
     "boot.info": JSON.stringify({
-      id: "boot", name: "Bootloader", type: "bootloader", version: "0.49", files: "boot.info,.boot0,.bootcde,bootupdate.js",
+      id: "boot",
+      name: "Bootloader",
+      type: "bootloader",
+      version: "0.49",
+      files: "boot.info,.boot0,.bootcde,bootupdate.js",
     }),
     ".boot0":
-      '// stand-in for the Bootloader\'s .boot0 (built by bootupdate.js from the *.boot.js files)\n' +
+      "// stand-in for the Bootloader's .boot0 (built by bootupdate.js from the *.boot.js files)\n" +
       'require("Storage").list(/\\.boot\\.js$/).forEach(function (f) { eval(require("Storage").read(f)); });\n',
     "bootupdate.js": "// stand-in for the Bootloader's bootupdate.js (it rebuilds .boot0)\n",
     ".bootcde":
       "// stand-in for the Bootloader's .bootcde: boot to the clock\n" +
       '(function () { var S = require("Storage"), c = S.list(/\\.info$/).map(function (f) { return S.readJSON(f, 1); ' +
-        '}).filter(function (a) { return a && a.type == "clock"; })[0];\n' +
+      '}).filter(function (a) { return a && a.type == "clock"; })[0];\n' +
       '  if (!c) { print("No Clock Found"); return; } eval(S.read(c.src)); })();\n',
     "simclock.info": JSON.stringify({
-      id: "simclock", name: "Sim Clock", type: "clock", src: "simclock.app.js", version: "0.01", files: "simclock.info,simclock.app.js",
+      id: "simclock",
+      name: "Sim Clock",
+      type: "clock",
+      src: "simclock.app.js",
+      version: "0.01",
+      files: "simclock.info,simclock.app.js",
     }),
     "simclock.app.js": 'print("CLOCK,simclock");\n',
     "simlaunch.info": JSON.stringify({
-      id: "simlaunch", name: "Launcher", type: "launch", src: "simlaunch.app.js", version: "0.01",
+      id: "simlaunch",
+      name: "Launcher",
+      type: "launch",
+      src: "simlaunch.app.js",
+      version: "0.01",
       files: "simlaunch.info,simlaunch.app.js",
     }),
     "simlaunch.app.js":
       'print("LAUNCHER," + require("Storage").list(/\\.info$/).map(function (f) { return require("Storage").readJSON(f, 1); })\n' +
       '  .filter(function (a) { return a && (a.type == "app" || !a.type); }).map(function (a) { return a.name + "=" + a.src; ' +
-        '}).join(";"));\n',
+      '}).join(";"));\n',
   };
 }

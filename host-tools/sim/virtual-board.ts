@@ -109,7 +109,10 @@ export class VirtualBoard {
   private packetTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** @param send how the board's output leaves (the pty) */
-  constructor(o: BoardOptions, private send: (bytes: Buffer) => void) {
+  constructor(
+    o: BoardOptions,
+    private send: (bytes: Buffer) => void,
+  ) {
     this.board = simBoard(o.board ?? "puckjs");
     this.storage = new FlashStorage(o.flashBytes ?? this.board.flashBytes, o.storagePath);
     this.accel = new SyntheticAccelerometer(o.accel);
@@ -129,7 +132,12 @@ export class VirtualBoard {
           return JSON.stringify(this.sandbox.run(code)) ?? "undefined";
         },
       });
-    this.rx = new RxBuffer(o.rxBufferSize ?? DEFAULTS.rxBufferSize, o.flowControl ?? true, (b) => this.out(String.fromCharCode(b)), o.flowMarks);
+    this.rx = new RxBuffer(
+      o.rxBufferSize ?? DEFAULTS.rxBufferSize,
+      o.flowControl ?? true,
+      (b) => this.out(String.fromCharCode(b)),
+      o.flowMarks,
+    );
     this.console = new EspruinoConsole({
       write: (t) => this.out(t),
       packet: this.packets

@@ -24,7 +24,8 @@ export interface StudioServer {
 
 /** The files of the built page, by name; an error that says how to build them when they are missing. */
 export function pageFiles(dir: string): Map<string, Buffer> {
-  if (!existsSync(join(dir, "index.html"))) throw new Error(`${join(dir, "index.html")} is missing: in a checkout, run npm run build first`);
+  if (!existsSync(join(dir, "index.html")))
+    throw new Error(`${join(dir, "index.html")} is missing: in a checkout, run npm run build first`);
   const files = new Map<string, Buffer>();
   for (const name of readdirSync(dir)) {
     const ext = name.slice(name.lastIndexOf("."));
@@ -64,7 +65,8 @@ export function serveStudio(dir: string, port: number, bridgeTo?: number): Promi
       "Cross-Origin-Embedder-Policy": "require-corp",
       "Cross-Origin-Resource-Policy": "same-origin",
       // the page loads only its own files and talks to nothing else
-      "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+      "Content-Security-Policy":
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
     });
     res.end(req.method === "HEAD" ? undefined : body);
   });
@@ -77,13 +79,18 @@ export function serveStudio(dir: string, port: number, bridgeTo?: number): Promi
   });
   return new Promise((resolve, reject) => {
     server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "EADDRINUSE" ? new Error(`port ${port} of 127.0.0.1 is in use: pass --port N (0: any free port)`) : e));
+      reject(e.code === "EADDRINUSE" ? new Error(`port ${port} of 127.0.0.1 is in use: pass --port N (0: any free port)`) : e),
+    );
     server.listen(port, "127.0.0.1", () => {
       const p = (server.address() as { port: number }).port;
       resolve({
         url: `http://127.0.0.1:${p}/`,
         port: p,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

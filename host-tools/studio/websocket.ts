@@ -25,7 +25,9 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex): WebSocket
     socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     return null;
   }
-  const accept = createHash("sha1").update(key + GUID).digest("base64");
+  const accept = createHash("sha1")
+    .update(key + GUID)
+    .digest("base64");
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   let buffered = Buffer.alloc(0);
   let fragments: Buffer[] = [];
@@ -34,7 +36,8 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex): WebSocket
   const onClose: (() => void)[] = [];
   const frame = (opcode: number, payload: Uint8Array): Buffer => {
     const n = payload.length;
-    const head = n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 255]) : Buffer.alloc(10);
+    const head =
+      n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 255]) : Buffer.alloc(10);
     if (n >= 65536) {
       head[0] = 0x80 | opcode;
       head[1] = 127;
@@ -52,8 +55,11 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex): WebSocket
     buffered = Buffer.concat([buffered, chunk]);
     for (;;) {
       if (buffered.length < 2) return;
-      const fin = (buffered[0] & 0x80) !== 0, opcode = buffered[0] & 0x0f, masked = (buffered[1] & 0x80) !== 0;
-      let len = buffered[1] & 0x7f, at = 2;
+      const fin = (buffered[0] & 0x80) !== 0,
+        opcode = buffered[0] & 0x0f,
+        masked = (buffered[1] & 0x80) !== 0;
+      let len = buffered[1] & 0x7f,
+        at = 2;
       if (len === 126) {
         if (buffered.length < 4) return;
         len = buffered.readUInt16BE(2);
@@ -94,7 +100,9 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex): WebSocket
   socket.on("close", finish);
   socket.on("error", finish);
   return {
-    send: (bytes) => { if (!closed) socket.write(frame(2, bytes)); },
+    send: (bytes) => {
+      if (!closed) socket.write(frame(2, bytes));
+    },
     onMessage: (f) => onMessage.push(f),
     onClose: (f) => onClose.push(f),
     close: () => {

@@ -102,30 +102,72 @@ export function softplus(x: number): number {
 
 export var ACTIVATIONS: Activation[] = [
   {
-    id: ACT_LINEAR, name: "linear", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
-    f: function (x) { return x; },
-    df: function () { return 1; },
-    build: function (o, x) { return x; },
+    id: ACT_LINEAR,
+    name: "linear",
+    trainable: true,
+    elementwise: true,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
+    f: function (x) {
+      return x;
+    },
+    df: function () {
+      return 1;
+    },
+    build: function (o, x) {
+      return x;
+    },
   },
   {
     // The McCulloch-Pitts neuron's threshold: 1 if x > 0 else 0.
-    id: ACT_STEP, name: "step", trainable: false, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
-    f: function (x) { return x > 0 ? 1 : 0; },
-    df: function () { return 0; },
+    id: ACT_STEP,
+    name: "step",
+    trainable: false,
+    elementwise: true,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
+    f: function (x) {
+      return x > 0 ? 1 : 0;
+    },
+    df: function () {
+      return 0;
+    },
     // max(0, min(1, k x)) tends to the step as k grows; with the ops we have,
     // the honest graph of a step is its value with a zero derivative.
-    build: function (o, x) { return o.max(o.c(0), o.min(o.c(1), o.mul(o.c(1e300), x))); },
+    build: function (o, x) {
+      return o.max(o.c(0), o.min(o.c(1), o.mul(o.c(1e300), x)));
+    },
   },
   {
-    id: ACT_LOGISTIC, name: "logistic", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
+    id: ACT_LOGISTIC,
+    name: "logistic",
+    trainable: true,
+    elementwise: true,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
     f: logistic,
-    df: function (x, y) { return y * (1 - y); },
-    build: function (o, x) { return o.div(o.c(1), o.add(o.c(1), o.exp(o.sub(o.c(0), x)))); },
+    df: function (x, y) {
+      return y * (1 - y);
+    },
+    build: function (o, x) {
+      return o.div(o.c(1), o.add(o.c(1), o.exp(o.sub(o.c(0), x))));
+    },
   },
   {
-    id: ACT_TANH, name: "tanh", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
+    id: ACT_TANH,
+    name: "tanh",
+    trainable: true,
+    elementwise: true,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
     f: tanh,
-    df: function (x, y) { return 1 - y * y; },
+    df: function (x, y) {
+      return 1 - y * y;
+    },
     build: function (o, x) {
       var s = o.div(o.c(1), o.add(o.c(1), o.exp(o.mul(o.c(-2), x))));
       return o.sub(o.mul(o.c(2), s), o.c(1));
@@ -133,67 +175,160 @@ export var ACTIVATIONS: Activation[] = [
   },
   {
     // First-order Taylor expansion of sigma at 0, clipped to [0, 1].
-    id: ACT_HARD_LOGISTIC, name: "hard-logistic", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
-    f: function (x) { var v = 0.25 * x + 0.5; return v < 0 ? 0 : v > 1 ? 1 : v; },
-    df: function (x) { return x > -2 && x < 2 ? 0.25 : 0; },
+    id: ACT_HARD_LOGISTIC,
+    name: "hard-logistic",
+    trainable: true,
+    elementwise: true,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
+    f: function (x) {
+      var v = 0.25 * x + 0.5;
+      return v < 0 ? 0 : v > 1 ? 1 : v;
+    },
+    df: function (x) {
+      return x > -2 && x < 2 ? 0.25 : 0;
+    },
     build: function (o, x) {
       return o.max(o.c(0), o.min(o.c(1), o.add(o.mul(o.c(0.25), x), o.c(0.5))));
     },
   },
   {
     // First-order Taylor expansion of tanh at 0, clipped to [-1, 1].
-    id: ACT_HARD_TANH, name: "hard-tanh", trainable: true, elementwise: true, init: "xavier", parameter: "none", gamma: 0,
-    f: function (x) { return Math.min(1, Math.max(-1, x)); },
-    df: function (x) { return x > -1 && x < 1 ? 1 : 0; },
-    build: function (o, x) { return o.max(o.c(-1), o.min(o.c(1), x)); },
+    id: ACT_HARD_TANH,
+    name: "hard-tanh",
+    trainable: true,
+    elementwise: true,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
+    f: function (x) {
+      return Math.min(1, Math.max(-1, x));
+    },
+    df: function (x) {
+      return x > -1 && x < 1 ? 1 : 0;
+    },
+    build: function (o, x) {
+      return o.max(o.c(-1), o.min(o.c(1), x));
+    },
   },
   {
-    id: ACT_RELU, name: "relu", trainable: true, elementwise: true, init: "he", parameter: "none", gamma: 0,
-    f: function (x) { return Math.max(0, x); },
-    df: function (x) { return x > 0 ? 1 : 0; },
-    build: function (o, x) { return o.max(o.c(0), x); },
+    id: ACT_RELU,
+    name: "relu",
+    trainable: true,
+    elementwise: true,
+    init: "he",
+    parameter: "none",
+    gamma: 0,
+    f: function (x) {
+      return Math.max(0, x);
+    },
+    df: function (x) {
+      return x > 0 ? 1 : 0;
+    },
+    build: function (o, x) {
+      return o.max(o.c(0), x);
+    },
   },
   {
     // max(0, x) + gamma min(0, x)
-    id: ACT_LEAKY_RELU, name: "leaky-relu", trainable: true, elementwise: true, init: "he", parameter: "layer", gamma: 0.01,
-    f: function (x, g) { return x > 0 ? x : g * x; },
-    df: function (x, y, g) { return x > 0 ? 1 : g; },
-    build: function (o, x, g) { return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x))); },
+    id: ACT_LEAKY_RELU,
+    name: "leaky-relu",
+    trainable: true,
+    elementwise: true,
+    init: "he",
+    parameter: "layer",
+    gamma: 0.01,
+    f: function (x, g) {
+      return x > 0 ? x : g * x;
+    },
+    df: function (x, y, g) {
+      return x > 0 ? 1 : g;
+    },
+    build: function (o, x, g) {
+      return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x)));
+    },
   },
   {
     // Leaky ReLU whose gamma_i is learned per neuron: dy/dgamma_i = min(0, x).
-    id: ACT_PRELU, name: "prelu", trainable: true, elementwise: true, init: "he", parameter: "neuron", gamma: 0.25,
-    f: function (x, g) { return x > 0 ? x : g * x; },
-    df: function (x, y, g) { return x > 0 ? 1 : g; },
-    build: function (o, x, g) { return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x))); },
+    id: ACT_PRELU,
+    name: "prelu",
+    trainable: true,
+    elementwise: true,
+    init: "he",
+    parameter: "neuron",
+    gamma: 0.25,
+    f: function (x, g) {
+      return x > 0 ? x : g * x;
+    },
+    df: function (x, y, g) {
+      return x > 0 ? 1 : g;
+    },
+    build: function (o, x, g) {
+      return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x)));
+    },
   },
   {
     // max(0, x) + min(0, gamma (exp(x) - 1)); f'(x) = gamma exp(x) = y + gamma for x <= 0.
-    id: ACT_ELU, name: "elu", trainable: true, elementwise: true, init: "he", parameter: "layer", gamma: 1,
-    f: function (x, g) { return x > 0 ? x : g * (Math.exp(x) - 1); },
-    df: function (x, y, g) { return x > 0 ? 1 : y + g; },
+    id: ACT_ELU,
+    name: "elu",
+    trainable: true,
+    elementwise: true,
+    init: "he",
+    parameter: "layer",
+    gamma: 1,
+    f: function (x, g) {
+      return x > 0 ? x : g * (Math.exp(x) - 1);
+    },
+    df: function (x, y, g) {
+      return x > 0 ? 1 : y + g;
+    },
     build: function (o, x, g) {
       return o.add(o.max(o.c(0), x), o.min(o.c(0), o.mul(g, o.sub(o.exp(x), o.c(1)))));
     },
   },
   {
     // log(1 + exp(x)), the smooth ReLU; f'(x) = sigma(x).
-    id: ACT_SOFTPLUS, name: "softplus", trainable: true, elementwise: true, init: "he", parameter: "none", gamma: 0,
+    id: ACT_SOFTPLUS,
+    name: "softplus",
+    trainable: true,
+    elementwise: true,
+    init: "he",
+    parameter: "none",
+    gamma: 0,
     f: softplus,
-    df: function (x) { return logistic(x); },
-    build: function (o, x) { return o.log(o.add(o.c(1), o.exp(x))); },
+    df: function (x) {
+      return logistic(x);
+    },
+    build: function (o, x) {
+      return o.log(o.add(o.c(1), o.exp(x)));
+    },
   },
   {
     // Not elementwise: a_i = exp(z_i) / sum_k exp(z_k). Output layer only, paired
     // with cross-entropy, where delta(L) = y_hat - y needs no f'.
-    id: ACT_SOFTMAX, name: "softmax", trainable: true, elementwise: false, init: "xavier", parameter: "none", gamma: 0,
-    f: function () { throw new Error("softmax is not elementwise: use it on the output layer"); },
-    df: function () { throw new Error("softmax is not elementwise: use it on the output layer"); },
-    build: function () { throw new Error("softmax is not elementwise: use it on the output layer"); },
+    id: ACT_SOFTMAX,
+    name: "softmax",
+    trainable: true,
+    elementwise: false,
+    init: "xavier",
+    parameter: "none",
+    gamma: 0,
+    f: function () {
+      throw new Error("softmax is not elementwise: use it on the output layer");
+    },
+    df: function () {
+      throw new Error("softmax is not elementwise: use it on the output layer");
+    },
+    build: function () {
+      throw new Error("softmax is not elementwise: use it on the output layer");
+    },
   },
 ];
 
-export var ACTIVATION_NAMES: ActivationName[] = /* @__PURE__ */ ACTIVATIONS.map(function (a) { return a.name; });
+export var ACTIVATION_NAMES: ActivationName[] = /* @__PURE__ */ ACTIVATIONS.map(function (a) {
+  return a.name;
+});
 
 export function activationById(id: number): Activation {
   var a = ACTIVATIONS[id];

@@ -6,8 +6,17 @@
 // for bit.
 
 import {
-  ACT_ELU, ACT_HARD_LOGISTIC, ACT_HARD_TANH, ACT_LEAKY_RELU, ACT_LINEAR, ACT_LOGISTIC, ACT_PRELU, ACT_RELU,
-  ACT_SOFTPLUS, ACT_STEP, ACT_TANH,
+  ACT_ELU,
+  ACT_HARD_LOGISTIC,
+  ACT_HARD_TANH,
+  ACT_LEAKY_RELU,
+  ACT_LINEAR,
+  ACT_LOGISTIC,
+  ACT_PRELU,
+  ACT_RELU,
+  ACT_SOFTPLUS,
+  ACT_STEP,
+  ACT_TANH,
 } from "./activations";
 
 import type { Layer } from "./network";
@@ -22,17 +31,38 @@ type Buf = Float32Array | Float64Array;
  * loop would cost more than the arithmetic. No argument is a double: a double
  * passed to a call that V8 does not inline is boxed, i.e. allocated. */
 export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, gi: number, P: Buf, pOff: number): void {
-  var g = G[gi], i = 0, x = 0, e = 0, u = 1, ex = Math.exp;
+  var g = G[gi],
+    i = 0,
+    x = 0,
+    e = 0,
+    u = 1,
+    ex = Math.exp;
   if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
   // ReLU and hard-tanh as Math.max/min, exactly as the board's fused row loop
   // computes them (the same NaN and -0 behaviour)
   else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
   else if (id === ACT_HARD_TANH) for (; i < n; i++) a[i] = Math.min(1, Math.max(-1, z[i]));
-  else if (id === ACT_HARD_LOGISTIC) for (; i < n; i++) { x = 0.25 * z[i] + 0.5; a[i] = x < 0 ? 0 : x > 1 ? 1 : x; }
-  else if (id === ACT_LEAKY_RELU) for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : g * x; }
-  else if (id === ACT_PRELU) for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : P[pOff + i] * x; }
+  else if (id === ACT_HARD_LOGISTIC)
+    for (; i < n; i++) {
+      x = 0.25 * z[i] + 0.5;
+      a[i] = x < 0 ? 0 : x > 1 ? 1 : x;
+    }
+  else if (id === ACT_LEAKY_RELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : g * x;
+    }
+  else if (id === ACT_PRELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : P[pOff + i] * x;
+    }
   else if (id === ACT_STEP) for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
-  else if (id === ACT_ELU) for (; i < n; i++) { x = z[i]; a[i] = x > 0 ? x : g * (ex(x) - 1); }
+  else if (id === ACT_ELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : g * (ex(x) - 1);
+    }
   else if (id === ACT_SOFTPLUS)
     // max(x, 0) + log1p(exp(-|x|)), log1p by Goldberg's trick (the board has no Math.log1p)
     for (; i < n; i++) {
@@ -56,8 +86,16 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, g
 /** delta_i = e_i * f'(z_i) for layer L, where e = dL/da(l); PReLU also adds
  * dL/dgamma_i = e_i min(0, z_i) to G. */
 export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
-  var z = L.z, a = L.a, delta = L.delta, n = L.nOut, gamma = L.gamma, pOff = L.pOff;
-  var i = 0, x = 0, y = 0, s = 0;
+  var z = L.z,
+    a = L.a,
+    delta = L.delta,
+    n = L.nOut,
+    gamma = L.gamma,
+    pOff = L.pOff;
+  var i = 0,
+    x = 0,
+    y = 0,
+    s = 0;
   var id = L.act;
   switch (id) {
     case ACT_LINEAR:
@@ -67,10 +105,16 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
       for (; i < n; i++) delta[i] = 0;
       return;
     case ACT_LOGISTIC: // y (1 - y)
-      for (; i < n; i++) { y = a[i]; delta[i] = e[i] * (y * (1 - y)); }
+      for (; i < n; i++) {
+        y = a[i];
+        delta[i] = e[i] * (y * (1 - y));
+      }
       return;
     case ACT_TANH: // 1 - y^2
-      for (; i < n; i++) { y = a[i]; delta[i] = e[i] * (1 - y * y); }
+      for (; i < n; i++) {
+        y = a[i];
+        delta[i] = e[i] * (1 - y * y);
+      }
       return;
     case ACT_ELU: // 1, or gamma exp(x) = y + gamma
       for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : e[i] * (a[i] + gamma);
@@ -79,7 +123,10 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
       for (; i < n; i++) {
         x = z[i];
         if (x >= 0) s = 1 / (1 + Math.exp(-x));
-        else { y = Math.exp(x); s = y / (1 + y); }
+        else {
+          y = Math.exp(x);
+          s = y / (1 + y);
+        }
         delta[i] = e[i] * s;
       }
       return;
@@ -87,10 +134,16 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
       for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : 0;
       return;
     case ACT_HARD_TANH:
-      for (; i < n; i++) { x = z[i]; delta[i] = x > -1 && x < 1 ? e[i] : 0; }
+      for (; i < n; i++) {
+        x = z[i];
+        delta[i] = x > -1 && x < 1 ? e[i] : 0;
+      }
       return;
     case ACT_HARD_LOGISTIC:
-      for (; i < n; i++) { x = z[i]; delta[i] = x > -2 && x < 2 ? 0.25 * e[i] : 0; }
+      for (; i < n; i++) {
+        x = z[i];
+        delta[i] = x > -2 && x < 2 ? 0.25 * e[i] : 0;
+      }
       return;
     case ACT_LEAKY_RELU:
       for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : gamma * e[i];
@@ -115,7 +168,10 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
  * which the cross-entropy needs: L = lse - z_label. The board runtime's (the
  * smallest code: the bundle's size is bounded). */
 export function softmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
-  var m = z[0], i = 1, s = 0, e = 0;
+  var m = z[0],
+    i = 1,
+    s = 0,
+    e = 0;
   for (; i < n; i++) if (z[i] > m) m = z[i];
   for (i = 0; i < n; i++) {
     e = Math.exp(z[i] - m);
@@ -131,7 +187,11 @@ export function softmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
  * computed (one exp fewer per sample; on a 3-class output, a third of them),
  * unless the max is infinite or NaN (then exp gives NaN, as in softmax()). */
 export function softmaxLse(z: Buf, a: Buf, n: number, lse: Buf): void {
-  var m = z[0], i = 1, s = 0, e = 0, top = 0;
+  var m = z[0],
+    i = 1,
+    s = 0,
+    e = 0,
+    top = 0;
   for (; i < n; i++) if (z[i] > m) m = z[(top = i)];
   if (m - m !== 0) top = -1;
   for (i = 0; i < n; i++) {

@@ -18,11 +18,21 @@ function zero(v: FloatArray, n: number): void {
 
 /** G += dL/dW, dL/db of one layer; e = W^T delta when e is given. Four rows at a time. */
 function denseGrad(P: FloatArray, G: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null): void {
-  var nIn = L.nIn, nOut = L.nOut, delta = L.delta, i = 0, j = 0;
+  var nIn = L.nIn,
+    nOut = L.nOut,
+    delta = L.delta,
+    i = 0,
+    j = 0;
   if (e) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
-    var r0 = L.wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
+    var r0 = L.wOff + i * nIn,
+      r1 = r0 + nIn,
+      r2 = r1 + nIn,
+      r3 = r2 + nIn;
+    var d0 = delta[i],
+      d1 = delta[i + 1],
+      d2 = delta[i + 2],
+      d3 = delta[i + 3];
     G[L.bOff + i] += d0;
     G[L.bOff + i + 1] += d1;
     G[L.bOff + i + 2] += d2;
@@ -37,7 +47,8 @@ function denseGrad(P: FloatArray, G: FloatArray, L: Layer, ain: FloatArray, e: F
     if (e) for (j = 0; j < nIn; j++) e[j] += P[r0 + j] * d0 + P[r1 + j] * d1 + P[r2 + j] * d2 + P[r3 + j] * d3;
   }
   for (; i < nOut; i++) {
-    var r = L.wOff + i * nIn, d = delta[i];
+    var r = L.wOff + i * nIn,
+      d = delta[i];
     G[L.bOff + i] += d;
     for (j = 0; j < nIn; j++) G[r + j] += d * ain[j];
     if (e) for (j = 0; j < nIn; j++) e[j] += P[r + j] * d;
@@ -46,7 +57,9 @@ function denseGrad(P: FloatArray, G: FloatArray, L: Layer, ain: FloatArray, e: F
 
 /** Accumulates dL/dparams of the current sample into G (G is not cleared). */
 export function backward(net: Network, G: FloatArray): void {
-  var P = net.params, layers = net.layers, e = net.scratch;
+  var P = net.params,
+    layers = net.layers,
+    e = net.scratch;
   for (var l = layers.length - 1; l >= 0; l--) {
     var L = layers[l];
     if (l === 0) {
@@ -71,14 +84,33 @@ export interface SgdRate {
  * Without L2 (lambda 0) the factor is exactly 1 and w * 1 = w bit for bit, so
  * those loops leave the multiply out; the remainder rows test e once, not per weight. */
 function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null, rate: SgdRate): void {
-  var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, i = 0, j = 0;
-  var alpha = rate.alpha, decay = 1 - rate.alpha * rate.lambda;
-  var w0 = 0, w1 = 0, w2 = 0, w3 = 0, x = 0;
+  var nIn = L.nIn,
+    nOut = L.nOut,
+    delta = L.delta,
+    bOff = L.bOff,
+    i = 0,
+    j = 0;
+  var alpha = rate.alpha,
+    decay = 1 - rate.alpha * rate.lambda;
+  var w0 = 0,
+    w1 = 0,
+    w2 = 0,
+    w3 = 0,
+    x = 0;
   if (e) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
-    var r0 = L.wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
-    var c0 = alpha * d0, c1 = alpha * d1, c2 = alpha * d2, c3 = alpha * d3;
+    var r0 = L.wOff + i * nIn,
+      r1 = r0 + nIn,
+      r2 = r1 + nIn,
+      r3 = r2 + nIn;
+    var d0 = delta[i],
+      d1 = delta[i + 1],
+      d2 = delta[i + 2],
+      d3 = delta[i + 3];
+    var c0 = alpha * d0,
+      c1 = alpha * d1,
+      c2 = alpha * d2,
+      c3 = alpha * d3;
     if (e) {
       if (decay === 1)
         for (j = 0; j < nIn; j++) {
@@ -129,7 +161,9 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     P[bOff + i + 3] -= c3;
   }
   for (; i < nOut; i++) {
-    var r = L.wOff + i * nIn, d = delta[i], c = alpha * d;
+    var r = L.wOff + i * nIn,
+      d = delta[i],
+      c = alpha * d;
     if (e)
       for (j = 0; j < nIn; j++) {
         w0 = P[r + j];
@@ -145,7 +179,10 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
  * Gp is a scratch gradient buffer (the network's size): only its PReLU entries
  * are used, and they are left at zero. */
 export function sgdStep(net: Network, rate: SgdRate, Gp: FloatArray): void {
-  var P = net.params, layers = net.layers, e = net.scratch, alpha = rate.alpha;
+  var P = net.params,
+    layers = net.layers,
+    e = net.scratch,
+    alpha = rate.alpha;
   for (var l = layers.length - 1; l >= 0; l--) {
     var L = layers[l];
     if (l === 0) {

@@ -8,6 +8,6 @@
 /** CRC-32 of bytes[0..length), as an unsigned 32-bit number. */
 export function crc32(bytes: ArrayLike<number>, length?: number): number {
   for (var c = -1, i = 0, k = 0, n = length === undefined ? bytes.length : length; i < n; i++)
-    for (c ^= bytes[i], k = 8; k--; ) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    for (c ^= bytes[i], k = 8; k--;) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
   return ~c >>> 0;
 }

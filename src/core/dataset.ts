@@ -20,8 +20,11 @@ export interface DataSet {
 }
 
 export function classificationSet(x: ArrayLike<number>[], classes: ArrayLike<number>, numClasses?: number): DataSet {
-  var n = x.length, d = n > 0 ? x[0].length : 0;
-  var flat = new Float32Array(n * d), c = new Int32Array(n), k = 0;
+  var n = x.length,
+    d = n > 0 ? x[0].length : 0;
+  var flat = new Float32Array(n * d),
+    c = new Int32Array(n),
+    k = 0;
   for (var i = 0; i < n; i++) {
     if (x[i].length !== d) throw new Error("row " + i + " has " + x[i].length + " features, expected " + d);
     for (var j = 0; j < d; j++) flat[i * d + j] = x[i][j];
@@ -32,8 +35,11 @@ export function classificationSet(x: ArrayLike<number>[], classes: ArrayLike<num
 }
 
 export function regressionSet(x: ArrayLike<number>[], y: ArrayLike<number>[]): DataSet {
-  var n = x.length, d = n > 0 ? x[0].length : 0, k = n > 0 ? y[0].length : 0;
-  var fx = new Float32Array(n * d), fy = new Float32Array(n * k);
+  var n = x.length,
+    d = n > 0 ? x[0].length : 0,
+    k = n > 0 ? y[0].length : 0;
+  var fx = new Float32Array(n * d),
+    fy = new Float32Array(n * k);
   for (var i = 0; i < n; i++) {
     for (var j = 0; j < d; j++) fx[i * d + j] = x[i][j];
     for (var t = 0; t < k; t++) fy[i * k + t] = y[i][t];
@@ -43,7 +49,8 @@ export function regressionSet(x: ArrayLike<number>[], y: ArrayLike<number>[]): D
 
 /** The rows listed in idx, copied into a new data set. */
 export function subset(data: DataSet, idx: ArrayLike<number>): DataSet {
-  var n = idx.length, d = data.inputSize;
+  var n = idx.length,
+    d = data.inputSize;
   var x = new Float32Array(n * d);
   for (var i = 0; i < n; i++) for (var j = 0; j < d; j++) x[i * d + j] = data.x[idx[i] * d + j];
   var out: DataSet = { n: n, inputSize: d, x: x };
@@ -73,12 +80,15 @@ export function split(data: DataSet, fraction: number, seed: number): { train: D
 /** Per-feature mean and 1/std (population std; 1 where a feature is constant),
  * to be stored in the model so raw values go in. */
 export function standardization(data: DataSet): { mean: Float64Array; invStd: Float64Array } {
-  var d = data.inputSize, n = data.n;
-  var mean = new Float64Array(d), invStd = new Float64Array(d);
+  var d = data.inputSize,
+    n = data.n;
+  var mean = new Float64Array(d),
+    invStd = new Float64Array(d);
   for (var j = 0; j < d; j++) {
     var s = 0;
     for (var i = 0; i < n; i++) s += data.x[i * d + j];
-    var m = n > 0 ? s / n : 0, v = 0;
+    var m = n > 0 ? s / n : 0,
+      v = 0;
     for (i = 0; i < n; i++) {
       var t = data.x[i * d + j] - m;
       v += t * t;

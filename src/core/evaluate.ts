@@ -15,7 +15,9 @@ export interface Evaluation {
 }
 
 export function evaluate(net: Network, data: DataSet, loss: LossName): Evaluation {
-  var total = 0, errors = 0, d = data.inputSize;
+  var total = 0,
+    errors = 0,
+    d = data.inputSize;
   for (var i = 0; i < data.n; i++) {
     forward(net, data.x, i * d);
     outputDelta(net, loss, data, i, null);

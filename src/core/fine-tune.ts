@@ -13,10 +13,12 @@ import { Network } from "./network";
  * z_i = scale_i (q_i . a) + b_i (the dot product in double, in index order),
  * stored float32, a = f(z): the runtime's arithmetic. */
 export function frozenFeatures(model: Model, first: number, x: ArrayLike<number>): Float32Array {
-  var a = new Float32Array(model.inputSize), j = 0;
+  var a = new Float32Array(model.inputSize),
+    j = 0;
   for (j = 0; j < model.inputSize; j++) a[j] = (x[j] - model.mean[j]) * model.invStd[j];
   for (var l = 0; l < first; l++) {
-    var L = model.layers[l], z = new Float32Array(L.nOut);
+    var L = model.layers[l],
+      z = new Float32Array(L.nOut);
     for (var i = 0; i < L.nOut; i++) {
       var s = 0;
       for (j = 0; j < L.nIn; j++) s += L.W[i * L.nIn + j] * a[j];
@@ -32,7 +34,9 @@ export function frozenFeatures(model: Model, first: number, x: ArrayLike<number>
  * to float32); its input normalization is the model's when first is 0, else
  * the identity (its input is a(first)). */
 export function tailNetwork(model: Model, first: number): Network {
-  var M = model.layers[first].nIn, mean = new Float32Array(M), inv = new Float32Array(M);
+  var M = model.layers[first].nIn,
+    mean = new Float32Array(M),
+    inv = new Float32Array(M);
   for (var j = 0; j < M; j++) inv[j] = 1;
   return networkFromModel({
     inputSize: M,

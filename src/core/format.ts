@@ -105,7 +105,11 @@ export function readLabels(b: ArrayLike<number>, at: number, len: number, count:
  * wrong; allocates nothing proportional to sizes it has not checked.
  */
 export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): Layout {
-  var n = bytes.length, off = 0, l = 0, t = 0, name = "";
+  var n = bytes.length,
+    off = 0,
+    l = 0,
+    t = 0,
+    name = "";
   // Every section takes a multiple of 4 bytes: labels and weights are padded,
   // all others are multiples of 4 already. (No helper functions here: on the
   // board each function the runtime defines costs ~8 blocks of RAM.) Sizes run
@@ -125,7 +129,9 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   if (n > 0x7fffffff) fail(n + " bytes: models are under 2 GiB");
   need("header", HEADER_BYTES);
   // (byte arithmetic, not a DataView: on the board each built-in first used costs blocks)
-  var version = bytes[4], L = bytes[5], inputSize = u16(bytes, 6);
+  var version = bytes[4],
+    L = bytes[5],
+    inputSize = u16(bytes, 6);
   if (version < 1 || version > FORMAT_VERSION)
     fail("format version " + version + (version ? " is newer than this runtime (" + FORMAT_VERSION + ")" : " is not valid"));
   if ((u16(bytes, 12) & ~FLAG_IMPUTE) | u16(bytes, 14)) fail("unknown flags: made by a newer edgefnn");
@@ -133,9 +139,13 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   if (inputSize < 1) fail("no inputs");
   var at = need("layer table", L * LAYER_ENTRY_BYTES);
   // Only now, with L checked against the bytes present, allocate per layer.
-  var T = new Int32Array(8 * L), prev = inputSize, widest = inputSize;
+  var T = new Int32Array(8 * L),
+    prev = inputSize,
+    widest = inputSize;
   for (; l < L; l++, t += 8, at += 8) {
-    var size = u16(bytes, at), act = bytes[at + 2], wtype = bytes[at + 3];
+    var size = u16(bytes, at),
+      act = bytes[at + 2],
+      wtype = bytes[at + 3];
     name = "layer " + (l + 1);
     if (size < 1) fail(name + " has size 0");
     if (act > LAST_ACTIVATION_ID) fail(name + ": unknown activation id " + act);
@@ -149,9 +159,12 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     if (size > widest) widest = size;
     prev = size;
   }
-  var nLabels = u16(bytes, 8), labelBytes = u16(bytes, 10);
-  if (nLabels && nLabels !== (prev > 1 ? prev : 2)) fail(nLabels + " labels for " + prev + " outputs" + (prev > 1 ? "" : " (1 output: 2 labels or none)"));
-  var meanOff = need("normalization", 8 * inputSize), lab = need("labels", labelBytes);
+  var nLabels = u16(bytes, 8),
+    labelBytes = u16(bytes, 10);
+  if (nLabels && nLabels !== (prev > 1 ? prev : 2))
+    fail(nLabels + " labels for " + prev + " outputs" + (prev > 1 ? "" : " (1 output: 2 labels or none)"));
+  var meanOff = need("normalization", 8 * inputSize),
+    lab = need("labels", labelBytes);
   var labels = readLabels(bytes, lab, labelBytes, nLabels);
   for (l = t = 0; l < L; l++, t += 8) {
     name = "layer " + (l + 1);
@@ -165,6 +178,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
   // holds (names, task) does not change an output, so only the host reads it
   need("checksum", 4);
   if (version < 2 && off !== n) fail(n - off + " bytes of trailing data after the checksum");
-  if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== (u16(bytes, n - 4) | (u16(bytes, n - 2) << 16)) >>> 0) fail("checksum mismatch: file is corrupt");
+  if ((crc ? crc(n - 4) : crc32(bytes, n - 4)) !== (u16(bytes, n - 4) | (u16(bytes, n - 2) << 16)) >>> 0)
+    fail("checksum mismatch: file is corrupt");
   return { inputSize: inputSize, outputSize: prev, widest: widest, meanOff: meanOff, labels: labels, T: T };
 }

@@ -25,8 +25,18 @@ export {
   /** the scalar softplus log(1 + e^x), overflow-safe */
   softplus,
   /** stable activation ids, as stored in .efnn files */
-  ACT_LINEAR, ACT_STEP, ACT_LOGISTIC, ACT_TANH, ACT_HARD_LOGISTIC, ACT_HARD_TANH, ACT_RELU, ACT_LEAKY_RELU,
-  ACT_PRELU, ACT_ELU, ACT_SOFTPLUS, ACT_SOFTMAX,
+  ACT_LINEAR,
+  ACT_STEP,
+  ACT_LOGISTIC,
+  ACT_TANH,
+  ACT_HARD_LOGISTIC,
+  ACT_HARD_TANH,
+  ACT_RELU,
+  ACT_LEAKY_RELU,
+  ACT_PRELU,
+  ACT_ELU,
+  ACT_SOFTPLUS,
+  ACT_SOFTMAX,
 } from "./activations";
 /** Activation: a table entry; ActivationName: its name; InitFamily: xavier or he; Ops: the basic operations a formula is written in */
 export type { Activation, ActivationName, InitFamily, Ops } from "./activations";
@@ -172,19 +182,32 @@ export {
   /** header flag: missing inputs are imputed with the normalization's center */
   FLAG_IMPUTE,
   /** weight types: float32, int16, int8 */
-  WEIGHT_F32, WEIGHT_I16, WEIGHT_I8,
+  WEIGHT_F32,
+  WEIGHT_I16,
+  WEIGHT_I8,
   /** bytes per weight of each weight type */
   WEIGHT_BYTES,
   /** format limits: layers, label length, header size */
-  MAX_LAYERS, MAX_LABEL_LENGTH, HEADER_BYTES,
+  MAX_LAYERS,
+  MAX_LABEL_LENGTH,
+  HEADER_BYTES,
   /** the layer table's columns: sizes, activation, weight type, byte offsets of weights, scales, biases, gammas */
-  T_IN, T_OUT, T_ACT, T_WTYPE, T_W, T_S, T_B, T_P,
+  T_IN,
+  T_OUT,
+  T_ACT,
+  T_WTYPE,
+  T_W,
+  T_S,
+  T_B,
+  T_P,
 } from "./format";
 /** Layout: what decodeLayout returns */
 export type { Layout } from "./format";
 export {
   /** the metadata section: tasks, imputations, the name length limit */
-  TASKS, IMPUTATIONS, MAX_NAME_BYTES,
+  TASKS,
+  IMPUTATIONS,
+  MAX_NAME_BYTES,
   /** the metadata section's bytes (null when there is none to write) */
   encodeMeta,
   /** the metadata section from bytes */

@@ -9,7 +9,8 @@ import { Rng } from "./rng";
 export function initialize(net: Network, rng: Rng): void {
   var P = net.params;
   for (var l = 0; l < net.layers.length; l++) {
-    var L = net.layers[l], i = 0;
+    var L = net.layers[l],
+      i = 0;
     if (L.activation.init === "he") {
       var sd = Math.sqrt(2 / L.nIn);
       for (i = L.wOff; i < L.bOff; i++) P[i] = rng.normal() * sd;

@@ -23,14 +23,18 @@ export function checkLoss(net: Network, loss: LossName, data: DataSet): void {
     throw new Error("cross-entropy needs a softmax or logistic output layer, not " + out.activation.name);
   if (loss === "squared-error" && out.act === ACT_SOFTMAX)
     throw new Error("softmax outputs are trained with cross-entropy; use a linear output for squared error");
-  if (data.inputSize !== net.inputSize)
-    throw new Error("data has " + data.inputSize + " features but the network takes " + net.inputSize);
+  if (data.inputSize !== net.inputSize) throw new Error("data has " + data.inputSize + " features but the network takes " + net.inputSize);
   if (data.classes) {
     var k = data.numClasses || 0;
     var fits = net.outputSize === 1 ? k <= 2 && out.act === ACT_LOGISTIC : k <= net.outputSize;
     if (!fits)
       throw new Error(
-        "data has " + k + " classes but the network has " + net.outputSize + " output" + (net.outputSize > 1 ? "s" : "") +
+        "data has " +
+          k +
+          " classes but the network has " +
+          net.outputSize +
+          " output" +
+          (net.outputSize > 1 ? "s" : "") +
           (net.outputSize === 1 ? " (one output needs 2 classes and a logistic output)" : ""),
       );
   } else if (data.targets) {
@@ -52,7 +56,16 @@ function target(data: DataSet, row: number, k: number, nOut: number): number {
  * receives dL/dgamma for a PReLU output layer (squared error). */
 export function outputDelta(net: Network, loss: LossName, data: DataSet, row: number, G: FloatArray | null): void {
   var out = net.layers[net.layers.length - 1];
-  var n = out.nOut, a = out.a, z = out.z, delta = out.delta, L = 0, k = 0, y = 0, x = 0, t = 0, u = 0;
+  var n = out.nOut,
+    a = out.a,
+    z = out.z,
+    delta = out.delta,
+    L = 0,
+    k = 0,
+    y = 0,
+    x = 0,
+    t = 0,
+    u = 0;
   if (loss === "cross-entropy") {
     if (out.act === ACT_SOFTMAX) {
       var lse = net.lse[0]; // log sum_k exp(z_k), left by the forward pass
@@ -86,7 +99,9 @@ export function outputDelta(net: Network, loss: LossName, data: DataSet, row: nu
 
 /** Is the prediction for `row` right? (classification only) */
 export function isCorrect(net: Network, data: DataSet, row: number): boolean {
-  var c = (data.classes as Int32Array)[row], a = net.output, n = net.outputSize;
+  var c = (data.classes as Int32Array)[row],
+    a = net.output,
+    n = net.outputSize;
   if (n === 1) return (a[0] > 0.5 ? 1 : 0) === c;
   for (var k = 0; k < n; k++) if (k !== c && a[k] > a[c]) return false;
   // ties: the first maximal index wins, as in argmax

@@ -46,29 +46,34 @@ function nameBytes(s: string, what: string): string {
 /** The metadata section's bytes (padded to 4) for a model of inputSize inputs; null when nothing is stated. */
 export function encodeMeta(meta: ModelMeta, inputSize: number): Uint8Array | null {
   if (!meta.features && meta.target === undefined && !meta.task && !meta.impute) return null;
-  var task = TASKS.indexOf(meta.task || ""), imp = IMPUTATIONS.indexOf(meta.impute || "");
+  var task = TASKS.indexOf(meta.task || ""),
+    imp = IMPUTATIONS.indexOf(meta.impute || "");
   if (task < 0) throw new Error("task " + meta.task + " is not classification or regression");
   if (imp < 1 && meta.impute) throw new Error("imputation " + meta.impute + " is not mean or median");
-  var parts: string[] = [], names = meta.features || [], seen: { [k: string]: number } = {};
-  if (meta.features && names.length !== inputSize)
-    throw new Error(names.length + " feature names for " + inputSize + " inputs");
+  var parts: string[] = [],
+    names = meta.features || [],
+    seen: { [k: string]: number } = {};
+  if (meta.features && names.length !== inputSize) throw new Error(names.length + " feature names for " + inputSize + " inputs");
   var target = meta.target === undefined ? "" : nameBytes(meta.target, "the label column's name");
   parts.push(String.fromCharCode(task, imp, target.length & 255, target.length >> 8), target);
   parts.push(String.fromCharCode(names.length & 255, names.length >> 8));
   for (var i = 0; i < names.length; i++) {
     var b = nameBytes(names[i], "feature name " + (i + 1));
-    if (seen["#" + names[i]]) throw new Error("feature names " + seen["#" + names[i]] + " and " + (i + 1) + " are both " + JSON.stringify(names[i]));
+    if (seen["#" + names[i]])
+      throw new Error("feature names " + seen["#" + names[i]] + " and " + (i + 1) + " are both " + JSON.stringify(names[i]));
     seen["#" + names[i]] = i + 1;
     parts.push(String.fromCharCode(b.length & 255, b.length >> 8), b);
   }
-  var s = parts.join(""), out = new Uint8Array(s.length + (-s.length & 3));
+  var s = parts.join(""),
+    out = new Uint8Array(s.length + (-s.length & 3));
   for (i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
 /** The metadata in bytes [at, end) of a file whose header flags are `flags`; throws "metadata: ..." on anything malformed. */
 export function decodeMeta(b: Uint8Array, at: number, end: number, inputSize: number, flags: number): ModelMeta {
-  var meta: ModelMeta = {}, p = at;
+  var meta: ModelMeta = {},
+    p = at;
   function bad(what: string): never {
     throw new Error("metadata: " + what);
   }
@@ -80,7 +85,8 @@ export function decodeMeta(b: Uint8Array, at: number, end: number, inputSize: nu
     return b[o] | (b[o + 1] << 8);
   }
   function text(n: number, what: string): string {
-    var o = take(n, what), s = "";
+    var o = take(n, what),
+      s = "";
     for (var i = o; i < o + n; i++) s += String.fromCharCode(b[i]);
     try {
       return decodeURIComponent(escape(s));
@@ -93,17 +99,22 @@ export function decodeMeta(b: Uint8Array, at: number, end: number, inputSize: nu
     if (flags & 1) meta.impute = "center";
     return meta;
   }
-  var h = take(4, "its header"), task = b[h], imp = b[h + 1], tl = u16at(h + 2);
+  var h = take(4, "its header"),
+    task = b[h],
+    imp = b[h + 1],
+    tl = u16at(h + 2);
   if (task >= TASKS.length) bad("task " + task + " is unknown");
   if (imp >= IMPUTATIONS.length) bad("imputation " + imp + " is unknown");
-  if (!imp !== !(flags & 1)) bad("imputation " + (IMPUTATIONS[imp] || "none") + " but the header's flag says " + (flags & 1 ? "imputed" : "none"));
+  if (!imp !== !(flags & 1))
+    bad("imputation " + (IMPUTATIONS[imp] || "none") + " but the header's flag says " + (flags & 1 ? "imputed" : "none"));
   if (task) meta.task = TASKS[task] as ModelMeta["task"];
   if (imp) meta.impute = IMPUTATIONS[imp] as ModelMeta["impute"];
   if (tl > MAX_NAME_BYTES) bad("the label column's name is " + tl + " bytes, at most " + MAX_NAME_BYTES);
   if (tl) meta.target = text(tl, "the label column's name");
   var count = u16at(take(2, "the feature name count"));
   if (count && count !== inputSize) bad(count + " feature names for " + inputSize + " inputs");
-  var names: string[] = [], seen: { [k: string]: number } = {};
+  var names: string[] = [],
+    seen: { [k: string]: number } = {};
   for (var i = 0; i < count; i++) {
     var n = u16at(take(2, "feature name " + (i + 1)));
     if (n < 1 || n > MAX_NAME_BYTES) bad("feature name " + (i + 1) + " is " + n + " bytes, expected 1 to " + MAX_NAME_BYTES);

@@ -7,8 +7,24 @@
 import { activationById } from "./activations";
 import { crc32 } from "./crc32";
 import {
-  decodeLayout, FLAG_IMPUTE, FORMAT_VERSION, HEADER_BYTES, MAX_LABEL_LENGTH, MAX_LAYERS, T_ACT, T_B, T_IN, T_OUT, T_P, T_S, T_W,
-  T_WTYPE, WEIGHT_BYTES, WEIGHT_F32, WEIGHT_I16, WEIGHT_I8,
+  decodeLayout,
+  FLAG_IMPUTE,
+  FORMAT_VERSION,
+  HEADER_BYTES,
+  MAX_LABEL_LENGTH,
+  MAX_LAYERS,
+  T_ACT,
+  T_B,
+  T_IN,
+  T_OUT,
+  T_P,
+  T_S,
+  T_W,
+  T_WTYPE,
+  WEIGHT_BYTES,
+  WEIGHT_F32,
+  WEIGHT_I16,
+  WEIGHT_I8,
 } from "./format";
 import { decodeMeta, encodeMeta, ModelMeta } from "./metadata";
 import { createNetwork, Network } from "./network";
@@ -126,7 +142,9 @@ function checkValues(what: string, a: ArrayLike<number> | null | undefined, n: n
 function checkModelValues(model: Model): void {
   var norm = new Float64Array(2 * model.inputSize);
   if (model.mean.length !== model.inputSize || model.invStd.length !== model.inputSize)
-    throw new Error("normalization: " + model.mean.length + " means and " + model.invStd.length + " 1/std for " + model.inputSize + " inputs");
+    throw new Error(
+      "normalization: " + model.mean.length + " means and " + model.invStd.length + " 1/std for " + model.inputSize + " inputs",
+    );
   norm.set(model.mean);
   norm.set(model.invStd, model.inputSize);
   checkValues("normalization", norm, norm.length);
@@ -158,8 +176,13 @@ function checkEncodable(model: Model): number {
   // labels[0] for output <= 0.5, labels[1] for > 0.5 (docs/FORMAT.md)
   if (labels.length && labels.length !== (model.outputSize > 1 ? model.outputSize : 2))
     throw new Error(
-      labels.length + " labels for " + model.outputSize + " outputs" +
-        (model.outputSize > 1 ? "" : ": a one-output (binary) classifier has 2 labels, for outputs <= 0.5 and > 0.5; a regression model none"),
+      labels.length +
+        " labels for " +
+        model.outputSize +
+        " outputs" +
+        (model.outputSize > 1
+          ? ""
+          : ": a one-output (binary) classifier has 2 labels, for outputs <= 0.5 and > 0.5; a regression model none"),
     );
   var labelBytes = 0;
   labels.forEach(function (s) {
@@ -167,7 +190,9 @@ function checkEncodable(model: Model): number {
     labelBytes += 1 + s.length;
   });
   var sizes = [model.inputSize];
-  model.layers.forEach(function (m) { sizes.push(m.nOut); });
+  model.layers.forEach(function (m) {
+    sizes.push(m.nOut);
+  });
   sizes.forEach(function (s) {
     if (!(s >= 1 && s <= 65535)) throw new Error("layer sizes are 1 to 65535, not " + s);
   });
@@ -184,7 +209,9 @@ function checkEncodable(model: Model): number {
  * layout, so writer and reader cannot disagree (a size computed wrong here
  * fails its check, not a board). */
 export function encodeModel(model: Model): Uint8Array {
-  var labelBytes = checkEncodable(model), labels = model.labels, L = model.layers.length;
+  var labelBytes = checkEncodable(model),
+    labels = model.labels,
+    L = model.layers.length;
   var meta = encodeMeta(model, model.inputSize);
   if (model.impute === "center") throw new Error("imputation center: say mean or median");
   // the file's size: header, table, normalization, labels, then per layer scales, biases,
@@ -195,13 +222,23 @@ export function encodeModel(model: Model): Uint8Array {
     size += pad4(m.nOut * m.nIn * WEIGHT_BYTES[m.wtype]);
   });
   size += (meta ? meta.length : 0) + 4;
-  var out = new Uint8Array(size), dv = new DataView(out.buffer), off = 0;
-  function u8(v: number) { out[off++] = v; }
-  function u16(v: number) { dv.setUint16(off, v, true); off += 2; }
+  var out = new Uint8Array(size),
+    dv = new DataView(out.buffer),
+    off = 0;
+  function u8(v: number) {
+    out[off++] = v;
+  }
+  function u16(v: number) {
+    dv.setUint16(off, v, true);
+    off += 2;
+  }
   function f32s(a: ArrayLike<number>, at: number) {
     for (var i = 0; i < a.length; i++) dv.setFloat32(at + 4 * i, a[i], true);
   }
-  u8(0x45); u8(0x46); u8(0x4e); u8(0x4e);
+  u8(0x45);
+  u8(0x46);
+  u8(0x4e);
+  u8(0x4e);
   u8(meta ? FORMAT_VERSION : 1);
   u8(L);
   u16(model.inputSize);
@@ -222,11 +259,17 @@ export function encodeModel(model: Model): Uint8Array {
     for (var i = 0; i < s.length; i++) u8(s.charCodeAt(i));
   });
   // the checksum is still 0, and so is what this stand-in CRC returns: it is written last
-  var lay = decodeLayout(out, function () { return 0; }), T = lay.T;
+  var lay = decodeLayout(out, function () {
+      return 0;
+    }),
+    T = lay.T;
   f32s(model.mean, lay.meanOff);
   f32s(model.invStd, lay.meanOff + 4 * model.inputSize);
   model.layers.forEach(function (m, l) {
-    var t = 8 * l, n = m.nOut * m.nIn, W = m.W, o = T[t + T_W];
+    var t = 8 * l,
+      n = m.nOut * m.nIn,
+      W = m.W,
+      o = T[t + T_W];
     if (T[t + T_S] >= 0) f32s(m.scales as Float32Array, T[t + T_S]);
     f32s(m.b, T[t + T_B]);
     if (T[t + T_P] >= 0) f32s(m.prelu as Float32Array, T[t + T_P]);
@@ -248,16 +291,24 @@ export function encodeModel(model: Model): Uint8Array {
 export function decodeModel(bytes: Uint8Array): Model {
   var lay = decodeLayout(bytes);
   if (bytes.byteOffset & 3) bytes = new Uint8Array(bytes); // typed-array views need 4-byte alignment in Node
-  var buf = bytes.buffer, base = bytes.byteOffset;
+  var buf = bytes.buffer,
+    base = bytes.byteOffset;
   function f32(off: number, n: number): Float32Array {
     return new Float32Array(buf, base + off, n);
   }
-  var T = lay.T, layers: ModelLayer[] = [], t = T.length - 8;
+  var T = lay.T,
+    layers: ModelLayer[] = [],
+    t = T.length - 8;
   // the metadata lies between the last layer's weights and the checksum (version 2; empty in version 1)
   var metaOff = T[t + T_W] + T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]];
   var meta = decodeMeta(bytes, metaOff + (-metaOff & 3), bytes.length - 4, lay.inputSize, bytes[12]);
   for (var l = 0; l < T.length / 8; l++) {
-    var t = 8 * l, nIn = T[t + T_IN], nOut = T[t + T_OUT], w = T[t + T_WTYPE], o = T[t + T_W], n = nIn * nOut;
+    var t = 8 * l,
+      nIn = T[t + T_IN],
+      nOut = T[t + T_OUT],
+      w = T[t + T_WTYPE],
+      o = T[t + T_W],
+      n = nIn * nOut;
     layers.push({
       nIn: nIn,
       nOut: nOut,

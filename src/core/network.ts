@@ -11,7 +11,6 @@ import { applyActivation, softmaxLse } from "./apply-activation";
 
 import { ArrayKind, FloatArray } from "./types";
 
-
 export interface LayerSpec {
   size: number;
   activation: ActivationName;
@@ -79,7 +78,8 @@ export function allocate(kind: ArrayKind, n: number): FloatArray {
 
 /** Number of parameters a spec needs (weights, biases, PReLU gammas). */
 export function countParams(spec: NetworkSpec): number {
-  var n = 0, prev = spec.inputSize;
+  var n = 0,
+    prev = spec.inputSize;
   for (var l = 0; l < spec.layers.length; l++) {
     var s = spec.layers[l];
     n += s.size * prev + s.size + (activationByName(s.activation).parameter === "neuron" ? s.size : 0);
@@ -108,7 +108,9 @@ export function createNetwork(spec: NetworkSpec): Network {
   var params = allocate(kind, countParams(spec));
   var layers: Layer[] = [];
   var gammas = new Float32Array(spec.layers.length);
-  var off = 0, prev = spec.inputSize, widest = spec.inputSize;
+  var off = 0,
+    prev = spec.inputSize,
+    widest = spec.inputSize;
   for (var l = 0; l < spec.layers.length; l++) {
     var s = spec.layers[l];
     var act = activationByName(s.activation);
@@ -175,13 +177,17 @@ export function networkSpec(net: Network): NetworkSpec {
  * accumulators (one accumulator serialises the adds). Each row is summed in
  * index order from 0, then b is added: the device runtime does the same, so
  * host and board give identical numbers. */
-export function denseForward(
-  P: FloatArray, wOff: number, bOff: number, ain: FloatArray, z: FloatArray, nIn: number, nOut: number,
-): void {
+export function denseForward(P: FloatArray, wOff: number, bOff: number, ain: FloatArray, z: FloatArray, nIn: number, nOut: number): void {
   var i = 0;
   for (; i + 3 < nOut; i += 4) {
-    var r0 = wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    var r0 = wOff + i * nIn,
+      r1 = r0 + nIn,
+      r2 = r1 + nIn,
+      r3 = r2 + nIn;
+    var s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (var j = 0; j < nIn; j++) {
       var x = ain[j];
       s0 += P[r0 + j] * x;
@@ -195,7 +201,8 @@ export function denseForward(
     z[i + 3] = s3 + P[bOff + i + 3];
   }
   for (; i < nOut; i++) {
-    var r = wOff + i * nIn, s = 0;
+    var r = wOff + i * nIn,
+      s = 0;
     for (var k = 0; k < nIn; k++) s += P[r + k] * ain[k];
     z[i] = s + P[bOff + i];
   }
@@ -203,7 +210,10 @@ export function denseForward(
 
 /** a(0) = (x - mean) * invStd, read from x at offset `off` (a flat data set). */
 export function setInput(net: Network, x: ArrayLike<number>, off: number): void {
-  var a0 = net.input, mean = net.mean, inv = net.invStd, n = net.inputSize;
+  var a0 = net.input,
+    mean = net.mean,
+    inv = net.invStd,
+    n = net.inputSize;
   for (var j = 0; j < n; j++) a0[j] = (x[off + j] - mean[j]) * inv[j];
 }
 
@@ -211,7 +221,9 @@ export function setInput(net: Network, x: ArrayLike<number>, off: number): void 
  * classify needs none: argmax z = argmax softmax(z)). */
 function propagate(net: Network, x: ArrayLike<number>, off: number): void {
   setInput(net, x, off);
-  var P = net.params, ain = net.input, layers = net.layers;
+  var P = net.params,
+    ain = net.input,
+    layers = net.layers;
   for (var l = 0; l < layers.length; l++) {
     var L = layers[l];
     denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
@@ -265,11 +277,15 @@ interface BatchBuffers {
 }
 
 function batchBuffers(net: Network): BatchBuffers {
-  var widest = net.inputSize, l = 0, k = 0;
+  var widest = net.inputSize,
+    l = 0,
+    k = 0;
   for (l = 0; l < net.layers.length; l++) if (net.layers[l].nOut > widest) widest = net.layers[l].nOut;
   // two activation buffers, ping-pong between layers; one z buffer
-  var z = allocate(net.arrayType, ROWS * widest), a = [allocate(net.arrayType, ROWS * widest), allocate(net.arrayType, ROWS * widest)];
-  var zRow: FloatArray[] = [], aRow: FloatArray[][] = [[], []];
+  var z = allocate(net.arrayType, ROWS * widest),
+    a = [allocate(net.arrayType, ROWS * widest), allocate(net.arrayType, ROWS * widest)];
+  var zRow: FloatArray[] = [],
+    aRow: FloatArray[][] = [[], []];
   for (k = 0; k < ROWS; k++) {
     zRow.push(z.subarray(k * widest, (k + 1) * widest));
     aRow[0].push(a[0].subarray(k * widest, (k + 1) * widest));
@@ -283,11 +299,41 @@ function batchBuffers(net: Network): BatchBuffers {
  * weight rows, and each row keeps its own
  * accumulator summed in index order from 0, then b added: the bits of
  * denseForward, row by row. */
-function denseForwardRows(P: FloatArray, wOff: number, bOff: number, ain: FloatArray, z: FloatArray, nIn: number, nOut: number, w: number): void {
-  var o1 = w, o2 = 2 * w, o3 = 3 * w, i = 0, j = 0, v = 0, u = 0, x0 = 0, x1 = 0, x2 = 0, x3 = 0, b = 0, c = 0;
+function denseForwardRows(
+  P: FloatArray,
+  wOff: number,
+  bOff: number,
+  ain: FloatArray,
+  z: FloatArray,
+  nIn: number,
+  nOut: number,
+  w: number,
+): void {
+  var o1 = w,
+    o2 = 2 * w,
+    o3 = 3 * w,
+    i = 0,
+    j = 0,
+    v = 0,
+    u = 0,
+    x0 = 0,
+    x1 = 0,
+    x2 = 0,
+    x3 = 0,
+    b = 0,
+    c = 0;
   // two weight rows by four input rows: eight accumulators, six loads per eight multiply-adds
   for (; i + 1 < nOut; i += 2) {
-    var r = wOff + i * nIn, q = r + nIn, s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    var r = wOff + i * nIn,
+      q = r + nIn,
+      s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      t0 = 0,
+      t1 = 0,
+      t2 = 0,
+      t3 = 0;
     for (j = 0; j < nIn; j++) {
       v = P[r + j];
       u = P[q + j];
@@ -316,7 +362,11 @@ function denseForwardRows(P: FloatArray, wOff: number, bOff: number, ain: FloatA
     z[o3 + i + 1] = t3 + c;
   }
   for (; i < nOut; i++) {
-    var p = wOff + i * nIn, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    var p = wOff + i * nIn,
+      a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
     for (j = 0; j < nIn; j++) {
       v = P[p + j];
       a0 += v * ain[j];
@@ -336,12 +386,21 @@ function denseForwardRows(P: FloatArray, wOff: number, bOff: number, ain: FloatA
  * activation (as propagate() does for one row); returns which activation
  * buffer holds the last layer's a. */
 function propagateRows(net: Network, X: ArrayLike<number>, r: number, B: BatchBuffers): number {
-  var d = net.inputSize, mean = net.mean, inv = net.invStd, w = B.widest, P = net.params, layers = net.layers;
-  var ain = B.a[0], cur = 0, k = 0, j = 0;
+  var d = net.inputSize,
+    mean = net.mean,
+    inv = net.invStd,
+    w = B.widest,
+    P = net.params,
+    layers = net.layers;
+  var ain = B.a[0],
+    cur = 0,
+    k = 0,
+    j = 0;
   // a(0) = (x - mean) * invStd, stored in the network's array type (as setInput does)
   for (k = 0; k < ROWS; k++) for (j = 0; j < d; j++) ain[k * w + j] = (X[(r + k) * d + j] - mean[j]) * inv[j];
   for (var l = 0; l < layers.length; l++) {
-    var L = layers[l], nxt = 1 - cur;
+    var L = layers[l],
+      nxt = 1 - cur;
     denseForwardRows(P, L.wOff, L.bOff, B.a[cur], B.z, L.nIn, L.nOut, w);
     if (L.act !== ACT_SOFTMAX)
       for (k = 0; k < ROWS; k++) applyActivation(L.act, B.zRow[k], B.aRow[nxt][k], L.nOut, net.gammas, l, P, L.pOff);
@@ -354,7 +413,11 @@ function propagateRows(net: Network, X: ArrayLike<number>, r: number, B: BatchBu
  * row-major; allocated if not given). Four rows at a time through the batch
  * kernel, the same bits per row as forward(). */
 export function forwardBatch(net: Network, X: ArrayLike<number>, n: number, out?: FloatArray): FloatArray {
-  var d = net.inputSize, k = net.outputSize, i = 0, q = 0, last = net.layers[net.layers.length - 1];
+  var d = net.inputSize,
+    k = net.outputSize,
+    i = 0,
+    q = 0,
+    last = net.layers[net.layers.length - 1];
   out = out || allocate(net.arrayType, n * k);
   checkBatch(X, n, d, out.length, n * k);
   if (n >= ROWS) {
@@ -373,12 +436,17 @@ export function forwardBatch(net: Network, X: ArrayLike<number>, n: number, out?
 
 /** classify() of n rows of X into out (allocated if not given); the batch kernel as in forwardBatch. */
 export function classifyBatch(net: Network, X: ArrayLike<number>, n: number, out?: Int32Array): Int32Array {
-  var d = net.inputSize, k = net.outputSize, i = 0, q = 0, last = net.layers[net.layers.length - 1];
+  var d = net.inputSize,
+    k = net.outputSize,
+    i = 0,
+    q = 0,
+    last = net.layers[net.layers.length - 1];
   out = out || new Int32Array(n);
   checkBatch(X, n, d, out.length, n);
   // one output: classify() thresholds a(L) (a softmax of one output is not computed there); row by row
   if (n >= ROWS && k > 1) {
-    var B = batchBuffers(net), top = last.act === ACT_SOFTMAX;
+    var B = batchBuffers(net),
+      top = last.act === ACT_SOFTMAX;
     for (; i + ROWS <= n; i += ROWS) {
       var cur = propagateRows(net, X, i, B);
       for (q = 0; q < ROWS; q++) out[i + q] = argmax(top ? B.zRow[q] : B.aRow[cur][q], k);

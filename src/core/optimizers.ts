@@ -29,7 +29,8 @@ export interface Optimizer {
 
 export function createOptimizer(net: Network, o: OptimizerOptions): Optimizer {
   var name = o.optimizer || "sgd";
-  var P = net.params, n = P.length;
+  var P = net.params,
+    n = P.length;
   // isWeight[i] = 1 where the L2 penalty applies
   var isWeight = new Uint8Array(n);
   for (var l = 0; l < net.layers.length; l++) {
@@ -67,11 +68,15 @@ export function createOptimizer(net: Network, o: OptimizerOptions): Optimizer {
     var b1 = o.beta1 === undefined ? 0.9 : o.beta1;
     var b2 = o.beta2 === undefined ? 0.999 : o.beta2;
     var eps = o.epsilon === undefined ? 1e-8 : o.epsilon;
-    var m = new Float64Array(n), v2 = new Float64Array(n), t = 0;
+    var m = new Float64Array(n),
+      v2 = new Float64Array(n),
+      t = 0;
     return {
       step: function (G, count, alpha, lambda) {
         t++;
-        var s = 1 / count, c1 = 1 / (1 - Math.pow(b1, t)), c2 = 1 / (1 - Math.pow(b2, t));
+        var s = 1 / count,
+          c1 = 1 / (1 - Math.pow(b1, t)),
+          c2 = 1 / (1 - Math.pow(b2, t));
         for (var i = 0; i < n; i++) {
           var g = G[i] * s + (isWeight[i] ? lambda * P[i] : 0);
           m[i] = b1 * m[i] + (1 - b1) * g;

@@ -31,11 +31,13 @@ function quantizeLayer(L: ModelLayer, wtype: number): ModelLayer {
     if (wtype !== L.wtype) throw new Error("a quantized layer cannot be quantized again: start from the float32 model");
     return L;
   }
-  var qmax = wtype === WEIGHT_I8 ? 127 : 32767, n = L.nIn;
+  var qmax = wtype === WEIGHT_I8 ? 127 : 32767,
+    n = L.nIn;
   var W = wtype === WEIGHT_I8 ? new Int8Array(n * L.nOut) : new Int16Array(n * L.nOut);
   var scales = new Float32Array(L.nOut);
   for (var i = 0; i < L.nOut; i++) {
-    var m = 0, j = 0;
+    var m = 0,
+      j = 0;
     for (j = 0; j < n; j++) m = Math.max(m, Math.abs(L.W[i * n + j]));
     scales[i] = m / qmax; // rounded to float32 here; q is computed against the stored scale
     var s = scales[i];
@@ -64,18 +66,22 @@ export interface QuantizeOptions {
  * (e.g. [8, 8, 16] keeps the output layer in int16). */
 export function quantizeModel(model: Model, bits: WeightBits | WeightBits[], o?: QuantizeOptions): Model {
   var per = typeof bits === "number" ? null : bits;
-  if (per && per.length !== model.layers.length)
-    throw new Error(per.length + " bit widths given for " + model.layers.length + " layers");
+  if (per && per.length !== model.layers.length) throw new Error(per.length + " bit widths given for " + model.layers.length + " layers");
   var layers = model.layers.map(function (L, l) {
-    return quantizeLayer(l === 0 && o && o.foldNormalization ? scaleInputs(L, model.invStd) : L, bitsToType(per ? per[l] : (bits as number)));
+    return quantizeLayer(
+      l === 0 && o && o.foldNormalization ? scaleInputs(L, model.invStd) : L,
+      bitsToType(per ? per[l] : (bits as number)),
+    );
   });
-  var mean = model.mean, invStd = model.invStd;
+  var mean = model.mean,
+    invStd = model.invStd;
   if (o && o.foldNormalization) {
     // a missing input is taken as mean_j before normalizing: with the means folded away there is no mean_j left
     if (model.impute) throw new Error("a model that fills missing inputs (imputation) keeps its normalization: it cannot be folded");
     var L0 = layers[0];
     if (!L0.scales) throw new Error("folding the normalization needs a quantized first layer (8 or 16 bits)");
-    var b = new Float32Array(L0.nOut), n = L0.nIn;
+    var b = new Float32Array(L0.nOut),
+      n = L0.nIn;
     for (var i = 0; i < L0.nOut; i++) {
       var s = 0;
       for (var j = 0; j < n; j++) s += L0.W[i * n + j] * mean[j];
@@ -86,7 +92,14 @@ export function quantizeModel(model: Model, bits: WeightBits | WeightBits[], o?:
     invStd = new Float32Array(n);
     for (j = 0; j < n; j++) invStd[j] = 1;
   }
-  return withMeta(model, { inputSize: model.inputSize, outputSize: model.outputSize, mean: mean, invStd: invStd, labels: model.labels, layers: layers });
+  return withMeta(model, {
+    inputSize: model.inputSize,
+    outputSize: model.outputSize,
+    mean: mean,
+    invStd: invStd,
+    labels: model.labels,
+    layers: layers,
+  });
 }
 
 /** m with the metadata of `from` (names, target, task, imputation) */
@@ -103,7 +116,14 @@ export function withMeta(from: Model, m: Model): Model {
 export function withScaledInputs(model: Model): Model {
   var layers = model.layers.slice(0);
   layers[0] = scaleInputs(layers[0], model.invStd);
-  return withMeta(model, { inputSize: model.inputSize, outputSize: model.outputSize, mean: model.mean, invStd: model.invStd, labels: model.labels, layers: layers });
+  return withMeta(model, {
+    inputSize: model.inputSize,
+    outputSize: model.outputSize,
+    mean: model.mean,
+    invStd: model.invStd,
+    labels: model.labels,
+    layers: layers,
+  });
 }
 
 /** Layer 1 with W_ij invStd_j: the normalization's scaling moved into the weights. */
@@ -117,7 +137,9 @@ function scaleInputs(L: ModelLayer, invStd: Float32Array): ModelLayer {
 /** Per layer, the largest |w - scale q| between a float model and its quantized copy. */
 export function maxWeightErrors(float: Model, quantized: Model): number[] {
   return float.layers.map(function (L, l) {
-    var a = dequantizedWeights(L), b = dequantizedWeights(quantized.layers[l]), m = 0;
+    var a = dequantizedWeights(L),
+      b = dequantizedWeights(quantized.layers[l]),
+      m = 0;
     for (var k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
     return m;
   });

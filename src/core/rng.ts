@@ -24,7 +24,10 @@ export function createRng(seed: number): Rng {
     s ^= s << 5;
     return s >>> 0;
   }
-  var x = step32(), y = step32(), z = step32(), w = step32();
+  var x = step32(),
+    y = step32(),
+    z = step32(),
+    w = step32();
   var spare = 0;
   var hasSpare = false;
 
@@ -38,7 +41,8 @@ export function createRng(seed: number): Rng {
   }
   function float(): number {
     // 53 random bits: two draws, so doubles are fully used.
-    var hi = u32() >>> 5, lo = u32() >>> 6;
+    var hi = u32() >>> 5,
+      lo = u32() >>> 6;
     return (hi * 67108864 + lo) / 9007199254740992;
   }
   var rng: Rng = {

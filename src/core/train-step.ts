@@ -58,7 +58,9 @@ export function createTrainer(net: Network, data: DataSet, o?: StepOptions): Tra
   var batch = Math.floor(positive("batch size", o.batchSize || 1));
   var fused = batch === 1 && (o.optimizer || "sgd") === "sgd";
   var optimizer = fused ? null : createOptimizer(net, o);
-  var G = allocate(net.arrayType, net.params.length), d = data.inputSize, inBatch = 0;
+  var G = allocate(net.arrayType, net.params.length),
+    d = data.inputSize,
+    inBatch = 0;
   // an object, not two numbers: doubles passed to calls V8 does not inline are boxed (SgdRate)
   var rate: SgdRate = { alpha: alpha, lambda: lambda };
   var t: Trainer = {
@@ -90,7 +92,11 @@ export function checkTrainable(net: Network): void {
     var act = net.layers[l].activation;
     if (!act.trainable)
       throw new Error(
-        "layer " + (l + 1) + " uses the " + act.name + " activation, whose derivative is 0 almost everywhere: " +
+        "layer " +
+          (l + 1) +
+          " uses the " +
+          act.name +
+          " activation, whose derivative is 0 almost everywhere: " +
           "gradient training cannot learn through it. Use it only in hand-set networks, or train with " +
           "hard-logistic (its continuous stand-in) and threshold afterwards.",
       );

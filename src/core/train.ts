@@ -102,20 +102,29 @@ interface Run {
  * the trainer, then the epoch's statistics. A non-finite mean loss restores
  * the best weights and throws (alpha0 is the learning rate the user gave). */
 function runEpoch(r: Run, epoch: number, alpha: number, alpha0: number): EpochStats {
-  var o = r.o, net = r.net, data = r.data, trainer = r.trainer, n = data.n, deltaSum = r.deltaSum;
-  var nL = net.layers.length, l = 0;
+  var o = r.o,
+    net = r.net,
+    data = r.data,
+    trainer = r.trainer,
+    n = data.n,
+    deltaSum = r.deltaSum;
+  var nL = net.layers.length,
+    l = 0;
   trainer.learningRate = alpha;
   var order: ArrayLike<number> = r.shuffled;
   if (o.order) order = checkOrder(o.order(epoch), n, epoch);
   else shuffle(r.shuffled, n, r.rng);
-  var count = order.length, total = 0, right = 0;
+  var count = order.length,
+    total = 0,
+    right = 0;
   if (deltaSum) for (l = 0; l < nL; l++) deltaSum[l] = 0;
   for (var s = 0; s < count; s++) {
     total += trainer.step(order[s]);
     if (trainer.correct) right++;
     if (deltaSum) {
       for (l = 0; l < nL; l++) {
-        var L = net.layers[l], sum = 0;
+        var L = net.layers[l],
+          sum = 0;
         for (var k = 0; k < L.nOut; k++) sum += Math.abs(L.delta[k]);
         deltaSum[l] += sum / L.nOut;
       }
@@ -126,8 +135,15 @@ function runEpoch(r: Run, epoch: number, alpha: number, alpha0: number): EpochSt
   if (!isFinite(trainLoss)) {
     net.params.set(r.best);
     throw new Error(
-      "training diverged in epoch " + (epoch + 1) + ": the loss became " + trainLoss + ". Lower the learning rate (now " +
-        alpha0 + ")" + (r.bestEpoch > 0 ? "; the network keeps the weights of epoch " + r.bestEpoch : "") + ".",
+      "training diverged in epoch " +
+        (epoch + 1) +
+        ": the loss became " +
+        trainLoss +
+        ". Lower the learning rate (now " +
+        alpha0 +
+        ")" +
+        (r.bestEpoch > 0 ? "; the network keeps the weights of epoch " + r.bestEpoch : "") +
+        ".",
     );
   }
   var stats: EpochStats = {
@@ -156,7 +172,8 @@ function runEpoch(r: Run, epoch: number, alpha: number, alpha0: number): EpochSt
  * ties, and decides alone for regression; without a validation set every
  * epoch is); the best epoch's weights are kept. Fills in the validation numbers. */
 function keepBest(r: Run, stats: EpochStats): void {
-  var improved = true, val = r.o.validation;
+  var improved = true,
+    val = r.o.validation;
   if (val) {
     var v = evaluate(r.net, val, r.trainer.loss);
     stats.valLoss = v.loss;
@@ -176,7 +193,8 @@ function keepBest(r: Run, stats: EpochStats): void {
 
 export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResult {
   o = o || {};
-  var trainer = createTrainer(net, data, o), loss = trainer.loss;
+  var trainer = createTrainer(net, data, o),
+    loss = trainer.loss;
   if (o.validation) checkLoss(net, loss, o.validation);
   if (data.n < 1) throw new Error("the training set is empty");
   var epochs = Math.floor(positive("epochs", o.epochs === undefined ? 200 : o.epochs));
@@ -186,17 +204,28 @@ export function train(net: Network, data: DataSet, o?: TrainOptions): TrainResul
   var rng = createRng(o.seed === undefined ? 1 : o.seed);
   if (o.initialize !== false) initialize(net, rng);
 
-  var P = net.params, best = allocate(net.arrayType, P.length);
+  var P = net.params,
+    best = allocate(net.arrayType, P.length);
   best.set(P);
-  var n = data.n, shuffled = new Int32Array(n);
+  var n = data.n,
+    shuffled = new Int32Array(n);
   for (var i = 0; i < n; i++) shuffled[i] = i;
   var r: Run = {
-    net: net, data: data, o: o, trainer: trainer, rng: rng, shuffled: shuffled,
+    net: net,
+    data: data,
+    o: o,
+    trainer: trainer,
+    rng: rng,
+    shuffled: shuffled,
     deltaSum: o.recordDeltas ? new Float64Array(net.layers.length) : null,
-    best: best, bestEpoch: 0, bestErr: Infinity, bestLoss: Infinity,
+    best: best,
+    bestEpoch: 0,
+    bestErr: Infinity,
+    bestLoss: Infinity,
   };
 
-  var history: EpochStats[] = [], stoppedEarly = false;
+  var history: EpochStats[] = [],
+    stoppedEarly = false;
   for (var epoch = 0; epoch < epochs; epoch++) {
     var stats = runEpoch(r, epoch, alpha0 / (1 + decay * epoch), alpha0);
     keepBest(r, stats);

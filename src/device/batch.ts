@@ -11,7 +11,8 @@ import type { DeviceModel } from "./runtime";
 /** The outputs of n rows of X (row i at i * inputSize), into out (n x
  * outputSize, row-major; allocated if not given). */
 export function runBatch(m: DeviceModel, X: Float32Array | Float64Array, n: number, out?: Float32Array): Float32Array {
-  var d = m.inputSize, k = m.outputSize;
+  var d = m.inputSize,
+    k = m.outputSize;
   out = out || new Float32Array(n * k);
   checkBatch(X, n, d, out.length, n * k);
   for (var i = 0; i < n; i++) out.set(m.run(X.subarray(i * d, (i + 1) * d)), i * k);

@@ -19,8 +19,24 @@
 import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
 import { applyActivation, softmax } from "../core/apply-activation";
 import {
-  decodeLayout, ENTRY_GAMMA, fail, FLAG_IMPUTE, HEADER_BYTES, LAYER_ENTRY_BYTES, readLabels, T_ACT, T_B, T_FIELDS, T_IN, T_OUT, T_P, T_S, T_W,
-  T_WTYPE, u16, WEIGHT_BYTES,
+  decodeLayout,
+  ENTRY_GAMMA,
+  fail,
+  FLAG_IMPUTE,
+  HEADER_BYTES,
+  LAYER_ENTRY_BYTES,
+  readLabels,
+  T_ACT,
+  T_B,
+  T_FIELDS,
+  T_IN,
+  T_OUT,
+  T_P,
+  T_S,
+  T_W,
+  T_WTYPE,
+  u16,
+  WEIGHT_BYTES,
 } from "../core/format";
 
 interface Espruino {
@@ -73,7 +89,18 @@ const enum St {
   /** the file's last 4 bytes, its CRC (loadFile: to find it again) */
   CRC,
 }
-type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | undefined, number, (Weights | null)[] | null, string];
+type State = [
+  ArrayBuffer,
+  number,
+  Int32Array,
+  Float32Array,
+  Float32Array,
+  Float32Array,
+  string | undefined,
+  number,
+  (Weights | null)[] | null,
+  string,
+];
 
 /** Node's views in St.VIEWS: the means, the 1/std, then per layer its weights,
  * scales, biases, PReLU gammas (null if none) and the table's gamma */
@@ -153,8 +180,19 @@ const enum Row {
  * re-reads each statement it runs: so the row statement's names come first,
  * and there is one loop per activation (ESPRUINO-MEASUREMENTS.md). */
 var rows = function (
-  i: number, n: number, y: Float32Array, o: number, r: number, x: ArrayLike<number>, S: ArrayLike<number>, b: ArrayLike<number>, k: number,
-  cv?: Espruino["convolve"], Ty?: ArrayType, buf?: ArrayBuffer, m?: number,
+  i: number,
+  n: number,
+  y: Float32Array,
+  o: number,
+  r: number,
+  x: ArrayLike<number>,
+  S: ArrayLike<number>,
+  b: ArrayLike<number>,
+  k: number,
+  cv?: Espruino["convolve"],
+  Ty?: ArrayType,
+  buf?: ArrayBuffer,
+  m?: number,
 ): void {
   // A Storage module's functions run from flash, re-read at every statement; on
   // SPI flash (Bangle.js, the Linux build) that costs more than the rows' own
@@ -166,8 +204,10 @@ var rows = function (
   "ram";
   // (the modes tested in their order: !k is LINEAR, then k < HARD_TANH is RELU...)
   if (!k) for (; i < n; i++, o += r) y[i] = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i];
-  else if (k < Row.HARD_TANH) for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 0 ? k : k === k ? 0 : k;
-  else if (k < Row.NORMALIZE) for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 1 ? 1 : k < -1 ? -1 : k;
+  else if (k < Row.HARD_TANH)
+    for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 0 ? k : k === k ? 0 : k;
+  else if (k < Row.NORMALIZE)
+    for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 1 ? 1 : k < -1 ? -1 : k;
   else for (; i < n; i++) y[i] = (r = (x[i] - S[i]) * b[i]) === r ? r : o;
 };
 
@@ -178,12 +218,20 @@ var rows = function (
  * the board it would cost blocks and never run). */
 var referenceRows =
   !ESP &&
-  function (n: number, m: number, W: Weights, x: ArrayLike<number>, S: ArrayLike<number> | null, b: ArrayLike<number>, y: Float32Array): void {
-      for (var i = 0, o = 0; i < n; i++, o += m) {
-        for (var z = 0, j = 0; j < m; j++) z += W[o + j] * x[j];
-        y[i] = (S ? z * S[i] : z) + b[i];
-      }
-    };
+  function (
+    n: number,
+    m: number,
+    W: Weights,
+    x: ArrayLike<number>,
+    S: ArrayLike<number> | null,
+    b: ArrayLike<number>,
+    y: Float32Array,
+  ): void {
+    for (var i = 0, o = 0; i < n; i++, o += m) {
+      for (var z = 0, j = 0; j < m; j++) z += W[o + j] * x[j];
+      y[i] = (S ? z * S[i] : z) + b[i];
+    }
+  };
 
 /** A loadFile model's Storage file, found again before each use of it: the
  * scales and biases are read by name, and a file rewritten under the name is
@@ -206,7 +254,17 @@ function refind(s: State): void {
 
 /** The forward pass into the output view; the output softmax is skipped for classify. */
 function forward(s: State, x: ArrayLike<number>, top: boolean): void {
-  var T = s[St.TABLE], V = s[St.VIEWS], A = s[St.HALF_A], cur = A, nxt = s[St.HALF_B], t = 0, i: number, j: number, M = T[T_IN], L = T.length / T_FIELDS, l = 0;
+  var T = s[St.TABLE],
+    V = s[St.VIEWS],
+    A = s[St.HALF_A],
+    cur = A,
+    nxt = s[St.HALF_B],
+    t = 0,
+    i: number,
+    j: number,
+    M = T[T_IN],
+    L = T.length / T_FIELDS,
+    l = 0;
   // (a short x would read undefined: NaN outputs and class 0, without a word)
   if (x.length - M) fail(x.length + " inputs, expected " + M);
   refind(s);
@@ -218,8 +276,12 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     rows(0, M, A, s[St.NORM], 0, x, N, (V ? V[Vw.INV_STD] : N.subarray(M)) as Weights, Row.NORMALIZE);
   }
   for (; l < L; l++, t += T_FIELDS) {
-    var m = T[t] /* T_IN */, n = T[t + T_OUT], act = T[t + T_ACT], f = act === ACT_RELU ? Row.RELU : act === ACT_HARD_TANH ? Row.HARD_TANH : Row.LINEAR;
-    var r = m * WEIGHT_BYTES[T[t + T_WTYPE]], v = Vw.LAYERS + Vw.PER_LAYER * l;
+    var m = T[t] /* T_IN */,
+      n = T[t + T_OUT],
+      act = T[t + T_ACT],
+      f = act === ACT_RELU ? Row.RELU : act === ACT_HARD_TANH ? Row.HARD_TANH : Row.LINEAR;
+    var r = m * WEIGHT_BYTES[T[t + T_WTYPE]],
+      v = Vw.LAYERS + Vw.PER_LAYER * l;
     if (V) {
       (referenceRows as Exclude<typeof referenceRows, false>)(n, m, V[v]! /* Vw.WEIGHTS */, cur, V[v + Vw.SCALES], V[v + Vw.BIASES]!, nxt);
       // Node applies every activation after the sums
@@ -231,11 +293,13 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       // in chunks, where a typed-array copy of a flash view reads it float by
       // float (0.13 vs 0.23 ms for 128 floats on the Linux build). Float32
       // weights get scales of 1 (exact).
-      var sc = T[t + T_S], B = sc >= 0 && s[St.NAME] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(2 * n);
+      var sc = T[t + T_S],
+        B = sc >= 0 && s[St.NAME] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(2 * n);
       if (sc < 0) for (i = 0; i < n; i++) B[i] = 1;
       if (sc < 0 || !s[St.NAME]) B.set(view(s, sc < 0 ? T[t + T_B] : sc, sc < 0 ? n : 2 * n, 0), sc < 0 ? n : 0);
       for (i = 0; i < n; i = j) {
-        var o = s[St.BASE] + T[t + T_W] + i * r, buf = s[St.FILE];
+        var o = s[St.BASE] + T[t + T_W] + i * r,
+          buf = s[St.FILE];
         j = n;
         if (o + (n - 1 - i) * r > 65535) {
           // rows a view cannot reach (64 KiB into the file's buffer): read from Storage
@@ -251,9 +315,14 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     } else if (act !== ACT_LINEAR && !f)
       // the layer's gamma is in its layer table entry; PReLU's gammas in their section
       applyActivation(
-        act, nxt, nxt, n,
-        (V ? V[v + Vw.GAMMA] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * l + ENTRY_GAMMA, 1, 0)) as Float32Array, 0,
-        (V ? V[v + Vw.GAMMAS] : T[t + T_P] < 0 ? nxt : view(s, T[t + T_P], n, 0)) as Float32Array, 0,
+        act,
+        nxt,
+        nxt,
+        n,
+        (V ? V[v + Vw.GAMMA] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * l + ENTRY_GAMMA, 1, 0)) as Float32Array,
+        0,
+        (V ? V[v + Vw.GAMMAS] : T[t + T_P] < 0 ? nxt : view(s, T[t + T_P], n, 0)) as Float32Array,
+        0,
       );
     // the other half next: told apart by offset, not ===, which on Espruino
     // compares typed arrays by their values (two all-zero halves are ===, and
@@ -271,7 +340,9 @@ proto.run = function (this: Model, x: ArrayLike<number>): Float32Array {
 };
 proto.classify = function (this: Model, x: ArrayLike<number>): number {
   forward(this._, x, true);
-  var out = this._[St.OUT], n = out.length, best = 0;
+  var out = this._[St.OUT],
+    n = out.length,
+    best = 0;
   if (n === 1) return out[0] > 0.5 ? 1 : 0;
   for (var i = 1; i < n; i++) if (out[i] > out[best]) best = i;
   return best;
@@ -280,13 +351,22 @@ proto.classify = function (this: Model, x: ArrayLike<number>): number {
  * nothing but its state array (each property would cost blocks); one call, no
  * helper function (each function costs blocks too) */
 Object.defineProperties(proto, {
-  inputSize: { get: function (this: Model) { return this._[St.TABLE][T_IN]; } },
-  outputSize: { get: function (this: Model) { return this._[St.OUT].length; } },
+  inputSize: {
+    get: function (this: Model) {
+      return this._[St.TABLE][T_IN];
+    },
+  },
+  outputSize: {
+    get: function (this: Model) {
+      return this._[St.OUT].length;
+    },
+  },
   labels: {
     get: function (this: Model) {
       // label count and bytes: u16s at 8 and 10; the section follows the
       // layer table and the statistics (2 x M_0 f32)
-      var s = this._, T = s[St.TABLE];
+      var s = this._,
+        T = s[St.TABLE];
       refind(s);
       var h = new Uint8Array(s[St.FILE], s[St.BASE]);
       return readLabels(h, HEADER_BYTES + LAYER_ENTRY_BYTES * (T.length / T_FIELDS) + 8 * T[T_IN], u16(h, 10), u16(h, 8));
@@ -296,18 +376,37 @@ Object.defineProperties(proto, {
 
 /** A model over `size` bytes at `base` in `buf`; `name`: its Storage file (loadFile). */
 function build(buf: ArrayBuffer, base: number, size: number, name?: string): DeviceModel {
-  var H = new Uint8Array(buf, base, size), lay = decodeLayout(
-    H,
-    ESP ? function (n) { return E.CRC32(name ? require("Storage").read(name, 0, n) : H.subarray(0, n)); } : undefined,
-  );
-  if (ESP && !name && base + size > 65536)
-    fail("model is " + size + " bytes: over 64 KiB, use loadFile(name)");
+  var H = new Uint8Array(buf, base, size),
+    lay = decodeLayout(
+      H,
+      ESP
+        ? function (n) {
+            return E.CRC32(name ? require("Storage").read(name, 0, n) : H.subarray(0, n));
+          }
+        : undefined,
+    );
+  if (ESP && !name && base + size > 65536) fail("model is " + size + " bytes: over 64 KiB, use loadFile(name)");
   // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
-  var T = lay.T, L = T.length / T_FIELDS, w = lay.widest, AB = new Float32Array(2 * w).buffer, A = new Float32Array(AB, 0, w), B = new Float32Array(AB, 4 * w, w), l = 0, t = 0, j = 0, k = 0, o = 0, c = 0, z = 0, v: Weights | null;
+  var T = lay.T,
+    L = T.length / T_FIELDS,
+    w = lay.widest,
+    AB = new Float32Array(2 * w).buffer,
+    A = new Float32Array(AB, 0, w),
+    B = new Float32Array(AB, 4 * w, w),
+    l = 0,
+    t = 0,
+    j = 0,
+    k = 0,
+    o = 0,
+    c = 0,
+    z = 0,
+    v: Weights | null;
   var m = new (Model as unknown as new () => Model)();
   // (the output is the half layer L writes: B after an odd count of layers)
-  var M = T[T_IN], s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, FLAG_IMPUTE & ~H[12], null, ""]);
-  var N = view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0), V: (Weights | null)[] | null = ESP ? null : [N, N.subarray(M)];
+  var M = T[T_IN],
+    s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, FLAG_IMPUTE & ~H[12], null, ""]);
+  var N = view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0),
+    V: (Weights | null)[] | null = ESP ? null : [N, N.subarray(M)];
   // Every value finite (a NaN or an infinity anywhere makes NaN outputs), and
   // whether the normalization is the identity (then a(0) is a copy of x; never
   // for a model that imputes: its missing inputs go through the loop)
@@ -327,7 +426,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
     for (k = 0; k < Vw.PER_LAYER; k++) {
       o = k < Vw.GAMMA ? T[t + T_W + k] : HEADER_BYTES + LAYER_ENTRY_BYTES * l + ENTRY_GAMMA;
       // (k ? : k is not Vw.WEIGHTS)
-      c = k < Vw.GAMMA ? T[t + T_OUT] * (k ? 1 : T[t] /* T_IN */) : 1;
+      c = k < Vw.GAMMA ? T[t + T_OUT] * (k ? 1 : T[t]) /* T_IN */ : 1;
       v = o < 0 || (ESP && c > 65535) ? null : view(s, o, c, k ? 0 : T[t + T_WTYPE]);
       if (V) V.push(v);
       if (v && !(ESP && (z = E.sum(v)) - z === 0))
@@ -343,7 +442,10 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
  * E.toArrayBuffer(require("Storage").read(name))) or a typed-array view into one. */
 export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
   // duck-typed: instanceof fails across realms (a vm context, a worker)
-  var v = data as ArrayBufferView, b = (v.buffer || data) as ArrayBuffer, o = v.byteOffset || 0, n = data.byteLength;
+  var v = data as ArrayBufferView,
+    b = (v.buffer || data) as ArrayBuffer,
+    o = v.byteOffset || 0,
+    n = data.byteLength;
   if (!(n >= 0)) fail("load() takes an ArrayBuffer or typed array");
   // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once
   if (o & 3 && !ESP) return load(new Uint8Array(new Uint8Array(b, o, n)));

@@ -43,7 +43,10 @@ export interface SampleWindow {
 
 /** The feature names, in output order: x_mean, x_std, ..., z_zc, mag_mean, mag_std. */
 export function featureNames(): string[] {
-  var names: string[] = [], axes = ["x", "y", "z"], a = 0, f = 0;
+  var names: string[] = [],
+    axes = ["x", "y", "z"],
+    a = 0,
+    f = 0;
   for (a = 0; a < 3; a++) for (f = 0; f < AXIS_FEATURES.length; f++) names.push(axes[a] + "_" + AXIS_FEATURES[f]);
   for (f = 0; f < MAGNITUDE_FEATURES.length; f++) names.push("mag_" + MAGNITUDE_FEATURES[f]);
   return names;
@@ -52,8 +55,10 @@ export function featureNames(): string[] {
 /** The one allocation: a window of `size` samples (2..10000), due every `hop` samples (default: size, windows side by side). */
 export function createWindow(size: number, hop?: number): SampleWindow {
   var h = hop || size;
-  if (!(size >= 2 && size <= 10000 && Math.floor(size) === size)) throw new Error("window size must be an integer from 2 to 10000, got " + size);
-  if (!(h >= 1 && h <= size && Math.floor(h) === h)) throw new Error("hop must be an integer from 1 to the window size " + size + ", got " + h);
+  if (!(size >= 2 && size <= 10000 && Math.floor(size) === size))
+    throw new Error("window size must be an integer from 2 to 10000, got " + size);
+  if (!(h >= 1 && h <= size && Math.floor(h) === h))
+    throw new Error("hop must be an integer from 1 to the window size " + size + ", got " + h);
   return { buf: new Float32Array(size * 3), size: size, head: 0, count: 0, hop: h, since: 0 };
 }
 
@@ -88,18 +93,36 @@ export function windowFull(w: SampleWindow): boolean {
 
 /** |sample i|: declared before its use (no hoisting on the board). */
 function magnitudeAt(b: Float32Array, i: number): number {
-  var x = b[i * 3], y = b[i * 3 + 1], z = b[i * 3 + 2];
+  var x = b[i * 3],
+    y = b[i * 3 + 1],
+    z = b[i * 3 + 2];
   return Math.sqrt(x * x + y * y + z * z);
 }
 
 /** The FEATURE_COUNT features of the samples held (oldest first) into out[offset..]; returns out. */
 export function computeFeatures(w: SampleWindow, out: Float32Array, offset?: number): Float32Array {
-  var o = offset || 0, n = w.count, b = w.buf, size = w.size;
+  var o = offset || 0,
+    n = w.count,
+    b = w.buf,
+    size = w.size;
   if (n < 1) throw new Error("computeFeatures: the window is empty");
   // index of the oldest sample
   var first = w.head - n;
   if (first < 0) first += size;
-  var a = 0, k = 0, i = 0, v = 0, d = 0, sum = 0, sq = 0, mn = 0, mx = 0, m = 0, dev = 0, zc = 0, neg = false, wasNeg = false;
+  var a = 0,
+    k = 0,
+    i = 0,
+    v = 0,
+    d = 0,
+    sum = 0,
+    sq = 0,
+    mn = 0,
+    mx = 0,
+    m = 0,
+    dev = 0,
+    zc = 0,
+    neg = false,
+    wasNeg = false;
   for (a = 0; a < 3; a++) {
     // pass 1: sum, sum of squares, min, max
     sum = 0;

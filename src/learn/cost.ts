@@ -37,8 +37,17 @@ export interface LearnCost {
 
 /** The cost of learning the last k layers of a model with layer table T (format.ts) and a buffer of N samples. */
 export function learnCost(T: ArrayLike<number>, k: number, N: number, blocksize: number): LearnCost {
-  var L = T.length / 8, first = L - (k > L ? L : k), P = 0, act = 0, arrays = 0, widest = T[8 * first], frozen = T[0], l = 0;
-  var M = T[8 * first], n = 0, bytes = 0;
+  var L = T.length / 8,
+    first = L - (k > L ? L : k),
+    P = 0,
+    act = 0,
+    arrays = 0,
+    widest = T[8 * first],
+    frozen = T[0],
+    l = 0;
+  var M = T[8 * first],
+    n = 0,
+    bytes = 0;
   for (l = first; l < L; l++) {
     n = T[8 * l + 1];
     P += n * T[8 * l] + n + (T[8 * l + 2] === ACT_PRELU ? n : 0);

@@ -13,5 +13,7 @@ declare function require(name: string): { read(name: string, offset?: number, le
  * file reaches sections past 64 KiB); load()'s models are at most 64 KiB on
  * the board (the runtime refuses more), so a view of their buffer reaches all. */
 export function bytesAt(p: LearnerParts, off: number, n: number): Uint8Array {
-  return p.name ? new Uint8Array(E.toArrayBuffer(require("Storage").read(p.name, off, n) as string)) : new Uint8Array(p.buf, p.base + off, n);
+  return p.name
+    ? new Uint8Array(E.toArrayBuffer(require("Storage").read(p.name, off, n) as string))
+    : new Uint8Array(p.buf, p.base + off, n);
 }

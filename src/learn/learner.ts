@@ -120,16 +120,20 @@ var ESP = typeof E !== "undefined";
 function source(model: unknown): LearnerParts {
   var s = (model as { _?: unknown[] })._;
   if (!s || !s[2]) fail("learner() takes a model from edgefnn's load() or loadFile()");
-  var name = s![6] as string | null, buf = s![0] as ArrayBuffer, base = s![1] as number;
+  var name = s![6] as string | null,
+    buf = s![0] as ArrayBuffer,
+    base = s![1] as number;
   if (name) {
     var f = require("Storage").read(name);
     if (f === undefined) fail(name + " is no longer in Storage");
     buf = E.toArrayBuffer(f as string);
     base = 0;
   }
-  var T = s![2] as Int32Array, L = T.length / 8;
+  var T = s![2] as Int32Array,
+    L = T.length / 8;
   // the file ends with its CRC after the last layer's weights, padded to 4
-  var t = 8 * (L - 1), end = T[t + 4] + T[t] * T[t + 1] * WEIGHT_BYTES[T[t + 3]];
+  var t = 8 * (L - 1),
+    end = T[t + 4] + T[t] * T[t + 1] * WEIGHT_BYTES[T[t + 3]];
   return { buf: buf, base: base, size: end + (-end & 3) + 4, T: T, name: name, net: null as unknown as Network, added: [] };
 }
 
@@ -144,15 +148,28 @@ function f32(p: LearnerParts, off: number, n: number, into: FloatArray, at: numb
  * host). The layers before `first` are not part of it: its input is a(first).
  * extra: output rows to leave room for (addClass). */
 function tailNetwork(p: LearnerParts, first: number, extra: number): Network {
-  var T = p.T, L = T.length / 8, n = 0, off = 0, l = 0, t = 0, i = 0, j = 0, widest = T[8 * first];
+  var T = p.T,
+    L = T.length / 8,
+    n = 0,
+    off = 0,
+    l = 0,
+    t = 0,
+    i = 0,
+    j = 0,
+    widest = T[8 * first];
   for (l = first; l < L; l++) {
     t = 8 * l;
     n = T[t + 1] + (l === L - 1 ? extra : 0);
     off += n * T[t] + n + (T[t + 2] === ACT_PRELU ? n : 0);
     if (n > widest) widest = n;
   }
-  var P = new Float32Array(off), layers: Layer[] = [], gammas = new Float32Array(L - first), M = T[8 * first];
-  var mean = new Float32Array(M), inv = new Float32Array(M), nIn = M;
+  var P = new Float32Array(off),
+    layers: Layer[] = [],
+    gammas = new Float32Array(L - first),
+    M = T[8 * first];
+  var mean = new Float32Array(M),
+    inv = new Float32Array(M),
+    nIn = M;
   for (j = 0; j < M; j++) inv[j] = 1;
   // the whole model trained: the input normalization is the network's
   if (!first) {
@@ -161,32 +178,62 @@ function tailNetwork(p: LearnerParts, first: number, extra: number): Network {
   }
   for (off = 0, l = first; l < L; l++) {
     t = 8 * l;
-    var rows = T[t + 1], nOut = rows + (l === L - 1 ? extra : 0), act = T[t + 2], wOff = off, bOff = off + nOut * nIn;
-    var pOff = act === ACT_PRELU ? bOff + nOut : -1, wt = T[t + 3], sc = new Float32Array(rows);
+    var rows = T[t + 1],
+      nOut = rows + (l === L - 1 ? extra : 0),
+      act = T[t + 2],
+      wOff = off,
+      bOff = off + nOut * nIn;
+    var pOff = act === ACT_PRELU ? bOff + nOut : -1,
+      wt = T[t + 3],
+      sc = new Float32Array(rows);
     if (act === ACT_STEP) fail("layer " + (l + 1) + " uses the step activation, whose derivative is 0: it cannot be trained");
     f32(p, 16 + 8 * l + 4, 1, gammas, l - first);
     if (T[t + 5] >= 0) f32(p, T[t + 5], rows, sc, 0);
     else for (i = 0; i < rows; i++) sc[i] = 1;
     var qb = bytesAt(p, T[t + 4], rows * nIn * WEIGHT_BYTES[wt]);
-    var q = wt === 2 ? new Int8Array(qb.buffer, qb.byteOffset, rows * nIn) : wt === 1 ? new Int16Array(new Uint8Array(qb).buffer) : new Float32Array(new Uint8Array(qb).buffer);
+    var q =
+      wt === 2
+        ? new Int8Array(qb.buffer, qb.byteOffset, rows * nIn)
+        : wt === 1
+          ? new Int16Array(new Uint8Array(qb).buffer)
+          : new Float32Array(new Uint8Array(qb).buffer);
     for (i = 0; i < rows; i++) for (j = 0; j < nIn; j++) P[wOff + i * nIn + j] = sc[i] * q[i * nIn + j];
     f32(p, T[t + 6], rows, P, bOff);
     if (pOff >= 0) f32(p, T[t + 7], rows, P, pOff);
     off = bOff + nOut + (pOff >= 0 ? nOut : 0);
     layers.push({
-      nIn: nIn, nOut: nOut, act: act,
+      nIn: nIn,
+      nOut: nOut,
+      act: act,
       // the core reads only these two of an activation (train's check, error messages)
       activation: { trainable: true, name: "id " + act } as Layer["activation"],
-      gamma: gammas[l - first], wOff: wOff, bOff: bOff, pOff: pOff,
-      W: P, b: P, prelu: null,
-      z: new Float32Array(nOut), a: new Float32Array(nOut), delta: new Float32Array(nOut),
+      gamma: gammas[l - first],
+      wOff: wOff,
+      bOff: bOff,
+      pOff: pOff,
+      W: P,
+      b: P,
+      prelu: null,
+      z: new Float32Array(nOut),
+      a: new Float32Array(nOut),
+      delta: new Float32Array(nOut),
     });
     nIn = nOut;
   }
   return {
-    inputSize: M, outputSize: nIn, arrayType: "float32", layers: layers, params: P, mean: mean, invStd: inv,
-    gammas: gammas, input: new Float32Array(M), output: layers[layers.length - 1].a, scratch: new Float32Array(widest),
-    lse: new Float64Array(1), sampleLoss: 0,
+    inputSize: M,
+    outputSize: nIn,
+    arrayType: "float32",
+    layers: layers,
+    params: P,
+    mean: mean,
+    invStd: inv,
+    gammas: gammas,
+    input: new Float32Array(M),
+    output: layers[layers.length - 1].a,
+    scratch: new Float32Array(widest),
+    lse: new Float64Array(1),
+    sampleLoss: 0,
   };
 }
 
@@ -194,14 +241,41 @@ function tailNetwork(p: LearnerParts, first: number, extra: number): Network {
  * them: a(0) = (x - mean) invStd; z_i = scale_i (q_i . a) + b_i summed in double
  * in index order (E.convolve on the board), stored float32; a = f(z). W: two
  * ping-pong buffers as wide as the widest frozen layer; out: the result. */
-function frozen(p: LearnerParts, first: number, x: ArrayLike<number>, A: Float32Array, B: Float32Array, out: FloatArray, at: number, sb: Float32Array, gm: Float32Array): void {
-  var T = p.T, L = T.length / 8, M = T[0], j = 0, i = 0, l = 0, cur = A, nxt = B, tmp = A;
+function frozen(
+  p: LearnerParts,
+  first: number,
+  x: ArrayLike<number>,
+  A: Float32Array,
+  B: Float32Array,
+  out: FloatArray,
+  at: number,
+  sb: Float32Array,
+  gm: Float32Array,
+): void {
+  var T = p.T,
+    L = T.length / 8,
+    M = T[0],
+    j = 0,
+    i = 0,
+    l = 0,
+    cur = A,
+    nxt = B,
+    tmp = A;
   f32(p, 16 + 8 * L, M, sb, 0);
   f32(p, 16 + 8 * L + 4 * M, M, sb, M);
   for (j = 0; j < M; j++) A[j] = (x[j] - sb[j]) * sb[M + j];
   for (; l < first; l++) {
-    var t = 8 * l, m = T[t], n = T[t + 1], wt = T[t + 3], wb = bytesAt(p, T[t + 4], m * n * WEIGHT_BYTES[wt]);
-    var W = wt === 2 ? new Int8Array(wb.buffer, wb.byteOffset, m * n) : wt === 1 ? new Int16Array(new Uint8Array(wb).buffer) : new Float32Array(new Uint8Array(wb).buffer);
+    var t = 8 * l,
+      m = T[t],
+      n = T[t + 1],
+      wt = T[t + 3],
+      wb = bytesAt(p, T[t + 4], m * n * WEIGHT_BYTES[wt]);
+    var W =
+      wt === 2
+        ? new Int8Array(wb.buffer, wb.byteOffset, m * n)
+        : wt === 1
+          ? new Int16Array(new Uint8Array(wb).buffer)
+          : new Float32Array(new Uint8Array(wb).buffer);
     if (T[t + 5] >= 0) f32(p, T[t + 5], n, sb, 0);
     else for (i = 0; i < n; i++) sb[i] = 1;
     f32(p, T[t + 6], n, sb, n);
@@ -229,36 +303,67 @@ function frozen(p: LearnerParts, first: number, x: ArrayLike<number>, A: Float32
  */
 export function learner(model: unknown, o?: LearnOptions): Learner {
   o = o || {};
-  var p = source(model), T = p.T, L = T.length / 8;
+  var p = source(model),
+    T = p.T,
+    L = T.length / 8;
   var k = o.layers === undefined ? 1 : o.layers;
   if (!(k >= 1)) fail("layers: train at least 1 layer, not " + k);
   if (k > L) k = L;
-  var first = L - k, N = o.buffer === undefined ? 30 : o.buffer, M = T[8 * first];
+  var first = L - k,
+    N = o.buffer === undefined ? 30 : o.buffer,
+    M = T[8 * first];
   if (!(N >= 1)) fail("buffer: at least 1 sample, not " + N);
   if (ESP && process.memory) {
-    var mem = process.memory(), need = learnCost(T, k, N, mem.blocksize);
+    var mem = process.memory(),
+      need = learnCost(T, k, N, mem.blocksize);
     if (need.blocks > mem.free)
-      fail("learning the last " + k + " layer(s) with a buffer of " + N + " needs about " + need.blocks + " blocks, " +
-        mem.free + " are free: train fewer layers or keep fewer samples");
+      fail(
+        "learning the last " +
+          k +
+          " layer(s) with a buffer of " +
+          N +
+          " needs about " +
+          need.blocks +
+          " blocks, " +
+          mem.free +
+          " are free: train fewer layers or keep fewer samples",
+      );
   }
-  var net = (p.net = tailNetwork(p, first, 0)), out = T[8 * (L - 1) + 2];
+  var net = (p.net = tailNetwork(p, first, 0)),
+    out = T[8 * (L - 1) + 2];
   var loss: LossName = o.loss || (out === ACT_SOFTMAX || out === 2 ? "cross-entropy" : "squared-error");
   if (loss === "cross-entropy" && out !== ACT_SOFTMAX && out !== 2) fail("cross-entropy needs a softmax or logistic output layer");
   if (loss === "squared-error" && out === ACT_SOFTMAX) fail("softmax outputs are trained with cross-entropy");
-  var X = new Float32Array(N * M), Y = new Int32Array(N), next = 0, fits = 0, widest = T[0], l = 0;
+  var X = new Float32Array(N * M),
+    Y = new Int32Array(N),
+    next = 0,
+    fits = 0,
+    widest = T[0],
+    l = 0;
   for (; l < first; l++) if (T[8 * l + 1] > widest) widest = T[8 * l + 1];
-  var A = new Float32Array(widest), B = new Float32Array(widest), sb = new Float32Array(Math.max(2 * T[0], 3 * widest)), gm = new Float32Array(1);
-  var one = new Float32Array(M), labels = (model as { labels: string[] }).labels;
+  var A = new Float32Array(widest),
+    B = new Float32Array(widest),
+    sb = new Float32Array(Math.max(2 * T[0], 3 * widest)),
+    gm = new Float32Array(1);
+  var one = new Float32Array(M),
+    labels = (model as { labels: string[] }).labels;
   // the buffer as a core data set (outputDelta and isCorrect read classes[row]); n grows to N
   var data: DataSet = { n: 0, inputSize: M, x: X, classes: Y, numClasses: net.outputSize };
-  var G: Float32Array | null = null, rate = { alpha: o.rate === undefined ? 0.05 : o.rate, lambda: o.lambda || 0 };
+  var G: Float32Array | null = null,
+    rate = { alpha: o.rate === undefined ? 0.05 : o.rate, lambda: o.lambda || 0 };
   for (l = 0; l < net.layers.length; l++) if (net.layers[l].pOff >= 0) G = new Float32Array(net.params.length);
   function check(label: number): void {
     var c = net.outputSize > 1 ? net.outputSize : 2;
-    if (!(label >= 0 && label < c && label === Math.floor(label))) fail("label " + label + " is not a class of this model (0.." + (c - 1) + ")");
+    if (!(label >= 0 && label < c && label === Math.floor(label)))
+      fail("label " + label + " is not a class of this model (0.." + (c - 1) + ")");
   }
   var me: Learner = {
-    loss: NaN, count: 0, params: net.params, first: first, labels: labels, _: p,
+    loss: NaN,
+    count: 0,
+    params: net.params,
+    first: first,
+    labels: labels,
+    _: p,
     add: function (x, label) {
       if (x.length !== T[0]) fail("x has " + x.length + " values, the model takes " + T[0]);
       check(label);
@@ -279,21 +384,32 @@ export function learner(model: unknown, o?: LearnOptions): Learner {
       return (me.loss = net.sampleLoss);
     },
     fit: function (epochs) {
-      var n = me.count, nv = n >= (o!.validateFrom || 20) ? Math.floor(n / 5) : 0, tr = data, va: DataSet | undefined;
+      var n = me.count,
+        nv = n >= (o!.validateFrom || 20) ? Math.floor(n / 5) : 0,
+        tr = data,
+        va: DataSet | undefined;
       if (!n) fail("fit(): the buffer is empty: add() samples first");
       if (nv) {
         // every 5th slot validates (4, 9, ...): taught class by class, each class gets some
         tr = { n: n - nv, inputSize: M, x: new Float32Array((n - nv) * M), classes: new Int32Array(n - nv), numClasses: data.numClasses };
         va = { n: nv, inputSize: M, x: new Float32Array(nv * M), classes: new Int32Array(nv), numClasses: data.numClasses };
         for (var s = 0, a = 0, b = 0; s < n; s++) {
-          var d: DataSet = s % 5 === 4 && b < nv ? va! : tr, r = d === va ? b++ : a++;
+          var d: DataSet = s % 5 === 4 && b < nv ? va! : tr,
+            r = d === va ? b++ : a++;
           d.x.set(X.subarray(s * M, s * M + M), r * M);
           d.classes![r] = Y[s];
         }
       }
       var res = train(net, tr, {
-        epochs: epochs, learningRate: rate.alpha, lambda: rate.lambda, seed: (o!.seed === undefined ? 1 : o!.seed) + fits++,
-        validation: va, patience: o!.patience, loss: loss, initialize: false, keepHistory: false,
+        epochs: epochs,
+        learningRate: rate.alpha,
+        lambda: rate.lambda,
+        seed: (o!.seed === undefined ? 1 : o!.seed) + fits++,
+        validation: va,
+        patience: o!.patience,
+        loss: loss,
+        initialize: false,
+        keepHistory: false,
       });
       me.loss = res.history[0].trainLoss;
       return res.history[0].epoch;
@@ -311,7 +427,8 @@ export function learner(model: unknown, o?: LearnOptions): Learner {
       return forward(net, one, 0);
     },
     classify: function (x) {
-      var y = me.run(x), best = 0;
+      var y = me.run(x),
+        best = 0;
       if (y.length === 1) return y[0] > 0.5 ? 1 : 0;
       for (var i = 1; i < y.length; i++) if (y[i] > y[best]) best = i;
       return best;
@@ -324,7 +441,10 @@ export function learner(model: unknown, o?: LearnOptions): Learner {
     },
     addClass: function (label) {
       if (out !== ACT_SOFTMAX || first !== L - 1) fail("addClass() needs a softmax output and only the last layer trained (layers: 1)");
-      var old = net, c = old.outputSize, Lo = old.layers[0], nIn = Lo.nIn;
+      var old = net,
+        c = old.outputSize,
+        Lo = old.layers[0],
+        nIn = Lo.nIn;
       net = p.net = tailNetwork(p, first, p.added.length + 1);
       var Ln = net.layers[0];
       // the old rows, then a zero row and a zero bias: the new class starts at z = 0

@@ -51,8 +51,19 @@ var CHUNK = 1024;
 
 /** The pieces of the new file, in order (nothing as large as the file is made). */
 function pieces(me: Learner, float32: boolean): Piece[] {
-  var p = me._, T = p.T, L = T.length / 8, M = T[0], net = p.net, first = me.first, P = net.params, added = p.added;
-  var out: Piece[] = [], l = 0, t = 0, i = 0, j = 0;
+  var p = me._,
+    T = p.T,
+    L = T.length / 8,
+    M = T[0],
+    net = p.net,
+    first = me.first,
+    P = net.params,
+    added = p.added;
+  var out: Piece[] = [],
+    l = 0,
+    t = 0,
+    i = 0,
+    j = 0;
   var src = function (off: number, n: number): void {
     out.push({ buf: null, o: off, n: n });
   };
@@ -62,7 +73,10 @@ function pieces(me: Learner, float32: boolean): Piece[] {
   var pad = function (n: number): void {
     if (n & 3) ram(new Uint8Array(4 - (n & 3)), 0, 4 - (n & 3));
   };
-  var head = new Uint8Array(bytesAt(p, 0, 16 + 8 * L)), nLab = u16(head, 8), labBytes = u16(head, 10), addBytes = 0;
+  var head = new Uint8Array(bytesAt(p, 0, 16 + 8 * L)),
+    nLab = u16(head, 8),
+    labBytes = u16(head, 10),
+    addBytes = 0;
   for (i = 0; i < added.length; i++) addBytes += 1 + added[i].length;
   if (added.length) {
     if (!nLab) fail("save(): addClass() needs a model with labels");
@@ -91,17 +105,24 @@ function pieces(me: Learner, float32: boolean): Piece[] {
   }
   pad(labBytes + addBytes);
   // the trained layers' weights in their weight type: int8 / int16 requantized per row, float32 as they are
-  var W: ArrayBufferView[] = [], S: (Float32Array | null)[] = [];
+  var W: ArrayBufferView[] = [],
+    S: (Float32Array | null)[] = [];
   for (l = first; l < L; l++) {
-    var Ly = net.layers[l - first], w = wt(l), m = Ly.nIn, n = Ly.nOut;
+    var Ly = net.layers[l - first],
+      w = wt(l),
+      m = Ly.nIn,
+      n = Ly.nOut;
     if (!w) {
       W.push(new Uint8Array(0));
       S.push(null);
       continue;
     }
-    var qmax = w === 2 ? 127 : 32767, q = w === 2 ? new Int8Array(n * m) : new Int16Array(n * m), sc = new Float32Array(n);
+    var qmax = w === 2 ? 127 : 32767,
+      q = w === 2 ? new Int8Array(n * m) : new Int16Array(n * m),
+      sc = new Float32Array(n);
     for (i = 0; i < n; i++) {
-      var mx = 0, r = Ly.wOff + i * m;
+      var mx = 0,
+        r = Ly.wOff + i * m;
       for (j = 0; j < m; j++) mx = Math.max(mx, Math.abs(P[r + j]));
       sc[i] = mx / qmax;
       var s = sc[i];
@@ -142,14 +163,20 @@ function pieces(me: Learner, float32: boolean): Piece[] {
 function chunkOf(me: Learner, pc: Piece, k: number, m: number, spare: Uint8Array): Uint8Array {
   if (!pc.buf) return bytesAt(me._, pc.o + k, m);
   if (pc.o + k <= 65535) return new Uint8Array(pc.buf, pc.o + k, m);
-  var all = new Uint8Array(pc.buf), c = spare.subarray(0, m);
+  var all = new Uint8Array(pc.buf),
+    c = spare.subarray(0, m);
   for (var i = 0; i < m; i++) c[i] = all[pc.o + k + i];
   return c;
 }
 
 /** The fine-tuned model's .efnn bytes in one array (for hosts; the board's save() writes it chunk by chunk). */
 export function modelBytes(me: Learner, o?: SaveOptions): Uint8Array {
-  var ps = pieces(me, !!(o && o.float32)), n = 4, i = 0, at = 0, k = 0, spare = new Uint8Array(CHUNK);
+  var ps = pieces(me, !!(o && o.float32)),
+    n = 4,
+    i = 0,
+    at = 0,
+    k = 0,
+    spare = new Uint8Array(CHUNK);
   for (; i < ps.length; i++) n += ps[i].n;
   var b = new Uint8Array(n);
   for (i = 0; i < ps.length; at += ps[i].n, i++)
@@ -169,7 +196,9 @@ function fileName(name: string, crc: number): string {
 /** 1 to 19 letters, digits, _ or - (by char codes: the interpreter's regular
  * expressions refused every name with /^[A-Za-z0-9_-]{1,19}$/, measured on its Linux build) */
 function goodName(name: string): boolean {
-  var n = typeof name === "string" ? name.length : 0, i = 0, c = 0;
+  var n = typeof name === "string" ? name.length : 0,
+    i = 0,
+    c = 0;
   if (n < 1 || n > 19) return false;
   for (; i < n; i++) {
     c = name.charCodeAt(i);
@@ -184,24 +213,34 @@ function goodName(name: string): boolean {
  */
 export function save(me: Learner, name: string, so?: SaveOptions): string {
   if (!goodName(name)) fail("save(" + JSON.stringify(name) + "): use 1 to 19 letters, digits, _ or -");
-  var S = require("Storage"), ps = pieces(me, !!(so && so.float32)), total = 4, i = 0, o = 0, k = 0, TMP = "edgefnn.saving", spare = new Uint8Array(CHUNK);
+  var S = require("Storage"),
+    ps = pieces(me, !!(so && so.float32)),
+    total = 4,
+    i = 0,
+    o = 0,
+    k = 0,
+    TMP = "edgefnn.saving",
+    spare = new Uint8Array(CHUNK);
   for (; i < ps.length; i++) total += ps[i].n;
   // 1. the whole file under a scratch name, chunk by chunk, so its CRC comes from flash natively
   S.erase(TMP);
   for (i = 0; i < ps.length; o += ps[i].n, i++)
     for (k = 0; k < ps[i].n; k += CHUNK) S.write(TMP, chunkOf(me, ps[i], k, Math.min(CHUNK, ps[i].n - k), spare), o + k, total);
-  var crc = E.CRC32(S.read(TMP, 0, total - 4)), tail = new Uint8Array(4);
+  var crc = E.CRC32(S.read(TMP, 0, total - 4)),
+    tail = new Uint8Array(4);
   for (i = 0; i < 4; i++) tail[i] = (crc >>> (8 * i)) & 255;
   S.write(TMP, tail, total - 4);
   // 2. copied to its final name in chunks read from flash
-  var file = fileName(name, crc), ptr = S.read("edgefnn.active");
+  var file = fileName(name, crc),
+    ptr = S.read("edgefnn.active");
   if (ptr && ptr.indexOf('"file":"' + file + '"') >= 0) fail(file + " is already the active model");
   S.erase(file);
   for (o = 0; o < total; o += CHUNK) S.write(file, S.read(TMP, o, Math.min(CHUNK, total - o)), o, total);
   S.erase(TMP);
   // 3. proved: the CRC over flash, and the runtime loads it (its parser checks every section and the CRC)
   var back = S.read(file);
-  if (!back || back.length !== total || E.CRC32(S.read(file, 0, total - 4)) !== crc) fail("save(): " + file + " reads back wrong; the active model is unchanged");
+  if (!back || back.length !== total || E.CRC32(S.read(file, 0, total - 4)) !== crc)
+    fail("save(): " + file + " reads back wrong; the active model is unchanged");
   require("edgefnn").loadFile(file);
   // 4. the switch: one small file, read back
   var text = JSON.stringify({ file: file, name: name, bytes: total, crc: crc });

@@ -1,12 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { gammaOf, nearKink, points } from "../helpers/activation-points";
-import { ACTIVATIONS, activationById, activationByName, applyActivation, applyDerivative, createNetwork, logistic, Ops, softplus, tanh } from "../../src/core/index";
+import {
+  ACTIVATIONS,
+  activationById,
+  activationByName,
+  applyActivation,
+  applyDerivative,
+  createNetwork,
+  logistic,
+  Ops,
+  softplus,
+  tanh,
+} from "../../src/core/index";
 import { derivative } from "../../src/core/check/index";
 
 // Evaluate a formula written in basic operations on plain numbers.
 const numberOps: Ops<number> = {
-  c: (v) => v, add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
-  exp: Math.exp, log: Math.log, max: Math.max, min: Math.min,
+  c: (v) => v,
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  exp: Math.exp,
+  log: Math.log,
+  max: Math.max,
+  min: Math.min,
 };
 
 const elementwise = ACTIVATIONS.filter((a) => a.elementwise);
@@ -21,8 +39,18 @@ describe("activation table", () => {
     });
     // ids are written into model files: pin them
     expect(names).toEqual([
-      "linear", "step", "logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu",
-      "softplus", "softmax",
+      "linear",
+      "step",
+      "logistic",
+      "tanh",
+      "hard-logistic",
+      "hard-tanh",
+      "relu",
+      "leaky-relu",
+      "prelu",
+      "elu",
+      "softplus",
+      "softmax",
     ]);
   });
 
@@ -134,7 +162,8 @@ describe("the layer loops (inlined formulas) equal the table, bit for bit", () =
 
 describe("edge values", () => {
   it("ReLU and hard-tanh keep NaN and map -0 as Math.max/min do (as the board's fused loop does)", () => {
-    const relu = activationByName("relu"), ht = activationByName("hard-tanh");
+    const relu = activationByName("relu"),
+      ht = activationByName("hard-tanh");
     expect(relu.f(NaN, 0)).toBeNaN();
     expect(Object.is(relu.f(-0, 0), 0)).toBe(true);
     expect(ht.f(NaN, 0)).toBeNaN();

@@ -18,7 +18,9 @@ async function measure(fn: () => void, n: number): Promise<{ bytes: number; gcs:
   for (let i = 0; i < 20_000; i++) fn(); // let the optimizing compiler take over (unoptimized code boxes doubles)
   gc();
   let gcs = 0;
-  const obs = new PerformanceObserver((list) => { gcs += list.getEntries().length; });
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
   obs.observe({ entryTypes: ["gc"] });
   const before = getHeapStatistics().used_heap_size;
   for (let i = 0; i < n; i++) fn();
@@ -31,17 +33,29 @@ async function measure(fn: () => void, n: number): Promise<{ bytes: number; gcs:
 }
 
 describe("no allocation in the hot loops", () => {
-  const net = createNetwork({ inputSize: 4, layers: [{ size: 16, activation: "tanh" }, { size: 8, activation: "prelu" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: 4,
+    layers: [
+      { size: 16, activation: "tanh" },
+      { size: 8, activation: "prelu" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   initialize(net, createRng(1));
   const rng = createRng(2);
   const xs = Array.from({ length: 64 }, () => [rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
-  const data = classificationSet(xs, xs.map((_, i) => i % 3));
+  const data = classificationSet(
+    xs,
+    xs.map((_, i) => i % 3),
+  );
   const G = new Float32Array(net.params.length);
   const rate = { alpha: 1e-6, lambda: 1e-4 };
 
   it("forward, a million times: no garbage, no GC, no growth", async () => {
     let i = 0;
-    const r = await measure(() => { forward(net, data.x, (i++ & 63) * 4); }, 1_000_000);
+    const r = await measure(() => {
+      forward(net, data.x, (i++ & 63) * 4);
+    }, 1_000_000);
     expect(r.bytes).toBeLessThan(ONCE);
     expect(r.gcs).toBe(0);
     expect(r.retained).toBeLessThan(ONCE);
@@ -62,8 +76,14 @@ describe("no allocation in the hot loops", () => {
 
   it("the same for every activation, logistic + cross-entropy and squared-error outputs", async () => {
     const acts = ["logistic", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "elu", "softplus", "linear"] as const;
-    for (const [out, loss] of [["logistic", "cross-entropy"], ["elu", "squared-error"]] as const) {
-      const n2 = createNetwork({ inputSize: 4, layers: [...acts.map((activation) => ({ size: 5, activation })), { size: 3, activation: out }] });
+    for (const [out, loss] of [
+      ["logistic", "cross-entropy"],
+      ["elu", "squared-error"],
+    ] as const) {
+      const n2 = createNetwork({
+        inputSize: 4,
+        layers: [...acts.map((activation) => ({ size: 5, activation })), { size: 3, activation: out }],
+      });
       initialize(n2, createRng(3));
       const G2 = new Float32Array(n2.params.length);
       const data2 = { ...data, classes: undefined, numClasses: undefined, targets: new Float32Array(64 * 3).fill(0.5), targetSize: 3 };
@@ -81,7 +101,9 @@ describe("no allocation in the hot loops", () => {
 
   it("the measurement sees allocation when there is some (the test can fail)", async () => {
     let sink: number[] = [];
-    const r = await measure(() => { sink = [sink.length, 1]; }, 1_000_000);
+    const r = await measure(() => {
+      sink = [sink.length, 1];
+    }, 1_000_000);
     expect(r.bytes + r.gcs * ONCE).toBeGreaterThan(ONCE);
   });
 });

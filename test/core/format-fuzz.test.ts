@@ -22,27 +22,32 @@ function mutate(seed: Uint8Array, rng: Rng, kind: number): Mutant {
   switch (kind) {
     case 0: // truncation
       return { bytes: b.slice(0, rng.int(b.length)), sealed: false };
-    case 1: { // bit flips
+    case 1: {
+      // bit flips
       const n = 1 + rng.int(8);
       for (let i = 0; i < n; i++) b[rng.int(b.length)] ^= 1 << rng.int(8);
       return { bytes: b, sealed: false };
     }
-    case 2: { // random bytes, sometimes behind a valid magic and version
+    case 2: {
+      // random bytes, sometimes behind a valid magic and version
       const r = new Uint8Array(rng.int(300));
       for (let i = 0; i < r.length; i++) r[i] = rng.int(256);
       if (rng.int(2) && r.length >= 5) r.set([0x45, 0x46, 0x4e, 0x4e, 1]);
       return { bytes: rng.int(2) ? reseal(r) : r, sealed: true };
     }
-    case 3: { // hostile size fields: input size, layer count, label count/bytes, a layer's size, weight type, activation
+    case 3: {
+      // hostile size fields: input size, layer count, label count/bytes, a layer's size, weight type, activation
       const dv = new DataView(b.buffer);
       const extreme = [0, 1, 2, 255, 256, 4095, 32767, 65535, rng.int(65536)];
-      const field = rng.int(6), v = extreme[rng.int(extreme.length)];
+      const field = rng.int(6),
+        v = extreme[rng.int(extreme.length)];
       if (field === 0) dv.setUint16(6, v, true);
       else if (field === 1) b[5] = v & 255;
       else if (field === 2) dv.setUint16(8, v, true);
       else if (field === 3) dv.setUint16(10, v, true);
       else {
-        const L = Math.max(1, Math.min(b[5], 64)), at = 16 + 8 * rng.int(L);
+        const L = Math.max(1, Math.min(b[5], 64)),
+          at = 16 + 8 * rng.int(L);
         if (at + 8 <= b.length) {
           if (field === 4) dv.setUint16(at, v, true);
           else b[at + 2 + rng.int(2)] = v & 255;
@@ -50,7 +55,8 @@ function mutate(seed: Uint8Array, rng: Rng, kind: number): Mutant {
       }
       return { bytes: reseal(b), sealed: true };
     }
-    default: { // flips re-sealed: structurally valid files with odd values
+    default: {
+      // flips re-sealed: structurally valid files with odd values
       b[16 + rng.int(Math.max(1, b.length - 20))] ^= 1 << rng.int(8);
       return { bytes: reseal(b), sealed: true };
     }
@@ -67,7 +73,9 @@ describe("decoder fuzzing", () => {
 
   it("10,000 hostile inputs: a model or an Error with a message, fast, in Node", () => {
     const rng = createRng(2024);
-    let decoded = 0, rejected = 0, worst = 0;
+    let decoded = 0,
+      rejected = 0,
+      worst = 0;
     const messages = new Map<string, number>();
     for (let c = 0; c < 10_000; c++) {
       const seed = seeds[c % seeds.length];

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  crc32, decodeLayout, decodeModel, encodeModel, forward, Model, modelFromNetwork, networkFromModel, quantizeModel,
+  crc32,
+  decodeLayout,
+  decodeModel,
+  encodeModel,
+  forward,
+  Model,
+  modelFromNetwork,
+  networkFromModel,
+  quantizeModel,
 } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { declared, reseal, wrappedLength } from "../helpers/hostile-models";
@@ -34,7 +42,8 @@ describe(".efnn round trip", () => {
     const dv = new DataView(bytes.buffer);
     expect(dv.getUint32(bytes.length - 4, true)).toBe(crc32(bytes, bytes.length - 4));
     const lay = decodeLayout(bytes);
-    for (let l = 0; l < lay.T.length / 8; l++) for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
+    for (let l = 0; l < lay.T.length / 8; l++)
+      for (let k = 4; k < 8; k++) expect(lay.T[8 * l + k] % 4 === 0 || lay.T[8 * l + k] === -1).toBe(true);
   });
 
   it("decodes a copy at an odd offset (a misaligned view) the same", () => {
@@ -44,7 +53,6 @@ describe(".efnn round trip", () => {
     expect(decodeModel(shifted.subarray(1)).layers[0].W).toEqual(decodeModel(bytes).layers[0].W);
   });
 });
-
 
 describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another", () => {
   it("a 2^32-byte weights section in a 393 KB file is refused, not counted as 0 bytes", () => {
@@ -59,7 +67,11 @@ describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another",
   it("a weights section of 2^32 - 128 KiB (negative in 32 bits) cannot move later sections back over earlier ones", () => {
     // layer 2's weights are 32767 x 32768 x 4 = 2^32 - 131072 bytes: in int32 the offset went back 128 KiB, and
     // layer 3's weights lay inside layer 1's
-    const layers: [number, number, number][] = [[32768, 0, 0], [32767, 0, 0], [1, 0, 0]];
+    const layers: [number, number, number][] = [
+      [32768, 0, 0],
+      [32767, 0, 0],
+      [1, 0, 0],
+    ];
     const bytes = declared(1, layers, wrappedLength(1, layers));
     expect(() => decodeLayout(bytes)).toThrow(/^truncated at layer 2 weights \(4294836224 bytes, \d+ left\)$/);
     expect(() => load(bytes)).toThrow(/^truncated at layer 2 weights \(4294836224 bytes/);
@@ -70,11 +82,15 @@ describe("sizes past 2^32 are exact: no section wraps to 0 or overlaps another",
     expect(() => decodeLayout(declared(65535, layers, 4096))).toThrow("truncated at normalization (524280 bytes, 3568 left)");
     // with the small sections present (biases and gammas), the first weights section: 65535 x 65535 x 4 bytes
     const small = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
-    expect(() => decodeLayout(declared(65535, layers, small + 8))).toThrow(`truncated at layer 1 weights (${65535 * 65535 * 4} bytes, 8 left)`);
+    expect(() => decodeLayout(declared(65535, layers, small + 8))).toThrow(
+      `truncated at layer 1 weights (${65535 * 65535 * 4} bytes, 8 left)`,
+    );
     // and int8 weights of an odd size: 65535 x 65535 bytes padded to 4
     const odd = layers.map((): [number, number, number] => [65535, 0, 2]);
     const small8 = 16 + 8 * 64 + 8 * 65535 + 64 * 2 * 4 * 65535;
-    expect(() => decodeLayout(declared(65535, odd, small8 + 8))).toThrow(`truncated at layer 1 weights (${65535 * 65535 + 3} bytes, 8 left)`);
+    expect(() => decodeLayout(declared(65535, odd, small8 + 8))).toThrow(
+      `truncated at layer 1 weights (${65535 * 65535 + 3} bytes, 8 left)`,
+    );
   });
 
   it("a file over 2 GiB is refused before its offsets could wrap the Int32Array layer table", () => {
@@ -102,7 +118,9 @@ describe("NaN and infinities are refused in every section, named, by the host an
       for (const model of models()) {
         const good = encodeModel(model);
         for (const sec of sections(model)) {
-          const bytes = Uint8Array.from(good), d = decodeModel(bytes), a = sec.values(d);
+          const bytes = Uint8Array.from(good),
+            d = decodeModel(bytes),
+            a = sec.values(d);
           if (!a) continue;
           const i = Math.min(a.length - 1, 2);
           a[i] = bad; // a view into bytes
@@ -125,7 +143,9 @@ describe("NaN and infinities are refused in every section, named, by the host an
         new DataView(g.buffer).setFloat32(16 + 8 + 4, bad, true);
         expect(() => decodeModel(reseal(g))).toThrow(`layer 2 gamma: value 1 is ${bad}`);
         expect(() => load(g)).toThrow(`layer 2 gamma: value 1 is ${bad}`);
-        expect(() => encodeModel({ ...model, layers: model.layers.map((L, l) => (l === 1 ? { ...L, gamma: bad } : L)) })).toThrow(`layer 2 gamma: value 1 is ${bad}`);
+        expect(() => encodeModel({ ...model, layers: model.layers.map((L, l) => (l === 1 ? { ...L, gamma: bad } : L)) })).toThrow(
+          `layer 2 gamma: value 1 is ${bad}`,
+        );
       }
       expect(tried).toBeGreaterThan(20);
     });
@@ -135,7 +155,10 @@ describe("NaN and infinities are refused in every section, named, by the host an
     const m = quantizeModel(irisModel().model, 8);
     const short = { ...m, layers: m.layers.map((L, l) => (l === 1 ? { ...L, b: L.b.subarray(1) } : L)) };
     expect(() => encodeModel(short)).toThrow("layer 2 biases: 2 values, expected 3");
-    const wide = { ...m, layers: m.layers.map((L, l) => (l === 0 ? { ...L, W: Float32Array.from(L.W, (v, i) => (i === 5 ? 200 : v)) } : L)) };
+    const wide = {
+      ...m,
+      layers: m.layers.map((L, l) => (l === 0 ? { ...L, W: Float32Array.from(L.W, (v, i) => (i === 5 ? 200 : v)) } : L)),
+    };
     expect(() => encodeModel(wide)).toThrow("layer 1 weights: value 6 is 200, not an int8");
   });
 });
@@ -145,26 +168,127 @@ describe("bad files get errors that say what is wrong", () => {
   const cases: [string, (b: Uint8Array) => Uint8Array, RegExp | string][] = [
     ["empty", () => new Uint8Array(0), "not an .efnn file (it does not start with EFNN)"],
     ["a PNG", () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]), "not an .efnn file (it does not start with EFNN)"],
-    ["a newer version", (b) => { b[4] = 3; return b; }, "format version 3 is newer than this runtime (2)"],
-    ["version 0", (b) => { b[4] = 0; return b; }, "format version 0 is not valid"],
-    ["one flipped weight bit", (b) => { b[b.length - 20] ^= 4; return b; }, "checksum mismatch: file is corrupt"],
-    ["a flipped CRC bit", (b) => { b[b.length - 1] ^= 1; return b; }, "checksum mismatch: file is corrupt"],
+    [
+      "a newer version",
+      (b) => {
+        b[4] = 3;
+        return b;
+      },
+      "format version 3 is newer than this runtime (2)",
+    ],
+    [
+      "version 0",
+      (b) => {
+        b[4] = 0;
+        return b;
+      },
+      "format version 0 is not valid",
+    ],
+    [
+      "one flipped weight bit",
+      (b) => {
+        b[b.length - 20] ^= 4;
+        return b;
+      },
+      "checksum mismatch: file is corrupt",
+    ],
+    [
+      "a flipped CRC bit",
+      (b) => {
+        b[b.length - 1] ^= 1;
+        return b;
+      },
+      "checksum mismatch: file is corrupt",
+    ],
     ["cut inside the header", (b) => b.slice(0, 10), "truncated at header (16 bytes, 10 left)"],
     // float32 4-16-3: layer 1 weights 256 bytes, layer 2 weights 192, then the 4-byte CRC
     ["cut inside layer 2 weights", (b) => b.slice(0, b.length - 30), /^truncated at layer 2 weights \(192 bytes, 166 left\)$/],
     ["cut inside layer 1 weights", (b) => b.slice(0, b.length - 250), /^truncated at layer 1 weights \(256 bytes, 202 left\)$/],
     ["missing checksum", (b) => b.slice(0, b.length - 4), "truncated at checksum (4 bytes, 0 left)"],
-    ["trailing bytes", (b) => { const c = new Uint8Array(b.length + 8); c.set(b); return c; }, "8 bytes of trailing data after the checksum"],
-    ["zero layers", (b) => { b[5] = 0; return b; }, "layer count 0 is out of range 1..64"],
-    ["unknown activation", (b) => { b[16 + 2] = 99; return b; }, "layer 1: unknown activation id 99"],
-    ["unknown weight type", (b) => { b[24 + 3] = 7; return b; }, "layer 2: unknown weight type 7"],
-    ["softmax inside", (b) => { b[16 + 2] = 11; return b; }, "layer 1: softmax before the output layer"],
-    ["a layer of size 0", (b) => { b[16] = 0; b[17] = 0; return b; }, "layer 1 has size 0"],
-    ["labels for the wrong output count", (b) => { b[8] = 2; return b; }, "2 labels for 3 outputs"],
+    [
+      "trailing bytes",
+      (b) => {
+        const c = new Uint8Array(b.length + 8);
+        c.set(b);
+        return c;
+      },
+      "8 bytes of trailing data after the checksum",
+    ],
+    [
+      "zero layers",
+      (b) => {
+        b[5] = 0;
+        return b;
+      },
+      "layer count 0 is out of range 1..64",
+    ],
+    [
+      "unknown activation",
+      (b) => {
+        b[16 + 2] = 99;
+        return b;
+      },
+      "layer 1: unknown activation id 99",
+    ],
+    [
+      "unknown weight type",
+      (b) => {
+        b[24 + 3] = 7;
+        return b;
+      },
+      "layer 2: unknown weight type 7",
+    ],
+    [
+      "softmax inside",
+      (b) => {
+        b[16 + 2] = 11;
+        return b;
+      },
+      "layer 1: softmax before the output layer",
+    ],
+    [
+      "a layer of size 0",
+      (b) => {
+        b[16] = 0;
+        b[17] = 0;
+        return b;
+      },
+      "layer 1 has size 0",
+    ],
+    [
+      "labels for the wrong output count",
+      (b) => {
+        b[8] = 2;
+        return b;
+      },
+      "2 labels for 3 outputs",
+    ],
     ["a non-printable label", (b) => reseal(patchLabel(b, 0x07)), "label 1 is not printable ASCII"],
-    ["reserved flags set", (b) => { b[12] = 2; return b; }, "unknown flags: made by a newer edgefnn"],
-    ["a reserved flag in the high half", (b) => { b[15] = 0x80; return b; }, "unknown flags: made by a newer edgefnn"],
-    ["a huge layer the file does not hold", (b) => { b[16] = 0xff; b[17] = 0xff; return b; }, /^truncated at layer 1 (biases|weights) \(\d+ bytes, \d+ left\)$/],
+    [
+      "reserved flags set",
+      (b) => {
+        b[12] = 2;
+        return b;
+      },
+      "unknown flags: made by a newer edgefnn",
+    ],
+    [
+      "a reserved flag in the high half",
+      (b) => {
+        b[15] = 0x80;
+        return b;
+      },
+      "unknown flags: made by a newer edgefnn",
+    ],
+    [
+      "a huge layer the file does not hold",
+      (b) => {
+        b[16] = 0xff;
+        b[17] = 0xff;
+        return b;
+      },
+      /^truncated at layer 1 (biases|weights) \(\d+ bytes, \d+ left\)$/,
+    ],
   ];
   function patchLabel(b: Uint8Array, v: number): Uint8Array {
     const lay = decodeLayout(b);
@@ -182,7 +306,9 @@ describe("bad files get errors that say what is wrong", () => {
   it("the encoder refuses what the format cannot hold", () => {
     const m: Model = { ...irisModel().model };
     expect(() => encodeModel({ ...m, labels: ["a", "b"] })).toThrow("2 labels for 3 outputs");
-    expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(/label "virginica\\u000a" cannot be stored: labels are 1 to 32 printable ASCII characters/);
+    expect(() => encodeModel({ ...m, labels: ["setosa", "versicolor", "virginica\n"] })).toThrow(
+      /label "virginica\\u000a" cannot be stored: labels are 1 to 32 printable ASCII characters/,
+    );
     expect(() => encodeModel({ ...m, labels: ["x".repeat(33), "b", "c"] })).toThrow(/cannot be stored/);
     // a network like the one decoded from the model, but float64: the file holds float32 only
     const float64 = { ...networkFromModel(m), arrayType: "float64" as const };

@@ -1,10 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { ActivationName, classificationSet, createNetwork, createRng, DataSet, initialize, LossName, Network, regressionSet } from "../../src/core/index";
+import {
+  ActivationName,
+  classificationSet,
+  createNetwork,
+  createRng,
+  DataSet,
+  initialize,
+  LossName,
+  Network,
+  regressionSet,
+} from "../../src/core/index";
 import { backpropGradient, maxRelativeError, numericalGradient, risk, worstBlockError } from "../../src/core/check/index";
 import { graphGradient } from "../helpers/graph-network";
 
 const HIDDEN: ActivationName[] = [
-  "linear", "logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu", "softplus",
+  "linear",
+  "logistic",
+  "tanh",
+  "hard-logistic",
+  "hard-tanh",
+  "relu",
+  "leaky-relu",
+  "prelu",
+  "elu",
+  "softplus",
 ];
 
 function randomNet(sizes: number[], acts: ActivationName[], seed: number): Network {
@@ -30,8 +49,16 @@ function randomNet(sizes: number[], acts: ActivationName[], seed: number): Netwo
 function randomData(d: number, n: number, k: number, seed: number, regression: boolean): DataSet {
   const rng = createRng(seed);
   const xs = Array.from({ length: n }, () => Array.from({ length: d }, () => 2 * rng.normal()));
-  if (regression) return regressionSet(xs, Array.from({ length: n }, () => Array.from({ length: k }, () => rng.normal())));
-  return classificationSet(xs, Array.from({ length: n }, () => rng.int(k)), k);
+  if (regression)
+    return regressionSet(
+      xs,
+      Array.from({ length: n }, () => Array.from({ length: k }, () => rng.normal())),
+    );
+  return classificationSet(
+    xs,
+    Array.from({ length: n }, () => rng.int(k)),
+    k,
+  );
 }
 
 /** numErr: the worst normwise relative error of any parameter block (a layer's

@@ -91,7 +91,11 @@ describe("hostile model files: host and runtime refuse the same ones, cleanly, a
           row.overflow++;
         }
       } else {
-        const key = hostOut[i].slice("err:Error:".length).replace(/"[^"]*"/g, '"..."').replace(/\d+/g, "N").replace(/ is -?(NaN|Infinity)$/, " is NaN/Inf");
+        const key = hostOut[i]
+          .slice("err:Error:".length)
+          .replace(/"[^"]*"/g, '"..."')
+          .replace(/\d+/g, "N")
+          .replace(/ is -?(NaN|Infinity)$/, " is NaN/Inf");
         row.messages.set(key, (row.messages.get(key) ?? 0) + 1);
       }
     }
@@ -110,7 +114,10 @@ describe("hostile model files: host and runtime refuse the same ones, cleanly, a
     // the table for the record
     const lines = [`${N} hostile files, seed 12: class | files | accepted (of which outputs overflow) | refused: messages (count)`];
     for (const [k, r] of table) {
-      const msgs = [...r.messages].sort((a, b) => b[1] - a[1]).map(([m, c]) => `${m} (${c})`).join("; ");
+      const msgs = [...r.messages]
+        .sort((a, b) => b[1] - a[1])
+        .map(([m, c]) => `${m} (${c})`)
+        .join("; ");
       lines.push(`${k} | ${r.n} | ${r.accepted}${r.overflow ? ` (${r.overflow})` : ""} | ${msgs}`);
     }
     console.log(lines.join("\n"));
@@ -119,7 +126,9 @@ describe("hostile model files: host and runtime refuse the same ones, cleanly, a
   it("a sample in Duktape: the same verdicts, messages and output bits", () => {
     // every 24th file (all classes), files over 64 KiB only a few: the script carries them as hex
     let big = 0;
-    const sample = files.map((f, i) => [f, i] as [Hostile, number]).filter(([f, i]) => i % 24 === 0 && (f.bytes.length <= 65536 || big++ < 2));
+    const sample = files
+      .map((f, i) => [f, i] as [Hostile, number])
+      .filter(([f, i]) => i % 24 === 0 && (f.bytes.length <= 65536 || big++ < 2));
     const script = `${bundleText(true)}
 var files = ${JSON.stringify(sample.map(([f]) => Buffer.from(f.bytes).toString("hex")))};
 var inputs = ${JSON.stringify(sample.map(([f, i]) => inputOf(host[i], f.bytes)))};
@@ -131,7 +140,9 @@ for (var i = 0; i < files.length; i++) {
 }`;
     const dir = mkdtempSync(join(tmpdir(), "edgefnn-hostile-"));
     writeFileSync(join(dir, "run.js"), script);
-    const duk = execFileSync("duk", [join(dir, "run.js")], { encoding: "utf8", maxBuffer: 1 << 26 }).trim().split("\n");
+    const duk = execFileSync("duk", [join(dir, "run.js")], { encoding: "utf8", maxBuffer: 1 << 26 })
+      .trim()
+      .split("\n");
     expect(sample.length).toBeGreaterThan(400);
     expect(duk).toEqual(sample.map(([, i]) => nodeOut[i]));
   });

@@ -6,8 +6,22 @@
 /* eslint-disable no-var, no-useless-assignment -- the reference kernels are verbatim copies of the old ES5-style code */
 import { describe, expect, it } from "vitest";
 import {
-  ActivationName, applyDerivative, createNetwork, createRng, DataSet, FloatArray, forward, initialize, Layer, Network,
-  classificationSet, outputDelta, SgdRate, sgdStep, softmax, softmaxLse,
+  ActivationName,
+  applyDerivative,
+  createNetwork,
+  createRng,
+  DataSet,
+  FloatArray,
+  forward,
+  initialize,
+  Layer,
+  Network,
+  classificationSet,
+  outputDelta,
+  SgdRate,
+  sgdStep,
+  softmax,
+  softmaxLse,
 } from "../../src/core/index";
 
 type Buf = Float32Array | Float64Array;
@@ -18,14 +32,33 @@ function zero(v: FloatArray, n: number): void {
 
 /** One layer's fused update: e = W^T delta (old W), then W <- W (1 - alpha lambda) - alpha delta a^T, b <- b - alpha delta. */
 function oldDenseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null, rate: SgdRate): void {
-  var nIn = L.nIn, nOut = L.nOut, delta = L.delta, bOff = L.bOff, i = 0, j = 0;
-  var alpha = rate.alpha, decay = 1 - rate.alpha * rate.lambda;
-  var w0 = 0, w1 = 0, w2 = 0, w3 = 0, x = 0;
+  var nIn = L.nIn,
+    nOut = L.nOut,
+    delta = L.delta,
+    bOff = L.bOff,
+    i = 0,
+    j = 0;
+  var alpha = rate.alpha,
+    decay = 1 - rate.alpha * rate.lambda;
+  var w0 = 0,
+    w1 = 0,
+    w2 = 0,
+    w3 = 0,
+    x = 0;
   if (e) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
-    var r0 = L.wOff + i * nIn, r1 = r0 + nIn, r2 = r1 + nIn, r3 = r2 + nIn;
-    var d0 = delta[i], d1 = delta[i + 1], d2 = delta[i + 2], d3 = delta[i + 3];
-    var c0 = alpha * d0, c1 = alpha * d1, c2 = alpha * d2, c3 = alpha * d3;
+    var r0 = L.wOff + i * nIn,
+      r1 = r0 + nIn,
+      r2 = r1 + nIn,
+      r3 = r2 + nIn;
+    var d0 = delta[i],
+      d1 = delta[i + 1],
+      d2 = delta[i + 2],
+      d3 = delta[i + 3];
+    var c0 = alpha * d0,
+      c1 = alpha * d1,
+      c2 = alpha * d2,
+      c3 = alpha * d3;
     if (e) {
       for (j = 0; j < nIn; j++) {
         x = ain[j];
@@ -54,7 +87,9 @@ function oldDenseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | n
     P[bOff + i + 3] -= c3;
   }
   for (; i < nOut; i++) {
-    var r = L.wOff + i * nIn, d = delta[i], c = alpha * d;
+    var r = L.wOff + i * nIn,
+      d = delta[i],
+      c = alpha * d;
     for (j = 0; j < nIn; j++) {
       w0 = P[r + j];
       if (e) e[j] += w0 * d;
@@ -68,7 +103,10 @@ function oldDenseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | n
  * Gp is a scratch gradient buffer (the network's size): only its PReLU entries
  * are used, and they are left at zero. */
 function oldSgdStep(net: Network, rate: SgdRate, Gp: FloatArray): void {
-  var P = net.params, layers = net.layers, e = net.scratch, alpha = rate.alpha;
+  var P = net.params,
+    layers = net.layers,
+    e = net.scratch,
+    alpha = rate.alpha;
   for (var l = layers.length - 1; l >= 0; l--) {
     var L = layers[l];
     if (l === 0) {
@@ -91,7 +129,10 @@ function oldSgdStep(net: Network, rate: SgdRate, Gp: FloatArray): void {
 }
 
 function oldSoftmax(z: Buf, a: Buf, n: number, lse?: Buf | null): void {
-  var m = z[0], i = 1, s = 0, e = 0;
+  var m = z[0],
+    i = 1,
+    s = 0,
+    e = 0;
   for (; i < n; i++) if (z[i] > m) m = z[i];
   for (i = 0; i < n; i++) {
     e = Math.exp(z[i] - m);
@@ -106,7 +147,9 @@ const bits = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOff
 
 /** a classification set of n rows of d standard-normal features */
 function randomSet(n: number, d: number, k: number, seed: number): DataSet {
-  const rng = createRng(seed), x: number[][] = [], y: number[] = [];
+  const rng = createRng(seed),
+    x: number[][] = [],
+    y: number[] = [];
   for (let i = 0; i < n; i++) {
     const row: number[] = [];
     for (let j = 0; j < d; j++) row.push(rng.normal());
@@ -118,10 +161,12 @@ function randomSet(n: number, d: number, k: number, seed: number): DataSet {
 
 function twin(sizes: number[], act: ActivationName, kind: "float32" | "float64", seed: number): [Network, Network] {
   const spec = {
-    inputSize: sizes[0], arrayType: kind,
+    inputSize: sizes[0],
+    arrayType: kind,
     layers: sizes.slice(1).map((s, i) => ({ size: s, activation: (i === sizes.length - 2 ? "softmax" : act) as ActivationName })),
   };
-  const a = createNetwork(spec), b = createNetwork(spec);
+  const a = createNetwork(spec),
+    b = createNetwork(spec);
   initialize(a, createRng(seed));
   b.params.set(a.params);
   return [a, b];
@@ -129,7 +174,12 @@ function twin(sizes: number[], act: ActivationName, kind: "float32" | "float64",
 
 describe("the per-sample SGD step equals the old kernel bit for bit", () => {
   // shapes whose layers are and are not multiples of four rows; lambda 0 takes the loops without the decay factor
-  const SHAPES = [[4, 16, 3], [5, 7, 6, 3], [64, 64, 32, 10], [3, 1, 2]];
+  const SHAPES = [
+    [4, 16, 3],
+    [5, 7, 6, 3],
+    [64, 64, 32, 10],
+    [3, 1, 2],
+  ];
   for (const sizes of SHAPES)
     for (const act of ["hard-tanh", "relu", "tanh", "prelu"] as ActivationName[])
       for (const lambda of [0, 1e-3])
@@ -156,8 +206,20 @@ describe("the per-sample SGD step equals the old kernel bit for bit", () => {
 
 describe("softmax and softmaxLse equal the old kernel bit for bit", () => {
   it("on random vectors, ties, and infinite and NaN entries", () => {
-    const rng = createRng(3), cases: number[][] = [[0], [1, 1, 1], [2, 5, 5], [-Infinity, 0, 1], [Infinity, 0], [Infinity, Infinity],
-      [NaN, 1, 2], [1, NaN, 2], [-Infinity, -Infinity], [1e308, -1e308, 3], [-0, 0]];
+    const rng = createRng(3),
+      cases: number[][] = [
+        [0],
+        [1, 1, 1],
+        [2, 5, 5],
+        [-Infinity, 0, 1],
+        [Infinity, 0],
+        [Infinity, Infinity],
+        [NaN, 1, 2],
+        [1, NaN, 2],
+        [-Infinity, -Infinity],
+        [1e308, -1e308, 3],
+        [-0, 0],
+      ];
     for (let t = 0; t < 200; t++) {
       const v: number[] = [];
       for (let i = 0, n = 1 + rng.int(12); i < n; i++) v.push(rng.normal() * (t % 4 === 0 ? 50 : 3));
@@ -165,7 +227,11 @@ describe("softmax and softmaxLse equal the old kernel bit for bit", () => {
     }
     for (const v of cases)
       for (const Kind of [Float32Array, Float64Array]) {
-        const z = Kind.from(v), a1 = new Kind(v.length), a2 = new Kind(v.length), l1 = new Kind(1), l2 = new Kind(1);
+        const z = Kind.from(v),
+          a1 = new Kind(v.length),
+          a2 = new Kind(v.length),
+          l1 = new Kind(1),
+          l2 = new Kind(1);
         oldSoftmax(z, a1, v.length, l1);
         softmaxLse(z, a2, v.length, l2);
         expect(bits(a2) + " " + bits(l2), String(v)).toBe(bits(a1) + " " + bits(l1));

@@ -56,7 +56,9 @@ describe("the metadata section", () => {
   it("the encoder refuses names the section cannot hold", () => {
     expect(() => encodeModel({ ...named(), features: NAMES.slice(1) })).toThrow("3 feature names for 4 inputs");
     expect(() => encodeModel({ ...named(), features: ["a", "b", "a", "c"] })).toThrow('feature names 1 and 3 are both "a"');
-    expect(() => encodeModel({ ...named(), features: ["a", "", "b", "c"] })).toThrow("feature name 2 is 0 bytes of UTF-8: names are 1 to 255");
+    expect(() => encodeModel({ ...named(), features: ["a", "", "b", "c"] })).toThrow(
+      "feature name 2 is 0 bytes of UTF-8: names are 1 to 255",
+    );
     expect(() => encodeModel({ ...named(), target: "x".repeat(256) })).toThrow("the label column's name is 256 bytes");
     expect(() => encodeModel({ ...named(), features: ["a", "\ud800", "b", "c"] })).toThrow("feature name 2 is not valid Unicode text");
   });
@@ -65,14 +67,63 @@ describe("the metadata section", () => {
     const good = encodeModel(named());
     const meta = decodeLayout(good).T[12] + 192; // layer 2's weights (3 x 16 float32, 192 bytes) end where the metadata starts
     const cases: [string, (b: Uint8Array) => Uint8Array, string][] = [
-      ["an unknown task", (b) => { b[meta] = 3; return b; }, "metadata: task 3 is unknown"],
-      ["imputation without the header's flag", (b) => { b[meta + 1] = 1; return b; }, "metadata: imputation mean but the header's flag says none"],
-      ["the flag without imputation", (b) => { b[12] = 1; return b; }, "metadata: imputation none but the header's flag says imputed"],
-      ["a name longer than the section", (b) => { b[meta + 2] = 200; return b; }, "metadata: truncated at the label column's name (200 bytes,"],
-      ["a name that is not UTF-8", (b) => { b[meta + 4] = 0xff; return b; }, "metadata: the label column's name is not UTF-8"],
+      [
+        "an unknown task",
+        (b) => {
+          b[meta] = 3;
+          return b;
+        },
+        "metadata: task 3 is unknown",
+      ],
+      [
+        "imputation without the header's flag",
+        (b) => {
+          b[meta + 1] = 1;
+          return b;
+        },
+        "metadata: imputation mean but the header's flag says none",
+      ],
+      [
+        "the flag without imputation",
+        (b) => {
+          b[12] = 1;
+          return b;
+        },
+        "metadata: imputation none but the header's flag says imputed",
+      ],
+      [
+        "a name longer than the section",
+        (b) => {
+          b[meta + 2] = 200;
+          return b;
+        },
+        "metadata: truncated at the label column's name (200 bytes,",
+      ],
+      [
+        "a name that is not UTF-8",
+        (b) => {
+          b[meta + 4] = 0xff;
+          return b;
+        },
+        "metadata: the label column's name is not UTF-8",
+      ],
       // name 1 (after the 4-byte head, "species", the count and its length) made "petal_length", name 3's
-      ["a duplicate feature name", (b) => { b.set(Buffer.from("petal_length"), meta + 4 + 7 + 2 + 2); return b; }, 'metadata: feature names 1 and 3 are both "petal_length"'],
-      ["non-zero padding", (b) => { b[b.length - 5] = 7; return b; }, "metadata: padding is not zero"],
+      [
+        "a duplicate feature name",
+        (b) => {
+          b.set(Buffer.from("petal_length"), meta + 4 + 7 + 2 + 2);
+          return b;
+        },
+        'metadata: feature names 1 and 3 are both "petal_length"',
+      ],
+      [
+        "non-zero padding",
+        (b) => {
+          b[b.length - 5] = 7;
+          return b;
+        },
+        "metadata: padding is not zero",
+      ],
     ];
     for (const [what, mutate, msg] of cases) {
       const bad = reseal(mutate(Uint8Array.from(good)));
@@ -84,7 +135,8 @@ describe("the metadata section", () => {
 
   it("version 2 files give the same outputs as version 1 in the runtime, and an empty section states nothing", () => {
     const { model, test } = irisModel();
-    const v1 = load(encodeModel(model)), v2 = load(encodeModel(named()));
+    const v1 = load(encodeModel(model)),
+      v2 = load(encodeModel(named()));
     for (let i = 0; i < test.n; i++) {
       const x = test.x.subarray(i * 4, i * 4 + 4);
       expect(hex(v2.run(x))).toBe(hex(v1.run(x)));
@@ -111,9 +163,11 @@ describe("imputation: a missing input (NaN) is the normalization's center, on th
   };
 
   it("in Node (both bundles and the TypeScript runtime): NaN gives the outputs of x_j = mean_j, to the bit; a model without the flag gives NaN as before", () => {
-    const m = imputed(), bytes = encodeModel(m);
+    const m = imputed(),
+      bytes = encodeModel(m);
     for (const nn of [{ load }, requireBundle(false), requireBundle(true)]) {
-      const r = nn.load(bytes), plain = nn.load(encodeModel(irisModel().model));
+      const r = nn.load(bytes),
+        plain = nn.load(encodeModel(irisModel().model));
       for (const x of rows()) {
         const filled = x.map((v, j) => (Number.isNaN(v) ? m.mean[j] : v));
         expect(hex(r.run(x))).toBe(hex(r.run(filled)));
@@ -132,7 +186,9 @@ describe("imputation: a missing input (NaN) is the normalization's center, on th
 
   it("in Duktape and on the Espruino surface, the outputs are Node's, bit for bit", () => {
     for (const m of [imputed(), quantizeModel(imputed(), 8)]) {
-      const bytes = encodeModel(m), xs = rows(), ref = load(bytes);
+      const bytes = encodeModel(m),
+        xs = rows(),
+        ref = load(bytes);
       const want = xs.map((x) => hex(ref.run(x)) + ";" + ref.classify(x));
       const body = `var out = [], xs = ${JSON.stringify(xs).replace(/null/g, "NaN")};
 for (var i = 0; i < xs.length; i++) {
@@ -142,7 +198,10 @@ for (var i = 0; i < xs.length; i++) {
 }`;
       const dir = mkdtempSync(join(tmpdir(), "edgefnn-meta-"));
       const file = join(dir, "run.js");
-      writeFileSync(file, `${bundleText(true)}\nvar m = edgefnn.load(new Uint8Array(${JSON.stringify(Array.from(bytes))}).buffer);\n${body}\nprint(out.join("\\n"));`);
+      writeFileSync(
+        file,
+        `${bundleText(true)}\nvar m = edgefnn.load(new Uint8Array(${JSON.stringify(Array.from(bytes))}).buffer);\n${body}\nprint(out.join("\\n"));`,
+      );
       expect(execFileSync("duk", [file], { encoding: "utf8" }).trim().split("\n")).toEqual(want);
       const sb = createSandbox({ viewOffsetLimit: true });
       sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
@@ -169,11 +228,18 @@ describe("an input of the wrong length is refused, not run into NaN", () => {
     const bytes = encodeModel(irisModel().model);
     const dir = mkdtempSync(join(tmpdir(), "edgefnn-len-"));
     const file = join(dir, "run.js");
-    writeFileSync(file, `${bundleText(true)}\nvar m = edgefnn.load(new Uint8Array(${JSON.stringify(Array.from(bytes))}).buffer);\ntry { m.run([1, 2, 3]); print("ran"); } catch (e) { print(e.message); }`);
+    writeFileSync(
+      file,
+      `${bundleText(true)}\nvar m = edgefnn.load(new Uint8Array(${JSON.stringify(Array.from(bytes))}).buffer);\ntry { m.run([1, 2, 3]); print("ran"); } catch (e) { print(e.message); }`,
+    );
     expect(execFileSync("duk", [file], { encoding: "utf8" }).trim()).toBe(msg);
     const sb = createSandbox({ viewOffsetLimit: true });
     sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
     sb.storage.set("model", bytes);
-    expect(sb.run(`(function () { try { require("edgefnn").loadFile("model").classify([1, 2, 3]); return "ran"; } catch (e) { return e.message; } })()`)).toBe(msg);
+    expect(
+      sb.run(
+        `(function () { try { require("edgefnn").loadFile("model").classify([1, 2, 3]); return "ran"; } catch (e) { return e.message; } })()`,
+      ),
+    ).toBe(msg);
   });
 });

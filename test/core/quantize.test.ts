@@ -40,7 +40,10 @@ describe("per-row symmetric quantization", () => {
 });
 
 describe("the quantization report and the targets", () => {
-  for (const [name, get] of [["iris", irisModel], ["synthetic 64-64-32-10", syntheticModel]] as const) {
+  for (const [name, get] of [
+    ["iris", irisModel],
+    ["synthetic 64-64-32-10", syntheticModel],
+  ] as const) {
     it(`${name}: int8 accuracy within 1 percentage point of float32`, () => {
       const { model, test } = get();
       const r = quantizationReport(model, 8, test);

@@ -21,15 +21,24 @@ const elementwise = ACTIVATIONS.filter((a) => a.elementwise);
 function boundaries(e: Expr): number[] {
   const out: number[] = [];
   const fromTest = (t: Test): void => {
-    if (t.k === "and") { fromTest(t.a); fromTest(t.b); return; }
+    if (t.k === "and") {
+      fromTest(t.a);
+      fromTest(t.b);
+      return;
+    }
     if (t.k === "truth") return;
     if (t.a.k === "x" && t.b.k === "num") out.push(t.b.v);
     if (t.b.k === "x" && t.a.k === "num") out.push(t.a.v);
   };
   const walk = (n: Expr): void => {
-    if (n.k === "if") { fromTest(n.test); walk(n.then); walk(n.else); }
-    else if ("b" in n) { walk(n.a); walk(n.b); }
-    else if ("a" in n) walk(n.a);
+    if (n.k === "if") {
+      fromTest(n.test);
+      walk(n.then);
+      walk(n.else);
+    } else if ("b" in n) {
+      walk(n.a);
+      walk(n.b);
+    } else if ("a" in n) walk(n.a);
   };
   walk(e);
   return [...new Set(out)].sort((a, b) => a - b);
@@ -71,7 +80,7 @@ describe("three routes to f', one answer", () => {
     it(`${act.name}: the cases of the symbolic f' meet exactly at the table's kinks`, () => {
       const found = boundaries(r.df);
       // step is written as max(0, min(1, 1e300 x)): its second kink is at 1e-300, next to 0
-      const expected = act.name === "step" ? [0, 1e-300] : kinks[act.name] ?? [];
+      const expected = act.name === "step" ? [0, 1e-300] : (kinks[act.name] ?? []);
       expect(found).toEqual(expected);
     });
   }
@@ -81,7 +90,8 @@ describe("three routes to f', one answer", () => {
       const g = gammaOf(r.activation.name);
       for (const x of points) {
         if (nearKink(r.activation.name, x, 1e-9)) continue;
-        const a = evaluate(r.rawDf, { x, gamma: g }), b = evaluate(r.df, { x, gamma: g });
+        const a = evaluate(r.rawDf, { x, gamma: g }),
+          b = evaluate(r.df, { x, gamma: g });
         expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.max(1, Math.abs(a)));
       }
     }
@@ -150,8 +160,16 @@ describe("ranges, from the limits at -inf and +inf", () => {
   it("gives each activation's range, closed where f reaches its limit", () => {
     const ranges = Object.fromEntries(elementwise.map((a) => [a.name, rangeText(rangeOf(a)!, "text")]));
     expect(ranges).toEqual({
-      linear: "(-inf, inf)", step: "[0, 1]", logistic: "(0, 1)", tanh: "(-1, 1)", "hard-logistic": "[0, 1]",
-      "hard-tanh": "[-1, 1]", relu: "[0, inf)", "leaky-relu": "(-inf, inf)", prelu: "(-inf, inf)", elu: "(-gamma, inf)",
+      linear: "(-inf, inf)",
+      step: "[0, 1]",
+      logistic: "(0, 1)",
+      tanh: "(-1, 1)",
+      "hard-logistic": "[0, 1]",
+      "hard-tanh": "[-1, 1]",
+      relu: "[0, inf)",
+      "leaky-relu": "(-inf, inf)",
+      prelu: "(-inf, inf)",
+      elu: "(-gamma, inf)",
       softplus: "(0, inf)",
     });
     expect(rangeText(rangeOf(activationByName("elu"))!, "latex")).toBe("(-\\gamma, \\infty)");
@@ -163,14 +181,16 @@ describe("the chapter's first-order Taylor argument", () => {
   const tanh = activationFormula(activationByName("tanh"))!;
 
   it("finds f(0) and f'(0) symbolically: logistic 1/2 and 1/4, tanh 0 and 1", () => {
-    const l = firstOrderTaylor(logistic.f, 0), t = firstOrderTaylor(tanh.f, 0);
+    const l = firstOrderTaylor(logistic.f, 0),
+      t = firstOrderTaylor(tanh.f, 0);
     expect([l.value, l.slope, t.value, t.slope]).toEqual([num(0.5), num(0.25), num(0), num(1)]);
     expect(toText(l.line)).toBe("0.25 x + 0.5");
     expect(toText(t.line)).toBe("x");
   });
 
   it("derives the table's hard-logistic and hard-tanh by clipping the Taylor line to the range", () => {
-    const hl = hardVersion(logistic.f).hard, ht = hardVersion(tanh.f).hard;
+    const hl = hardVersion(logistic.f).hard,
+      ht = hardVersion(tanh.f).hard;
     expect(toText(hl)).toBe("max(0, min(1, 0.25 x + 0.5))");
     expect(toText(ht)).toBe("max(-1, min(1, x))");
     expect(same(hl, simplify(activationByName("hard-logistic").build(exprOps, X, num(0))))).toBe(true);
@@ -178,9 +198,22 @@ describe("the chapter's first-order Taylor argument", () => {
   });
 
   it("the largest gap over [-6, 6] is where the clip starts: 1 - sigma(2) at x = 2, 1 - tanh(1) at x = 1", () => {
-    const hl = hardVersion(logistic.f).hard, ht = hardVersion(tanh.f).hard;
-    const lg = largestGap((x) => evaluate(hl, { x, gamma: 0 }), (x) => logistic.activation.f(x, 0), -6, 6, 1 / 1024);
-    const tg = largestGap((x) => evaluate(ht, { x, gamma: 0 }), (x) => tanh.activation.f(x, 0), -6, 6, 1 / 1024);
+    const hl = hardVersion(logistic.f).hard,
+      ht = hardVersion(tanh.f).hard;
+    const lg = largestGap(
+      (x) => evaluate(hl, { x, gamma: 0 }),
+      (x) => logistic.activation.f(x, 0),
+      -6,
+      6,
+      1 / 1024,
+    );
+    const tg = largestGap(
+      (x) => evaluate(ht, { x, gamma: 0 }),
+      (x) => tanh.activation.f(x, 0),
+      -6,
+      6,
+      1 / 1024,
+    );
     expect(Math.abs(lg.at)).toBe(2);
     expect(lg.gap).toBeCloseTo(1 - 1 / (1 + Math.exp(-2)), 15);
     expect(Math.abs(tg.at)).toBe(1);

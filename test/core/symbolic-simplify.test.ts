@@ -7,7 +7,24 @@ import { Ops } from "../../src/core/index";
 import { derivative } from "../../src/core/check/index";
 import { derive } from "../../src/core/check/symbolic/derive";
 import {
-  add, and, cases, div, evaluate, exp, Expr, GAMMA, ge, gt, log, max, min, mul, neg, num, sub, X,
+  add,
+  and,
+  cases,
+  div,
+  evaluate,
+  exp,
+  Expr,
+  GAMMA,
+  ge,
+  gt,
+  log,
+  max,
+  min,
+  mul,
+  neg,
+  num,
+  sub,
+  X,
 } from "../../src/core/check/symbolic/expression";
 import { numberText, toLatex, toText } from "../../src/core/check/symbolic/print";
 import { simplify } from "../../src/core/check/symbolic/simplify";
@@ -111,10 +128,14 @@ describe("printers", () => {
   });
 
   it("writes LaTeX", () => {
-    expect(toLatex(div(exp(neg(X)), mul(add(num(1), exp(neg(X))), add(num(1), exp(neg(X))))))).toBe("\\frac{e^{-x}}{{\\left(1 + e^{-x}\\right)}^{2}}");
+    expect(toLatex(div(exp(neg(X)), mul(add(num(1), exp(neg(X))), add(num(1), exp(neg(X))))))).toBe(
+      "\\frac{e^{-x}}{{\\left(1 + e^{-x}\\right)}^{2}}",
+    );
     expect(toLatex(add(max(num(0), X), mul(GAMMA, min(num(0), X))))).toBe("\\max\\left(0, x\\right) + \\gamma \\min\\left(0, x\\right)");
     expect(toLatex(cases(and(gt(X, num(-2)), gt(num(2), X)), num(0.25), num(0)))).toBe("0.25 \\mathbb{I}\\left(-2 < x < 2\\right)");
-    expect(toLatex(cases(ge(X, num(0)), X, GAMMA))).toBe("\\begin{cases} x & \\text{if } x \\ge 0 \\\\ \\gamma & \\text{otherwise} \\end{cases}");
+    expect(toLatex(cases(ge(X, num(0)), X, GAMMA))).toBe(
+      "\\begin{cases} x & \\text{if } x \\ge 0 \\\\ \\gamma & \\text{otherwise} \\end{cases}",
+    );
     expect(toLatex(log(X))).toBe("\\log\\left(x\\right)");
   });
 
@@ -134,17 +155,18 @@ const gammas = fc.integer({ min: 1, max: 300 }).map((k) => k / 100 + 0.0001);
 
 // Random expressions over every operation, x and gamma (a test's sides included).
 const leaf: fc.Arbitrary<Expr> = fc.oneof(
-  fc.constant(X), fc.constant(GAMMA),
+  fc.constant(X),
+  fc.constant(GAMMA),
   fc.constantFrom(-2, -1, -0.5, 0, 0.25, 0.5, 1, 2, 3).map(num),
 );
 const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     leaf,
-    fc.tuple(fc.constantFrom("add", "sub", "mul", "div", "max", "min"), tie("expr"), tie("expr"))
-      .map(([k, a, b]) => ({ k, a, b }) as Expr),
+    fc.tuple(fc.constantFrom("add", "sub", "mul", "div", "max", "min"), tie("expr"), tie("expr")).map(([k, a, b]) => ({ k, a, b }) as Expr),
     fc.tuple(fc.constantFrom("exp", "log"), tie("expr")).map(([k, a]) => ({ k, a }) as Expr),
-    fc.tuple(fc.boolean(), tie("expr"), tie("expr"), tie("expr"), tie("expr"))
+    fc
+      .tuple(fc.boolean(), tie("expr"), tie("expr"), tie("expr"), tie("expr"))
       .map(([strict, a, b, t, e]) => cases(strict ? gt(a, b) : ge(a, b), t, e)),
   ),
 }));
@@ -156,14 +178,21 @@ const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
 function clear(e: Expr, env: { x: number; gamma: number }): boolean {
   if (evaluate(e, env) !== evaluate(e, env)) return false;
   switch (e.k) {
-    case "num": case "x": case "gamma": return true;
-    case "exp": case "log": return clear(e.a, env);
+    case "num":
+    case "x":
+    case "gamma":
+      return true;
+    case "exp":
+    case "log":
+      return clear(e.a, env);
     case "if": {
       const t = e.test;
-      const sides = t.k === "gt" || t.k === "ge" ? clear(t.a, env) && clear(t.b, env) && !close(evaluate(t.a, env), evaluate(t.b, env), 1e-9) : true;
+      const sides =
+        t.k === "gt" || t.k === "ge" ? clear(t.a, env) && clear(t.b, env) && !close(evaluate(t.a, env), evaluate(t.b, env), 1e-9) : true;
       return sides && clear(e.then, env) && clear(e.else, env);
     }
-    default: return clear(e.a, env) && clear(e.b, env);
+    default:
+      return clear(e.a, env) && clear(e.b, env);
   }
 }
 
@@ -173,7 +202,8 @@ function close(a: number, b: number, tol: number): boolean {
 }
 
 // SEED and RUNS from the environment explore further (SEED=7 RUNS=20000 npx vitest run ...)
-const SEED = Number(process.env.SEED ?? 20), RUNS = Number(process.env.RUNS ?? 3000);
+const SEED = Number(process.env.SEED ?? 20),
+  RUNS = Number(process.env.RUNS ?? 3000);
 
 describe("properties over random expressions", () => {
   it("simplify keeps the value wherever every part of the original is defined and no case is a near tie", () => {
@@ -203,12 +233,19 @@ describe("properties over random expressions", () => {
     })).e;
     const onDuals = <T>(e: Expr, o: Ops<T>, x: T, gamma: T): T => {
       switch (e.k) {
-        case "num": return o.c(e.v);
-        case "x": return x;
-        case "gamma": return gamma;
-        case "exp": case "log": return o[e.k](onDuals(e.a, o, x, gamma));
-        case "if": throw new Error("not smooth");
-        default: return o[e.k](onDuals(e.a, o, x, gamma), onDuals(e.b, o, x, gamma));
+        case "num":
+          return o.c(e.v);
+        case "x":
+          return x;
+        case "gamma":
+          return gamma;
+        case "exp":
+        case "log":
+          return o[e.k](onDuals(e.a, o, x, gamma));
+        case "if":
+          throw new Error("not smooth");
+        default:
+          return o[e.k](onDuals(e.a, o, x, gamma), onDuals(e.b, o, x, gamma));
       }
     };
     fc.assert(
@@ -217,7 +254,8 @@ describe("properties over random expressions", () => {
         // skip where f itself is undefined in exact arithmetic (-2 / (gamma - exp(log(gamma))) divides by 0; rounding makes it finite)
         if (!isFinite(dual) || Math.abs(dual) > 1e12 || !isFinite(evaluate(simplify(e), { x, gamma }))) return true;
         checked++;
-        const raw = evaluate(derive(e), { x, gamma }), simplified = evaluate(simplify(derive(e)), { x, gamma });
+        const raw = evaluate(derive(e), { x, gamma }),
+          simplified = evaluate(simplify(derive(e)), { x, gamma });
         return close(raw, dual, 1e-9) && close(simplified, dual, 1e-6);
       }),
       { numRuns: RUNS, seed: SEED },

@@ -2,8 +2,25 @@
 // loop train() ran before they existed (copied below as the reference).
 import { describe, expect, it } from "vitest";
 import {
-  ActivationName, allocate, backward, createNetwork, createOptimizer, createRng, createTrainer, DataSet, forward, initialize,
-  Network, outputDelta, SgdRate, sgdStep, shuffle, split, standardization, train, TrainOptions,
+  ActivationName,
+  allocate,
+  backward,
+  createNetwork,
+  createOptimizer,
+  createRng,
+  createTrainer,
+  DataSet,
+  forward,
+  initialize,
+  Network,
+  outputDelta,
+  SgdRate,
+  sgdStep,
+  shuffle,
+  split,
+  standardization,
+  train,
+  TrainOptions,
 } from "../../src/core/index";
 import { loadIris } from "../helpers/iris";
 
@@ -11,16 +28,23 @@ import { loadIris } from "../helpers/iris";
 function referenceLoop(net: Network, data: DataSet, o: TrainOptions, epochs: number, orders?: Int32Array[]): number[] {
   const rng = createRng(o.seed === undefined ? 1 : o.seed);
   initialize(net, rng);
-  const batch = o.batchSize || 1, fused = batch === 1 && (o.optimizer || "sgd") === "sgd";
+  const batch = o.batchSize || 1,
+    fused = batch === 1 && (o.optimizer || "sgd") === "sgd";
   const optimizer = fused ? null : createOptimizer(net, o);
-  const G = allocate(net.arrayType, net.params.length), alpha = o.learningRate!, lambda = o.lambda || 0;
-  const n = data.n, d = data.inputSize, order = new Int32Array(n), losses: number[] = [];
+  const G = allocate(net.arrayType, net.params.length),
+    alpha = o.learningRate!,
+    lambda = o.lambda || 0;
+  const n = data.n,
+    d = data.inputSize,
+    order = new Int32Array(n),
+    losses: number[] = [];
   for (let i = 0; i < n; i++) order[i] = i;
   const rate: SgdRate = { alpha: alpha, lambda: lambda };
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rows = orders ? orders[epoch] : order;
     if (!orders) shuffle(order, n, rng);
-    let total = 0, inBatch = 0;
+    let total = 0,
+      inBatch = 0;
     for (let s = 0; s < rows.length; s++) {
       const row = rows[s];
       forward(net, data.x, row * d);
@@ -43,7 +67,13 @@ function referenceLoop(net: Network, data: DataSet, o: TrainOptions, epochs: num
 function irisNet(act: ActivationName): { net: Network; data: DataSet } {
   const { data } = loadIris();
   const { train: tr } = split(data, 0.2, 1);
-  const net = createNetwork({ inputSize: 4, layers: [{ size: 16, activation: act }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: 4,
+    layers: [
+      { size: 16, activation: act },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   const st = standardization(tr);
   net.mean.set(st.mean);
   net.invStd.set(st.invStd);
@@ -62,7 +92,8 @@ const CASES: [string, ActivationName, TrainOptions][] = [
 describe("train() drives the public Trainer with the same bits as the loop it replaced", () => {
   for (const [what, act, o] of CASES) {
     it(what, () => {
-      const a = irisNet(act), b = irisNet(act);
+      const a = irisNet(act),
+        b = irisNet(act);
       const want = referenceLoop(a.net, a.data, o, 6);
       const r = train(b.net, b.data, { ...o, epochs: 6 });
       expect(bits(b.net.params)).toBe(bits(a.net.params));
@@ -82,7 +113,8 @@ describe("train()'s order option", () => {
       orders.push(o);
     }
     for (const [, act, o] of CASES) {
-      const a = irisNet(act), b = irisNet(act);
+      const a = irisNet(act),
+        b = irisNet(act);
       const want = referenceLoop(a.net, a.data, o, 4, orders);
       const r = train(b.net, b.data, { ...o, epochs: 4, order: (e) => orders[e] });
       expect(bits(b.net.params)).toBe(bits(a.net.params));
@@ -96,7 +128,8 @@ describe("train()'s order option", () => {
       for (let i = 0; i < 120; i++) o[i] = (i * 7 + e) % 120;
       return o;
     });
-    const a = irisNet("relu"), b = irisNet("relu");
+    const a = irisNet("relu"),
+      b = irisNet("relu");
     const o: TrainOptions = { learningRate: 0.02, batchSize: 5, optimizer: "adam", seed: 2 };
     train(a.net, a.data, { ...o, epochs: 3, order: (e) => orders[e] });
     initialize(b.net, createRng(2));

@@ -1,9 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { ActivationName, classificationSet, createNetwork, createRng, evaluate, forward, initialize, Network, outputDelta, regressionSet, sgdStep, split, standardization, train, TrainOptions } from "../../src/core/index";
+import {
+  ActivationName,
+  classificationSet,
+  createNetwork,
+  createRng,
+  evaluate,
+  forward,
+  initialize,
+  Network,
+  outputDelta,
+  regressionSet,
+  sgdStep,
+  split,
+  standardization,
+  train,
+  TrainOptions,
+} from "../../src/core/index";
 import { backpropGradient } from "../../src/core/check/index";
 import { loadIris } from "../helpers/iris";
 
-const XOR = classificationSet([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0]);
+const XOR = classificationSet(
+  [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ],
+  [0, 1, 1, 0],
+);
 
 function net(inputSize: number, layers: [number, ActivationName][], arrayType?: "float64"): Network {
   return createNetwork({ inputSize, arrayType, layers: layers.map(([size, activation]) => ({ size, activation })) });
@@ -13,7 +37,10 @@ function irisRun(act: ActivationName, splitSeed: number, extra?: TrainOptions) {
   const { data } = loadIris();
   const { train: tr, test } = split(data, 0.2, splitSeed);
   const inner = split(tr, 0.2, splitSeed + 100);
-  const n = net(4, [[16, act], [3, "softmax"]]);
+  const n = net(4, [
+    [16, act],
+    [3, "softmax"],
+  ]);
   const st = standardization(inner.train);
   n.mean.set(st.mean);
   n.invStd.set(st.invStd);
@@ -22,12 +49,13 @@ function irisRun(act: ActivationName, splitSeed: number, extra?: TrainOptions) {
 }
 
 describe("learning", () => {
-  const families: ActivationName[] = [
-    "logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu", "softplus",
-  ];
+  const families: ActivationName[] = ["logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu", "softplus"];
   for (const act of families) {
     it(`a 2-4-1 network with ${act} hidden units learns XOR`, () => {
-      const n = net(2, [[4, act], [1, "logistic"]]);
+      const n = net(2, [
+        [4, act],
+        [1, "logistic"],
+      ]);
       // XOR has no validation set of its own: train until the loss is small.
       train(n, XOR, { learningRate: 0.5, epochs: 3000, seed: 3 });
       expect(evaluate(n, XOR, "cross-entropy").accuracy).toBe(1);
@@ -62,8 +90,14 @@ describe("learning", () => {
   it("regression: a linear output with squared error fits y = 2 x0 - x1", () => {
     const rng = createRng(4);
     const xs = Array.from({ length: 200 }, () => [rng.normal(), rng.normal()]);
-    const data = regressionSet(xs, xs.map(([a, b]) => [2 * a - b]));
-    const n = net(2, [[8, "tanh"], [1, "linear"]]);
+    const data = regressionSet(
+      xs,
+      xs.map(([a, b]) => [2 * a - b]),
+    );
+    const n = net(2, [
+      [8, "tanh"],
+      [1, "linear"],
+    ]);
     const r = train(n, data, { learningRate: 0.01, epochs: 100, seed: 2 });
     expect(r.loss).toBe("squared-error");
     expect(evaluate(n, data, "squared-error").loss).toBeLessThan(0.01);
@@ -73,11 +107,20 @@ describe("learning", () => {
 describe("the textbook's update rule", () => {
   it("one fused SGD step equals W - alpha (dL/dW + lambda W), b - alpha dL/db (float64)", () => {
     const acts: ActivationName[] = ["prelu", "elu", "softmax"];
-    const n = net(3, [[9, acts[0]], [6, acts[1]], [4, acts[2]]], "float64");
+    const n = net(
+      3,
+      [
+        [9, acts[0]],
+        [6, acts[1]],
+        [4, acts[2]],
+      ],
+      "float64",
+    );
     initialize(n, createRng(9));
     const rng = createRng(10);
     const data = classificationSet([[rng.normal(), rng.normal(), rng.normal()]], [2], 4);
-    const alpha = 0.1, lambda = 0.03;
+    const alpha = 0.1,
+      lambda = 0.03;
     const expected = Float64Array.from(n.params);
     const g = backpropGradient(n, data, [0], "cross-entropy", lambda);
     for (let k = 0; k < g.length; k++) expected[k] -= alpha * g[k];
@@ -90,18 +133,29 @@ describe("the textbook's update rule", () => {
   });
 
   it("refuses the step activation for gradient training, with a clear error", () => {
-    const n = net(2, [[4, "step"], [1, "logistic"]]);
+    const n = net(2, [
+      [4, "step"],
+      [1, "logistic"],
+    ]);
     expect(() => train(n, XOR)).toThrow(/layer 1 uses the step activation.*gradient training cannot learn through it/);
   });
 
   it("a hand-set network of step (McCulloch-Pitts) neurons computes XOR", () => {
-    const n = net(2, [[2, "step"], [1, "step"]]);
+    const n = net(2, [
+      [2, "step"],
+      [1, "step"],
+    ]);
     // h1 = x0 OR x1, h2 = x0 AND x1, y = h1 AND NOT h2
     n.layers[0].W.set([1, 1, 1, 1]);
     n.layers[0].b.set([-0.5, -1.5]);
     n.layers[1].W.set([1, -1]);
     n.layers[1].b.set([-0.5]);
-    const out = [[0, 0], [0, 1], [1, 0], [1, 1]].map((x) => forward(n, x)[0]);
+    const out = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ].map((x) => forward(n, x)[0]);
     expect(out).toEqual([0, 1, 1, 0]);
   });
 });
@@ -121,11 +175,20 @@ describe("reproducibility and early stopping", () => {
     const { data } = loadIris();
     const { train: tr } = split(data, 0.2, 1);
     const flipped = { ...tr, classes: tr.classes!.map((c) => (c + 1) % 3) };
-    const n = net(4, [[8, "tanh"], [3, "softmax"]]);
+    const n = net(4, [
+      [8, "tanh"],
+      [3, "softmax"],
+    ]);
     const snapshots: Float32Array[] = [];
     const r = train(n, tr, {
-      learningRate: 0.05, epochs: 60, patience: 5, validation: flipped, seed: 1,
-      onEpoch: () => { snapshots.push(Float32Array.from(n.params)); },
+      learningRate: 0.05,
+      epochs: 60,
+      patience: 5,
+      validation: flipped,
+      seed: 1,
+      onEpoch: () => {
+        snapshots.push(Float32Array.from(n.params));
+      },
     });
     const acc = r.history.map((h) => h.valAccuracy);
     expect(r.stoppedEarly).toBe(true);
@@ -139,8 +202,14 @@ describe("reproducibility and early stopping", () => {
   it("a diverging run stops with a clear error and keeps finite weights", () => {
     const rng = createRng(4);
     const xs = Array.from({ length: 50 }, () => [10 * rng.normal(), 10 * rng.normal()]);
-    const data = regressionSet(xs, xs.map(([a]) => [1000 * a]));
-    const n = net(2, [[8, "relu"], [1, "linear"]]);
+    const data = regressionSet(
+      xs,
+      xs.map(([a]) => [1000 * a]),
+    );
+    const n = net(2, [
+      [8, "relu"],
+      [1, "linear"],
+    ]);
     expect(() => train(n, data, { learningRate: 10, epochs: 50, seed: 1 })).toThrow(
       /training diverged in epoch \d+: the loss became (NaN|Infinity)\. Lower the learning rate \(now 10\)/,
     );
@@ -148,9 +217,15 @@ describe("reproducibility and early stopping", () => {
   });
 
   it("rejects bad options and mismatched data with messages that say what to fix", () => {
-    const n = net(4, [[3, "relu"], [3, "softmax"]]);
+    const n = net(4, [
+      [3, "relu"],
+      [3, "softmax"],
+    ]);
     expect(() => train(n, XOR)).toThrow("data has 2 features but the network takes 4");
-    const n2 = net(2, [[3, "relu"], [2, "softmax"]]);
+    const n2 = net(2, [
+      [3, "relu"],
+      [2, "softmax"],
+    ]);
     expect(() => train(n2, classificationSet([[0, 0]], [4]))).toThrow("data has 5 classes but the network has 2 outputs");
     expect(() => train(n2, XOR, { learningRate: -1 })).toThrow("learning rate must be a positive number, got -1");
     expect(() => train(n2, XOR, { optimizer: "rmsprop" as never, batchSize: 2 })).toThrow(/unknown optimizer "rmsprop"/);

@@ -3,7 +3,15 @@
 // classifyBatch of src/device/batch.ts).
 import { describe, expect, it } from "vitest";
 import {
-  classify, classifyBatch as coreClassifyBatch, createNetwork, createRng, encodeModel, forward, forwardBatch, initialize, quantizeModel,
+  classify,
+  classifyBatch as coreClassifyBatch,
+  createNetwork,
+  createRng,
+  encodeModel,
+  forward,
+  forwardBatch,
+  initialize,
+  quantizeModel,
 } from "../../src/core/index";
 import { classifyBatch, runBatch } from "../../src/device/batch";
 import { load } from "../../src/device/runtime";
@@ -20,8 +28,12 @@ describe("runtime batches equal run()/classify() row by row", () => {
   ] as const;
   for (const [what, bytes, data] of cases) {
     it(what, () => {
-      const m = load(bytes()), test = data(), d = test.inputSize, k = m.outputSize;
-      const Y = runBatch(m, test.x, test.n), C = classifyBatch(m, test.x, test.n);
+      const m = load(bytes()),
+        test = data(),
+        d = test.inputSize,
+        k = m.outputSize;
+      const Y = runBatch(m, test.x, test.n),
+        C = classifyBatch(m, test.x, test.n);
       expect(Y.length).toBe(test.n * k);
       for (let i = 0; i < test.n; i++) {
         const x = test.x.subarray(i * d, (i + 1) * d);
@@ -44,10 +56,17 @@ describe("runtime batches equal run()/classify() row by row", () => {
 });
 
 describe("core batches equal forward()/classify() row by row", () => {
-  for (const [what, get] of [["synthetic", syntheticModel], ["every activation", everyActivationModel], ["iris hard-tanh", () => irisModel()]] as const) {
+  for (const [what, get] of [
+    ["synthetic", syntheticModel],
+    ["every activation", everyActivationModel],
+    ["iris hard-tanh", () => irisModel()],
+  ] as const) {
     it(what, () => {
-      const { net, test } = get(), d = test.inputSize, k = net.outputSize;
-      const Y = forwardBatch(net, test.x, test.n), C = coreClassifyBatch(net, test.x, test.n);
+      const { net, test } = get(),
+        d = test.inputSize,
+        k = net.outputSize;
+      const Y = forwardBatch(net, test.x, test.n),
+        C = coreClassifyBatch(net, test.x, test.n);
       for (let i = 0; i < test.n; i++) {
         expect(hex(Y.subarray(i * k, (i + 1) * k))).toBe(hex(forward(net, test.x, i * d)));
         expect(C[i]).toBe(classify(net, test.x, i * d));
@@ -60,15 +79,22 @@ describe("the core's batch kernel (four rows at a time) keeps each row's bits", 
   it("for every row count 0..9 (whole groups of four and the rows after them), float32 and float64, NaN inputs", () => {
     for (const kind of ["float32", "float64"] as const) {
       const net = createNetwork({
-        inputSize: 5, arrayType: kind,
-        layers: [{ size: 7, activation: "prelu" }, { size: 6, activation: "tanh" }, { size: 3, activation: "softmax" }],
+        inputSize: 5,
+        arrayType: kind,
+        layers: [
+          { size: 7, activation: "prelu" },
+          { size: 6, activation: "tanh" },
+          { size: 3, activation: "softmax" },
+        ],
       });
       initialize(net, createRng(9));
-      const rng = createRng(4), X = new Float64Array(9 * 5);
+      const rng = createRng(4),
+        X = new Float64Array(9 * 5);
       for (let i = 0; i < X.length; i++) X[i] = rng.normal() * 3;
       X[7] = NaN;
       for (let n = 0; n <= 9; n++) {
-        const Y = forwardBatch(net, X, n), C = coreClassifyBatch(net, X, n);
+        const Y = forwardBatch(net, X, n),
+          C = coreClassifyBatch(net, X, n);
         for (let i = 0; i < n; i++) {
           expect(hex(Y.subarray(i * 3, (i + 1) * 3)), kind + " n " + n + " row " + i).toBe(hex(forward(net, X, i * 5)));
           expect(C[i]).toBe(classify(net, X, i * 5));
@@ -78,10 +104,17 @@ describe("the core's batch kernel (four rows at a time) keeps each row's bits", 
   });
 
   it("one logistic output: classify's threshold, row by row", () => {
-    const net = createNetwork({ inputSize: 3, layers: [{ size: 4, activation: "relu" }, { size: 1, activation: "logistic" }] });
+    const net = createNetwork({
+      inputSize: 3,
+      layers: [
+        { size: 4, activation: "relu" },
+        { size: 1, activation: "logistic" },
+      ],
+    });
     initialize(net, createRng(2));
     const X = Float32Array.from({ length: 30 }, (_, i) => Math.sin(i) * 4);
-    const Y = forwardBatch(net, X, 10), C = coreClassifyBatch(net, X, 10);
+    const Y = forwardBatch(net, X, 10),
+      C = coreClassifyBatch(net, X, 10);
     for (let i = 0; i < 10; i++) {
       expect(hex(Y.subarray(i, i + 1))).toBe(hex(forward(net, X, i * 3)));
       expect(C[i]).toBe(classify(net, X, i * 3));

@@ -43,7 +43,9 @@ describe("parity: the bundle in Node equals the core", () => {
         for (let i = 0; i < test.n; i++) {
           const ref = forward(net, test.x, i * d);
           const out = m.run(test.x.subarray(i * d, (i + 1) * d));
-          expect(Buffer.from(out.buffer, out.byteOffset, out.byteLength).equals(Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength))).toBe(true);
+          expect(
+            Buffer.from(out.buffer, out.byteOffset, out.byteLength).equals(Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength)),
+          ).toBe(true);
         }
       }
     });
@@ -51,7 +53,13 @@ describe("parity: the bundle in Node equals the core", () => {
 
   it("an identity normalization (a copy instead of a loop) gives the core's bits too", () => {
     const nn = requireBundle(true);
-    const net = createNetwork({ inputSize: 5, layers: [{ size: 7, activation: "tanh" }, { size: 3, activation: "softmax" }] });
+    const net = createNetwork({
+      inputSize: 5,
+      layers: [
+        { size: 7, activation: "tanh" },
+        { size: 3, activation: "softmax" },
+      ],
+    });
     initialize(net, createRng(3));
     const m = nn.load(encodeModel(modelFromNetwork(net)));
     const rng = createRng(4);
@@ -65,7 +73,8 @@ describe("parity: the bundle in Node equals the core", () => {
     const nn = requireBundle(true);
     const { model, test } = syntheticModel();
     const bytes = encodeModel(quantizeModel(model, [8, 16, 8]));
-    const a = nn.load(bytes), b = load(bytes);
+    const a = nn.load(bytes),
+      b = load(bytes);
     for (let i = 0; i < 200; i++) {
       const x = test.x.subarray(i * 64, (i + 1) * 64);
       expect(Array.from(a.run(x))).toEqual(Array.from(b.run(x)));
@@ -128,7 +137,8 @@ describe("Duktape, an embedded-class ES5 engine, runs the bundle", () => {
     for (const { model, test } of [everyActivationModel(), syntheticModel()]) {
       for (const m of [model, quantizeModel(model, 8)]) {
         const bytes = encodeModel(m);
-        const rows = Math.min(test.n, 50), d = test.inputSize;
+        const rows = Math.min(test.n, 50),
+          d = test.inputSize;
         const xs = Array.from({ length: rows }, (_, i) => Array.from(test.x.subarray(i * d, (i + 1) * d)));
         const script = `${bundleText(true)}
 var bytes = new Uint8Array(${JSON.stringify(Array.from(bytes))});

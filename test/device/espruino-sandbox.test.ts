@@ -22,12 +22,16 @@ describe("the sandbox is strict enough to catch what the board would reject", ()
 
   it("what the board lacks is missing, and views past 64 KiB fail", () => {
     const sb = createSandbox({ viewOffsetLimit: true });
-    expect(sb.run("typeof Math.tanh + typeof Math.imul + typeof Map + typeof Symbol + typeof Array.prototype.slice + typeof new Float32Array(1).fill + typeof Float32Array.from")).toBe(
-      "undefined".repeat(7),
-    );
+    expect(
+      sb.run(
+        "typeof Math.tanh + typeof Math.imul + typeof Map + typeof Symbol + typeof Array.prototype.slice + typeof new Float32Array(1).fill + typeof Float32Array.from",
+      ),
+    ).toBe("undefined".repeat(7));
     expect(() => sb.run("new Uint8Array(new ArrayBuffer(70000), 65536, 4)")).toThrow("byteOffset too large");
     // as on the interpreter (2v29): a view given a length of 0 runs to the buffer's end
-    expect(sb.run("new Uint8Array(new ArrayBuffer(16), 4, 0).length + ',' + new Float32Array(new ArrayBuffer(16), 4, 0).length")).toBe("12,3");
+    expect(sb.run("new Uint8Array(new ArrayBuffer(16), 4, 0).length + ',' + new Float32Array(new ArrayBuffer(16), 4, 0).length")).toBe(
+      "12,3",
+    );
     expect(sb.run("E.CRC32('hello')")).toBe(907060870);
     expect(sb.run("E.convolve(new Int8Array([1, 2, 3]), new Float32Array([0.5, 0.25, 2, 9]), 1)")).toBe(1 * 0.25 + 2 * 2 + 3 * 9);
   });
@@ -35,11 +39,15 @@ describe("the sandbox is strict enough to catch what the board would reject", ()
   it("two typed arrays with the same values are === (as on 2v29); objects and arrays compare by reference", () => {
     const sb = createSandbox();
     // the interpreter's answers (the Linux build, 2v29): true false true false false true true true
-    expect(sb.run(`[new Float32Array(2) === new Float32Array(2), new Float32Array(2) === new Float32Array(3),
+    expect(
+      sb.run(`[new Float32Array(2) === new Float32Array(2), new Float32Array(2) === new Float32Array(3),
       new Uint8Array([1, 2]) === new Uint8Array([1, 2]), new Uint8Array([1, 2]) === new Uint8Array([1, 3]),
       new Uint8Array([1, 2]) !== new Uint8Array([1, 2]), new Uint8Array(2) === new ArrayBuffer(2),
-      new Int8Array([1]) === new Uint8Array([1]), new Float32Array([0]) == 0].join()`)).toBe("true,false,true,false,false,true,true,true");
-    expect(sb.run("var o = {}; [{} === {}, [] === [], o === o, 1 === 1, '1' == 1, null == undefined, null === undefined].join()")).toBe("false,false,true,true,true,true,false");
+      new Int8Array([1]) === new Uint8Array([1]), new Float32Array([0]) == 0].join()`),
+    ).toBe("true,false,true,false,false,true,true,true");
+    expect(sb.run("var o = {}; [{} === {}, [] === [], o === o, 1 === 1, '1' == 1, null == undefined, null === undefined].join()")).toBe(
+      "false,false,true,true,true,true,false",
+    );
     // and the rewriting keeps nested code intact
     expect(sb.run("(function (a) { return [a === [1][0], { k: a !== 2 }.k, [[a]][0][0] == 1]; })(1).join()")).toBe("true,true,true");
   });
@@ -81,8 +89,13 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
           const sb = createSandbox({ viewOffsetLimit: true });
           sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(min)));
           sb.storage.set("model", bytes);
-          const d = test.inputSize, xs = Array.from({ length: Math.min(40, test.n) }, (_, i) => Array.from(test.x.subarray(i * d, (i + 1) * d)));
-          xs.push(xs[0].map(() => NaN), xs[0].map(() => 0), xs[0].map(() => -1e30)); // degenerate inputs behave the same too
+          const d = test.inputSize,
+            xs = Array.from({ length: Math.min(40, test.n) }, (_, i) => Array.from(test.x.subarray(i * d, (i + 1) * d)));
+          xs.push(
+            xs[0].map(() => NaN),
+            xs[0].map(() => 0),
+            xs[0].map(() => -1e30),
+          ); // degenerate inputs behave the same too
           const ref = load(bytes);
           const want = { out: xs.map((x) => Array.from(ref.run(x))), cls: xs.map((x) => ref.classify(x)) };
           // from flash, as on a board: E.toArrayBuffer(require("Storage").read(name))
@@ -95,7 +108,14 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
 
   it("a layer whose outputs equal the other half's values (all zeros) does not overwrite its input (=== compares values there)", () => {
     // 2 -> 3 ReLU, every unit dead (negative biases) -> 2 linear: a(1) = 0, and a(0) = 0 for x = mean
-    const net = createNetwork({ inputSize: 2, layers: [{ size: 3, activation: "relu" }, { size: 2, activation: "linear" }, { size: 2, activation: "linear" }] });
+    const net = createNetwork({
+      inputSize: 2,
+      layers: [
+        { size: 3, activation: "relu" },
+        { size: 2, activation: "linear" },
+        { size: 2, activation: "linear" },
+      ],
+    });
     initialize(net, createRng(9));
     net.layers[0].b.fill(-5);
     net.layers[1].b.set([0.25, -0.5]);
@@ -105,7 +125,10 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
       const sb = createSandbox();
       sb.storage.set("edgefnn", new TextEncoder().encode(bundleText(true)));
       sb.storage.set("m", bytes);
-      const xs = [[1, 2], [0, 0]];
+      const xs = [
+        [1, 2],
+        [0, 0],
+      ];
       const ref = load(bytes);
       expect(runOnBoard(sb, `require("edgefnn").loadFile("m")`, xs).out).toEqual(xs.map((x) => Array.from(ref.run(x))));
     }
@@ -115,7 +138,11 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
     // 64 -> 128 -> 160 -> 10 float32: 32 KiB + 80 KiB + 6 KiB of weights
     const net = createNetwork({
       inputSize: 64,
-      layers: [{ size: 128, activation: "tanh" }, { size: 160, activation: "prelu" }, { size: 10, activation: "softmax" }],
+      layers: [
+        { size: 128, activation: "tanh" },
+        { size: 160, activation: "prelu" },
+        { size: 10, activation: "softmax" },
+      ],
     });
     initialize(net, createRng(5));
     for (const bits of [32, 8] as const) {
@@ -140,7 +167,11 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
   it("NaN is refused at loadFile on the board too, also in sections past 64 KiB; float32 weight sections over 65535 values are not checked there", () => {
     const net = createNetwork({
       inputSize: 64,
-      layers: [{ size: 128, activation: "tanh" }, { size: 160, activation: "prelu" }, { size: 10, activation: "softmax" }],
+      layers: [
+        { size: 128, activation: "tanh" },
+        { size: 160, activation: "prelu" },
+        { size: 10, activation: "softmax" },
+      ],
     });
     initialize(net, createRng(5));
     const bytes = encodeModel(modelFromNetwork(net));
@@ -161,7 +192,13 @@ describe("the bundle on the Espruino surface (E.convolve rows) equals the refere
       expect(() => load(bad)).toThrow(msg);
     }
     // 300 x 256 float32 weights (76,800 values): checked in Node, not on the board (FORMAT.md)
-    const wide = createNetwork({ inputSize: 300, layers: [{ size: 256, activation: "relu" }, { size: 2, activation: "softmax" }] });
+    const wide = createNetwork({
+      inputSize: 300,
+      layers: [
+        { size: 256, activation: "relu" },
+        { size: 2, activation: "softmax" },
+      ],
+    });
     initialize(wide, createRng(6));
     const big = encodeModel(modelFromNetwork(wide));
     new DataView(big.buffer).setFloat32(16 + 16 + 8 * 300 + 4 * 258 + 4 * 70000, NaN, true);
@@ -236,14 +273,17 @@ describe("process.memory() measures what is alive (it said 0 whatever was kept)"
     const sb = createSandbox({ viewOffsetLimit: true });
     sb.storage.set("edgefnn-real", new TextEncoder().encode(bundleText(true)));
     // the real runtime, with a run() that keeps what it made
-    sb.storage.set("edgefnn", new TextEncoder().encode(`
+    sb.storage.set(
+      "edgefnn",
+      new TextEncoder().encode(`
       var real = require("edgefnn-real"), kept = [];
       exports.layout = real.layout;
       exports.loadFile = function (name) {
         var m = real.loadFile(name), run = m.run;
         m.run = function (x) { kept.push(new Float32Array(1)); return run.call(m, x); };
         return m;
-      };`));
+      };`),
+    );
     sb.storage.set("model.efnn", encodeModel(quantizeModel(syntheticModel().model, 8)));
     sb.run("var BENCH_RUNS = 3;");
     sb.run(readFileSync(new URL("../../firmware-scripts/bench.js", import.meta.url), "utf8"));

@@ -38,7 +38,8 @@ const Q = [
   [32, -48, 95, 127], // 31.75 -> 32, -47.625 -> -48, 95.25 -> 95, 127
 ];
 // the normalization: a = (x - mean) * invStd
-const mean = [1, 0, 0, -1], invStd = [1, 0.5, 2, 1];
+const mean = [1, 0, 0, -1],
+  invStd = [1, 0.5, 2, 1];
 const inputs = [
   [2, 4, -0.5, -0.5], // a = [1, 2, -1, 0.5]
   [1, 0, 0, -1], //      a = [0, 0, 0, 0]: the biases
@@ -62,7 +63,19 @@ function floatModel(act: number): Model {
     mean: Float32Array.from(mean),
     invStd: Float32Array.from(invStd),
     labels: [],
-    layers: [{ nIn: 4, nOut: 3, act, gamma: 0, wtype: WEIGHT_F32, W: Float32Array.from(W.flat()), scales: null, b: Float32Array.from(b), prelu: null }],
+    layers: [
+      {
+        nIn: 4,
+        nOut: 3,
+        act,
+        gamma: 0,
+        wtype: WEIGHT_F32,
+        W: Float32Array.from(W.flat()),
+        scales: null,
+        b: Float32Array.from(b),
+        prelu: null,
+      },
+    ],
   };
 }
 

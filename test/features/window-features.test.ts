@@ -18,10 +18,13 @@ const FULL = fileURLToPath(new URL("../../dist/edgefnn-features.js", import.meta
 
 /** Streams of milli-g samples: still-ish, wild, with repeats and exact zeros, and long ones that wrap the ring. */
 function streams(): number[][] {
-  const r = createRng(7), out: number[][] = [];
+  const r = createRng(7),
+    out: number[][] = [];
   for (let s = 0; s < 12; s++) {
-    const n = 5 + r.int(200), a: number[] = [];
-    for (let i = 0; i < n * 3; i++) a.push(s === 0 ? 1000 : s === 1 ? 0 : Math.round((s % 3 === 0 ? 3000 : 40) * r.normal() + (i % 3 === 2 ? 1000 : 0)));
+    const n = 5 + r.int(200),
+      a: number[] = [];
+    for (let i = 0; i < n * 3; i++)
+      a.push(s === 0 ? 1000 : s === 1 ? 0 : Math.round((s % 3 === 0 ? 3000 : 40) * r.normal() + (i % 3 === 2 ? 1000 : 0)));
     out.push(a);
   }
   // fractional values (a board that feeds g instead of milli-g)
@@ -29,7 +32,12 @@ function streams(): number[][] {
   return out;
 }
 
-const CASES: [number, number][] = [[2, 2], [26, 26], [26, 13], [50, 7]];
+const CASES: [number, number][] = [
+  [2, 2],
+  [26, 26],
+  [26, 13],
+  [50, 7],
+];
 
 /** The features of every due window of every stream, as hex of the float32 bits (host side). */
 function hostHex(): string[] {
@@ -39,7 +47,8 @@ function hostHex(): string[] {
     const w = createWindow(size, hop);
     for (const s of streams()) {
       clearWindow(w);
-      for (let i = 0; i < s.length; i += 3) if (pushSample(w, s[i], s[i + 1], s[i + 2])) lines.push(Buffer.from(computeFeatures(w, out).buffer).toString("hex"));
+      for (let i = 0; i < s.length; i += 3)
+        if (pushSample(w, s[i], s[i + 1], s[i + 2])) lines.push(Buffer.from(computeFeatures(w, out).buffer).toString("hex"));
     }
   }
   return lines;
@@ -63,7 +72,9 @@ for (var c = 0; c < cases.length; c++) {
 describe("window features", () => {
   it("match the formulas on a small window", () => {
     const w = createWindow(4);
-    const xs = [1, -1, 3, -3], ys = [0, 0, 0, 0], zs = [1000, 1000, 1000, 1000];
+    const xs = [1, -1, 3, -3],
+      ys = [0, 0, 0, 0],
+      zs = [1000, 1000, 1000, 1000];
     let due = false;
     for (let i = 0; i < 4; i++) due = pushSample(w, xs[i], ys[i], zs[i]);
     expect(due).toBe(true);
@@ -123,8 +134,13 @@ describe("window features", () => {
   it("Duktape runs the bundle to the same bits", () => {
     const dir = mkdtempSync(join(tmpdir(), "edgefnn-feat-duk-"));
     const file = join(dir, "run.js");
-    writeFileSync(file, `${readFileSync(MIN, "utf8")}\nvar STREAMS = ${JSON.stringify(streams())};\n${BOARD_LOOP}\nfor (var q = 0; q < lines.length; q++) print(lines[q]);\n`);
-    const duk = execFileSync("duk", [file], { encoding: "utf8", maxBuffer: 64 << 20 }).trim().split("\n");
+    writeFileSync(
+      file,
+      `${readFileSync(MIN, "utf8")}\nvar STREAMS = ${JSON.stringify(streams())};\n${BOARD_LOOP}\nfor (var q = 0; q < lines.length; q++) print(lines[q]);\n`,
+    );
+    const duk = execFileSync("duk", [file], { encoding: "utf8", maxBuffer: 64 << 20 })
+      .trim()
+      .split("\n");
     expect(duk).toEqual(hostHex());
   });
 });

@@ -4,7 +4,13 @@ import { activationByName } from "../../src/core/index";
 
 /** Points where the activation is not differentiable: excluded from derivative checks. */
 export const kinks: Record<string, number[]> = {
-  step: [0], "hard-logistic": [-2, 2], "hard-tanh": [-1, 1], relu: [0], "leaky-relu": [0], prelu: [0], elu: [0],
+  step: [0],
+  "hard-logistic": [-2, 2],
+  "hard-tanh": [-1, 1],
+  relu: [0],
+  "leaky-relu": [0],
+  prelu: [0],
+  elu: [0],
 };
 
 /** A grid over [-6, 6] off the kinks' round numbers, the tails and points near 0. */

@@ -12,9 +12,15 @@ export interface Agent {
 }
 
 /** Resolves once the agent printed its first line (it listens then); what kills it for good goes into the test file's cleanups. */
-export async function startAgent(port: string, modelDir: string, cleanups: (() => Promise<void> | void)[], extra: string[] = []): Promise<Agent> {
+export async function startAgent(
+  port: string,
+  modelDir: string,
+  cleanups: (() => Promise<void> | void)[],
+  extra: string[] = [],
+): Promise<Agent> {
   const proc = spawn(process.execPath, [BIN, "agent", "--port", port, "--dir", modelDir, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "", err = "";
+  let out = "",
+    err = "";
   proc.stderr!.on("data", (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {

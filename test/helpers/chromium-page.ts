@@ -6,8 +6,14 @@ import { chromium, Page } from "playwright-core";
 // Without the background-networking flags Chromium tries to reach Google's
 // hosts at start, which this machine's closed network refuses.
 const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 export interface Watched<T> {
@@ -21,11 +27,17 @@ export async function inChromium<T>(url: string, look: (page: Page) => Promise<T
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [], failed: string[] = [], foreign: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    const consoleErrors: string[] = [],
+      failed: string[] = [],
+      foreign: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
     page.on("requestfailed", (r) => failed.push(r.url()));
-    page.on("request", (r) => { if (r.url() !== url) foreign.push(r.url()); });
+    page.on("request", (r) => {
+      if (r.url() !== url) foreign.push(r.url());
+    });
     await page.goto(url, { waitUntil: "load" });
     return { value: await look(page), consoleErrors, failed, foreign };
   } finally {

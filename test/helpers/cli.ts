@@ -15,7 +15,12 @@ export interface CliResult {
 
 /** Runs the real CLI in a child process. */
 export function cli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: o.cwd, env: { ...process.env, ...o.env }, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    cwd: o.cwd,
+    env: { ...process.env, ...o.env },
+    maxBuffer: 64 << 20,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +28,8 @@ export function cli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv }
 export function cliAsync(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [BIN, ...args], { cwd: o.cwd, env: { ...process.env, ...o.env } });
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
     p.on("close", (status) => resolve({ status, stdout, stderr }));

@@ -34,7 +34,8 @@ type Registry = FinalizationRegistry<number> & { cleanupSome(): void };
 const Registry = runInNewContext("FinalizationRegistry") as new (cb: (blocks: number) => void) => Registry;
 
 /** bytes a block holds, and the blocks of a Puck.js (ESPRUINO.md) */
-const BLOCK_BYTES = 13, TOTAL_BLOCKS = 2630;
+const BLOCK_BYTES = 13,
+  TOTAL_BLOCKS = 2630;
 
 export interface Sandbox {
   context: Record<string, any>;
@@ -78,7 +79,9 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
   };
   // the live blocks: each tracked value's cost, given back when it is collected
   let live = 0;
-  const registry = new Registry((blocks) => { live -= blocks; });
+  const registry = new Registry((blocks) => {
+    live -= blocks;
+  });
   const track = (v: object, blocks: number) => {
     live += blocks;
     registry.register(v, blocks);
@@ -160,7 +163,9 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
     return sandbox.module(toStr(f));
   };
   const printed: string[] = [];
-  context.print = (...a: unknown[]) => { printed.push(a.map(String).join(" ")); };
+  context.print = (...a: unknown[]) => {
+    printed.push(a.map(String).join(" "));
+  };
   context.getTime = () => performance.now() / 1000;
   context.process = {
     memory: () => {
@@ -181,7 +186,10 @@ export function createSandbox(opts: { viewOffsetLimit?: boolean } = {}): Sandbox
     run: (code, filename) => runInContext(boardCode(code, { varOrder: true, allocations: true }), context, { filename }),
     module(code) {
       const mod = { exports: {} as any };
-      runInContext(`(function (exports, module) {\n${boardCode(code, { varOrder: true, allocations: true })}\n})`, context)(mod.exports, mod);
+      runInContext(`(function (exports, module) {\n${boardCode(code, { varOrder: true, allocations: true })}\n})`, context)(
+        mod.exports,
+        mod,
+      );
       return mod.exports;
     },
   };

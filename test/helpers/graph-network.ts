@@ -19,7 +19,8 @@ export function graphGradient(net: Network, data: DataSet, rows: number[], loss:
         const prods = a.map((aj, j) => o.mul(params[L.wOff + i * L.nIn + j], aj));
         z.push(o.add(sum(prods), params[L.bOff + i]));
       }
-      if (L.act === ACT_SOFTMAX) a = z; // handled by the loss below
+      if (L.act === ACT_SOFTMAX)
+        a = z; // handled by the loss below
       else a = z.map((zi, i) => L.activation.build(o, zi, L.pOff >= 0 ? params[L.pOff + i] : o.c(L.gamma)));
     }
     const out = net.layers[net.layers.length - 1];

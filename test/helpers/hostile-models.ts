@@ -19,8 +19,19 @@
 //   ids and flags    activation ids, weight types, softmax before the end, flags, version
 //   random body      random bytes after a valid header
 import {
-  ACTIVATION_NAMES, ActivationName, createNetwork, createRng, crc32, decodeLayout, encodeModel, initialize,
-  modelFromNetwork, Model, quantizeModel, Rng, WeightBits,
+  ACTIVATION_NAMES,
+  ActivationName,
+  createNetwork,
+  createRng,
+  crc32,
+  decodeLayout,
+  encodeModel,
+  initialize,
+  modelFromNetwork,
+  Model,
+  quantizeModel,
+  Rng,
+  WeightBits,
 } from "../../src/core/index";
 
 export interface Hostile {
@@ -37,7 +48,8 @@ const LABEL_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 
 /** a random valid model: 1..maxLayers layers of 1..maxSize, any activation (softmax last only) */
 export function randomModel(rng: Rng, maxLayers = 5, maxSize = 9): Model {
-  const L = 1 + rng.int(maxLayers), inputSize = 1 + rng.int(maxSize);
+  const L = 1 + rng.int(maxLayers),
+    inputSize = 1 + rng.int(maxSize);
   const hidden = ACTIVATION_NAMES.filter((a) => a !== "softmax");
   const layers = Array.from({ length: L }, (_, l) => {
     const last = l === L - 1;
@@ -54,7 +66,9 @@ export function randomModel(rng: Rng, maxLayers = 5, maxSize = 9): Model {
   const outputs = layers[L - 1].size;
   const labels = rng.int(2)
     ? // one output takes 2 labels (a binary classifier) or none
-      Array.from({ length: outputs > 1 ? outputs : 2 }, () => Array.from({ length: 1 + rng.int(rng.int(4) ? 8 : 32) }, () => LABEL_CHARS[rng.int(LABEL_CHARS.length)]).join(""))
+      Array.from({ length: outputs > 1 ? outputs : 2 }, () =>
+        Array.from({ length: 1 + rng.int(rng.int(4) ? 8 : 32) }, () => LABEL_CHARS[rng.int(LABEL_CHARS.length)]).join(""),
+      )
     : [];
   const model = modelFromNetwork(net, labels);
   const bits = layers.map((): WeightBits => ([32, 16, 8] as const)[rng.int(3)]);
@@ -63,7 +77,9 @@ export function randomModel(rng: Rng, maxLayers = 5, maxSize = 9): Model {
 
 /** the offsets of each float32 section of a valid file: [name, offset, count] */
 function floatSections(b: Uint8Array): [string, number, number][] {
-  const lay = decodeLayout(b), T = lay.T, out: [string, number, number][] = [["normalization", lay.meanOff, 2 * lay.inputSize]];
+  const lay = decodeLayout(b),
+    T = lay.T,
+    out: [string, number, number][] = [["normalization", lay.meanOff, 2 * lay.inputSize]];
   for (let l = 0, t = 0; t < T.length; l++, t += 8) {
     const n = T[t + 1];
     if (T[t + 5] >= 0) out.push([`layer ${l + 1} scales`, T[t + 5], n]);
@@ -77,7 +93,8 @@ function floatSections(b: Uint8Array): [string, number, number][] {
 
 /** a CRC-valid file of `length` bytes with the given header and layer table, zeros after */
 export function declared(inputSize: number, layers: [number, number, number][], length: number): Uint8Array {
-  const b = new Uint8Array(Math.max(length, 16 + 8 * layers.length + 4)), dv = new DataView(b.buffer);
+  const b = new Uint8Array(Math.max(length, 16 + 8 * layers.length + 4)),
+    dv = new DataView(b.buffer);
   b.set([0x45, 0x46, 0x4e, 0x4e, 1, layers.length]);
   dv.setUint16(6, inputSize, true);
   layers.forEach(([size, act, wtype], l) => {
@@ -91,7 +108,8 @@ export function declared(inputSize: number, layers: [number, number, number][], 
 /** the file length the old 32-bit arithmetic expected ((count + 3) & ~3 summed in int32): such files passed it */
 export function wrappedLength(inputSize: number, layers: [number, number, number][]): number {
   const pad = (c: number) => (c + 3) & ~3;
-  let off = 16 + 8 * layers.length + 8 * inputSize, prev = inputSize;
+  let off = 16 + 8 * layers.length + 8 * inputSize,
+    prev = inputSize;
   for (const [size, act, wtype] of layers) off += (wtype ? 4 * size : 0) + 4 * size + (act === 8 ? 4 * size : 0);
   for (const [size, , wtype] of layers) {
     off = (off + pad(size * prev * [4, 2, 1][wtype])) | 0;
@@ -118,8 +136,11 @@ function bigLayer(rng: Rng): [number, number, number] {
 export function hostile(kind: string, rng: Rng): Hostile {
   const model = randomModel(rng);
   const good = encodeModel(model);
-  const b = Uint8Array.from(good), dv = new DataView(b.buffer);
-  const L = b[5], M = dv.getUint16(6, true), lay = decodeLayout(good);
+  const b = Uint8Array.from(good),
+    dv = new DataView(b.buffer);
+  const L = b[5],
+    M = dv.getUint16(6, true),
+    lay = decodeLayout(good);
   const labelsAt = lay.meanOff + 8 * M;
   switch (kind) {
     case "valid":
@@ -141,23 +162,35 @@ export function hostile(kind: string, rng: Rng): Hostile {
     case "2^32 overflow": {
       // a weights section of 2^32 bytes exactly, or a random mix of big layers
       // (the first layer's float32 weights are 2^32 bytes or more: at least 32768 x 32768 x 4)
-      const layers: [number, number, number][] = rng.int(2) ? [[32768, 0, 0]] : [[pick(rng, [32768, 46341, 65535]), pick(rng, [0, 8]), 0], ...Array.from({ length: rng.int(4) }, () => bigLayer(rng))];
+      const layers: [number, number, number][] = rng.int(2)
+        ? [[32768, 0, 0]]
+        : [[pick(rng, [32768, 46341, 65535]), pick(rng, [0, 8]), 0], ...Array.from({ length: rng.int(4) }, () => bigLayer(rng))];
       const input = layers.length === 1 && layers[0][0] === 32768 ? 32768 : pick(rng, [32768, 46341, 65535]);
       const want = wrappedLength(input, layers);
       return { kind, bytes: declared(input, layers, want > 24 && want <= 1 << 20 ? want : 16 + 8 * layers.length + 4 + rng.int(1 << 16)) };
     }
     case "overlaps": {
       // a float32 section of 4 x 32767 x 32768 = 2^32 - 128 KiB bytes: -131072 in int32
-      const layers: [number, number, number][] = [[32768, 0, 0], [32767, pick(rng, [0, 6]), 0], [1 + rng.int(3), 0, rng.int(3)]];
+      const layers: [number, number, number][] = [
+        [32768, 0, 0],
+        [32767, pick(rng, [0, 6]), 0],
+        [1 + rng.int(3), 0, rng.int(3)],
+      ];
       if (rng.int(2)) layers.push([1 + rng.int(9), 0, 0]);
-      const input = 1 + rng.int(4), want = wrappedLength(input, layers);
+      const input = 1 + rng.int(4),
+        want = wrappedLength(input, layers);
       return { kind, bytes: declared(input, layers, want > 24 && want <= 1 << 20 ? want : 1 << 18) };
     }
     case "label count":
       dv.setUint16(8, pick(rng, [0, 1, 2, 3, lay.outputSize + 1, Math.max(0, lay.outputSize - 1), 255, 65535, rng.int(65536)]), true);
       return { kind, bytes: reseal(b) };
     case "label lengths": {
-      if (rng.int(2) || !lay.labels.length) dv.setUint16(10, pick(rng, [0, 1, 2, 33, 255, 65535, rng.int(65536), dv.getUint16(10, true) + 1, Math.max(0, dv.getUint16(10, true) - 1)]), true);
+      if (rng.int(2) || !lay.labels.length)
+        dv.setUint16(
+          10,
+          pick(rng, [0, 1, 2, 33, 255, 65535, rng.int(65536), dv.getUint16(10, true) + 1, Math.max(0, dv.getUint16(10, true) - 1)]),
+          true,
+        );
       else b[labelsAt + rng.int(Math.max(1, dv.getUint16(10, true)))] = pick(rng, [0, 1, 32, 33, 127, 255, rng.int(256)]);
       return { kind, bytes: reseal(b) };
     }
@@ -180,13 +213,21 @@ export function hostile(kind: string, rng: Rng): Hostile {
       if (r === 0) return { kind, bytes: encodeModel(randomModel(rng, 64, 3)) }; // up to 64 layers, valid
       if (r === 1) {
         // 64 layers declared, the table and the sections absent or short
-        return { kind, bytes: declared(1 + rng.int(65535), Array.from({ length: 64 }, () => [1 + rng.int(65535), rng.int(12), rng.int(3)]), 24 + rng.int(2048)) };
+        return {
+          kind,
+          bytes: declared(
+            1 + rng.int(65535),
+            Array.from({ length: 64 }, () => [1 + rng.int(65535), rng.int(12), rng.int(3)]),
+            24 + rng.int(2048),
+          ),
+        };
       }
       b[5] = r === 2 ? pick(rng, [0, 65, 100, 128, 255]) : 1 + rng.int(64);
       return { kind, bytes: reseal(b) };
     }
     case "ids and flags": {
-      const r = rng.int(5), at = 16 + 8 * rng.int(L);
+      const r = rng.int(5),
+        at = 16 + 8 * rng.int(L);
       if (r === 0) b[at + 2] = pick(rng, [11, 12, 99, 255, rng.int(256)]);
       else if (r === 1) b[at + 3] = pick(rng, [3, 4, 128, 255, rng.int(256)]);
       else if (r === 2) b[12 + rng.int(4)] = 1 + rng.int(255);
@@ -213,14 +254,26 @@ export function hostile(kind: string, rng: Rng): Hostile {
 export const VALUE_SECTIONS = ["normalization", "scales", "biases", "gammas", "weights", "gamma"];
 
 export const KINDS = [
-  "valid", "extreme values", "sizes", "2^32 overflow", "overlaps",
+  "valid",
+  "extreme values",
+  "sizes",
+  "2^32 overflow",
+  "overlaps",
   ...VALUE_SECTIONS.map((s) => "NaN/Inf in " + s),
-  "label count", "label lengths", "label bytes", "truncated", "trailing bytes", "layer count", "ids and flags", "random body",
+  "label count",
+  "label lengths",
+  "label bytes",
+  "truncated",
+  "trailing bytes",
+  "layer count",
+  "ids and flags",
+  "random body",
 ];
 
 /** n hostile files, the classes in turn, from one seed */
 export function hostileModels(n: number, seed: number): Hostile[] {
-  const rng = createRng(seed), out: Hostile[] = [];
+  const rng = createRng(seed),
+    out: Hostile[] = [];
   for (let i = 0; i < n; i++) out.push(hostile(KINDS[i % KINDS.length], rng));
   return out;
 }

@@ -7,7 +7,23 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { everyActivationModel, gestureShapedModel, irisModel, syntheticModel } from "./models";
 import {
-  DataSet, decodeModel, encodeModel, Model, modelFromNetwork, Network, quantizeModel, WeightBits, FloatArray, forward, frozenFeatures, isCorrect, LossName, outputDelta, sgdStep, tailNetwork, train,
+  DataSet,
+  decodeModel,
+  encodeModel,
+  Model,
+  modelFromNetwork,
+  Network,
+  quantizeModel,
+  WeightBits,
+  FloatArray,
+  forward,
+  frozenFeatures,
+  isCorrect,
+  LossName,
+  outputDelta,
+  sgdStep,
+  tailNetwork,
+  train,
 } from "../../src/core/index";
 
 export const LEARN_BUNDLE = fileURLToPath(new URL("../../dist/edgefnn-learn.js", import.meta.url));
@@ -16,7 +32,16 @@ export const learnText = (min = false) => readFileSync(min ? LEARN_BUNDLE_MIN : 
 
 export interface Scenario {
   model: Uint8Array;
-  opts: { layers?: number; rate?: number; lambda?: number; buffer?: number; seed?: number; loss?: LossName; patience?: number; validateFrom?: number };
+  opts: {
+    layers?: number;
+    rate?: number;
+    lambda?: number;
+    buffer?: number;
+    seed?: number;
+    loss?: LossName;
+    patience?: number;
+    validateFrom?: number;
+  };
   xs: number[][];
   ys: number[];
   /** the first `steps` samples are step()ped, the rest add()ed */
@@ -58,14 +83,20 @@ export function hostScenario(sc: Scenario): string {
 
 /** The host core's fine-tuning of a scenario: the trained tail network, the features and the data set. */
 export function hostTrain(sc: Scenario): { net: Network; X: Float32Array; data: DataSet; first: number } {
-  const model = decodeModel(sc.model), L = model.layers.length, k = Math.min(sc.opts.layers ?? 1, L), first = L - k;
+  const model = decodeModel(sc.model),
+    L = model.layers.length,
+    k = Math.min(sc.opts.layers ?? 1, L),
+    first = L - k;
   const N = sc.opts.buffer ?? 30;
   if (sc.xs.length > N) throw new Error("hostScenario does not wrap the ring buffer");
-  const net = tailNetwork(model, first), M = net.inputSize;
+  const net = tailNetwork(model, first),
+    M = net.inputSize;
   const out = model.layers[L - 1].act;
   const loss: LossName = sc.opts.loss ?? (out === 11 || out === 2 ? "cross-entropy" : "squared-error");
   const rate = { alpha: sc.opts.rate ?? 0.05, lambda: sc.opts.lambda ?? 0 };
-  const n = sc.xs.length, X = new Float32Array(n * M), Y = new Int32Array(n);
+  const n = sc.xs.length,
+    X = new Float32Array(n * M),
+    Y = new Int32Array(n);
   sc.xs.forEach((x, i) => X.set(first ? frozenFeatures(model, first, x) : Float32Array.from(x), i * M));
   Y.set(sc.ys);
   const data: DataSet = { n, inputSize: M, x: X, classes: Y, numClasses: net.outputSize };
@@ -77,16 +108,25 @@ export function hostTrain(sc: Scenario): { net: Network; X: Float32Array; data: 
   }
   sc.fits.forEach((epochs, f) => {
     const nv = n >= (sc.opts.validateFrom ?? 20) ? Math.floor(n / 5) : 0;
-    const tr: number[] = [], va: number[] = [];
+    const tr: number[] = [],
+      va: number[] = [];
     for (let s = 0; s < n; s++) (s % 5 === 4 && va.length < nv ? va : tr).push(s);
     const pick = (rows: number[]): DataSet => ({
-      n: rows.length, inputSize: M, numClasses: net.outputSize,
+      n: rows.length,
+      inputSize: M,
+      numClasses: net.outputSize,
       x: Float32Array.from(rows.flatMap((r) => Array.from(X.subarray(r * M, r * M + M)))),
       classes: Int32Array.from(rows.map((r) => Y[r])),
     });
     train(net, nv ? pick(tr) : data, {
-      epochs, learningRate: rate.alpha, lambda: rate.lambda, seed: (sc.opts.seed ?? 1) + f, loss, initialize: false,
-      validation: nv ? pick(va) : undefined, patience: sc.opts.patience,
+      epochs,
+      learningRate: rate.alpha,
+      lambda: rate.lambda,
+      seed: (sc.opts.seed ?? 1) + f,
+      loss,
+      initialize: false,
+      validation: nv ? pick(va) : undefined,
+      patience: sc.opts.patience,
     });
   });
   return { net, X, data, first };
@@ -94,7 +134,8 @@ export function hostTrain(sc: Scenario): { net: Network; X: Float32Array; data: 
 
 /** The host's fine-tuned model: the source's frozen layers, the trained ones in their source weight types. */
 export function hostModel(sc: Scenario, float32 = false): Model {
-  const src = decodeModel(sc.model), { net, first } = hostTrain(sc);
+  const src = decodeModel(sc.model),
+    { net, first } = hostTrain(sc);
   const tail = modelFromNetwork(net).layers;
   const float: Model = { ...src, layers: src.layers.slice(0, first).concat(tail) };
   // float32: the trained layers as trained (learner.save(name, { float32: true }))
@@ -103,7 +144,9 @@ export function hostModel(sc: Scenario, float32 = false): Model {
 }
 
 function rows(d: DataSet, n: number): { xs: number[][]; ys: number[] } {
-  const k = d.inputSize, xs: number[][] = [], ys: number[] = [];
+  const k = d.inputSize,
+    xs: number[][] = [],
+    ys: number[] = [];
   for (let i = 0; i < Math.min(n, d.n); i++) {
     xs.push(Array.from(d.x.subarray(i * k, i * k + k)));
     ys.push(d.classes![i]);
@@ -112,16 +155,26 @@ function rows(d: DataSet, n: number): { xs: number[][]; ys: number[] } {
 }
 
 export function scenarios(): [string, Scenario][] {
-  const gest = gestureShapedModel(), every = everyActivationModel(), iris = irisModel("hard-logistic"), syn = syntheticModel();
+  const gest = gestureShapedModel(),
+    every = everyActivationModel(),
+    iris = irisModel("hard-logistic"),
+    syn = syntheticModel();
   const s = (m: Model, d: DataSet, n: number, opts: Scenario["opts"], steps: number, fits: number[]): Scenario => ({
-    model: encodeModel(m), opts, ...rows(d, n), steps, fits,
+    model: encodeModel(m),
+    opts,
+    ...rows(d, n),
+    steps,
+    fits,
   });
   return [
     // every activation (hard-logistic, hard-tanh, PReLU, ...) on the backward path, float32 and int8
     ["every activation, all 11 layers, float32", s(every.model, every.train, 24, { layers: 11, rate: 0.02, lambda: 0.001 }, 24, [2])],
     ["every activation, last 4 layers, int8", s(quantizeModel(every.model, 8), every.train, 24, { layers: 4, rate: 0.03 }, 12, [3])],
     // the stopping rule with a validation split (30 samples: 6 validate)
-    ["iris hard-logistic, last layer, int8, validation split", s(quantizeModel(iris.model, 8), iris.train, 30, { rate: 0.1, patience: 2 }, 30, [20, 5])],
+    [
+      "iris hard-logistic, last layer, int8, validation split",
+      s(quantizeModel(iris.model, 8), iris.train, 30, { rate: 0.1, patience: 2 }, 30, [20, 5]),
+    ],
     ["iris hard-logistic, both layers, int8", s(quantizeModel(iris.model, 8), iris.train, 30, { layers: 2, rate: 0.05, seed: 7 }, 10, [4])],
     // the measured case: the last layer of a 64-64-32-10 int8 model
     ["64-64-32-10 int8, last layer", s(quantizeModel(syn.model, 8), syn.train, 25, { rate: 0.01, buffer: 25 }, 25, [2])],
@@ -130,4 +183,3 @@ export function scenarios(): [string, Scenario][] {
     ["64-64-32-10 int8, last 2 layers", s(quantizeModel(syn.model, 8), syn.train, 12, { layers: 2, rate: 0.01, buffer: 12 }, 12, [1])],
   ];
 }
-

@@ -1,7 +1,19 @@
 import { writeFileSync } from "node:fs";
 // Trained models shared by the format, quantization and device suites.
 import { join } from "node:path";
-import { ActivationName, createNetwork, DataSet, encodeModel, modelFromNetwork, Model, Network, quantizeModel, split, standardization, train } from "../../src/core/index";
+import {
+  ActivationName,
+  createNetwork,
+  DataSet,
+  encodeModel,
+  modelFromNetwork,
+  Model,
+  Network,
+  quantizeModel,
+  split,
+  standardization,
+  train,
+} from "../../src/core/index";
 import { gaussianClusters } from "../../src/core/check/index";
 import { loadIris } from "./iris";
 
@@ -13,7 +25,14 @@ export interface Trained {
   labels: string[];
 }
 
-function fit(data: { train: DataSet; test: DataSet }, sizes: number[], acts: ActivationName[], labels: string[], lr: number, epochs: number): Trained {
+function fit(
+  data: { train: DataSet; test: DataSet },
+  sizes: number[],
+  acts: ActivationName[],
+  labels: string[],
+  lr: number,
+  epochs: number,
+): Trained {
   const net = createNetwork({ inputSize: data.train.inputSize, layers: sizes.map((size, i) => ({ size, activation: acts[i] })) });
   const st = standardization(data.train);
   net.mean.set(st.mean);
@@ -57,7 +76,17 @@ export function everyActivationModel(): Trained {
   if (!cache.has("every")) {
     const { data, labels } = loadIris();
     const acts: ActivationName[] = [
-      "logistic", "tanh", "hard-logistic", "hard-tanh", "relu", "leaky-relu", "prelu", "elu", "softplus", "linear", "softmax",
+      "logistic",
+      "tanh",
+      "hard-logistic",
+      "hard-tanh",
+      "relu",
+      "leaky-relu",
+      "prelu",
+      "elu",
+      "softplus",
+      "linear",
+      "softmax",
     ];
     cache.set("every", fit(split(data, 0.2, 1), [...acts.slice(0, -1).map(() => 7), 3], acts, labels, 0.01, 5));
   }
@@ -82,7 +111,8 @@ export function writeIrisTestCsv(file: string): Float32Array[] {
  * int8 (iris.q8.efnn) and int8/int16 (iris-b.q8.efnn, the same net: another file). */
 export function writeIrisUploadModels(dir: string): { q8: string; q8b: string } {
   const { model } = irisModel();
-  const q8 = join(dir, "iris.q8.efnn"), q8b = join(dir, "iris-b.q8.efnn");
+  const q8 = join(dir, "iris.q8.efnn"),
+    q8b = join(dir, "iris-b.q8.efnn");
   writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
   writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
   return { q8, q8b };

@@ -12,8 +12,11 @@ export interface PtyPair {
 }
 
 export async function ptyPair(dir: string, name = "pty"): Promise<PtyPair> {
-  const a = join(dir, `${name}-a`), b = join(dir, `${name}-b`);
-  const socat = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ["ignore", "ignore", "pipe"] });
+  const a = join(dir, `${name}-a`),
+    b = join(dir, `${name}-b`);
+  const socat = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let log = "";
   await new Promise<void>((resolve, reject) => {
     // a bound for a hung socat (one that fails exits at once): a busy machine outran 5 s
@@ -32,7 +35,9 @@ export async function ptyPair(dir: string, name = "pty"): Promise<PtyPair> {
   });
   const exited = new Promise<void>((resolve) => socat.once("exit", () => resolve()));
   return {
-    a, b, socat,
+    a,
+    b,
+    socat,
     close: async () => {
       if (socat.exitCode !== null || socat.signalCode !== null) return;
       socat.kill("SIGTERM");

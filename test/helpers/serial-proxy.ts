@@ -48,7 +48,7 @@ export async function serialProxy(left: string, right: string, faults: ProxyFaul
         if (f.dropAll || d.dropAt?.includes(at)) stats.dropped++;
         else if (d.corruptAt?.includes(at)) {
           stats.corrupted++;
-          out.push(b ^ (1 << at % 8));
+          out.push(b ^ (1 << (at % 8)));
         } else out.push(b);
       }
       stats.forwarded += out.length;

@@ -15,7 +15,8 @@ export interface TempFiles {
 }
 
 export function tempFiles(prefix: string): TempFiles {
-  let root = "", n = 0;
+  let root = "",
+    n = 0;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), prefix));
   });

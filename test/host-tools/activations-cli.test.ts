@@ -26,7 +26,14 @@ describe("edgefnn activations", () => {
     expect(t["hard-logistic"]).toEqual(["hard-logistic", "4", "max(0, min(1, 0.25 x + 0.5))", "0.25 I(-2 < x < 2)", "[0, 1]", "yes"]);
     expect(t["hard-tanh"]).toEqual(["hard-tanh", "5", "max(-1, min(1, x))", "I(-1 < x < 1)", "[-1, 1]", "yes"]);
     expect(t["relu"]).toEqual(["relu", "6", "max(0, x)", "I(x > 0)", "[0, inf)", "yes"]);
-    expect(t["elu"]).toEqual(["elu", "9", "max(0, x) + min(0, gamma (exp(x) - 1))", "I(x > 0) + gamma exp(x) I(x < 0)", "(-gamma, inf)", "yes"]);
+    expect(t["elu"]).toEqual([
+      "elu",
+      "9",
+      "max(0, x) + min(0, gamma (exp(x) - 1))",
+      "I(x > 0) + gamma exp(x) I(x < 0)",
+      "(-gamma, inf)",
+      "yes",
+    ]);
     expect(t["softplus"]).toEqual(["softplus", "10", "log(1 + exp(x))", "exp(x) / (1 + exp(x))", "(0, inf)", "yes"]);
     expect(t["step"][5]).toBe("no");
     expect(r.stdout).toMatch(/softmax: not elementwise/);
@@ -37,7 +44,8 @@ describe("edgefnn activations", () => {
     expect(o.activations.map((a: { name: string; id: number }) => [a.name, a.id])).toEqual(ACTIVATIONS.map((a) => [a.name, a.id]));
     const leaky = o.activations.find((a: { name: string }) => a.name === "leaky-relu");
     expect(leaky).toMatchObject({
-      trainable: true, gamma: 0.01,
+      trainable: true,
+      gamma: 0.01,
       f: { text: "max(0, x) + gamma min(0, x)", latex: "\\max\\left(0, x\\right) + \\gamma \\min\\left(0, x\\right)" },
       df: { text: "I(x > 0) + gamma I(x < 0)" },
       range: { text: "(-inf, inf)", latex: "(-\\infty, \\infty)" },
@@ -50,7 +58,9 @@ describe("edgefnn activations", () => {
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe("\\begin{tabular}{llllll}");
-    expect(r.stdout).toContain("logistic & 2 & $\\frac{1}{1 + e^{-x}}$ & $\\frac{e^{-x}}{{\\left(1 + e^{-x}\\right)}^{2}}$ & $(0, 1)$ & yes \\\\");
+    expect(r.stdout).toContain(
+      "logistic & 2 & $\\frac{1}{1 + e^{-x}}$ & $\\frac{e^{-x}}{{\\left(1 + e^{-x}\\right)}^{2}}$ & $(0, 1)$ & yes \\\\",
+    );
     const end = lines.indexOf("\\end{tabular}");
     expect(end).toBeGreaterThan(0);
     for (const line of lines.slice(end + 1)) expect(line === "" || line.startsWith("% ")).toBe(true);

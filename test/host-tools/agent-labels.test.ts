@@ -69,7 +69,12 @@ const CASES: Case[] = [
   // the label section's byte length is a u16: 1985 x (1 + 32) = 65505 bytes, the most 32-character labels a file holds
   { what: "1985 labels of 32 characters", inputs: 1, outputs: 1985, labels: numbered(1985, "class-with-a-long-name-", 9) },
   // the most labels a file holds: 32767 x (1 + 1) = 65534 bytes (the format does not ask labels to differ)
-  { what: "32767 labels (the format's most)", inputs: 1, outputs: 32767, labels: Array.from({ length: 32767 }, (_, i) => String.fromCharCode(0x21 + (i % 94))) },
+  {
+    what: "32767 labels (the format's most)",
+    inputs: 1,
+    outputs: 32767,
+    labels: Array.from({ length: 32767 }, (_, i) => String.fromCharCode(0x21 + (i % 94))),
+  },
   // the most outputs a layer has (u16); 65535 labels would need 131070 label bytes, so the format allows none here
   { what: "65535 outputs without labels", inputs: 1, outputs: 65535, labels: [] },
   // a row too long for any one request: its inputs go ahead in INPUT requests
@@ -82,52 +87,68 @@ function rowsFor(inputs: number): Float32Array[] {
 }
 
 describe("models that used to lock the host out of the agent", () => {
-  it.each(CASES)("$what: upload activates it and says so; HELLO, LIST, LABELS, RUN, verify, predict --port and a restart all work", async (c) => {
-    const bytes = wideModel(c.inputs, c.outputs, c.labels);
-    const slug = c.what.replace(/[^a-z0-9]+/gi, "-");
-    const file = join(dir, `${slug}.efnn`);
-    writeFileSync(file, bytes);
-    const host = load(bytes);
-    const rows = rowsFor(c.inputs);
-    const p = await pair(slug);
-    const models = join(dir, `models-${slug}`);
-    let agent = await startAgent(p.a, models, cleanups);
+  it.each(CASES)(
+    "$what: upload activates it and says so; HELLO, LIST, LABELS, RUN, verify, predict --port and a restart all work",
+    async (c) => {
+      const bytes = wideModel(c.inputs, c.outputs, c.labels);
+      const slug = c.what.replace(/[^a-z0-9]+/gi, "-");
+      const file = join(dir, `${slug}.efnn`);
+      writeFileSync(file, bytes);
+      const host = load(bytes);
+      const rows = rowsFor(c.inputs);
+      const p = await pair(slug);
+      const models = join(dir, `models-${slug}`);
+      let agent = await startAgent(p.a, models, cleanups);
 
-    // upload: one the agent had, then the new one; it reports what happened
-    const up = json(await cliAsync(["upload", file, "--port", p.b, "--name", "wide", "--json", ...FAST]));
-    expect(up).toMatchObject({ target: "agent", payload: bytes.length, previous: null });
-    expect(readFileSync(join(models, ACTIVE))).toEqual(Buffer.from(bytes));
-    expect(agent.stderr()).not.toMatch(/refused/);
+      // upload: one the agent had, then the new one; it reports what happened
+      const up = json(await cliAsync(["upload", file, "--port", p.b, "--name", "wide", "--json", ...FAST]));
+      expect(up).toMatchObject({ target: "agent", payload: bytes.length, previous: null });
+      expect(readFileSync(join(models, ACTIVE))).toEqual(Buffer.from(bytes));
+      expect(agent.stderr()).not.toMatch(/refused/);
 
-    const check = async () => {
-      const cl = await client(p.b);
-      const id = modelId(bytes);
-      expect(cl.info.protocol).toBe(2);
-      expect(cl.info.active).toMatchObject({ file: up.file, id, inputSize: c.inputs, outputSize: c.outputs, labelCount: c.labels.length });
-      expect(cl.info.active).not.toHaveProperty("labels");
-      expect((await cl.list()).active).toEqual(cl.info.active);
-      expect(await cl.labels(id)).toEqual(c.labels);
-      const got = await cl.run(rows, id);
-      expect(got.map((r) => r.cls)).toEqual(rows.map((x) => host.classify(x)));
-      expect(got.map((r) => r.bits)).toEqual(rows.map((x) => Buffer.from(floatBytes(host.run(x))).toString("hex")));
-      await cl.link.close();
-    };
-    await check();
+      const check = async () => {
+        const cl = await client(p.b);
+        const id = modelId(bytes);
+        expect(cl.info.protocol).toBe(2);
+        expect(cl.info.active).toMatchObject({
+          file: up.file,
+          id,
+          inputSize: c.inputs,
+          outputSize: c.outputs,
+          labelCount: c.labels.length,
+        });
+        expect(cl.info.active).not.toHaveProperty("labels");
+        expect((await cl.list()).active).toEqual(cl.info.active);
+        expect(await cl.labels(id)).toEqual(c.labels);
+        const got = await cl.run(rows, id);
+        expect(got.map((r) => r.cls)).toEqual(rows.map((x) => host.classify(x)));
+        expect(got.map((r) => r.bits)).toEqual(rows.map((x) => Buffer.from(floatBytes(host.run(x))).toString("hex")));
+        await cl.link.close();
+      };
+      await check();
 
-    const csv = join(dir, `${slug}.csv`);
-    const names = c.labels.length ? c.labels : Array.from({ length: c.outputs }, (_, i) => String(i));
-    writeFileSync(csv, [[...Array.from({ length: c.inputs }, (_, i) => `x${i}`), "label"].join(","), ...rows.map((x) => [...Array.from(x), names[0]].join(","))].join("\n") + "\n");
-    const v = json(await cliAsync(["verify", file, csv, "--port", p.b, "--json", ...FAST]));
-    expect(v).toMatchObject({ ok: true, target: "agent", identical: rows.length, file: up.file });
-    const pr = json(await cliAsync(["predict", file, csv, "--port", p.b, "--json", ...FAST]));
-    expect(pr.predictions.map((r: { label: string }) => r.label)).toEqual(rows.map((x) => names[host.classify(x)]));
+      const csv = join(dir, `${slug}.csv`);
+      const names = c.labels.length ? c.labels : Array.from({ length: c.outputs }, (_, i) => String(i));
+      writeFileSync(
+        csv,
+        [
+          [...Array.from({ length: c.inputs }, (_, i) => `x${i}`), "label"].join(","),
+          ...rows.map((x) => [...Array.from(x), names[0]].join(",")),
+        ].join("\n") + "\n",
+      );
+      const v = json(await cliAsync(["verify", file, csv, "--port", p.b, "--json", ...FAST]));
+      expect(v).toMatchObject({ ok: true, target: "agent", identical: rows.length, file: up.file });
+      const pr = json(await cliAsync(["predict", file, csv, "--port", p.b, "--json", ...FAST]));
+      expect(pr.predictions.map((r: { label: string }) => r.label)).toEqual(rows.map((x) => names[host.classify(x)]));
 
-    // an agent that starts with this model on disk answers at once
-    await agent.stop();
-    agent = await startAgent(p.a, models, cleanups);
-    await check();
-    await agent.stop();
-  }, 600_000);
+      // an agent that starts with this model on disk answers at once
+      await agent.stop();
+      agent = await startAgent(p.a, models, cleanups);
+      await check();
+      await agent.stop();
+    },
+    600_000,
+  );
 });
 
 describe("a model an older agent activated", () => {
@@ -160,25 +181,83 @@ describe("requests that cannot be answered are refused with a reason", () => {
     const id = modelId(bytes);
     const refusal = (type: number, payload: Uint8Array) =>
       cl.request(type, payload).then(
-        () => { throw new Error("accepted"); },
+        () => {
+          throw new Error("accepted");
+        },
         (e) => {
           expect(e).toBeInstanceOf(AgentRefused);
           return { code: (e as AgentRefused).code, message: (e as Error).message };
         },
       );
     // the protocol 1 request: refused with what to use, not a RangeError from the encoder
-    expect(await refusal(T.RUN, new Writer().u8(1).u32(id).u16(1).bytes(new Uint8Array(4 * 300)).done().subarray(0, MAX_PAYLOAD))).toMatchObject({
-      code: E.BAD_PAYLOAD, message: expect.stringMatching(/300 inputs and 2 outputs: a row does not fit in a RUN request and its reply; use RUN_PART/),
+    expect(
+      await refusal(
+        T.RUN,
+        new Writer()
+          .u8(1)
+          .u32(id)
+          .u16(1)
+          .bytes(new Uint8Array(4 * 300))
+          .done()
+          .subarray(0, MAX_PAYLOAD),
+      ),
+    ).toMatchObject({
+      code: E.BAD_PAYLOAD,
+      message: expect.stringMatching(/300 inputs and 2 outputs: a row does not fit in a RUN request and its reply; use RUN_PART/),
     });
     expect(await refusal(T.RUN_PART, new Writer().u8(RUN_STAGED).u32(id).u16(0).done())).toMatchObject({
-      code: E.NO_TRANSFER, message: expect.stringMatching(/no whole row staged: send its 300 inputs with INPUT first/),
+      code: E.NO_TRANSFER,
+      message: expect.stringMatching(/no whole row staged: send its 300 inputs with INPUT first/),
     });
-    expect(await cl.request(T.INPUT, new Writer().u32(id).u16(0).bytes(new Uint8Array(4 * 100)).done())).toEqual(Uint8Array.of(100, 0));
-    expect(await refusal(T.INPUT, new Writer().u32(id).u16(200).bytes(new Uint8Array(4)).done())).toMatchObject({ code: E.BAD_OFFSET, message: "expected input 100, got 200" });
-    expect(await refusal(T.RUN_PART, new Writer().u8(RUN_STAGED).u32(id).u16(0).done())).toMatchObject({ code: E.NO_TRANSFER, message: expect.stringMatching(/\(100 so far\)/) });
-    expect(await refusal(T.INPUT, new Writer().u32(id).u16(290).bytes(new Uint8Array(4 * 20)).done())).toMatchObject({ code: E.BAD_PAYLOAD, message: "inputs 290..310 lie beyond the model's 300" });
-    expect(await refusal(T.LABELS, new Writer().u32(id ^ 1).u16(0).done())).toMatchObject({ code: E.OTHER_MODEL });
-    expect(await refusal(T.RUN_PART, new Writer().u8(0).u32(id).u16(2).bytes(new Uint8Array(4 * 300)).done().subarray(0, 7))).toMatchObject({ code: E.BAD_PAYLOAD, message: "output 2: the model has 2" });
+    expect(
+      await cl.request(
+        T.INPUT,
+        new Writer()
+          .u32(id)
+          .u16(0)
+          .bytes(new Uint8Array(4 * 100))
+          .done(),
+      ),
+    ).toEqual(Uint8Array.of(100, 0));
+    expect(await refusal(T.INPUT, new Writer().u32(id).u16(200).bytes(new Uint8Array(4)).done())).toMatchObject({
+      code: E.BAD_OFFSET,
+      message: "expected input 100, got 200",
+    });
+    expect(await refusal(T.RUN_PART, new Writer().u8(RUN_STAGED).u32(id).u16(0).done())).toMatchObject({
+      code: E.NO_TRANSFER,
+      message: expect.stringMatching(/\(100 so far\)/),
+    });
+    expect(
+      await refusal(
+        T.INPUT,
+        new Writer()
+          .u32(id)
+          .u16(290)
+          .bytes(new Uint8Array(4 * 20))
+          .done(),
+      ),
+    ).toMatchObject({ code: E.BAD_PAYLOAD, message: "inputs 290..310 lie beyond the model's 300" });
+    expect(
+      await refusal(
+        T.LABELS,
+        new Writer()
+          .u32(id ^ 1)
+          .u16(0)
+          .done(),
+      ),
+    ).toMatchObject({ code: E.OTHER_MODEL });
+    expect(
+      await refusal(
+        T.RUN_PART,
+        new Writer()
+          .u8(0)
+          .u32(id)
+          .u16(2)
+          .bytes(new Uint8Array(4 * 300))
+          .done()
+          .subarray(0, 7),
+      ),
+    ).toMatchObject({ code: E.BAD_PAYLOAD, message: "output 2: the model has 2" });
     // and a model without labels pages an empty list
     expect(await cl.labels(id)).toEqual([]);
   }, 180_000);
@@ -214,18 +293,32 @@ describe("an agent that cannot answer HELLO", () => {
     port.on("data", (b: Buffer) =>
       decoder.push(b, (d) => {
         if (d.ok && d.frame.type === T.HELLO)
-          port.write(Buffer.from(encodeFrame(T_ERROR, d.frame.seq, new Writer().u8(E.IO).bytes(Buffer.from("hello: payload of 1418 bytes, at most 1024\n")).done())));
+          port.write(
+            Buffer.from(
+              encodeFrame(
+                T_ERROR,
+                d.frame.seq,
+                new Writer().u8(E.IO).bytes(Buffer.from("hello: payload of 1418 bytes, at most 1024\n")).done(),
+              ),
+            ),
+          );
       }),
     );
     const file = join(dir, "old-hello.efnn");
     writeFileSync(file, wideModel(1, 3, ["a", "b", "c"]));
     const csv = join(dir, "old-hello.csv");
     writeFileSync(csv, "x,label\n0.5,a\n");
-    for (const args of [["upload", file, "--port", p.b, "--name", "m"], ["verify", file, csv, "--port", p.b], ["predict", file, csv, "--port", p.b]]) {
+    for (const args of [
+      ["upload", file, "--port", p.b, "--name", "m"],
+      ["verify", file, csv, "--port", p.b],
+      ["predict", file, csv, "--port", p.b],
+    ]) {
       const r = await cliAsync(args);
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain(`${p.b}: an edgefnn agent answers but refused to say which model it runs ("hello: payload of 1418 bytes, at most 1024\\n"). ` +
-        "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it");
+      expect(r.stderr).toContain(
+        `${p.b}: an edgefnn agent answers but refused to say which model it runs ("hello: payload of 1418 bytes, at most 1024\\n"). ` +
+          "An agent older than protocol 2 cannot describe a model with many labels: update edgefnn on it, or move active.efnn out of its --dir and restart it",
+      );
     }
   }, 60_000);
 });

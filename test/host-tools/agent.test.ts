@@ -52,7 +52,13 @@ beforeAll(() => {
   const { labels } = irisModel();
   ({ q8, q8b } = writeIrisUploadModels(dir));
   // ~8 KiB of float32 weights: an upload long enough to be killed in the middle
-  const net = createNetwork({ inputSize: 4, layers: [{ size: 256, activation: "relu" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: 4,
+    layers: [
+      { size: 256, activation: "relu" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   initialize(net, createRng(7));
   big = join(dir, "big.efnn");
   writeFileSync(big, encodeModel(modelFromNetwork(net, labels)));
@@ -177,10 +183,16 @@ describe("crashes", () => {
     expect(local.classify(testRows[0])).toBe(load(readFileSync(q8)).classify(testRows[0]));
     // the same from a plain Node program that installed the package, as the README shows it
     const appDir = linkPackage(join(dir, "app"));
-    const app = spawnSync(process.execPath, ["--input-type=module", "-e",
-      `import { openAgentModel } from "edgefnn/host";` +
-      `const m = openAgentModel(${JSON.stringify(models)}); console.log(m.info.file, m.labels[m.classify([${Array.from(testRows[0]).join(",")}])]); m.close();`,
-    ], { encoding: "utf8", cwd: appDir });
+    const app = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { openAgentModel } from "edgefnn/host";` +
+          `const m = openAgentModel(${JSON.stringify(models)}); console.log(m.info.file, m.labels[m.classify([${Array.from(testRows[0]).join(",")}])]); m.close();`,
+      ],
+      { encoding: "utf8", cwd: appDir },
+    );
     expect(app.stderr).toBe("");
     expect(app.stdout.trim()).toBe(`${first.file} ${local.labels[local.classify(testRows[0])]}`);
     expect(json(await cliAsync(["verify", q8, testCsv, "--port", p.b, "--json"])).ok).toBe(true);
@@ -192,13 +204,19 @@ describe("crashes", () => {
 
   it("whatever step of an activation a power cut interrupts, start-up finds a whole model", () => {
     const runtime = requireRuntime();
-    const a = new Uint8Array(readFileSync(q8)), b = new Uint8Array(readFileSync(q8b));
+    const a = new Uint8Array(readFileSync(q8)),
+      b = new Uint8Array(readFileSync(q8b));
     const record = (names: Record<string, string>) =>
       JSON.stringify({ names: Object.fromEntries(Object.entries(names).map(([id, n]) => [Number(id).toString(16).padStart(8, "0"), n])) });
     const [ida, idb] = [modelId(a), modelId(b)];
     const states: [string, Record<string, Uint8Array | string>, number, string | null][] = [
       // staged and complete, the new record half written: the old model stays
-      ["before the record", { [ACTIVE]: a, [RECORD]: record({ [ida]: "iris" }), ".edgefnn-staging.tmp": b, ".edgefnn-record.tmp": "{\"na" }, ida, "iris"],
+      [
+        "before the record",
+        { [ACTIVE]: a, [RECORD]: record({ [ida]: "iris" }), ".edgefnn-staging.tmp": b, ".edgefnn-record.tmp": '{"na' },
+        ida,
+        "iris",
+      ],
       // the record names both, the rename not done: still the old model
       ["before the rename", { [ACTIVE]: a, [RECORD]: record({ [ida]: "iris", [idb]: "iris2" }), ".edgefnn-staging.tmp": b }, ida, "iris"],
       // renamed: the new model, with its name
@@ -213,7 +231,10 @@ describe("crashes", () => {
       for (const [f, data] of Object.entries(files)) writeFileSync(join(d, f), data);
       s.start();
       s.stop();
-      expect(readdirSync(d).filter((f) => f.startsWith(".")), what).toEqual([]);
+      expect(
+        readdirSync(d).filter((f) => f.startsWith(".")),
+        what,
+      ).toEqual([]);
       expect(s.activeInfo!.id, what).toBe(id);
       expect(s.activeInfo!.name, what).toBe(name);
     }
@@ -241,11 +262,15 @@ class Wire {
     this.frames = [];
     await this.link.write(typeof bytes === "string" ? latin1Bytes(bytes) : bytes);
     await this.inbox
-      .waitFor(() => {
-        this.decoder.push(Buffer.from(this.inbox.text.slice(this.pos), "latin1"), (d) => d.ok && this.frames.push(d.frame));
-        this.pos = this.inbox.text.length;
-        return this.frames.length >= n;
-      }, ms, "frames")
+      .waitFor(
+        () => {
+          this.decoder.push(Buffer.from(this.inbox.text.slice(this.pos), "latin1"), (d) => d.ok && this.frames.push(d.frame));
+          this.pos = this.inbox.text.length;
+          return this.frames.length >= n;
+        },
+        ms,
+        "frames",
+      )
       .catch(() => {});
     return this.frames;
   }
@@ -298,11 +323,29 @@ describe("the protocol refuses what it should", () => {
   });
 
   it("a request sent again with the same seq is answered from the cache, not run twice", async () => {
-    const put = encodeFrame(T.PUT, 20, new Writer().name("twice").u32(10).u32(0).bytes(Uint8Array.of(1, 2, 3, 4, 5)).done());
+    const put = encodeFrame(
+      T.PUT,
+      20,
+      new Writer()
+        .name("twice")
+        .u32(10)
+        .u32(0)
+        .bytes(Uint8Array.of(1, 2, 3, 4, 5))
+        .done(),
+    );
     const [r1] = await wire.send(put);
     const [r2] = await wire.send(put);
     expect(latin1(r2.payload)).toBe(latin1(r1.payload));
-    const next = await wire.request(T.PUT, 21, new Writer().name("twice").u32(10).u32(5).bytes(Uint8Array.of(6, 7, 8, 9, 10)).done());
+    const next = await wire.request(
+      T.PUT,
+      21,
+      new Writer()
+        .name("twice")
+        .u32(10)
+        .u32(5)
+        .bytes(Uint8Array.of(6, 7, 8, 9, 10))
+        .done(),
+    );
     expect(new DataView(next.payload.buffer, next.payload.byteOffset).getUint32(0, true)).toBe(10);
     const check = await wire.request(T.CHECK, 22, new Writer().name("twice").done());
     const v = new DataView(check.payload.buffer, check.payload.byteOffset);
@@ -318,7 +361,12 @@ describe("the protocol refuses what it should", () => {
   });
 
   it("an unknown request type, or a reply type sent as a request, gets an error reply", async () => {
-    for (const [type, seq] of [[0x42, 30], [T.HELLO | REPLY, 31], [T_ERROR, 32], [0x00, 33]]) {
+    for (const [type, seq] of [
+      [0x42, 30],
+      [T.HELLO | REPLY, 31],
+      [T_ERROR, 32],
+      [0x00, 33],
+    ]) {
       const f = await wire.request(type, seq, Buffer.from("require('child_process').execSync('touch /tmp/pwned')"));
       expect(errorOf(f)).toMatchObject({ type: T_ERROR, code: E.UNKNOWN_TYPE, message: expect.stringMatching(/unknown request type/) });
     }
@@ -337,7 +385,11 @@ describe("the protocol refuses what it should", () => {
     expect(put.type).toBe(T.PUT | REPLY);
     expect(readFileSync(join(models, ".edgefnn-staging.tmp"))).toEqual(code);
     const act = await wire.request(T.ACTIVATE, 42, new Writer().name("script").u32(code.length).u32(crc32(code)).done());
-    expect(errorOf(act)).toMatchObject({ type: T_ERROR, code: E.BAD_MODEL, message: expect.stringMatching(/not a model the runtime loads/) });
+    expect(errorOf(act)).toMatchObject({
+      type: T_ERROR,
+      code: E.BAD_MODEL,
+      message: expect.stringMatching(/not a model the runtime loads/),
+    });
     expect(existsSync(join(models, ACTIVE))).toBe(false);
     // the CLI refuses such a name before sending anything
     const r = await cliAsync(["upload", q8, "--port", p.b, "--name", evil]);
@@ -373,7 +425,8 @@ describe("the protocol refuses what it should", () => {
 
 describe("a noisy line", () => {
   it("corrupted and dropped bytes both ways: frames are refused, resent, and the upload, verify and predict still come out right", async () => {
-    const host = await pair("noisy-host"), dev = await pair("noisy-dev");
+    const host = await pair("noisy-host"),
+      dev = await pair("noisy-dev");
     const models = join(dir, "models-noisy");
     await startAgent(dev.a, models, cleanups);
     // host -> agent: the probe, then ~610 bytes a chunk; agent -> host: the hello reply (~250 bytes), then ~20 bytes a reply (verify: two hellos, then the RUN reply from ~500 on)
@@ -400,7 +453,8 @@ describe("a noisy line", () => {
   });
 
   it("a line that loses everything: bounded retries, then a clear error, the model unchanged", async () => {
-    const host = await pair("dead-host"), dev = await pair("dead-dev");
+    const host = await pair("dead-host"),
+      dev = await pair("dead-dev");
     const models = join(dir, "models-dead");
     await startAgent(dev.a, models, cleanups);
     const proxy = await serialProxy(host.a, dev.b);

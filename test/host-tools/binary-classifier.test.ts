@@ -88,7 +88,9 @@ describe("train --output logistic on two classes", () => {
       const out = join(dir, `one-${output}.efnn`);
       const r = cli(["train", one, "--output", output, "--out", out]);
       expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/^edgefnn: .*one-class\.csv: only one class "virginica" in column "species": classification needs at least two/);
+      expect(r.stderr).toMatch(
+        /^edgefnn: .*one-class\.csv: only one class "virginica" in column "species": classification needs at least two/,
+      );
       expect(r.stdout).not.toMatch(/network:|epoch/);
       expect(existsSync(out)).toBe(false);
     }
@@ -108,7 +110,8 @@ describe("the binary model in every command and on the board runtime", () => {
     const { x, y } = rowsOf(data);
     const bytes = new Uint8Array(readFileSync(q8));
     // the bundle, as a Raspberry Pi loads it
-    const nn = requireBundle().load(bytes), nnMin = requireBundle(true).load(bytes);
+    const nn = requireBundle().load(bytes),
+      nnMin = requireBundle(true).load(bytes);
     expect(nn.labels).toEqual(LABELS);
     const classes = x.map((r) => nn.classify(r));
     expect(x.map((r) => nnMin.classify(r))).toEqual(classes);
@@ -133,10 +136,13 @@ describe("the binary model in every command and on the board runtime", () => {
     expect(e.accuracy).toBe(right / x.length);
     expect(e.labels).toEqual(LABELS);
     const cell = (t: number, pr: number) => (e.confusion as number[][]).find((c) => c[0] === t && c[1] === pr)?.[2] ?? 0;
-    for (const t of [0, 1]) for (const pr of [0, 1]) expect(cell(t, pr)).toBe(classes.filter((c, i) => c === pr && y[i] === LABELS[t]).length);
+    for (const t of [0, 1])
+      for (const pr of [0, 1]) expect(cell(t, pr)).toBe(classes.filter((c, i) => c === pr && y[i] === LABELS[t]).length);
 
     // quantize --data: its quantized accuracy is the same count
-    const q = json(cli(["quantize", model, "--bits", "8", "--out", join(dir, "again.q8.efnn"), "--data", data, "--fold-normalization", "no", "--json"]));
+    const q = json(
+      cli(["quantize", model, "--bits", "8", "--out", join(dir, "again.q8.efnn"), "--data", data, "--fold-normalization", "no", "--json"]),
+    );
     const again = requireBundle().load(new Uint8Array(readFileSync(join(dir, "again.q8.efnn"))));
     expect(q.quantizedAccuracy).toBe(x.filter((r, i) => LABELS[again.classify(r)] === y[i]).length / x.length);
     expect(q.floatAccuracy).toBeGreaterThan(0.85);
@@ -184,7 +190,9 @@ describe("one output with one label is not a model", () => {
     expect(() => encodeModel(modelFromNetwork(net, ["a"]))).toThrow(
       "1 labels for 1 outputs: a one-output (binary) classifier has 2 labels, for outputs <= 0.5 and > 0.5; a regression model none",
     );
-    expect(() => encodeModel(modelFromNetwork(net, ["a", "b", "c"]))).toThrow("3 labels for 1 outputs: a one-output (binary) classifier has 2 labels");
+    expect(() => encodeModel(modelFromNetwork(net, ["a", "b", "c"]))).toThrow(
+      "3 labels for 1 outputs: a one-output (binary) classifier has 2 labels",
+    );
     expect(decodeModel(encodeModel(modelFromNetwork(net, ["a", "b"]))).labels).toEqual(["a", "b"]);
     expect(decodeModel(encodeModel(modelFromNetwork(net))).labels).toEqual([]);
   });
@@ -229,7 +237,8 @@ describe("one logistic output without labels is a regression model", () => {
   it("train --task regression --output logistic: eval gives RMSE, predict a prediction column, info says regression", () => {
     const lines = ["a,b,y"];
     for (let i = 0; i < 200; i++) {
-      const a = Math.sin(i), b = Math.cos(3 * i);
+      const a = Math.sin(i),
+        b = Math.cos(3 * i);
       lines.push(`${a},${b},${1 / (1 + Math.exp(-(2 * a - b)))}`);
     }
     const csv = join(dir, "unit-interval.csv");

@@ -31,7 +31,11 @@ import { writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 /** Stand-in: a characteristic of the board's NUS. */
 class StandInCharacteristic extends EventEmitter {
-  constructor(readonly uuid: string, readonly properties: string[], private onWrite?: (data: Buffer, withoutResponse: boolean) => Promise<void>) {
+  constructor(
+    readonly uuid: string,
+    readonly properties: string[],
+    private onWrite?: (data: Buffer, withoutResponse: boolean) => Promise<void>,
+  ) {
     super();
   }
   writeAsync(data: Buffer, withoutResponse: boolean): Promise<void> {
@@ -52,7 +56,14 @@ class StandInPeripheral extends EventEmitter {
   rx: StandInCharacteristic;
   tx = new StandInCharacteristic(NUS_TX, ["notify"]);
 
-  constructor(readonly address: string, name: string, readonly mtu: number | null, boardOptions: BoardOptions = {}, rxProps = ["write", "writeWithoutResponse"], readonly rssi = -60) {
+  constructor(
+    readonly address: string,
+    name: string,
+    readonly mtu: number | null,
+    boardOptions: BoardOptions = {},
+    rxProps = ["write", "writeWithoutResponse"],
+    readonly rssi = -60,
+  ) {
     super();
     this.advertisement = { localName: name, serviceUuids: [NUS_SERVICE] };
     this.board = new VirtualBoard({ board: "puckjs", flowMarks: BLE_FLOW_MARKS, ...boardOptions }, (bytes) => {
@@ -150,8 +161,20 @@ describe("Bluetooth LE ports", () => {
   });
 
   it("--device NAME is --port ble:NAME on the commands that take --port, and not both", () => {
-    expect(expandDeviceAlias(["upload", "m.efnn", "--device", "Puck.js 5a3f", "--json"])).toEqual(["upload", "m.efnn", "--port", "ble:Puck.js 5a3f", "--json"]);
-    expect(expandDeviceAlias(["verify", "m.efnn", "d.csv", "--device=Bangle"])).toEqual(["verify", "m.efnn", "d.csv", "--port", "ble:Bangle"]);
+    expect(expandDeviceAlias(["upload", "m.efnn", "--device", "Puck.js 5a3f", "--json"])).toEqual([
+      "upload",
+      "m.efnn",
+      "--port",
+      "ble:Puck.js 5a3f",
+      "--json",
+    ]);
+    expect(expandDeviceAlias(["verify", "m.efnn", "d.csv", "--device=Bangle"])).toEqual([
+      "verify",
+      "m.efnn",
+      "d.csv",
+      "--port",
+      "ble:Bangle",
+    ]);
     expect(expandDeviceAlias(["train", "d.csv", "--device", "x"])).toEqual(["train", "d.csv", "--device", "x"]);
     expect(() => expandDeviceAlias(["upload", "m", "--device", "P", "--port", "/dev/ttyACM0"])).toThrow(/either --port or --device/);
     expect(() => expandDeviceAlias(["upload", "m", "--device"])).toThrow(/--device needs a Bluetooth LE board's advertised name/);
@@ -174,7 +197,9 @@ describe("Bluetooth LE ports", () => {
     const byAddress = await openLink("c0-ff-ee-00-00-01");
     expect(a.connected).toBe(true);
     await byAddress.close();
-    await expect(BleLink.open("ble:Bangle.js", { scanMs: 100 })).rejects.toThrow(/no Bluetooth LE device named "Bangle\.js"\.\.\. advertised within 0\.1 s; heard: Pixl\.js 1234 \(c0:ff:ee:00:00:01\), Puck\.js 5a3f \(e7:12:34:56:78:9a\)/);
+    await expect(BleLink.open("ble:Bangle.js", { scanMs: 100 })).rejects.toThrow(
+      /no Bluetooth LE device named "Bangle\.js"\.\.\. advertised within 0\.1 s; heard: Pixl\.js 1234 \(c0:ff:ee:00:00:01\), Puck\.js 5a3f \(e7:12:34:56:78:9a\)/,
+    );
   });
 
   it("a device without the Nordic UART service is refused with why", async () => {
@@ -187,7 +212,11 @@ describe("Bluetooth LE ports", () => {
   });
 
   it("writes at most MTU - 3 bytes: 20 by default, more with a larger MTU; without response where offered", async () => {
-    for (const [mtu, props, most, wo] of [[null, ["write", "writeWithoutResponse"], 20, true], [185, ["write", "writeWithoutResponse"], 182, true], [23, ["write"], 20, false]] as const) {
+    for (const [mtu, props, most, wo] of [
+      [null, ["write", "writeWithoutResponse"], 20, true],
+      [185, ["write", "writeWithoutResponse"], 182, true],
+      [23, ["write"], 20, false],
+    ] as const) {
       const p = new StandInPeripheral("aa:bb:cc:dd:ee:02", "Puck.js 0002", mtu, {}, [...props]);
       inRange(p);
       const link = await openLink("ble:Puck.js 0002");
@@ -208,7 +237,11 @@ describe("Bluetooth LE ports", () => {
   it("honours the board's XOFF: a slow board with a small buffer loses nothing", async () => {
     // 128-byte input buffer, 2 ms a byte (the link is 10 times faster), XOFF at 6/8 (96 bytes): the host
     // must stop within the 32 left, a packet and a half (nRF52 firmware leaves 5/8; this is the harder case)
-    const p = new StandInPeripheral("aa:bb:cc:dd:ee:03", "Puck.js 0003", null, { rxBufferSize: 128, byteCostUs: 2000, flowMarks: { xoff: 6 / 8, xon: 3 / 8 } });
+    const p = new StandInPeripheral("aa:bb:cc:dd:ee:03", "Puck.js 0003", null, {
+      rxBufferSize: 128,
+      byteCostUs: 2000,
+      flowMarks: { xoff: 6 / 8, xon: 3 / 8 },
+    });
     inRange(p);
     const link = await openLink("ble:Puck.js 0003");
     const repl = new EspruinoRepl(link);
@@ -224,7 +257,11 @@ describe("Bluetooth LE ports", () => {
     const p = new StandInPeripheral("aa:bb:cc:dd:ee:04", "Puck.js 0004", null);
     inRange(p);
     const out = output(true, true);
-    const up = (await uploadCommand(q8, { port: "ble:Puck.js 0004", name: "iris", runtime: true, baud: 115200 }, out)) as { ok: boolean; file: string; speed: string };
+    const up = (await uploadCommand(q8, { port: "ble:Puck.js 0004", name: "iris", runtime: true, baud: 115200 }, out)) as {
+      ok: boolean;
+      file: string;
+      speed: string;
+    };
     expect(up.ok).toBe(true);
     expect(up.speed).toMatch(/^Bluetooth LE/);
     expect(Buffer.from(p.board.storage.read(up.file)!)).toEqual(readFileSync(q8));
@@ -239,7 +276,11 @@ describe("Bluetooth LE ports", () => {
     const first = (await uploadCommand(q8, { port: "ble:Puck.js 0005", name: "iris", baud: 115200 }, out)) as { file: string };
     // inside the second model's transfer: the board keeps running, the host loses it
     p.dropAfter(900);
-    const second = (await uploadCommand(q8b, { port: "ble:Puck.js 0005", name: "iris", baud: 115200 }, out)) as { ok: boolean; error: string; active: string };
+    const second = (await uploadCommand(q8b, { port: "ble:Puck.js 0005", name: "iris", baud: 115200 }, out)) as {
+      ok: boolean;
+      error: string;
+      active: string;
+    };
     expect(second.ok).toBe(false);
     expect(second.error).toMatch(/^upload interrupted: ble:Puck\.js 0005: the Bluetooth LE connection dropped/);
     expect(p.connected).toBe(false); // the reread after the drop connected again, and closed

@@ -66,11 +66,16 @@ describe("retryWithinBound on a test clock", () => {
     const c = testClock();
     const { link } = testLink();
     const calls: { at: number; msLeft: number }[] = [];
-    const got = retryWithinBound(link, 2000, async (_l, _reopened, msLeft) => {
-      calls.push({ at: c.now(), msLeft });
-      if (calls.length < 3) throw new Error("no answer");
-      return "answer";
-    }, c.clock);
+    const got = retryWithinBound(
+      link,
+      2000,
+      async (_l, _reopened, msLeft) => {
+        calls.push({ at: c.now(), msLeft });
+        if (calls.length < 3) throw new Error("no answer");
+        return "answer";
+      },
+      c.clock,
+    );
     await c.advance(RETRY_PAUSE_MS * 2);
     expect(await got).toBe("answer");
     expect(calls).toEqual([
@@ -86,10 +91,15 @@ describe("retryWithinBound on a test clock", () => {
     const c = testClock();
     const { link } = testLink();
     let tries = 0;
-    const got = retryWithinBound(link, 1000, async () => {
-      tries++;
-      throw new Error("silent");
-    }, c.clock);
+    const got = retryWithinBound(
+      link,
+      1000,
+      async () => {
+        tries++;
+        throw new Error("silent");
+      },
+      c.clock,
+    );
     await c.advance(1000);
     expect(await got).toBeNull();
     // at 0, 250, 500, 750: the one due at 1000 is past the bound
@@ -111,11 +121,16 @@ describe("retryWithinBound on a test clock", () => {
     const c = testClock();
     const { link, state, made } = testLink(true);
     const seen: boolean[] = [];
-    const got = retryWithinBound(link, 1000, async (cur, reopened) => {
-      seen.push(reopened);
-      expect(cur).not.toBe(link);
-      return 7;
-    }, c.clock);
+    const got = retryWithinBound(
+      link,
+      1000,
+      async (cur, reopened) => {
+        seen.push(reopened);
+        expect(cur).not.toBe(link);
+        return 7;
+      },
+      c.clock,
+    );
     await c.advance(0);
     expect(await got).toBe(7);
     expect(seen).toEqual([true]);

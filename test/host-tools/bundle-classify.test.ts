@@ -14,7 +14,13 @@ import { tempFiles } from "../helpers/temp-files";
 const tmp = tempFiles("edgefnn-bundle-");
 
 function sixInputModel(features?: string[]): Uint8Array {
-  const net = createNetwork({ inputSize: 6, layers: [{ size: 5, activation: "tanh" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: 6,
+    layers: [
+      { size: 5, activation: "tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   initialize(net, createRng(5));
   return encodeModel({ ...modelFromNetwork(net, ["idle", "walk", "run"]), features, target: features ? "activity" : undefined });
 }
@@ -33,7 +39,8 @@ describe("bundle --model: classify.js for this model", () => {
   const names = ["temp_c", "humidity", "pressure", "light", "co2", "noise_db"];
 
   it("names and counts the inputs, is ES5, and runs on the Espruino surface to a label", () => {
-    const dir = tmp.folder(), model = join(dir, "m.efnn");
+    const dir = tmp.folder(),
+      model = join(dir, "m.efnn");
     writeFileSync(model, sixInputModel(names));
     const r = json(cli(["bundle", "--out", join(dir, "b"), "--model", model, "--json"]));
     expect(r.files.map((f: { file: string }) => f.file)).toContain(join(dir, "b", "classify.js"));
@@ -49,7 +56,8 @@ describe("bundle --model: classify.js for this model", () => {
   });
 
   it("a model without names (format version 1) gets its inputs counted", () => {
-    const dir = tmp.folder(), model = join(dir, "m.efnn");
+    const dir = tmp.folder(),
+      model = join(dir, "m.efnn");
     writeFileSync(model, sixInputModel());
     expect(cli(["bundle", "--out", join(dir, "b"), "--model", model]).status).toBe(0);
     const script = readFileSync(join(dir, "b", "classify.js"), "utf8");
@@ -63,7 +71,10 @@ describe("bundle --model: classify.js for this model", () => {
   });
 
   it("bundling another model replaces edgefnn's unedited classify.js; an edited one is kept", () => {
-    const dir = tmp.folder(), a = join(dir, "a.efnn"), b = join(dir, "b.efnn"), out = join(dir, "b");
+    const dir = tmp.folder(),
+      a = join(dir, "a.efnn"),
+      b = join(dir, "b.efnn"),
+      out = join(dir, "b");
     writeFileSync(a, sixInputModel(names));
     writeFileSync(b, sixInputModel(names.map((n) => n + "_2")));
     expect(cli(["bundle", "--out", out, "--model", a]).status).toBe(0);

@@ -11,9 +11,16 @@ const dir = tempDir();
 const model = join(dir, "iris.efnn");
 
 /** A data set as a CSV file: features f0..f(d-1), then the label column. */
-function writeCsv(file: string, x: Float32Array, d: number, labels: string[], header = Array.from({ length: d }, (_, j) => `f${j}`)): string {
+function writeCsv(
+  file: string,
+  x: Float32Array,
+  d: number,
+  labels: string[],
+  header = Array.from({ length: d }, (_, j) => `f${j}`),
+): string {
   const lines = [[...header, "label"].join(",")];
-  for (let i = 0; i < labels.length; i++) lines.push([...Array.from(x.subarray(i * d, (i + 1) * d), (v) => v.toFixed(4)), labels[i]].join(","));
+  for (let i = 0; i < labels.length; i++)
+    lines.push([...Array.from(x.subarray(i * d, (i + 1) * d), (v) => v.toFixed(4)), labels[i]].join(","));
   writeFileSync(file, lines.join("\n") + "\n");
   return file;
 }
@@ -41,10 +48,23 @@ describe("every command has --help", () => {
 
 describe("train, eval, quantize, predict, info, bundle on iris", () => {
   it("train --json: one object with the summary fields; the model and the report are written", () => {
-    const r = cli(["train", IRIS_CSV, "--label", "species", "--hidden", "8", "--activation", "relu", "--out", join(dir, "relu.efnn"), "--json"]);
+    const r = cli([
+      "train",
+      IRIS_CSV,
+      "--label",
+      "species",
+      "--hidden",
+      "8",
+      "--activation",
+      "relu",
+      "--out",
+      join(dir, "relu.efnn"),
+      "--json",
+    ]);
     expect(r.status).toBe(0);
     const j = json(r);
-    for (const k of ["bestEpoch", "trainAccuracy", "valAccuracy", "params", "bytes", "lambda", "learningRate", "search"]) expect(j).toHaveProperty(k);
+    for (const k of ["bestEpoch", "trainAccuracy", "valAccuracy", "params", "bytes", "lambda", "learningRate", "search"])
+      expect(j).toHaveProperty(k);
     expect(j.params).toBe(4 * 8 + 8 + 8 * 3 + 3);
     // iris is small: lambda and the learning rate are cross-validated on all rows, which then all train (no validation split)
     expect(j.valAccuracy).toBeNull();
@@ -114,7 +134,13 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     expect(p.every((v) => v.replace(/^0\.0*|e.*$|\./g, "").length <= 4)).toBe(true);
     // the same rows without the label column
     const features = join(dir, "features.csv");
-    writeFileSync(features, readFileSync(IRIS_CSV, "utf8").split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n"));
+    writeFileSync(
+      features,
+      readFileSync(IRIS_CSV, "utf8")
+        .split("\n")
+        .map((l) => l.split(",").slice(0, 4).join(","))
+        .join("\n"),
+    );
     const r2 = cli(["predict", model, features]);
     expect(r2.stdout).toBe(r.stdout);
   });
@@ -146,7 +172,8 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
   it("bundle --out: the runtime, plain and minified, a firmware script; the bundled runtime runs the model", () => {
     const out = join(dir, "bundle");
     const j = json(cli(["bundle", "--out", out, "--model", model, "--json"]));
-    for (const f of ["edgefnn.js", "edgefnn.min.js", "classify.js", "bench.js", "model.efnn", "README.txt"]) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ["edgefnn.js", "edgefnn.min.js", "classify.js", "bench.js", "model.efnn", "README.txt"])
+      expect(existsSync(join(out, f))).toBe(true);
     expect(j.runtimeBytes).toBe(readFileSync(join(out, "edgefnn.min.js")).length);
     const nn = createRequire(import.meta.url)(join(out, "edgefnn.min.js"));
     expect(nn.load(readFileSync(join(out, "model.efnn"))).labels).toEqual(["setosa", "versicolor", "virginica"]);
@@ -157,10 +184,37 @@ describe("generated data", () => {
   it("64 features, 10 classes: train and eval", async () => {
     const { train, test } = gaussianClusters(2000, 500);
     const names = Array.from({ length: 10 }, (_, i) => `g${i}`);
-    const trainCsv = writeCsv(join(dir, "g-train.csv"), train.x as Float32Array, 64, Array.from(train.classes!, (c) => names[c]));
-    const testCsv = writeCsv(join(dir, "g-test.csv"), test.x as Float32Array, 64, Array.from(test.classes!, (c) => names[c]));
+    const trainCsv = writeCsv(
+      join(dir, "g-train.csv"),
+      train.x as Float32Array,
+      64,
+      Array.from(train.classes!, (c) => names[c]),
+    );
+    const testCsv = writeCsv(
+      join(dir, "g-test.csv"),
+      test.x as Float32Array,
+      64,
+      Array.from(test.classes!, (c) => names[c]),
+    );
     const m = join(dir, "g.efnn");
-    const t = json(await cliAsync(["train", trainCsv, "--hidden", "64,32", "--activation", "relu", "--lr", "0.01", "--epochs", "10", "--no-search", "--out", m, "--json"]));
+    const t = json(
+      await cliAsync([
+        "train",
+        trainCsv,
+        "--hidden",
+        "64,32",
+        "--activation",
+        "relu",
+        "--lr",
+        "0.01",
+        "--epochs",
+        "10",
+        "--no-search",
+        "--out",
+        m,
+        "--json",
+      ]),
+    );
     expect(t.valAccuracy).toBeGreaterThan(0.85);
     const e = json(await cliAsync(["eval", m, testCsv, "--json"]));
     expect(e.accuracy).toBeGreaterThan(0.85);
@@ -171,13 +225,32 @@ describe("generated data", () => {
     const rng = createRng(5);
     const lines = ["a,b,y"];
     for (let i = 0; i < 400; i++) {
-      const a = rng.normal(), b = rng.normal();
+      const a = rng.normal(),
+        b = rng.normal();
       lines.push(`${a},${b},${3 * a - 2 * b + 1}`);
     }
     const csv = join(dir, "reg.csv");
     writeFileSync(csv, lines.join("\n"));
     const m = join(dir, "reg.efnn");
-    const t = json(await cliAsync(["train", csv, "--task", "regression", "--hidden", "8", "--activation", "tanh", "--lr", "0.01", "--epochs", "100", "--out", m, "--json"]));
+    const t = json(
+      await cliAsync([
+        "train",
+        csv,
+        "--task",
+        "regression",
+        "--hidden",
+        "8",
+        "--activation",
+        "tanh",
+        "--lr",
+        "0.01",
+        "--epochs",
+        "100",
+        "--out",
+        m,
+        "--json",
+      ]),
+    );
     expect(t.valLoss).toBeLessThan(0.05);
     const e = json(await cliAsync(["eval", m, csv, "--json"]));
     expect(e.rmse).toBeLessThan(0.3);
@@ -199,11 +272,13 @@ describe("bad input: a message that says what to fix, on stderr, and a non-zero 
     writeFileSync(f, readFileSync(IRIS_CSV, "utf8").replace("5.1,3.5,1.4,0.2,setosa", "5.1,3.5,abc,0.2,setosa"));
     bad(["train", f], /abc\.csv line 2: column "petal_length" is "abc", expected a number/);
   });
-  it("an unknown activation", () => bad(["train", IRIS_CSV, "--activation", "sigmoidz"], /unknown hidden activation "sigmoidz": expected one of/));
+  it("an unknown activation", () =>
+    bad(["train", IRIS_CSV, "--activation", "sigmoidz"], /unknown hidden activation "sigmoidz": expected one of/));
   it("the step activation", () => bad(["train", IRIS_CSV, "--activation", "step"], /step cannot be trained/));
   it("a bad layer size", () => bad(["train", IRIS_CSV, "--hidden", "16,x"], /--hidden: "x" is not a layer size/));
   it("a bad number option", () => bad(["train", IRIS_CSV, "--lr", "fast"], /--lr must be a positive number, got "fast"/));
-  it("a diverging run", () => bad(["train", IRIS_CSV, "--activation", "relu", "--lr", "1e6", "--hidden", "64,64"], /training diverged in epoch \d+/));
+  it("a diverging run", () =>
+    bad(["train", IRIS_CSV, "--activation", "relu", "--lr", "1e6", "--hidden", "64,64"], /training diverged in epoch \d+/));
   it("a corrupt model", () => {
     const f = join(dir, "corrupt.efnn");
     const b = readFileSync(model);
@@ -214,8 +289,14 @@ describe("bad input: a message that says what to fix, on stderr, and a non-zero 
   it("not a model", () => bad(["info", IRIS_CSV], /iris\.csv: not an \.efnn file/));
   it("data that does not fit the model", () => {
     // the model takes sepal_length by name: it cannot also be the label
-    bad(["eval", model, IRIS_CSV, "--label", "sepal_length"], /iris\.csv line 1: column "sepal_length" is the label, so it cannot also be a feature/);
-    bad(["eval", model, IRIS_CSV, "--features", "sepal_length,sepal_width"], /has 2 feature columns \(sepal_length, sepal_width\) but .*iris\.efnn takes 4/);
+    bad(
+      ["eval", model, IRIS_CSV, "--label", "sepal_length"],
+      /iris\.csv line 1: column "sepal_length" is the label, so it cannot also be a feature/,
+    );
+    bad(
+      ["eval", model, IRIS_CSV, "--features", "sepal_length,sepal_width"],
+      /has 2 feature columns \(sepal_length, sepal_width\) but .*iris\.efnn takes 4/,
+    );
   });
   it("bad --bits", () => bad(["quantize", model, "--bits", "4"], /--bits: "4" is not 8, 16 or 32/));
   it("an unknown board", () => bad(["info", model, "--board", "arduino"], /unknown board "arduino": the boards are puckjs \(PUCKJS\)/));
@@ -238,7 +319,16 @@ describe("bad input: a message that says what to fix, on stderr, and a non-zero 
 
 describe("conventions", () => {
   it("board names: process.env.BOARD's and common ones, any case; a near miss gets a suggestion and nothing else is printed", () => {
-    for (const [name, id] of [["PICO_R1_3", "pico"], ["bangle2", "banglejs2"], ["BANGLEJS2", "banglejs2"], ["Puck.js", "puckjs"], ["ESPRUINOWIFI", "wifi"], ["ESPRUINOBOARD", "original"], ["ESP8266_4MB", "esp8266"], ["mdbt42q", "mdbt42q"]])
+    for (const [name, id] of [
+      ["PICO_R1_3", "pico"],
+      ["bangle2", "banglejs2"],
+      ["BANGLEJS2", "banglejs2"],
+      ["Puck.js", "puckjs"],
+      ["ESPRUINOWIFI", "wifi"],
+      ["ESPRUINOBOARD", "original"],
+      ["ESP8266_4MB", "esp8266"],
+      ["mdbt42q", "mdbt42q"],
+    ])
       expect(json(cli(["info", model, "--board", name, "--json"])).memory.board, name).toBe(id);
     const r = cli(["info", model, "--board", "puk"]);
     expect(r.status).toBe(1);
@@ -308,7 +398,8 @@ describe("demo", () => {
     expect(j.fits).toBe(true);
     expect(j.board.identical).toBe(j.board.n);
     expect(j.board.n).toBe(30);
-    for (const f of ["train.csv", "test.csv", "iris.efnn", "iris.q8.efnn", "report.html", "bundle/edgefnn.min.js"]) expect(existsSync(join(d, f))).toBe(true);
+    for (const f of ["train.csv", "test.csv", "iris.efnn", "iris.q8.efnn", "report.html", "bundle/edgefnn.min.js"])
+      expect(existsSync(join(d, f))).toBe(true);
   });
 });
 

@@ -7,11 +7,20 @@ import { cli, tempDir } from "../helpers/cli";
 
 describe("collect --label", () => {
   const cases: [string, string][] = [
-    ["=1+1", 'edgefnn: --label "=1+1": a cell starting with = + - or @ runs as a formula when the CSV is opened in a spreadsheet; start it with a letter or digit'],
+    [
+      "=1+1",
+      'edgefnn: --label "=1+1": a cell starting with = + - or @ runs as a formula when the CSV is opened in a spreadsheet; start it with a letter or digit',
+    ],
     ["@sum", 'edgefnn: --label "@sum": a cell starting with = + - or @ runs as a formula'],
-    ["café", 'edgefnn: --label "caf\\u00e9": a class label is 1 to 32 printable ASCII characters (codes 32 to 126), and it has the non-ASCII character U+00E9 at character 4'],
+    [
+      "café",
+      'edgefnn: --label "caf\\u00e9": a class label is 1 to 32 printable ASCII characters (codes 32 to 126), and it has the non-ASCII character U+00E9 at character 4',
+    ],
     ["a".repeat(33), "and it has 33 characters"],
-    ["line\nbreak", 'edgefnn: --label "line\\nbreak": a class label is 1 to 32 printable ASCII characters (codes 32 to 126), and it has the control character U+000A at character 5'],
+    [
+      "line\nbreak",
+      'edgefnn: --label "line\\nbreak": a class label is 1 to 32 printable ASCII characters (codes 32 to 126), and it has the control character U+000A at character 5',
+    ],
     ["a,b", 'edgefnn: --label "a,b": no commas, semicolons, quotes or surrounding spaces (it is a CSV cell)'],
   ];
   it.each(cases)("%j is refused before anything is opened or written", (label, message) => {

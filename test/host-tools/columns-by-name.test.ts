@@ -10,7 +10,11 @@ import { cli, IRIS_CSV, json } from "../helpers/cli";
 import { tempFiles } from "../helpers/temp-files";
 
 const tmp = tempFiles("edgefnn-names-");
-const iris = () => readFileSync(IRIS_CSV, "utf8").trim().split("\n").map((l) => l.split(","));
+const iris = () =>
+  readFileSync(IRIS_CSV, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
 
 /** the iris rows with columns picked (by header name, "id" a row number, "note" a text) */
 function irisWith(cols: string[]): string {
@@ -20,13 +24,18 @@ function irisWith(cols: string[]): string {
 }
 
 describe("columns by name", () => {
-  let dir = "", model = "";
+  let dir = "",
+    model = "";
   it("train stores the feature names, the label column and the task; info shows them", () => {
     dir = tmp.folder();
     model = join(dir, "m.efnn");
     expect(cli(["train", IRIS_CSV, "--out", model, "--epochs", "40"]).status).toBe(0);
     const m = decodeModel(readFileSync(model));
-    expect([m.features, m.target, m.task]).toEqual([["sepal_length", "sepal_width", "petal_length", "petal_width"], "species", "classification"]);
+    expect([m.features, m.target, m.task]).toEqual([
+      ["sepal_length", "sepal_width", "petal_length", "petal_width"],
+      "species",
+      "classification",
+    ]);
     const info = cli(["info", model]);
     expect(info.stdout).toContain('inputs: "sepal_length", "sepal_width", "petal_length", "petal_width"');
     expect(info.stdout).toContain('label column: "species" (classification)');
@@ -35,11 +44,13 @@ describe("columns by name", () => {
 
   it("a CSV with the columns reordered and extra ones gives the same accuracy, predictions and quantized accuracy", () => {
     const re = tmp.file(irisWith(["species", "petal_length", "id", "sepal_length", "note", "petal_width", "sepal_width"]), "re.csv");
-    const a = json(cli(["eval", model, IRIS_CSV, "--json"])), b = json(cli(["eval", model, re, "--json"]));
+    const a = json(cli(["eval", model, IRIS_CSV, "--json"])),
+      b = json(cli(["eval", model, re, "--json"]));
     expect(b.accuracy).toBe(a.accuracy);
     expect(b.confusion).toEqual(a.confusion);
     expect(a.accuracy).toBeGreaterThan(0.9);
-    const p = cli(["predict", model, IRIS_CSV]), q = cli(["predict", model, re]);
+    const p = cli(["predict", model, IRIS_CSV]),
+      q = cli(["predict", model, re]);
     expect(q.status).toBe(0);
     expect(q.stdout).toBe(p.stdout);
     const qa = json(cli(["quantize", model, "--data", IRIS_CSV, "--out", join(dir, "a.q8.efnn"), "--json"]));
@@ -56,7 +67,11 @@ describe("columns by name", () => {
 
   it("a CSV missing a feature is refused, naming it; so is --features in another order", () => {
     const missing = tmp.file(irisWith(["sepal_length", "petal_length", "petal_width", "species"]), "miss.csv");
-    for (const cmd of [["eval", model, missing], ["predict", model, missing], ["quantize", model, "--data", missing, "--out", join(dir, "c.efnn")]]) {
+    for (const cmd of [
+      ["eval", model, missing],
+      ["predict", model, missing],
+      ["quantize", model, "--data", missing, "--out", join(dir, "c.efnn")],
+    ]) {
       const r = cli(cmd);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('there is no column "sepal_width", input 2 of');

@@ -32,7 +32,9 @@ describe("edgefnn train refuses while loading", () => {
   it("a UTF-16BE file (iris saved so)", async () => {
     const iris = Buffer.from("\uFEFF" + readFileSync(IRIS_CSV, "utf8"), "utf16le").swap16();
     const { file, stderr } = await train("iris-utf16be.csv", iris);
-    expect(stderr).toBe(`edgefnn: ${file}: is UTF-16BE text (it starts with the byte order mark FE FF), expected UTF-8 text: save it as UTF-8 (a spreadsheet's "CSV UTF-8")\n`);
+    expect(stderr).toBe(
+      `edgefnn: ${file}: is UTF-16BE text (it starts with the byte order mark FE FF), expected UTF-8 text: save it as UTF-8 (a spreadsheet's "CSV UTF-8")\n`,
+    );
   }, 120_000);
 
   it("1.6 million feature columns, from the header", async () => {

@@ -74,7 +74,10 @@ describe("another encoding is named, before anything is parsed", () => {
   });
 
   it("other binary data: a zero byte in UTF-8 text", async () => {
-    await expectError(bytes("a,b,y\n1,2,p\n", [0], "3,4,q\n"), "contains zero bytes (the first at byte 12), so it is not a text file; expected a CSV file in UTF-8");
+    await expectError(
+      bytes("a,b,y\n1,2,p\n", [0], "3,4,q\n"),
+      "contains zero bytes (the first at byte 12), so it is not a text file; expected a CSV file in UTF-8",
+    );
   });
 
   it("UTF-8, with or without its byte order mark, is read", async () => {
@@ -88,24 +91,45 @@ describe("another encoding is named, before anything is parsed", () => {
 
 describe("bytes that are not UTF-8 are refused at their line", () => {
   it("Latin-1 in a data row", async () => {
-    await expectError(bytes("a,y\n1,p\n2,q\n\n3,caf", [0xe9], "\n"), "byte 0xE9 at character 6 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8", 5);
+    await expectError(
+      bytes("a,y\n1,p\n2,q\n\n3,caf", [0xe9], "\n"),
+      "byte 0xE9 at character 6 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8",
+      5,
+    );
   });
 
   it("in the header line, and with CRLF line endings", async () => {
-    await expectError(bytes("a,gr", [0xf6], "\xdfe\r\n1,p\r\n"), "byte 0xF6 at character 5 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8", 1);
-    await expectError(bytes("a,y\r\n1,p\r\n\r\n2,", [0xe9], "\r\n"), "byte 0xE9 at character 3 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8", 4);
+    await expectError(
+      bytes("a,gr", [0xf6], "\xdfe\r\n1,p\r\n"),
+      "byte 0xF6 at character 5 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8",
+      1,
+    );
+    await expectError(
+      bytes("a,y\r\n1,p\r\n\r\n2,", [0xe9], "\r\n"),
+      "byte 0xE9 at character 3 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8",
+      4,
+    );
   });
 
   it("overlong forms, surrogates and a lone continuation byte", async () => {
-    const problem = (b: string, c: number) => `${b} at character ${c} is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
+    const problem = (b: string, c: number) =>
+      `${b} at character ${c} is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
     await expectError(bytes("a,y\n1,", [0xc0, 0x80], "\n"), problem("byte 0xC0", 3), 2);
     await expectError(bytes("a,y\n1,x", [0xed, 0xa0, 0x80], "\n"), problem("byte 0xED", 4), 2);
     await expectError(bytes("a,y\n1,€", [0x80], "\n"), problem("byte 0x80", 4), 2);
-    await expectError(bytes("a,y\n1,", [0xe2, 0x82, 0x41], "\n"), "bytes 0xE2 0x82 at character 3 are not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8", 2);
+    await expectError(
+      bytes("a,y\n1,", [0xe2, 0x82, 0x41], "\n"),
+      "bytes 0xE2 0x82 at character 3 are not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8",
+      2,
+    );
   });
 
   it("a file cut inside a character", async () => {
-    await expectError(bytes("a,y\n1,p\n2,", [0xe2, 0x82]), "the file ends inside a UTF-8 character (bytes 0xE2 0x82): it was cut short, or is not UTF-8", 3);
+    await expectError(
+      bytes("a,y\n1,p\n2,", [0xe2, 0x82]),
+      "the file ends inside a UTF-8 character (bytes 0xE2 0x82): it was cut short, or is not UTF-8",
+      3,
+    );
   });
 
   it("far into a big file, past many read chunks, some boundaries inside characters", async () => {
@@ -124,7 +148,9 @@ describe("bytes that are not UTF-8 are refused at their line", () => {
       () => null,
       (err: unknown) => err as CsvError,
     );
-    expect(e?.message).toBe(`${file} line ${at + 1}: byte 0xFF at character 5 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`);
+    expect(e?.message).toBe(
+      `${file} line ${at + 1}: byte 0xFF at character 5 is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`,
+    );
   }, 60_000);
 });
 
@@ -143,11 +169,23 @@ describe("the locator across its 1 MiB chunks", () => {
   });
 
   it("a CRLF split by the boundary is one line break", async () => {
-    expect(await locate(bytes("a".repeat(MiB - 1), "\r\n", [0xff]))).toEqual({ offset: MiB + 1, line: 2, column: 1, bytes: "0xFF", atEnd: false });
+    expect(await locate(bytes("a".repeat(MiB - 1), "\r\n", [0xff]))).toEqual({
+      offset: MiB + 1,
+      line: 2,
+      column: 1,
+      bytes: "0xFF",
+      atEnd: false,
+    });
   });
 
   it("a bad sequence split by the boundary", async () => {
-    expect(await locate(bytes("a".repeat(MiB - 1), [0xe2, 0x82, 0x41]))).toEqual({ offset: MiB - 1, line: 1, column: MiB, bytes: "0xE2 0x82", atEnd: false });
+    expect(await locate(bytes("a".repeat(MiB - 1), [0xe2, 0x82, 0x41]))).toEqual({
+      offset: MiB - 1,
+      line: 1,
+      column: MiB,
+      bytes: "0xE2 0x82",
+      atEnd: false,
+    });
   });
 });
 

@@ -217,9 +217,14 @@ describe("loadCsv refuses", () => {
   });
 
   it("an unnamed column that would be used, but not one left out", async () => {
-    await expectError(",a,y\n0,1,x\n1,2,z\n", undefined, "column 1 has no name in the header; name it, or choose the feature columns explicitly", {
-      line: 1,
-    });
+    await expectError(
+      ",a,y\n0,1,x\n1,2,z\n",
+      undefined,
+      "column 1 has no name in the header; name it, or choose the feature columns explicitly",
+      {
+        line: 1,
+      },
+    );
     const got = await loadText(",a,y\n0,1,x\n1,2,z\n", { features: ["a"] });
     expect(got.data.x).toEqual(f32([1, 2]));
   });
@@ -260,14 +265,22 @@ describe("loadCsv refuses", () => {
     });
   });
 
-  it.each(["NaN", "nan", "NA", "n/a", "?", "null", "-"])("%j is a missing value (the default --na-values), suggesting --drop-incomplete", async (v) => {
-    await expectError(`a;y\n1;x\n${v};z\n`, undefined, `column "a" is ${JSON.stringify(v)} (a missing value), expected a number; use --drop-incomplete to skip such rows`, {
-      line: 3,
-      column: "a",
-    });
-    const r = await loadCsv(csvFile(`a;b;y\n1;2;x\n${v};3;z\n4;5;z\n`), { dropIncomplete: true });
-    expect([r.rows, r.dropped, Array.from(r.data.x)]).toEqual([3, 1, [1, 2, 4, 5]]);
-  });
+  it.each(["NaN", "nan", "NA", "n/a", "?", "null", "-"])(
+    "%j is a missing value (the default --na-values), suggesting --drop-incomplete",
+    async (v) => {
+      await expectError(
+        `a;y\n1;x\n${v};z\n`,
+        undefined,
+        `column "a" is ${JSON.stringify(v)} (a missing value), expected a number; use --drop-incomplete to skip such rows`,
+        {
+          line: 3,
+          column: "a",
+        },
+      );
+      const r = await loadCsv(csvFile(`a;b;y\n1;2;x\n${v};3;z\n4;5;z\n`), { dropIncomplete: true });
+      expect([r.rows, r.dropped, Array.from(r.data.x)]).toEqual([3, 1, [1, 2, 4, 5]]);
+    },
+  );
 
   it("--na-values replaces the default (an empty field stays missing); keepMissing loads gaps as NaN", async () => {
     await expectError("a;y\n1;x\nNA;z\n", { naValues: ["", "missing"] }, 'column "a" is "NA", expected a number', { line: 3, column: "a" });
@@ -275,20 +288,42 @@ describe("loadCsv refuses", () => {
     expect(Array.from(r.data.x)).toEqual([1, NaN, NaN, 3]);
     // a class label is missing only when empty ("-" may be a class); a regression target by any spelling
     expect((await loadCsv(csvFile("a;y\n1;-\n2;x\n"))).labels).toEqual(["-", "x"]);
-    await expectError("a;y\n1;2\n2;NA\n", { task: "regression" }, 'column "y" is "NA" (a missing value), expected a number; use --drop-incomplete to skip such rows', { line: 3, column: "y" });
+    await expectError(
+      "a;y\n1;2\n2;NA\n",
+      { task: "regression" },
+      'column "y" is "NA" (a missing value), expected a number; use --drop-incomplete to skip such rows',
+      { line: 3, column: "y" },
+    );
   });
 
   it("a date, a time or an id column gets a hint to leave it out", async () => {
-    await expectError("timestamp,a,y\n2026-11-01T00:00:00Z,1,x\n", undefined, 'column "timestamp" is "2026-11-01T00:00:00Z", expected a number (use --exclude timestamp)', { line: 2, column: "timestamp" });
-    await expectError("when,a,y\n13:05:22,1,x\n", undefined, 'column "when" is "13:05:22", expected a number (use --exclude when)', { line: 2, column: "when" });
-    await expectError("a,user id,y\n1,u-17,x\n", undefined, 'column "user id" is "u-17", expected a number (use --exclude "user id")', { line: 2, column: "user id" });
+    await expectError(
+      "timestamp,a,y\n2026-11-01T00:00:00Z,1,x\n",
+      undefined,
+      'column "timestamp" is "2026-11-01T00:00:00Z", expected a number (use --exclude timestamp)',
+      { line: 2, column: "timestamp" },
+    );
+    await expectError("when,a,y\n13:05:22,1,x\n", undefined, 'column "when" is "13:05:22", expected a number (use --exclude when)', {
+      line: 2,
+      column: "when",
+    });
+    await expectError("a,user id,y\n1,u-17,x\n", undefined, 'column "user id" is "u-17", expected a number (use --exclude "user id")', {
+      line: 2,
+      column: "user id",
+    });
     await expectError("a,b,y\n1,abc,x\n", undefined, 'column "b" is "abc", expected a number', { line: 2, column: "b" });
   });
 
   it("--exclude leaves columns out of the features; a name not in the header is refused", async () => {
     const r = await loadCsv(csvFile("t,a,id,b,y\n2026-11-01,1,7,2,x\n2026-11-02,3,8,4,z\n"), { exclude: ["t", "id"] });
-    expect([r.features, Array.from(r.data.x)]).toEqual([["a", "b"], [1, 2, 3, 4]]);
-    await expectError("a,b,y\n1,2,x\n", { exclude: ["c"] }, '--exclude: there is no column "c"; the columns are "a", "b", "y"', { line: 1, column: "c" });
+    expect([r.features, Array.from(r.data.x)]).toEqual([
+      ["a", "b"],
+      [1, 2, 3, 4],
+    ]);
+    await expectError("a,b,y\n1,2,x\n", { exclude: ["c"] }, '--exclude: there is no column "c"; the columns are "a", "b", "y"', {
+      line: 1,
+      column: "c",
+    });
     await expectError("a,b,y\n1,2,x\n", { exclude: ["y"] }, '--exclude: column "y" is the label', { line: 1, column: "y" });
   });
 
@@ -355,13 +390,22 @@ describe("loadCsv refuses", () => {
   });
 
   it("text after a closing quote", async () => {
-    await expectError('a,y\n1,"x"z\n', undefined, 'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")', {
-      line: 2,
-    });
+    await expectError(
+      'a,y\n1,"x"z\n',
+      undefined,
+      'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")',
+      {
+        line: 2,
+      },
+    );
   });
 
   it("a file where every row is incomplete", async () => {
-    await expectError("a,y\n,x\n1,\n", { dropIncomplete: true }, "every one of the 2 data rows has an empty field, so none is left after dropping them");
+    await expectError(
+      "a,y\n,x\n1,\n",
+      { dropIncomplete: true },
+      "every one of the 2 data rows has an empty field, so none is left after dropping them",
+    );
   });
 });
 
@@ -443,9 +487,7 @@ const cellText = fc
   .filter((s) => s.trim() !== "");
 
 /** Labels too, but within what a model stores: printable ASCII only (csv-labels.test.ts has the rest). */
-const labelText = fc
-  .string({ unit: fc.constantFrom(..."abcXYZ019 _-,;\"'"), minLength: 1, maxLength: 6 })
-  .filter((s) => s.trim() !== "");
+const labelText = fc.string({ unit: fc.constantFrom(..."abcXYZ019 _-,;\"'"), minLength: 1, maxLength: 6 }).filter((s) => s.trim() !== "");
 
 /** A number and how it is written: shortest form, exponent, fixed point, or with a "+". */
 const numberText = fc

@@ -40,18 +40,26 @@ describe("quoteValue", () => {
 
   it("is used by the option parsers", () => {
     expect(() => intOption("--epochs")("1\x1b[2J")).toThrow('--epochs must be an integer >= 1, got "1\\x1b[2J"');
-    expect(() => numberOption("--lr")("z".repeat(100))).toThrow(`--lr must be a positive number, got "${"z".repeat(60)}…" (100 characters)`);
+    expect(() => numberOption("--lr")("z".repeat(100))).toThrow(
+      `--lr must be a positive number, got "${"z".repeat(60)}…" (100 characters)`,
+    );
   });
 
   it("property: printable ASCII (and the ellipsis) only, bounded, and reads back as the value or its start", () => {
-    const value = fc.string({ unit: fc.oneof(fc.constantFrom("a", " ", '"', "\\", "\n", "\x1b", "\x7f", "é", "\u2028", "😀", "\ud800"), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })), maxLength: 120 });
+    const value = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("a", " ", '"', "\\", "\n", "\x1b", "\x7f", "é", "\u2028", "😀", "\ud800"),
+        fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(value, (v) => {
         const shown = quoteValue(v);
         expect(shown).toMatch(/^"[\x20-\x7e]*(…" \([\d,]+ characters\)|")$/);
         const body = readBack(shown);
         expect(shown.length).toBeLessThanOrEqual(62 + 25);
-        if (shown.endsWith('characters)')) {
+        if (shown.endsWith("characters)")) {
           expect(v.startsWith(body)).toBe(true);
           expect(shown).toContain(`(${Array.from(v).length.toLocaleString("en-US")} characters)`);
         } else expect(body).toBe(v);

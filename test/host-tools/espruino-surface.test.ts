@@ -22,17 +22,34 @@ describe("the Espruino surface answers the conformance table as the interpreter 
   afterAll(() => board.sandbox.dispose());
   // the tests' sandbox lints the bundle: a var used before its declaration is refused there
   // (the board reads it as undefined), a stricter check, not a different answer
-  const lint: Record<string, string> = { "a var read before its declaration": 'the rewriter throws "x" is used at 187 before its var declaration at 194' };
+  const lint: Record<string, string> = {
+    "a var read before its declaration": 'the rewriter throws "x" is used at 187 before its var declaration at 194',
+  };
   const users: [string, () => (code: string) => unknown, Record<string, string>][] = [
-    ["the surface", () => { const s = createSurface(); return (c) => s.run(c); }, {}],
-    ["the tests' sandbox", () => { const s = createSandbox({ viewOffsetLimit: true }); return (c) => s.run(c); }, lint],
+    [
+      "the surface",
+      () => {
+        const s = createSurface();
+        return (c) => s.run(c);
+      },
+      {},
+    ],
+    [
+      "the tests' sandbox",
+      () => {
+        const s = createSandbox({ viewOffsetLimit: true });
+        return (c) => s.run(c);
+      },
+      lint,
+    ],
     ["the simulator", () => (c) => board.sandbox.run(c), {}],
   ];
   for (const [who, make, stricter] of users) {
     it(who, () => {
       const run = make();
-      const wrong = PROBES.map((p) => ({ name: p.name, want: stricter[p.name] ?? p.surface ?? p.board, got: ask(run, p.code) }))
-        .filter((r) => !same(r.got, r.want));
+      const wrong = PROBES.map((p) => ({ name: p.name, want: stricter[p.name] ?? p.surface ?? p.board, got: ask(run, p.code) })).filter(
+        (r) => !same(r.got, r.want),
+      );
       expect(wrong).toEqual([]);
     });
   }

@@ -27,7 +27,8 @@ function wideModel(): Uint8Array {
 
 /** the runtime's classes for these inputs: what eval must have counted */
 function expectedCells(xs: number[], truth: number[]): Map<string, number> {
-  const m = load(readFileSync(modelFile)), cells = new Map<string, number>();
+  const m = load(readFileSync(modelFile)),
+    cells = new Map<string, number>();
   xs.forEach((x, i) => {
     const key = `${truth[i]},${m.classify([x])}`;
     cells.set(key, (cells.get(key) ?? 0) + 1);
@@ -79,13 +80,18 @@ describe("eval on a 65,535-output model", () => {
   }, 120_000);
 
   it("2,000 classes in the data: the printed tables are capped and say what they left out; --json holds at most a cell a row", async () => {
-    const n = 2000, xs2: number[] = [], t2: number[] = [];
+    const n = 2000,
+      xs2: number[] = [],
+      t2: number[] = [];
     for (let i = 0; i < n; i++) {
       xs2.push(i / 64);
       t2.push((i * 13) % K);
     }
     const csv = writeData(join(dir, "many.csv"), xs2, t2);
-    const [h, js] = await Promise.all([cliAsync(["eval", modelFile, csv], { env: HEAP }), cliAsync(["eval", modelFile, csv, "--json"], { env: HEAP })]);
+    const [h, js] = await Promise.all([
+      cliAsync(["eval", modelFile, csv], { env: HEAP }),
+      cliAsync(["eval", modelFile, csv, "--json"], { env: HEAP }),
+    ]);
     expect(h.stderr).toBe("");
     expect(h.status).toBe(0);
     const lines = h.stdout.trimEnd().split("\n");

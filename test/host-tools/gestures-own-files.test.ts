@@ -14,7 +14,11 @@ import { bangleFactoryStorage } from "../../host-tools/sim/sim-boards";
 
 const head = (b: Uint8Array | string) => (typeof b === "string" ? b : Buffer.from(b).toString("latin1")).slice(0, HEAD_BYTES);
 const own = (name: string, b: Uint8Array | string) => isOwnFile(name, head(b), b.length);
-const model20 = modelFromNetwork(createNetwork({ inputSize: FEATURE_COUNT, layers: [{ size: 3, activation: "softmax" }] }), ["a", "b", "c"]);
+const model20 = modelFromNetwork(createNetwork({ inputSize: FEATURE_COUNT, layers: [{ size: 3, activation: "softmax" }] }), [
+  "a",
+  "b",
+  "c",
+]);
 
 describe("edgefnn recognises every file it writes", () => {
   it("the runtime and features bundles, the boot script, the collect module", () => {
@@ -84,15 +88,22 @@ describe("edgefnn does not claim files others wrote", () => {
 
   it("filesUploadTouches: what a board upload may write or erase", () => {
     const files = ["g.0a1b2c3d", "g.ffffffff", "gx.0a1b2c3d", "h.12345678", "notes.txt", ".bootcde"];
-    expect(filesUploadTouches({ name: "g", runtime: true, boot: false, extra: ["gestures.js"], files, pointerFile: "h.12345678" })).toEqual(["edgefnn", "edgefnn.active", "gestures.js", "g.0a1b2c3d", "g.ffffffff", "h.12345678"]);
-    expect(filesUploadTouches({ name: "g", runtime: false, boot: true, extra: [], files: [], pointerFile: null })).toEqual([".boot3", "edgefnn.active"]);
+    expect(filesUploadTouches({ name: "g", runtime: true, boot: false, extra: ["gestures.js"], files, pointerFile: "h.12345678" })).toEqual(
+      ["edgefnn", "edgefnn.active", "gestures.js", "g.0a1b2c3d", "g.ffffffff", "h.12345678"],
+    );
+    expect(filesUploadTouches({ name: "g", runtime: false, boot: true, extra: [], files: [], pointerFile: null })).toEqual([
+      ".boot3",
+      "edgefnn.active",
+    ]);
   });
 });
 
 describe("prepareApp checks the model on the host", () => {
   it("refuses a model whose input size is not the app's feature count", () => {
     const m6 = modelFromNetwork(createNetwork({ inputSize: 6, layers: [{ size: 2, activation: "softmax" }] }), ["a", "b"]);
-    expect(() => prepareApp({ app: "gestures" }, m6, "six.efnn")).toThrow(/"six\.efnn" takes 6 inputs, but the gesture app gives the model 20 window features/);
+    expect(() => prepareApp({ app: "gestures" }, m6, "six.efnn")).toThrow(
+      /"six\.efnn" takes 6 inputs, but the gesture app gives the model 20 window features/,
+    );
     expect(() => prepareApp({ app: "tetris" }, model20, "m.efnn")).toThrow(/--app: unknown app "tetris"/);
     expect(prepareApp({}, m6, "six.efnn")).toBeNull();
   });

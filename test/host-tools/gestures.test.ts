@@ -35,7 +35,12 @@ describe("the collect stream parser", () => {
     // a prompt and a line clear before a sample, a line cut in two, a corrupt line, two lines lost (4, 5)
     s.feed(">\r\x1b[J" + line(0, 0) + line(1, 1).slice(0, 7), 0);
     s.feed(line(1, 1).slice(7) + bad + line(3, 3) + line(6, 6) + "A,7,garbage\r\n>", 1000);
-    expect(got).toEqual([[0, false], [1, false], [3, true], [6, true]]);
+    expect(got).toEqual([
+      [0, false],
+      [1, false],
+      [3, true],
+      [6, true],
+    ]);
     expect(s.stats).toMatchObject({ samples: 4, corrupt: 2, missing: 3, dropped: 1, firstSeq: 0, lastSeq: 6 });
     expect(s.rate()).toBeCloseTo(6, 5);
   });
@@ -54,16 +59,42 @@ describe("gestures on the virtual Puck.js", () => {
     const csv = join(dir, "gestures.csv");
     const s = await startSim({ board: "puckjs", accel: { seed: 11 } });
     sims.push(s);
-    const RATE = 52, WIN = 26;
+    const RATE = 52,
+      WIN = 26;
 
     // 1. record: 5 s of each gesture, windows of 0.5 s overlapping by half
     const gestures: Gesture[] = ["still", "shake", "circle"];
     for (const [i, g] of gestures.entries()) {
       s.accel.setGesture(g);
-      const r = await cliAsync(["collect", "--port", s.port, "--label", g, "--seconds", "5", "--out", csv, "--rate", String(RATE), "--window", String(WIN), "--hop", "13", "--json"]);
+      const r = await cliAsync([
+        "collect",
+        "--port",
+        s.port,
+        "--label",
+        g,
+        "--seconds",
+        "5",
+        "--out",
+        csv,
+        "--rate",
+        String(RATE),
+        "--window",
+        String(WIN),
+        "--hop",
+        "13",
+        "--json",
+      ]);
       expect(r.status, r.stderr).toBe(0);
       const c = json(r);
-      expect(c).toMatchObject({ board: "PUCKJS", label: g, rateBoard: RATE, dropped: 0, corrupt: 0, interrupted: false, uploaded: i === 0 });
+      expect(c).toMatchObject({
+        board: "PUCKJS",
+        label: g,
+        rateBoard: RATE,
+        dropped: 0,
+        corrupt: 0,
+        interrupted: false,
+        uploaded: i === 0,
+      });
       expect(c.windows).toBeGreaterThanOrEqual(15);
       expect(Math.abs(c.rateMeasured - RATE) / RATE).toBeLessThan(0.1);
     }
@@ -76,7 +107,8 @@ describe("gestures on the virtual Puck.js", () => {
     expect(loaded.features).toEqual(featureNames());
 
     // 2. train, quantize
-    const model = join(dir, "gestures.efnn"), q8 = join(dir, "gestures.q8.efnn");
+    const model = join(dir, "gestures.efnn"),
+      q8 = join(dir, "gestures.q8.efnn");
     const t = await cliAsync(["train", csv, "--hidden", "8", "--seed", "1", "--out", model, "--json"]);
     expect(t.status, t.stderr).toBe(0);
     const q = await cliAsync(["quantize", model, "--bits", "8", "--out", q8, "--json"]);
@@ -96,7 +128,14 @@ describe("gestures on the virtual Puck.js", () => {
       expect((await ensureStorageFile(repl, "gestures.js", new Uint8Array(readFileSync(DIST_GESTURES_MIN)))).written).toBe(false);
 
       // 4. a fresh stream (another seed), each segment whole windows, and the app started on the board
-      const plan: [Gesture, number][] = [["still", 5], ["shake", 5], ["circle", 5], ["shake", 3], ["still", 3], ["circle", 3]];
+      const plan: [Gesture, number][] = [
+        ["still", 5],
+        ["shake", 5],
+        ["circle", 5],
+        ["shake", 3],
+        ["still", 3],
+        ["circle", 3],
+      ];
       const schedule: AccelSegment[] = plan.map(([gesture, w]) => ({ gesture, samples: w * WIN }));
       const truth = plan.flatMap(([g, w]) => Array<string>(w).fill(g));
       s.accel.play(schedule, 99);
@@ -107,9 +146,17 @@ describe("gestures on the virtual Puck.js", () => {
       await link.waitFor(() => lines().length >= truth.length || /Uncaught/.test(link.text), 30_000, `${truth.length} classified windows`);
       expect(link.text).not.toMatch(/Uncaught/);
       expect(link.text).toMatch(/G,start,PUCKJS,still\/shake\/circle/);
-      const said = lines().slice(0, truth.length).map((m) => m[2]);
+      const said = lines()
+        .slice(0, truth.length)
+        .map((m) => m[2]);
       const right = said.filter((g, i) => g === truth[i]).length;
-      console.log(`gestures on the virtual Puck.js: ${right}/${truth.length} windows right\n` + lines().slice(0, 12).map((m) => m[0].trim()).join("\n"));
+      console.log(
+        `gestures on the virtual Puck.js: ${right}/${truth.length} windows right\n` +
+          lines()
+            .slice(0, 12)
+            .map((m) => m[0].trim())
+            .join("\n"),
+      );
       expect(right / truth.length).toBeGreaterThanOrEqual(0.9);
     } finally {
       await link.close();
@@ -123,8 +170,25 @@ describe("collect on the virtual Bangle.js 2", () => {
     const csv = join(dir, "g.csv");
     const s = await startSim({ board: "banglejs2", accel: { seed: 3, gesture: "circle" } });
     sims.push(s);
-    const p = spawn(process.execPath, [BIN, "collect", "--port", s.port, "--label", "circle", "--seconds", "60", "--out", csv, "--rate", "25", "--window", "25", "--json"]);
-    let stdout = "", stderr = "";
+    const p = spawn(process.execPath, [
+      BIN,
+      "collect",
+      "--port",
+      s.port,
+      "--label",
+      "circle",
+      "--seconds",
+      "60",
+      "--out",
+      csv,
+      "--rate",
+      "25",
+      "--window",
+      "25",
+      "--json",
+    ]);
+    let stdout = "",
+      stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
     // SIGINT once the first windows are in the file

@@ -28,7 +28,10 @@ describe("hostRuntime(): the host's one runtime is the board's bundle", () => {
     for (const { net, model, test } of [everyActivationModel(), syntheticModel(), irisModel()]) {
       const variants = [model, quantizeModel(model, 8), quantizeModel(model, model.layers.length === 3 ? [8, 16, 8] : 16)];
       for (const [k, m] of variants.entries()) {
-        const bytes = encodeModel(m), b = load(bytes), s = sourceLoad(bytes), d = test.inputSize;
+        const bytes = encodeModel(m),
+          b = load(bytes),
+          s = sourceLoad(bytes),
+          d = test.inputSize;
         for (let i = 0; i < Math.min(test.n, 60); i++) {
           const x = test.x.subarray(i * d, (i + 1) * d);
           const got = bits(b.run(x));
@@ -43,10 +46,14 @@ describe("hostRuntime(): the host's one runtime is the board's bundle", () => {
   it("the quantization report (computed through the bundle) matches the source runtime's accuracies", () => {
     const { model, test } = irisModel();
     const r = quantizationReport(model, 8, test);
-    const f = sourceLoad(encodeModel(model)), g = sourceLoad(encodeModel(quantizeModel(model, 8))), d = test.inputSize;
-    let fa = 0, ga = 0;
+    const f = sourceLoad(encodeModel(model)),
+      g = sourceLoad(encodeModel(quantizeModel(model, 8))),
+      d = test.inputSize;
+    let fa = 0,
+      ga = 0;
     for (let i = 0; i < test.n; i++) {
-      const x = test.x.subarray(i * d, (i + 1) * d), y = test.classes![i];
+      const x = test.x.subarray(i * d, (i + 1) * d),
+        y = test.classes![i];
       if (f.classify(x) === y) fa++;
       if (g.classify(x) === y) ga++;
     }

@@ -8,7 +8,8 @@ import { idLikeColumns } from "../../host-tools/data/id-columns";
 const NAMES = ["time", "shuffledId", "reading", "count", "withGap"];
 
 function table(n: number) {
-  const rng = createRng(3), ids = Array.from({ length: n }, (_, i) => 1000 + i);
+  const rng = createRng(3),
+    ids = Array.from({ length: n }, (_, i) => 1000 + i);
   for (let i = n - 1; i > 0; i--) {
     const k = rng.int(i + 1);
     [ids[i], ids[k]] = [ids[k], ids[i]];
@@ -20,7 +21,11 @@ function table(n: number) {
     rng.int(5), // whole numbers that repeat
     i === 3 ? NaN : i, // would increase but for one gap
   ]);
-  return classificationSet(rows, rows.map(() => 0), 1);
+  return classificationSet(
+    rows,
+    rows.map(() => 0),
+    1,
+  );
 }
 
 describe("idLikeColumns", () => {

@@ -97,7 +97,24 @@ describe("sim --link ble", () => {
   it("collect records windows over it", async () => {
     const s = await sim();
     const csv = join(tempDir(), "g.csv");
-    const r = json(await cliAsync(["collect", "--port", s.port, "--label", "shake", "--seconds", "3", "--out", csv, "--rate", "25", "--window", "25", "--json"]));
+    const r = json(
+      await cliAsync([
+        "collect",
+        "--port",
+        s.port,
+        "--label",
+        "shake",
+        "--seconds",
+        "3",
+        "--out",
+        csv,
+        "--rate",
+        "25",
+        "--window",
+        "25",
+        "--json",
+      ]),
+    );
     expect(r.windows).toBeGreaterThan(0);
     expect(r.corrupt).toBe(0);
     expect(readFileSync(csv, "utf8").trim().split("\n").length).toBe(r.windows + 1);

@@ -14,11 +14,16 @@ import { writeIrisUploadModels } from "../helpers/models";
 describe("a Bluetooth LE --port", () => {
   it("is opened as Bluetooth LE, not taken for a missing device file; without an adapter or the library, the reason says what to do", () => {
     const { q8 } = writeIrisUploadModels(tempDir());
-    for (const args of [["upload", q8, "--port", "E7:12:34:56:78:9A"], ["collect", "--device", "Puck.js 5a3f", "--label", "x", "--out", join(tempDir(), "g.csv")]]) {
+    for (const args of [
+      ["upload", q8, "--port", "E7:12:34:56:78:9A"],
+      ["collect", "--device", "Puck.js 5a3f", "--label", "x", "--out", join(tempDir(), "g.csv")],
+    ]) {
       const r = cli(args);
       expect(r.status).toBe(1);
       // which sentence depends on the machine: no adapter (this one), no library, or no such board in range
-      expect(r.stderr).toMatch(/Bluetooth (LE )?adapter|Bluetooth LE library @stoprocent\/noble is not installed|Bluetooth is switched off|Bluetooth LE needs raw HCI access|no Bluetooth LE device (with address e7:12:34:56:78:9a|named "Puck\.js 5a3f"\.\.\.)/);
+      expect(r.stderr).toMatch(
+        /Bluetooth (LE )?adapter|Bluetooth LE library @stoprocent\/noble is not installed|Bluetooth is switched off|Bluetooth LE needs raw HCI access|no Bluetooth LE device (with address e7:12:34:56:78:9a|named "Puck\.js 5a3f"\.\.\.)/,
+      );
       expect(r.stderr).not.toMatch(/No such file|noble warning/);
     }
     expect(isBlePort("e7-12-34-56-78-9a")).toBe(true);
@@ -50,7 +55,8 @@ describe("edgefnn list", () => {
   it("reads USB ids from a /sys/class/tty tree and marks the ones that look like Espruino boards", () => {
     // the kernel's layout: class/tty/<name>/device -> a device directory under a USB device that has idVendor/idProduct
     const sys = tempDir();
-    const usb = join(sys, "devices/usb1/1-1"), iface = join(usb, "1-1:1.0");
+    const usb = join(sys, "devices/usb1/1-1"),
+      iface = join(usb, "1-1:1.0");
     mkdirSync(iface, { recursive: true });
     writeFileSync(join(usb, "idVendor"), "0483\n");
     writeFileSync(join(usb, "idProduct"), "5740\n");
@@ -58,7 +64,11 @@ describe("edgefnn list", () => {
     const uart = join(sys, "devices/platform/serial8250");
     mkdirSync(uart, { recursive: true });
     const tty = join(sys, "class/tty");
-    for (const [name, dev] of [["ttyACM0", iface], ["ttyS0", uart], ["tty1", null]] as const) {
+    for (const [name, dev] of [
+      ["ttyACM0", iface],
+      ["ttyS0", uart],
+      ["tty1", null],
+    ] as const) {
       mkdirSync(join(tty, name), { recursive: true });
       if (dev) symlinkSync(dev, join(tty, name, "device"));
     }

@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cli, IRIS_CSV, tempDir } from "../helpers/cli";
 
 const LONG = "x".repeat(10_000);
-const dir = tempDir(), model = join(dir, "m.efnn");
+const dir = tempDir(),
+  model = join(dir, "m.efnn");
 
 beforeAll(() => {
   expect(cli(["train", IRIS_CSV, "--label", "species", "--epochs", "2", "--out", model]).status).toBe(0);

@@ -10,7 +10,8 @@ const TRAIN = ["--label", "species", "--epochs", "3"];
 
 describe("existing files that edgefnn did not write", () => {
   it("train --out the training CSV itself is refused before training, and the CSV is untouched", () => {
-    const dir = tempDir(), csv = join(dir, "data.csv");
+    const dir = tempDir(),
+      csv = join(dir, "data.csv");
     writeFileSync(csv, readFileSync(IRIS_CSV));
     const before = readFileSync(csv);
     const r = cli(["train", csv, ...TRAIN, "--out", csv]);
@@ -26,7 +27,10 @@ describe("existing files that edgefnn did not write", () => {
   });
 
   it("train --report over a page of the user's is refused before training; an earlier report and model are replaced", () => {
-    const dir = tempDir(), notes = join(dir, "notes.html"), model = join(dir, "m.efnn"), report = join(dir, "report.html");
+    const dir = tempDir(),
+      notes = join(dir, "notes.html"),
+      model = join(dir, "m.efnn"),
+      report = join(dir, "report.html");
     writeFileSync(notes, "<!DOCTYPE html><p>my notes</p>\n");
     const r = cli(["train", IRIS_CSV, ...TRAIN, "--out", model, "--report", notes]);
     expect(r.status).toBe(1);
@@ -44,7 +48,9 @@ describe("existing files that edgefnn did not write", () => {
   });
 
   it("quantize --out a file of the user's is refused and the file kept", () => {
-    const dir = tempDir(), model = join(dir, "m.efnn"), mine = join(dir, "mine.txt");
+    const dir = tempDir(),
+      model = join(dir, "m.efnn"),
+      mine = join(dir, "mine.txt");
     expect(cli(["train", IRIS_CSV, ...TRAIN, "--out", model]).status).toBe(0);
     writeFileSync(mine, "keep me");
     const r = cli(["quantize", model, "--bits", "8", "--out", mine]);
@@ -54,7 +60,8 @@ describe("existing files that edgefnn did not write", () => {
   });
 
   it("bundle keeps a classify.js the user edited and refuses a foreign file before writing anything", () => {
-    const dir = tempDir(), out = join(dir, "web-ide");
+    const dir = tempDir(),
+      out = join(dir, "web-ide");
     const first = json(cli(["bundle", "--out", out, "--json"]));
     expect(first.kept).toEqual([]);
     const mine = readFileSync(join(out, "classify.js"), "utf8").replace("function readSensors", "// my sensors\nfunction readSensors");

@@ -67,7 +67,8 @@ describe("the virtual board's packets, as the firmware handles them", () => {
   it("refuses FILE_SEND without a name or with s = 0, and a FAT file (fs) on a board without one", async () => {
     const s = await sim({ tcp: 0 });
     const repl = await console_(s);
-    for (const j of ['{"s":3}', '{"fn":"a","s":0}', '{"fn":"a","s":3,"fs":true}', "not json"]) expect(await raw(repl, packet(PT_FILE_SEND, latin1Bytes(j)))).toBe("\x15");
+    for (const j of ['{"s":3}', '{"fn":"a","s":0}', '{"fn":"a","s":3,"fs":true}', "not json"])
+      expect(await raw(repl, packet(PT_FILE_SEND, latin1Bytes(j)))).toBe("\x15");
     // the firmware's liberal JSON: unquoted keys
     expect(await raw(repl, packet(PT_FILE_SEND, latin1Bytes("{fn:'a',s:1}")))).toBe("\x06");
   });
@@ -123,7 +124,10 @@ describe("upload picks the transfer by the firmware's version", () => {
     expect(Array.from(eval(lit) as string, (c) => c.charCodeAt(0))).toEqual(Array.from(all.subarray(0, 128)));
   });
 
-  for (const [firmware, path] of [["2v29", "packet"], ["2v24", "console"]] as const) {
+  for (const [firmware, path] of [
+    ["2v29", "packet"],
+    ["2v24", "console"],
+  ] as const) {
     it(`firmware ${firmware}: the ${path} path, proven, and fewer wire bytes on the packet path`, async () => {
       const s = await sim({ firmware });
       const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--boot", "--json"]));

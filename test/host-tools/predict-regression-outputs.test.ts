@@ -17,7 +17,11 @@ describe("a 2-output linear model without labels", () => {
   net.layers[0].b.set([0.25, -1]);
   const model = join(dir, "two.efnn");
   writeFileSync(model, encodeModel(modelFromNetwork(net)));
-  const xs = [[0, 0], [1, -1], [2.5, 4]];
+  const xs = [
+    [0, 0],
+    [1, -1],
+    [2.5, 4],
+  ];
 
   it("predict: a header column per output, each row the runtime's outputs", () => {
     const data = join(dir, "x.csv");
@@ -35,6 +39,8 @@ describe("a 2-output linear model without labels", () => {
     writeFileSync(data, ["a,b,y", ...xs.map((x) => [...x, 1].join(","))].join("\n") + "\n");
     const r = cli(["eval", model, data]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`edgefnn: ${model} has 2 outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)\n`);
+    expect(r.stderr).toBe(
+      `edgefnn: ${model} has 2 outputs and no labels: eval compares one regression output with the label column (use predict to see all outputs)\n`,
+    );
   });
 });

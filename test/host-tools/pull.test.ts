@@ -147,13 +147,21 @@ describe("edgefnn pull", () => {
     writeFileSync(mine, "a,b\n1,2\n");
     const r = await cliAsync(["pull", file, "--port", s.port, "--out", mine]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/mine\.csv exists and is not an \.efnn model .*edgefnn replaces only files it wrote; move it away or give another --out/);
+    expect(r.stderr).toMatch(
+      /mine\.csv exists and is not an \.efnn model .*edgefnn replaces only files it wrote; move it away or give another --out/,
+    );
     expect(readFileSync(mine, "utf8")).toBe("a,b\n1,2\n");
   });
 
   it("a file rewritten on the board in the middle of a pull fails the whole-file CRC: says so, nothing written", async () => {
     // ~8 KiB of float32 weights: 16 chunks, time enough to rewrite the file between two of them
-    const net = createNetwork({ inputSize: 4, layers: [{ size: 256, activation: "relu" }, { size: 3, activation: "softmax" }] });
+    const net = createNetwork({
+      inputSize: 4,
+      layers: [
+        { size: 256, activation: "relu" },
+        { size: 3, activation: "softmax" },
+      ],
+    });
     initialize(net, createRng(7));
     const big = join(dir, "big.efnn");
     writeFileSync(big, encodeModel(modelFromNetwork(net, irisModel().labels)));
@@ -176,13 +184,25 @@ describe("edgefnn pull", () => {
     const r = await cliAsync(["pull", file, "--port", s.port, "--out", out]).finally(() => clearInterval(watch));
     expect(rewritten).toBe(true);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`"${file.replace(".", "\\.")}" read wrong: CRC-32 [0-9a-f]{8} of ${size} bytes here, [0-9a-f]{8} of ${size} bytes on the board \\(it changed meanwhile, or the link lost bytes\\): run pull again; nothing was written`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `"${file.replace(".", "\\.")}" read wrong: CRC-32 [0-9a-f]{8} of ${size} bytes here, [0-9a-f]{8} of ${size} bytes on the board \\(it changed meanwhile, or the link lost bytes\\): run pull again; nothing was written`,
+      ),
+    );
     expect(existsSync(out)).toBe(false);
   });
 
   it("--help: the short flags, the default name, examples; --port is required", async () => {
     const h = (await cliAsync(["pull", "--help"])).stdout;
-    for (const re of [/-p, --port <path>/, /-o, --out <file>/, /-b, --baud <rate>/, /-j, --json/, /-q, --quiet/, /\(default: "active"\)/, /Examples:\n {2}\$ edgefnn pull/])
+    for (const re of [
+      /-p, --port <path>/,
+      /-o, --out <file>/,
+      /-b, --baud <rate>/,
+      /-j, --json/,
+      /-q, --quiet/,
+      /\(default: "active"\)/,
+      /Examples:\n {2}\$ edgefnn pull/,
+    ])
       expect(h).toMatch(re);
     expect((await cliAsync(["pull"])).stderr).toMatch(/required option '-p, --port <path>' not specified/);
   });
@@ -212,7 +232,9 @@ describe("edgefnn pull", () => {
     const out = join(dir, "from-agent.efnn");
     const r = await cliAsync(["pull", "--port", p.b, "--out", out]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/is an edgefnn agent: pull supports Espruino boards only in this version \(the agent protocol has no file read\); the agent's active model is the file active\.efnn in its --dir/);
+    expect(r.stderr).toMatch(
+      /is an edgefnn agent: pull supports Espruino boards only in this version \(the agent protocol has no file read\); the agent's active model is the file active\.efnn in its --dir/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -14,12 +14,23 @@ import { cli, IRIS_CSV, json } from "../helpers/cli";
 import { tempFiles } from "../helpers/temp-files";
 
 const tmp = tempFiles("edgefnn-qreport-");
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&gt;/g, ">")
+    .replace(/&lt;/g, "<")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
 // the CLI's own formats (cli-support percent, quantize's toExponential(2), eval's toPrecision(4))
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const n = (v: number) => v.toLocaleString("en-US");
 
-let dir = "", train = "", test = "", model = "";
+let dir = "",
+  train = "",
+  test = "",
+  model = "";
 
 beforeAll(() => {
   dir = tmp.folder();
@@ -32,7 +43,8 @@ beforeAll(() => {
 
 describe("quantize --report", () => {
   it("shows the CLI's numbers, eval's confusion of the quantized model, per-layer bytes and info's board fit", () => {
-    const report = join(dir, "q.html"), out = join(dir, "q8.efnn");
+    const report = join(dir, "q.html"),
+      out = join(dir, "q8.efnn");
     const r = cli(["quantize", model, "--data", test, "--out", out, "--report", report, "--json"]);
     expect(r.status, r.stderr).toBe(0);
     const q = JSON.parse(r.stdout);
@@ -59,7 +71,10 @@ describe("quantize --report", () => {
     expect(cells.filter((c) => c[2] > 0).sort()).toEqual([...counted].sort());
     expect(html).toContain(`title="overall accuracy">${pct(q.quantizedAccuracy)}</td>`);
     // per layer: int8 weights, bytes, their rounding error as the CLI gives it, and |a(l) float - a(l) quantized|
-    const layerRows = [...html.matchAll(/<tr><th scope="row">(\d+): ([^<]*)<\/th>((?:<td>[^<]*<\/td>){6})<\/tr>/g)].map((m) => [m[2], ...[...m[3].matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1])]);
+    const layerRows = [...html.matchAll(/<tr><th scope="row">(\d+): ([^<]*)<\/th>((?:<td>[^<]*<\/td>){6})<\/tr>/g)].map((m) => [
+      m[2],
+      ...[...m[3].matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1]),
+    ]);
     expect(layerRows).toHaveLength(2);
     // a 4-8-3 model: 32 + 24 int8 weights, 8 + 3 biases and as many scales, 4 bytes each
     expect(layerRows[0].slice(0, 4)).toEqual([layerRows[0][0], "160", "int8", "96"]);
@@ -82,8 +97,26 @@ describe("quantize --report", () => {
   });
 
   it("regression: MAE and RMSE of both models, the quantized ones as eval measures them", () => {
-    const reg = join(dir, "reg.efnn"), out = join(dir, "reg.q8.efnn"), report = join(dir, "reg.html");
-    const t = cli(["train", train, "--task", "regression", "--label", "petal_width", "--exclude", "species", "--hidden", "8", "--epochs", "40", "--out", reg, "--json"]);
+    const reg = join(dir, "reg.efnn"),
+      out = join(dir, "reg.q8.efnn"),
+      report = join(dir, "reg.html");
+    const t = cli([
+      "train",
+      train,
+      "--task",
+      "regression",
+      "--label",
+      "petal_width",
+      "--exclude",
+      "species",
+      "--hidden",
+      "8",
+      "--epochs",
+      "40",
+      "--out",
+      reg,
+      "--json",
+    ]);
     expect(t.status, t.stderr).toBe(0);
     const q = json(cli(["quantize", reg, "--data", test, "--out", out, "--report", report, "--json"]));
     const e = json(cli(["eval", out, test, "--json"]));
@@ -97,7 +130,8 @@ describe("quantize --report", () => {
   });
 
   it("refuses without --data, before writing anything", () => {
-    const report = join(dir, "no-data.html"), out = join(dir, "no-data.efnn");
+    const report = join(dir, "no-data.html"),
+      out = join(dir, "no-data.efnn");
     const r = cli(["quantize", model, "--out", out, "--report", report]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--report needs --data");
@@ -106,7 +140,8 @@ describe("quantize --report", () => {
   });
 
   it("never replaces a file edgefnn did not write, and replaces its own report", () => {
-    const report = join(dir, "notes.html"), out = join(dir, "foreign.efnn");
+    const report = join(dir, "notes.html"),
+      out = join(dir, "foreign.efnn");
     const mine = "<!DOCTYPE html><p>my own notes</p>";
     writeFileSync(report, mine);
     const r = cli(["quantize", model, "--data", test, "--out", out, "--report", report]);
@@ -133,7 +168,11 @@ describe("quantize --report", () => {
     const r = await inChromium(url, async (page) => {
       const table = await page.locator("#boards-table").boundingBox();
       await page.screenshot({ path: png, fullPage: true });
-      return { boardRows: await page.locator("#boards-table tbody tr").count(), confusionRows: await page.locator("#confusion tbody tr").count(), table };
+      return {
+        boardRows: await page.locator("#boards-table tbody tr").count(),
+        confusionRows: await page.locator("#confusion tbody tr").count(),
+        table,
+      };
     });
     expect(r.value.boardRows).toBe(BOARDS.length);
     expect(r.value.confusionRows).toBe(3);

@@ -7,7 +7,17 @@ import { inChromium } from "../helpers/chromium-page";
 import { renderReport, ReportData } from "../../host-tools/report/html-report";
 import { logScale } from "../../host-tools/report/scale";
 import {
-  ActivationName, classify, countParams, createNetwork, DataSet, EpochStats, Network, networkSpec, split, standardization, train,
+  ActivationName,
+  classify,
+  countParams,
+  createNetwork,
+  DataSet,
+  EpochStats,
+  Network,
+  networkSpec,
+  split,
+  standardization,
+  train,
 } from "../../src/core/index";
 import { loadIris } from "../helpers/iris";
 
@@ -15,8 +25,12 @@ import { loadIris } from "../helpers/iris";
 
 function epochs(n: number, f: (e: number) => Partial<EpochStats>): EpochStats[] {
   return Array.from({ length: n }, (_, i) => ({
-    epoch: i + 1, learningRate: 0.01,
-    trainLoss: 1 / (i + 1), trainAccuracy: 0.5 + i / (2 * n), valLoss: 1.1 / (i + 1), valAccuracy: 0.5 + i / (2.2 * n),
+    epoch: i + 1,
+    learningRate: 0.01,
+    trainLoss: 1 / (i + 1),
+    trainAccuracy: 0.5 + i / (2 * n),
+    valLoss: 1.1 / (i + 1),
+    valAccuracy: 0.5 + i / (2.2 * n),
     meanAbsDelta: [1e-5 / (i + 1), 1e-3 / (i + 1), 1e-1 / (i + 1)],
     ...f(i + 1),
   }));
@@ -28,9 +42,16 @@ function report(over: Partial<ReportData> = {}): ReportData {
     history: epochs(30, () => ({})),
     bestEpoch: 21,
     labels: ["a", "b", "c"],
-    confusion: [[5, 1, 0], [0, 6, 2], [0, 0, 7]],
+    confusion: [
+      [5, 1, 0],
+      [0, 6, 2],
+      [0, 0, 7],
+    ],
     layers: ["2 -> 8 logistic", "8 -> 8 logistic", "8 -> 3 softmax"],
-    summary: [["train accuracy", "97.9%"], ["parameters", "131"]],
+    summary: [
+      ["train accuracy", "97.9%"],
+      ["parameters", "131"],
+    ],
     ...over,
   };
 }
@@ -84,10 +105,17 @@ describe("renderReport: the page", () => {
 
   it("escapes every user string", () => {
     const evil = "<script>alert(1)</script>";
-    const html = renderReport(report({
-      title: evil, labels: [evil, "b & c", '"q"'], layers: [evil, "x", "y"],
-      summary: [[evil, evil], ["a'b", "<b>"]],
-    }));
+    const html = renderReport(
+      report({
+        title: evil,
+        labels: [evil, "b & c", '"q"'],
+        layers: [evil, "x", "y"],
+        summary: [
+          [evil, evil],
+          ["a'b", "<b>"],
+        ],
+      }),
+    );
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<b>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");

@@ -23,7 +23,8 @@ const SPREAD = [1, 3, 2, 60, 60, 4];
 
 /** n rows from minute 5 * start on: timestamp, six readings (4% NA), the occupancy */
 function log(n: number, seed: number, start = 0): { ts: string; values: (number | null)[]; label: string }[] {
-  const rng = createRng(seed), names = Object.keys(CENTERS);
+  const rng = createRng(seed),
+    names = Object.keys(CENTERS);
   return Array.from({ length: n }, (_, i) => {
     const label = names[rng.int(3)];
     const values = CENTERS[label].map((m, j) => (rng.float() < 0.04 ? null : Math.round((m + SPREAD[j] * rng.normal()) * 100) / 100));
@@ -35,18 +36,28 @@ const cell = (v: number | null) => (v === null ? "NA" : String(v));
 
 describe("a sensor log with a timestamp, six readings, NA gaps and a string label", () => {
   const dir = () => tmp.dir();
-  let data = "", model = "", fresh = "";
+  let data = "",
+    model = "",
+    fresh = "";
 
   it("train points at the timestamp, then at the gaps, then trains with --exclude and --impute", () => {
     const rows = log(400, 11);
-    data = tmp.file(["timestamp," + READINGS.join(",") + ",occupancy", ...rows.map((r) => [r.ts, ...r.values.map(cell), r.label].join(","))].join("\n") + "\n", "log.csv");
+    data = tmp.file(
+      ["timestamp," + READINGS.join(",") + ",occupancy", ...rows.map((r) => [r.ts, ...r.values.map(cell), r.label].join(","))].join("\n") +
+        "\n",
+      "log.csv",
+    );
     model = join(dir(), "occupancy.efnn");
     let r = cli(["train", data, "--out", model]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`edgefnn: ${data} line 2: column "timestamp" is "2026-11-01T00:00:00Z", expected a number (use --exclude timestamp)\n`);
+    expect(r.stderr).toBe(
+      `edgefnn: ${data} line 2: column "timestamp" is "2026-11-01T00:00:00Z", expected a number (use --exclude timestamp)\n`,
+    );
     r = cli(["train", data, "--exclude", "timestamp", "--out", model]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/column "\w+" is "NA" \(a missing value\), expected a number; use --drop-incomplete to skip such rows, or --impute mean \(or median\) to fill them/);
+    expect(r.stderr).toMatch(
+      /column "\w+" is "NA" \(a missing value\), expected a number; use --drop-incomplete to skip such rows, or --impute mean \(or median\) to fill them/,
+    );
     const t = json(cli(["train", data, "--exclude", "timestamp", "--impute", "median", "--out", model, "--json"]));
     expect(t.features).toEqual(READINGS);
     // 400 rows: lambda and the learning rate cross-validated; the folds' accuracy is the held-out measure
@@ -75,11 +86,19 @@ describe("a sensor log with a timestamp, six readings, NA gaps and a string labe
   it("predict on new readings: columns reordered, an extra one, no label, gaps; NA gives the outputs of the stored median", () => {
     const rows = log(30, 12, 400);
     const order = [...READINGS].reverse();
-    fresh = tmp.file(["timestamp,site," + order.join(","), ...rows.map((r) => [r.ts, "lab", ...order.map((n) => cell(r.values[READINGS.indexOf(n)]))].join(","))].join("\n") + "\n", "new.csv");
+    fresh = tmp.file(
+      [
+        "timestamp,site," + order.join(","),
+        ...rows.map((r) => [r.ts, "lab", ...order.map((n) => cell(r.values[READINGS.indexOf(n)]))].join(",")),
+      ].join("\n") + "\n",
+      "new.csv",
+    );
     const p = json(cli(["predict", model, fresh, "--json"]));
     expect(p.n).toBe(30);
-    const m = decodeModel(readFileSync(model)), rt = load(readFileSync(model));
-    let gaps = 0, right = 0;
+    const m = decodeModel(readFileSync(model)),
+      rt = load(readFileSync(model));
+    let gaps = 0,
+      right = 0;
     rows.forEach((r, i) => {
       const x = r.values.map((v, j) => (v === null ? (gaps++, m.mean[j]) : Math.fround(v))); // the CSV's values are read as float32
       expect(p.predictions[i].outputs).toEqual(Array.from(rt.run(x)));

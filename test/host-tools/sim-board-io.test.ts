@@ -39,10 +39,17 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
 
   it("a reset ends the watches; LED pulses are logged on and off", async () => {
     const { b } = board("puckjs");
-    b.sandbox.run(`var n = 0; setWatch(function () { n++; digitalPulse(LED2, 1, [20, 20, 20]); }, BTN, { repeat: true, edge: "falling" });`);
+    b.sandbox.run(
+      `var n = 0; setWatch(function () { n++; digitalPulse(LED2, 1, [20, 20, 20]); }, BTN, { repeat: true, edge: "falling" });`,
+    );
     await b.io.press(20);
     for (let i = 0; i < 100 && b.io.leds.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(b.io.leds.map((l) => [l.led, l.on])).toEqual([["LED2", true], ["LED2", false], ["LED2", true], ["LED2", false]]);
+    expect(b.io.leds.map((l) => [l.led, l.on])).toEqual([
+      ["LED2", true],
+      ["LED2", false],
+      ["LED2", true],
+      ["LED2", false],
+    ]);
     // a pulse while one goes on waits for its end
     b.sandbox.run("digitalPulse(LED1, 1, 100); digitalPulse(LED1, 1, 10)");
     for (let i = 0; i < 100 && b.io.leds.length < 8; i++) await new Promise((r) => setTimeout(r, 50));
@@ -58,7 +65,9 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
 
   it("Bangle.js: touch listeners, E.showMenu's items chosen by title, E.showMessage; a Puck.js has no menu", () => {
     const { b } = board("banglejs2");
-    b.sandbox.run(`var got = ""; Bangle.on("touch", function (btn, xy) { got += btn + ":" + xy.x; E.showMenu({ "": { title: "T" }, "one": function () { E.showMessage("picked", "T"); } }); });`);
+    b.sandbox.run(
+      `var got = ""; Bangle.on("touch", function (btn, xy) { got += btn + ":" + xy.x; E.showMenu({ "": { title: "T" }, "one": function () { E.showMessage("picked", "T"); } }); });`,
+    );
     expect(b.io.menuItems()).toBeNull();
     b.io.tap(10, 20);
     expect(b.sandbox.run("got")).toBe("1:10");

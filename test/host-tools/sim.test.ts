@@ -13,7 +13,8 @@ import { bundleText } from "../helpers/bundle";
 import { BIN, tempDir } from "../helpers/cli";
 import { irisModel } from "../helpers/models";
 
-const XON = 0x11, XOFF = 0x13;
+const XON = 0x11,
+  XOFF = 0x13;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A host on the port: what the board said (latin1, XON/XOFF taken out and counted), with bounded waits. */
@@ -196,12 +197,23 @@ describe("the console", () => {
   });
 
   it("has the board's surface and lacks what the board lacks", async () => {
-    expect(await t.eval("[typeof Math.tanh, typeof Math.imul, typeof Math.trunc, typeof Array.from, typeof Map, typeof Set, typeof Symbol, typeof Reflect, typeof Number.isNaN, typeof Object.freeze, typeof new Float32Array(1).fill, typeof Float32Array.from, typeof Float32Array.BYTES_PER_ELEMENT, typeof new Int8Array(1).BYTES_PER_ELEMENT, typeof Array.prototype.slice]")).toEqual(
-      Array(15).fill("undefined"),
-    );
-    expect(await t.eval("[[1,2,3].slice(1), typeof globalThis, typeof global, btoa('hi'), atob('aGk='), typeof getTime()]")).toEqual([[2, 3], "object", "object", "aGk=", "hi", "number"]);
+    expect(
+      await t.eval(
+        "[typeof Math.tanh, typeof Math.imul, typeof Math.trunc, typeof Array.from, typeof Map, typeof Set, typeof Symbol, typeof Reflect, typeof Number.isNaN, typeof Object.freeze, typeof new Float32Array(1).fill, typeof Float32Array.from, typeof Float32Array.BYTES_PER_ELEMENT, typeof new Int8Array(1).BYTES_PER_ELEMENT, typeof Array.prototype.slice]",
+      ),
+    ).toEqual(Array(15).fill("undefined"));
+    expect(await t.eval("[[1,2,3].slice(1), typeof globalThis, typeof global, btoa('hi'), atob('aGk='), typeof getTime()]")).toEqual([
+      [2, 3],
+      "object",
+      "object",
+      "aGk=",
+      "hi",
+      "number",
+    ]);
     expect(await t.eval("E.convolve(new Int8Array([1, 2, 3]), new Float32Array([0.5, 0.25, 2, 9]), 1)")).toBe(1 * 0.25 + 2 * 2 + 3 * 9);
-    expect(await t.eval("[E.CRC32('hello'), E.CRC32([104,101,108,108,111]), E.sum([1,2,3.5]), new Uint8Array(E.toArrayBuffer('AB'))[1]]")).toEqual([907060870, 907060870, 6.5, 66]);
+    expect(
+      await t.eval("[E.CRC32('hello'), E.CRC32([104,101,108,108,111]), E.sum([1,2,3.5]), new Uint8Array(E.toArrayBuffer('AB'))[1]]"),
+    ).toEqual([907060870, 907060870, 6.5, 66]);
     expect(await t.ask('E.CRC32("hello")\n', />$/)).toContain("=907060870\r\n");
     expect(await t.eval("process.env.BOARD")).toBe("PUCKJS");
     // no hoisting, and syntax the interpreter lacks is refused
@@ -269,8 +281,12 @@ describe("Storage through the console", () => {
   });
 
   it("refuses to write over written bytes (different, and, like the firmware, identical too), and past the end", async () => {
-    expect(await t.ask(`require("Storage").write("chunky", atob("${b64([9])}"), 4)\n`, />$/)).toContain("Uncaught Error: File already written with different data");
-    expect(await t.ask(`require("Storage").write("chunky", atob("${b64([5])}"), 4)\n`, />$/)).toContain("Uncaught Error: File already written");
+    expect(await t.ask(`require("Storage").write("chunky", atob("${b64([9])}"), 4)\n`, />$/)).toContain(
+      "Uncaught Error: File already written with different data",
+    );
+    expect(await t.ask(`require("Storage").write("chunky", atob("${b64([5])}"), 4)\n`, />$/)).toContain(
+      "Uncaught Error: File already written",
+    );
     expect(await t.ask(`require("Storage").write("chunky", "abcd", 8)\n`, />$/)).toContain("Uncaught Error: Too much data for file size");
     expect(await t.ask(`require("Storage").write("absent", "abcd", 8)\n`, />$/)).toContain("Uncaught Error: Unable to find or create file");
     // the unwritten tail can still be filled
@@ -463,7 +479,9 @@ describe("the device runtime on the virtual board", () => {
       const ref = load(bytes);
       expect(got).toEqual(xs.map((x) => ref.classify(x)));
       expect(await t.eval("m.labels")).toEqual(q.labels);
-      const outs: number[] = await t.eval("(function () { var o = m.run(xs[0]), r = []; for (var i = 0; i < o.length; i++) r.push(o[i]); return r; })()");
+      const outs: number[] = await t.eval(
+        "(function () { var o = m.run(xs[0]), r = []; for (var i = 0; i < o.length; i++) r.push(o[i]); return r; })()",
+      );
       expect(outs).toEqual(Array.from(ref.run(xs[0])));
       const after = (await t.eval("process.memory()")).usage;
       expect(after).toBeGreaterThan(before);
@@ -490,7 +508,8 @@ describe("edgefnn sim (the command)", () => {
 
   it("--json prints {port} first, serves a board, and exits cleanly on SIGTERM leaving no socat", async () => {
     const child = spawn(process.execPath, [BIN, "sim", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
@@ -526,6 +545,7 @@ describe("edgefnn sim (the command)", () => {
     child.stdout.on("data", (d) => (out += d));
     await new Promise((r) => child.on("exit", r));
     expect(out).toMatch(/Usage: edgefnn sim/);
-    for (const o of ["--board", "--storage", "--json", "--drop-every", "--corrupt-every", "--silent-after", "--reset-after", "--seed"]) expect(out).toContain(o);
+    for (const o of ["--board", "--storage", "--json", "--drop-every", "--corrupt-every", "--silent-after", "--reset-after", "--seed"])
+      expect(out).toContain(o);
   });
 });

@@ -28,8 +28,12 @@ describe("split", () => {
   });
 
   it("--stratify keeps each class's share; quoted fields and timestamps are copied as written", () => {
-    const dir = tmp.folder(), data = join(dir, "d.csv");
-    const rows = Array.from({ length: 100 }, (_, i) => `2026-11-01T00:${String(i % 60).padStart(2, "0")}:00Z,"${i}, quoted",${i},${i < 80 ? "a" : "b"}`);
+    const dir = tmp.folder(),
+      data = join(dir, "d.csv");
+    const rows = Array.from(
+      { length: 100 },
+      (_, i) => `2026-11-01T00:${String(i % 60).padStart(2, "0")}:00Z,"${i}, quoted",${i},${i < 80 ? "a" : "b"}`,
+    );
     writeFileSync(data, ["time,note,x,y", ...rows].join("\n") + "\n");
     const r = json(cli(["split", data, "--test", "0.25", "--stratify", "--json"]));
     const te = lines(r.test).slice(1);
@@ -51,18 +55,23 @@ describe("split", () => {
 
 describe("eval of a regression model", () => {
   it("prints MAE, RMSE and R^2 (R^2 = 1 - SSE/SST, checked against predict's values)", () => {
-    const dir = tmp.folder(), data = join(dir, "r.csv"), model = join(dir, "r.efnn");
+    const dir = tmp.folder(),
+      data = join(dir, "r.csv"),
+      model = join(dir, "r.efnn");
     const rows = Array.from({ length: 200 }, (_, i) => {
-      const a = (i % 20) / 10, b = Math.floor(i / 20) / 5;
+      const a = (i % 20) / 10,
+        b = Math.floor(i / 20) / 5;
       return `${a},${b},${(2 * a - b + 0.05 * Math.sin(i)).toFixed(4)}`;
     });
     writeFileSync(data, ["a,b,y", ...rows].join("\n") + "\n");
     expect(cli(["train", data, "--task", "regression", "--out", model, "--epochs", "60"]).status).toBe(0);
     const e = json(cli(["eval", model, data, "--json"]));
     const p = json(cli(["predict", model, data, "--json"]));
-    const y = rows.map((r) => Number(r.split(",")[2])), yhat = p.predictions.map((q: { outputs: number[] }) => q.outputs[0]);
+    const y = rows.map((r) => Number(r.split(",")[2])),
+      yhat = p.predictions.map((q: { outputs: number[] }) => q.outputs[0]);
     const mean = y.reduce((s, v) => s + Math.fround(v), 0) / y.length;
-    const sse = y.reduce((s, v, i) => s + (yhat[i] - Math.fround(v)) ** 2, 0), sst = y.reduce((s, v) => s + (Math.fround(v) - mean) ** 2, 0);
+    const sse = y.reduce((s, v, i) => s + (yhat[i] - Math.fround(v)) ** 2, 0),
+      sst = y.reduce((s, v) => s + (Math.fround(v) - mean) ** 2, 0);
     expect(e.r2).toBeCloseTo(1 - sse / sst, 9);
     expect(e.mae).toBeCloseTo(y.reduce((s, v, i) => s + Math.abs(yhat[i] - Math.fround(v)), 0) / y.length, 9);
     expect(e.r2).toBeGreaterThan(0.9);

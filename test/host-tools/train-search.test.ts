@@ -7,7 +7,14 @@ import { folds, searchHyperparameters } from "../../host-tools/commands/train-se
 import { loadIris } from "../helpers/iris";
 
 const { data } = loadIris();
-const net = () => createNetwork({ inputSize: 4, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+const net = () =>
+  createNetwork({
+    inputSize: 4,
+    layers: [
+      { size: 8, activation: "hard-tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
 
 describe("folds", () => {
   it("each row in exactly one fold; each class 50/3 rows in every fold, rounded", () => {
@@ -40,10 +47,20 @@ describe("searchHyperparameters", () => {
   });
   it("a learning rate that diverges is left out; if all do, the error says to lower --lr", () => {
     // unbounded ReLU units, as in cli.test.ts's diverging run
-    const relu = () => createNetwork({ inputSize: 4, layers: [{ size: 64, activation: "relu" }, { size: 64, activation: "relu" }, { size: 3, activation: "softmax" }] });
+    const relu = () =>
+      createNetwork({
+        inputSize: 4,
+        layers: [
+          { size: 64, activation: "relu" },
+          { size: 64, activation: "relu" },
+          { size: 3, activation: "softmax" },
+        ],
+      });
     const big = { lambdas: [0], learningRates: [0.01, 1e6], folds: 3 };
     const r = searchHyperparameters(relu(), data, { ...base, epochs: 5 }, big);
     expect(r.trials.map((t) => t.learningRate)).toEqual([0.01]);
-    expect(() => searchHyperparameters(relu(), data, { ...base, epochs: 5 }, { ...big, learningRates: [1e6] })).toThrow(/^training diverged in epoch \d+: .* \(cross-validating: training diverged at every learning rate tried, 1000000: give a smaller --lr\)$/);
+    expect(() => searchHyperparameters(relu(), data, { ...base, epochs: 5 }, { ...big, learningRates: [1e6] })).toThrow(
+      /^training diverged in epoch \d+: .* \(cross-validating: training diverged at every learning rate tried, 1000000: give a smaller --lr\)$/,
+    );
   });
 });

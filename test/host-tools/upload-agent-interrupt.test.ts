@@ -45,12 +45,18 @@ async function agent(name: string): Promise<{ port: string; models: string; setF
   });
   cleanups.push(() => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())));
   const models = join(dir, `models-${name}`);
-  let fault: ReplyFault | null = null, on = false, lastSeq = 0;
+  let fault: ReplyFault | null = null,
+    on = false,
+    lastSeq = 0;
   const server = new AgentServer({
-    dir: models, runtime: requireRuntime(),
+    dir: models,
+    runtime: requireRuntime(),
     send: (bytes) => {
       if (!on) port.write(Buffer.from(bytes));
-      else if (fault?.kind === "refuse") port.write(Buffer.from(encodeFrame(T_ERROR, lastSeq, new Writer().u8(E.IO).bytes(Buffer.from("activate: the reply did not fit")).done())));
+      else if (fault?.kind === "refuse")
+        port.write(
+          Buffer.from(encodeFrame(T_ERROR, lastSeq, new Writer().u8(E.IO).bytes(Buffer.from("activate: the reply did not fit")).done())),
+        );
     },
   });
   server.start();
@@ -80,9 +86,19 @@ describe.concurrent("upload to an agent: after a failure around ACTIVATE, the ag
     const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
     const out = json(r);
     expect(r.status).toBe(1);
-    expect(out).toMatchObject({ ok: false, target: "agent", active: "new", activeFile: out.file, how: "the agent said so when asked again" });
+    expect(out).toMatchObject({
+      ok: false,
+      target: "agent",
+      active: "new",
+      activeFile: out.file,
+      how: "the agent said so when asked again",
+    });
     expect(out.activeFile).not.toBe(first.file);
-    expect(r.stderr).toMatch(new RegExp(`upload interrupted: the agent did not answer activate in 6 tries\\. The new model ${out.file.replace(".", "\\.")} is active\\. The agent said so when asked again\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `upload interrupted: the agent did not answer activate in 6 tries\\. The new model ${out.file.replace(".", "\\.")} is active\\. The agent said so when asked again\\.`,
+      ),
+    );
     expect(onDisk(a.models)).toEqual(readFileSync(q8b));
   }, 150_000);
 
@@ -93,19 +109,25 @@ describe.concurrent("upload to an agent: after a failure around ACTIVATE, the ag
     const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
     const out = json(r);
     expect(out).toMatchObject({ ok: false, active: "new" });
-    expect(r.stderr).toMatch(/upload interrupted: the agent refused it: activate: the reply did not fit\. The new model iris\.[0-9a-f]{8} is active\./);
+    expect(r.stderr).toMatch(
+      /upload interrupted: the agent refused it: activate: the reply did not fit\. The new model iris\.[0-9a-f]{8} is active\./,
+    );
     expect(r.stderr).not.toMatch(/previous model .* is still active/);
     expect(onDisk(a.models)).toEqual(readFileSync(q8b));
   });
 
-  it("the line dies at ACTIVATE and stays dead: which model is active could not be determined, and the command says how to find out", async ({ expect }) => {
+  it("the line dies at ACTIVATE and stays dead: which model is active could not be determined, and the command says how to find out", async ({
+    expect,
+  }) => {
     const a = await agent("dead");
     json(await cliAsync(["upload", q8, "--port", a.port, "--name", "iris", "--json"]));
     a.setFault({ from: T.ACTIVATE, kind: "lose" });
     const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
     const out = json(r);
     expect(out).toMatchObject({ ok: false, active: "unknown", activeFile: null });
-    expect(r.stderr).toMatch(/Which model is active could not be determined \(the agent did not answer again after the interruption\): run `edgefnn verify .*iris-b\.q8\.efnn <test\.csv> --port .*` when the agent answers again\./);
+    expect(r.stderr).toMatch(
+      /Which model is active could not be determined \(the agent did not answer again after the interruption\): run `edgefnn verify .*iris-b\.q8\.efnn <test\.csv> --port .*` when the agent answers again\./,
+    );
     // (here it was activated: the message claimed nothing either way)
     expect(onDisk(a.models)).toEqual(readFileSync(q8b));
   }, 150_000);
@@ -117,7 +139,9 @@ describe.concurrent("upload to an agent: after a failure around ACTIVATE, the ag
     const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
     const out = json(r);
     expect(out).toMatchObject({ ok: false, active: "previous", activeFile: first.file });
-    expect(r.stderr).toMatch(new RegExp(`The previous model ${first.file.replace(".", "\\.")} is still active\\. ACTIVATE was never sent\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(`The previous model ${first.file.replace(".", "\\.")} is still active\\. ACTIVATE was never sent\\.`),
+    );
     expect(onDisk(a.models)).toEqual(readFileSync(q8));
   }, 60_000);
 });

@@ -29,7 +29,13 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  const net = createNetwork({ inputSize: FEATURE_COUNT, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: FEATURE_COUNT,
+    layers: [
+      { size: 8, activation: "hard-tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   initialize(net, createRng(4));
   model = join(dir, "g.q8.efnn");
   writeFileSync(model, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
@@ -41,7 +47,8 @@ beforeAll(() => {
 async function bangle(extra: Record<string, string> = {}): Promise<RunningSim> {
   const s = await startSim({ board: "banglejs2", accel: { seed: 7, gesture: "shake" } });
   sims.push(s);
-  for (const [name, text] of Object.entries({ ...bangleFactoryStorage(), ...extra })) s.storage.write(name, new Uint8Array(Buffer.from(text, "latin1")));
+  for (const [name, text] of Object.entries({ ...bangleFactoryStorage(), ...extra }))
+    s.storage.write(name, new Uint8Array(Buffer.from(text, "latin1")));
   return s;
 }
 
@@ -88,11 +95,19 @@ describe("upload --app gestures on a Bangle.js", () => {
     for (const [name, bytes] of before) expect(after.get(name), name).toBe(bytes);
     const added = [...after.keys()].filter((n) => !before.has(n)).sort();
     const modelFile = modelFileName("gestures", new Uint8Array(readFileSync(model)));
-    expect(added).toEqual(["edgefnn", "edgefnn-features", "edgefnn.active", "gestures.app.js", "gestures.info", "gestures.json", modelFile].sort());
+    expect(added).toEqual(
+      ["edgefnn", "edgefnn-features", "edgefnn.active", "gestures.app.js", "gestures.info", "gestures.json", modelFile].sort(),
+    );
 
     // the launcher entry, as the App Loader writes one: no type (an app), src, the app's files
     const info = JSON.parse(after.get("gestures.info")!);
-    expect(info).toMatchObject({ id: "gestures", name: "Gestures", src: "gestures.app.js", files: "gestures.info,gestures.app.js", data: "gestures.json" });
+    expect(info).toMatchObject({
+      id: "gestures",
+      name: "Gestures",
+      src: "gestures.app.js",
+      files: "gestures.info,gestures.app.js",
+      data: "gestures.json",
+    });
     expect(info.type).toBeUndefined();
     expect(JSON.parse(after.get("gestures.json")!)).toMatchObject({ rate: 25, window: 25, hop: 25 });
 
@@ -117,7 +132,9 @@ describe("upload --app gestures on a Bangle.js", () => {
     }
 
     // again: everything is edgefnn's or unchanged, so no --force is needed and nothing is sent but the checks
-    const again = json(await cliAsync(["upload", model, "--port", s.port, "--name", "gestures", "--app", "gestures", "--app-config", side, "--json"]));
+    const again = json(
+      await cliAsync(["upload", model, "--port", s.port, "--name", "gestures", "--app", "gestures", "--app-config", side, "--json"]),
+    );
     expect(again.payload).toBe(0);
     expect(snapshot(s)).toEqual(after);
   }, 60_000);
@@ -138,7 +155,9 @@ describe("upload --app gestures on a Bangle.js", () => {
     const s = await bangle({ ".bootcde": LEGACY_GESTURES_BOOTCDE });
     const r = await cliAsync(["upload", model, "--port", s.port, "--name", "gestures", "--app", "gestures"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/edgefnn: this Bangle\.js's \.bootcde is an older edgefnn's gesture starter.*reinstall the Bootloader app with the App Loader/);
+    expect(r.stderr).toMatch(
+      /edgefnn: this Bangle\.js's \.bootcde is an older edgefnn's gesture starter.*reinstall the Bootloader app with the App Loader/,
+    );
     expect(Buffer.from(s.storage.read(".bootcde")!).toString("latin1")).toBe(LEGACY_GESTURES_BOOTCDE);
   }, 30_000);
 });

@@ -22,7 +22,13 @@ afterEach(async () => {
 });
 
 function modelOf(inputs: number, file: string): string {
-  const net = createNetwork({ inputSize: inputs, layers: [{ size: 6, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: inputs,
+    layers: [
+      { size: 6, activation: "hard-tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   initialize(net, createRng(3));
   const f = join(dir, file);
   writeFileSync(f, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
@@ -56,7 +62,9 @@ describe("upload --app gestures on a board whose .bootcde is the user's saved co
     const before = snapshot(s);
     const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g", "--app", "gestures"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`.bootcde (${USER_CODE.length} bytes, begins "var on=0;\\nsetInterval(function(){on=!on;LED1.write(on);},50…")`);
+    expect(r.stderr).toContain(
+      `.bootcde (${USER_CODE.length} bytes, begins "var on=0;\\nsetInterval(function(){on=!on;LED1.write(on);},50…")`,
+    );
     expect(r.stderr).toMatch(/the board's saved code, which runs at every start-up/);
     expect(r.stderr).toMatch(/Nothing was written.*--force replaces it and its contents are lost/);
     expect(snapshot(s)).toEqual(before);
@@ -111,7 +119,9 @@ describe("every fixed name upload writes", () => {
     const before = snapshot(s);
     const r = await cliAsync(["upload", g20, "--port", s.port, "--name", "g"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('g.0a1b2c3d (12 bytes, begins "not a model\\n"): a file named like an edgefnn model file that is not a model');
+    expect(r.stderr).toContain(
+      'g.0a1b2c3d (12 bytes, begins "not a model\\n"): a file named like an edgefnn model file that is not a model',
+    );
     expect(snapshot(s)).toEqual(before);
   }, 30_000);
 

@@ -71,7 +71,9 @@ async function trial(kind: Trial["kind"], offset: number): Promise<Trial> {
   const out = json(r);
   const { real, files } = realState(s);
   // "upload interrupted: <what>. <what is active>": the second part, which the table shows
-  const said = out.ok ? "ok" : String(out.error).slice(String(out.error).search(/ (The (new|previous) model|The board had|Which model|Nothing was) /) + 1);
+  const said = out.ok
+    ? "ok"
+    : String(out.error).slice(String(out.error).search(/ (The (new|previous) model|The board had|Which model|Nothing was) /) + 1);
   // every claim checked against the flash
   if (out.ok) {
     expect(r.status).toBe(0);
@@ -116,7 +118,11 @@ function tap(s: RunningSim): () => string {
 }
 
 type Span = [number, number] | null;
-interface Landmarks { total: number; pointer: Span; erase: Span }
+interface Landmarks {
+  total: number;
+  pointer: Span;
+  erase: Span;
+}
 
 /** Where the last steps are in what the board received: the pointer write and its read-back (one command), the erase
  * of the old model, as 1-based offsets of each line's first byte (its DLE) and of its newline (resetAfter N acts right
@@ -137,7 +143,10 @@ function landmarksOf(text: string): Landmarks {
 function where(o: number, m: Landmarks): string {
   if (!m.pointer) return "before the pointer line (it was never sent)";
   if (o < m.pointer[0]) return `${m.pointer[0] - o} bytes before the pointer line`;
-  const spans: [string, Span][] = [["pointer line", m.pointer], ["erase of the old model", m.erase]];
+  const spans: [string, Span][] = [
+    ["pointer line", m.pointer],
+    ["erase of the old model", m.erase],
+  ];
   let after = "";
   for (const [name, sp] of spans) {
     if (!sp || o < sp[0]) break;
@@ -168,11 +177,22 @@ describe("an upload interrupted near its end says only what the board's flash sh
     const [p, er] = [m.pointer!, m.erase!];
     console.log(`landmarks ${JSON.stringify(m)}`);
     const near = (x: number) => [x - 1, x, x + 1];
-    const offsets = [...new Set([
-      // the pointer line: its write, then (from "S.read") its read-back
-      p[0] - 400, p[0] - 150, ...near(p[0]), p[0] + 60, p[0] + 120, ...near(p[1]),
-      ...near(er[0]), er[0] + 30, ...near(er[1]), m.total - 40, m.total - 1,
-    ])].sort((a, b) => a - b);
+    const offsets = [
+      ...new Set([
+        // the pointer line: its write, then (from "S.read") its read-back
+        p[0] - 400,
+        p[0] - 150,
+        ...near(p[0]),
+        p[0] + 60,
+        p[0] + 120,
+        ...near(p[1]),
+        ...near(er[0]),
+        er[0] + 30,
+        ...near(er[1]),
+        m.total - 40,
+        m.total - 1,
+      ]),
+    ].sort((a, b) => a - b);
     const jobs = [
       ...offsets.map((o) => () => trial("reset", o)),
       ...offsets.filter((_, i) => i % 2 === 0).map((o) => () => trial("silence", o)),

@@ -60,7 +60,7 @@ describe("a bit flipped in the code around a command's expression", () => {
     expect(sent.split("\n").filter((l) => l.includes("6*7")).length).toBe(2);
   });
 
-  it('{v:...} garbled to {w:...}: a well-formed answer of the wrong shape is not read as undefined, the command is sent again', async () => {
+  it("{v:...} garbled to {w:...}: a well-formed answer of the wrong shape is not read as undefined, the command is sent again", async () => {
     const s = await session();
     const v = await indexInLine(s, "{v:eval", 1);
     // "v" 0x76 -> "w" 0x77
@@ -82,7 +82,13 @@ describe("a bit flipped in the code around a command's expression", () => {
     s.sim.setFaults({ flipAt: [0, 1, 2, 3].map((k) => [at + k * (line.length + 1), 0] as [number, number]) });
     const from = s.received().length;
     expect(await s.repl.call("6*7")).toBe(42);
-    expect(s.received().slice(from).split("\n").filter((l) => l.includes("*7")).length).toBe(5);
+    expect(
+      s
+        .received()
+        .slice(from)
+        .split("\n")
+        .filter((l) => l.includes("*7")).length,
+    ).toBe(5);
   });
 
   it("an error the board says twice is believed: a real exception is reported, not retried for ever", async () => {
@@ -111,7 +117,7 @@ describe("the short form: the check installed once as a global", () => {
     expect(await s.repl.call('"again"')).toBe("again");
   });
 
-  it("a byte lost from the check and one from the expression: the garbled expression is still not run (a state read of \"edgefnnactive\" said \"no model\")", async () => {
+  it('a byte lost from the check and one from the expression: the garbled expression is still not run (a state read of "edgefnnactive" said "no model")', async () => {
     const expr = 'require("Storage").read("edgefnn.active")';
     // where the bytes are, learnt on a clean board: the first character of the check's operator after
     // E.CRC32(s) (it was "!==": losing its "!" ran exactly what failed the CRC) and the "." of the name
@@ -124,7 +130,8 @@ describe("the short form: the check installed once as a global", () => {
       return clean.received().slice(at0).split("\n")[0];
     };
     const line = await learn(false);
-    const op = line.indexOf("E.CRC32(s)") + "E.CRC32(s)".length, dot = line.indexOf("edgefnn.active") + "edgefnn".length;
+    const op = line.indexOf("E.CRC32(s)") + "E.CRC32(s)".length,
+      dot = line.indexOf("edgefnn.active") + "edgefnn".length;
     expect(line[dot]).toBe(".");
     const s = await session(false);
     s.sim.storage.write("edgefnn.active", Buffer.from("pointer"));

@@ -58,7 +58,9 @@ describe("upload, then classify on the virtual board", () => {
     const s = await sim();
     const first = await cliAsync(["upload", q8, "-p", s.port, "--name", "iris", "-v", "-j"]);
     expect(json(first).runtimeMissing).toBe(true);
-    expect(first.stderr).toMatch(/the board has no runtime in Storage \(no file "edgefnn"\), so require\("edgefnn"\) fails there: add --runtime/);
+    expect(first.stderr).toMatch(
+      /the board has no runtime in Storage \(no file "edgefnn"\), so require\("edgefnn"\) fails there: add --runtime/,
+    );
     // --verbose: what was sent (">") and received ("<") on this port
     expect(first.stderr).toContain(`edgefnn: ${s.port} > "`);
     expect(first.stderr).toContain(`edgefnn: ${s.port} < "`);
@@ -141,7 +143,9 @@ describe("faults", () => {
     s.setFaults({ resetAfter: 1200 });
     const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`upload interrupted: the board reset during the upload\\. The previous model ${first.file} is still active\\.`));
+    expect(r.stderr).toMatch(
+      new RegExp(`upload interrupted: the board reset during the upload\\. The previous model ${first.file} is still active\\.`),
+    );
     s.setFaults({});
     expect(activeOf(s).file).toBe(first.file);
     expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
@@ -221,7 +225,13 @@ describe("nothing user-supplied runs on the board", () => {
 describe("upload --app gestures", () => {
   it("installs the runtime, the features module and the app, which starts at boot and classifies windows", async () => {
     const { createNetwork, initialize, createRng, modelFromNetwork } = await import("../../src/core/index");
-    const net = createNetwork({ inputSize: 20, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+    const net = createNetwork({
+      inputSize: 20,
+      layers: [
+        { size: 8, activation: "hard-tanh" },
+        { size: 3, activation: "softmax" },
+      ],
+    });
     initialize(net, createRng(2));
     const f = join(dir, "g.efnn");
     writeFileSync(f, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
@@ -229,7 +239,9 @@ describe("upload --app gestures", () => {
     writeFileSync(side, JSON.stringify({ rate: 26, window: 13, hop: 13 }));
     const s = await sim();
     const up = json(await cliAsync(["upload", f, "--port", s.port, "--name", "g", "--app", "gestures", "--app-config", side, "--json"]));
-    expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", "edgefnn-features", "gestures.js", "gestures.json", ".bootcde", up.file]));
+    expect(s.storage.list()).toEqual(
+      expect.arrayContaining(["edgefnn", "edgefnn-features", "gestures.js", "gestures.json", ".bootcde", up.file]),
+    );
     const { repl, link } = await board(s.port);
     await link.write("load()\n");
     await link.waitFor((rx) => /G,\d+,(still|shake|circle|\?),\d+/.test(rx), 30_000, "the app's first window");
@@ -237,7 +249,12 @@ describe("upload --app gestures", () => {
     await link.write("\x03");
     await repl.call("Puck.accelOff(),1");
     expect(await repl.call("[gestRate,gestCfg.window,gestCfg.hop,gestModel.labels,gestModel.inputSize,gestCount>0]")).toEqual([
-      26, 13, 13, ["still", "shake", "circle"], 20, true,
+      26,
+      13,
+      13,
+      ["still", "shake", "circle"],
+      20,
+      true,
     ]);
     await link.close();
     const bad = await cliAsync(["upload", f, "--port", s.port, "--app", "tetris"]);

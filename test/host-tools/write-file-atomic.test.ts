@@ -93,8 +93,12 @@ describe("checkWritable, for a command to call before it trains", () => {
   it("refuses what writeFileAtomic would, and writes nothing either way", () => {
     const d = freshDir();
     mkdirSync(join(d, "out"));
-    expect(failureOf(() => checkWritable(join(d, "out"))).message).toBe(`cannot write ${join(d, "out")}: it is a directory; give a file name`);
-    expect(failureOf(() => checkWritable(join(d, "no", "m.efnn"))).message).toBe(`cannot write ${join(d, "no", "m.efnn")}: the folder ${join(d, "no")} does not exist`);
+    expect(failureOf(() => checkWritable(join(d, "out"))).message).toBe(
+      `cannot write ${join(d, "out")}: it is a directory; give a file name`,
+    );
+    expect(failureOf(() => checkWritable(join(d, "no", "m.efnn"))).message).toBe(
+      `cannot write ${join(d, "no", "m.efnn")}: the folder ${join(d, "no")} does not exist`,
+    );
     checkWritable(join(d, "m.efnn"));
     expect(readdirSync(d)).toEqual(["out"]);
   });
@@ -126,10 +130,29 @@ describe("through the CLI", () => {
     // 1 KiB is more than the model (620 bytes) and less than the report; with
     // SIGXFSZ ignored, the write past the limit fails with EFBIG instead of
     // killing the process.
-    const r = spawnSync("bash", ["-c", `trap '' XFSZ; ulimit -f 1; exec "$0" "$@"`, process.execPath, BIN, "train", IRIS_CSV, "--epochs", "5", "--out", out, "--report", report], {
-      encoding: "utf8",
-    });
-    expect(r.stderr).toBe(`edgefnn: cannot write ${report}: the file is larger than this process may write (ulimit -f, or the file system's limit)\n`);
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `trap '' XFSZ; ulimit -f 1; exec "$0" "$@"`,
+        process.execPath,
+        BIN,
+        "train",
+        IRIS_CSV,
+        "--epochs",
+        "5",
+        "--out",
+        out,
+        "--report",
+        report,
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.stderr).toBe(
+      `edgefnn: cannot write ${report}: the file is larger than this process may write (ulimit -f, or the file system's limit)\n`,
+    );
     expect(r.status).toBe(1);
     expect(readdirSync(d)).toEqual(["m.efnn"]);
   }, 60_000);

@@ -9,7 +9,9 @@ import { cli, json, tempDir } from "../helpers/cli";
 import { syntheticModel } from "../helpers/models";
 
 describe("edgefnn info --learn", () => {
-  const dir = tempDir(), file = join(dir, "syn.q8.efnn"), bytes = encodeModel(quantizeModel(syntheticModel().model, 8));
+  const dir = tempDir(),
+    file = join(dir, "syn.q8.efnn"),
+    bytes = encodeModel(quantizeModel(syntheticModel().model, 8));
   writeFileSync(file, bytes);
 
   it("predicts the learner's blocks on the board, and says when it would not fit", () => {
@@ -18,7 +20,9 @@ describe("edgefnn info --learn", () => {
     const want = learnCost(decodeLayout(bytes).T, 1, 30, 13);
     expect(json(r).memory.learn).toMatchObject({ layers: 1, buffer: 30, blocks: want.blocks, params: 330 });
     const short = cli(["info", file, "--board", "puckjs", "--learn", "3"]);
-    expect(short.stdout).toMatch(/fine-tuning the last 3 layers \(6570 float32 parameters\).*\n.*blocks short: the learner refuses to start/);
+    expect(short.stdout).toMatch(
+      /fine-tuning the last 3 layers \(6570 float32 parameters\).*\n.*blocks short: the learner refuses to start/,
+    );
   });
 
   it("--learn without --board, or not a number, is refused with what to give", () => {

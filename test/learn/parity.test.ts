@@ -19,7 +19,8 @@ describe("the learn bundle trains the last k layers bit for bit as the host core
 
   it("in Node (the bundle as a CommonJS module)", () => {
     const req = createRequire(import.meta.url);
-    const nn = req(BUNDLE), LN = req(LEARN_BUNDLE);
+    const nn = req(BUNDLE),
+      LN = req(LEARN_BUNDLE);
     const run = new Function("LN", "m", "SC", `${RUN_SCENARIO}\nreturn runScenario(LN, m, SC);`);
     for (const [name, sc] of cases) expect(run(LN, nn.load(sc.model), sc), name).toBe(hostScenario(sc));
   });
@@ -28,9 +29,12 @@ describe("the learn bundle trains the last k layers bit for bit as the host core
     const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-duk-"));
     for (const [name, sc] of cases) {
       const file = join(dir, "run.js");
-      writeFileSync(file, `${bundleText(true)}\n${learnText(true)}\n${RUN_SCENARIO}
+      writeFileSync(
+        file,
+        `${bundleText(true)}\n${learnText(true)}\n${RUN_SCENARIO}
 var SC = ${JSON.stringify({ ...sc, model: Array.from(sc.model) })};
-print(runScenario(edgefnnLearn, edgefnn.load(new Uint8Array(SC.model).buffer), SC));`);
+print(runScenario(edgefnnLearn, edgefnn.load(new Uint8Array(SC.model).buffer), SC));`,
+      );
       const duk = execFileSync("duk", [file], { encoding: "utf8", maxBuffer: 64 << 20 }).trim();
       expect(duk, name).toBe(hostScenario(sc));
     }

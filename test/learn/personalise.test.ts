@@ -9,7 +9,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  classificationSet, createNetwork, crc32, encodeModel, modelFromNetwork, quantizeModel, standardization, train,
+  classificationSet,
+  createNetwork,
+  crc32,
+  encodeModel,
+  modelFromNetwork,
+  quantizeModel,
+  standardization,
+  train,
 } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { computeFeatures, createWindow, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
@@ -21,7 +28,8 @@ import { LEARN_BUNDLE_MIN } from "../helpers/learn-scenario";
 
 const CLASSES = ["still", "shake", "circle"] as const;
 // Puck.accel() reads at 12.5 Hz when the stream is off; windows of 2 s
-const HZ = 12.5, WIN = 25;
+const HZ = 12.5,
+  WIN = 25;
 // bigger, slower, rolled by 0.3 rad (17 degrees). (Rolled by a radian the shipped model's
 // normalization pushes every hard-tanh unit into saturation, f' = 0, and a few
 // windows teach nothing: the textbook's vanishing gradient.)
@@ -29,7 +37,9 @@ const USER: AccelStyle = { amplitude: 1.8, tempo: 0.6, roll: 0.3 };
 
 /** n windows of each gesture from the generator, as gestures.js computes them (milli-g, rounded) */
 function hostWindows(acc: SyntheticAccelerometer, n: number): { xs: Float32Array[]; ys: number[] } {
-  const xs: Float32Array[] = [], ys: number[] = [], w = createWindow(WIN, WIN);
+  const xs: Float32Array[] = [],
+    ys: number[] = [],
+    w = createWindow(WIN, WIN);
   CLASSES.forEach((g, c) => {
     acc.setGesture(g);
     for (let i = 0; i < n; i++) {
@@ -49,7 +59,13 @@ function hostWindows(acc: SyntheticAccelerometer, n: number): { xs: Float32Array
 function shippedModel(): Uint8Array {
   const { xs, ys } = hostWindows(new SyntheticAccelerometer({ seed: 1 }), 60);
   const data = classificationSet(xs, ys, 3);
-  const net = createNetwork({ inputSize: FEATURE_COUNT, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: FEATURE_COUNT,
+    layers: [
+      { size: 8, activation: "hard-tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   const st = standardization(data);
   net.mean.set(st.mean);
   net.invStd.set(st.invStd);
@@ -97,7 +113,8 @@ describe("personalising the gesture model on the virtual board", () => {
       b.storage.write("edgefnn", readFileSync(BUNDLE_MIN));
       b.storage.write("edgefnn-features", readFileSync(DIST_FEATURES_MIN));
       b.storage.write("edgefnn-learn", readFileSync(LEARN_BUNDLE_MIN));
-      const id = crc32(model, model.length - 4), file = "gestures." + id.toString(16).padStart(8, "0");
+      const id = crc32(model, model.length - 4),
+        file = "gestures." + id.toString(16).padStart(8, "0");
       b.storage.write(file, model);
       b.storage.write("edgefnn.active", Buffer.from(JSON.stringify({ file, name: "gestures", bytes: model.length, crc: id })));
       b.sandbox.run(BOARD);
@@ -117,7 +134,9 @@ describe("personalising the gesture model on the virtual board", () => {
       const saved = b.sandbox.run(`lr.fit(60); lr.save("gestures")`) as string;
       b.sandbox.run("seen = []");
       const after = accuracy();
-      console.log(`simulated user ${JSON.stringify(USER)}: shipped model ${(100 * before).toFixed(0)}%, after teaching 5 windows per class ${(100 * after).toFixed(0)}% (30 fresh windows each)`);
+      console.log(
+        `simulated user ${JSON.stringify(USER)}: shipped model ${(100 * before).toFixed(0)}%, after teaching 5 windows per class ${(100 * after).toFixed(0)}% (30 fresh windows each)`,
+      );
       expect(before).toBeLessThan(0.7);
       expect(after).toBeGreaterThanOrEqual(0.9);
       // the model pulled off the flash, on the host: the same predictions on the same windows

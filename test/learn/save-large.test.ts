@@ -9,7 +9,16 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { createNetwork, createRng, crc32, decodeModel, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
+import {
+  createNetwork,
+  createRng,
+  crc32,
+  decodeModel,
+  encodeModel,
+  initialize,
+  modelFromNetwork,
+  quantizeModel,
+} from "../../src/core/index";
 import { decodeLayout, T_W } from "../../src/core/format";
 import { load } from "../../src/device/runtime";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
@@ -17,7 +26,8 @@ import { BUNDLE, BUNDLE_MIN } from "../helpers/bundle";
 import { hostModel, LEARN_BUNDLE, LEARN_BUNDLE_MIN, Scenario, scenarios } from "../helpers/learn-scenario";
 
 const req = createRequire(import.meta.url);
-const nn = req(BUNDLE), LN = req(LEARN_BUNDLE);
+const nn = req(BUNDLE),
+  LN = req(LEARN_BUNDLE);
 
 function trained(sc: Scenario) {
   const lr = LN.learner(nn.load(sc.model), sc.opts);
@@ -32,11 +42,17 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from
 function largeScenario(layers: number): Scenario {
   const net = createNetwork({
     inputSize: 16,
-    layers: [{ size: 512, activation: "relu" }, { size: 128, activation: "hard-tanh" }, { size: 10, activation: "softmax" }],
+    layers: [
+      { size: 512, activation: "relu" },
+      { size: 128, activation: "hard-tanh" },
+      { size: 10, activation: "softmax" },
+    ],
   });
   initialize(net, createRng(3));
   const model = encodeModel(quantizeModel(modelFromNetwork(net, "abcdefghij".split("")), 8));
-  const rng = createRng(5), xs: number[][] = [], ys: number[] = [];
+  const rng = createRng(5),
+    xs: number[][] = [],
+    ys: number[] = [];
   for (let i = 0; i < 8; i++) {
     xs.push(Array.from({ length: 16 }, () => 2 * rng.float() - 1));
     ys.push(i % 10);
@@ -57,7 +73,8 @@ describe("save with the trained layers float32", () => {
       const bytes: Uint8Array = lr.model({ float32: true });
       expect(same(bytes, encodeModel(hostModel(sc, true))), name).toBe(true);
       // the trained layers are float32 now, the frozen ones as they were
-      const m = decodeModel(bytes), src = decodeModel(sc.model);
+      const m = decodeModel(bytes),
+        src = decodeModel(sc.model);
       m.layers.forEach((L, l) => expect(L.wtype, `${name}, layer ${l + 1}`).toBe(l >= lr.first ? 0 : src.layers[l].wtype));
     }
   });
@@ -71,7 +88,8 @@ describe("save for models with sections past 64 KiB", () => {
   });
 
   it("in Node: the last 2 layers trained (their parameters past 64 KiB of their buffer are copied chunk by chunk) give the host's model, int8 and float32", () => {
-    const sc = largeScenario(2), lr = trained(sc);
+    const sc = largeScenario(2),
+      lr = trained(sc);
     expect(4 * lr.params.length).toBeGreaterThan(65536);
     expect(same(lr.model(), encodeModel(hostModel(sc))), "int8").toBe(true);
     expect(same(lr.model({ float32: true }), encodeModel(hostModel(sc, true))), "float32").toBe(true);
@@ -86,7 +104,9 @@ describe("save for models with sections past 64 KiB", () => {
         b.storage.write("edgefnn-learn", readFileSync(LEARN_BUNDLE_MIN));
         b.storage.write("big.efnn", sc.model);
         // the board's views stop at 64 KiB: a view of the whole file cannot reach the last layer
-        expect(() => b.sandbox.run(`var F = E.toArrayBuffer(require("Storage").read("big.efnn")); new Int8Array(F, ${lastWeights(sc.model)}, 10)`)).toThrow(/byteOffset too large/);
+        expect(() =>
+          b.sandbox.run(`var F = E.toArrayBuffer(require("Storage").read("big.efnn")); new Int8Array(F, ${lastWeights(sc.model)}, 10)`),
+        ).toThrow(/byteOffset too large/);
         b.sandbox.context.SC = sc;
         const file = b.sandbox.run(`
 var nn = require("edgefnn"), LN = require("edgefnn-learn");
@@ -95,10 +115,17 @@ for (var i = 0; i < SC.xs.length; i++) lr.step(SC.xs[i], SC.ys[i]);
 lr.fit(1);
 lr.save("big", { float32: ${float32} })`) as string;
         const want = encodeModel(hostModel(sc, float32));
-        expect(file).toBe("big." + crc32(want, want.length - 4).toString(16).padStart(8, "0"));
+        expect(file).toBe(
+          "big." +
+            crc32(want, want.length - 4)
+              .toString(16)
+              .padStart(8, "0"),
+        );
         expect(same(b.storage.read(file)!, want)).toBe(true);
         expect(JSON.parse(Buffer.from(b.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(file);
-        const board = b.sandbox.run(`var m2 = nn.loadFile("${file}"), o = ""; for (i = 0; i < SC.xs.length; i++) o += m2.classify(SC.xs[i]); o`);
+        const board = b.sandbox.run(
+          `var m2 = nn.loadFile("${file}"), o = ""; for (i = 0; i < SC.xs.length; i++) o += m2.classify(SC.xs[i]); o`,
+        );
         const host = load(want);
         expect(board).toBe(sc.xs.map((x) => host.classify(x)).join(""));
       } finally {

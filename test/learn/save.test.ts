@@ -16,7 +16,8 @@ import { hostModel, LEARN_BUNDLE, LEARN_BUNDLE_MIN, Scenario, scenarios } from "
 import { BUSY_EXEC_MS } from "../helpers/virtual-boards";
 
 const req = createRequire(import.meta.url);
-const nn = req(BUNDLE), LN = req(LEARN_BUNDLE);
+const nn = req(BUNDLE),
+  LN = req(LEARN_BUNDLE);
 
 function trained(sc: Scenario) {
   const lr = LN.learner(nn.load(sc.model), sc.opts);
@@ -55,9 +56,16 @@ function boardWithModel(dir: string, model: Uint8Array): VirtualBoard {
   const b = new VirtualBoard({ board: "puckjs", storagePath: join(dir, "flash.json"), execTimeoutMs: BUSY_EXEC_MS }, () => {});
   b.storage.write("edgefnn", readFileSync(BUNDLE_MIN));
   b.storage.write("edgefnn-learn", readFileSync(LEARN_BUNDLE_MIN));
-  const file = "gest." + crc32(model, model.length - 4).toString(16).padStart(8, "0");
+  const file =
+    "gest." +
+    crc32(model, model.length - 4)
+      .toString(16)
+      .padStart(8, "0");
   b.storage.write(file, model);
-  b.storage.write("edgefnn.active", Buffer.from(JSON.stringify({ file, name: "gest", bytes: model.length, crc: crc32(model, model.length - 4) })));
+  b.storage.write(
+    "edgefnn.active",
+    Buffer.from(JSON.stringify({ file, name: "gest", bytes: model.length, crc: crc32(model, model.length - 4) })),
+  );
   return b;
 }
 
@@ -72,60 +80,79 @@ describe("learner.save(name) on the virtual board's flash", () => {
   const [, sc] = scenarios().find(([n]) => n.startsWith("gesture"))!;
 
   for (const f32 of [false, true])
-  it(`writes <name>.<crc>${f32 ? " (trained layers float32)" : ""}, proves it and switches edgefnn.active to it; the saved model answers as the learner's bytes do in Node`, () => {
-    const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-save-"));
-    const b = boardWithModel(dir, sc.model);
-    try {
-      b.sandbox.context.SC = sc;
-      b.sandbox.run(TEACH);
-      const file = b.sandbox.run(`lr.save("gest", { float32: ${f32} })`) as string;
-      const want: Uint8Array = trained({ ...sc, steps: sc.xs.length, fits: [3] }).model({ float32: f32 });
-      expect(file).toBe("gest." + crc32(want, want.length - 4).toString(16).padStart(8, "0"));
-      expect(Buffer.from(b.storage.read(file)!).equals(Buffer.from(want))).toBe(true);
-      expect(JSON.parse(Buffer.from(b.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(file);
-      expect(b.storage.read("edgefnn.saving")).toBeUndefined();
-      const board = b.sandbox.run(`var m2 = nn.loadFile("${file}"), o = ""; for (i = 0; i < 5; i++) o += m2.classify(SC.xs[i]); o`);
-      const host = load(want);
-      expect(board).toBe(sc.xs.slice(0, 5).map((x) => host.classify(x)).join(""));
-    } finally {
-      b.stop();
-    }
-  });
+    it(`writes <name>.<crc>${f32 ? " (trained layers float32)" : ""}, proves it and switches edgefnn.active to it; the saved model answers as the learner's bytes do in Node`, () => {
+      const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-save-"));
+      const b = boardWithModel(dir, sc.model);
+      try {
+        b.sandbox.context.SC = sc;
+        b.sandbox.run(TEACH);
+        const file = b.sandbox.run(`lr.save("gest", { float32: ${f32} })`) as string;
+        const want: Uint8Array = trained({ ...sc, steps: sc.xs.length, fits: [3] }).model({ float32: f32 });
+        expect(file).toBe(
+          "gest." +
+            crc32(want, want.length - 4)
+              .toString(16)
+              .padStart(8, "0"),
+        );
+        expect(Buffer.from(b.storage.read(file)!).equals(Buffer.from(want))).toBe(true);
+        expect(JSON.parse(Buffer.from(b.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(file);
+        expect(b.storage.read("edgefnn.saving")).toBeUndefined();
+        const board = b.sandbox.run(`var m2 = nn.loadFile("${file}"), o = ""; for (i = 0; i < 5; i++) o += m2.classify(SC.xs[i]); o`);
+        const host = load(want);
+        expect(board).toBe(
+          sc.xs
+            .slice(0, 5)
+            .map((x) => host.classify(x))
+            .join(""),
+        );
+      } finally {
+        b.stop();
+      }
+    });
 
   for (const f32 of [false, true])
-  it(`a power cut at any flash operation of save(${f32 ? "float32" : ""}) leaves an active model that loads: the previous one until the pointer is written`, () => {
-    const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-cut-"));
-    let sawNew = false, ops: number;
-    // count the flash operations of a whole save, then cut the power after each of them in turn
-    {
-      const b = boardWithModel(join(dir), sc.model);
-      b.sandbox.context.SC = sc;
-      b.sandbox.run(TEACH + `var n = 0, w = S.write, er = S.erase; S.write = function (a, c, d, e) { n++; return w(a, c, d, e); }; S.erase = function (a) { n++; return er(a); };`);
-      b.sandbox.run(`lr.save("gest", { float32: ${f32} })`);
-      ops = b.sandbox.run("n") as number;
-      b.stop();
-    }
-    expect(ops).toBeGreaterThan(4);
-    for (let cut = 0; cut < ops; cut++) {
-      const d = mkdtempSync(join(dir, "cut-"));
-      const b = boardWithModel(d, sc.model);
-      b.sandbox.context.SC = sc;
-      b.sandbox.run(TEACH + `var left = ${cut}, w = S.write, er = S.erase;
-S.write = function (a, c, d, e) { if (left-- <= 0) throw new Error("power cut"); return w(a, c, d, e); };
-S.erase = function (a) { if (left-- <= 0) throw new Error("power cut"); return er(a); };`);
-      expect(() => b.sandbox.run(`lr.save("gest", { float32: ${f32} })`)).toThrow("power cut");
-      b.stop();
-      // power on again from what the flash holds
-      const again = new VirtualBoard({ board: "puckjs", storagePath: join(d, "flash.json"), execTimeoutMs: BUSY_EXEC_MS }, () => {});
-      try {
-        const active = again.sandbox.run(`var p = JSON.parse(require("Storage").read("edgefnn.active")); require("edgefnn").loadFile(p.file); p.file`) as string;
-        if (active.startsWith("gest.") && !Buffer.from(again.storage.read(active)!).equals(Buffer.from(sc.model))) sawNew = true;
-        else expect(Buffer.from(again.storage.read(active)!).equals(Buffer.from(sc.model)), `cut after ${cut} operations`).toBe(true);
-      } finally {
-        again.stop();
+    it(`a power cut at any flash operation of save(${f32 ? "float32" : ""}) leaves an active model that loads: the previous one until the pointer is written`, () => {
+      const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-cut-"));
+      let sawNew = false,
+        ops: number;
+      // count the flash operations of a whole save, then cut the power after each of them in turn
+      {
+        const b = boardWithModel(join(dir), sc.model);
+        b.sandbox.context.SC = sc;
+        b.sandbox.run(
+          TEACH +
+            `var n = 0, w = S.write, er = S.erase; S.write = function (a, c, d, e) { n++; return w(a, c, d, e); }; S.erase = function (a) { n++; return er(a); };`,
+        );
+        b.sandbox.run(`lr.save("gest", { float32: ${f32} })`);
+        ops = b.sandbox.run("n") as number;
+        b.stop();
       }
-    }
-    // the last cut falls after the pointer switch only if the pointer write is not the last operation: it is
-    expect(sawNew).toBe(false);
-  });
+      expect(ops).toBeGreaterThan(4);
+      for (let cut = 0; cut < ops; cut++) {
+        const d = mkdtempSync(join(dir, "cut-"));
+        const b = boardWithModel(d, sc.model);
+        b.sandbox.context.SC = sc;
+        b.sandbox.run(
+          TEACH +
+            `var left = ${cut}, w = S.write, er = S.erase;
+S.write = function (a, c, d, e) { if (left-- <= 0) throw new Error("power cut"); return w(a, c, d, e); };
+S.erase = function (a) { if (left-- <= 0) throw new Error("power cut"); return er(a); };`,
+        );
+        expect(() => b.sandbox.run(`lr.save("gest", { float32: ${f32} })`)).toThrow("power cut");
+        b.stop();
+        // power on again from what the flash holds
+        const again = new VirtualBoard({ board: "puckjs", storagePath: join(d, "flash.json"), execTimeoutMs: BUSY_EXEC_MS }, () => {});
+        try {
+          const active = again.sandbox.run(
+            `var p = JSON.parse(require("Storage").read("edgefnn.active")); require("edgefnn").loadFile(p.file); p.file`,
+          ) as string;
+          if (active.startsWith("gest.") && !Buffer.from(again.storage.read(active)!).equals(Buffer.from(sc.model))) sawNew = true;
+          else expect(Buffer.from(again.storage.read(active)!).equals(Buffer.from(sc.model)), `cut after ${cut} operations`).toBe(true);
+        } finally {
+          again.stop();
+        }
+      }
+      // the last cut falls after the pointer switch only if the pointer write is not the last operation: it is
+      expect(sawNew).toBe(false);
+    });
 });

@@ -12,7 +12,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { classificationSet, createNetwork, encodeModel, modelFromNetwork, quantizeModel, standardization, train } from "../../src/core/index";
+import {
+  classificationSet,
+  createNetwork,
+  encodeModel,
+  modelFromNetwork,
+  quantizeModel,
+  standardization,
+  train,
+} from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { computeFeatures, createWindow, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
 import { AccelSegment, AccelStyle, Gesture, SyntheticAccelerometer } from "../../host-tools/sim/accelerometer";
@@ -26,7 +34,8 @@ import { cliAsync, json, tempDir } from "../helpers/cli";
 
 const CLASSES: Gesture[] = ["still", "shake", "circle"];
 // the app's settings: 52 Hz, windows of 0.5 s side by side
-const RATE = 52, WIN = 26;
+const RATE = 52,
+  WIN = 26;
 // bigger, slower, rolled by 0.8 rad: the shipped model gets about 60% of this user's windows
 const USER: AccelStyle = { amplitude: 1.8, tempo: 0.6, roll: 0.8 };
 const PER_CLASS = 10;
@@ -36,17 +45,21 @@ const boardRound = (v: number) => (v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v 
 
 /** the window features of every whole window of a schedule, as the board computes them from the same samples */
 function windowsOf(acc: SyntheticAccelerometer, windows: number): Float32Array[] {
-  const out: Float32Array[] = [], w = createWindow(WIN, WIN);
+  const out: Float32Array[] = [],
+    w = createWindow(WIN, WIN);
   while (out.length < windows) {
     const r = acc.next(RATE);
-    if (pushSample(w, boardRound(r.x * 1000), boardRound(r.y * 1000), boardRound(r.z * 1000))) out.push(computeFeatures(w, new Float32Array(FEATURE_COUNT)));
+    if (pushSample(w, boardRound(r.x * 1000), boardRound(r.y * 1000), boardRound(r.z * 1000)))
+      out.push(computeFeatures(w, new Float32Array(FEATURE_COUNT)));
   }
   return out;
 }
 
 /** the shipped model: 20-8-3 hard-tanh trained on the generator's own style, int8 */
 function shippedModel(): Uint8Array {
-  const acc = new SyntheticAccelerometer({ seed: 1 }), xs: Float32Array[] = [], ys: number[] = [];
+  const acc = new SyntheticAccelerometer({ seed: 1 }),
+    xs: Float32Array[] = [],
+    ys: number[] = [];
   CLASSES.forEach((g, c) => {
     acc.setGesture(g);
     for (const x of windowsOf(acc, 60)) {
@@ -55,7 +68,13 @@ function shippedModel(): Uint8Array {
     }
   });
   const data = classificationSet(xs, ys, 3);
-  const net = createNetwork({ inputSize: FEATURE_COUNT, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] });
+  const net = createNetwork({
+    inputSize: FEATURE_COUNT,
+    layers: [
+      { size: 8, activation: "hard-tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
   const st = standardization(data);
   net.mean.set(st.mean);
   net.invStd.set(st.invStd);
@@ -78,7 +97,9 @@ async function freshStream(s: RunningSim, link: Inbox, seed: number): Promise<st
   const lines = () => [...link.text.matchAll(/G,(\d+),([^,\r\n]+),(\d+),([\d.]+)\r?\n/g)];
   await link.waitFor(() => lines().length >= TRUTH.length || /Uncaught/.test(link.text), 60_000, `${TRUTH.length} classified windows`);
   expect(link.text).not.toMatch(/Uncaught/);
-  return lines().slice(0, TRUTH.length).map((m) => m[2]);
+  return lines()
+    .slice(0, TRUTH.length)
+    .map((m) => m[2]);
 }
 
 /** the same stream's windows on the host: the generator with the user's style, the same seed and schedule */
@@ -95,15 +116,31 @@ describe("teach mode of the gesture app on the virtual Puck.js", () => {
 
   it("a long press, 5 windows of each gesture the user's way, and the board's model gets >= 90% of a fresh stream; the pulled model agrees on every window", async () => {
     const dir = tempDir();
-    const q8 = join(dir, "gestures.q8.efnn"), cfg = join(dir, "app.json");
+    const q8 = join(dir, "gestures.q8.efnn"),
+      cfg = join(dir, "app.json");
     const shipped = shippedModel();
     writeFileSync(q8, shipped);
     // threshold 0.01: every window gets its top class (none is "?"), so host and board compare class for class
     writeFileSync(cfg, JSON.stringify({ rate: RATE, window: WIN, hop: WIN, threshold: 0.01 }));
     const s = await sim({ accel: { seed: 7, style: USER } });
-    const up = await cliAsync(["upload", q8, "--port", s.port, "--name", "gestures", "--app", "gestures", "--learn", "--app-config", cfg, "--json"]);
+    const up = await cliAsync([
+      "upload",
+      q8,
+      "--port",
+      s.port,
+      "--name",
+      "gestures",
+      "--app",
+      "gestures",
+      "--learn",
+      "--app-config",
+      cfg,
+      "--json",
+    ]);
     expect(up.status, up.stderr).toBe(0);
-    expect(s.storage.list()).toEqual(expect.arrayContaining(["edgefnn", "edgefnn-features", "edgefnn-learn", "gestures.js", "gestures.json", ".bootcde"]));
+    expect(s.storage.list()).toEqual(
+      expect.arrayContaining(["edgefnn", "edgefnn-features", "edgefnn-learn", "gestures.js", "gestures.json", ".bootcde"]),
+    );
 
     let repl = new EspruinoRepl(await openLink(s.port));
     await repl.sync();
@@ -113,7 +150,10 @@ describe("teach mode of the gesture app on the virtual Puck.js", () => {
       const before = await freshStream(s, link, 101);
       expect(link.text).toMatch(/G,start,PUCKJS,still\/shake\/circle,teach/);
       const beforeHost = load(shipped);
-      expect(hostStream(101).map((x) => CLASSES[beforeHost.classify(x)]), "the host's windows are the board's").toEqual(before);
+      expect(
+        hostStream(101).map((x) => CLASSES[beforeHost.classify(x)]),
+        "the host's windows are the board's",
+      ).toEqual(before);
 
       // 2. teach mode, as the user does it: hold the button 1 s; class 0 is chosen
       link.clear();
@@ -146,8 +186,11 @@ describe("teach mode of the gesture app on the virtual Puck.js", () => {
 
       // 3. after a restart, the personalised model on a fresh stream of the user's gestures
       const after = await freshStream(s, link, 202);
-      const a = score(after), b = score(before);
-      console.log(`teach mode, simulated user ${JSON.stringify(USER)}: shipped model ${(100 * b).toFixed(0)}%, after teaching 5 windows per class on the board ${(100 * a).toFixed(0)}% (${TRUTH.length} fresh windows each); ${m![0]}`);
+      const a = score(after),
+        b = score(before);
+      console.log(
+        `teach mode, simulated user ${JSON.stringify(USER)}: shipped model ${(100 * b).toFixed(0)}%, after teaching 5 windows per class on the board ${(100 * a).toFixed(0)}% (${TRUTH.length} fresh windows each); ${m![0]}`,
+      );
       expect(b).toBeLessThan(0.75);
       expect(a).toBeGreaterThanOrEqual(0.9);
       await repl.link.close();
@@ -171,13 +214,31 @@ describe("teach mode of the gesture app on the virtual Puck.js", () => {
 });
 
 /** The shipped model and the app's settings in a new folder; a board with them uploaded (with --learn or without). */
-async function uploadedBoard(sim: (o?: object) => Promise<RunningSim>, board: string, learn: boolean): Promise<{ s: RunningSim; repl: EspruinoRepl }> {
+async function uploadedBoard(
+  sim: (o?: object) => Promise<RunningSim>,
+  board: string,
+  learn: boolean,
+): Promise<{ s: RunningSim; repl: EspruinoRepl }> {
   const dir = tempDir();
-  const q8 = join(dir, "gestures.q8.efnn"), cfg = join(dir, "app.json");
+  const q8 = join(dir, "gestures.q8.efnn"),
+    cfg = join(dir, "app.json");
   writeFileSync(q8, shippedModel());
   writeFileSync(cfg, JSON.stringify({ rate: RATE, window: WIN, hop: WIN, threshold: 0.01, teach: 3 }));
   const s = await sim({ board, accel: { seed: 5, style: USER } });
-  const up = await cliAsync(["upload", q8, "--port", s.port, "--name", "gestures", "--app", "gestures", "--app-config", cfg, "--json", ...(learn ? ["--learn"] : [])]);
+  const up = await cliAsync([
+    "upload",
+    q8,
+    "--port",
+    s.port,
+    "--name",
+    "gestures",
+    "--app",
+    "gestures",
+    "--app-config",
+    cfg,
+    "--json",
+    ...(learn ? ["--learn"] : []),
+  ]);
   expect(up.status, up.stderr).toBe(0);
   const repl = new EspruinoRepl(await openLink(s.port));
   await repl.sync();
@@ -190,7 +251,8 @@ describe("teach mode: only with the learning module; on a Bangle.js a menu", () 
   it("the installed app is the script without comments, its global names kept (a user's globals are not clobbered by short ones)", () => {
     const min = readFileSync(DIST_GESTURES_MIN, "latin1");
     expect(min.startsWith("// edgefnn's gesture app")).toBe(true);
-    for (const name of ["var gestF=", "var gestT=", "function gestStart(", "function gestButton(", "function gestTeachEnd("]) expect(min).toContain(name);
+    for (const name of ["var gestF=", "var gestT=", "function gestStart(", "function gestButton(", "function gestTeachEnd("])
+      expect(min).toContain(name);
     expect(min).not.toMatch(/^var [a-zA-Z]=/m);
   });
 
@@ -215,7 +277,8 @@ describe("teach mode: only with the learning module; on a Bangle.js a menu", () 
 
   it("Bangle.js: a touch opens the teach menu; a class records its windows; Learn + save makes the active model and says so; Cancel leaves", async () => {
     const { s, repl } = await uploadedBoard(sim, "banglejs2", true);
-    const link = repl.inbox, io = s.board.io;
+    const link = repl.inbox,
+      io = s.board.io;
     const item = (prefix: string) => (io.menuItems() ?? []).find((t) => t.startsWith(prefix))!;
     try {
       link.clear();

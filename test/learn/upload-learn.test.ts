@@ -9,7 +9,15 @@ import { isOwnFile } from "../../host-tools/serial/own-files";
 import { LEARN_BUNDLE_MIN } from "../helpers/learn-scenario";
 
 describe("upload --app gestures --learn", () => {
-  const model = modelFromNetwork(createNetwork({ inputSize: 20, layers: [{ size: 8, activation: "hard-tanh" }, { size: 3, activation: "softmax" }] }));
+  const model = modelFromNetwork(
+    createNetwork({
+      inputSize: 20,
+      layers: [
+        { size: 8, activation: "hard-tanh" },
+        { size: 3, activation: "softmax" },
+      ],
+    }),
+  );
 
   it("installs edgefnn-learn with the app's files on a Puck.js and on a Bangle.js, before the app itself", () => {
     const bundle = readFileSync(LEARN_BUNDLE_MIN);
@@ -20,12 +28,18 @@ describe("upload --app gestures --learn", () => {
       expect(Buffer.from(files[i].bytes).equals(bundle)).toBe(true);
       expect(i).toBeLessThan(files.findIndex((f) => f.name.startsWith("gestures.")));
     }
-    expect(prepareApp({ app: "gestures" }, model, "g.efnn")!.files("PUCKJS").some((f) => f.name === "edgefnn-learn")).toBe(false);
+    expect(
+      prepareApp({ app: "gestures" }, model, "g.efnn")!
+        .files("PUCKJS")
+        .some((f) => f.name === "edgefnn-learn"),
+    ).toBe(false);
     expect(isOwnFile("edgefnn-learn", bundle.subarray(0, 128).toString("latin1"), bundle.length)).toBe(true);
     expect(isOwnFile("edgefnn-learn", "// my own learner", 17)).toBe(false);
   });
 
   it("--learn without --app says what to add", () => {
-    expect(() => prepareApp({ learn: true }, model, "g.efnn")).toThrow("--learn installs the learning module with an app: add --app gestures");
+    expect(() => prepareApp({ learn: true }, model, "g.efnn")).toThrow(
+      "--learn installs the learning module with an app: add --app gestures",
+    );
   });
 });

@@ -13,7 +13,11 @@ const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"))
 
 /** What `npm pack` would put in the tarball, from the files built now (no prepack build: the test set-up built dist/). */
 function packedFiles(): string[] {
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PACKAGE_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: PACKAGE_ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return (JSON.parse(out)[0].files as { path: string }[]).map((f) => f.path).sort();
 }
 
@@ -22,11 +26,25 @@ describe("npm pack", () => {
 
   it("ships the compiled CLI, the board bundles, the firmware scripts, the demo's data, LICENSE, README and docs", () => {
     for (const f of [
-      "LICENSE", "README.md", "package.json", "bin/edgefnn.mjs",
-      "dist/package.json", "dist/edgefnn.js", "dist/edgefnn.min.js", "dist/edgefnn.mjs", "dist/edgefnn-features.min.js", "dist/gestures.min.js",
-      "dist/host/cli.mjs", "dist/host/index.mjs",
-      "firmware-scripts/boot.js", "firmware-scripts/classify.js", "firmware-scripts/collect.js", "firmware-scripts/gestures.js",
-      "examples/data/iris.csv", "docs/FORMAT.md", "docs/AGENT-PROTOCOL.md",
+      "LICENSE",
+      "README.md",
+      "package.json",
+      "bin/edgefnn.mjs",
+      "dist/package.json",
+      "dist/edgefnn.js",
+      "dist/edgefnn.min.js",
+      "dist/edgefnn.mjs",
+      "dist/edgefnn-features.min.js",
+      "dist/gestures.min.js",
+      "dist/host/cli.mjs",
+      "dist/host/index.mjs",
+      "firmware-scripts/boot.js",
+      "firmware-scripts/classify.js",
+      "firmware-scripts/collect.js",
+      "firmware-scripts/gestures.js",
+      "examples/data/iris.csv",
+      "docs/FORMAT.md",
+      "docs/AGENT-PROTOCOL.md",
     ])
       expect(files).toContain(f);
     // every chunk the compiled CLI imports is in the package too
@@ -37,7 +55,8 @@ describe("npm pack", () => {
 
   it("ships no tests, no TypeScript sources (declarations only), no build configs, no scratch files", () => {
     const unwanted = files.filter(
-      (f) => /^(test|src|host-tools|bench|scripts|scratch|coverage|\.ci|node_modules)\//.test(f) ||
+      (f) =>
+        /^(test|src|host-tools|bench|scripts|scratch|coverage|\.ci|node_modules)\//.test(f) ||
         (/\.(ts|mts|cts)$/.test(f) && !/\.d\.ts$/.test(f)) ||
         /^(rollup\.config\.mjs|vitest\.config\.ts|eslint\.config\.mjs|tsconfig[\w.]*\.json|package-lock\.json)$/.test(f) ||
         /\.log$|\.tgz$/.test(f),
@@ -47,10 +66,18 @@ describe("npm pack", () => {
 
   it("every file package.json names (bin, main, exports, types) is inside `files`", () => {
     // package.json itself npm always packs
-    const named = [pkg.bin.edgefnn, pkg.main, pkg.types, ...Object.values(pkg.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e as object)))];
+    const named = [
+      pkg.bin.edgefnn,
+      pkg.main,
+      pkg.types,
+      ...Object.values(pkg.exports).flatMap((e) => (typeof e === "string" ? [e] : Object.values(e as object))),
+    ];
     for (const f of (named as string[]).filter((f) => f !== "./package.json")) {
       const path = f.replace(/^\.\//, "");
-      expect(pkg.files.some((entry: string) => path === entry || path.startsWith(entry + "/")), path).toBe(true);
+      expect(
+        pkg.files.some((entry: string) => path === entry || path.startsWith(entry + "/")),
+        path,
+      ).toBe(true);
     }
   });
 
@@ -74,11 +101,14 @@ describe("the package's exports, as an installed dependency sees them", () => {
   });
 
   it('import from "edgefnn" gives the same object and its names', () => {
-    const r = node(["--input-type=module", "-e",
+    const r = node([
+      "--input-type=module",
+      "-e",
       'import nn, * as named from "edgefnn"; import { createRequire } from "node:module";' +
-      'const req = createRequire(process.cwd() + "/x.cjs"); const cjs = req("edgefnn");' +
-      'const names = Object.keys(named).filter((k) => k !== "default").sort();' +
-      'console.log(JSON.stringify({ same: nn === cjs, names, bound: names.every((k) => named[k] === cjs[k]), all: Object.keys(cjs).sort() }));']);
+        'const req = createRequire(process.cwd() + "/x.cjs"); const cjs = req("edgefnn");' +
+        'const names = Object.keys(named).filter((k) => k !== "default").sort();' +
+        "console.log(JSON.stringify({ same: nn === cjs, names, bound: names.every((k) => named[k] === cjs[k]), all: Object.keys(cjs).sort() }));",
+    ]);
     expect(r.stderr).toBe("");
     const o = JSON.parse(r.stdout);
     expect(o.same).toBe(true);
@@ -88,8 +118,25 @@ describe("the package's exports, as an installed dependency sees them", () => {
 
   it('"edgefnn/host" gives the host API, for import and require', () => {
     // the names the README shows
-    const names = ["train", "evaluate", "quantizeModel", "encodeModel", "decodeModel", "createNetwork", "initialize", "createRng", "modelFromNetwork", "loadCsv", "readModelFile", "openAgentModel"];
-    const r = node(["--input-type=module", "-e", `import * as h from "edgefnn/host"; console.log(JSON.stringify(${JSON.stringify(names)}.filter((n) => typeof h[n] !== "function")));`]);
+    const names = [
+      "train",
+      "evaluate",
+      "quantizeModel",
+      "encodeModel",
+      "decodeModel",
+      "createNetwork",
+      "initialize",
+      "createRng",
+      "modelFromNetwork",
+      "loadCsv",
+      "readModelFile",
+      "openAgentModel",
+    ];
+    const r = node([
+      "--input-type=module",
+      "-e",
+      `import * as h from "edgefnn/host"; console.log(JSON.stringify(${JSON.stringify(names)}.filter((n) => typeof h[n] !== "function")));`,
+    ]);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual([]);
     expect(existsSync(join(PACKAGE_ROOT, pkg.exports["./host"].default))).toBe(true);
@@ -100,7 +147,10 @@ describe("the package's exports, as an installed dependency sees them", () => {
 function cliWithout(forbidden: string[], args: string[], cwd = PACKAGE_ROOT) {
   const hook = `export async function resolve(s, c, next) { if (/^(${forbidden.join("|")})(\\/|$)/.test(s)) throw new Error("loaded " + s); return next(s, c); }`;
   const register = `import { register } from "node:module"; register(${JSON.stringify("data:text/javascript," + encodeURIComponent(hook))});`;
-  return spawnSync(process.execPath, ["--import", "data:text/javascript," + encodeURIComponent(register), BIN, ...args], { cwd, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--import", "data:text/javascript," + encodeURIComponent(register), BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+  });
 }
 
 describe("the compiled CLI", () => {
@@ -120,7 +170,10 @@ describe("the compiled CLI", () => {
     expect(help.stderr).toBe("");
     expect(help.status).toBe(0);
     const model = join(tempDir(), "m.efnn");
-    const train = cliWithout([...tooling, "serialport", "@serialport", "playwright-core"], ["train", join(PACKAGE_ROOT, "examples/data/iris.csv"), "--epochs", "3", "--out", model, "--json"]);
+    const train = cliWithout(
+      [...tooling, "serialport", "@serialport", "playwright-core"],
+      ["train", join(PACKAGE_ROOT, "examples/data/iris.csv"), "--epochs", "3", "--out", model, "--json"],
+    );
     expect(train.stderr).toBe("");
     expect(train.status).toBe(0);
     const info = cliWithout(heavy, ["info", model, "--board", "puckjs"]);

@@ -17,8 +17,14 @@ import { createRng } from "../../src/core/index";
 import { BIN, cli, IRIS_CSV, json } from "../helpers/cli";
 
 const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 const dir = mkdtempSync(join(tmpdir(), "edgefnn-studio-"));
 const shots = process.env.EDGEFNN_STUDIO_SHOTS ?? join(dir, "shots");
@@ -57,11 +63,16 @@ interface Watched {
 async function openStudio(viewport = { width: 1280, height: 800 }): Promise<Watched> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  const consoleErrors: string[] = [], foreign: string[] = [];
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  const consoleErrors: string[] = [],
+    foreign: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   page.on("requestfailed", (r) => consoleErrors.push(`request failed: ${r.url()}`));
-  page.on("request", (r) => { if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) foreign.push(r.url()); });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) foreign.push(r.url());
+  });
   await page.goto(url, { waitUntil: "load" });
   return { page, consoleErrors, foreign };
 }
@@ -97,7 +108,9 @@ async function logSpeed(page: Page, what: string, cliSeconds: number): Promise<v
   const load = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventEnd);
   const status = (await page.locator("#train-status").textContent()) ?? "";
   const worker = Number(/in ([\d.]+) s/.exec(status)?.[1]);
-  console.log(`studio ${what}: page loaded in ${load.toFixed(0)} ms; training in the worker ${worker} s (split to encoded model), the CLI's train ${cliSeconds.toFixed(2)} s (CSV load to written file)`);
+  console.log(
+    `studio ${what}: page loaded in ${load.toFixed(0)} ms; training in the worker ${worker} s (split to encoded model), the CLI's train ${cliSeconds.toFixed(2)} s (CSV load to written file)`,
+  );
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -204,10 +217,35 @@ describe("edgefnn studio", () => {
     await shot(page, "6-generated-trained");
     const pageModel = await download(page, "download-model");
     const model = join(dir, "generated-cli.efnn");
-    const r = json(cli([
-      "train", csv, "--label", "gesture", "--exclude", "sample_id,recorded", "--impute", "mean", "--hidden", "12,6", "--activation", "elu,logistic",
-      "--optimizer", "adam", "--lr", "0.01", "--epochs", "60", "--patience", "60", "--seed", "7", "--out", model, "--json",
-    ]));
+    const r = json(
+      cli([
+        "train",
+        csv,
+        "--label",
+        "gesture",
+        "--exclude",
+        "sample_id,recorded",
+        "--impute",
+        "mean",
+        "--hidden",
+        "12,6",
+        "--activation",
+        "elu,logistic",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.01",
+        "--epochs",
+        "60",
+        "--patience",
+        "60",
+        "--seed",
+        "7",
+        "--out",
+        model,
+        "--json",
+      ]),
+    );
     expect(Buffer.compare(pageModel, readFileSync(model))).toBe(0);
     expect(await cell(page, "best epoch")).toBe(`${r.bestEpoch} of ${r.epochs}`);
     await logSpeed(page, "generated", r.seconds);
@@ -236,7 +274,10 @@ describe("edgefnn studio", () => {
     const shown = await page.locator("#data-error").textContent();
     const r = cli(["train", bad, "--out", join(dir, "bad.efnn")]);
     expect(r.status).toBe(1);
-    const cliMessage = r.stderr.trim().replace(/^edgefnn: /, "").replace(bad, "bad.csv");
+    const cliMessage = r.stderr
+      .trim()
+      .replace(/^edgefnn: /, "")
+      .replace(bad, "bad.csv");
     expect(shown).toBe(cliMessage);
     expect(shown).toContain("bad.csv line 3");
     expect(consoleErrors).toEqual([]);
@@ -252,7 +293,10 @@ describe("edgefnn studio", () => {
       Array.from(document.querySelectorAll("input, select, button"))
         .filter((e) => {
           const el = e as HTMLInputElement;
-          const named = (el.labels && el.labels.length > 0) || el.getAttribute("aria-label") || (el.tagName === "BUTTON" && el.textContent!.trim() !== "");
+          const named =
+            (el.labels && el.labels.length > 0) ||
+            el.getAttribute("aria-label") ||
+            (el.tagName === "BUTTON" && el.textContent!.trim() !== "");
           return !named;
         })
         .map((e) => e.outerHTML.slice(0, 80)),
@@ -328,9 +372,18 @@ describe("edgefnn studio --sim", () => {
     const upgrade = (from: string) =>
       new Promise<number>((resolve, reject) => {
         const req = request(origin + "/link", {
-          headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", Origin: from },
+          headers: {
+            Connection: "Upgrade",
+            Upgrade: "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            Origin: from,
+          },
         });
-        req.on("upgrade", (res, socket) => { socket.destroy(); resolve(res.statusCode ?? 0); });
+        req.on("upgrade", (res, socket) => {
+          socket.destroy();
+          resolve(res.statusCode ?? 0);
+        });
         req.on("response", (res) => resolve(res.statusCode ?? 0));
         req.on("error", reject);
         req.end();
@@ -340,10 +393,15 @@ describe("edgefnn studio --sim", () => {
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const page = await context.newPage();
-    const consoleErrors: string[] = [], foreign: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    const consoleErrors: string[] = [],
+      foreign: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
-    page.on("request", (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith("blob:")) foreign.push(r.url()); });
+    page.on("request", (r) => {
+      if (!r.url().startsWith(origin) && !r.url().startsWith("blob:")) foreign.push(r.url());
+    });
     await page.goto(simUrl, { waitUntil: "load" });
     await openCsv(page, IRIS_CSV);
     await page.click("#load-data");
@@ -355,19 +413,28 @@ describe("edgefnn studio --sim", () => {
 
     await page.click("#connect-sim");
     await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 30_000 }).toMatch(/connected to|could not/);
-    expect(await page.locator("#board-status").textContent()).toMatch(/^connected to PUCKJS .*no active model.*link: WebSocket to the virtual board, 20-byte packets/);
+    expect(await page.locator("#board-status").textContent()).toMatch(
+      /^connected to PUCKJS .*no active model.*link: WebSocket to the virtual board, 20-byte packets/,
+    );
     await page.click("#upload");
     await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 }).toMatch(/^uploaded|failed/);
     expect(await page.locator("#board-status").textContent()).toMatch(/^uploaded iris\.[0-9a-f]{8} .*the board's active model/);
     await page.click("#verify");
-    await expect.poll(() => page.locator("#verify-result").textContent(), { timeout: 60_000 }).toContain("outputs identical to the host's 30/30, classes equal 30/30");
+    await expect
+      .poll(() => page.locator("#verify-result").textContent(), { timeout: 60_000 })
+      .toContain("outputs identical to the host's 30/30, classes equal 30/30");
     await shot(page, "10-sim-verified");
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
     await context.close();
 
     // the page's upload is a real one: the CLI finds the same model active on the board and agrees row for row
-    await expect.poll(async () => cli(["verify", q8, IRIS_CSV, "--port", boardPort, "--rows", "20", "--json"]).status, { timeout: 20_000, interval: 1000 }).toBe(0);
+    await expect
+      .poll(async () => cli(["verify", q8, IRIS_CSV, "--port", boardPort, "--rows", "20", "--json"]).status, {
+        timeout: 20_000,
+        interval: 1000,
+      })
+      .toBe(0);
     const v = json(cli(["verify", q8, IRIS_CSV, "--port", boardPort, "--rows", "20", "--json"]));
     expect(v.ok).toBe(true);
     expect(v.identical).toBe(20);
@@ -386,7 +453,9 @@ describe("edgefnn studio --sim", () => {
       await context.addInitScript(STAND_IN);
       const page = await context.newPage();
       const consoleErrors: string[] = [];
-      page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+      page.on("console", (m) => {
+        if (m.type() === "error") consoleErrors.push(m.text());
+      });
       page.on("pageerror", (e) => consoleErrors.push(String(e)));
       await page.goto(origin + "/", { waitUntil: "load" });
       await openCsv(page, IRIS_CSV);
@@ -394,12 +463,16 @@ describe("edgefnn studio --sim", () => {
       await trainInPage(page);
       await page.click(via === "ble" ? "#connect-ble" : "#connect-serial");
       await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 30_000 }).toMatch(/connected to|could not/);
-      expect(await page.locator("#board-status").textContent()).toContain(via === "ble" ? "link: Bluetooth LE, 20-byte writes" : "link: 115200 baud");
+      expect(await page.locator("#board-status").textContent()).toContain(
+        via === "ble" ? "link: Bluetooth LE, 20-byte writes" : "link: 115200 baud",
+      );
       await page.click("#upload");
       await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 }).toMatch(/^uploaded|failed/);
       expect(await page.locator("#board-status").textContent()).toMatch(/^uploaded iris\.[0-9a-f]{8} /);
       await page.click("#verify");
-      await expect.poll(() => page.locator("#verify-result").textContent(), { timeout: 60_000 }).toContain("outputs identical to the host's 30/30");
+      await expect
+        .poll(() => page.locator("#verify-result").textContent(), { timeout: 60_000 })
+        .toContain("outputs identical to the host's 30/30");
       if (via === "ble") {
         const w = await page.evaluate(() => (window as any).__bleWrites as number[]);
         expect(w.length).toBeGreaterThan(10);

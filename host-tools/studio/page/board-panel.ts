@@ -54,7 +54,12 @@ export function initBoardPanel(current: () => BoardModel | null): void {
         `connected to ${s.board || "the board"} (${free >= 0 ? `${free} bytes of Storage free` : "Storage"}; ` +
           `${s.p ? `active model ${s.p.file}` : "no active model"}); link: ${link.speed}`,
       );
-      link.onClose(() => { repl = null; link = null; busy(false); say("the board link closed"); });
+      link.onClose(() => {
+        repl = null;
+        link = null;
+        busy(false);
+        say("the board link closed");
+      });
     } catch (e) {
       repl = null;
       await link?.close();
@@ -64,9 +69,21 @@ export function initBoardPanel(current: () => BoardModel | null): void {
     busy(false);
   };
   btn("connect-sim").addEventListener("click", () =>
-    connect(() => WebSocketLink.open(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/link`), "connecting to the virtual board…"));
-  btn("connect-ble").addEventListener("click", () => (bluetoothApi() && window.isSecureContext ? connect(() => WebBluetoothLink.request(), "choose the board in the browser's Bluetooth dialog…") : unavailable("ble")));
-  btn("connect-serial").addEventListener("click", () => (serialApi() && window.isSecureContext ? connect(() => WebSerialLink.request(), "choose the board's port in the browser's dialog…") : unavailable("serial")));
+    connect(
+      () => WebSocketLink.open(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/link`),
+      "connecting to the virtual board…",
+    ),
+  );
+  btn("connect-ble").addEventListener("click", () =>
+    bluetoothApi() && window.isSecureContext
+      ? connect(() => WebBluetoothLink.request(), "choose the board in the browser's Bluetooth dialog…")
+      : unavailable("ble"),
+  );
+  btn("connect-serial").addEventListener("click", () =>
+    serialApi() && window.isSecureContext
+      ? connect(() => WebSerialLink.request(), "choose the board's port in the browser's dialog…")
+      : unavailable("serial"),
+  );
   btn("upload").addEventListener("click", async () => {
     const m = current();
     if (!m || !repl) {
@@ -78,7 +95,9 @@ export function initBoardPanel(current: () => BoardModel | null): void {
       const name = checkModelName(m.name);
       const runtime = new Uint8Array(await (await fetch("edgefnn.min.js")).arrayBuffer());
       const r = await uploadModel(repl, { name, model: m.bytes, runtime, onStage: (s) => say(`uploading: ${s}`) });
-      say(`uploaded ${r.file} (${m.bytes.length} bytes${r.unchanged.length ? `; unchanged: ${r.unchanged.join(", ")}` : ""}${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model`);
+      say(
+        `uploaded ${r.file} (${m.bytes.length} bytes${r.unchanged.length ? `; unchanged: ${r.unchanged.join(", ")}` : ""}${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model`,
+      );
     } catch (e) {
       say(`upload failed: ${(e as Error).message}`);
     }
@@ -92,20 +111,27 @@ export function initBoardPanel(current: () => BoardModel | null): void {
     }
     busy(true);
     try {
-      const d = m.data, D = d.inputSize, n = Math.min(VERIFY_ROWS, d.n);
+      const d = m.data,
+        D = d.inputSize,
+        n = Math.min(VERIFY_ROWS, d.n);
       const device = await remoteRunner({ kind: "espruino", link, repl }, m.bytes, "the virtual board", `${m.name}.efnn`);
       const rows = Array.from({ length: n }, (_, i) => Float32Array.from(d.x.subarray(i * D, (i + 1) * D)));
       const answers = await device.run(rows);
       await device.finish();
-      const host = load(m.bytes), K = host.outputSize, Y = runBatch(host, d.x, n), C = classifyBatch(host, d.x, n);
-      let same = 0, sameClass = 0;
+      const host = load(m.bytes),
+        K = host.outputSize,
+        Y = runBatch(host, d.x, n),
+        C = classifyBatch(host, d.x, n);
+      let same = 0,
+        sameClass = 0;
       for (let i = 0; i < n; i++) {
         const b = new Uint8Array(Y.buffer, Y.byteOffset + i * K * 4, K * 4);
         const h = Array.from(b, (x) => (x < 16 ? "0" : "") + x.toString(16)).join("") + ";" + C[i];
         if (answers[i] === h) same++;
         if (answers[i]?.split(";")[1] === String(C[i])) sameClass++;
       }
-      el("verify-result").textContent = `verify: ${device.file} on the board, ${n} rows: outputs identical to the host's ${same}/${n}, classes equal ${sameClass}/${n}`;
+      el("verify-result").textContent =
+        `verify: ${device.file} on the board, ${n} rows: outputs identical to the host's ${same}/${n}, classes equal ${sameClass}/${n}`;
       say(same === n ? "the board agrees with the host on every row" : `the board disagrees with the host on ${n - same} of ${n} rows`);
     } catch (e) {
       say(`verify failed: ${(e as Error).message}`);

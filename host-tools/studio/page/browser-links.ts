@@ -48,7 +48,10 @@ export class WebSerialLink extends PacedLink {
   readonly speed: string;
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
 
-  private constructor(private readonly port: SerialPortLike, private readonly baud: number) {
+  private constructor(
+    private readonly port: SerialPortLike,
+    private readonly baud: number,
+  ) {
     super("USB serial (Web Serial)", 32, baud / 10);
     this.speed = `${baud} baud`;
     void this.readLoop();
@@ -62,7 +65,9 @@ export class WebSerialLink extends PacedLink {
   }
 
   private static async open(port: SerialPortLike, baud: number): Promise<WebSerialLink> {
-    await port.open({ baudRate: baud }).catch((e: Error) => { throw new LinkError(`cannot open the serial port: ${e.message}`); });
+    await port.open({ baudRate: baud }).catch((e: Error) => {
+      throw new LinkError(`cannot open the serial port: ${e.message}`);
+    });
     return new WebSerialLink(port, baud);
   }
 
@@ -114,7 +119,11 @@ const BOARD_NAMES = ["Puck.js", "Pixl.js", "Bangle.js", "MDBT42Q", "Espruino", "
 export class WebBluetoothLink extends PacedLink {
   readonly speed = "Bluetooth LE, 20-byte writes";
 
-  private constructor(private readonly device: DeviceLike, private readonly tx: CharacteristicLike, rx: CharacteristicLike) {
+  private constructor(
+    private readonly device: DeviceLike,
+    private readonly tx: CharacteristicLike,
+    rx: CharacteristicLike,
+  ) {
     // each write waits for the radio, which paces it: no rate of its own
     super(`Bluetooth ${device.name ?? "board"}`, BLE_WRITE, Infinity);
     rx.addEventListener("characteristicvaluechanged", () => {
@@ -137,7 +146,8 @@ export class WebBluetoothLink extends PacedLink {
     const service = await server.getPrimaryService(NUS).catch(() => {
       throw new LinkError(`${device.name ?? "the device"} has no Nordic UART service: is it an Espruino board?`);
     });
-    const tx = await service.getCharacteristic(NUS_TX), rx = await service.getCharacteristic(NUS_RX);
+    const tx = await service.getCharacteristic(NUS_TX),
+      rx = await service.getCharacteristic(NUS_RX);
     await rx.startNotifications();
     return new WebBluetoothLink(device, tx, rx);
   }

@@ -60,12 +60,19 @@ export function parseCsvText(file: string, text: string): ParsedCsv {
   const header = firstLine(text, true);
   if (header === null || header === undefined) throw new CsvError(file, {}, EMPTY);
   const delimiter = detectDelimiter(header);
-  let lastEnd = 0, lastEmpty = 0;
+  let lastEnd = 0,
+    lastEmpty = 0;
   let records: ParsedRecord[];
   try {
     records = parse(text, {
-      delimiter, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true,
-      record_delimiter: ["\r\n", "\n", "\r"], info: true,
+      delimiter,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+      info: true,
       on_record: (r: string[], context: { lines: number; empty_lines: number }) => {
         lastEnd = context.lines;
         lastEmpty = context.empty_lines;
@@ -78,11 +85,15 @@ export function parseCsvText(file: string, text: string): ParsedCsv {
     const line = typeof lines === "number" ? lines : undefined;
     const empty = (e as { empty_lines?: unknown }).empty_lines;
     if (code === "CSV_QUOTE_NOT_CLOSED")
-      throw new CsvError(file, { line: lastEnd + ((typeof empty === "number" ? empty : lastEmpty) - lastEmpty) + 1 },
-        'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)');
+      throw new CsvError(
+        file,
+        { line: lastEnd + ((typeof empty === "number" ? empty : lastEmpty) - lastEmpty) + 1 },
+        'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)',
+      );
     if (code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE" || code === "CSV_INVALID_CLOSING_QUOTE")
       throw new CsvError(file, { line }, 'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")');
-    if (code?.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE") throw new CsvError(file, { line }, e instanceof Error ? e.message : String(e));
+    if (code?.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE")
+      throw new CsvError(file, { line }, e instanceof Error ? e.message : String(e));
     throw e;
   }
   if (records.length === 0) throw new CsvError(file, {}, EMPTY);
@@ -91,7 +102,8 @@ export function parseCsvText(file: string, text: string): ParsedCsv {
 
 /** The record's first line: the one after the previous record and the blank lines skipped since. */
 function startLines(records: ParsedRecord[]): number[] {
-  let prevEnd = 0, prevEmpty = 0;
+  let prevEnd = 0,
+    prevEmpty = 0;
   return records.map(({ info }) => {
     const line = prevEnd + (info.empty_lines - prevEmpty) + 1;
     prevEnd = info.lines;
@@ -115,13 +127,19 @@ export function loadParsed(p: ParsedCsv, options: CsvLoadOptions = {}): LoadedCs
     if (problem !== null) throw new CsvError(p.file, { line: lines[0] }, problem);
   }
   const columns = resolveColumns(p.file, lines[0], names, {
-    label: options.label, features: options.features, hasLabel, featuresOf: options.featuresOf, exclude: options.exclude,
+    label: options.label,
+    features: options.features,
+    hasLabel,
+    featuresOf: options.featuresOf,
+    exclude: options.exclude,
   });
   const reader = new RowReader(p.file, columns, {
     kind: !hasLabel ? "none" : options.task === "regression" ? "target" : "class",
     labels: hasLabel && options.task !== "regression" ? options.labels : undefined,
     dropIncomplete: options.dropIncomplete ?? false,
-    naValues: options.naValues, keepMissing: options.keepMissing, missingHint: options.missingHint,
+    naValues: options.naValues,
+    keepMissing: options.keepMissing,
+    missingHint: options.missingHint,
   });
   for (let i = 1; i < p.records.length; i++) reader.add(p.records[i].record, lines[i]);
   const read = reader.finish();

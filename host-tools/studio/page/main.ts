@@ -47,7 +47,18 @@ interface State {
   control: Int32Array | null;
   settings: TrainSettings | null;
 }
-const state: State = { fileName: "", parsed: null, hints: [], csv: null, history: [], outcome: null, shrunk: null, worker: null, control: null, settings: null };
+const state: State = {
+  fileName: "",
+  parsed: null,
+  hints: [],
+  csv: null,
+  history: [],
+  outcome: null,
+  shrunk: null,
+  worker: null,
+  control: null,
+  settings: null,
+};
 
 function showError(id: string, message: string | null): void {
   const e = $(id);
@@ -71,8 +82,13 @@ async function openFile(file: File): Promise<void> {
     const parsed = parseCsvText(file.name, text);
     const { names } = headerOf(parsed);
     state.parsed = parsed;
-    state.hints = columnHints(names, parsed.records.slice(1, 501).map((r) => r.record), naList());
-    $("data-status").textContent = `${file.name}: ${names.length} columns, ${parsed.records.length - 1} rows, delimiter ${parsed.delimiter === "\t" ? "tab" : `"${parsed.delimiter}"`}`;
+    state.hints = columnHints(
+      names,
+      parsed.records.slice(1, 501).map((r) => r.record),
+      naList(),
+    );
+    $("data-status").textContent =
+      `${file.name}: ${names.length} columns, ${parsed.records.length - 1} rows, delimiter ${parsed.delimiter === "\t" ? "tab" : `"${parsed.delimiter}"`}`;
     showColumns(suggestLabel(state.hints));
     $("columns-box").hidden = false;
   } catch (e) {
@@ -88,13 +104,22 @@ function message(e: unknown): string {
 function naList(): string[] {
   const v = input("na-values").value;
   // an empty field is always missing, as with the CLI's --na-values
-  return ["", ...v.split(",").map((s) => s.trim()).filter((s) => s !== "")];
+  return [
+    "",
+    ...v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  ];
 }
 
 function showColumns(label: string): void {
   const labelSel = select("label-column");
   labelSel.innerHTML = state.hints.map((h) => `<option${h.name === label ? " selected" : ""}>${esc(h.name)}</option>`).join("");
-  select("task").value = state.hints.find((h) => h.name === label)?.kind === "number" && (state.hints.find((h) => h.name === label)?.distinct ?? 0) > 20 ? "regression" : "classification";
+  select("task").value =
+    state.hints.find((h) => h.name === label)?.kind === "number" && (state.hints.find((h) => h.name === label)?.distinct ?? 0) > 20
+      ? "regression"
+      : "classification";
   const first = state.parsed!.records.slice(1, 4).map((r) => r.record);
   const body = $("columns").querySelector("tbody")!;
   body.innerHTML = state.hints
@@ -103,8 +128,10 @@ function showColumns(label: string): void {
       const isLabel = h.name === label;
       const on = !isLabel && h.kind === "number";
       const sample = first.map((r) => r[j] ?? "").join(", ");
-      return `<tr${isLabel ? ' class="label-row"' : ""}><td><input type="checkbox" id="${id}" data-col="${j}"${on ? " checked" : ""}${isLabel ? " disabled" : ""}></td>` +
-        `<td><label for="${id}">${esc(h.name)}</label></td><td>${isLabel ? "the label" : esc(h.kind + (h.note ? ": " + h.note : ""))}</td><td class="sample">${esc(sample)}</td></tr>`;
+      return (
+        `<tr${isLabel ? ' class="label-row"' : ""}><td><input type="checkbox" id="${id}" data-col="${j}"${on ? " checked" : ""}${isLabel ? " disabled" : ""}></td>` +
+        `<td><label for="${id}">${esc(h.name)}</label></td><td>${isLabel ? "the label" : esc(h.kind + (h.note ? ": " + h.note : ""))}</td><td class="sample">${esc(sample)}</td></tr>`
+      );
     })
     .join("");
 }
@@ -113,14 +140,21 @@ function loadOptions(): CsvLoadOptions {
   const label = select("label-column").value;
   const names = state.hints.map((h) => h.name);
   const used = new Set<number>();
-  $("columns").querySelectorAll<HTMLInputElement>("input[data-col]").forEach((c) => { if (c.checked) used.add(Number(c.dataset.col)); });
+  $("columns")
+    .querySelectorAll<HTMLInputElement>("input[data-col]")
+    .forEach((c) => {
+      if (c.checked) used.add(Number(c.dataset.col));
+    });
   const exclude = names.filter((n, j) => n !== label && !used.has(j));
   const missing = select("missing").value;
   const impute = missing === "mean" || missing === "median";
   return {
-    label, task: select("task").value as "classification" | "regression",
+    label,
+    task: select("task").value as "classification" | "regression",
     exclude: exclude.length ? exclude : undefined,
-    dropIncomplete: missing === "drop", naValues: naList(), keepMissing: impute,
+    dropIncomplete: missing === "drop",
+    naValues: naList(),
+    keepMissing: impute,
     missingHint: impute ? undefined : "choose to skip such rows, or to fill them with the mean or median, under Missing values",
   };
 }
@@ -137,9 +171,12 @@ function useColumns(): void {
     const gaps = rowsWithGaps(csv.data);
     $("data-summary").textContent =
       `${csv.rows} rows read, ${csv.data.n} used${csv.dropped ? ` (${csv.dropped} with a missing value skipped)` : ""}` +
-      (gaps ? ` (${gaps} with missing values, to be filled with the training split's ${select("missing").value})` : "") + "; " +
+      (gaps ? ` (${gaps} with missing values, to be filled with the training split's ${select("missing").value})` : "") +
+      "; " +
       `${csv.features.length} features (${csv.features.join(", ")}); ` +
-      (task === "classification" ? `${csv.labels.length} classes in ${csv.labelColumn}: ${csv.labels.join(", ")}` : `target ${csv.labelColumn}`);
+      (task === "classification"
+        ? `${csv.labels.length} classes in ${csv.labelColumn}: ${csv.labels.join(", ")}`
+        : `target ${csv.labelColumn}`);
     fillOutputs();
     button("train").disabled = false;
     updateCliLine();
@@ -160,7 +197,10 @@ function addLayer(size = 16, activation: ActivationName = "hard-tanh"): void {
     `<label for="size-${k}">units</label> <input id="size-${k}" class="layer-size" type="number" min="1" max="65535" step="1" value="${size}"> ` +
     `<label for="act-${k}">activation</label> <select id="act-${k}" class="layer-act">${HIDDEN.map((a) => `<option${a === activation ? " selected" : ""}${a === "step" ? ' disabled title="step: hand-set networks only (its derivative is 0 almost everywhere)"' : ""}>${a}</option>`).join("")}</select> ` +
     `<button type="button" class="remove-layer" aria-label="remove hidden layer ${n}">Remove</button>`;
-  li.querySelector("button")!.addEventListener("click", () => { li.remove(); updateCliLine(); });
+  li.querySelector("button")!.addEventListener("click", () => {
+    li.remove();
+    updateCliLine();
+  });
   li.querySelectorAll("input,select").forEach((e) => e.addEventListener("change", updateCliLine));
   list.appendChild(li);
   updateCliLine();
@@ -169,7 +209,12 @@ function addLayer(size = 16, activation: ActivationName = "hard-tanh"): void {
 function fillOutputs(): void {
   const task = select("task").value;
   const two = state.csv?.labels.length === 2;
-  const options = task === "classification" ? (two ? ["softmax", "logistic"] : ["softmax"]) : ACTIVATION_NAMES.filter((a) => a !== "softmax" && a !== "step");
+  const options =
+    task === "classification"
+      ? two
+        ? ["softmax", "logistic"]
+        : ["softmax"]
+      : ACTIVATION_NAMES.filter((a) => a !== "softmax" && a !== "step");
   const sel = select("output-act");
   sel.innerHTML = options.map((a) => `<option>${a}</option>`).join("");
   sel.value = task === "classification" ? "softmax" : "linear";
@@ -188,8 +233,15 @@ function settings(): TrainSettings {
     })),
     output: select("output-act").value as ActivationName,
     optimizer: select("optimizer").value as OptimizerName,
-    lr: num("lr"), momentum: num("momentum"), batchSize: num("batch-size"), lambda: num("lambda"), lrDecay: num("lr-decay"),
-    epochs: num("epochs"), patience: num("patience"), seed: num("seed"), valFraction: num("val-fraction"),
+    lr: num("lr"),
+    momentum: num("momentum"),
+    batchSize: num("batch-size"),
+    lambda: num("lambda"),
+    lrDecay: num("lr-decay"),
+    epochs: num("epochs"),
+    patience: num("patience"),
+    seed: num("seed"),
+    valFraction: num("val-fraction"),
     impute: missing === "mean" || missing === "median" ? missing : undefined,
   };
 }
@@ -197,13 +249,40 @@ function settings(): TrainSettings {
 /** The same run from the command line: what a user can repeat, and what the tests compare with. */
 function updateCliLine(): void {
   if (!state.csv) return;
-  const s = settings(), o = loadOptions();
+  const s = settings(),
+    o = loadOptions();
   const q = (v: string) => (/^[\w.,/-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
-  const parts = ["edgefnn train", q(state.fileName), "--label", q(o.label!), "--task", s.task,
-    "--hidden", s.hidden.length ? s.hidden.map((h) => h.size).join(",") : "none"];
+  const parts = [
+    "edgefnn train",
+    q(state.fileName),
+    "--label",
+    q(o.label!),
+    "--task",
+    s.task,
+    "--hidden",
+    s.hidden.length ? s.hidden.map((h) => h.size).join(",") : "none",
+  ];
   if (s.hidden.length) parts.push("--activation", s.hidden.map((h) => h.activation).join(","));
-  parts.push("--output", s.output, "--optimizer", s.optimizer, "--lr", String(s.lr), "--batch-size", String(s.batchSize), "--lambda", String(s.lambda),
-    "--epochs", String(s.epochs), "--patience", String(s.patience), "--seed", String(s.seed), "--val-fraction", String(s.valFraction));
+  parts.push(
+    "--output",
+    s.output,
+    "--optimizer",
+    s.optimizer,
+    "--lr",
+    String(s.lr),
+    "--batch-size",
+    String(s.batchSize),
+    "--lambda",
+    String(s.lambda),
+    "--epochs",
+    String(s.epochs),
+    "--patience",
+    String(s.patience),
+    "--seed",
+    String(s.seed),
+    "--val-fraction",
+    String(s.valFraction),
+  );
   if (s.optimizer === "momentum") parts.push("--momentum", String(s.momentum));
   if (s.lrDecay) parts.push("--lr-decay", String(s.lrDecay));
   if (o.exclude) parts.push("--exclude", q(o.exclude.join(",")));
@@ -218,36 +297,85 @@ let drawQueued = false;
 function drawSoon(): void {
   if (drawQueued) return;
   drawQueued = true;
-  requestAnimationFrame(() => { drawQueued = false; drawCharts(); });
+  requestAnimationFrame(() => {
+    drawQueued = false;
+    drawCharts();
+  });
 }
 
 function drawCharts(): void {
-  const h = state.history, x = h.map((e) => e.epoch);
+  const h = state.history,
+    x = h.map((e) => e.epoch);
   $("charts").hidden = !h.length;
   if (!h.length) return;
   const best = state.outcome?.bestEpoch ?? bestSoFar(h);
   const marker = best ? { x: best, label: `best: epoch ${best}` } : undefined;
   const tv = (t: (e: EpochStats) => number, v: (e: EpochStats) => number): Series[] =>
-    [{ name: "train", values: h.map(t), color: TRAIN_COLOR }, { name: "validation", values: h.map(v), color: VAL_COLOR }].filter((s) => s.values.some(Number.isFinite));
-  $("loss-chart").innerHTML = lineChart({ id: "loss-svg", title: "Loss per epoch", x, series: tv((e) => e.trainLoss, (e) => e.valLoss), yScale: "linear", xLabel: "epoch", yLabel: "loss", marker });
-  const acc = tv((e) => e.trainAccuracy, (e) => e.valAccuracy);
+    [
+      { name: "train", values: h.map(t), color: TRAIN_COLOR },
+      { name: "validation", values: h.map(v), color: VAL_COLOR },
+    ].filter((s) => s.values.some(Number.isFinite));
+  $("loss-chart").innerHTML = lineChart({
+    id: "loss-svg",
+    title: "Loss per epoch",
+    x,
+    series: tv(
+      (e) => e.trainLoss,
+      (e) => e.valLoss,
+    ),
+    yScale: "linear",
+    xLabel: "epoch",
+    yLabel: "loss",
+    marker,
+  });
+  const acc = tv(
+    (e) => e.trainAccuracy,
+    (e) => e.valAccuracy,
+  );
   $("acc-fig").hidden = acc.length === 0;
-  if (acc.length) $("acc-chart").innerHTML = lineChart({ id: "acc-svg", title: "Accuracy per epoch", x, series: acc, yScale: "linear", percent: true, xLabel: "epoch", yLabel: "accuracy", marker });
+  if (acc.length)
+    $("acc-chart").innerHTML = lineChart({
+      id: "acc-svg",
+      title: "Accuracy per epoch",
+      x,
+      series: acc,
+      yScale: "linear",
+      percent: true,
+      xLabel: "epoch",
+      yLabel: "accuracy",
+      marker,
+    });
   const nL = h[h.length - 1].meanAbsDelta?.length ?? 0;
   const deltas: Series[] = [];
-  for (let l = 0; l < nL; l++) deltas.push({ name: `layer ${l + 1}`, values: h.map((e) => e.meanAbsDelta?.[l] ?? NaN), color: layerColor(l, nL) });
-  if (nL) $("delta-chart").innerHTML = lineChart({ id: "delta-svg", title: "Mean |delta| per layer per epoch (log scale)", x, series: deltas, yScale: "log", xLabel: "epoch", yLabel: "mean |δ(l)|", marker, endLabels: deltas.map((_, l) => "L" + (l + 1)) });
+  for (let l = 0; l < nL; l++)
+    deltas.push({ name: `layer ${l + 1}`, values: h.map((e) => e.meanAbsDelta?.[l] ?? NaN), color: layerColor(l, nL) });
+  if (nL)
+    $("delta-chart").innerHTML = lineChart({
+      id: "delta-svg",
+      title: "Mean |delta| per layer per epoch (log scale)",
+      x,
+      series: deltas,
+      yScale: "log",
+      xLabel: "epoch",
+      yLabel: "mean |δ(l)|",
+      marker,
+      endLabels: deltas.map((_, l) => "L" + (l + 1)),
+    });
   const last = h[h.length - 1].meanAbsDelta;
   if (last && last.length >= 2 && last[0] > 0 && last[nL - 1] > 0) {
-    const ratio = last[0] / last[nL - 1], decades = Math.log10(ratio);
-    $("delta-note").textContent = `Epoch ${h[h.length - 1].epoch}: layer 1 gets ${formatNumber(ratio)} × layer ${nL}'s error signal` +
+    const ratio = last[0] / last[nL - 1],
+      decades = Math.log10(ratio);
+    $("delta-note").textContent =
+      `Epoch ${h[h.length - 1].epoch}: layer 1 gets ${formatNumber(ratio)} × layer ${nL}'s error signal` +
       (decades <= -1 ? `, ${(-decades).toFixed(1)} orders of magnitude less: it barely learns (vanishing gradients).` : ".");
   } else $("delta-note").textContent = "";
 }
 
 /** The best epoch so far, by train()'s rule: fewest validation errors, then lowest validation loss. */
 function bestSoFar(h: EpochStats[]): number {
-  let best = 0, bestErr = Infinity, bestLoss = Infinity;
+  let best = 0,
+    bestErr = Infinity,
+    bestLoss = Infinity;
   for (const e of h) {
     const err = Number.isFinite(e.valAccuracy) ? 1 - e.valAccuracy : Number.isFinite(e.valLoss) ? e.valLoss : 0;
     const loss = Number.isFinite(e.valLoss) ? e.valLoss : 0;
@@ -283,12 +411,21 @@ function startTraining(): void {
   $("compare").hidden = $("boards").hidden = true;
   // pause and resume need memory shared with the worker: a cross-origin-isolated page
   // (edgefnn studio serves it so); elsewhere Stop ends the run and nothing is kept
-  state.control = globalThis.crossOriginIsolated && typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  state.control =
+    globalThis.crossOriginIsolated && typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4)) : null;
   const worker = new Worker("worker.js");
   state.worker = worker;
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => onWorker(e.data);
-  worker.onerror = (e) => { showError("train-error", `the training worker failed: ${e.message}`); finishRun(); };
-  const req: TrainRequest = { type: "train", csv: state.csv, settings: s, control: state.control ? (state.control.buffer as SharedArrayBuffer) : null };
+  worker.onerror = (e) => {
+    showError("train-error", `the training worker failed: ${e.message}`);
+    finishRun();
+  };
+  const req: TrainRequest = {
+    type: "train",
+    csv: state.csv,
+    settings: s,
+    control: state.control ? (state.control.buffer as SharedArrayBuffer) : null,
+  };
   worker.postMessage(req);
   $("train-status").textContent = "training…";
   setRunning(true);
@@ -296,10 +433,14 @@ function startTraining(): void {
 
 function numbersProblem(s: TrainSettings): string | null {
   const checks: [string, number, (n: number) => boolean, string][] = [
-    ["learning rate", s.lr, (n) => n > 0, "a positive number"], ["batch size", s.batchSize, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
-    ["L2 lambda", s.lambda, (n) => n >= 0, ">= 0"], ["epochs", s.epochs, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
-    ["patience", s.patience, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"], ["seed", s.seed, (n) => Number.isInteger(n) && n >= 0, "an integer >= 0"],
-    ["momentum", s.momentum, (n) => n >= 0 && n < 1, "in [0, 1)"], ["learning-rate decay", s.lrDecay, (n) => n >= 0, ">= 0"],
+    ["learning rate", s.lr, (n) => n > 0, "a positive number"],
+    ["batch size", s.batchSize, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
+    ["L2 lambda", s.lambda, (n) => n >= 0, ">= 0"],
+    ["epochs", s.epochs, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
+    ["patience", s.patience, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
+    ["seed", s.seed, (n) => Number.isInteger(n) && n >= 0, "an integer >= 0"],
+    ["momentum", s.momentum, (n) => n >= 0 && n < 1, "in [0, 1)"],
+    ["learning-rate decay", s.lrDecay, (n) => n >= 0, ">= 0"],
   ];
   for (const [name, v, ok, what] of checks) if (!Number.isFinite(v) || !ok(v)) return `${name} must be ${what}`;
   return null;
@@ -310,7 +451,8 @@ function onWorker(m: WorkerMessage): void {
     case "epoch": {
       state.history.push(m.stats);
       const e = m.stats;
-      $("train-status").textContent = `epoch ${e.epoch}: train loss ${formatNumber(e.trainLoss)}` +
+      $("train-status").textContent =
+        `epoch ${e.epoch}: train loss ${formatNumber(e.trainLoss)}` +
         (Number.isFinite(e.valLoss) ? `, validation loss ${formatNumber(e.valLoss)}` : "") +
         (Number.isFinite(e.valAccuracy) ? `, validation accuracy ${formatPercent(e.valAccuracy)}` : "");
       drawSoon();
@@ -360,15 +502,30 @@ function stopTraining(): void {
 
 function showOutcome(o: TrainOutcome, seconds: number): void {
   const classification = state.settings!.task === "classification";
-  $("train-status").textContent = `${o.stoppedEarly ? "stopped early" : "finished"} after ${o.history.length} epochs in ${seconds.toFixed(2)} s; kept epoch ${o.bestEpoch}${o.valRows ? " (best on validation)" : ""}`;
+  $("train-status").textContent =
+    `${o.stoppedEarly ? "stopped early" : "finished"} after ${o.history.length} epochs in ${seconds.toFixed(2)} s; kept epoch ${o.bestEpoch}${o.valRows ? " (best on validation)" : ""}`;
   const rows: [string, string][] = [
-    ["network", o.layers.join(", ")], ["parameters", String(o.params)], ["model file", `${o.bytes.length} bytes`],
-    ["train / validation rows", `${o.trainRows} / ${o.valRows}`], ["best epoch", `${o.bestEpoch} of ${o.history.length}`],
-    ...(classification ? [["train accuracy", formatPercent(o.trainAccuracy)], ["validation accuracy", o.valAccuracy === null ? "n/a" : formatPercent(o.valAccuracy)]] as [string, string][] : []),
-    ["train loss", formatNumber(o.trainLoss)], ["validation loss", o.valLoss === null ? "n/a" : formatNumber(o.valLoss)],
+    ["network", o.layers.join(", ")],
+    ["parameters", String(o.params)],
+    ["model file", `${o.bytes.length} bytes`],
+    ["train / validation rows", `${o.trainRows} / ${o.valRows}`],
+    ["best epoch", `${o.bestEpoch} of ${o.history.length}`],
+    ...(classification
+      ? ([
+          ["train accuracy", formatPercent(o.trainAccuracy)],
+          ["validation accuracy", o.valAccuracy === null ? "n/a" : formatPercent(o.valAccuracy)],
+        ] as [string, string][])
+      : []),
+    ["train loss", formatNumber(o.trainLoss)],
+    ["validation loss", o.valLoss === null ? "n/a" : formatNumber(o.valLoss)],
   ];
-  $("result-table").innerHTML = rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-key="${esc(k)}">${esc(v)}</td></tr>`).join("");
-  $("confusion").innerHTML = o.confusion ? `<p class="hint">On ${esc(o.confusionOn)}. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.</p>` + confusionTable(o.confusion, state.csv!.labels) : "<p>Regression: no classes, no confusion matrix.</p>";
+  $("result-table").innerHTML = rows
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-key="${esc(k)}">${esc(v)}</td></tr>`)
+    .join("");
+  $("confusion").innerHTML = o.confusion
+    ? `<p class="hint">On ${esc(o.confusionOn)}. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.</p>` +
+      confusionTable(o.confusion, state.csv!.labels)
+    : "<p>Regression: no classes, no confusion matrix.</p>";
   $("result").hidden = false;
   button("download-model").disabled = false;
   button("download-report").disabled = false;
@@ -383,16 +540,26 @@ function quantize(): void {
   try {
     const s = shrink(state.outcome.bytes, bits, state.csv.data);
     state.shrunk = s;
-    const r = s.report, pc = (v: number) => formatPercent(v);
+    const r = s.report,
+      pc = (v: number) => formatPercent(v);
     const rows: [string, string, string][] = [
       ["file size", `${r.floatBytes} bytes`, `${r.quantizedBytes} bytes (${pc(r.quantizedBytes / r.floatBytes)})`],
-      ...(s.classifier ? [[`accuracy on all ${r.n} rows`, pc(r.floatAccuracy), pc(r.quantizedAccuracy)]] as [string, string, string][] : []),
-      ...(Number.isFinite(r.floatMae) ? [["MAE", r.floatMae.toPrecision(4), r.quantizedMae.toPrecision(4)], ["RMSE", r.floatRmse.toPrecision(4), r.quantizedRmse.toPrecision(4)]] as [string, string, string][] : []),
+      ...(s.classifier
+        ? ([[`accuracy on all ${r.n} rows`, pc(r.floatAccuracy), pc(r.quantizedAccuracy)]] as [string, string, string][])
+        : []),
+      ...(Number.isFinite(r.floatMae)
+        ? ([
+            ["MAE", r.floatMae.toPrecision(4), r.quantizedMae.toPrecision(4)],
+            ["RMSE", r.floatRmse.toPrecision(4), r.quantizedRmse.toPrecision(4)],
+          ] as [string, string, string][])
+        : []),
     ];
-    $("compare").innerHTML = `<caption>float32 beside int${bits}, both run by the board's runtime</caption><tr><th></th><th scope="col">float32</th><th scope="col">int${bits}</th></tr>` +
+    $("compare").innerHTML =
+      `<caption>float32 beside int${bits}, both run by the board's runtime</caption><tr><th></th><th scope="col">float32</th><th scope="col">int${bits}</th></tr>` +
       rows.map(([k, a, b]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(a)}</td><td data-key="${esc(k)}">${esc(b)}</td></tr>`).join("");
     $("compare").hidden = false;
-    $("shrink-status").textContent = `outputs: max |float − quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)}; ` +
+    $("shrink-status").textContent =
+      `outputs: max |float − quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)}; ` +
       `max weight error per layer ${r.maxWeightError.map((e) => e.toExponential(2)).join(", ")}; input normalization ${s.folded ? "folded into layer 1" : "kept separate"}`;
     showBoards();
     button("download-quantized").disabled = false;
@@ -405,7 +572,10 @@ function showBoards(): void {
   if (!state.shrunk) return;
   const chosen = select("board").value;
   $("boards").querySelector("tbody")!.innerHTML = state.shrunk.boards
-    .map((b) => `<tr${b.id === chosen ? ' class="chosen"' : ""}><th scope="row">${esc(b.name)}</th><td>${b.runtime}</td><td>${b.model}</td><td>${b.buffers}</td><td>${b.total}</td><td>${b.blocks}</td><td>${b.fits ? "yes" : "no"}</td></tr>`)
+    .map(
+      (b) =>
+        `<tr${b.id === chosen ? ' class="chosen"' : ""}><th scope="row">${esc(b.name)}</th><td>${b.runtime}</td><td>${b.model}</td><td>${b.buffers}</td><td>${b.total}</td><td>${b.blocks}</td><td>${b.fits ? "yes" : "no"}</td></tr>`,
+    )
     .join("");
   $("boards").hidden = false;
 }
@@ -426,16 +596,27 @@ function download(name: string, data: Uint8Array | string, type: string): void {
 const baseName = () => state.fileName.replace(/\.[^.]*$/, "") || "model";
 
 function reportHtml(): string {
-  const o = state.outcome!, s = state.settings!, csv = state.csv!;
+  const o = state.outcome!,
+    s = state.settings!,
+    csv = state.csv!;
   return renderReport({
     title: `${state.fileName}: ${o.layers.map((l) => l.split(" -> ")[1]).join(", ")}`,
-    history: o.history, bestEpoch: o.bestEpoch, labels: s.task === "classification" ? csv.labels : [], confusion: o.confusion,
-    confusionOn: o.confusionOn, layers: o.layers,
+    history: o.history,
+    bestEpoch: o.bestEpoch,
+    labels: s.task === "classification" ? csv.labels : [],
+    confusion: o.confusion,
+    confusionOn: o.confusionOn,
+    layers: o.layers,
     summary: [
-      ["data", `${state.fileName}: ${csv.rows} rows read, ${csv.data.n} used`], ["features", csv.features.join(", ")],
-      ["train / validation rows", `${o.trainRows} / ${o.valRows}`], ["best epoch", `${o.bestEpoch} of ${o.history.length}`],
-      ["parameters", String(o.params)], ["learning rate / optimizer / batch", `${s.lr} / ${s.optimizer} / ${s.batchSize}`],
-      ["L2 lambda", String(s.lambda)], ["seed", String(s.seed)], ["made by", "edgefnn studio"],
+      ["data", `${state.fileName}: ${csv.rows} rows read, ${csv.data.n} used`],
+      ["features", csv.features.join(", ")],
+      ["train / validation rows", `${o.trainRows} / ${o.valRows}`],
+      ["best epoch", `${o.bestEpoch} of ${o.history.length}`],
+      ["parameters", String(o.params)],
+      ["learning rate / optimizer / batch", `${s.lr} / ${s.optimizer} / ${s.batchSize}`],
+      ["L2 lambda", String(s.lambda)],
+      ["seed", String(s.seed)],
+      ["made by", "edgefnn studio"],
     ],
   });
 }
@@ -449,9 +630,15 @@ function init(): void {
   document.head.prepend(style);
   input("na-values").value = NA_VALUES.filter((v) => v !== "").join(", ");
   select("board").innerHTML = BOARDS.map((b) => `<option value="${b.id}">${esc(b.name)}</option>`).join("");
-  input("csv-file").addEventListener("change", () => { const f = input("csv-file").files?.[0]; if (f) void openFile(f); });
+  input("csv-file").addEventListener("change", () => {
+    const f = input("csv-file").files?.[0];
+    if (f) void openFile(f);
+  });
   const zone = $("drop-zone");
-  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
   zone.addEventListener("drop", (e) => {
     e.preventDefault();
@@ -463,7 +650,20 @@ function init(): void {
   select("task").addEventListener("change", fillOutputs);
   button("load-data").addEventListener("click", useColumns);
   button("add-layer").addEventListener("click", () => addLayer());
-  for (const id of ["output-act", "optimizer", "lr", "momentum", "batch-size", "lambda", "lr-decay", "epochs", "patience", "seed", "val-fraction", "missing"])
+  for (const id of [
+    "output-act",
+    "optimizer",
+    "lr",
+    "momentum",
+    "batch-size",
+    "lambda",
+    "lr-decay",
+    "epochs",
+    "patience",
+    "seed",
+    "val-fraction",
+    "missing",
+  ])
     $(id).addEventListener("change", updateCliLine);
   button("train").addEventListener("click", startTraining);
   button("pause").addEventListener("click", () => control(PAUSE));
@@ -471,13 +671,30 @@ function init(): void {
   button("stop").addEventListener("click", stopTraining);
   button("quantize").addEventListener("click", quantize);
   select("board").addEventListener("change", showBoards);
-  button("download-model").addEventListener("click", () => state.outcome && download(`${baseName()}.efnn`, state.outcome.bytes, "application/octet-stream"));
-  button("download-quantized").addEventListener("click", () => state.shrunk && download(`${baseName()}.q${select("bits").value}.efnn`, state.shrunk.report.bytes, "application/octet-stream"));
-  button("download-report").addEventListener("click", () => state.outcome && download(`${baseName()}.report.html`, reportHtml(), "text/html"));
+  button("download-model").addEventListener(
+    "click",
+    () => state.outcome && download(`${baseName()}.efnn`, state.outcome.bytes, "application/octet-stream"),
+  );
+  button("download-quantized").addEventListener(
+    "click",
+    () => state.shrunk && download(`${baseName()}.q${select("bits").value}.efnn`, state.shrunk.report.bytes, "application/octet-stream"),
+  );
+  button("download-report").addEventListener(
+    "click",
+    () => state.outcome && download(`${baseName()}.report.html`, reportHtml(), "text/html"),
+  );
   // the model the board gets: the quantized one when there is one, else the float32 one
-  initBoardPanel(() => state.outcome && state.csv
-    ? { name: baseName().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 19), bytes: state.shrunk ? state.shrunk.report.bytes : state.outcome.bytes, data: state.csv.data }
-    : null);
+  initBoardPanel(() =>
+    state.outcome && state.csv
+      ? {
+          name: baseName()
+            .replace(/[^A-Za-z0-9_-]/g, "_")
+            .slice(0, 19),
+          bytes: state.shrunk ? state.shrunk.report.bytes : state.outcome.bytes,
+          data: state.csv.data,
+        }
+      : null,
+  );
   addLayer();
   fillOutputs();
 }

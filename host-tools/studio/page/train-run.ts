@@ -5,8 +5,21 @@
 // same data: the same bytes as the CLI's model file (a test checks it). Runs in
 // the page's Web Worker; no DOM, no Node.
 import {
-  ActivationName, countParams, createNetwork, encodeModel, EpochStats, evaluate, forward, LossName, modelFromNetwork, Network, networkSpec, OptimizerName,
-  split, standardization, train,
+  ActivationName,
+  countParams,
+  createNetwork,
+  encodeModel,
+  EpochStats,
+  evaluate,
+  forward,
+  LossName,
+  modelFromNetwork,
+  Network,
+  networkSpec,
+  OptimizerName,
+  split,
+  standardization,
+  train,
 } from "../../../src/core/index";
 import type { LoadedCsv } from "../../data/csv-loader";
 import { fillMissing, Imputation, imputationValues } from "../../data/impute";
@@ -32,8 +45,19 @@ export interface TrainSettings {
 
 /** The CLI's defaults (host-tools/cli.ts, train's options). */
 export const CLI_DEFAULTS: TrainSettings = {
-  task: "classification", hidden: [{ size: 16, activation: "hard-tanh" }], output: "softmax", epochs: 200, lr: 0.05, batchSize: 1,
-  optimizer: "sgd", momentum: 0.9, lambda: 0.001, lrDecay: 0, valFraction: 0.2, patience: 20, seed: 1,
+  task: "classification",
+  hidden: [{ size: 16, activation: "hard-tanh" }],
+  output: "softmax",
+  epochs: 200,
+  lr: 0.05,
+  batchSize: 1,
+  optimizer: "sgd",
+  momentum: 0.9,
+  lambda: 0.001,
+  lrDecay: 0,
+  valFraction: 0.2,
+  patience: 20,
+  seed: 1,
 };
 
 export interface TrainOutcome {
@@ -55,7 +79,10 @@ export interface TrainOutcome {
 }
 
 export function describeLayers(net: Network): string[] {
-  return net.layers.map((L) => `${L.nIn} -> ${L.nOut} ${L.activation.name}${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`);
+  return net.layers.map(
+    (L) =>
+      `${L.nIn} -> ${L.nOut} ${L.activation.name}${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`,
+  );
 }
 
 /** Why these settings cannot train (the CLI's checks and words), or null. */
@@ -63,7 +90,8 @@ export function settingsProblem(s: TrainSettings, classes: number): string | nul
   if (!(s.valFraction >= 0 && s.valFraction < 1)) return `the validation fraction must be in [0, 1), got ${s.valFraction}`;
   for (const h of s.hidden) {
     if (!Number.isInteger(h.size) || h.size < 1 || h.size > 65535) return `a hidden layer's size must be 1..65535, got ${h.size}`;
-    if (h.activation === "step") return "step cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic";
+    if (h.activation === "step")
+      return "step cannot be trained by gradient descent (its derivative is 0 almost everywhere): use hard-logistic";
     if (h.activation === "softmax") return "softmax is an output activation only";
   }
   if (s.task === "classification" && s.output !== "softmax" && s.output !== "logistic")
@@ -92,25 +120,50 @@ export function runTraining(csv: LoadedCsv, s: TrainSettings, onEpoch?: (e: Epoc
   net.invStd.set(st.invStd);
   const loss: LossName = classification ? "cross-entropy" : "squared-error";
   const result = train(net, tr, {
-    epochs: s.epochs, learningRate: s.lr, batchSize: s.batchSize, optimizer: s.optimizer, momentum: s.momentum,
-    lambda: s.lambda, lrDecay: s.lrDecay, patience: s.patience, seed: s.seed, validation: val ?? undefined, loss, recordDeltas: true,
-    measureTrain: true, onEpoch,
+    epochs: s.epochs,
+    learningRate: s.lr,
+    batchSize: s.batchSize,
+    optimizer: s.optimizer,
+    momentum: s.momentum,
+    lambda: s.lambda,
+    lrDecay: s.lrDecay,
+    patience: s.patience,
+    seed: s.seed,
+    validation: val ?? undefined,
+    loss,
+    recordDeltas: true,
+    measureTrain: true,
+    onEpoch,
   });
   const trainEval = evaluate(net, tr, loss);
   const valEval = val ? evaluate(net, val, loss) : null;
   const bytes = encodeModel({
     ...modelFromNetwork(net, classification ? csv.labels : []),
-    features: csv.features, target: csv.labelColumn ?? undefined, task: s.task, impute: s.impute,
+    features: csv.features,
+    target: csv.labelColumn ?? undefined,
+    task: s.task,
+    impute: s.impute,
   });
   const evalSet = val ?? tr;
-  const confusion = classification ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length) : null;
+  const confusion = classification
+    ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length)
+    : null;
   const params = countParams(networkSpec(net));
   return {
-    bytes, history: result.history, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly,
-    trainRows: tr.n, valRows: val ? val.n : 0,
-    trainLoss: trainEval.loss, trainAccuracy: trainEval.accuracy, valLoss: valEval ? valEval.loss : null, valAccuracy: valEval ? valEval.accuracy : null,
-    confusion, confusionOn: val ? "the validation split" : "the training split (no validation split)",
-    layers: describeLayers(net), params,
+    bytes,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    stoppedEarly: result.stoppedEarly,
+    trainRows: tr.n,
+    valRows: val ? val.n : 0,
+    trainLoss: trainEval.loss,
+    trainAccuracy: trainEval.accuracy,
+    valLoss: valEval ? valEval.loss : null,
+    valAccuracy: valEval ? valEval.accuracy : null,
+    confusion,
+    confusionOn: val ? "the validation split" : "the training split (no validation split)",
+    layers: describeLayers(net),
+    params,
   };
 }
 

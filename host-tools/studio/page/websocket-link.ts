@@ -14,7 +14,10 @@ export const BLE_PACKET = 20;
 export class WebSocketLink extends PacedLink {
   readonly speed = "WebSocket to the virtual board, 20-byte packets";
 
-  private constructor(private readonly ws: WebSocket, url: string) {
+  private constructor(
+    private readonly ws: WebSocket,
+    url: string,
+  ) {
     super(url, BLE_PACKET, Infinity);
     ws.binaryType = "arraybuffer";
     ws.onmessage = (e) => this.arrived(new Uint8Array(e.data as ArrayBuffer));

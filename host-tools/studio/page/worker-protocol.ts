@@ -4,7 +4,9 @@ import type { LoadedCsv } from "../../data/csv-loader";
 import type { TrainOutcome, TrainSettings } from "./train-run";
 
 /** control[0]: what the worker does after the epoch it is in */
-export const RUN = 0, PAUSE = 1, STOP = 2;
+export const RUN = 0,
+  PAUSE = 1,
+  STOP = 2;
 
 export interface TrainRequest {
   type: "train";

@@ -28,18 +28,35 @@ export function variable(value: number): Node {
 }
 
 export var graphOps: Ops<Node> = {
-  c: function (v) { return node(v, [], []); },
-  add: function (a, b) { return node(a.value + b.value, [a, b], [1, 1]); },
-  sub: function (a, b) { return node(a.value - b.value, [a, b], [1, -1]); },
-  mul: function (a, b) { return node(a.value * b.value, [a, b], [b.value, a.value]); },
+  c: function (v) {
+    return node(v, [], []);
+  },
+  add: function (a, b) {
+    return node(a.value + b.value, [a, b], [1, 1]);
+  },
+  sub: function (a, b) {
+    return node(a.value - b.value, [a, b], [1, -1]);
+  },
+  mul: function (a, b) {
+    return node(a.value * b.value, [a, b], [b.value, a.value]);
+  },
   div: function (a, b) {
     return node(a.value / b.value, [a, b], [1 / b.value, -a.value / (b.value * b.value)]);
   },
-  exp: function (a) { var e = Math.exp(a.value); return node(e, [a], [e]); },
-  log: function (a) { return node(Math.log(a.value), [a], [1 / a.value]); },
+  exp: function (a) {
+    var e = Math.exp(a.value);
+    return node(e, [a], [e]);
+  },
+  log: function (a) {
+    return node(Math.log(a.value), [a], [1 / a.value]);
+  },
   // the derivative flows to the selected input (at a tie, the first)
-  max: function (a, b) { return a.value >= b.value ? node(a.value, [a], [1]) : node(b.value, [b], [1]); },
-  min: function (a, b) { return a.value <= b.value ? node(a.value, [a], [1]) : node(b.value, [b], [1]); },
+  max: function (a, b) {
+    return a.value >= b.value ? node(a.value, [a], [1]) : node(b.value, [b], [1]);
+  },
+  min: function (a, b) {
+    return a.value <= b.value ? node(a.value, [a], [1]) : node(b.value, [b], [1]);
+  },
 };
 
 var generation = 0;
@@ -48,7 +65,8 @@ var generation = 0;
 export function backwardGraph(out: Node): void {
   // Topological order by an explicit stack (graphs of whole networks are deep
   // enough to overflow recursion); `visit` marks nodes seen in this pass.
-  var mark = ++generation, order: Node[] = [];
+  var mark = ++generation,
+    order: Node[] = [];
   var stack: { n: Node; i: number }[] = [{ n: out, i: 0 }];
   out.visit = mark;
   while (stack.length) {
@@ -73,7 +91,8 @@ export function backwardGraph(out: Node): void {
 
 /** Sum of many nodes without a deep chain of binary adds. */
 export function sum(nodes: Node[]): Node {
-  var v = 0, locals: number[] = [];
+  var v = 0,
+    locals: number[] = [];
   for (var i = 0; i < nodes.length; i++) {
     v += nodes[i].value;
     locals.push(1);

@@ -14,16 +14,35 @@ function dual(v: number, d: number): Dual {
 }
 
 export var dualOps: Ops<Dual> = {
-  c: function (v) { return dual(v, 0); },
-  add: function (a, b) { return dual(a.v + b.v, a.d + b.d); },
-  sub: function (a, b) { return dual(a.v - b.v, a.d - b.d); },
-  mul: function (a, b) { return dual(a.v * b.v, a.d * b.v + a.v * b.d); },
-  div: function (a, b) { return dual(a.v / b.v, (a.d * b.v - a.v * b.d) / (b.v * b.v)); },
-  exp: function (a) { var e = Math.exp(a.v); return dual(e, e * a.d); },
-  log: function (a) { return dual(Math.log(a.v), a.d / a.v); },
+  c: function (v) {
+    return dual(v, 0);
+  },
+  add: function (a, b) {
+    return dual(a.v + b.v, a.d + b.d);
+  },
+  sub: function (a, b) {
+    return dual(a.v - b.v, a.d - b.d);
+  },
+  mul: function (a, b) {
+    return dual(a.v * b.v, a.d * b.v + a.v * b.d);
+  },
+  div: function (a, b) {
+    return dual(a.v / b.v, (a.d * b.v - a.v * b.d) / (b.v * b.v));
+  },
+  exp: function (a) {
+    var e = Math.exp(a.v);
+    return dual(e, e * a.d);
+  },
+  log: function (a) {
+    return dual(Math.log(a.v), a.d / a.v);
+  },
   // at a tie the first argument's derivative is taken (a kink: excluded from checks)
-  max: function (a, b) { return a.v >= b.v ? a : b; },
-  min: function (a, b) { return a.v <= b.v ? a : b; },
+  max: function (a, b) {
+    return a.v >= b.v ? a : b;
+  },
+  min: function (a, b) {
+    return a.v <= b.v ? a : b;
+  },
 };
 
 /** f'(x) of a function written with Ops, by forward mode. */

@@ -17,7 +17,8 @@ export function risk(net: Network, data: DataSet, rows: ArrayLike<number>, loss:
     outputDelta(net, loss, data, rows[i], null);
     total += net.sampleLoss;
   }
-  var w2 = 0, P = net.params;
+  var w2 = 0,
+    P = net.params;
   for (var l = 0; l < net.layers.length; l++) {
     var L = net.layers[l];
     for (var k = L.wOff; k < L.bOff; k++) w2 += P[k] * P[k];
@@ -27,7 +28,8 @@ export function risk(net: Network, data: DataSet, rows: ArrayLike<number>, loss:
 
 /** dR/dparams by backpropagation (the engine): mean of dL/dparams plus lambda W. */
 export function backpropGradient(net: Network, data: DataSet, rows: ArrayLike<number>, loss: LossName, lambda: number): FloatArray {
-  var G = allocate(net.arrayType, net.params.length), P = net.params;
+  var G = allocate(net.arrayType, net.params.length),
+    P = net.params;
   for (var i = 0; i < rows.length; i++) {
     forward(net, data.x, rows[i] * data.inputSize);
     outputDelta(net, loss, data, rows[i], G);
@@ -43,9 +45,16 @@ export function backpropGradient(net: Network, data: DataSet, rows: ArrayLike<nu
 
 /** dR/dparams by central differences (the checker). Use a float64 network. */
 export function numericalGradient(
-  net: Network, data: DataSet, rows: ArrayLike<number>, loss: LossName, lambda: number, h?: number,
+  net: Network,
+  data: DataSet,
+  rows: ArrayLike<number>,
+  loss: LossName,
+  lambda: number,
+  h?: number,
 ): Float64Array {
-  var step = h || 1e-5, P = net.params, g = new Float64Array(P.length);
+  var step = h || 1e-5,
+    P = net.params,
+    g = new Float64Array(P.length);
   for (var k = 0; k < P.length; k++) {
     var p = P[k];
     P[k] = p + step;
@@ -61,7 +70,8 @@ export function numericalGradient(
 /** max over k of |a_k - b_k| / max(|a_k|, |b_k|, floor): relative error, with an
  * absolute floor so components that are zero in theory do not divide by rounding noise. */
 export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor?: number): number {
-  var f = floor === undefined ? 1e-8 : floor, worst = 0;
+  var f = floor === undefined ? 1e-8 : floor,
+    worst = 0;
   for (var k = 0; k < a.length; k++) {
     var den = Math.max(Math.abs(a[k]), Math.abs(b[k]), f);
     var r = Math.abs(a[k] - b[k]) / den;
@@ -77,7 +87,9 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, flo
 export function worstBlockError(net: Network, a: ArrayLike<number>, b: ArrayLike<number>): { error: number; block: string } {
   var worst = { error: 0, block: "" };
   function block(name: string, from: number, to: number): void {
-    var d = 0, na = 0, nb = 0;
+    var d = 0,
+      na = 0,
+      nb = 0;
     for (var k = from; k < to; k++) {
       d += (a[k] - b[k]) * (a[k] - b[k]);
       na += a[k] * a[k];

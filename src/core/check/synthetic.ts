@@ -17,7 +17,9 @@ export interface ClusterOptions {
 /** k Gaussian clusters in d dimensions; train and test drawn from the same centres. */
 export function gaussianClusters(nTrain: number, nTest: number, o?: ClusterOptions): { train: DataSet; test: DataSet } {
   o = o || {};
-  var d = o.inputSize || 64, k = o.classes || 10, spread = o.spread === undefined ? 0.5 : o.spread;
+  var d = o.inputSize || 64,
+    k = o.classes || 10,
+    spread = o.spread === undefined ? 0.5 : o.spread;
   var rng = createRng(o.seed === undefined ? 3 : o.seed);
   var centres: number[][] = [];
   for (var c = 0; c < k; c++) {
@@ -26,9 +28,11 @@ export function gaussianClusters(nTrain: number, nTest: number, o?: ClusterOptio
     centres.push(m);
   }
   function draw(n: number): DataSet {
-    var xs: number[][] = [], ys: number[] = [];
+    var xs: number[][] = [],
+      ys: number[] = [];
     for (var i = 0; i < n; i++) {
-      var y = rng.int(k), x: number[] = [];
+      var y = rng.int(k),
+        x: number[] = [];
       for (var j = 0; j < d; j++) x.push(centres[y][j] + rng.normal());
       xs.push(x);
       ys.push(y);

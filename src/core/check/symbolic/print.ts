@@ -45,12 +45,21 @@ function indicator(e: Expr): { factor: Expr | null; test: Test } | null {
 
 function precedence(e: Expr): number {
   switch (e.k) {
-    case "num": return e.v < 0 ? PRODUCT : ATOM;
-    case "add": case "sub": return SUM;
-    case "mul": return same(e.a, e.b) ? ATOM : PRODUCT;
-    case "div": return PRODUCT;
-    case "if": { var i = indicator(e); return i && i.factor ? PRODUCT : ATOM; }
-    default: return ATOM;
+    case "num":
+      return e.v < 0 ? PRODUCT : ATOM;
+    case "add":
+    case "sub":
+      return SUM;
+    case "mul":
+      return same(e.a, e.b) ? ATOM : PRODUCT;
+    case "div":
+      return PRODUCT;
+    case "if": {
+      var i = indicator(e);
+      return i && i.factor ? PRODUCT : ATOM;
+    }
+    default:
+      return ATOM;
   }
 }
 
@@ -63,11 +72,16 @@ function at(e: Expr, need: number, style: Style): string {
 function show(e: Expr, style: Style): string {
   var L = style === "latex";
   switch (e.k) {
-    case "num": return numberText(e.v, style);
-    case "x": return "x";
-    case "gamma": return L ? "\\gamma" : "gamma";
-    case "add": return at(e.a, SUM, style) + " + " + at(e.b, SUM, style);
-    case "sub": return at(e.a, SUM, style) + " - " + at(e.b, PRODUCT, style);
+    case "num":
+      return numberText(e.v, style);
+    case "x":
+      return "x";
+    case "gamma":
+      return L ? "\\gamma" : "gamma";
+    case "add":
+      return at(e.a, SUM, style) + " + " + at(e.b, SUM, style);
+    case "sub":
+      return at(e.a, SUM, style) + " - " + at(e.b, PRODUCT, style);
     case "mul": {
       if (isValue(e.a, -1)) return "-" + at(e.b, PRODUCT, style);
       if (same(e.a, e.b)) return L ? "{" + at(e.a, ATOM, style) + "}^{2}" : at(e.a, ATOM, style) + "^2";
@@ -75,10 +89,14 @@ function show(e: Expr, style: Style): string {
       var right = e.b.k === "div" || (isNum(e.b) && e.b.v < 0) ? ATOM : PRODUCT;
       return at(e.a, PRODUCT, style) + " " + at(e.b, right, style);
     }
-    case "div": return L ? "\\frac{" + show(e.a, style) + "}{" + show(e.b, style) + "}" : at(e.a, PRODUCT, style) + " / " + at(e.b, ATOM, style);
-    case "exp": return L ? "e^{" + show(e.a, style) + "}" : "exp(" + show(e.a, style) + ")";
-    case "log": return L ? "\\log\\left(" + show(e.a, style) + "\\right)" : "log(" + show(e.a, style) + ")";
-    case "max": case "min":
+    case "div":
+      return L ? "\\frac{" + show(e.a, style) + "}{" + show(e.b, style) + "}" : at(e.a, PRODUCT, style) + " / " + at(e.b, ATOM, style);
+    case "exp":
+      return L ? "e^{" + show(e.a, style) + "}" : "exp(" + show(e.a, style) + ")";
+    case "log":
+      return L ? "\\log\\left(" + show(e.a, style) + "\\right)" : "log(" + show(e.a, style) + ")";
+    case "max":
+    case "min":
       return (L ? "\\" + e.k + "\\left(" : e.k + "(") + show(e.a, style) + ", " + show(e.b, style) + (L ? "\\right)" : ")");
     case "if": {
       var i = indicator(e);
@@ -86,7 +104,16 @@ function show(e: Expr, style: Style): string {
         var ind = (L ? "\\mathbb{I}\\left(" : "I(") + showTest(i.test, style) + (L ? "\\right)" : ")");
         return i.factor ? at(i.factor, PRODUCT, style) + " " + ind : ind;
       }
-      if (L) return "\\begin{cases} " + show(e.then, style) + " & \\text{if } " + showTest(e.test, style) + " \\\\ " + show(e.else, style) + " & \\text{otherwise} \\end{cases}";
+      if (L)
+        return (
+          "\\begin{cases} " +
+          show(e.then, style) +
+          " & \\text{if } " +
+          showTest(e.test, style) +
+          " \\\\ " +
+          show(e.else, style) +
+          " & \\text{otherwise} \\end{cases}"
+        );
       return "(" + show(e.then, style) + " if " + showTest(e.test, style) + ", else " + show(e.else, style) + ")";
     }
   }
@@ -114,14 +141,27 @@ function relText(r: string, style: Style): string {
 
 function showTest(t: Test, style: Style): string {
   switch (t.k) {
-    case "truth": return t.v ? "true" : "false";
+    case "truth":
+      return t.v ? "true" : "false";
     case "and": {
       // lo < e and e < hi, shown as the interval lo < e < hi
-      var p = bound(t.a), q = bound(t.b);
+      var p = bound(t.a),
+        q = bound(t.b);
       if (p && q && same(p.e, q.e)) {
-        var lower = p.rel[0] === ">" ? p : q, upper = p.rel[0] === ">" ? q : p;
+        var lower = p.rel[0] === ">" ? p : q,
+          upper = p.rel[0] === ">" ? q : p;
         if (lower.rel[0] === ">" && upper.rel[0] === "<")
-          return show(lower.c, style) + " " + relText(flip(lower.rel), style) + " " + show(lower.e, style) + " " + relText(upper.rel, style) + " " + show(upper.c, style);
+          return (
+            show(lower.c, style) +
+            " " +
+            relText(flip(lower.rel), style) +
+            " " +
+            show(lower.e, style) +
+            " " +
+            relText(upper.rel, style) +
+            " " +
+            show(upper.c, style)
+          );
       }
       return showTest(t.a, style) + (style === "latex" ? " \\land " : " and ") + showTest(t.b, style);
     }

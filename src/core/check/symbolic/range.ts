@@ -26,14 +26,20 @@ export function limitAt(f: Expr, side: 1 | -1): Expr {
 /** e with every case replaced by the piece that holds for x far out on that side. */
 export function tail(e: Expr, side: 1 | -1): Expr {
   switch (e.k) {
-    case "num": case "x": case "gamma": return e;
-    case "exp": case "log": return { k: e.k, a: tail(e.a, side) };
+    case "num":
+    case "x":
+    case "gamma":
+      return e;
+    case "exp":
+    case "log":
+      return { k: e.k, a: tail(e.a, side) };
     case "if": {
       var t = simplifyTest(substituteTest(e.test, num(side * Infinity)));
       if (t.k === "truth") return tail(t.v ? e.then : e.else, side);
       return cases(e.test, tail(e.then, side), tail(e.else, side));
     }
-    default: return { k: e.k, a: tail(e.a, side), b: tail(e.b, side) };
+    default:
+      return { k: e.k, a: tail(e.a, side), b: tail(e.b, side) };
   }
 }
 
@@ -47,9 +53,11 @@ export function rangeOf(act: Activation): Range | null {
   var r = activationFormula(act);
   if (!r) return null;
   for (var x = -10; x <= 10; x += 1 / 64) if (evaluate(r.df, { x: x, gamma: act.gamma }) < 0) return null;
-  var lo = limitAt(r.f, -1), hi = limitAt(r.f, 1);
+  var lo = limitAt(r.f, -1),
+    hi = limitAt(r.f, 1);
   return {
-    lo: lo, hi: hi,
+    lo: lo,
+    hi: hi,
     loClosed: isNum(lo) && isFinite(lo.v) && flatTail(r.df, -1),
     hiClosed: isNum(hi) && isFinite(hi.v) && flatTail(r.df, 1),
   };
@@ -58,6 +66,7 @@ export function rangeOf(act: Activation): Range | null {
 /** [0, 1], (-gamma, inf), ... */
 export function rangeText(r: Range, style: "text" | "latex"): string {
   var show = style === "latex" ? toLatex : toText;
-  var lo = isNum(r.lo) ? numberText(r.lo.v, style) : show(r.lo), hi = isNum(r.hi) ? numberText(r.hi.v, style) : show(r.hi);
+  var lo = isNum(r.lo) ? numberText(r.lo.v, style) : show(r.lo),
+    hi = isNum(r.hi) ? numberText(r.hi.v, style) : show(r.hi);
   return (r.loClosed ? "[" : "(") + lo + ", " + hi + (r.hiClosed ? "]" : ")");
 }

@@ -16,17 +16,29 @@ export const ANY = NEG | ZERO | POS;
 /** The signs e can take (a superset: ANY when nothing is known). */
 export function signOf(e: Expr): number {
   switch (e.k) {
-    case "num": return e.v > 0 ? POS : e.v < 0 ? NEG : e.v === 0 ? ZERO : ANY;
-    case "x": return ANY;
-    case "gamma": return POS;
-    case "exp": return POS;
-    case "log": return ANY;
-    case "add": return combine(signOf(e.a), signOf(e.b), addSign);
-    case "sub": return combine(signOf(e.a), negate(signOf(e.b)), addSign);
-    case "mul": case "div": return combine(signOf(e.a), signOf(e.b), mulSign);
-    case "max": return combine(signOf(e.a), signOf(e.b), Math.max);
-    case "min": return combine(signOf(e.a), signOf(e.b), Math.min);
-    case "if": return signOf(e.then) | signOf(e.else);
+    case "num":
+      return e.v > 0 ? POS : e.v < 0 ? NEG : e.v === 0 ? ZERO : ANY;
+    case "x":
+      return ANY;
+    case "gamma":
+      return POS;
+    case "exp":
+      return POS;
+    case "log":
+      return ANY;
+    case "add":
+      return combine(signOf(e.a), signOf(e.b), addSign);
+    case "sub":
+      return combine(signOf(e.a), negate(signOf(e.b)), addSign);
+    case "mul":
+    case "div":
+      return combine(signOf(e.a), signOf(e.b), mulSign);
+    case "max":
+      return combine(signOf(e.a), signOf(e.b), Math.max);
+    case "min":
+      return combine(signOf(e.a), signOf(e.b), Math.min);
+    case "if":
+      return signOf(e.then) | signOf(e.else);
   }
 }
 
@@ -53,7 +65,6 @@ function mulSign(p: number, q: number): number {
 /** Applies op to every pair of single signs (bits ordered NEG < ZERO < POS, so max/min of bits is the sign of max/min). */
 function combine(sa: number, sb: number, op: (p: number, q: number) => number): number {
   var out = 0;
-  for (var p = 1; p <= POS; p <<= 1)
-    for (var q = 1; q <= POS; q <<= 1) if (sa & p && sb & q) out |= op(p, q);
+  for (var p = 1; p <= POS; p <<= 1) for (var q = 1; q <= POS; q <<= 1) if (sa & p && sb & q) out |= op(p, q);
   return out;
 }

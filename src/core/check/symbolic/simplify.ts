@@ -21,7 +21,27 @@
 // an infinite constant).
 
 import {
-  add, and, bin, cases, div, exp, Expr, ge, gt, isNum, isValue, log, mul, neg, num, NumExpr, same, sameTest, sub, Test, truth,
+  add,
+  and,
+  bin,
+  cases,
+  div,
+  exp,
+  Expr,
+  ge,
+  gt,
+  isNum,
+  isValue,
+  log,
+  mul,
+  neg,
+  num,
+  NumExpr,
+  same,
+  sameTest,
+  sub,
+  Test,
+  truth,
 } from "./expression";
 import { nonNegative, nonPositive, NEG, POS, signOf } from "./sign";
 
@@ -50,19 +70,32 @@ export function simplifyTest(t: Test): Test {
 
 function pass(e: Expr): Expr {
   switch (e.k) {
-    case "num": case "x": case "gamma": return e;
-    case "exp": return expRule(pass(e.a));
-    case "log": return logRule(pass(e.a));
-    case "if": return ifRule(passTest(e.test), pass(e.then), pass(e.else));
+    case "num":
+    case "x":
+    case "gamma":
+      return e;
+    case "exp":
+      return expRule(pass(e.a));
+    case "log":
+      return logRule(pass(e.a));
+    case "if":
+      return ifRule(passTest(e.test), pass(e.then), pass(e.else));
     default: {
-      var a = pass(e.a), b = pass(e.b);
+      var a = pass(e.a),
+        b = pass(e.b);
       switch (e.k) {
-        case "add": return addRule(a, b);
-        case "sub": return subRule(a, b);
-        case "mul": return mulRule(a, b);
-        case "div": return divRule(a, b);
-        case "max": return maxMinRule("max", a, b);
-        case "min": return maxMinRule("min", a, b);
+        case "add":
+          return addRule(a, b);
+        case "sub":
+          return subRule(a, b);
+        case "mul":
+          return mulRule(a, b);
+        case "div":
+          return divRule(a, b);
+        case "max":
+          return maxMinRule("max", a, b);
+        case "min":
+          return maxMinRule("min", a, b);
       }
     }
   }
@@ -83,11 +116,18 @@ function infinite(e: Expr): e is NumExpr {
 /** True if e holds an infinite constant anywhere (a limit being taken). */
 function hasInfinity(e: Expr): boolean {
   switch (e.k) {
-    case "num": return !isFinite(e.v);
-    case "x": case "gamma": return false;
-    case "exp": case "log": return hasInfinity(e.a);
-    case "if": return hasInfinity(e.then) || hasInfinity(e.else);
-    default: return hasInfinity(e.a) || hasInfinity(e.b);
+    case "num":
+      return !isFinite(e.v);
+    case "x":
+    case "gamma":
+      return false;
+    case "exp":
+    case "log":
+      return hasInfinity(e.a);
+    case "if":
+      return hasInfinity(e.then) || hasInfinity(e.else);
+    default:
+      return hasInfinity(e.a) || hasInfinity(e.b);
   }
 }
 
@@ -104,7 +144,8 @@ function scaled(k: number, a: Expr): Expr {
 
 /** c a + c b = c (a + b) (and the like), for op add or sub; null if no factor is shared. */
 function commonFactor(op: "add" | "sub", a: Expr, b: Expr): Expr | null {
-  var fa = factors(a), fb = factors(b);
+  var fa = factors(a),
+    fb = factors(b);
   for (var i = 0; i < fa.length; i++)
     for (var j = 0; j < fb.length; j++)
       if (same(fa[i].factor, fb[j].factor) && !isNum(fa[i].factor)) return mul(fa[i].factor, bin(op, fa[i].rest, fb[j].rest));
@@ -160,8 +201,10 @@ function mulRule(a: Expr, b: Expr): Expr {
     return num(signOf(b) === POS ? inf : signOf(b) === NEG ? -inf : NaN);
   }
   if (b.k === "mul" && isNum(b.a)) {
-    if (isNum(a)) { var f = folded(a.v * b.a.v); if (f) return mul(f, b.b); }
-    else return mul(b.a, mul(a, b.b));
+    if (isNum(a)) {
+      var f = folded(a.v * b.a.v);
+      if (f) return mul(f, b.b);
+    } else return mul(b.a, mul(a, b.b));
   }
   if (a.k === "mul" && isNum(a.a)) return mul(a.a, mul(a.b, b));
   if (b.k === "div") return div(mul(a, b.a), b.b);
@@ -183,7 +226,8 @@ function divRule(a: Expr, b: Expr): Expr {
   // -a / b = -(a / b): the sign in front
   if (a.k === "mul" && isValue(a.a, -1)) return neg(div(a.b, b));
   // (c a) / (c b) = a / b
-  var fa = factors(a), fb = factors(b);
+  var fa = factors(a),
+    fb = factors(b);
   for (var i = 0; i < fa.length; i++)
     for (var j = 0; j < fb.length; j++)
       if (same(fa[i].factor, fb[j].factor) && !hasInfinity(fa[i].factor)) return div(fa[i].rest, fb[j].rest);
@@ -208,11 +252,13 @@ function maxMinRule(k: "max" | "min", a: Expr, b: Expr): Expr {
   if (same(a, b)) return a;
   // max(-inf, a) = a, max(inf, a) = inf; min the other way round
   if (infinite(a) || infinite(b)) {
-    var c = infinite(a) ? a : (b as NumExpr), other = infinite(a) ? b : a;
-    return (c.v > 0) === isMax ? num(c.v) : other;
+    var c = infinite(a) ? a : (b as NumExpr),
+      other = infinite(a) ? b : a;
+    return c.v > 0 === isMax ? num(c.v) : other;
   }
   // max(0, a) = a where a >= 0 always, = 0 where a <= 0 always (min: the other way round)
-  var zeroFirst = isValue(a, 0), zeroSecond = isValue(b, 0);
+  var zeroFirst = isValue(a, 0),
+    zeroSecond = isValue(b, 0);
   if (zeroFirst || zeroSecond) {
     var e = zeroFirst ? b : a;
     if (nonNegative(e)) return isMax ? e : num(0);
@@ -238,16 +284,19 @@ export function negate(t: { k: "gt" | "ge"; a: Expr; b: Expr }): Test {
 
 function passTest(t: Test): Test {
   switch (t.k) {
-    case "truth": return t;
+    case "truth":
+      return t;
     case "and": {
-      var a = passTest(t.a), b = passTest(t.b);
+      var a = passTest(t.a),
+        b = passTest(t.b);
       if (a.k === "truth") return a.v ? b : a;
       if (b.k === "truth") return b.v ? a : b;
       if (sameTest(a, b)) return a;
       return and(a, b);
     }
     default: {
-      var l = pass(t.a), r = pass(t.b);
+      var l = pass(t.a),
+        r = pass(t.b);
       if (isNum(l) && isNum(r)) return truth(t.k === "gt" ? l.v > r.v : l.v >= r.v);
       if (isNum(r)) return solve(l, t.k === "gt" ? ">" : ">=", r.v);
       if (isNum(l)) return solve(r, t.k === "gt" ? "<" : "<=", l.v);
@@ -277,7 +326,8 @@ function solve(e: Expr, r: Rel, c: number): Test {
   if (e.k === "sub" && isNum(e.a)) return solve(e.b, flip(r), e.a.v - c);
   if (e.k === "mul" && isNum(e.a) && e.a.v !== 0 && isFinite(e.a.v)) return solve(e.b, e.a.v > 0 ? r : flip(r), c / e.a.v);
   if (e.k === "mul" && c === 0) {
-    var sa = signOf(e.a), sb = signOf(e.b);
+    var sa = signOf(e.a),
+      sb = signOf(e.b);
     if (sa === POS) return solve(e.b, r, 0);
     if (sb === POS) return solve(e.a, r, 0);
     if (sa === NEG) return solve(e.b, flip(r), 0);
@@ -288,7 +338,8 @@ function solve(e: Expr, r: Rel, c: number): Test {
     if (c === 1) return solve(e.a, r, 0);
   }
   if ((e.k === "min" || e.k === "max") && (isNum(e.a) || isNum(e.b))) {
-    var p = isNum(e.a) ? e.a : (e.b as NumExpr), u = isNum(e.a) ? e.b : e.a;
+    var p = isNum(e.a) ? e.a : (e.b as NumExpr),
+      u = isNum(e.a) ? e.b : e.a;
     // min(p, u) > c <=> p > c and u > c; min(p, u) < c <=> p < c or u < c (max: and/or swapped)
     var both = (e.k === "min") === (r === ">" || r === ">=");
     if (both) return compare(p.v, r, c) ? solve(u, r, c) : truth(false);

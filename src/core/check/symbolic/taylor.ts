@@ -26,17 +26,27 @@ export function firstOrderTaylor(f: Expr, at: number): Taylor {
 
 /** The Taylor line at 0 clipped to f's limits at -inf and +inf: max(lo, min(hi, f(0) + f'(0) x)). */
 export function hardVersion(f: Expr): { taylor: Taylor; hard: Expr } {
-  var t = firstOrderTaylor(f, 0), lo = limitAt(f, -1), hi = limitAt(f, 1);
-  if (!isNum(lo) || !isNum(hi) || !isFinite(lo.v) || !isFinite(hi.v)) throw new Error("a hard version needs finite limits at -inf and +inf");
+  var t = firstOrderTaylor(f, 0),
+    lo = limitAt(f, -1),
+    hi = limitAt(f, 1);
+  if (!isNum(lo) || !isNum(hi) || !isFinite(lo.v) || !isFinite(hi.v))
+    throw new Error("a hard version needs finite limits at -inf and +inf");
   return { taylor: t, hard: simplify(max(lo, min(hi, t.line))) };
 }
 
 /** max |a(x) - b(x)| over a grid from `from` to `to` in steps of `step`, and where. */
-export function largestGap(a: (x: number) => number, b: (x: number) => number, from: number, to: number, step: number): { gap: number; at: number } {
+export function largestGap(
+  a: (x: number) => number,
+  b: (x: number) => number,
+  from: number,
+  to: number,
+  step: number,
+): { gap: number; at: number } {
   var worst = { gap: 0, at: from };
   var n = Math.round((to - from) / step);
   for (var i = 0; i <= n; i++) {
-    var x = from + i * step, g = Math.abs(a(x) - b(x));
+    var x = from + i * step,
+      g = Math.abs(a(x) - b(x));
     if (g > worst.gap || g !== g) worst = { gap: g, at: x };
   }
   return worst;
