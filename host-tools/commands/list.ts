@@ -30,7 +30,8 @@ export async function listCommand(o: { json?: boolean; scan?: number }, out: Out
   if (!ble.scanned) out.say(`Bluetooth LE: not scanned: ${ble.reason}`);
   else if (!ble.devices.length)
     out.say(
-      `Bluetooth LE: no Nordic UART consoles heard in ${ble.seconds} s (a board connected elsewhere, e.g. to the Web IDE, does not advertise)`,
+      `Bluetooth LE: no Nordic UART consoles heard in ${ble.seconds} s ` +
+        `(a board connected elsewhere, e.g. to the Web IDE, does not advertise)`,
     );
   else {
     out.say(`Bluetooth LE (Nordic UART, heard in ${ble.seconds} s):`);

@@ -61,7 +61,8 @@ export async function simCommand(o: SimCommandOptions): Promise<void> {
     process.stderr.write(
       `edgefnn sim: a virtual ${sim.board.board.name} on ${sim.port}` +
         (sim.radio
-          ? ` behind a simulated Bluetooth LE link (${sim.radio.options.packetSize}-byte packets, ${sim.radio.options.bytesPerSecond} B/s, ${sim.radio.options.latencyMs} ms)`
+          ? ` behind a simulated Bluetooth LE link (${sim.radio.options.packetSize}-byte packets, ` +
+            `${sim.radio.options.bytesPerSecond} B/s, ${sim.radio.options.latencyMs} ms)`
           : "") +
         (o.storage ? `, Storage in ${o.storage}` : ", Storage in memory only") +
         ". Stop with Ctrl-C.\n",

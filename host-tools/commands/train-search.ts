@@ -148,7 +148,8 @@ export function searchHyperparameters(
   }
   if (!best)
     throw new Error(
-      `${diverged ? diverged.message + " " : ""}(cross-validating: training diverged at every learning rate tried, ${space.learningRates.join(", ")}: give a smaller --lr)`,
+      `${diverged ? diverged.message + " " : ""}(cross-validating: training diverged at every learning rate tried, ` +
+        `${space.learningRates.join(", ")}: give a smaller --lr)`,
     );
   return { ...best, folds: k, rows: data.n, trials };
 }

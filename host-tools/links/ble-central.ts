@@ -18,7 +18,10 @@ export function adapterAdvice(state: AdapterState): string {
   switch (state) {
     case "unsupported": {
       if (process.platform === "linux" && !existsSync("/sys/class/bluetooth"))
-        return "this computer has no Bluetooth adapter (the kernel lists none under /sys/class/bluetooth): plug in a Bluetooth 4.0+ (LE) adapter, or use a computer that has one";
+        return (
+          "this computer has no Bluetooth adapter (the kernel lists none under /sys/class/bluetooth): " +
+          "plug in a Bluetooth 4.0+ (LE) adapter, or use a computer that has one"
+        );
       return (
         "no usable Bluetooth LE adapter: the library found none, or one without Bluetooth LE" +
         (process.platform === "linux"
@@ -29,22 +32,28 @@ export function adapterAdvice(state: AdapterState): string {
     }
     case "unauthorized":
       return process.platform === "linux"
-        ? "Bluetooth LE needs raw HCI access on Linux: run `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` once (Debian: setcap is in libcap2-bin), or run as root (README: Reaching a board)"
+        ? "Bluetooth LE needs raw HCI access on Linux: run `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` once " +
+            "(Debian: setcap is in libcap2-bin), or run as root (README: Reaching a board)"
         : process.platform === "darwin"
           ? "macOS refused Bluetooth to this terminal: allow it in System Settings > Privacy & Security > Bluetooth, then run again"
           : "the system refused access to the Bluetooth adapter: allow this program to use Bluetooth, then run again";
     case "poweredOff":
       return "Bluetooth is switched off: switch it on (Linux: `bluetoothctl power on`), then run again";
     default:
-      return `the Bluetooth adapter did not become ready (its state: ${state}): check that it works (bluetoothctl, the system settings), then run again`;
+      return (
+        `the Bluetooth adapter did not become ready (its state: ${state}): ` +
+        `check that it works (bluetoothctl, the system settings), then run again`
+      );
   }
 }
 
 function missingAdvice(why: string): string {
   return (
-    `the Bluetooth LE library ${BLE_PACKAGE} is not installed (${why}). It is an optional dependency: npm skips it when it cannot build it. ` +
+    `the Bluetooth LE library ${BLE_PACKAGE} is not installed (${why}). ` +
+    `It is an optional dependency: npm skips it when it cannot build it. ` +
     (process.platform === "linux"
-      ? "On Linux its install builds a small native stub with node-gyp, which needs python3, make, a C++ compiler (Debian: sudo apt-get install build-essential python3) and Node's headers (node-gyp downloads them); then "
+      ? "On Linux its install builds a small native stub with node-gyp, which needs python3, make, a C++ compiler " +
+        "(Debian: sudo apt-get install build-essential python3) and Node's headers (node-gyp downloads them); then "
       : "") +
     `run \`npm install ${BLE_PACKAGE}\` where edgefnn is installed`
   );

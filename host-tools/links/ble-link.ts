@@ -84,7 +84,9 @@ export async function findPeripheral(central: BleCentral, port: string, scanMs: 
   if (found) return found;
   const names = [...heard].map(([a, n]) => (n ? `${n} (${a})` : a));
   throw new LinkError(
-    `cannot open ${port}: no Bluetooth LE device ${"address" in want ? `with address ${want.address}` : `named ${JSON.stringify(want.name)}...`} advertised within ${scanMs / 1000} s` +
+    `cannot open ${port}: no Bluetooth LE device ` +
+      `${"address" in want ? `with address ${want.address}` : `named ${JSON.stringify(want.name)}...`} ` +
+      `advertised within ${scanMs / 1000} s` +
       (names.length ? `; heard: ${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}` : "; heard none") +
       ". Is the board in range, powered, and not connected to another computer or the Web IDE (a board takes one connection at a time)?" +
       (process.platform === "linux" && !names.length
@@ -114,7 +116,8 @@ export class BleLink extends PacedLink {
     this.onDisconnect = (reason) =>
       this.fail(
         new LinkError(
-          `${path}: the Bluetooth LE connection dropped${reason !== undefined && reason !== "" ? ` (reason ${String(reason)})` : ""}: the board went out of range, reset or was disconnected`,
+          `${path}: the Bluetooth LE connection dropped${reason !== undefined && reason !== "" ? ` (reason ${String(reason)})` : ""}: ` +
+            `the board went out of range, reset or was disconnected`,
         ),
       );
     peripheral.once("disconnect", this.onDisconnect);
@@ -137,7 +140,8 @@ export class BleLink extends PacedLink {
       const tx = characteristics.find((c) => c.uuid === NUS_TX);
       if (!rx || !tx)
         throw new LinkError(
-          `${port} (${p.address}) has no Nordic UART service (RX 6e400002, TX 6e400003): it is not an Espruino console, or its firmware turned the console off (NRF.setServices(..., {uart:false}))`,
+          `${port} (${p.address}) has no Nordic UART service (RX 6e400002, TX 6e400003): ` +
+            `it is not an Espruino console, or its firmware turned the console off (NRF.setServices(..., {uart:false}))`,
         );
       const withoutResponse = rx.properties.includes("writeWithoutResponse");
       if (!withoutResponse && !rx.properties.includes("write"))

@@ -66,7 +66,8 @@ export function serveStudio(dir: string, port: number, bridgeTo?: number): Promi
       "Cross-Origin-Resource-Policy": "same-origin",
       // the page loads only its own files and talks to nothing else
       "Content-Security-Policy":
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'",
     });
     res.end(req.method === "HEAD" ? undefined : body);
   });

@@ -96,7 +96,8 @@ export function initBoardPanel(current: () => BoardModel | null): void {
       const runtime = new Uint8Array(await (await fetch("edgefnn.min.js")).arrayBuffer());
       const r = await uploadModel(repl, { name, model: m.bytes, runtime, onStage: (s) => say(`uploading: ${s}`) });
       say(
-        `uploaded ${r.file} (${m.bytes.length} bytes${r.unchanged.length ? `; unchanged: ${r.unchanged.join(", ")}` : ""}${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model`,
+        `uploaded ${r.file} (${m.bytes.length} bytes${r.unchanged.length ? `; unchanged: ${r.unchanged.join(", ")}` : ""}` +
+          `${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model`,
       );
     } catch (e) {
       say(`upload failed: ${(e as Error).message}`);
@@ -146,6 +147,7 @@ function unavailable(kind: "ble" | "serial"): void {
   const what = kind === "ble" ? "Web Bluetooth" : "Web Serial";
   el("board-status").textContent = !window.isSecureContext
     ? `${what} needs a secure page (https, or http://localhost / 127.0.0.1); this one is not.`
-    : `This browser has no ${what} (Chrome and Edge on desktop have it${kind === "ble" ? ", and Chrome on Android" : ""}; Firefox and Safari do not). ` +
+    : `This browser has no ${what} (Chrome and Edge on desktop have it${kind === "ble" ? ", and Chrome on Android" : ""}; ` +
+      `Firefox and Safari do not). ` +
       "Training, quantizing and downloading work here; upload the downloaded model with edgefnn upload model.efnn --port ….";
 }

@@ -34,7 +34,8 @@ export async function decodeCsv(file: string, bytes: Uint8Array): Promise<string
     const several = fault.bytes.includes(" ");
     const what = fault.atEnd
       ? `the file ends inside a UTF-8 character (bytes ${fault.bytes}): it was cut short, or is not UTF-8`
-      : `${several ? "bytes" : "byte"} ${fault.bytes} at character ${fault.column} ${several ? "are" : "is"} not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8`;
+      : `${several ? "bytes" : "byte"} ${fault.bytes} at character ${fault.column} ${several ? "are" : "is"} not UTF-8 ` +
+        `(is the file Latin-1 or Windows-1252?): save it as UTF-8`;
     throw new CsvError(file, { line: fault.line }, what);
   }
 }

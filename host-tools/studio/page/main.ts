@@ -88,7 +88,8 @@ async function openFile(file: File): Promise<void> {
       naList(),
     );
     $("data-status").textContent =
-      `${file.name}: ${names.length} columns, ${parsed.records.length - 1} rows, delimiter ${parsed.delimiter === "\t" ? "tab" : `"${parsed.delimiter}"`}`;
+      `${file.name}: ${names.length} columns, ${parsed.records.length - 1} rows, ` +
+      `delimiter ${parsed.delimiter === "\t" ? "tab" : `"${parsed.delimiter}"`}`;
     showColumns(suggestLabel(state.hints));
     $("columns-box").hidden = false;
   } catch (e) {
@@ -129,8 +130,11 @@ function showColumns(label: string): void {
       const on = !isLabel && h.kind === "number";
       const sample = first.map((r) => r[j] ?? "").join(", ");
       return (
-        `<tr${isLabel ? ' class="label-row"' : ""}><td><input type="checkbox" id="${id}" data-col="${j}"${on ? " checked" : ""}${isLabel ? " disabled" : ""}></td>` +
-        `<td><label for="${id}">${esc(h.name)}</label></td><td>${isLabel ? "the label" : esc(h.kind + (h.note ? ": " + h.note : ""))}</td><td class="sample">${esc(sample)}</td></tr>`
+        `<tr${isLabel ? ' class="label-row"' : ""}><td><input type="checkbox" ` +
+        `id="${id}" data-col="${j}"${on ? " checked" : ""}${isLabel ? " disabled" : ""}></td>` +
+        `<td><label for="${id}">${esc(h.name)}</label></td>` +
+        `<td>${isLabel ? "the label" : esc(h.kind + (h.note ? ": " + h.note : ""))}</td>` +
+        `<td class="sample">${esc(sample)}</td></tr>`
       );
     })
     .join("");
@@ -193,9 +197,12 @@ function addLayer(size = 16, activation: ActivationName = "hard-tanh"): void {
   const li = document.createElement("li");
   const n = list.children.length + 1;
   const k = Date.now().toString(36) + Math.floor(Math.random() * 1e6).toString(36);
+  const stepOnly = ' disabled title="step: hand-set networks only (its derivative is 0 almost everywhere)"';
+  const options = HIDDEN.map((a) => `<option${a === activation ? " selected" : ""}${a === "step" ? stepOnly : ""}>${a}</option>`).join("");
   li.innerHTML =
-    `<label for="size-${k}">units</label> <input id="size-${k}" class="layer-size" type="number" min="1" max="65535" step="1" value="${size}"> ` +
-    `<label for="act-${k}">activation</label> <select id="act-${k}" class="layer-act">${HIDDEN.map((a) => `<option${a === activation ? " selected" : ""}${a === "step" ? ' disabled title="step: hand-set networks only (its derivative is 0 almost everywhere)"' : ""}>${a}</option>`).join("")}</select> ` +
+    `<label for="size-${k}">units</label> ` +
+    `<input id="size-${k}" class="layer-size" type="number" min="1" max="65535" step="1" value="${size}"> ` +
+    `<label for="act-${k}">activation</label> <select id="act-${k}" class="layer-act">${options}</select> ` +
     `<button type="button" class="remove-layer" aria-label="remove hidden layer ${n}">Remove</button>`;
   li.querySelector("button")!.addEventListener("click", () => {
     li.remove();
@@ -503,7 +510,8 @@ function stopTraining(): void {
 function showOutcome(o: TrainOutcome, seconds: number): void {
   const classification = state.settings!.task === "classification";
   $("train-status").textContent =
-    `${o.stoppedEarly ? "stopped early" : "finished"} after ${o.history.length} epochs in ${seconds.toFixed(2)} s; kept epoch ${o.bestEpoch}${o.valRows ? " (best on validation)" : ""}`;
+    `${o.stoppedEarly ? "stopped early" : "finished"} after ${o.history.length} epochs in ${seconds.toFixed(2)} s; ` +
+    `kept epoch ${o.bestEpoch}${o.valRows ? " (best on validation)" : ""}`;
   const rows: [string, string][] = [
     ["network", o.layers.join(", ")],
     ["parameters", String(o.params)],
@@ -523,7 +531,8 @@ function showOutcome(o: TrainOutcome, seconds: number): void {
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-key="${esc(k)}">${esc(v)}</td></tr>`)
     .join("");
   $("confusion").innerHTML = o.confusion
-    ? `<p class="hint">On ${esc(o.confusionOn)}. Rows: true class; columns: predicted. Recall = right / row total; precision = right / column total.</p>` +
+    ? `<p class="hint">On ${esc(o.confusionOn)}. Rows: true class; columns: predicted. ` +
+      `Recall = right / row total; precision = right / column total.</p>` +
       confusionTable(o.confusion, state.csv!.labels)
     : "<p>Regression: no classes, no confusion matrix.</p>";
   $("result").hidden = false;
@@ -555,12 +564,14 @@ function quantize(): void {
         : []),
     ];
     $("compare").innerHTML =
-      `<caption>float32 beside int${bits}, both run by the board's runtime</caption><tr><th></th><th scope="col">float32</th><th scope="col">int${bits}</th></tr>` +
+      `<caption>float32 beside int${bits}, both run by the board's runtime</caption>` +
+      `<tr><th></th><th scope="col">float32</th><th scope="col">int${bits}</th></tr>` +
       rows.map(([k, a, b]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(a)}</td><td data-key="${esc(k)}">${esc(b)}</td></tr>`).join("");
     $("compare").hidden = false;
     $("shrink-status").textContent =
       `outputs: max |float − quantized| ${r.maxOutputDiff.toExponential(2)}, mean ${r.meanOutputDiff.toExponential(2)}; ` +
-      `max weight error per layer ${r.maxWeightError.map((e) => e.toExponential(2)).join(", ")}; input normalization ${s.folded ? "folded into layer 1" : "kept separate"}`;
+      `max weight error per layer ${r.maxWeightError.map((e) => e.toExponential(2)).join(", ")}; ` +
+      `input normalization ${s.folded ? "folded into layer 1" : "kept separate"}`;
     showBoards();
     button("download-quantized").disabled = false;
   } catch (e) {
@@ -574,7 +585,9 @@ function showBoards(): void {
   $("boards").querySelector("tbody")!.innerHTML = state.shrunk.boards
     .map(
       (b) =>
-        `<tr${b.id === chosen ? ' class="chosen"' : ""}><th scope="row">${esc(b.name)}</th><td>${b.runtime}</td><td>${b.model}</td><td>${b.buffers}</td><td>${b.total}</td><td>${b.blocks}</td><td>${b.fits ? "yes" : "no"}</td></tr>`,
+        `<tr${b.id === chosen ? ' class="chosen"' : ""}><th scope="row">${esc(b.name)}</th>` +
+        `<td>${b.runtime}</td><td>${b.model}</td><td>${b.buffers}</td>` +
+        `<td>${b.total}</td><td>${b.blocks}</td><td>${b.fits ? "yes" : "no"}</td></tr>`,
     )
     .join("");
   $("boards").hidden = false;

@@ -81,7 +81,8 @@ export interface TrainOutcome {
 export function describeLayers(net: Network): string[] {
   return net.layers.map(
     (L) =>
-      `${L.nIn} -> ${L.nOut} ${L.activation.name}${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`,
+      `${L.nIn} -> ${L.nOut} ${L.activation.name}` +
+      `${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`,
   );
 }
 
