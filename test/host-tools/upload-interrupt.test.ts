@@ -187,7 +187,11 @@ describe("an upload interrupted near its end says only what the board's flash sh
         p[0] + 120,
         ...near(p[1]),
         ...near(er[0]),
+        // a trial's own lines can sit a byte or two later than the clean run's (request ids grow a digit with a
+        // resend), which moves the offsets at er[0] back into the pointer line: these land inside the erase either way
+        er[0] + 10,
         er[0] + 30,
+        er[0] + 50,
         ...near(er[1]),
         m.total - 40,
         m.total - 1,
