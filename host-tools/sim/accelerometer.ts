@@ -81,6 +81,7 @@ export class SyntheticAccelerometer {
   private seg = 0;
   private inSeg = 0;
   private taken = 0;
+  private lost = 0;
   private phase = 0;
   private freqMul = 1;
   private ampMul = 1;
@@ -122,6 +123,7 @@ export class SyntheticAccelerometer {
     this.seg = 0;
     this.inSeg = 0;
     this.taken = 0;
+    this.lost = 0;
     this.phase = 0;
     this.untilRedraw = 0;
     this.tapAge = 1e9;
@@ -130,6 +132,16 @@ export class SyntheticAccelerometer {
   /** Samples taken since the last play(). */
   get samplesTaken(): number {
     return this.taken;
+  }
+
+  /** Samples the sensor's FIFO dropped since the last play(): the event loop was too late to take them (a busy host). */
+  get samplesLost(): number {
+    return this.lost;
+  }
+
+  /** The sampling fell more than a FIFO behind: n samples are gone. */
+  noteLost(n: number): void {
+    this.lost += n;
   }
 
   /** The gesture playing now. */
@@ -229,7 +241,7 @@ class Stream {
   private done = 0;
   hz = 0;
 
-  start(hz: number, sample: () => void): void {
+  start(hz: number, sample: () => void, lost: (n: number) => void = () => {}): void {
     this.stop();
     this.hz = hz;
     this.t0 = performance.now();
@@ -242,7 +254,10 @@ class Stream {
           sample();
         }
         // a sensor FIFO overflows: what is more than 8 late is lost
-        if (due - this.done > 8) this.done = due;
+        if (due - this.done > 8) {
+          lost(due - this.done);
+          this.done = due;
+        }
       },
       Math.max(1, Math.floor(1000 / hz)),
     );
@@ -295,7 +310,11 @@ export function accelApi(h: AccelHost): { globals: Record<string, unknown>; stop
     Puck.accelOn = (hz?: unknown) => {
       const rate = hz === undefined ? 12.5 : Number(hz);
       if (!PUCK_RATES.includes(rate)) throw h.error(`Invalid sample rate ${rate} - must be 1660, 833, 416, 208, 104, 52, 26, 12.5, 1.6 Hz`);
-      stream.start(rate, () => fire(reading(rate)));
+      stream.start(
+        rate,
+        () => fire(reading(rate)),
+        (n) => h.synth.noteLost(n),
+      );
     };
     Puck.accelOff = () => stream.stop();
     Puck.accel = () => reading(stream.on ? stream.hz : 12.5);
@@ -314,7 +333,12 @@ export function accelApi(h: AccelHost): { globals: Record<string, unknown>; stop
       return h.toRealm({ ...v, diff, mag: Math.hypot(v.x, v.y, v.z) });
     };
     const sync = () => {
-      if (listeners.length && (!stream.on || stream.hz !== 1000 / pollMs)) stream.start(1000 / pollMs, () => fire(reading()));
+      if (listeners.length && (!stream.on || stream.hz !== 1000 / pollMs))
+        stream.start(
+          1000 / pollMs,
+          () => fire(reading()),
+          (n) => h.synth.noteLost(n),
+        );
       if (!listeners.length) stream.stop();
     };
     const Bangle = emitter({}, sync);

@@ -66,6 +66,7 @@ describe("gestures on the virtual Puck.js", () => {
     const gestures: Gesture[] = ["still", "shake", "circle"];
     for (const [i, g] of gestures.entries()) {
       s.accel.setGesture(g);
+      const [taken0, lost0] = [s.accel.samplesTaken, s.accel.samplesLost];
       const r = await cliAsync([
         "collect",
         "--port",
@@ -96,7 +97,11 @@ describe("gestures on the virtual Puck.js", () => {
         uploaded: i === 0,
       });
       expect(c.windows).toBeGreaterThanOrEqual(15);
-      expect(Math.abs(c.rateMeasured - RATE) / RATE).toBeLessThan(0.1);
+      // the rate the sensor delivered: RATE, less what its FIFO dropped when this busy host's event loop was late (a
+      // board's sensor keeps time itself; the sim's runs on the event loop). collect must measure that rate
+      const [taken, lost] = [s.accel.samplesTaken - taken0, s.accel.samplesLost - lost0];
+      const delivered = (RATE * taken) / (taken + lost);
+      expect(Math.abs(c.rateMeasured - delivered) / delivered).toBeLessThan(0.1);
     }
     const side = JSON.parse(readFileSync(csv + ".json", "utf8"));
     expect(side).toMatchObject({ window: WIN, hop: 13, units: "milli-g", features: featureNames() });
