@@ -78,7 +78,8 @@ function freshNet(spec: NetworkSpec, data: DataSet, fill: ArrayLike<number> | nu
  * Cross-validates every (lambda, learning rate) of the space for `base.epochs`
  * epochs (no early stopping inside the folds) and returns the best with its
  * epoch count. `net` gives the architecture only; `fill` the imputation values
- * that center the inputs, as train does.
+ * that center the inputs, as train does. `onRun`, after each fold's run (or a
+ * candidate's skipped folds): runs done of all (the studio page shows it).
  */
 export function searchHyperparameters(
   net: Network,
@@ -86,6 +87,7 @@ export function searchHyperparameters(
   base: TrainOptions,
   space: SearchSpace,
   fill: ArrayLike<number> | null = null,
+  onRun?: (done: number, total: number) => void,
 ): SearchResult {
   const k = space.folds,
     E = base.epochs ?? 200,
@@ -95,7 +97,9 @@ export function searchHyperparameters(
   const classification = !!data.classes;
   const trials: Trial[] = [];
   let best: Trial | null = null,
-    diverged: Error | null = null;
+    diverged: Error | null = null,
+    done = 0;
+  const total = space.lambdas.length * space.learningRates.length * k;
   for (const lambda of space.lambdas) {
     for (const learningRate of space.learningRates) {
       const errors = new Float64Array(E),
@@ -131,6 +135,8 @@ export function searchHyperparameters(
           ok = false; // diverged: this learning rate is too high for the data
           diverged = e as Error;
         }
+        done = ok ? done + 1 : done + k - f;
+        onRun?.(done, total);
       }
       if (!ok) continue;
       let e = space.epochRule === "best" ? 0 : E - 1;

@@ -5,19 +5,10 @@ import { ACTIVATIONS } from "../../src/core/activations";
 import { CommandDefinition, jsonOption, Runner } from "../cli/command-module";
 import { dataOptions } from "../cli/data-options";
 import { intOption, listOption, numberOption } from "../cli/options";
-import type { SearchSpace } from "./train-search";
 
-// The defaults of the learning rate, lambda and the validation split, and why: docs/ACCURACY.md.
-// Per-sample SGD at 0.05 (the old default) ends each epoch on weights as noisy as its last few
-// steps; 0.005 and 0.01 do not, and on small data the search picks between them.
-export const LEARNING_RATE = 0.005;
-/** regression keeps the old default: the change above was measured on classification sets only */
-export const REGRESSION_LEARNING_RATE = 0.05;
-export const LAMBDA = 0.001;
-export const VAL_FRACTION = 0.2;
-/** up to this many training rows, train cross-validates lambda and the learning rate (unless --no-search) */
-export const SEARCH_MAX_ROWS = 2000;
-export const SEARCH: SearchSpace = { lambdas: [3e-4, 1e-3, 3e-3], learningRates: [0.005, 0.01], folds: 3, epochRule: "last" };
+// The defaults of the learning rate, lambda and the validation split, and the search's space: train-rates.ts
+// (no Node imports there: the studio page uses them too).
+export { LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "./train-rates";
 
 /** What train does when an option is not given. */
 export const TRAIN_DEFAULTS = {

@@ -32,8 +32,8 @@ import { confusionMatrix } from "../evaluation/metrics";
 import { load } from "../../src/device/runtime";
 import { DataOptions, loadDataFor } from "../evaluation/model-data";
 import { layerGamma } from "../evaluation/model-kind";
-import { LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "./train.cli";
-import { searchHyperparameters, SearchResult, SearchSpace } from "./train-search";
+import { ratesFor, searchSpaceFor, valFractionFor, willSearch } from "./train-rates";
+import { searchHyperparameters, SearchResult } from "./train-search";
 
 export interface TrainOptions {
   label?: string;
@@ -143,8 +143,8 @@ async function loadSplits(file: string, o: TrainOptions, c: Choices) {
   // small data: lambda and alpha (those not given) chosen by k-fold cross-validation on the training rows,
   // which then all train the model (the folds did the validating) unless --val-fraction asks for a split
   // (classification only: the search was measured on classification sets, docs/ACCURACY.md)
-  const searching = c.classification && o.search !== false && (o.lr === undefined || o.lambda === undefined) && data.n <= SEARCH_MAX_ROWS;
-  const valFraction = o.valFraction ?? (searching ? 0 : VAL_FRACTION);
+  const searching = willSearch(c.classification, o, data.n);
+  const valFraction = valFractionFor(o, searching);
   const { train: tr, test: val } = valFraction > 0 ? split(data, valFraction, o.seed) : { train: data, test: null };
   if (tr.n < 1) fail(`${file}: no rows left for training after the validation split`);
   // the statistic is also the normalization's center, so a NaN on the board is filled the same way
@@ -198,12 +198,7 @@ function sayStart(file: string, c: Choices, s: Splits, net: Network, out: Output
 function chooseRates(net: Network, o: TrainOptions, c: Choices, s: Splits, out: Output) {
   let searched: SearchResult | null = null;
   if (s.searching) {
-    const space: SearchSpace = {
-      ...SEARCH,
-      lambdas: o.lambda === undefined ? SEARCH.lambdas : [o.lambda],
-      learningRates: o.lr === undefined ? SEARCH.learningRates : [o.lr],
-    };
-    const what = [o.lambda === undefined ? "lambda" : "", o.lr === undefined ? "the learning rate" : ""].filter(Boolean).join(" and ");
+    const { space, what } = searchSpaceFor(o);
     out.say(`  choosing ${what} by ${space.folds}-fold cross-validation on the ${s.tr.n} training rows (--no-search: the defaults)`);
     try {
       const fixed = {
@@ -221,9 +216,7 @@ function chooseRates(net: Network, o: TrainOptions, c: Choices, s: Splits, out: 
     }
     out.say(`    chose lambda ${searched.lambda}, learning rate ${searched.learningRate} (${describeSearch(searched, c.classification)})`);
   }
-  const lr = searched ? searched.learningRate : (o.lr ?? (c.classification ? LEARNING_RATE : REGRESSION_LEARNING_RATE));
-  const lambda = searched ? searched.lambda : (o.lambda ?? LAMBDA);
-  return { searched, lr, lambda };
+  return { searched, ...ratesFor(o, c.classification, searched) };
 }
 
 type Rates = ReturnType<typeof chooseRates>;

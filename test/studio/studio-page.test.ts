@@ -136,18 +136,24 @@ describe("edgefnn studio", () => {
     await page.click("#load-data");
     await expect.poll(() => page.locator("#data-summary").textContent()).toContain("3 classes in species");
     expect(await page.locator("#cli-line").textContent()).toContain("edgefnn train iris.csv --label species");
+    // the learning rate, lambda and the validation split start on auto: the CLI's line leaves them out, as its defaults do
+    for (const id of ["lr", "lambda", "val-fraction"]) expect(await page.locator(`#${id}-auto`).isChecked()).toBe(true);
+    expect(await page.locator("#cli-line").textContent()).not.toMatch(/--lr |--lambda |--val-fraction /);
     await trainInPage(page);
     await shot(page, "3-trained");
     const pageModel = await download(page, "download-model");
 
     const model = join(dir, "iris-cli.efnn");
-    // the page's training settings as the page shows them (the CLI now chooses lambda and the learning rate by
-    // cross-validation on small data when they are not given; the page does not have that search yet)
-    const r = json(cli(["train", IRIS_CSV, "--lr", "0.05", "--lambda", "0.001", "--val-fraction", "0.2", "--out", model, "--json"]));
+    // the page's defaults are the CLI's: lambda and the learning rate chosen by 3-fold cross-validation, no validation split
+    const r = json(cli(["train", IRIS_CSV, "--out", model, "--json"]));
     await logSpeed(page, "iris", r.seconds);
     expect(Buffer.compare(pageModel, readFileSync(model))).toBe(0);
     expect(await cell(page, "best epoch")).toBe(`${r.bestEpoch} of ${r.epochs}`);
-    expect(await cell(page, "validation accuracy")).toBe(pct(r.valAccuracy));
+    expect(r.search).not.toBeNull();
+    expect(await cell(page, "learning rate")).toBe(`${r.learningRate} (chosen by 3-fold cross-validation)`);
+    expect(await cell(page, "L2 lambda")).toBe(`${r.lambda} (chosen by 3-fold cross-validation)`);
+    expect(await cell(page, "cross-validated accuracy")).toContain(`${pct(r.search.cvAccuracy)}, loss `);
+    expect(await cell(page, "validation accuracy")).toBe(r.valAccuracy === null ? "none (no validation split)" : pct(r.valAccuracy));
     expect(await cell(page, "train accuracy")).toBe(pct(r.trainAccuracy));
     expect(await cell(page, "parameters")).toBe(String(r.params));
     // the charts rendered, the best epoch marked, the confusion matrix with recall and precision
@@ -199,7 +205,11 @@ describe("edgefnn studio", () => {
     await page.fill("#layers li:nth-child(2) .layer-size", "6");
     await page.selectOption("#layers li:nth-child(2) .layer-act", "logistic");
     await page.selectOption("#optimizer", "adam");
+    // explicit rates and split (auto unticked): no cross-validation, the settings given
+    for (const id of ["lr", "lambda", "val-fraction"]) await page.uncheck(`#${id}-auto`);
     await page.fill("#lr", "0.01");
+    expect(await page.locator("#lambda").inputValue()).toBe("0.001");
+    expect(await page.locator("#val-fraction").inputValue()).toBe("0.2");
     await page.fill("#epochs", "60");
     await page.fill("#patience", "60");
     await page.fill("#seed", "7");

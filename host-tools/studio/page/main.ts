@@ -19,6 +19,7 @@ import { initBoardPanel } from "./board-panel";
 import { columnHints, suggestLabel, type ColumnHint } from "./column-hints";
 import { decodeCsv, headerOf, loadParsed, parseCsvText, type ParsedCsv } from "./csv-bytes";
 import { shrink, type Shrunk } from "./shrink";
+import { LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "../../commands/train-rates";
 import { CLI_DEFAULTS, settingsProblem, type TrainOutcome, type TrainSettings } from "./train-run";
 import { PAUSE, RUN, STOP, type TrainRequest, type WorkerMessage } from "./worker-protocol";
 
@@ -228,8 +229,12 @@ function fillOutputs(): void {
   $("loss-name").textContent = task === "classification" ? "loss: cross-entropy" : "loss: squared error";
 }
 
+/** The fields that can be left to train ("auto", as the CLI without the option). */
+const AUTO_FIELDS = ["lr", "lambda", "val-fraction"];
+
 function settings(): TrainSettings {
   const num = (id: string) => Number(input(id).value);
+  const given = (id: string) => (input(`${id}-auto`).checked ? undefined : num(id));
   const missing = select("missing").value;
   return {
     ...CLI_DEFAULTS,
@@ -240,15 +245,15 @@ function settings(): TrainSettings {
     })),
     output: select("output-act").value as ActivationName,
     optimizer: select("optimizer").value as OptimizerName,
-    lr: num("lr"),
+    lr: given("lr"),
     momentum: num("momentum"),
     batchSize: num("batch-size"),
-    lambda: num("lambda"),
+    lambda: given("lambda"),
     lrDecay: num("lr-decay"),
     epochs: num("epochs"),
     patience: num("patience"),
     seed: num("seed"),
-    valFraction: num("val-fraction"),
+    valFraction: given("val-fraction"),
     impute: missing === "mean" || missing === "median" ? missing : undefined,
   };
 }
@@ -275,21 +280,19 @@ function updateCliLine(): void {
     s.output,
     "--optimizer",
     s.optimizer,
-    "--lr",
-    String(s.lr),
     "--batch-size",
     String(s.batchSize),
-    "--lambda",
-    String(s.lambda),
     "--epochs",
     String(s.epochs),
     "--patience",
     String(s.patience),
     "--seed",
     String(s.seed),
-    "--val-fraction",
-    String(s.valFraction),
   );
+  // auto: the option left out, so train chooses as the page does
+  if (s.lr !== undefined) parts.push("--lr", String(s.lr));
+  if (s.lambda !== undefined) parts.push("--lambda", String(s.lambda));
+  if (s.valFraction !== undefined) parts.push("--val-fraction", String(s.valFraction));
   if (s.optimizer === "momentum") parts.push("--momentum", String(s.momentum));
   if (s.lrDecay) parts.push("--lr-decay", String(s.lrDecay));
   if (o.exclude) parts.push("--exclude", q(o.exclude.join(",")));
@@ -440,9 +443,9 @@ function startTraining(): void {
 
 function numbersProblem(s: TrainSettings): string | null {
   const checks: [string, number, (n: number) => boolean, string][] = [
-    ["learning rate", s.lr, (n) => n > 0, "a positive number"],
+    ["learning rate", s.lr ?? 1, (n) => n > 0, "a positive number (or auto)"],
     ["batch size", s.batchSize, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
-    ["L2 lambda", s.lambda, (n) => n >= 0, ">= 0"],
+    ["L2 lambda", s.lambda ?? 0, (n) => n >= 0, ">= 0 (or auto)"],
     ["epochs", s.epochs, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
     ["patience", s.patience, (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"],
     ["seed", s.seed, (n) => Number.isInteger(n) && n >= 0, "an integer >= 0"],
@@ -465,8 +468,14 @@ function onWorker(m: WorkerMessage): void {
       drawSoon();
       break;
     }
+    case "search":
+      // the folds run before the first epoch: say so, or the page looks stuck
+      $("train-status").textContent =
+        `choosing lambda and the learning rate by ${SEARCH.folds}-fold cross-validation: ` +
+        `run ${m.done} of ${m.total} (each candidate on each fold), then training on all rows`;
+      break;
     case "paused":
-      $("train-status").textContent = `paused after epoch ${m.epoch}`;
+      $("train-status").textContent = `paused after ${m.at}`;
       setRunning(true, true);
       break;
     case "resumed":
@@ -518,14 +527,15 @@ function showOutcome(o: TrainOutcome, seconds: number): void {
     ["model file", `${o.bytes.length} bytes`],
     ["train / validation rows", `${o.trainRows} / ${o.valRows}`],
     ["best epoch", `${o.bestEpoch} of ${o.history.length}`],
+    ...rateRows(o),
     ...(classification
       ? ([
           ["train accuracy", formatPercent(o.trainAccuracy)],
-          ["validation accuracy", o.valAccuracy === null ? "n/a" : formatPercent(o.valAccuracy)],
+          ["validation accuracy", o.valAccuracy === null ? "none (no validation split)" : formatPercent(o.valAccuracy)],
         ] as [string, string][])
       : []),
     ["train loss", formatNumber(o.trainLoss)],
-    ["validation loss", o.valLoss === null ? "n/a" : formatNumber(o.valLoss)],
+    ["validation loss", o.valLoss === null ? "none (no validation split)" : formatNumber(o.valLoss)],
   ];
   $("result-table").innerHTML = rows
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-key="${esc(k)}">${esc(v)}</td></tr>`)
@@ -539,6 +549,27 @@ function showOutcome(o: TrainOutcome, seconds: number): void {
   button("download-model").disabled = false;
   button("download-report").disabled = false;
   button("quantize").disabled = false;
+}
+
+/** The learning rate and lambda the model trained with, and where they came from (the CLI's report says the same). */
+function rateRows(o: TrainOutcome): [string, string][] {
+  const s = state.settings!,
+    cv = o.search;
+  const from = (given: number | undefined) =>
+    given !== undefined ? "given" : cv ? `chosen by ${cv.folds}-fold cross-validation` : "the default";
+  return [
+    ["learning rate", `${o.learningRate} (${from(s.lr)})`],
+    ["L2 lambda", `${o.lambda} (${from(s.lambda)})`],
+    ...(cv
+      ? ([
+          [
+            "cross-validated accuracy",
+            `${cv.cvAccuracy === null ? "n/a" : formatPercent(cv.cvAccuracy)}, loss ${formatNumber(cv.cvLoss)} ` +
+              `(${cv.folds} folds, ${cv.epochs} epochs each)`,
+          ],
+        ] as [string, string][])
+      : []),
+  ];
 }
 
 // ---- 4. Shrink ----------------------------------------------------------------
@@ -626,8 +657,18 @@ function reportHtml(): string {
       ["train / validation rows", `${o.trainRows} / ${o.valRows}`],
       ["best epoch", `${o.bestEpoch} of ${o.history.length}`],
       ["parameters", String(o.params)],
-      ["learning rate / optimizer / batch", `${s.lr} / ${s.optimizer} / ${s.batchSize}`],
-      ["L2 lambda", String(s.lambda)],
+      ["learning rate / optimizer / batch", `${o.learningRate} / ${s.optimizer} / ${s.batchSize}`],
+      ["L2 lambda", String(o.lambda)],
+      ...(o.search
+        ? ([
+            [
+              "chosen by cross-validation",
+              `lambda ${o.search.lambda}, learning rate ${o.search.learningRate}: ${o.search.folds}-fold ` +
+                (o.search.cvAccuracy === null ? "" : `accuracy ${formatPercent(o.search.cvAccuracy)}, `) +
+                `loss ${formatNumber(o.search.cvLoss)}`,
+            ],
+          ] as [string, string][])
+        : []),
       ["seed", String(s.seed)],
       ["made by", "edgefnn studio"],
     ],
@@ -678,6 +719,29 @@ function init(): void {
     "missing",
   ])
     $(id).addEventListener("change", updateCliLine);
+  // the value an unticked auto starts from: the CLI's fixed default
+  input("lr").dataset.value = String(LEARNING_RATE);
+  input("lambda").dataset.value = String(LAMBDA);
+  input("val-fraction").dataset.value = String(VAL_FRACTION);
+  for (const id of AUTO_FIELDS)
+    input(`${id}-auto`).addEventListener("change", () => {
+      // auto shows an empty field (placeholder "auto": no number the run might not use); unticked, the last value given
+      // or the CLI's fixed default comes back (data-value)
+      const field = input(id),
+        auto = input(`${id}-auto`).checked;
+      if (auto) {
+        field.dataset.value = field.value;
+        field.value = "";
+      } else field.value = field.dataset.value ?? "";
+      field.disabled = auto;
+      updateCliLine();
+    });
+  $("auto-note").textContent =
+    "auto: as edgefnn train without --lr, --lambda, --val-fraction. On a classification of up to " +
+    `${SEARCH_MAX_ROWS} rows, lambda (${SEARCH.lambdas.join(", ")}) and the learning rate (${SEARCH.learningRates.join(", ")}) ` +
+    `are chosen by ${SEARCH.folds}-fold cross-validation, then all rows train the model (no validation split); otherwise ` +
+    `learning rate ${LEARNING_RATE} (regression ${REGRESSION_LEARNING_RATE}), lambda ${LAMBDA}, validation split ${VAL_FRACTION}. ` +
+    "Untick auto to give a value.";
   button("train").addEventListener("click", startTraining);
   button("pause").addEventListener("click", () => control(PAUSE));
   button("resume").addEventListener("click", () => control(RUN));

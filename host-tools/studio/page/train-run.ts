@@ -1,7 +1,9 @@
 // One training run as `edgefnn train` does it (host-tools/commands/train.ts),
 // step for step: the seeded validation split, imputation from the training
-// split, the standardization stored in the model, the network, train() with
-// the same options, and the model file with the same metadata. Same seed and
+// split, the standardization stored in the model, the network, the CLI's
+// cross-validated choice of lambda and the learning rate when they are left
+// to "auto" (train-rates.ts, train-search.ts: the CLI's own code), train()
+// with the same options, and the model file with the same metadata. Same seed and
 // same data: the same bytes as the CLI's model file (a test checks it). Runs in
 // the page's Web Worker; no DOM, no Node.
 import {
@@ -24,6 +26,8 @@ import {
 import type { LoadedCsv } from "../../data/csv-loader";
 import { fillMissing, Imputation, imputationValues } from "../../data/impute";
 import { confusionMatrix } from "../../evaluation/metrics";
+import { ratesFor, searchSpaceFor, valFractionFor, willSearch } from "../../commands/train-rates";
+import { searchHyperparameters, type SearchResult } from "../../commands/train-search";
 
 export interface TrainSettings {
   task: "classification" | "regression";
@@ -31,31 +35,31 @@ export interface TrainSettings {
   /** output activation: softmax or logistic for a classifier, any for regression */
   output: ActivationName;
   epochs: number;
-  lr: number;
+  /** undefined ("auto"): as the CLI without --lr (cross-validated on small classification data, else its default) */
+  lr?: number;
   batchSize: number;
   optimizer: OptimizerName;
   momentum: number;
-  lambda: number;
+  /** undefined ("auto"): as the CLI without --lambda */
+  lambda?: number;
   lrDecay: number;
-  valFraction: number;
+  /** undefined ("auto"): as the CLI without --val-fraction (0 when cross-validating, else 0.2) */
+  valFraction?: number;
   patience: number;
   seed: number;
   impute?: Imputation;
 }
 
-/** The CLI's defaults (host-tools/cli.ts, train's options). */
+/** The CLI's defaults (commands/train.cli.ts, train's options; lr, lambda and valFraction: auto, as there). */
 export const CLI_DEFAULTS: TrainSettings = {
   task: "classification",
   hidden: [{ size: 16, activation: "hard-tanh" }],
   output: "softmax",
   epochs: 200,
-  lr: 0.05,
   batchSize: 1,
   optimizer: "sgd",
   momentum: 0.9,
-  lambda: 0.001,
   lrDecay: 0,
-  valFraction: 0.2,
   patience: 20,
   seed: 1,
 };
@@ -76,7 +80,15 @@ export interface TrainOutcome {
   confusionOn: string;
   layers: string[];
   params: number;
+  /** the rates the model trained with: given, or chosen */
+  learningRate: number;
+  lambda: number;
+  /** the cross-validated choice, when there was one (the CLI's --json "search") */
+  search: { folds: number; lambda: number; learningRate: number; cvAccuracy: number | null; cvLoss: number; epochs: number } | null;
 }
+
+/** Progress of the cross-validation: runs done of all (each a candidate's fold); throw to stop. */
+export type SearchProgress = (done: number, total: number) => void;
 
 export function describeLayers(net: Network): string[] {
   return net.layers.map(
@@ -88,7 +100,8 @@ export function describeLayers(net: Network): string[] {
 
 /** Why these settings cannot train (the CLI's checks and words), or null. */
 export function settingsProblem(s: TrainSettings, classes: number): string | null {
-  if (!(s.valFraction >= 0 && s.valFraction < 1)) return `the validation fraction must be in [0, 1), got ${s.valFraction}`;
+  if (s.valFraction !== undefined && !(s.valFraction >= 0 && s.valFraction < 1))
+    return `the validation fraction must be in [0, 1), got ${s.valFraction}`;
   for (const h of s.hidden) {
     if (!Number.isInteger(h.size) || h.size < 1 || h.size > 65535) return `a hidden layer's size must be 1..65535, got ${h.size}`;
     if (h.activation === "step")
@@ -102,12 +115,19 @@ export function settingsProblem(s: TrainSettings, classes: number): string | nul
   return null;
 }
 
-export function runTraining(csv: LoadedCsv, s: TrainSettings, onEpoch?: (e: EpochStats) => boolean | void): TrainOutcome {
+export function runTraining(
+  csv: LoadedCsv,
+  s: TrainSettings,
+  onEpoch?: (e: EpochStats) => boolean | void,
+  onSearch?: SearchProgress,
+): TrainOutcome {
   const classification = s.task === "classification";
   const problem = settingsProblem(s, csv.labels.length);
   if (problem) throw new Error(problem);
   const { data } = csv;
-  const { train: tr, test: val } = s.valFraction > 0 ? split(data, s.valFraction, s.seed) : { train: data, test: null };
+  const searching = willSearch(classification, s, data.n);
+  const valFraction = valFractionFor(s, searching);
+  const { train: tr, test: val } = valFraction > 0 ? split(data, valFraction, s.seed) : { train: data, test: null };
   if (tr.n < 1) throw new Error("no rows left for training after the validation split");
   const nOut = classification ? (s.output === "logistic" && csv.labels.length === 2 ? 1 : csv.labels.length) : 1;
   const net = createNetwork({ inputSize: data.inputSize, layers: [...s.hidden, { size: nOut, activation: s.output }] });
@@ -120,13 +140,28 @@ export function runTraining(csv: LoadedCsv, s: TrainSettings, onEpoch?: (e: Epoc
   net.mean.set(fill ?? st.mean);
   net.invStd.set(st.invStd);
   const loss: LossName = classification ? "cross-entropy" : "squared-error";
+  // as the CLI's chooseRates (commands/train.ts): the same space, options and seed, on the training rows
+  let searched: SearchResult | null = null;
+  if (searching) {
+    const fixed = {
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      optimizer: s.optimizer,
+      momentum: s.momentum,
+      lrDecay: s.lrDecay,
+      seed: s.seed,
+      loss,
+    };
+    searched = searchHyperparameters(net, tr, fixed, searchSpaceFor(s).space, fill, onSearch);
+  }
+  const rates = ratesFor(s, classification, searched);
   const result = train(net, tr, {
     epochs: s.epochs,
-    learningRate: s.lr,
+    learningRate: rates.lr,
     batchSize: s.batchSize,
     optimizer: s.optimizer,
     momentum: s.momentum,
-    lambda: s.lambda,
+    lambda: rates.lambda,
     lrDecay: s.lrDecay,
     patience: s.patience,
     seed: s.seed,
@@ -165,6 +200,18 @@ export function runTraining(csv: LoadedCsv, s: TrainSettings, onEpoch?: (e: Epoc
     confusionOn: val ? "the validation split" : "the training split (no validation split)",
     layers: describeLayers(net),
     params,
+    learningRate: rates.lr,
+    lambda: rates.lambda,
+    search: searched
+      ? {
+          folds: searched.folds,
+          lambda: searched.lambda,
+          learningRate: searched.learningRate,
+          cvAccuracy: classification ? 1 - searched.errors / searched.rows : null,
+          cvLoss: searched.loss,
+          epochs: searched.epochs,
+        }
+      : null,
   };
 }
 

@@ -18,7 +18,10 @@ export interface TrainRequest {
 
 export type WorkerMessage =
   | { type: "epoch"; stats: EpochStats }
-  | { type: "paused"; epoch: number }
-  | { type: "resumed"; epoch: number }
+  /** the cross-validation before training (lambda and the learning rate on "auto"): runs done of all */
+  | { type: "search"; done: number; total: number }
+  /** where the run waits: "epoch 3", or "cross-validation run 4 of 18" */
+  | { type: "paused"; at: string }
+  | { type: "resumed"; at: string }
   | { type: "done"; outcome: TrainOutcome; seconds: number }
   | { type: "error"; message: string };
