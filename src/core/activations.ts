@@ -100,6 +100,18 @@ export function softplus(x: number): number {
   return (x > 0 ? x : 0) + log1p(Math.exp(x > 0 ? -x : x));
 }
 
+// max(0, x) + gamma min(0, x): leaky ReLU's and PReLU's formula (they differ in
+// where gamma lives: one per layer, or learned per neuron)
+function leakyF(x: number, g: number): number {
+  return x > 0 ? x : g * x;
+}
+function leakyDf(x: number, y: number, g: number): number {
+  return x > 0 ? 1 : g;
+}
+function leakyBuild<T>(o: Ops<T>, x: T, g: T): T {
+  return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x)));
+}
+
 export var ACTIVATIONS: Activation[] = [
   {
     id: ACT_LINEAR,
@@ -239,15 +251,9 @@ export var ACTIVATIONS: Activation[] = [
     init: "he",
     parameter: "layer",
     gamma: 0.01,
-    f: function (x, g) {
-      return x > 0 ? x : g * x;
-    },
-    df: function (x, y, g) {
-      return x > 0 ? 1 : g;
-    },
-    build: function (o, x, g) {
-      return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x)));
-    },
+    f: leakyF,
+    df: leakyDf,
+    build: leakyBuild,
   },
   {
     // Leaky ReLU whose gamma_i is learned per neuron: dy/dgamma_i = min(0, x).
@@ -258,15 +264,9 @@ export var ACTIVATIONS: Activation[] = [
     init: "he",
     parameter: "neuron",
     gamma: 0.25,
-    f: function (x, g) {
-      return x > 0 ? x : g * x;
-    },
-    df: function (x, y, g) {
-      return x > 0 ? 1 : g;
-    },
-    build: function (o, x, g) {
-      return o.add(o.max(o.c(0), x), o.mul(g, o.min(o.c(0), x)));
-    },
+    f: leakyF,
+    df: leakyDf,
+    build: leakyBuild,
   },
   {
     // max(0, x) + min(0, gamma (exp(x) - 1)); f'(x) = gamma exp(x) = y + gamma for x <= 0.
