@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 export const BIN = fileURLToPath(new URL("../../bin/edgefnn.mjs", import.meta.url));
 export const IRIS_CSV = fileURLToPath(new URL("../../examples/data/iris.csv", import.meta.url));
@@ -45,4 +46,15 @@ export function json(r: CliResult): any {
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "edgefnn-cli-"));
+}
+
+/** `edgefnn collect` for 3 s of shakes from the board on `port` (any link): windows were recorded, none corrupt, and the
+ * CSV holds exactly them under its header. */
+export async function expectCollectsWindows(port: string): Promise<void> {
+  const csv = join(tempDir(), "g.csv");
+  const args = ["collect", "--port", port, "--label", "shake", "--seconds", "3", "--out", csv, "--rate", "25", "--window", "25"];
+  const r = json(await cliAsync([...args, "--json"]));
+  expect(r.windows).toBeGreaterThan(0);
+  expect(r.corrupt).toBe(0);
+  expect(readFileSync(csv, "utf8").trim().split("\n").length).toBe(r.windows + 1);
 }

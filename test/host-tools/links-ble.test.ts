@@ -16,7 +16,7 @@ import { openLink } from "../../host-tools/links/open-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { BLE_SIM_DEFAULTS, BleRadio } from "../../host-tools/sim/ble-radio";
 import { virtualBoards } from "../helpers/virtual-boards";
-import { cli, cliAsync, json, tempDir } from "../helpers/cli";
+import { cli, cliAsync, expectCollectsWindows, json, tempDir } from "../helpers/cli";
 import { writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const FAST = { bytesPerSecond: 20_000, latencyMs: 2 };
@@ -100,28 +100,7 @@ describe("sim --link ble", () => {
 
   it("collect records windows over it", async () => {
     const s = await sim();
-    const csv = join(tempDir(), "g.csv");
-    const r = json(
-      await cliAsync([
-        "collect",
-        "--port",
-        s.port,
-        "--label",
-        "shake",
-        "--seconds",
-        "3",
-        "--out",
-        csv,
-        "--rate",
-        "25",
-        "--window",
-        "25",
-        "--json",
-      ]),
-    );
-    expect(r.windows).toBeGreaterThan(0);
-    expect(r.corrupt).toBe(0);
-    expect(readFileSync(csv, "utf8").trim().split("\n").length).toBe(r.windows + 1);
+    await expectCollectsWindows(s.port);
   });
 
   it("refuses settings it cannot simulate, saying what to change", async () => {

@@ -11,7 +11,7 @@ import { openLink } from "../../host-tools/links/open-link";
 import { parseTcp, TcpLink } from "../../host-tools/links/tcp-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { virtualBoards } from "../helpers/virtual-boards";
-import { cliAsync, json, tempDir } from "../helpers/cli";
+import { cliAsync, expectCollectsWindows, json, tempDir } from "../helpers/cli";
 import { writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
@@ -91,28 +91,7 @@ describe("tcp:// ports", () => {
 
   it("collect records windows over TCP", async () => {
     const s = await sim();
-    const csv = join(tempDir(), "g.csv");
-    const r = json(
-      await cliAsync([
-        "collect",
-        "--port",
-        s.port,
-        "--label",
-        "shake",
-        "--seconds",
-        "3",
-        "--out",
-        csv,
-        "--rate",
-        "25",
-        "--window",
-        "25",
-        "--json",
-      ]),
-    );
-    expect(r.windows).toBeGreaterThan(0);
-    expect(r.corrupt).toBe(0);
-    expect(readFileSync(csv, "utf8").trim().split("\n").length).toBe(r.windows + 1);
+    await expectCollectsWindows(s.port);
   });
 
   it("a closed link fails what waits on it", async () => {
