@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { everyActivationModel, gestureShapedModel, irisModel, syntheticModel } from "./models";
 import {
+  classificationSet,
+  createNetwork,
   DataSet,
   decodeModel,
   encodeModel,
@@ -23,8 +25,10 @@ import {
   outputDelta,
   sgdStep,
   tailNetwork,
+  standardization,
   train,
 } from "../../src/core/index";
+import { FEATURE_COUNT } from "../../src/features/window-features";
 
 export const LEARN_BUNDLE = fileURLToPath(new URL("../../dist/edgefnn-learn.js", import.meta.url));
 export const LEARN_BUNDLE_MIN = fileURLToPath(new URL("../../dist/edgefnn-learn.min.js", import.meta.url));
@@ -182,4 +186,22 @@ export function scenarios(): [string, Scenario][] {
     ["gesture-shaped 20-8-3 int8, last layer", s(quantizeModel(gest.model, 8), gest.train, 30, { rate: 0.05 }, 30, [3])],
     ["64-64-32-10 int8, last 2 layers", s(quantizeModel(syn.model, 8), syn.train, 12, { layers: 2, rate: 0.01, buffer: 12 }, 12, [1])],
   ];
+}
+
+/** The gesture app's shipped model in the personalisation stories: 20-8-3 hard-tanh trained on feature windows of the
+ * generator's own style (xs, labels ys indexing classes), then int8. */
+export function shippedGestureModel(xs: Float32Array[], ys: number[], classes: readonly string[]): Uint8Array {
+  const data = classificationSet(xs, ys, classes.length);
+  const net = createNetwork({
+    inputSize: FEATURE_COUNT,
+    layers: [
+      { size: 8, activation: "hard-tanh" },
+      { size: classes.length, activation: "softmax" },
+    ],
+  });
+  const st = standardization(data);
+  net.mean.set(st.mean);
+  net.invStd.set(st.invStd);
+  train(net, data, { learningRate: 0.05, epochs: 60, seed: 1 });
+  return encodeModel(quantizeModel(modelFromNetwork(net, [...classes]), 8));
 }

@@ -8,23 +8,14 @@
 // same predictions on the host.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  classificationSet,
-  createNetwork,
-  crc32,
-  encodeModel,
-  modelFromNetwork,
-  quantizeModel,
-  standardization,
-  train,
-} from "../../src/core/index";
+import { crc32 } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { computeFeatures, createWindow, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
 import { AccelStyle, SyntheticAccelerometer } from "../../host-tools/sim/accelerometer";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
 import { DIST_FEATURES_MIN } from "../../host-tools/files/bundle-files";
 import { BUNDLE_MIN } from "../helpers/bundle";
-import { LEARN_BUNDLE_MIN } from "../helpers/learn-scenario";
+import { LEARN_BUNDLE_MIN, shippedGestureModel } from "../helpers/learn-scenario";
 
 const CLASSES = ["still", "shake", "circle"] as const;
 // Puck.accel() reads at 12.5 Hz when the stream is off; windows of 2 s
@@ -58,19 +49,7 @@ function hostWindows(acc: SyntheticAccelerometer, n: number): { xs: Float32Array
 /** the shipped model: 20-8-3 hard-tanh, trained on the generator's own style, int8 */
 function shippedModel(): Uint8Array {
   const { xs, ys } = hostWindows(new SyntheticAccelerometer({ seed: 1 }), 60);
-  const data = classificationSet(xs, ys, 3);
-  const net = createNetwork({
-    inputSize: FEATURE_COUNT,
-    layers: [
-      { size: 8, activation: "hard-tanh" },
-      { size: 3, activation: "softmax" },
-    ],
-  });
-  const st = standardization(data);
-  net.mean.set(st.mean);
-  net.invStd.set(st.invStd);
-  train(net, data, { learningRate: 0.05, epochs: 60, seed: 1 });
-  return encodeModel(quantizeModel(modelFromNetwork(net, [...CLASSES]), 8));
+  return shippedGestureModel(xs, ys, CLASSES);
 }
 
 // Board side: windows read with Puck.accel() (raw 8192 per g -> milli-g as gestures.js), features by edgefnn-features

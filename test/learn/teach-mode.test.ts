@@ -12,15 +12,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  classificationSet,
-  createNetwork,
-  encodeModel,
-  modelFromNetwork,
-  quantizeModel,
-  standardization,
-  train,
-} from "../../src/core/index";
 import { load } from "../../src/device/runtime";
 import { computeFeatures, createWindow, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
 import { AccelSegment, AccelStyle, Gesture, SyntheticAccelerometer } from "../../host-tools/sim/accelerometer";
@@ -28,6 +19,7 @@ import { openLink } from "../../host-tools/links/open-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { RunningSim } from "../../host-tools/sim/index";
+import { shippedGestureModel } from "../helpers/learn-scenario";
 import { virtualBoards } from "../helpers/virtual-boards";
 import { DIST_GESTURES_MIN } from "../../host-tools/files/bundle-files";
 import { cliAsync, json, tempDir } from "../helpers/cli";
@@ -67,19 +59,7 @@ function shippedModel(): Uint8Array {
       ys.push(c);
     }
   });
-  const data = classificationSet(xs, ys, 3);
-  const net = createNetwork({
-    inputSize: FEATURE_COUNT,
-    layers: [
-      { size: 8, activation: "hard-tanh" },
-      { size: 3, activation: "softmax" },
-    ],
-  });
-  const st = standardization(data);
-  net.mean.set(st.mean);
-  net.invStd.set(st.invStd);
-  train(net, data, { learningRate: 0.05, epochs: 60, seed: 1 });
-  return encodeModel(quantizeModel(modelFromNetwork(net, [...CLASSES]), 8));
+  return shippedGestureModel(xs, ys, CLASSES);
 }
 
 const STREAM: AccelSegment[] = CLASSES.map((gesture) => ({ gesture, samples: PER_CLASS * WIN }));
