@@ -5,9 +5,10 @@ import { Command } from "commander";
 import { BOARDS } from "../boards/boards";
 import { CommandDefinition, jsonOption } from "../cli/command-module";
 import { intOption, numberOption } from "../cli/options";
+import { BLE_SIM_DEFAULTS } from "../sim/ble-radio";
 import { DEFAULTS as BOARD_DEFAULTS } from "../sim/defaults";
 
-export const SIM_DEFAULTS = { board: "puckjs", firmware: "2v29", seed: 1, bleSpeed: 3000, bleLatencyMs: 15, ...BOARD_DEFAULTS };
+export const SIM_DEFAULTS = { board: "puckjs", firmware: "2v29", seed: 1, ...BOARD_DEFAULTS };
 
 export const examples: CommandDefinition["examples"] = ["edgefnn sim --board banglejs2", "edgefnn sim --tcp 2323 --storage flash.json"];
 
@@ -29,11 +30,14 @@ export function define(program: Command): Command {
     )
     .option(
       "--ble-speed <bytes/s>",
-      "with --link ble: each direction's throughput",
+      `with --link ble: each direction's throughput (default: ${BLE_SIM_DEFAULTS.bytesPerSecond})`,
       numberOption("--ble-speed", (n) => n > 0, "> 0"),
-      d.bleSpeed,
     )
-    .option("--ble-latency <ms>", "with --link ble: each packet's time in flight", atLeast0("--ble-latency"), d.bleLatencyMs)
+    .option(
+      "--ble-latency <ms>",
+      `with --link ble: each packet's time in flight (default: ${BLE_SIM_DEFAULTS.latencyMs})`,
+      atLeast0("--ble-latency"),
+    )
     .option(
       "--disconnect-after <n>",
       "fault, with --link ble and --tcp: drop the connection after n bytes from the host",

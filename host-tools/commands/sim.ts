@@ -4,6 +4,7 @@
 // --json: exactly one line {"port": path}): a pty's path or tcp://127.0.0.1:PORT.
 // It runs until SIGINT or SIGTERM, then removes the port and stops socat.
 import { fail } from "../cli/user-error";
+import { BleSimOptions } from "../sim/ble-radio";
 import { FlashError } from "../sim/flash-storage";
 import { RunningSim, startSim } from "../sim/index";
 import { PtyError } from "../sim/pty";
@@ -35,13 +36,23 @@ export interface SimCommandOptions {
 export async function simCommand(o: SimCommandOptions): Promise<void> {
   let sim: RunningSim;
   const ble = o.link?.toLowerCase() === "ble";
-  if (!ble && o.disconnectAfter !== undefined) fail("--disconnect-after is a Bluetooth LE fault: give --link ble (and --tcp) with it");
+  // The BLE options only shape a BLE link: given without one they would be
+  // silently ignored, so they are refused instead.
+  if (!ble) {
+    const given = [
+      ["--ble-speed", o.bleSpeed],
+      ["--ble-latency", o.bleLatency],
+      ["--disconnect-after", o.disconnectAfter],
+    ].filter(([, v]) => v !== undefined);
+    if (given.length > 0)
+      fail(`${given.map(([flag]) => flag).join(", ")} only appl${given.length === 1 ? "ies" : "y"} to a Bluetooth LE link: add --link ble`);
+  }
   try {
     sim = await startSim({
       board: o.board,
       storagePath: o.storage,
       link: ble ? undefined : o.link,
-      ble: ble ? { bytesPerSecond: o.bleSpeed, latencyMs: o.bleLatency, disconnectAfter: o.disconnectAfter } : undefined,
+      ble: ble ? bleOptions(o) : undefined,
       tcp: o.tcp,
       firmware: o.firmware,
       flashBytes: o.flashSize,
@@ -75,4 +86,13 @@ export async function simCommand(o: SimCommandOptions): Promise<void> {
     const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
     for (const s of SIGNALS) process.on(s, stop);
   });
+}
+
+/** The BLE link's options as given; one left out keeps the radio's default. */
+function bleOptions(o: SimCommandOptions): BleSimOptions {
+  const given: BleSimOptions = {};
+  if (o.bleSpeed !== undefined) given.bytesPerSecond = o.bleSpeed;
+  if (o.bleLatency !== undefined) given.latencyMs = o.bleLatency;
+  if (o.disconnectAfter !== undefined) given.disconnectAfter = o.disconnectAfter;
+  return given;
 }

@@ -108,7 +108,11 @@ describe("sim --link ble", () => {
     await expect(sim({ tcp: undefined, ble: { disconnectAfter: 10 } })).rejects.toThrow(/a pty cannot drop a connection: use --tcp/);
     const r = cli(["sim", "--disconnect-after", "5"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/--disconnect-after is a Bluetooth LE fault: give --link ble/);
+    expect(r.stderr).toMatch(/--disconnect-after only applies to a Bluetooth LE link: add --link ble/);
+    // the radio's shape, given without the radio, is refused rather than ignored
+    const shaped = cli(["sim", "--ble-speed", "100", "--ble-latency", "5"]);
+    expect(shaped.status).toBe(1);
+    expect(shaped.stderr).toMatch(/--ble-speed, --ble-latency only apply to a Bluetooth LE link: add --link ble/);
     expect(sims.length).toBe(0);
   });
 });
