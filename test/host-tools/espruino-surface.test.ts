@@ -137,3 +137,32 @@ describe("the surface's options, each on and off", () => {
     expect(new EspruinoSurface({ memory: "alive" }).code("var a = [1];")).toContain("__alloc");
   });
 });
+
+describe("the simulator uses the options too", () => {
+  it("a buffer over a Storage file dies when board code rewrites the file or a transfer replaces it (FlashStorage.onChange)", () => {
+    const board = new VirtualBoard({}, () => {});
+    try {
+      const run = (c: string) => board.sandbox.run(c);
+      run(
+        `require("Storage").write("f", "\\x01\\x02\\x03"); var b = E.toArrayBuffer(require("Storage").read("f")), c = E.toArrayBuffer("\\x05");`,
+      );
+      expect(run("new Uint8Array(b)[2]")).toBe(3);
+      run(`require("Storage").write("f", "\\x09\\x09\\x09");`);
+      expect(() => run("new Uint8Array(b)")).toThrow(/detached/);
+      expect(run("new Uint8Array(c)[0]")).toBe(5);
+      // the same bytes written again leave the file (and the buffer) as they were, as on the board
+      run(`b = require("Storage").readArrayBuffer("f"); require("Storage").write("f", "\\x09\\x09\\x09");`);
+      expect(run("new Uint8Array(b)[0]")).toBe(9);
+      // a file written from the host side (the packet protocol's file transfer writes FlashStorage directly)
+      board.storage.write("f", new Uint8Array([7]));
+      expect(() => run("new Uint8Array(b)")).toThrow(/detached/);
+      // and process.memory() is the surface's "reachable" count: a kept Float32Array(500) adds at least its data
+      const usage = () => run("process.memory().usage") as number;
+      const u0 = usage();
+      run("var big = new Float32Array(500);");
+      expect(usage() - u0).toBeGreaterThanOrEqual(Math.ceil(2000 / 13));
+    } finally {
+      board.sandbox.dispose();
+    }
+  });
+});
