@@ -9,32 +9,30 @@
 // calls are run in turns within each round. Not part of the test suite:
 //   ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]
 // The model is the seeded synthetic 64-64-32-10 int8 model, loaded with loadFile.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { register } from "tsx/esm/api";
+import { cpuSeconds, espruinoBinary, storageDir, storageWrites } from "./espruino-run.mjs";
 
 register();
 const { syntheticModel } = await import("../test/helpers/models.ts");
 const { encodeModel, quantizeModel } = await import("../src/core/index.ts");
-const espruino = process.env.ESPRUINO;
+const espruino = espruinoBinary("node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]");
 const opt = (k, d) => Number((process.argv.find((a) => a.startsWith(`--${k}=`)) ?? `=${d}`).split("=")[1]);
 const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-if (!espruino || !files.length) {
+if (!files.length) {
   console.error("usage: ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]");
   process.exit(2);
 }
 const K = opt("calls", 200),
   R = opt("rounds", 3);
-const model = Buffer.from(encodeModel(quantizeModel(syntheticModel().model, 8))).toString("base64");
-const dir = mkdtempSync(join(tmpdir(), "edgefnn-cpu-"));
+const model = encodeModel(quantizeModel(syntheticModel().model, 8));
+const dir = storageDir("cpu");
 
 function script(bundle, what, calls) {
-  return `require("Storage").eraseAll();
-require("Storage").write("edgefnn", ${JSON.stringify(bundle)});
-require("Storage").write("model.efnn", atob(${JSON.stringify(model)}));
-var nn = require("edgefnn"), m = nn.loadFile("model.efnn"), x = new Float32Array(m.inputSize), i = 0, k = 0;
+  return (
+    storageWrites({ edgefnn: bundle, "model.efnn": model }) +
+    `var nn = require("edgefnn"), m = nn.loadFile("model.efnn"), x = new Float32Array(m.inputSize), i = 0, k = 0;
 for (i = 0; i < x.length; i++) x[i] = Math.sin(i);
 var buf = E.toArrayBuffer(require("Storage").read("model.efnn"));
 var lay = nn.layout(new Uint8Array(buf), function (len) { return E.CRC32(require("Storage").read("model.efnn", 0, len)); });
@@ -51,16 +49,15 @@ lay = null;
 var f = ${what === "floor" ? "function () { for (var r = head; r; r = r.next) E.convolve(r.v, acc, 0); }" : `function () { m.${what}(x); }`};
 for (i = 0; i < ${calls}; i++) f();
 print("DONE");
-`;
+`
+  );
 }
 
 function measure(text) {
-  const file = join(dir, "run.js");
-  writeFileSync(file, text);
-  const r = spawnSync("/usr/bin/time", ["-f", "CPU %U %S", espruino, file], { cwd: dir, encoding: "utf8", timeout: 600_000 });
-  if (!r.stdout.includes("DONE")) throw new Error("the script did not finish:\n" + r.stdout.slice(-1000) + r.stderr.slice(-1000));
-  const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
-  return Number(m[1]) + Number(m[2]);
+  writeFileSync(join(dir, "run.js"), text);
+  const r = cpuSeconds(espruino, dir, "run.js");
+  if (!r.out.includes("DONE")) throw new Error("the script did not finish:\n" + r.out.slice(-1000));
+  return r.seconds;
 }
 
 const bundles = files.map((f) => readFileSync(f, "utf8"));

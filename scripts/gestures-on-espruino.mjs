@@ -10,21 +10,16 @@
 // with the button's events as setWatch gives them ({time, lastTime}: 1.2 s
 // and 1.1 s presses) by calling the app's handler, gestButton. Everything else
 // (the features, the runtime, the learner, Storage, save) is the interpreter's.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { register } from "tsx/esm/api";
+import { espruinoBinary, runInTurn, storageDir, storageWrites } from "./espruino-run.mjs";
 
 register();
 const core = await import("../src/core/index.ts");
 const { computeFeatures, createWindow, FEATURE_COUNT, pushSample } = await import("../src/features/window-features.ts");
 const { SyntheticAccelerometer } = await import("../host-tools/sim/accelerometer.ts");
-const espruino = process.env.ESPRUINO;
-if (!espruino) {
-  console.error("set ESPRUINO to the interpreter's binary");
-  process.exit(2);
-}
+const espruino = espruinoBinary();
 const root = new URL("..", import.meta.url).pathname;
 const dist = (f) => readFileSync(join(root, "dist", f), "latin1");
 const RATE = 52,
@@ -77,19 +72,17 @@ const readings = CLASSES.map((g) => {
 });
 
 for (const learn of [false, true]) {
-  const dir = mkdtempSync(join(tmpdir(), "edgefnn-gestures-esp-"));
-  const setup = `
-var S = require("Storage");
-S.eraseAll();
-S.write("edgefnn", ${JSON.stringify(dist("edgefnn.min.js"))});
-S.write("edgefnn-features", ${JSON.stringify(dist("edgefnn-features.min.js"))});
-${learn ? `S.write("edgefnn-learn", ${JSON.stringify(dist("edgefnn-learn.min.js"))});` : ""}
-S.write("gestures.js", ${JSON.stringify(dist("gestures.min.js"))});
-S.write("gestures.json", ${JSON.stringify(JSON.stringify({ edgefnn: 1, rate: RATE, window: WIN, hop: WIN, threshold: 0.5 }))});
-S.write("gestures.${crc}", atob(${JSON.stringify(Buffer.from(model).toString("base64"))}));
-S.write("edgefnn.active", ${JSON.stringify(JSON.stringify({ file: "gestures." + crc, name: "gestures", bytes: model.length }))});
-quit();
-`;
+  const dir = storageDir("gestures-esp");
+  const setup =
+    storageWrites({
+      edgefnn: dist("edgefnn.min.js"),
+      "edgefnn-features": dist("edgefnn-features.min.js"),
+      ...(learn ? { "edgefnn-learn": dist("edgefnn-learn.min.js") } : {}),
+      "gestures.js": dist("gestures.min.js"),
+      "gestures.json": JSON.stringify({ edgefnn: 1, rate: RATE, window: WIN, hop: WIN, threshold: 0.5 }),
+      ["gestures." + crc]: model,
+      "edgefnn.active": JSON.stringify({ file: "gestures." + crc, name: "gestures", bytes: model.length }),
+    }) + "quit();\n";
   const run = `
 var R = ${JSON.stringify(readings)};
 var u = function () { return process.memory().usage; };
@@ -122,21 +115,16 @@ if (watch) {
 }
 quit();
 `;
-  writeFileSync(join(dir, "setup.js"), setup);
-  writeFileSync(join(dir, "run.js"), run);
-  let out;
-  try {
-    execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} setup.js < <(sleep 600 2>/dev/null)`], {
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    out = execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} run.js < <(sleep 600 2>/dev/null)`], {
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-  } catch (e) {
-    out = String(e.stdout ?? "") + String(e.stderr ?? "");
-  }
+  // first run: the files into Storage (kept in ./espruino.flash); the second runs the app
+  const out = runInTurn(
+    espruino,
+    dir,
+    [
+      ["setup.js", setup],
+      ["run.js", run],
+    ],
+    { openStdin: true },
+  );
   console.log(`${learn ? "with edgefnn-learn" : "without edgefnn-learn"}:`);
   console.log(
     out

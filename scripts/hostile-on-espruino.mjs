@@ -9,21 +9,16 @@
 // there), a few hundred files per run, through load(E.toArrayBuffer(...)) and,
 // for every 8th, loadFile(name) from Storage. (Espruino's errors have no
 // name, and its own TypeErrors are plain Errors: the messages must be equal.)
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { register } from "tsx/esm/api";
+import { espruinoBinary, runEspruino, storageDir, storageWrites } from "./espruino-run.mjs";
 
 register();
 const { hostileModels } = await import("../test/helpers/hostile-models.ts");
 const { decodeModel } = await import("../src/core/index.ts");
-const espruino = process.env.ESPRUINO;
-if (!espruino) {
-  console.error("set ESPRUINO to the interpreter's binary (make BOARD=LINUX in the Espruino source)");
-  process.exit(2);
-}
+const espruino = espruinoBinary();
 const n = Number(process.argv[2] ?? 2400),
   seed = Number(process.argv[3] ?? 12);
 const root = new URL("..", import.meta.url).pathname;
@@ -49,16 +44,15 @@ const cases = files.map((f) => {
   return { kind: f.kind, b64: Buffer.from(f.bytes).toString("base64"), x, want };
 });
 
-const dir = mkdtempSync(join(tmpdir(), "edgefnn-espruino-"));
+const dir = storageDir("espruino");
 const table = new Map();
 let done = 0,
   mismatches = 0;
 for (let from = 0; from < cases.length; from += 300) {
   const part = cases.slice(from, from + 300);
-  const script = `
-require("Storage").eraseAll();
-require("Storage").write("edgefnn", ${JSON.stringify(bundle)});
-var nn = require("edgefnn");
+  const script =
+    storageWrites({ edgefnn: bundle }) +
+    `var nn = require("edgefnn");
 function hx(o) { var b = new Uint8Array(o.buffer, o.byteOffset, o.length * 4), s = ""; for (var k = 0; k < b.length; k++) s += (b[k] < 16 ? "0" : "") + b[k].toString(16); return s; }
 function t(i, b64, x, file) {
   var r;
@@ -74,8 +68,7 @@ function t(i, b64, x, file) {
 }
 ${part.map((c, k) => `t(${from + k}, ${JSON.stringify(c.b64)}, ${JSON.stringify(Buffer.from(Float32Array.from(c.x).buffer).toString("base64"))}, ${(from + k) % 8 === 0});`).join("\n")}
 `;
-  writeFileSync(join(dir, "run.js"), script);
-  const out = execFileSync(espruino, [join(dir, "run.js")], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26, timeout: 600_000 });
+  const out = runEspruino(espruino, dir, "run.js", script);
   const got = new Map();
   for (const line of out.split("\n")) {
     const m = /^R(\d+) (.*)$/.exec(line.trim());
@@ -97,7 +90,7 @@ ${part.map((c, k) => `t(${from + k}, ${JSON.stringify(c.b64)}, ${JSON.stringify(
   });
 }
 console.log(
-  `${done} files on ${execFileSync(espruino, ["-e", "print(process.env.VERSION)"], { cwd: dir, encoding: "utf8" })
+  `${done} files on ${runEspruino(espruino, dir, "version.js", "print(process.env.VERSION);")
     .split("\n")
     .find((l) => /^\d+v\d+/.test(l.trim()))
     ?.trim()}: class | files | accepted | same outcome as Node`,

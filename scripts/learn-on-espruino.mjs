@@ -11,19 +11,14 @@
 // seconds of a run with n steps minus one with none).
 // The bundles and the model go into the interpreter's emulated Storage; the
 // model is loaded with loadFile (weights in flash).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { register } from "tsx/esm/api";
+import { cpuSeconds, espruinoBinary, runInTurn, storageDir, storageWrites } from "./espruino-run.mjs";
 
 register();
 const { hostScenario, scenarios, RUN_SCENARIO } = await import("../test/helpers/learn-scenario.ts");
-const espruino = process.env.ESPRUINO;
-if (!espruino) {
-  console.error("set ESPRUINO to the interpreter's binary");
-  process.exit(2);
-}
+const espruino = espruinoBinary();
 const root = new URL("..", import.meta.url).pathname;
 const runtime = readFileSync(join(root, "dist/edgefnn.min.js"), "utf8");
 const learn = readFileSync(join(root, "dist/edgefnn-learn.min.js"), "utf8");
@@ -31,17 +26,10 @@ const only = process.argv[2];
 
 for (const [name, sc] of scenarios()) {
   if (only && !name.includes(only)) continue;
-  const dir = mkdtempSync(join(tmpdir(), "edgefnn-learn-esp-"));
+  const dir = storageDir("learn-esp");
   // first run: the files into Storage (kept in ./espruino.flash); the second
   // runs the scenario without the bundles' text in RAM
-  const setup = `
-var S = require("Storage");
-S.eraseAll();
-S.write("edgefnn", ${JSON.stringify(runtime)});
-S.write("edgefnn-learn", ${JSON.stringify(learn)});
-S.write("m.efnn", atob(${JSON.stringify(Buffer.from(sc.model).toString("base64"))}));
-quit();
-`;
+  const setup = storageWrites({ edgefnn: runtime, "edgefnn-learn": learn, "m.efnn": sc.model }) + "quit();\n";
   const script = `
 var SC = ${JSON.stringify({ ...sc, model: 0 })};
 // the samples as float32 rows (their values are float32 already): a number array costs a block a number
@@ -67,21 +55,15 @@ if (lr) {
 }
 quit();
 `;
-  writeFileSync(join(dir, "setup.js"), setup);
-  writeFileSync(join(dir, "run.js"), script);
-  let out;
-  try {
-    execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} setup.js < <(sleep 600 2>/dev/null)`], {
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    out = execFileSync("bash", ["-c", `cd ${dir} && timeout 600 ${espruino} run.js < <(sleep 600 2>/dev/null)`], {
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-  } catch (e) {
-    out = String(e.stdout ?? "") + String(e.stderr ?? "");
-  }
+  const out = runInTurn(
+    espruino,
+    dir,
+    [
+      ["setup.js", setup],
+      ["run.js", script],
+    ],
+    { openStdin: true },
+  );
   // ms per step() in CPU time (the machine may be shared: wall time is not the
   // interpreter's): the difference between runs of REPS and of 0 steps
   const cpu = (reps) => {
@@ -94,17 +76,7 @@ for (i = 0; i < SC.xs.length; i++) lr.add(SC.xs[i], SC.ys[i]);
 for (i = 0; i < ${reps}; i++) lr.step(SC.xs[i % SC.xs.length], SC.ys[i % SC.xs.length]);
 quit();`,
     );
-    const t = execFileSync(
-      "bash",
-      ["-c", `cd ${dir} && TIMEFORMAT=%U+%S; { time timeout 600 ${espruino} cpu.js < <(sleep 600 2>/dev/null) >/dev/null; } 2>&1`],
-      { encoding: "utf8" },
-    );
-    return t
-      .trim()
-      .split("\n")
-      .pop()
-      .split("+")
-      .reduce((a, b) => a + Number(b), 0);
+    return cpuSeconds(espruino, dir, "cpu.js", { openStdin: true }).seconds;
   };
   let cpuMs = "";
   if (process.env.CPU && !/REFUSED/.test(out)) {

@@ -7,19 +7,20 @@
 //   ESPRUINO=/path/to/espruino node scripts/parity-on-espruino.mjs
 // (An all-NaN input gives NaN outputs on both, but NaN's sign bit differs:
 // the interpreter's NaN has it clear, V8's set.)
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { register } from "tsx/esm/api";
+import { espruinoBinary, runEspruino, storageDir, storageWrites } from "./espruino-run.mjs";
 register();
+const espruino = espruinoBinary();
 const { syntheticModel, everyActivationModel } = await import("../test/helpers/models.ts");
 const { encodeModel, quantizeModel } = await import("../src/core/index.ts");
 const bundle = readFileSync(new URL("../dist/edgefnn.min.js", import.meta.url), "utf8");
 const nn = createRequire(import.meta.url)("../dist/edgefnn.js");
 const hex = (o) => Buffer.from(o.buffer, o.byteOffset, o.length * 4).toString("hex");
-let script = `require("Storage").eraseAll();\nrequire("Storage").write("edgefnn", ${JSON.stringify(bundle)});\nvar nn = require("edgefnn");
+let script =
+  storageWrites({ edgefnn: bundle }) +
+  `var nn = require("edgefnn");
 function hx(o) { var b = new Uint8Array(o.buffer, o.byteOffset, o.length * 4), s = ""; for (var k = 0; k < b.length; k++) s += (b[k] < 16 ? "0" : "") + b[k].toString(16); return s; }\n`;
 const want = [];
 let c = 0;
@@ -37,13 +38,7 @@ for (const { model, test } of [syntheticModel(), everyActivationModel()])
       script += `var x = new Float32Array(E.toArrayBuffer(atob("${Buffer.from(x.buffer).toString("base64")}"))); print("R" + ${c++} + " " + hx(m.run(x)) + ";" + m.classify(x));\n`;
     }
   }
-const dir = mkdtempSync(join(tmpdir(), "edgefnn-par-"));
-writeFileSync(join(dir, "run.js"), script);
-if (!process.env.ESPRUINO) {
-  console.error("set ESPRUINO to the interpreter's binary");
-  process.exit(2);
-}
-const out = execFileSync(process.env.ESPRUINO, [join(dir, "run.js")], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+const out = runEspruino(espruino, storageDir("par"), "run.js", script);
 const got = new Map();
 for (const l of out.split("\n")) {
   const mm = /^R(\d+) (.*)$/.exec(l.trim());

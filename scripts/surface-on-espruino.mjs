@@ -6,29 +6,19 @@
 // repo: make BOARD=LINUX in a copy of the Espruino source); run it as
 //   ESPRUINO=/path/to/espruino node scripts/surface-on-espruino.mjs
 // It exits 1 when an answer differs (then the table, or the board, changed).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { register } from "tsx/esm/api";
+import { espruinoBinary, runEspruino, storageDir } from "./espruino-run.mjs";
 
 register();
 const { PROBES, probeLine } = await import("../host-tools/sim/espruino-conformance.ts");
-const espruino = process.env.ESPRUINO;
-if (!espruino) {
-  console.error("set ESPRUINO to the interpreter's binary (make BOARD=LINUX in the Espruino source)");
-  process.exit(2);
-}
-// its Storage is a file in the current directory: a temporary one
-const dir = mkdtempSync(join(tmpdir(), "edgefnn-surface-"));
-writeFileSync(join(dir, "probes.js"), PROBES.map(probeLine).join("\n") + "\nprint('@@done');\n");
-// a silent stdin that stays open (at end of file it reads garbage into its console)
-let out;
-try {
-  out = execFileSync("bash", ["-c", 'exec "$0" probes.js < <(sleep 60)', espruino], { cwd: dir, encoding: "latin1", timeout: 60000 });
-} catch (e) {
-  out = String(e.stdout ?? "");
-}
+const espruino = espruinoBinary();
+// a silent stdin that stays open (at end of file it reads garbage into its console); it runs until the timeout
+const out = runEspruino(espruino, storageDir("surface"), "probes.js", PROBES.map(probeLine).join("\n") + "\nprint('@@done');\n", {
+  openStdin: true,
+  timeoutS: 60,
+  tolerate: true,
+  encoding: "latin1",
+});
 const got = new Map();
 for (const m of out.matchAll(/^@@(\d+)=(.*?)\r?$/gm)) got.set(Number(m[1]), m[2]);
 const version = /(\d+v\d+(\.\d+)?)/.exec(out)?.[1] ?? "?";

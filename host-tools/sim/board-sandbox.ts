@@ -1,20 +1,22 @@
 // The board's JavaScript: a fresh V8 realm (node:vm) shaped like the Espruino
 // interpreter by the one surface the tests share (espruino-surface.ts: what
 // the board lacks deleted, the 64 KiB view limit, no hoisting, the board's ===;
-// its conformance table is espruino-conformance.ts). What the board has is added: E
+// its conformance table is espruino-conformance.ts), with its options memory
+// "reachable" (process.memory(), E.getSizeOf) and detach on erase (a buffer
+// over a Storage file dies when the file is rewritten or erased, also by a
+// file-transfer packet: FlashStorage.onChange). What the board has is added: E
 // (convolve, CRC32, toArrayBuffer, sum, variance, getSizeOf, toString,
 // toUint8Array), require("Storage") and Storage modules, atob/btoa, print,
 // console.log, getTime, timers on the real event loop, process.memory() and
 // process.env, reset(), load(), echo(); and the accelerometer of a Puck.js or
 // Bangle.js (accelerometer.ts: synthetic gestures the host schedules); the
 // button, a Puck.js's LEDs and a Bangle.js's menu (board-io.ts: the host presses).
-import { createContext, runInContext, Script } from "node:vm";
+import { runInContext, Script } from "node:vm";
 import { FlashError, FlashStorage } from "./flash-storage";
 import { printValue } from "./format";
-import { countBlocks } from "./memory";
 import { SimBoard, SIM_VERSION } from "./sim-boards";
 import { UnsupportedSyntax } from "./espruino-syntax";
-import { boardCode, E_MATH, shapeRealm, valueBytes } from "./espruino-surface";
+import { E_MATH, EspruinoSurface, valueBytes } from "./espruino-surface";
 import { accelApi, SyntheticAccelerometer } from "./accelerometer";
 import { BoardIo } from "./board-io";
 
@@ -64,13 +66,9 @@ function rawBytes(x: unknown): Uint8Array {
 export class BoardSandbox {
   /** the realm's global object, as the host sees it */
   context!: Record<string, any>;
-  private installed = new Map<string, unknown>();
-  private builtins = new WeakSet<object>();
+  /** the one surface, with memory counted by walking what the code holds, and buffers over a rewritten file detached */
+  private surface!: EspruinoSurface;
   private modules = new Map<string, unknown>();
-  private moduleSources: string[] = [];
-  private codeInFlashCache = new WeakMap<Function, boolean>();
-  private flashStrings = new Set<string>();
-  private flashBuffers = new WeakSet<object>();
   private timers = new Map<number, { handle: NodeJS.Timeout; fn: unknown; args: unknown[] }>();
   private nextTimer = 1;
   /** stops the accelerometer's sampling (reset, dispose) */
@@ -80,7 +78,6 @@ export class BoardSandbox {
     JSON: JSON;
     Error: ErrorConstructor;
     SyntaxError: SyntaxErrorConstructor;
-    ArrayBuffer: ArrayBufferConstructor;
     Uint8Array: Uint8ArrayConstructor;
     array(a: unknown[]): unknown[];
   };
@@ -93,28 +90,22 @@ export class BoardSandbox {
   reset(): void {
     this.clearTimers();
     this.modules.clear();
-    this.moduleSources = [];
-    this.flashStrings.clear();
-    this.installed.clear();
-    this.context = createContext({});
-    shapeRealm(this.context, { viewOffsetLimit: true });
+    this.surface = new EspruinoSurface({
+      viewOffsetLimit: true,
+      memory: "reachable",
+      blockBytes: this.host.board.blockBytes,
+      detachOnErase: true,
+    });
+    this.context = this.surface.context;
+    this.host.storage.onChange = (name) => this.surface.flash.changed(name);
     const r = (code: string) => runInContext(code, this.context);
     this.realm = {
       JSON: r("JSON"),
       Error: r("Error"),
       SyntaxError: r("SyntaxError"),
-      ArrayBuffer: r("ArrayBuffer"),
       Uint8Array: r("Uint8Array"),
       array: r("(function (a) { var r = []; for (var i = 0; i < a.length; i++) r.push(a[i]); return r; })"),
     };
-    this.builtins = new WeakSet([r("globalThis")]);
-    for (const name of r("Object.getOwnPropertyNames(globalThis)") as string[]) {
-      const v = r(`globalThis[${JSON.stringify(name)}]`);
-      if (v && (typeof v === "object" || typeof v === "function")) {
-        this.builtins.add(v);
-        if (v.prototype && typeof v.prototype === "object") this.builtins.add(v.prototype);
-      }
-    }
     this.install();
   }
 
@@ -150,7 +141,7 @@ export class BoardSandbox {
   /** process.memory() as {free, usage, total, blocksize}. */
   memory(): { free: number; usage: number; total: number; blocksize: number } {
     const total = this.host.board.blocks;
-    const usage = Math.min(total, Math.round(total * 0.04) + this.sizeOf(this.roots()));
+    const usage = Math.min(total, Math.round(total * 0.04) + this.surface.usage(this.roots()));
     return { free: total - usage, usage, total, blocksize: this.host.board.blockBytes };
   }
 
@@ -160,8 +151,13 @@ export class BoardSandbox {
   }
 
   private rewrite(code: string): string {
+    return this.syntax(() => this.surface.code(code));
+  }
+
+  /** the syntax the board lacks is the board's SyntaxError */
+  private syntax<T>(f: () => T): T {
     try {
-      return boardCode(code);
+      return f();
     } catch (e) {
       if (e instanceof UnsupportedSyntax) throw new this.realm.SyntaxError(e.message);
       throw e;
@@ -179,41 +175,12 @@ export class BoardSandbox {
     }
   }
 
+  /** what the surface's globals do not reach: loaded modules, timers */
   private roots(): unknown[] {
     const out: unknown[] = [];
-    for (const key of Object.keys(this.context)) {
-      const v = this.context[key];
-      if (this.installed.has(key) && this.installed.get(key) === v) continue;
-      out.push(key, v);
-    }
     for (const m of this.modules.values()) out.push(m);
     for (const t of this.timers.values()) out.push(t.fn, t.args);
     return out;
-  }
-
-  private sizeOf(values: unknown[]): number {
-    return countBlocks(values, {
-      blockBytes: this.host.board.blockBytes,
-      isBuiltin: (o) => this.builtins.has(o),
-      flashStrings: this.flashStrings,
-      flashBuffers: this.flashBuffers,
-      codeInFlash: (f) => {
-        let v = this.codeInFlashCache.get(f);
-        if (v === undefined) {
-          const src = Function.prototype.toString.call(f);
-          v = this.moduleSources.some((m) => m.includes(src));
-          this.codeInFlashCache.set(f, v);
-        }
-        return v;
-      },
-    });
-  }
-
-  private remember(s: string): string {
-    // strings read from flash cost a reference only; remember the recent ones
-    if (this.flashStrings.size > 64) this.flashStrings.delete(this.flashStrings.values().next().value as string);
-    this.flashStrings.add(s);
-    return s;
   }
 
   private toRealm<T>(v: T): T {
@@ -222,13 +189,11 @@ export class BoardSandbox {
 
   private requireModule(name: unknown): unknown {
     const n = String(name);
-    if (n === "Storage") return this.installed.get("\u0001Storage");
+    if (n === "Storage") return this.surface.host("\u0001Storage");
     if (this.modules.has(n)) return this.modules.get(n);
     const bytes = this.host.storage.read(n);
     if (!bytes) throw new this.realm.Error(`Module ${n} not found`);
-    const code = this.rewrite(latin1(bytes));
-    this.moduleSources.push(code);
-    const wrapper = runInContext(`(function (exports, module) {\n${code}\n})`, this.context, { filename: n });
+    const wrapper = this.syntax(() => this.surface.module(latin1(bytes), n));
     const mod = this.toRealm({ exports: {} }) as { exports: unknown };
     wrapper.call(mod.exports, mod.exports, mod);
     this.modules.set(n, mod.exports);
@@ -287,11 +252,8 @@ export class BoardSandbox {
     const h = this.host;
     const st = h.storage;
     const realm = this.realm;
-    const set = (name: string, v: unknown) => {
-      this.installed.set(name, v);
-      if (!name.startsWith("\u0001")) this.context[name] = v;
-      if (v && (typeof v === "object" || typeof v === "function")) this.builtins.add(v);
-    };
+    const set = (name: string, v: unknown) => this.surface.install(name, v);
+    const flash = this.surface.flash;
     const g =
       <A extends unknown[], R>(f: (...a: A) => R) =>
       (...a: A): R =>
@@ -301,15 +263,11 @@ export class BoardSandbox {
     const Storage = {
       read: g((name: unknown, offset?: unknown, length?: unknown) => {
         const b = st.read(name, Number(offset) || 0, Number(length) || 0);
-        return b ? this.remember(latin1(b)) : undefined;
+        return b ? flash.read(FlashStorage.fileName(name), latin1(b)) : undefined;
       }),
       readArrayBuffer: g((name: unknown) => {
         const b = st.read(name);
-        if (!b) return undefined;
-        const ab = new realm.ArrayBuffer(b.length);
-        new realm.Uint8Array(ab).set(b);
-        this.flashBuffers.add(ab);
-        return ab;
+        return b ? flash.toArrayBuffer(flash.read(FlashStorage.fileName(name), latin1(b))) : undefined;
       }),
       readJSON: g((name: unknown, noExceptions?: unknown) => {
         const b = st.read(name);
@@ -337,14 +295,8 @@ export class BoardSandbox {
     const E = {
       ...E_MATH,
       // wraps a string's bytes (on the board without copying: over flash when the string came from Storage)
-      toArrayBuffer: (s: unknown) => {
-        const str = String(s);
-        const ab = new realm.ArrayBuffer(str.length);
-        new realm.Uint8Array(ab).set(Buffer.from(str, "latin1"));
-        if (this.flashStrings.has(str)) this.flashBuffers.add(ab);
-        return ab;
-      },
-      getSizeOf: (v: unknown) => this.sizeOf([v]),
+      toArrayBuffer: (s: unknown) => flash.toArrayBuffer(String(s)),
+      getSizeOf: (v: unknown) => this.surface.sizeOf([v]),
       toString: (...a: unknown[]) => a.map((x) => latin1(valueBytes(typeof x === "number" ? [x] : x))).join(""),
       toUint8Array: (...a: unknown[]) => {
         const bytes = Buffer.concat(a.map((x) => valueBytes(typeof x === "number" ? [x] : x)));

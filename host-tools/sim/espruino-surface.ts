@@ -13,16 +13,22 @@
 // - Typed arrays: a view whose byteOffset does not fit 16 bits throws
 //   "byteOffset too large" (option viewOffsetLimit); `new T(buf, off, 0)` runs
 //   to the buffer's end; no BYTES_PER_ELEMENT.
-// - Options for the tests: `allocated` counts the bytes of `new T(n | array)`;
-//   `track` is given every typed array and buffer made with its block cost.
 // - E.convolve, E.CRC32, E.sum, E.variance as the firmware computes them;
 //   `__eq` for the === that instrument() (espruino-syntax.ts) rewrites.
-// Storage, timers, printing and memory accounting stay with each user: the
-// simulator models flash (flash-storage.ts, memory.ts), the tests detach
-// buffers over erased files and count live blocks with a GC.
+// - Options (SurfaceOptions), each used by the tests, the simulator or both:
+//   the 64 KiB view limit; allocation counting (`allocated`: the bytes of
+//   `new T(n | array)`); detach on erase (flash-reads.ts: a buffer over a
+//   Storage file dies when the file is written again or erased); memory
+//   accounting (memory.ts: "alive", what survives a GC, or "reachable", what
+//   the globals, modules and timers hold); the tests' var-order lint.
+// Storage itself, timers and printing stay with each user (the simulator's
+// flash model is flash-storage.ts); the user tells the surface what board code
+// read from a file (flash.read) and when a file changed (flash.changed).
 import { createContext, runInContext } from "node:vm";
 import { crc32 } from "../../src/core/index";
 import { checkVarOrder, instrument, toBoardScript } from "./espruino-syntax";
+import { FlashReads } from "./flash-reads";
+import { countBlocks, LiveBlocks } from "./memory";
 
 export const TYPED = [
   "Int8Array",
@@ -60,12 +66,19 @@ const MISSING_GLOBALS = [
 export interface SurfaceOptions {
   /** views with a byteOffset over 65535 throw, as on the board (default true) */
   viewOffsetLimit?: boolean;
-  /** counts the bytes of every `new TypedArray(length or array)` the code makes */
+  /** allocation counting: the bytes of every `new TypedArray(length or array)` the code makes */
   allocated?: { bytes: number };
-  /** given every typed array (2 blocks), the buffer it made, and every `new ArrayBuffer` with their block costs */
-  track?: (v: object, blocks: number) => object;
-  /** the blocks of n bytes of flat data (with track) */
-  dataBlocks?: (bytes: number) => number;
+  /** a buffer E.toArrayBuffer made over a Storage file's string is detached when
+   * the file is written or erased (flash.changed(name)), as 2v29 nulls it (default false) */
+  detachOnErase?: boolean;
+  /** memory accounting for usage(): "alive" counts what is still alive after a
+   * GC (a closure's values too; strings not), "reachable" walks what the globals,
+   * modules and timers hold, strings and code included (default none) */
+  memory?: "alive" | "reachable";
+  /** bytes a block holds (default 13, a Puck.js's) */
+  blockBytes?: number;
+  /** the tests' lint: a var read before its declaration is refused */
+  lintVarOrder?: boolean;
 }
 
 // Runs inside the realm before anything else; the arguments are the options.
@@ -207,32 +220,145 @@ export const E_MATH = {
 };
 
 /** Shapes a fresh context into the interpreter's surface (see the top of this file). */
-export function shapeRealm(context: Record<string, any>, opts: SurfaceOptions = {}): void {
+function shapeRealm(
+  context: Record<string, any>,
+  opts: { viewOffsetLimit: boolean; allocated?: { bytes: number }; track?: LiveBlocks["track"]; dataBlocks: (n: number) => number },
+): void {
   runInContext(SETUP, context)(
     runInContext("this", context),
-    opts.viewOffsetLimit !== false,
+    opts.viewOffsetLimit,
     opts.allocated ?? null,
     opts.track ?? null,
-    opts.dataBlocks ?? ((n: number) => 1 + Math.ceil(n / 13)),
+    opts.dataBlocks,
   );
   Object.defineProperty(context, "__eq", { value: espruinoEquals, configurable: true, writable: true, enumerable: false });
 }
 
-/** A new context with the surface and E's arithmetic (for the conformance test and small checks). */
-export function createSurface(opts: SurfaceOptions = {}): { context: Record<string, any>; run(code: string): unknown } {
-  const context: Record<string, any> = createContext({});
-  shapeRealm(context, opts);
-  context.E = { ...E_MATH };
-  context.print = () => {};
-  context.atob = (s: unknown) => Buffer.from(String(s), "base64").toString("latin1");
-  context.btoa = (s: unknown) => Buffer.from(String(s), "latin1").toString("base64");
-  context.E.toArrayBuffer = (s: unknown) => {
-    const str = String(s);
-    const ab = runInContext(`new ArrayBuffer(${str.length})`, context) as ArrayBuffer;
-    new Uint8Array(ab).set(Buffer.from(str, "latin1"));
-    return ab;
-  };
-  return { context, run: (code) => runInContext(boardCode(code), context) };
+/** A fresh realm shaped like the interpreter, with the options its user asked
+ * for; the user adds Storage, E, print, timers... through install(). */
+export class EspruinoSurface {
+  /** the realm's global object, as the host sees it */
+  readonly context: Record<string, any>;
+  /** strings and buffers over flash (and detach on erase) */
+  readonly flash: FlashReads;
+  private live?: LiveBlocks;
+  private blockBytes: number;
+  private installed = new Map<string, unknown>();
+  private builtins = new WeakSet<object>();
+  private moduleSources: string[] = [];
+  private codeInFlashCache = new WeakMap<Function, boolean>();
+
+  constructor(readonly options: SurfaceOptions = {}) {
+    this.context = createContext({});
+    const r = (code: string) => runInContext(code, this.context);
+    // the realm's own constructors, before the surface wraps them: a buffer over flash is no allocation
+    const raw = { ArrayBuffer: r("ArrayBuffer") as ArrayBufferConstructor, Uint8Array: r("Uint8Array") as Uint8ArrayConstructor };
+    this.blockBytes = options.blockBytes ?? 13;
+    const dataBlocks = (n: number) => 1 + Math.ceil(n / this.blockBytes);
+    const live = options.memory === "alive" ? new LiveBlocks() : undefined;
+    this.live = live;
+    shapeRealm(this.context, {
+      viewOffsetLimit: options.viewOffsetLimit !== false,
+      allocated: options.allocated,
+      track: live?.track,
+      dataBlocks,
+    });
+    if (live) this.hide("__alloc", live.track);
+    this.flash = new FlashReads({
+      detachOnErase: !!options.detachOnErase,
+      ...raw,
+      allocated: live && ((ab) => live.track(ab, dataBlocks(ab.byteLength))),
+    });
+    if (options.memory === "reachable") {
+      // what the realm has from the start costs nothing (the wrapped typed arrays and `global` are the realm's too)
+      for (const key of Object.keys(this.context)) this.installed.set(key, this.context[key]);
+      this.builtins.add(r("globalThis"));
+      for (const name of r("Object.getOwnPropertyNames(globalThis)") as string[]) {
+        const v = r(`globalThis[${JSON.stringify(name)}]`);
+        if (v && (typeof v === "object" || typeof v === "function")) {
+          this.builtins.add(v);
+          if (v.prototype && typeof v.prototype === "object") this.builtins.add(v.prototype);
+        }
+      }
+    }
+  }
+
+  /** Puts the host's `v` at global `name` (a name starting "\u0001" is kept out
+   * of the realm); while it stays there, it and its name cost no memory. */
+  install(name: string, v: unknown): void {
+    this.installed.set(name, v);
+    if (!name.startsWith("\u0001")) this.context[name] = v;
+    if (v && (typeof v === "object" || typeof v === "function")) this.builtins.add(v);
+  }
+
+  /** what install() put at `name` */
+  host(name: string): unknown {
+    return this.installed.get(name);
+  }
+
+  /** a global the code cannot see by enumerating */
+  hide(name: string, value: unknown): void {
+    Object.defineProperty(this.context, name, { value, configurable: true, writable: true, enumerable: false });
+  }
+
+  /** Board code as V8 must run it (boardCode, with this surface's counting and lint). */
+  code(src: string): string {
+    return boardCode(src, { allocations: !!this.live, varOrder: this.options.lintVarOrder });
+  }
+
+  run(src: string, filename?: string, timeout?: number): any {
+    return runInContext(this.code(src), this.context, { filename, timeout });
+  }
+
+  /** A Storage module's code as a function (exports, module); its functions' code stays in flash. */
+  module(src: string, filename?: string): (exports: unknown, module: unknown) => void {
+    const code = this.code(src);
+    this.moduleSources.push(code);
+    return runInContext(`(function (exports, module) {\n${code}\n})`, this.context, { filename });
+  }
+
+  /** The blocks in use (memory: "alive": what is alive after a GC; "reachable": what
+   * the globals and `roots` (modules, timers...) hold). */
+  usage(roots: unknown[] = []): number {
+    if (this.live) return this.live.count();
+    if (this.options.memory !== "reachable") throw new Error("this surface counts no memory (option memory)");
+    const all: unknown[] = [];
+    for (const key of Object.keys(this.context)) {
+      const v = this.context[key];
+      if (this.installed.has(key) && this.installed.get(key) === v) continue;
+      all.push(key, v);
+    }
+    return this.sizeOf(all.concat(roots));
+  }
+
+  /** The blocks `values` take, walking what they hold (E.getSizeOf). */
+  sizeOf(values: unknown[]): number {
+    return countBlocks(values, {
+      blockBytes: this.blockBytes,
+      isBuiltin: (o) => this.builtins.has(o),
+      inFlash: (s) => this.flash.inFlash(s),
+      flashBuffers: this.flash.buffers,
+      codeInFlash: (f) => {
+        let v = this.codeInFlashCache.get(f);
+        if (v === undefined) {
+          const src = Function.prototype.toString.call(f);
+          v = this.moduleSources.some((m) => m.includes(src));
+          this.codeInFlashCache.set(f, v);
+        }
+        return v;
+      },
+    });
+  }
+}
+
+/** A surface with E's arithmetic, E.toArrayBuffer, print and atob/btoa (for the conformance test and small checks). */
+export function createSurface(opts: SurfaceOptions = {}): EspruinoSurface {
+  const s = new EspruinoSurface(opts);
+  s.install("E", { ...E_MATH, toArrayBuffer: (x: unknown) => s.flash.toArrayBuffer(String(x)) });
+  s.install("print", () => {});
+  s.install("atob", (x: unknown) => Buffer.from(String(x), "base64").toString("latin1"));
+  s.install("btoa", (x: unknown) => Buffer.from(String(x), "latin1").toString("base64"));
+  return s;
 }
 
 /** Board code as V8 must run it: no hoisting, the board's ===, and optionally

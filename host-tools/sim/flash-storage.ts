@@ -42,6 +42,8 @@ const footprint = (size: number) => HEADER + Math.ceil(size / ALIGN) * ALIGN;
 export class FlashStorage {
   private files: FlashFile[] = [];
   private trash = { bytes: 0, count: 0 };
+  /** a file was written again or erased (every file: no name); the board's buffers over it die */
+  onChange?: (name?: string) => void;
 
   /** @param total bytes of flash for Storage; @param path where the contents persist (optional) */
   constructor(
@@ -104,6 +106,7 @@ export class FlashStorage {
 
   eraseAll(): void {
     this.files = [];
+    this.onChange?.();
     this.trash = { bytes: 0, count: 0 };
     this.save();
   }
@@ -144,6 +147,7 @@ export class FlashStorage {
 
   private remove(f: FlashFile): void {
     this.files = this.files.filter((x) => x !== f);
+    this.onChange?.(f.name);
     this.trash.bytes += footprint(f.data.length);
     this.trash.count++;
   }

@@ -9,10 +9,11 @@
 //   format.ts         values as the console prints them
 //   packets.ts        the 2v25+ packet protocol's file transfer, as the firmware does it
 //   board-sandbox.ts  the JS realm with the board's surface
-//   espruino-surface.ts  that surface (also the tests' sandbox): what the interpreter has and lacks
+//   espruino-surface.ts  that surface (also the tests' sandbox): what the interpreter has and lacks, and its options
+//   flash-reads.ts    the surface's strings and buffers over flash, detached when their file is erased (an option)
 //   espruino-conformance.ts  the probes and the real interpreter's answers the surface is checked against
 //   espruino-syntax.ts  no hoisting, refusal of syntax the board lacks, the board's ===
-//   memory.ts         block counts for process.memory()
+//   memory.ts         the surface's memory accounting: blocks reachable (the simulator) or alive after a GC (the tests)
 //   flash-storage.ts  Storage with flash semantics, persisted to a file
 //   accelerometer.ts  Puck.accelOn / Bangle.on("accel"), playing seeded synthetic gestures
 //   board-io.ts       the button (setWatch), a Puck.js's LEDs, a Bangle.js's touch and E.showMenu: the host presses

@@ -77,6 +77,16 @@ export var ACT_ELU = 9;
 export var ACT_SOFTPLUS = 10;
 export var ACT_SOFTMAX = 11;
 
+// What the file format (format.ts) must know of the table, as ids the build
+// writes in (the board's bundle carries no table); test/core/activations.test.ts
+// checks each against the table's fields, so a new row that changes one fails there.
+/** the highest id: a file with a higher one is refused (the table's last row) */
+export var LAST_ACTIVATION_ID = ACT_SOFTMAX;
+/** the one activation with a gamma per neuron (parameter "neuron"): its gammas are a section after the biases */
+export var ACT_GAMMA_PER_NEURON = ACT_PRELU;
+/** the one activation that is not elementwise: the output layer's only */
+export var ACT_OUTPUT_ONLY = ACT_SOFTMAX;
+
 /** sigma(x) = 1 / (1 + exp(-x)), written so exp never overflows. */
 export function logistic(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));

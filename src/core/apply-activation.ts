@@ -25,13 +25,13 @@ import { fail } from "./format";
 type Buf = Float32Array | Float64Array;
 
 /** a = f(z) over n neurons (in place if a === z), with the activation's
- * parameter gamma = G[gi]; PReLU reads gamma_i from P[pOff + i]. Shared by the
+ * parameter gamma = gammas[gi] (the layer's); PReLU reads gamma_i from params[pOff + i]. Shared by the
  * trainer and the board runtime. One test per layer, then a tight loop: the
  * Espruino interpreter re-reads every statement it runs, so a switch inside the
  * loop would cost more than the arithmetic. No argument is a double: a double
  * passed to a call that V8 does not inline is boxed, i.e. allocated. */
-export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, gi: number, P: Buf, pOff: number): void {
-  var g = G[gi],
+export function applyActivation(id: number, z: Buf, a: Buf, n: number, gammas: Buf, gi: number, params: Buf, pOff: number): void {
+  var g = gammas[gi],
     i = 0,
     x = 0,
     e = 0,
@@ -55,7 +55,7 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, g
   else if (id === ACT_PRELU)
     for (; i < n; i++) {
       x = z[i];
-      a[i] = x > 0 ? x : P[pOff + i] * x;
+      a[i] = x > 0 ? x : params[pOff + i] * x;
     }
   else if (id === ACT_STEP) for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
   else if (id === ACT_ELU)
@@ -83,20 +83,21 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, G: Buf, g
   } else fail("activation " + id + " is not elementwise");
 }
 
-/** delta_i = e_i * f'(z_i) for layer L, where e = dL/da(l); PReLU also adds
- * dL/dgamma_i = e_i min(0, z_i) to G. */
-export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
-  var z = L.z,
-    a = L.a,
-    delta = L.delta,
-    n = L.nOut,
-    gamma = L.gamma,
-    pOff = L.pOff;
+/** delta_i = e_i * f'(z_i) for one layer, where e = dL/da(l); PReLU reads
+ * gamma_i from params and also adds dL/dgamma_i = e_i min(0, z_i) to grad
+ * (the gradient, laid out as params; null: no gradient wanted). */
+export function applyDerivative(layer: Layer, e: Buf, params: Buf, grad: Buf | null): void {
+  var z = layer.z,
+    a = layer.a,
+    delta = layer.delta,
+    n = layer.nOut,
+    gamma = layer.gamma,
+    pOff = layer.pOff;
   var i = 0,
     x = 0,
     y = 0,
     s = 0;
-  var id = L.act;
+  var id = layer.act;
   switch (id) {
     case ACT_LINEAR:
       for (; i < n; i++) delta[i] = e[i];
@@ -153,8 +154,8 @@ export function applyDerivative(L: Layer, e: Buf, P: Buf, G: Buf | null): void {
         x = z[i];
         if (x > 0) delta[i] = e[i];
         else {
-          delta[i] = P[pOff + i] * e[i];
-          if (G) G[pOff + i] += e[i] * x;
+          delta[i] = params[pOff + i] * e[i];
+          if (grad) grad[pOff + i] += e[i] * x;
         }
       }
       return;

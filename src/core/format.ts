@@ -21,7 +21,7 @@
 // no infinity) are checked after it: by decodeModel on the host, by load() on
 // the board (docs/FORMAT.md says what is checked where).
 
-import { ACT_PRELU, ACT_SOFTMAX } from "./activations";
+import { ACT_GAMMA_PER_NEURON, ACT_OUTPUT_ONLY, LAST_ACTIVATION_ID } from "./activations";
 import { crc32 } from "./crc32";
 
 /** the newest version written and read; version 1 files are still read */
@@ -38,7 +38,6 @@ export var HEADER_BYTES = 16;
 /** bytes of one layer table entry in the file; its f32 gamma at byte ENTRY_GAMMA of it */
 export var LAYER_ENTRY_BYTES = 8;
 export var ENTRY_GAMMA = 4;
-var LAST_ACTIVATION_ID = ACT_SOFTMAX;
 
 /** bytes per weight of each weight type */
 export var WEIGHT_BYTES = [4, 2, 1];
@@ -149,7 +148,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     name = "layer " + (l + 1);
     if (size < 1) fail(name + " has size 0");
     if (act > LAST_ACTIVATION_ID) fail(name + ": unknown activation id " + act);
-    if (act === ACT_SOFTMAX && l !== L - 1) fail(name + ": softmax before the output layer");
+    if (act === ACT_OUTPUT_ONLY && l !== L - 1) fail(name + ": softmax before the output layer");
     if (wtype > WEIGHT_I8) fail(name + ": unknown weight type " + wtype);
     T[t] = prev; // T_IN
     T[t + T_OUT] = size;
@@ -170,7 +169,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     name = "layer " + (l + 1);
     if (T[t + T_WTYPE] !== WEIGHT_F32) T[t + T_S] = need(name + " scales", 4 * T[t + T_OUT]);
     T[t + T_B] = need(name + " biases", 4 * T[t + T_OUT]);
-    if (T[t + T_ACT] === ACT_PRELU) T[t + T_P] = need(name + " gammas", 4 * T[t + T_OUT]);
+    if (T[t + T_ACT] === ACT_GAMMA_PER_NEURON) T[t + T_P] = need(name + " gammas", 4 * T[t + T_OUT]);
   }
   for (l = t = 0; l < L; l++, t += 8)
     T[t + T_W] = need("layer " + (l + 1) + " weights", T[t + T_OUT] * T[t + T_IN] * WEIGHT_BYTES[T[t + T_WTYPE]]);

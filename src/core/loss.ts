@@ -60,7 +60,7 @@ export function outputDelta(net: Network, loss: LossName, data: DataSet, row: nu
     a = out.a,
     z = out.z,
     delta = out.delta,
-    L = 0,
+    sampleLoss = 0,
     k = 0,
     y = 0,
     x = 0,
@@ -72,7 +72,7 @@ export function outputDelta(net: Network, loss: LossName, data: DataSet, row: nu
       for (k = 0; k < n; k++) {
         y = target(data, row, k, n);
         delta[k] = a[k] - y;
-        if (y !== 0) L += y * (lse - z[k]);
+        if (y !== 0) sampleLoss += y * (lse - z[k]);
       }
     } else {
       for (k = 0; k < n; k++) {
@@ -82,19 +82,19 @@ export function outputDelta(net: Network, loss: LossName, data: DataSet, row: nu
         x = z[k];
         t = Math.exp(x > 0 ? -x : x);
         u = 1 + t;
-        L += (x > 0 ? x : 0) + (u === 1 ? t : (Math.log(u) * t) / (u - 1)) - y * x;
+        sampleLoss += (x > 0 ? x : 0) + (u === 1 ? t : (Math.log(u) * t) / (u - 1)) - y * x;
       }
     }
-    net.sampleLoss = L;
+    net.sampleLoss = sampleLoss;
     return;
   }
   var e = net.scratch;
   for (k = 0; k < n; k++) {
     e[k] = a[k] - target(data, row, k, n);
-    L += 0.5 * e[k] * e[k];
+    sampleLoss += 0.5 * e[k] * e[k];
   }
   applyDerivative(out, e, net.params, G);
-  net.sampleLoss = L;
+  net.sampleLoss = sampleLoss;
 }
 
 /** Is the prediction for `row` right? (classification only) */

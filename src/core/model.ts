@@ -169,8 +169,8 @@ function checkModelValues(model: Model): void {
 /** Throws unless the model can be stored: its layer count, labels, sizes,
  * weight types and values. Returns the labels' byte count. */
 function checkEncodable(model: Model): number {
-  var L = model.layers.length;
-  if (L < 1 || L > MAX_LAYERS) throw new Error("a model has 1 to " + MAX_LAYERS + " layers, not " + L);
+  var nLayers = model.layers.length;
+  if (nLayers < 1 || nLayers > MAX_LAYERS) throw new Error("a model has 1 to " + MAX_LAYERS + " layers, not " + nLayers);
   var labels = model.labels;
   // K = M_L labels name the classes; one output (a binary classifier) takes 2:
   // labels[0] for output <= 0.5, labels[1] for > 0.5 (docs/FORMAT.md)
@@ -211,12 +211,12 @@ function checkEncodable(model: Model): number {
 export function encodeModel(model: Model): Uint8Array {
   var labelBytes = checkEncodable(model),
     labels = model.labels,
-    L = model.layers.length;
+    nLayers = model.layers.length;
   var meta = encodeMeta(model, model.inputSize);
   if (model.impute === "center") throw new Error("imputation center: say mean or median");
   // the file's size: header, table, normalization, labels, then per layer scales, biases,
   // gammas and the padded weights, the metadata, the checksum
-  var size = HEADER_BYTES + 8 * L + 8 * model.inputSize + pad4(labelBytes);
+  var size = HEADER_BYTES + 8 * nLayers + 8 * model.inputSize + pad4(labelBytes);
   model.layers.forEach(function (m) {
     size += 4 * m.nOut * ((m.wtype !== WEIGHT_F32 ? 1 : 0) + 1 + (activationById(m.act).parameter === "neuron" ? 1 : 0));
     size += pad4(m.nOut * m.nIn * WEIGHT_BYTES[m.wtype]);
@@ -240,7 +240,7 @@ export function encodeModel(model: Model): Uint8Array {
   u8(0x4e);
   u8(0x4e);
   u8(meta ? FORMAT_VERSION : 1);
-  u8(L);
+  u8(nLayers);
   u16(model.inputSize);
   u16(labels.length);
   u16(labelBytes);

@@ -12,6 +12,7 @@ import {
   softplus,
   tanh,
 } from "../../src/core/index";
+import { ACT_GAMMA_PER_NEURON, ACT_OUTPUT_ONLY, LAST_ACTIVATION_ID } from "../../src/core/activations";
 import { derivative } from "../../src/core/check/index";
 
 // Evaluate a formula written in basic operations on plain numbers.
@@ -52,6 +53,14 @@ describe("activation table", () => {
       "softplus",
       "softmax",
     ]);
+  });
+
+  it("decides what the file format reads of it (format.ts tests these ids, the board carrying no table)", () => {
+    expect(LAST_ACTIVATION_ID).toBe(ACTIVATIONS.length - 1);
+    // one activation has gammas per neuron and one is not elementwise: a second would need format.ts to test a list
+    expect(ACTIVATIONS.filter((a) => a.parameter === "neuron").map((a) => a.id)).toEqual([ACT_GAMMA_PER_NEURON]);
+    expect(ACTIVATIONS.filter((a) => !a.elementwise).map((a) => a.id)).toEqual([ACT_OUTPUT_ONLY]);
+    expect(activationById(ACT_OUTPUT_ONLY).name).toBe("softmax"); // (format.ts's message names it)
   });
 
   it("refuses unknown names and ids with a message listing the choices", () => {
