@@ -7,7 +7,8 @@
 //   npm run bench
 //   npm run bench -- --only=edgefnn,limit --problem=synthetic
 // Environment: BENCH_TIMING_MS (min training time timed per contestant, 1500),
-// BENCH_MAX_TRAIN_S (time budget for the spec'd epochs, 50), BENCH_INFER_MS (1000).
+// BENCH_MAX_TRAIN_S (time budget for the spec'd epochs, 50), BENCH_INFER_MS (1000),
+// BENCH_REPEAT (processes for each row a target reads, their pairs pooled: 3).
 //
 // The peers live in bench/package.json, installed here on first use, so the
 // main project's install and CI never download them. Each contestant runs in
@@ -147,9 +148,30 @@ for (const c of only) if (!CONTESTANTS.includes(c)) throw new Error("unknown con
 for (const p of problems) if (!PROBLEMS.includes(p)) throw new Error("unknown problem " + p + "; one of " + PROBLEMS.join(", "));
 
 console.log(`bench: node ${process.version}, ${cpus().length} x ${cpus()[0].model}; one process per contestant, run one after another`);
+// The rows the targets read run in REPEAT processes, their pairs pooled: the
+// JIT compiles the same code differently from one process to the next (the
+// limit's own inference measured 2.5 us in one process and 3.6 us in another
+// at the same load, edgefnn's classify 3.2-3.7 us), so one process's ratio can
+// be 0.75x or 1.0x; the target line shows each process's median too.
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT) || 3);
+const TARGET_ROWS = { edgefnn: ["iris-ht", "synthetic"], "edgefnn-runtime": ["synthetic"] };
+function pooled(c, p) {
+  const n = (TARGET_ROWS[c] || []).includes(p) ? REPEAT : 1;
+  const runs = [];
+  for (let k = 0; k < n; k++) runs.push(runWorker(c, p));
+  const ok = runs.filter((r) => !r.error);
+  if (!ok.length) return runs[0];
+  return {
+    ...ok[0],
+    trainVsLimit: ok.flatMap((r) => r.trainVsLimit),
+    inferVsLimit: ok.flatMap((r) => r.inferVsLimit),
+    processTrain: ok.filter((r) => r.trainVsLimit.length).map((r) => median(r.trainVsLimit)),
+    processInfer: ok.map((r) => median(r.inferVsLimit)),
+  };
+}
 const all = {};
 const t0 = Date.now();
-for (const p of problems) all[p] = only.map((c) => runWorker(c, p));
+for (const p of problems) all[p] = only.map((c) => pooled(c, p));
 
 let harnessOk = true;
 for (const p of problems) {
@@ -171,7 +193,9 @@ for (const p of problems) {
 
 console.log(
   "\nof limit: speed relative to the limit, timed alternately with it in ~20 ms slices of CPU time in the same process (median of\n" +
-    "  the pairs' ratios; the limit's own row checks the method). vs edgefnn: of limit / edgefnn's of limit (>1 = faster).\n" +
+    "  the pairs' ratios; the limit's own row checks the method; the rows the targets read: the pairs of " +
+    REPEAT +
+    " processes pooled).\n  vs edgefnn: of limit / edgefnn's of limit (>1 = faster).\n" +
     "train samples/s, infer us: of limit x the reference speed above (see the table's comment in bench/run.mjs).\n" +
     "  Training is timed over the spec'd epochs, then the same orders again until >= " +
     (Number(process.env.BENCH_TIMING_MS) || 1500) / 1000 +
@@ -225,8 +249,12 @@ console.log("\ntargets (speed as a fraction of the limit's, paired in the same p
 function target(what, p, c, key, goal) {
   const r = pick(p, c);
   if (!r || !r[key].length) return console.log(`  ${what.padEnd(48)} not measured in this run`);
-  const v = stat(r[key]);
-  console.log(`  ${what.padEnd(48)} ${v.m >= goal ? "PASS" : "FAIL"}  ${v.text}, goal >= ${goal.toFixed(2)}x`);
+  const v = stat(r[key]),
+    per = r[key === "trainVsLimit" ? "processTrain" : "processInfer"] || [];
+  console.log(
+    `  ${what.padEnd(48)} ${v.m >= goal ? "PASS" : "FAIL"}  ${v.text}, goal >= ${goal.toFixed(2)}x` +
+      (per.length > 1 ? `; per process ${per.map((x) => x.toFixed(2)).join(" ")}` : ""),
+  );
 }
 target("synthetic, training (core step)", "synthetic", "edgefnn", "trainVsLimit", 0.8);
 target("synthetic, inference (core classify)", "synthetic", "edgefnn", "inferVsLimit", 0.8);

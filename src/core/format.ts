@@ -103,7 +103,7 @@ export function readLabels(b: ArrayLike<number>, at: number, len: number, count:
  * bytes (the board passes its native E.CRC32). Throws an Error that says what is
  * wrong; allocates nothing proportional to sizes it has not checked.
  */
-export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): Layout {
+export function decodeLayout(bytes: Uint8Array, crc?: ((n: number) => number) | false): Layout {
   var n = bytes.length,
     off = 0,
     l = 0,
@@ -122,7 +122,8 @@ export function decodeLayout(bytes: Uint8Array, crc?: (n: number) => number): La
     if (off + count > n) fail("truncated at " + what + " (" + count + " bytes, " + (n - off) + " left)");
     return (off += count) - count;
   }
-  if (n < 4 || bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
+  // (a file under 4 bytes reads undefined there: not EFNN either)
+  if (bytes[0] !== 0x45 || bytes[1] !== 0x46 || bytes[2] !== 0x4e || bytes[3] !== 0x4e)
     fail("not an .efnn file (it does not start with EFNN)");
   // the layer table keeps offsets in an Int32Array (Node's fs reads at most 2 GiB anyway)
   if (n > 0x7fffffff) fail(n + " bytes: models are under 2 GiB");

@@ -83,8 +83,8 @@ const enum St {
   /** 1: the normalization is the identity (a(0) is a copy of x); else what a
    * missing input normalizes to: 0 (the model imputes, FLAG_IMPUTE) or NaN */
   NORM,
-  /** Node: views made once (VIEW_MEAN, VIEW_INV_STD, then per layer VIEW_PER_LAYER
-   * views from VIEW_LAYERS); Espruino: null (no view kept between calls) */
+  /** Node: views made once (Vw.STATS, then per layer Vw.PER_LAYER views from
+   * Vw.LAYERS); Espruino: null (no view kept between calls) */
   VIEWS,
   /** the file's last 4 bytes, its CRC (loadFile: to find it again) */
   CRC,
@@ -102,11 +102,10 @@ type State = [
   string,
 ];
 
-/** Node's views in St.VIEWS: the means, the 1/std, then per layer its weights,
- * scales, biases, PReLU gammas (null if none) and the table's gamma */
+/** Node's views in St.VIEWS: the means and the 1/std (one view), then per layer
+ * its weights, scales, biases, PReLU gammas (null if none) and the table's gamma */
 const enum Vw {
-  MEAN,
-  INV_STD,
+  STATS,
   LAYERS,
   WEIGHTS = 0,
   SCALES,
@@ -157,11 +156,11 @@ const enum Row {
  * | i, n  | the rows i..n-1                                 | the inputs i..n-1                  |
  * | y     | the outputs y_i                                 | a(0)                               |
  * | o     | byte offset of row i's weights in buf           | a(0)_j when x_j is missing (NaN)   |
- * | r     | bytes from one row's weights to the next        | (scratch)                          |
+ * | r     | bytes from one row's weights to the next        | the inputs' count M_0              |
  * | x     | the layer's input a(l-1)                        | the inputs x                       |
- * | S     | the scales s_i                                  | the means                          |
- * | b     | the biases b_i                                  | the 1/std                          |
- * | k     | the mode, then z_i (scratch)                    | NORMALIZE                          |
+ * | S     | the scales s_i                                  | the means, then the 1/std (S[r+j]) |
+ * | b     | the biases b_i                                  | -                                  |
+ * | k     | the mode, then z_i (scratch)                    | NORMALIZE, then a(0)_j (scratch)   |
  * | cv    | E.convolve: q_i . x native, on a temporary view | -                                  |
  * | Ty    | the weights' view type (Int8Array...)           | -                                  |
  * | buf   | the buffer the weights are in                   | -                                  |
@@ -175,7 +174,7 @@ const enum Row {
  * in; ESPRUINO-MEASUREMENTS.md has the timings.) NORMALIZE gives missing inputs (NaN) o: 0
  * (x_j taken as mean_j) for a model that imputes (FLAG_IMPUTE), NaN for the
  * others. Every sum runs in index order in double precision, as in
- * referenceRows() and the core, so all give the same bits.
+ * nodeRows() and the core, so all give the same bits.
  * The interpreter looks names up by walking the scope's variables in order and
  * re-reads each statement it runs: so the row statement's names come first,
  * and there is one loop per activation (ESPRUINO-MEASUREMENTS.md). */
@@ -208,15 +207,17 @@ var rows = function (
     for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 0 ? k : k === k ? 0 : k;
   else if (k < Row.NORMALIZE)
     for (; i < n; i++, o += r) y[i] = (k = cv!(new Ty!(buf!, o, m), x, 0) * S[i] + b[i]) > 1 ? 1 : k < -1 ? -1 : k;
-  else for (; i < n; i++) y[i] = (r = (x[i] - S[i]) * b[i]) === r ? r : o;
+  else for (; i < n; i++) y[i] = (k = (x[i] - S[i]) * S[i + r]) === k ? k : o;
 };
 
-/** The reference kernel, the readable oracle (tflite's practice): y_i = s_i
- * (sum_j q_ij x_j) + b_i for the n rows of m weights W (row-major), each sum in
- * index order in double precision, then rounded to float32 once; S null for
- * float32 weights (s_i = 1). Node's path: made only where there is no E (on
- * the board it would cost blocks and never run). */
-var referenceRows =
+/** Node's dense rows: y_i = s_i (sum_j q_ij x_j) + b_i for the n rows of m
+ * weights W (row-major), each sum in index order in double precision, then
+ * rounded to float32 once; S null for float32 weights (s_i = 1). Made only
+ * where there is no E (on the board it would cost blocks and never run). Four
+ * rows at a time (one accumulator serialises the adds: 0.32x of the bench's
+ * limit one row at a time, ~0.5x like this); the loop is shaped for bytes (the
+ * bundle's 6.5 KiB bound): one row statement, no tail loop. */
+var nodeRows =
   !ESP &&
   function (
     n: number,
@@ -227,8 +228,21 @@ var referenceRows =
     b: ArrayLike<number>,
     y: Float32Array,
   ): void {
-    for (var i = 0, o = 0; i < n; i++, o += m) {
-      for (var z = 0, j = 0; j < m; j++) z += W[o + j] * x[j];
+    // (set at row 0: i & 3 is 0 there)
+    var z!: number, z1!: number, z2!: number, z3!: number;
+    // four rows in flight, each its own accumulator summing in index order
+    // (the same bits as one row at a time): at every fourth row the next four
+    // rows' sums (past the last row, rows from the first again, unused), then
+    // each row takes its own
+    for (var i = 0, j, v, o, o1, o2, o3; i < n; i++, z = z1, z1 = z2, z2 = z3) {
+      if (!(i & 3))
+        for (z = z1 = z2 = z3 = j = 0, o = i * m, o1 = ((i + 1) % n) * m, o2 = ((i + 2) % n) * m, o3 = ((i + 3) % n) * m; j < m; j++) {
+          v = x[j];
+          z += W[o + j] * v;
+          z1 += W[o1 + j] * v;
+          z2 += W[o2 + j] * v;
+          z3 += W[o3 + j] * v;
+        }
       y[i] = (S ? z * S[i] : z) + b[i];
     }
   };
@@ -272,8 +286,18 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
   // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
   if (s[St.NORM]) A.set(x);
   else {
-    var N = (V ? V[Vw.MEAN] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0)) as Weights;
-    rows(0, M, A, s[St.NORM], 0, x, N, (V ? V[Vw.INV_STD] : N.subarray(M)) as Weights, Row.NORMALIZE);
+    // (the means and the 1/std: one view, the 1/std M values in)
+    rows(
+      0,
+      M,
+      A,
+      s[St.NORM],
+      M,
+      x,
+      (V ? V[Vw.STATS] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0)) as Weights,
+      A,
+      Row.NORMALIZE,
+    );
   }
   for (; l < L; l++, t += T_FIELDS) {
     var m = T[t] /* T_IN */,
@@ -283,7 +307,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     var r = m * WEIGHT_BYTES[T[t + T_WTYPE]],
       v = Vw.LAYERS + Vw.PER_LAYER * l;
     if (V) {
-      (referenceRows as Exclude<typeof referenceRows, false>)(n, m, V[v]! /* Vw.WEIGHTS */, cur, V[v + Vw.SCALES], V[v + Vw.BIASES]!, nxt);
+      (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V[v]! /* Vw.WEIGHTS */, cur, V[v + Vw.SCALES], V[v + Vw.BIASES]!, nxt);
       // Node applies every activation after the sums
       f = Row.LINEAR;
     } else {
@@ -294,9 +318,12 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       // float (0.13 vs 0.23 ms for 128 floats on the Linux build). Float32
       // weights get scales of 1 (exact).
       var sc = T[t + T_S],
-        B = sc >= 0 && s[St.NAME] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(2 * n);
-      if (sc < 0) for (i = 0; i < n; i++) B[i] = 1;
-      if (sc < 0 || !s[St.NAME]) B.set(view(s, sc < 0 ? T[t + T_B] : sc, sc < 0 ? n : 2 * n, 0), sc < 0 ? n : 0);
+        B: Float32Array;
+      if (sc < 0) {
+        B = new Float32Array(2 * n);
+        for (i = 0; i < n; i++) B[i] = 1;
+        B.set(view(s, T[t + T_B], n, 0), n);
+      } else B = s[St.NAME] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(view(s, sc, 2 * n, 0));
       for (i = 0; i < n; i = j) {
         var o = s[St.BASE] + T[t + T_W] + i * r,
           buf = s[St.FILE];
@@ -343,7 +370,7 @@ proto.classify = function (this: Model, x: ArrayLike<number>): number {
   var out = this._[St.OUT],
     n = out.length,
     best = 0;
-  if (n === 1) return out[0] > 0.5 ? 1 : 0;
+  if (n === 1) return +(out[0] > 0.5);
   for (var i = 1; i < n; i++) if (out[i] > out[best]) best = i;
   return best;
 };
@@ -369,7 +396,12 @@ Object.defineProperties(proto, {
         T = s[St.TABLE];
       refind(s);
       var h = new Uint8Array(s[St.FILE], s[St.BASE]);
-      return readLabels(h, HEADER_BYTES + LAYER_ENTRY_BYTES * (T.length / T_FIELDS) + 8 * T[T_IN], u16(h, 10), u16(h, 8));
+      return readLabels(
+        h,
+        HEADER_BYTES + T.length /* LAYER_ENTRY_BYTES x the layer count: T_FIELDS (8) a layer */ + 8 * T[T_IN],
+        u16(h, 10),
+        u16(h, 8),
+      );
     },
   },
 });
@@ -379,11 +411,11 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
   var H = new Uint8Array(buf, base, size),
     lay = decodeLayout(
       H,
-      ESP
-        ? function (n) {
-            return E.CRC32(name ? require("Storage").read(name, 0, n) : H.subarray(0, n));
-          }
-        : undefined,
+      // (false off the board: the JS CRC-32)
+      ESP &&
+        function (n) {
+          return E.CRC32(name ? require("Storage").read(name, 0, n) : H.subarray(0, n));
+        },
     );
   if (ESP && !name && base + size > 65536) fail("model is " + size + " bytes: over 64 KiB, use loadFile(name)");
   // the two ping-pong buffers: two views of one buffer (one buffer's blocks fewer)
@@ -404,9 +436,18 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
   var m = new (Model as unknown as new () => Model)();
   // (the output is the half layer L writes: B after an odd count of layers)
   var M = T[T_IN],
-    s: State = (m._ = [buf, base, T, A, B, new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize), name, FLAG_IMPUTE & ~H[12], null, ""]);
+    s: State = (m._ = [
+      buf,
+      base,
+      T,
+      A,
+      B,
+      new Float32Array(AB, L & 1 ? 4 * w : 0, lay.outputSize),
+      name,
+      FLAG_IMPUTE & ~H[12],
+    ] as unknown as State);
   var N = view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0),
-    V: (Weights | null)[] | null = ESP ? null : [N, N.subarray(M)];
+    V: (Weights | null)[] | null = ESP ? null : [N];
   // Every value finite (a NaN or an infinity anywhere makes NaN outputs), and
   // whether the normalization is the identity (then a(0) is a copy of x; never
   // for a model that imputes: its missing inputs go through the loop)
@@ -448,7 +489,7 @@ export function load(data: ArrayBuffer | ArrayBufferView): DeviceModel {
     n = data.byteLength;
   if (!(n >= 0)) fail("load() takes an ArrayBuffer or typed array");
   // Node needs float32 views 4-byte aligned in their buffer: copy a misaligned view once
-  if (o & 3 && !ESP) return load(new Uint8Array(new Uint8Array(b, o, n)));
+  if (o & 3 && !ESP) return load(b.slice(o, o + n));
   return build(b, o, n);
 }
 
