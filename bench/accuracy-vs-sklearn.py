@@ -102,7 +102,13 @@ def main():
     ap.add_argument("--sets", default="fresh", help="comma-separated names, or a group: dev (the first choice), seen (tuned on in session 7), fresh (held out), all")
     ap.add_argument("--no-peer", action="store_true", help="edgefnn only (to compare its own settings quickly)")
     ap.add_argument("--train-args", default="", help="extra edgefnn train options, e.g. '--optimizer adam --lr 0.01'")
+    ap.add_argument("--peer-cache", help="a JSON file of the peer's accuracies by set, split and hidden size: read, and filled in (the peer does not depend on edgefnn)")
+    ap.add_argument("--peer-only", action="store_true", help="run only the peer (to fill --peer-cache)")
     a = ap.parse_args()
+    cache = {}
+    if a.peer_cache and os.path.exists(a.peer_cache):
+        with open(a.peer_cache) as f:
+            cache = json.load(f)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         names = list(GROUPS[a.sets]) if a.sets in GROUPS else list(SETS) if a.sets == "all" else a.sets.split(",")
@@ -117,14 +123,29 @@ def main():
                 for f in (tr, te, m, q):
                     if os.path.exists(f):
                         os.remove(f)
+                key = f"{name}|{seed}|{a.hidden}"
+                if a.no_peer:
+                    acc["sk"].append(float("nan"))
+                else:
+                    if key not in cache:
+                        cache[key] = peer(Xtr, ytr, Xte, yte, a.hidden, seed)
+                        if a.peer_cache:  # re-read first: other runs may share the file
+                            old = json.load(open(a.peer_cache)) if os.path.exists(a.peer_cache) else {}
+                            with open(a.peer_cache, "w") as f:
+                                json.dump({**old, key: cache[key]}, f)
+                    acc["sk"].append(cache[key])
+                if a.peer_only:
+                    print(f"{name} seed {seed}: sklearn {acc['sk'][-1]:.4f}", file=sys.stderr)
+                    continue
                 write_csv(tr, Xtr, ytr, names)
                 write_csv(te, Xte, yte, names)
                 edgefnn("train", tr, "--hidden", str(a.hidden), "--seed", str(seed), "--out", m, *a.train_args.split())
                 edgefnn("quantize", m, "--bits", "8", "--out", q)
                 acc["f32"].append(edgefnn("eval", m, te)["accuracy"])
                 acc["i8"].append(edgefnn("eval", q, te)["accuracy"])
-                acc["sk"].append(float("nan") if a.no_peer else peer(Xtr, ytr, Xte, yte, a.hidden, seed))
                 print(f"{name} seed {seed}: sklearn {acc['sk'][-1]:.4f}, edgefnn float32 {acc['f32'][-1]:.4f}, int8 {acc['i8'][-1]:.4f}", file=sys.stderr)
+            if a.peer_only:
+                continue
             A = {k: 100 * np.array(v) for k, v in acc.items()}
             rows.append((name, X.shape[0], X.shape[1], len(set(y)), A))
     # mean +/- the standard deviation over the splits; the differences are per split (paired), then averaged

@@ -92,29 +92,58 @@ function summaryRows(r: TrainingRun): Row[] {
   return rows;
 }
 
-/** The confusion matrix the page shows: on the held-out file if given, else on the validation split, else on the training split. */
-function confusionOf(r: TrainingRun): number[][] | null {
+/**
+ * The confusion matrix the page shows and what it counts, said with it (the CLI's summary says the same):
+ * the held-out file if given; else the validation split; else, after the search, the training rows each
+ * predicted by the chosen setting's fold model that did not train on it (out of fold: rows no model trained on
+ * while predicting them, as the search's cross-validated accuracy counts them); else the training rows
+ * themselves, by the model they trained (which flatters it).
+ */
+export function confusionOf(r: TrainingRun): { matrix: number[][]; on: string } | null {
   if (!r.classification) return null;
-  if (r.held) return r.held.confusion;
-  const set = r.val ?? r.tr;
-  return confusionMatrix(set.classes!, (i) => classify(r.net, set.x, i * set.inputSize), r.csv.labels.length);
+  const k = r.csv.labels.length,
+    searched = r.rates.searched;
+  if (r.held) return { matrix: r.held.confusion!, on: `the held-out file ${r.o.test} (${r.held.n} rows)` };
+  if (r.val) {
+    const v = r.val;
+    return {
+      matrix: confusionMatrix(v.classes!, (i) => classify(r.net, v.x, i * v.inputSize), k),
+      on: `the validation split (${v.n} rows)`,
+    };
+  }
+  const tr = r.tr;
+  if (searched?.predictions) {
+    const p = searched.predictions;
+    return {
+      matrix: confusionMatrix(tr.classes!, (i) => p[i], k),
+      on:
+        `the ${tr.n} training rows, cross-validated: each predicted by the one of ${searched.folds} fold models ` +
+        `(lambda ${searched.lambda}, learning rate ${searched.learningRate}, ${searched.epochs} epochs) that did not train on it, ` +
+        `not by the final model (there is no validation split: give --test FILE for held-out rows)`,
+    };
+  }
+  return {
+    matrix: confusionMatrix(tr.classes!, (i) => classify(r.net, tr.x, i * tr.inputSize), k),
+    on:
+      `the ${tr.n} training rows, by the model they trained (no validation split and no cross-validation: ` +
+      `it flatters the model; give --test FILE or --val-fraction)`,
+  };
 }
 
-export function writeTrainingReport(file: string, r: TrainingRun): void {
+/** Writes the page; returns what its confusion matrix counts (null: regression, none). */
+export function writeTrainingReport(file: string, r: TrainingRun): string | null {
   const layers = describeLayers(r.net);
+  const confusion = confusionOf(r);
   const html = renderReport({
-    confusionOn: r.held
-      ? `the held-out file ${r.o.test} (${r.held.n} rows)`
-      : r.val
-        ? "the validation split"
-        : "the training split (no validation split)",
+    confusionOn: confusion?.on,
     title: `${r.file}: ${layers.map((l) => l.split(" -> ")[1]).join(", ")}`,
     history: r.result.history,
     bestEpoch: r.result.bestEpoch,
     labels: r.classification ? r.csv.labels : [],
-    confusion: confusionOf(r),
+    confusion: confusion?.matrix ?? null,
     layers,
     summary: summaryRows(r),
   });
   writeFileAtomic(file, html, { kind: REPORT_FILE, flag: "--report" });
+  return confusion?.on ?? null;
 }
