@@ -24,7 +24,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "bin", "edgefnn.mjs")
+# EDGEFNN_BIN: a copy of the built CLI, so a rebuild of the checkout (a test run) does not pull it from under a long run
+BIN = os.environ.get("EDGEFNN_BIN") or os.path.join(ROOT, "bin", "edgefnn.mjs")
 def real(load):
     return lambda: (load().data, load().target)
 
@@ -102,13 +103,24 @@ def main():
     ap.add_argument("--sets", default="fresh", help="comma-separated names, or a group: dev (the first choice), seen (tuned on in session 7), fresh (held out), all")
     ap.add_argument("--no-peer", action="store_true", help="edgefnn only (to compare its own settings quickly)")
     ap.add_argument("--train-args", default="", help="extra edgefnn train options, e.g. '--optimizer adam --lr 0.01'")
-    ap.add_argument("--peer-cache", help="a JSON file of the peer's accuracies by set, split and hidden size: read, and filled in (the peer does not depend on edgefnn)")
-    ap.add_argument("--peer-only", action="store_true", help="run only the peer (to fill --peer-cache)")
+    ap.add_argument("--cache", help="a JSON file of results by set, split and hidden size (the peer's, and edgefnn's by its train options): read, and filled in")
+    ap.add_argument("--peer-only", action="store_true", help="run only the peer (to fill --cache)")
+    ap.add_argument("--edgefnn-only", action="store_true", help="run only edgefnn (to fill --cache)")
     a = ap.parse_args()
     cache = {}
-    if a.peer_cache and os.path.exists(a.peer_cache):
-        with open(a.peer_cache) as f:
-            cache = json.load(f)
+    for f in (a.cache or "").split(","):
+        if f and os.path.exists(f):
+            with open(f) as fh:
+                cache.update(json.load(fh))
+    out = (a.cache or "").split(",")[0]
+
+    def remember(key, value):
+        cache[key] = value
+        if out:  # re-read first: other runs may share the file
+            old = json.load(open(out)) if os.path.exists(out) else {}
+            with open(out, "w") as f:
+                json.dump({**old, key: value}, f)
+
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         names = list(GROUPS[a.sets]) if a.sets in GROUPS else list(SETS) if a.sets == "all" else a.sets.split(",")
@@ -124,27 +136,26 @@ def main():
                     if os.path.exists(f):
                         os.remove(f)
                 key = f"{name}|{seed}|{a.hidden}"
-                if a.no_peer:
-                    acc["sk"].append(float("nan"))
+                ekey = f"edgefnn|{key}|{a.train_args}"
+                if a.no_peer or a.edgefnn_only:
+                    acc["sk"].append(cache.get(key, float("nan")))
                 else:
                     if key not in cache:
-                        cache[key] = peer(Xtr, ytr, Xte, yte, a.hidden, seed)
-                        if a.peer_cache:  # re-read first: other runs may share the file
-                            old = json.load(open(a.peer_cache)) if os.path.exists(a.peer_cache) else {}
-                            with open(a.peer_cache, "w") as f:
-                                json.dump({**old, key: cache[key]}, f)
+                        remember(key, peer(Xtr, ytr, Xte, yte, a.hidden, seed))
                     acc["sk"].append(cache[key])
                 if a.peer_only:
                     print(f"{name} seed {seed}: sklearn {acc['sk'][-1]:.4f}", file=sys.stderr)
                     continue
-                write_csv(tr, Xtr, ytr, names)
-                write_csv(te, Xte, yte, names)
-                edgefnn("train", tr, "--hidden", str(a.hidden), "--seed", str(seed), "--out", m, *a.train_args.split())
-                edgefnn("quantize", m, "--bits", "8", "--out", q)
-                acc["f32"].append(edgefnn("eval", m, te)["accuracy"])
-                acc["i8"].append(edgefnn("eval", q, te)["accuracy"])
+                if ekey not in cache:
+                    write_csv(tr, Xtr, ytr, names)
+                    write_csv(te, Xte, yte, names)
+                    edgefnn("train", tr, "--hidden", str(a.hidden), "--seed", str(seed), "--out", m, *a.train_args.split())
+                    edgefnn("quantize", m, "--bits", "8", "--out", q)
+                    remember(ekey, [edgefnn("eval", m, te)["accuracy"], edgefnn("eval", q, te)["accuracy"]])
+                acc["f32"].append(cache[ekey][0])
+                acc["i8"].append(cache[ekey][1])
                 print(f"{name} seed {seed}: sklearn {acc['sk'][-1]:.4f}, edgefnn float32 {acc['f32'][-1]:.4f}, int8 {acc['i8'][-1]:.4f}", file=sys.stderr)
-            if a.peer_only:
+            if a.peer_only or a.edgefnn_only:
                 continue
             A = {k: 100 * np.array(v) for k, v in acc.items()}
             rows.append((name, X.shape[0], X.shape[1], len(set(y)), A))
