@@ -2,11 +2,10 @@
 // it). Loaded only when a report is asked for. The numbers are the kept
 // epoch's, formatted as the charts' captions format them, so the summary, the
 // curves and the terminal say the same thing.
-import { classify, DataSet, Evaluation, Network, TrainResult } from "../../src/core/index";
+import { DataSet, Evaluation, Network, TrainResult } from "../../src/core/index";
 import { percent } from "../cli/output";
 import { commandLine } from "../cli/command-line";
 import { LoadedCsv } from "../data/csv-loader";
-import { confusionMatrix } from "../evaluation/metrics";
 import { writeFileAtomic } from "../files/model-file";
 import { REPORT_FILE } from "../files/own-output";
 import { PACKAGE_VERSION } from "../files/package-root";
@@ -14,6 +13,7 @@ import { renderReport } from "../report/html-report";
 import { formatNumber, formatPercent } from "../report/text";
 import { describeLayers, describeSearch, HeldOut, TrainOptions } from "./train";
 import type { SearchResult } from "./train-search";
+import { Confusion, trainingConfusion } from "./train-confusion";
 
 /** What trainCommand knows at the end of a run. */
 export interface TrainingRun {
@@ -92,42 +92,12 @@ function summaryRows(r: TrainingRun): Row[] {
   return rows;
 }
 
-/**
- * The confusion matrix the page shows and what it counts, said with it (the CLI's summary says the same):
- * the held-out file if given; else the validation split; else, after the search, the training rows each
- * predicted by the chosen setting's fold model that did not train on it (out of fold: rows no model trained on
- * while predicting them, as the search's cross-validated accuracy counts them); else the training rows
- * themselves, by the model they trained (which flatters it).
- */
-export function confusionOf(r: TrainingRun): { matrix: number[][]; on: string } | null {
+/** The confusion matrix the page shows and what it counts (the CLI's summary says the same): the held-out file
+ * if given, else as trainingConfusion decides (train-confusion.ts). */
+export function confusionOf(r: TrainingRun): Confusion | null {
   if (!r.classification) return null;
-  const k = r.csv.labels.length,
-    searched = r.rates.searched;
   if (r.held) return { matrix: r.held.confusion!, on: `the held-out file ${r.o.test} (${r.held.n} rows)` };
-  if (r.val) {
-    const v = r.val;
-    return {
-      matrix: confusionMatrix(v.classes!, (i) => classify(r.net, v.x, i * v.inputSize), k),
-      on: `the validation split (${v.n} rows)`,
-    };
-  }
-  const tr = r.tr;
-  if (searched?.predictions) {
-    const p = searched.predictions;
-    return {
-      matrix: confusionMatrix(tr.classes!, (i) => p[i], k),
-      on:
-        `the ${tr.n} training rows, cross-validated: each predicted by the one of ${searched.folds} fold models ` +
-        `(lambda ${searched.lambda}, learning rate ${searched.learningRate}, ${searched.epochs} epochs) that did not train on it, ` +
-        `not by the final model (there is no validation split: give --test FILE for held-out rows)`,
-    };
-  }
-  return {
-    matrix: confusionMatrix(tr.classes!, (i) => classify(r.net, tr.x, i * tr.inputSize), k),
-    on:
-      `the ${tr.n} training rows, by the model they trained (no validation split and no cross-validation: ` +
-      `it flatters the model; give --test FILE or --val-fraction)`,
-  };
+  return trainingConfusion(r.net, r.tr, r.val, r.rates.searched, r.csv.labels.length);
 }
 
 /** Writes the page; returns what its confusion matrix counts (null: regression, none). */
