@@ -2,11 +2,10 @@
 // it). Loaded only when a report is asked for. The numbers are the kept
 // epoch's, formatted as the charts' captions format them, so the summary, the
 // curves and the terminal say the same thing.
-import { classify, DataSet, Evaluation, Network, TrainResult } from "../../src/core/index";
+import { DataSet, Evaluation, Network, TrainResult } from "../../src/core/index";
 import { percent } from "../cli/output";
 import { commandLine } from "../cli/command-line";
 import { LoadedCsv } from "../data/csv-loader";
-import { confusionMatrix } from "../evaluation/metrics";
 import { writeFileAtomic } from "../files/model-file";
 import { REPORT_FILE } from "../files/own-output";
 import { PACKAGE_VERSION } from "../files/package-root";
@@ -14,6 +13,7 @@ import { renderReport } from "../report/html-report";
 import { formatNumber, formatPercent } from "../report/text";
 import { describeLayers, describeSearch, HeldOut, TrainOptions } from "./train";
 import type { SearchResult } from "./train-search";
+import { Confusion, trainingConfusion } from "./train-confusion";
 
 /** What trainCommand knows at the end of a run. */
 export interface TrainingRun {
@@ -92,29 +92,28 @@ function summaryRows(r: TrainingRun): Row[] {
   return rows;
 }
 
-/** The confusion matrix the page shows: on the held-out file if given, else on the validation split, else on the training split. */
-function confusionOf(r: TrainingRun): number[][] | null {
+/** The confusion matrix the page shows and what it counts (the CLI's summary says the same): the held-out file
+ * if given, else as trainingConfusion decides (train-confusion.ts). */
+export function confusionOf(r: TrainingRun): Confusion | null {
   if (!r.classification) return null;
-  if (r.held) return r.held.confusion;
-  const set = r.val ?? r.tr;
-  return confusionMatrix(set.classes!, (i) => classify(r.net, set.x, i * set.inputSize), r.csv.labels.length);
+  if (r.held) return { matrix: r.held.confusion!, on: `the held-out file ${r.o.test} (${r.held.n} rows)` };
+  return trainingConfusion(r.net, r.tr, r.val, r.rates.searched, r.csv.labels.length);
 }
 
-export function writeTrainingReport(file: string, r: TrainingRun): void {
+/** Writes the page; returns what its confusion matrix counts (null: regression, none). */
+export function writeTrainingReport(file: string, r: TrainingRun): string | null {
   const layers = describeLayers(r.net);
+  const confusion = confusionOf(r);
   const html = renderReport({
-    confusionOn: r.held
-      ? `the held-out file ${r.o.test} (${r.held.n} rows)`
-      : r.val
-        ? "the validation split"
-        : "the training split (no validation split)",
+    confusionOn: confusion?.on,
     title: `${r.file}: ${layers.map((l) => l.split(" -> ")[1]).join(", ")}`,
     history: r.result.history,
     bestEpoch: r.result.bestEpoch,
     labels: r.classification ? r.csv.labels : [],
-    confusion: confusionOf(r),
+    confusion: confusion?.matrix ?? null,
     layers,
     summary: summaryRows(r),
   });
   writeFileAtomic(file, html, { kind: REPORT_FILE, flag: "--report" });
+  return confusion?.on ?? null;
 }

@@ -11,6 +11,7 @@
 //   keep the (lambda, alpha, e) with the lowest score.
 // Deterministic: the folds and every run are seeded by the caller's seed.
 import {
+  classify,
   createNetwork,
   createRng,
   DataSet,
@@ -49,6 +50,10 @@ export interface SearchResult extends Trial {
   /** rows cross-validated (each in one fold's validation part once) */
   rows: number;
   trials: Trial[];
+  /** classification, scored at the last epoch: each row's class as predicted by the chosen trial's fold model that
+   * did not train on it (out of fold), so a confusion matrix of the training rows that no model saw while training
+   * on them; null otherwise */
+  predictions: Int32Array | null;
 }
 
 /** k folds of the rows, seeded; for classes, dealt class by class so each fold has each class's share */
@@ -97,6 +102,7 @@ export function searchHyperparameters(
   const classification = !!data.classes;
   const trials: Trial[] = [];
   let best: Trial | null = null,
+    bestPredicted: Int32Array | null = null,
     diverged: Error | null = null,
     done = 0;
   const total = space.lambdas.length * space.learningRates.length * k;
@@ -104,6 +110,8 @@ export function searchHyperparameters(
     for (const learningRate of space.learningRates) {
       const errors = new Float64Array(E),
         loss = new Float64Array(E);
+      // out of fold, at the last epoch (the epoch the "last" rule scores): what the chosen trial's confusion matrix counts
+      const predicted = classification && space.epochRule !== "best" ? new Int32Array(data.n) : null;
       let ok = true;
       for (let f = 0; f < k && ok; f++) {
         const rest: number[] = [];
@@ -124,7 +132,10 @@ export function searchHyperparameters(
             seed: seed + f,
             measureTrain: false,
             recordDeltas: false,
-            onEpoch: undefined,
+            // at the last epoch the network still holds that epoch's weights (train restores the best only after)
+            onEpoch: (st) => {
+              if (predicted && st.epoch === E) parts[f].forEach((row, i) => (predicted[row] = classify(m, val.x, i * val.inputSize)));
+            },
           });
           for (let e = 0; e < E; e++) {
             const s = r.history[e];
@@ -148,8 +159,10 @@ export function searchHyperparameters(
         !best ||
         (classification && trial.errors < best.errors) ||
         ((!classification || trial.errors === best.errors) && trial.loss < best.loss)
-      )
+      ) {
         best = trial;
+        bestPredicted = predicted;
+      }
     }
   }
   if (!best)
@@ -157,5 +170,5 @@ export function searchHyperparameters(
       `${diverged ? diverged.message + " " : ""}(cross-validating: training diverged at every learning rate tried, ` +
         `${space.learningRates.join(", ")}: give a smaller --lr)`,
     );
-  return { ...best, folds: k, rows: data.n, trials };
+  return { ...best, folds: k, rows: data.n, trials, predictions: bestPredicted };
 }

@@ -5,16 +5,18 @@ import { ACTIVATIONS } from "../../src/core/activations";
 import { CommandDefinition, jsonOption, Runner } from "../cli/command-module";
 import { dataOptions } from "../cli/data-options";
 import { intOption, listOption, numberOption } from "../cli/options";
+import { HIDDEN_ACTIVATION } from "./train-rates";
 
 // The defaults of the learning rate, lambda and the validation split, and the search's space: train-rates.ts
 // (no Node imports there: the studio page uses them too).
-export { LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "./train-rates";
+export { HIDDEN_ACTIVATION, LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "./train-rates";
 
 /** What train does when an option is not given. */
 export const TRAIN_DEFAULTS = {
   task: "classification" as "classification" | "regression",
   hidden: ["16"],
-  activation: ["hard-tanh"],
+  // ReLU since session 7 (why: train-rates.ts, docs/ACCURACY.md)
+  activation: [HIDDEN_ACTIVATION],
   epochs: 200,
   // lr, lambda and valFraction: none; train.ts chooses them (the constants above, or the search)
   batchSize: 1,

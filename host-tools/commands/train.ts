@@ -355,7 +355,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   if (o.report) {
     // the report code loads only when a report is asked for
     const { writeTrainingReport } = await import("./train-report");
-    writeTrainingReport(o.report, {
+    const on = writeTrainingReport(o.report, {
       file,
       o,
       classification: c.classification,
@@ -370,8 +370,7 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
       bytes,
       rates,
     });
-    const on = held ? o.test : val ? "the validation split" : "the training split";
-    out.say(`  report: ${o.report} (confusion matrix on ${on})`);
+    out.say(`  report: ${o.report}${on ? ` (confusion matrix on ${on})` : ""}`);
   }
   return summary;
 }

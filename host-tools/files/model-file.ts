@@ -91,7 +91,7 @@ function errorCode(e: unknown): string | undefined {
 }
 
 /** A failed write in words. */
-function writeProblem(e: unknown, dir: string): string {
+export function writeProblem(e: unknown, dir: string): string {
   switch (errorCode(e)) {
     case "ENOENT":
       return `the folder ${dir} does not exist`;

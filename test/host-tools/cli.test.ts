@@ -79,7 +79,7 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
   it("train without --json prints a summary a person reads", () => {
     const r = cli(["train", IRIS_CSV, "--out", join(dir, "human.efnn"), "--epochs", "30"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/network: 4 -> 16 hard-tanh, 16 -> 3 softmax; 131 parameters/);
+    expect(r.stdout).toMatch(/network: 4 -> 16 relu, 16 -> 3 softmax; 131 parameters/);
     expect(r.stdout).toMatch(/kept epoch \d+/);
     expect(r.stdout).toMatch(/wrote .*human\.efnn/);
   });
@@ -149,7 +149,7 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     const j = json(cli(["info", model, "--board", "puckjs", "--json"]));
     expect(j.params).toBe(131);
     expect(j.macs).toBe(4 * 16 + 16 * 3);
-    expect(j.layers.map((L: { activation: string }) => L.activation)).toEqual(["hard-tanh", "softmax"]);
+    expect(j.layers.map((L: { activation: string }) => L.activation)).toEqual(["relu", "softmax"]);
     expect(j.memory.fits).toBe(true);
     // measured on a Puck.js-sized build of the interpreter (docs/ESPRUINO-MEASUREMENTS.md):
     // require("edgefnn") 305 blocks, this 4-16-3 model 44 with its buffer

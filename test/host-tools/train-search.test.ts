@@ -1,6 +1,8 @@
 // train's cross-validated choice of lambda and the learning rate: folds that
 // split every class evenly and cover each row once, a choice from the grid
-// that the same seed repeats, and a learning rate that diverges left out.
+// that the same seed repeats, its out-of-fold predictions (the report's
+// confusion matrix without a validation split), and a learning rate that
+// diverges left out.
 import { describe, expect, it } from "vitest";
 import { createNetwork } from "../../src/core/index";
 import { folds, searchHyperparameters } from "../../host-tools/commands/train-search";
@@ -44,6 +46,19 @@ describe("searchHyperparameters", () => {
     expect(a.rows).toBe(150);
     expect(1 - a.errors / a.rows).toBeGreaterThan(0.85);
     expect(searchHyperparameters(net(), data, base, space)).toEqual(a);
+  });
+  it("the chosen setting's out-of-fold predictions: every row once, as many right as its cross-validated accuracy counts", () => {
+    const a = searchHyperparameters(net(), data, base, space);
+    const p = a.predictions!;
+    expect(p).toHaveLength(150);
+    let right = 0;
+    for (let i = 0; i < 150; i++) {
+      expect(p[i] >= 0 && p[i] < 3).toBe(true);
+      if (p[i] === data.classes![i]) right++;
+    }
+    expect(right).toBe(150 - a.errors);
+    // scored at the best epoch instead, there is no one set of fold models to have predicted the rows
+    expect(searchHyperparameters(net(), data, base, { ...space, epochRule: "best" }).predictions).toBeNull();
   });
   it("a learning rate that diverges is left out; if all do, the error says to lower --lr", () => {
     // unbounded ReLU units, as in cli.test.ts's diverging run

@@ -19,7 +19,15 @@ import { initBoardPanel } from "./board-panel";
 import { columnHints, suggestLabel, type ColumnHint } from "./column-hints";
 import { decodeCsv, headerOf, loadParsed, parseCsvText, type ParsedCsv } from "./csv-bytes";
 import { shrink, type Shrunk } from "./shrink";
-import { LAMBDA, LEARNING_RATE, REGRESSION_LEARNING_RATE, SEARCH, SEARCH_MAX_ROWS, VAL_FRACTION } from "../../commands/train-rates";
+import {
+  HIDDEN_ACTIVATION,
+  LAMBDA,
+  LEARNING_RATE,
+  REGRESSION_LEARNING_RATE,
+  SEARCH,
+  SEARCH_MAX_ROWS,
+  VAL_FRACTION,
+} from "../../commands/train-rates";
 import { CLI_DEFAULTS, settingsProblem, type TrainOutcome, type TrainSettings } from "./train-run";
 import { PAUSE, RUN, STOP, type TrainRequest, type WorkerMessage } from "./worker-protocol";
 
@@ -193,7 +201,7 @@ function useColumns(): void {
 
 // ---- 2. Model ---------------------------------------------------------------
 
-function addLayer(size = 16, activation: ActivationName = "hard-tanh"): void {
+function addLayer(size = 16, activation: ActivationName = HIDDEN_ACTIVATION): void {
   const list = $("layers");
   const li = document.createElement("li");
   const n = list.children.length + 1;

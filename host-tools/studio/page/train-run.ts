@@ -26,7 +26,7 @@ import {
 import type { LoadedCsv } from "../../data/csv-loader";
 import { fillMissing, Imputation, imputationValues } from "../../data/impute";
 import { confusionMatrix } from "../../evaluation/metrics";
-import { ratesFor, searchSpaceFor, valFractionFor, willSearch } from "../../commands/train-rates";
+import { HIDDEN_ACTIVATION, ratesFor, searchSpaceFor, valFractionFor, willSearch } from "../../commands/train-rates";
 import { searchHyperparameters, type SearchResult } from "../../commands/train-search";
 
 export interface TrainSettings {
@@ -53,7 +53,7 @@ export interface TrainSettings {
 /** The CLI's defaults (commands/train.cli.ts, train's options; lr, lambda and valFraction: auto, as there). */
 export const CLI_DEFAULTS: TrainSettings = {
   task: "classification",
-  hidden: [{ size: 16, activation: "hard-tanh" }],
+  hidden: [{ size: 16, activation: HIDDEN_ACTIVATION }],
   output: "softmax",
   epochs: 200,
   batchSize: 1,
