@@ -21,6 +21,7 @@ import {
   openCsv,
   openPage,
   shot,
+  shotOf,
   shots,
   startStudio,
   trainInPage,
@@ -275,6 +276,7 @@ describe("edgefnn studio", () => {
     await page.click("#connect-serial");
     await expect.poll(() => page.locator("#board-status").textContent()).toMatch(apis.serial ? /choose the board's port/ : /no Web Serial/);
     console.log(`studio phone: ${await page.locator("#board-status").textContent()}`);
+    await shotOf(page, "#board-link", "9b-phone-board");
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });
