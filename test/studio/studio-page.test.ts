@@ -369,8 +369,19 @@ describe("edgefnn studio --sim", () => {
     expect(await page.locator("#board-status").textContent()).toMatch(
       /^connected to PUCKJS .*no active model.*link: WebSocket to the virtual board, 20-byte packets/,
     );
+    // the gesture app with a model of 4 inputs: refused before anything is sent
+    await page.check("#with-app");
     await page.click("#upload");
-    await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 }).toMatch(/^uploaded|failed/);
+    await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 30_000 }).toMatch(/^uploaded|failed/);
+    expect(await page.locator("#board-status").textContent()).toBe(
+      "upload failed: the gesture app gives the model 20 window features (x_mean, x_std, x_min, …), but this model takes 4 inputs: " +
+        "train it on recorded windows (below). Nothing was sent to the board.",
+    );
+    await page.uncheck("#with-app");
+    await page.click("#upload");
+    await expect
+      .poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 })
+      .toMatch(/^uploaded|failed: (?!the gesture app)/);
     expect(await page.locator("#board-status").textContent()).toMatch(/^uploaded iris\.[0-9a-f]{8} .*the board's active model/);
     await page.click("#verify");
     await expect

@@ -19,7 +19,7 @@ import { readBoardState, uploadModel } from "../../serial/model-upload";
 import type { PacedLink } from "../../links/paced-link";
 import { bluetoothApi, serialApi, WebBluetoothLink, WebSerialLink } from "./browser-links";
 import { initCollectPanel } from "./collect-panel";
-import { appFiles, initGesturePanel } from "./gesture-panel";
+import { accelSettings, appFiles, checkAppModel, initGesturePanel } from "./gesture-panel";
 import { fetchBytes, type BoardContext } from "./board-context";
 import { WebSocketLink } from "./websocket-link";
 
@@ -112,10 +112,16 @@ export function initBoardPanel(current: () => BoardModel | null, onCsv: (name: s
     busy(true);
     try {
       const name = checkModelName(m.name);
+      const withApp = (el("with-app") as HTMLInputElement).checked;
+      // with the app: the model and the settings checked before a byte goes to the board, as upload --app does
+      if (withApp) {
+        checkAppModel(m.bytes);
+        accelSettings();
+      }
       const runtime = await fetchBytes("edgefnn.min.js");
       // with the app: its files after the model's, the board's Storage read once for both (as upload --app gestures)
       const state = await readBoardState(repl);
-      const extra = (el("with-app") as HTMLInputElement).checked ? await appFiles(m.bytes, state.board) : [];
+      const extra = withApp ? await appFiles(m.bytes, state.board) : [];
       // as the CLI: no file of edgefnn's names that edgefnn did not write is replaced unless the user says so
       const touched = filesUploadTouches({
         name,

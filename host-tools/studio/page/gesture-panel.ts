@@ -29,8 +29,8 @@ export function accelSettings(): { rate: number; window: number; hop: number } {
   return { rate, window, hop };
 }
 
-/** The gesture app's files for this board and model (refused before anything is sent when the model cannot take window features). */
-export async function appFiles(model: Uint8Array, board: string): Promise<AppFile[]> {
+/** Refuses, before anything goes over the link, a model that cannot take the app's window features. */
+export function checkAppModel(model: Uint8Array): void {
   const m = decodeModel(model);
   if (m.inputSize !== FEATURE_COUNT)
     throw new Error(
@@ -38,6 +38,11 @@ export async function appFiles(model: Uint8Array, board: string): Promise<AppFil
         `model takes ${m.inputSize} input${m.inputSize === 1 ? "" : "s"}: train it on recorded windows (below). ` +
         "Nothing was sent to the board.",
     );
+}
+
+/** The gesture app's files for this board and model (checkAppModel first). */
+export async function appFiles(model: Uint8Array, board: string): Promise<AppFile[]> {
+  checkAppModel(model);
   const [features, app] = await Promise.all([fetchBytes("edgefnn-features.min.js"), fetchBytes("gestures.min.js")]);
   // probs: the app's lines carry every class's probability, which the page draws
   return gestureAppFiles(board, { features, app }, { ...accelSettings(), probs: 1 }, __EDGEFNN_VERSION__);
