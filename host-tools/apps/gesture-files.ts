@@ -2,7 +2,8 @@
 // reading here, so the studio page (in a browser) writes the very files
 // `edgefnn upload --app gestures` writes (gestures.ts reads the bytes from
 // dist/ and explains the two layouts).
-import { SCRIPT_MARK } from "../serial/own-files";
+import type { EspruinoRepl } from "../protocols/espruino-repl";
+import { inspectFiles, SCRIPT_MARK } from "../serial/own-files";
 
 export interface AppFile {
   name: string;
@@ -76,4 +77,32 @@ export function gestureAppFiles(board: string, parts: GestureAppBytes, settings:
 /** The command that starts the installed app now, as a reset would: load() runs .bootcde; a Bangle.js opens the launcher's app. */
 export function startAppCommand(board: string): string {
   return isBangle(board) ? `load(${JSON.stringify(`${APP_ID}.app.js`)})` : "load()";
+}
+
+/** What to tell the user about the app on this board: where to find it (info), what is wrong with the board (warnings). */
+export async function gestureAppNotes(
+  repl: EspruinoRepl,
+  board: string,
+  storage: string[],
+): Promise<{ info: string[]; warnings: string[] }> {
+  if (!isBangle(board))
+    return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
+  const info = [
+    `  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left ` +
+      `alone`,
+  ];
+  const warnings: string[] = [];
+  const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
+  // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
+  if (bootcde?.ours)
+    warnings.push(
+      `this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader ` +
+        `app with the App Loader to get the clock, launcher and widgets back`,
+    );
+  else if (!bootcde || !storage.includes(".boot0"))
+    warnings.push(
+      `this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the ` +
+        `watch shows no launcher`,
+    );
+  return { info, warnings };
 }

@@ -19,8 +19,7 @@ import { PACKAGE_VERSION } from "../files/package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
 import { EspruinoRepl } from "../protocols/espruino-repl";
-import { inspectFiles } from "../serial/own-files";
-import { APP_ID, APP_SETTINGS, type AppFile, gestureAppFiles, isBangle } from "./gesture-files";
+import { APP_ID, APP_SETTINGS, type AppFile, gestureAppFiles, gestureAppNotes } from "./gesture-files";
 
 export interface AppOptions {
   /** the app's name: gestures is the one there is */
@@ -96,27 +95,6 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
         cfg,
         packageVersion(),
       ),
-    async notes(repl, board, storage) {
-      if (!isBangle(board))
-        return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
-      const info = [
-        `  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left ` +
-          `alone`,
-      ];
-      const warnings: string[] = [];
-      const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
-      // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
-      if (bootcde?.ours)
-        warnings.push(
-          `this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader ` +
-            `app with the App Loader to get the clock, launcher and widgets back`,
-        );
-      else if (!bootcde || !storage.includes(".boot0"))
-        warnings.push(
-          `this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the ` +
-            `watch shows no launcher`,
-        );
-      return { info, warnings };
-    },
+    notes: gestureAppNotes,
   };
 }

@@ -34,14 +34,16 @@ afterAll(async () => {
   for (const s of studios) s.proc.kill("SIGTERM");
 });
 
-/** The app's files as upload --app gestures writes them: a Puck.js's, and a Bangle.js's by the App Loader's conventions. */
+/** The app's files as upload --app gestures writes them: a Puck.js's, and a Bangle.js's by the App Loader's conventions;
+ * and the CLI's warning about the virtual Bangle.js's Storage (empty: no Bootloader, so no launcher to open the app from). */
 const BOARDS = [
-  { board: "puckjs", env: "PUCKJS", shots: "", files: "edgefnn-features, gestures\\.js, gestures\\.json, \\.bootcde" },
+  { board: "puckjs", env: "PUCKJS", shots: "", files: "edgefnn-features, gestures\\.js, gestures\\.json, \\.bootcde", warning: "" },
   {
     board: "banglejs2",
     env: "BANGLEJS2",
     shots: "-bangle",
     files: "edgefnn-features, gestures\\.app\\.js, gestures\\.json, gestures\\.info",
+    warning: "\\. Warning: this Bangle\\.js has no Bootloader \\(\\.boot0 or \\.bootcde is missing\\): install the Bootloader app .*",
   },
 ];
 
@@ -122,7 +124,7 @@ describe("edgefnn studio --sim: gestures", () => {
       await page.click("#upload");
       await expect.poll(() => status(page, "board-status"), { timeout: 180_000 }).toMatch(/^uploaded|failed/);
       expect(await status(page, "board-status")).toMatch(
-        new RegExp(`^uploaded gestures\\.[0-9a-f]{8} .*the board's active model; the gesture app: ${b.files}$`),
+        new RegExp(`^uploaded gestures\\.[0-9a-f]{8} .*the board's active model; the gesture app: ${b.files}${b.warning}$`),
       );
 
       // 4. live: the app started as at boot, its windows classified on the board, every class's probability shown

@@ -15,6 +15,7 @@ import { EspruinoRepl } from "../../protocols/espruino-repl";
 import { remoteRunner } from "../../boards/remote-run";
 import { checkModelName } from "../../serial/board-files";
 import { filesUploadTouches, guardFixedNames } from "../../serial/own-files";
+import { gestureAppNotes } from "../../apps/gesture-files";
 import { readBoardState, uploadModel } from "../../serial/model-upload";
 import type { PacedLink } from "../../links/paced-link";
 import { bluetoothApi, serialApi, WebBluetoothLink, WebSerialLink } from "./browser-links";
@@ -132,12 +133,15 @@ export function initBoardPanel(current: () => BoardModel | null, onCsv: (name: s
         pointerFile: state.p?.file ?? null,
       }).filter((f) => state.files.includes(f));
       const replaced = await guardFixedNames(repl, touched, (el("replace-foreign") as HTMLInputElement).checked, () => {});
+      // the CLI's notes on the app (a Bangle.js without its Bootloader shows no launcher to open the app from)
+      const notes = withApp ? await gestureAppNotes(repl, state.board, state.files) : { info: [], warnings: [] };
       const r = await uploadModel(repl, { name, model: m.bytes, runtime, extra, state, onStage: (s) => say(`uploading: ${s}`) });
       say(
         `uploaded ${r.file} (${m.bytes.length} bytes${r.unchanged.length ? `; unchanged: ${r.unchanged.join(", ")}` : ""}` +
           `${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model` +
           (extra.length ? `; the gesture app: ${extra.map((f) => f.name).join(", ")}` : "") +
-          (replaced.length ? `; replaced (not edgefnn's): ${replaced.map((f) => f.name).join(", ")}` : ""),
+          (replaced.length ? `; replaced (not edgefnn's): ${replaced.map((f) => f.name).join(", ")}` : "") +
+          notes.warnings.map((w) => `. Warning: ${w}`).join(""),
       );
     } catch (e) {
       say(`upload failed: ${(e as Error).message}`);
