@@ -177,7 +177,9 @@ function studioTs() {
     },
     async transform(code, id) {
       if (!id.endsWith(".ts")) return null;
-      const out = await transform(code, { loader: "ts", target: "es2022", format: "esm", sourcefile: id });
+      // the package's version: the gesture app's .info on a Bangle.js carries it, as upload --app writes it
+      const define = { __EDGEFNN_VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version) };
+      const out = await transform(code, { loader: "ts", target: "es2022", format: "esm", sourcefile: id, define });
       return { code: out.code, map: null };
     },
   };
@@ -205,12 +207,17 @@ function studioFiles() {
     writeBundle() {
       mkdirSync("dist/studio", { recursive: true });
       for (const f of ["index.html", "studio.css"]) copyFileSync(`host-tools/studio/page/${f}`, `dist/studio/${f}`);
-      // the board runtime the page uploads (built by the first config above)
-      copyFileSync("dist/edgefnn.min.js", "dist/studio/edgefnn.min.js");
-      const files = ["index.html", "studio.css", "studio.js", "worker.js", "edgefnn.min.js"];
-      const total = files.reduce((n, f) => n + statSync(`dist/studio/${f}`).size, 0);
-      const gz = files.reduce((n, f) => n + gzipSync(readFileSync(`dist/studio/${f}`)).length, 0);
-      console.log(`dist/studio: ${files.join(", ")}: ${total} bytes (${(total / 1024).toFixed(1)} KiB), ${gz} gzipped`);
+      // what the page uploads, fetched only then (built by the configs above): the board runtime, and the gesture
+      // app's parts as upload --app gestures writes them; collect.js as collect writes it (the script as it is)
+      for (const f of ["edgefnn.min.js", "edgefnn-features.min.js", "gestures.min.js"]) copyFileSync(`dist/${f}`, `dist/studio/${f}`);
+      copyFileSync("firmware-scripts/collect.js", "dist/studio/collect.js");
+      const size = (files) => {
+        const total = files.reduce((n, f) => n + statSync(`dist/studio/${f}`).size, 0);
+        const gz = files.reduce((n, f) => n + gzipSync(readFileSync(`dist/studio/${f}`)).length, 0);
+        return `${files.join(", ")}: ${total} bytes (${(total / 1024).toFixed(1)} KiB), ${gz} gzipped`;
+      };
+      console.log(`dist/studio: the page ${size(["index.html", "studio.css", "studio.js", "worker.js"])}`);
+      console.log(`dist/studio: for the board ${size(["edgefnn.min.js", "edgefnn-features.min.js", "gestures.min.js", "collect.js"])}`);
     },
   };
 }

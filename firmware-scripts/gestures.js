@@ -9,14 +9,17 @@
 //                     same code edgefnn collect ran on the host
 //   gestures.json     optional: {"rate": 25, "window": 50, "hop": 50, "threshold": 0.6}
 //                     (rate, window and hop as in the CSV's sidecar gestures.csv.json;
-//                     upload puts an "edgefnn" key first, its mark, which this ignores)
+//                     upload puts an "edgefnn" key first, its mark, which this ignores;
+//                     "probs": 1 adds every class's probability to each G line)
 // edgefnn upload --app gestures installs it: on a Bangle.js as the launcher app
 // gestures.app.js (with gestures.info), leaving the Bootloader's .bootcde alone;
 // on other boards as gestures.js, started at boot by a .bootcde of edgefnn's.
 // Or run it by hand with load("gestures.js"). Per window it prints
 //   G,<window number>,<label or ?>,<confidence %>,<ms for features + model>
-// ("?" when the top probability is under the threshold), flashes an LED on a
-// Puck.js (LED1, LED2, LED3 by class) and draws the label on a Bangle.js.
+// ("?" when the top probability is under the threshold; with "probs" a sixth
+// field, each class's probability in % joined by "/", which the studio page
+// draws), flashes an LED on a Puck.js (LED1, LED2, LED3 by class) and draws
+// the label on a Bangle.js.
 // Samples are converted to milli-g and rounded exactly as collect.js does, and
 // go into a ring buffer allocated once: nothing is allocated per sample.
 //
@@ -94,9 +97,16 @@ function gestWindow() {
   gestMs = (getTime() - t0) * 1000;
   if (p >= gestThreshold) label = gestModel.labels.length ? gestModel.labels[best] : "" + best;
   else best = -1;
-  print("G," + gestCount + "," + label + "," + Math.round(p * 100) + "," + gestMs.toFixed(1));
+  print("G," + gestCount + "," + label + "," + Math.round(p * 100) + "," + gestMs.toFixed(1) + (gestCfg.probs ? gestPercents(out) : ""));
   gestCount++;
   gestShow(best, label);
+}
+
+// ",<every class's probability in %>": a binary classifier's one output is labels[1]'s, 1 - it labels[0]'s
+function gestPercents(out) {
+  var s = out.length > 1 ? [] : [Math.round(100 - out[0] * 100)], i = 0;
+  for (; i < out.length; i++) s.push(Math.round(out[i] * 100));
+  return "," + s.join("/");
 }
 
 function gestLabel(c) {

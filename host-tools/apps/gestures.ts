@@ -19,7 +19,7 @@ import { PACKAGE_VERSION } from "../files/package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
 import { EspruinoRepl } from "../protocols/espruino-repl";
-import { inspectFiles, SCRIPT_MARK } from "../serial/own-files";
+import { APP_ID, APP_SETTINGS, type AppFile, gestureAppFiles, gestureAppNotes } from "./gesture-files";
 
 export interface AppOptions {
   /** the app's name: gestures is the one there is */
@@ -30,10 +30,8 @@ export interface AppOptions {
   learn?: boolean;
 }
 
-export interface AppFile {
-  name: string;
-  bytes: Uint8Array;
-}
+export type { AppFile } from "./gesture-files";
+export { APP_ID, isBangle } from "./gesture-files";
 
 export interface BoardApp {
   id: string;
@@ -42,17 +40,6 @@ export interface BoardApp {
   /** what to tell the user about the app on this board: where to find it (info), what is wrong with the board (warnings) */
   notes(repl: EspruinoRepl, board: string, storage: string[]): Promise<{ info: string[]; warnings: string[] }>;
 }
-
-export const APP_ID = "gestures";
-/** Settings a gestures.json may hold (firmware-scripts/gestures.js reads them). */
-const SETTINGS = ["rate", "window", "hop", "threshold", "teach"];
-
-/** A Bangle.js keeps its Storage by the App Loader's conventions. */
-export function isBangle(board: string): boolean {
-  return /^BANGLEJS/.test(board);
-}
-
-const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
 
 function readSettings(file: string): Record<string, number> {
   let side: unknown;
@@ -64,7 +51,7 @@ function readSettings(file: string): Record<string, number> {
   if (!side || typeof side !== "object" || Array.isArray(side))
     fail(`--app-config ${quoteValue(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
   const cfg: Record<string, number> = {};
-  for (const k of SETTINGS) {
+  for (const k of APP_SETTINGS) {
     const v = (side as Record<string, unknown>)[k];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
@@ -96,71 +83,18 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
     );
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
   const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));
-  const learn = (): AppFile[] => (o.learn ? [{ name: "edgefnn-learn", bytes: new Uint8Array(readFileSync(DIST_LEARN_MIN)) }] : []);
   // firmware-scripts/gestures.js without its comments (dist/gestures.min.js): a Puck.js's 40 KiB of
   // Storage holds the runtime, the features, the learning module, the app and two models only so
   const app = () => new Uint8Array(readFileSync(DIST_GESTURES_MIN));
-  // edgefnn's key first: how own-files.ts knows these JSON files are edgefnn's
-  const settings = () => text(JSON.stringify({ edgefnn: 1, ...cfg }));
   return {
     id: APP_ID,
-    files(board) {
-      if (isBangle(board)) {
-        // the .info as the App Loader writes it (id, name, src, version, files,
-        // data), plus edgefnn's marker; written last, so the launcher never
-        // lists the app before its files are there
-        const info = {
-          id: APP_ID,
-          edgefnn: 1,
-          name: "Gestures",
-          src: `${APP_ID}.app.js`,
-          version: packageVersion(),
-          files: `${APP_ID}.info,${APP_ID}.app.js`,
-          data: `${APP_ID}.json`,
-        };
-        return [
-          { name: "edgefnn-features", bytes: features() },
-          ...learn(),
-          { name: `${APP_ID}.app.js`, bytes: app() },
-          { name: `${APP_ID}.json`, bytes: settings() },
-          { name: `${APP_ID}.info`, bytes: text(JSON.stringify(info)) },
-        ];
-      }
-      return [
-        { name: "edgefnn-features", bytes: features() },
-        ...learn(),
-        { name: `${APP_ID}.js`, bytes: app() },
-        { name: `${APP_ID}.json`, bytes: settings() },
-        // the board's saved code: starts the app at every boot (written last: the app's files are there by then)
-        {
-          name: ".bootcde",
-          bytes: text(
-            `${SCRIPT_MARK}: starts the gesture app (edgefnn upload --app gestures)\neval(require("Storage").read("gestures.js"));\n`,
-          ),
-        },
-      ];
-    },
-    async notes(repl, board, storage) {
-      if (!isBangle(board))
-        return { info: [`  app gestures: gestures.js, started at every boot by .bootcde (type load() to start it now)`], warnings: [] };
-      const info = [
-        `  app gestures: in the launcher as "Gestures" (gestures.info, gestures.app.js); the Bootloader's .bootcde and .boot0 are left ` +
-          `alone`,
-      ];
-      const warnings: string[] = [];
-      const bootcde = (await inspectFiles(repl, [".bootcde"]))[0];
-      // edgefnn 0.1 put its own .bootcde over the Bootloader's: say how to get the watch's boot back
-      if (bootcde?.ours)
-        warnings.push(
-          `this Bangle.js's .bootcde is an older edgefnn's gesture starter, written over the Bootloader's: reinstall the Bootloader ` +
-            `app with the App Loader to get the clock, launcher and widgets back`,
-        );
-      else if (!bootcde || !storage.includes(".boot0"))
-        warnings.push(
-          `this Bangle.js has no Bootloader (.boot0 or .bootcde is missing): install the Bootloader app with the App Loader, or the ` +
-            `watch shows no launcher`,
-        );
-      return { info, warnings };
-    },
+    files: (board) =>
+      gestureAppFiles(
+        board,
+        { features: features(), app: app(), learn: o.learn ? new Uint8Array(readFileSync(DIST_LEARN_MIN)) : undefined },
+        cfg,
+        packageVersion(),
+      ),
+    notes: gestureAppNotes,
   };
 }

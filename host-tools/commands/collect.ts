@@ -12,12 +12,12 @@
 // as each window completes, so Ctrl-C (or a pulled cable) keeps every
 // finished window.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createWindow, computeFeatures, clearWindow, featureNames, FEATURE_COUNT, pushSample } from "../../src/features/window-features";
+import { featureNames } from "../../src/features/window-features";
 import { fail, quoteValue } from "../cli/user-error";
 import { Output } from "../cli/output";
-import { LABEL_RULE, labelProblem } from "../data/model-limits";
+import { COLLECT_MODULE, collectHeader, collectLabelProblem, windowProblem, windowRows as cutWindows } from "../protocols/collect-windows";
 import { FIRMWARE_DIR } from "../files/bundle-files";
-import { SampleStream, StreamStats } from "../protocols/collect-stream";
+import { StreamStats } from "../protocols/collect-stream";
 import { openBoard } from "../serial/open-board";
 import { ensureStorageFile } from "../serial/ensure-file";
 import { forgetHelpers } from "../protocols/storage-write";
@@ -25,8 +25,7 @@ import { LinkError } from "../links/serial-link";
 import { BoardError } from "../protocols/espruino-repl";
 import { join } from "node:path";
 
-/** collect.js's name in Storage: require("edgefnn-collect"). */
-export const COLLECT_MODULE = "edgefnn-collect";
+export { COLLECT_MODULE };
 
 export interface CollectOptions {
   port: string;
@@ -61,13 +60,8 @@ export interface CollectSidecar {
   }[];
 }
 
-/** A float32 in the fewest digits that read back as the same float32. */
-function f32(v: number): string {
-  return String(Number(v.toPrecision(9)));
-}
-
 function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidecar {
-  const header = [...names, "label"].join(",");
+  const header = collectHeader();
   const side = o.out + ".json";
   let meta: CollectSidecar = { format: "edgefnn-collect 1", units: "milli-g", window: o.window, hop, features: names, sessions: [] };
   if (existsSync(side)) {
@@ -96,40 +90,17 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
 /** The label and window settings, refused before the board is touched when the CSV or a model could not take them. */
 function checkOptions(o: CollectOptions): number {
   // the label goes into the CSV as it is and into a model later: refuse now what either could not take
-  const problem = labelProblem(o.label);
-  if (problem) fail(`--label ${quoteValue(o.label)}: ${LABEL_RULE}, and ${problem}`);
-  if (!/^[^,;\t"]+$/.test(o.label) || o.label.trim() !== o.label)
-    fail(`--label ${quoteValue(o.label)}: no commas, semicolons, quotes or surrounding spaces (it is a CSV cell)`);
-  if (/^[=+\-@]/.test(o.label))
-    fail(
-      `--label ${quoteValue(o.label)}: a cell starting with = + - or @ runs as a formula when the CSV is opened in a spreadsheet;` +
-        " start it with a letter or digit",
-    );
-  if (o.window < 2 || o.window > 10000) fail(`--window must be 2..10000 samples, got ${o.window}`);
+  const problem = collectLabelProblem(o.label);
+  if (problem) fail(`--label ${quoteValue(o.label)}: ${problem}`);
   const hop = o.hop ?? o.window;
-  if (hop > o.window) fail(`--hop ${hop} is longer than --window ${o.window}: samples would be skipped`);
+  const bad = windowProblem(o.window, hop);
+  if (bad) fail(bad);
   return hop;
 }
 
 /** The samples cut into windows, one CSV row of window features appended per finished window; a gap in the stream starts a new window. */
 function windowRows(o: CollectOptions, hop: number) {
-  const w = createWindow(o.window, hop);
-  const feats = new Float32Array(FEATURE_COUNT);
-  const counts = { windows: 0, gapsInWindows: 0 };
-  const stream = new SampleStream((x, y, z, gap) => {
-    if (gap) {
-      if (w.count > 0) counts.gapsInWindows++;
-      clearWindow(w);
-    }
-    if (!pushSample(w, x, y, z)) return;
-    computeFeatures(w, feats);
-    const row: string[] = [];
-    for (let i = 0; i < feats.length; i++) row.push(f32(feats[i]));
-    row.push(o.label);
-    appendFileSync(o.out, row.join(",") + "\n");
-    counts.windows++;
-  });
-  return { stream, counts };
+  return cutWindows(o.window, hop, o.label, (row) => appendFileSync(o.out, row + "\n"));
 }
 
 type Rows = ReturnType<typeof windowRows>;

@@ -8,6 +8,7 @@ import { Output, percent, table } from "../cli/output";
 import { ClassMetrics, Confusion, confusionOf, perClass } from "../evaluation/metrics";
 import { readModelFile } from "../files/model-file";
 import { DataOptions, loadDataFor } from "../evaluation/model-data";
+import { regressionMetrics, regressionSentence } from "../evaluation/regression-metrics";
 
 export async function evalCommand(modelFile: string, dataFile: string, o: DataOptions, out: Output) {
   const { bytes, model } = readModelFile(modelFile);
@@ -21,25 +22,11 @@ export async function evalCommand(modelFile: string, dataFile: string, o: DataOp
         `${modelFile} has ${model.outputSize} outputs and no labels: eval compares one regression output with the label column (use ` +
           `predict to see all outputs)`,
       );
-    let se = 0,
-      ae = 0,
-      mean = 0,
-      st = 0;
-    for (let i = 0; i < d.n; i++) mean += d.targets![i] / d.n;
-    const y = runBatch(m, d.x, d.n);
-    for (let i = 0; i < d.n; i++) {
-      const e = y[i] - d.targets![i];
-      se += e * e;
-      ae += Math.abs(e);
-      st += (d.targets![i] - mean) ** 2;
-    }
-    // R^2 = 1 - SSE / SST: the share of the target's variance around its mean the model explains (undefined for a constant target)
-    const r2 = st > 0 ? 1 - se / st : null;
-    const r = { n: d.n, mse: se / d.n, mae: ae / d.n, rmse: Math.sqrt(se / d.n), r2, dropped: csv.dropped };
+    const m2 = regressionMetrics(runBatch(m, d.x, d.n), d.targets!, d.n);
+    const r = { ...m2, dropped: csv.dropped };
     out.say(
       `${modelFile} on ${dataFile}: ${d.n} ` +
-        `rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, MAE ${r.mae.toPrecision(4)}, RMSE ${r.rmse.toPrecision(4)}, ` +
-        `R^2 ${r2 === null ? "undefined (the target is constant)" : r2.toFixed(4)}`,
+        `rows${csv.dropped ? ` (${csv.dropped} incomplete dropped)` : ""}, ${regressionSentence(m2)}`,
     );
     return r;
   }

@@ -4,6 +4,7 @@
 import { fail } from "../cli/user-error";
 import { packageFile } from "../files/package-root";
 import { startSim } from "../sim/index";
+import { isGesture } from "../sim/accelerometer";
 import { serveStudio } from "../studio/static-server";
 
 export interface StudioOptions {
@@ -17,7 +18,9 @@ export interface StudioOptions {
 export async function studioCommand(o: StudioOptions): Promise<void> {
   const sim = o.sim ? await startSim({ tcp: 0, board: o.board ?? "puckjs" }).catch((e: Error) => fail(e.message)) : null;
   const simPort = sim ? Number(/:(\d+)$/.exec(sim.port)![1]) : undefined;
-  const server = await serveStudio(packageFile("dist/studio"), o.port, simPort).catch(async (e: Error) => {
+  // the page's "virtual hand": which synthetic gesture the board's accelerometer plays (for live classification and collecting)
+  const moveHand = sim ? (g: string) => isGesture(g) && (sim.accel.setGesture(g), true) : undefined;
+  const server = await serveStudio(packageFile("dist/studio"), o.port, simPort, moveHand).catch(async (e: Error) => {
     await sim?.stop();
     return fail(e.message);
   });

@@ -34,8 +34,9 @@ export function pageFiles(dir: string): Map<string, Buffer> {
   return files;
 }
 
-/** bridgeTo: a virtual board's TCP port on 127.0.0.1, reached by the page through a WebSocket at /link (studio --sim) */
-export function serveStudio(dir: string, port: number, bridgeTo?: number): Promise<StudioServer> {
+/** bridgeTo: a virtual board's TCP port on 127.0.0.1, reached by the page through a WebSocket at /link (studio --sim);
+ * moveHand: what the virtual board's accelerometer plays from now on (POST /sim/gesture?g=shake from the page; false: no such gesture) */
+export function serveStudio(dir: string, port: number, bridgeTo?: number, moveHand?: (gesture: string) => boolean): Promise<StudioServer> {
   const files = pageFiles(dir);
   const server: Server = createServer((req, res) => {
     const host = req.headers.host ?? "";
@@ -45,11 +46,23 @@ export function serveStudio(dir: string, port: number, bridgeTo?: number): Promi
       res.writeHead(421, { "Content-Type": "text/plain" }).end("edgefnn studio answers only to 127.0.0.1 and localhost\n");
       return;
     }
+    const [path, query] = (req.url ?? "/").split("?");
+    if (path === "/sim/gesture" && moveHand && req.method === "POST") {
+      // the virtual board's "hand" (what its accelerometer plays): only the page itself may move it
+      const origin = req.headers.origin;
+      if (origin !== `http://127.0.0.1:${bound}` && origin !== `http://localhost:${bound}`) {
+        res.writeHead(403, { "Content-Type": "text/plain" }).end("only the studio page may move the virtual board\n");
+        return;
+      }
+      const g = new URLSearchParams(query ?? "").get("g") ?? "";
+      const ok = moveHand(g);
+      res.writeHead(ok ? 204 : 400, { "Content-Type": "text/plain" }).end(ok ? undefined : `no gesture "${g.slice(0, 20)}"\n`);
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { Allow: "GET, HEAD" }).end();
       return;
     }
-    const path = (req.url ?? "/").split("?")[0];
     const name = path === "/" ? "index.html" : path.slice(1);
     const body = files.get(name);
     if (!body) {

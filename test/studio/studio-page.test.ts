@@ -6,102 +6,45 @@
 // byte with the CLI's. The page may request only its own files; a console
 // error fails the test. Screenshots go to $EDGEFNN_STUDIO_SHOTS (default: a
 // temporary folder, printed) to be looked at.
-import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/core/index";
-import { BIN, cli, IRIS_CSV, json } from "../helpers/cli";
+import { cli, IRIS_CSV, json } from "../helpers/cli";
+import {
+  cell,
+  dir,
+  download,
+  launchChromium,
+  openCsv,
+  openPage,
+  shot,
+  shotOf,
+  shots,
+  startStudio,
+  trainInPage,
+  type Studio,
+} from "./studio-browser";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const dir = mkdtempSync(join(tmpdir(), "edgefnn-studio-"));
-const shots = process.env.EDGEFNN_STUDIO_SHOTS ?? join(dir, "shots");
-mkdirSync(shots, { recursive: true });
-
-let server: ChildProcess;
+let studio: Studio;
 let url = "";
 let browser: Browser;
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [BIN, "studio", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    server.stdout!.on("data", (d) => {
-      out += d;
-      const line = out.split("\n")[0];
-      if (out.includes("\n")) resolve(line.trim());
-    });
-    server.on("exit", (code) => reject(new Error(`edgefnn studio exited with ${code}`)));
-  });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  studio = await startStudio();
+  url = studio.url;
+  browser = await launchChromium();
   console.log(`studio screenshots: ${shots}`);
 });
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
+  studio?.proc.kill("SIGTERM");
 });
 
-interface Watched {
-  page: Page;
-  consoleErrors: string[];
-  foreign: string[];
-}
-
-async function openStudio(viewport = { width: 1280, height: 800 }): Promise<Watched> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const consoleErrors: string[] = [],
-    foreign: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  page.on("requestfailed", (r) => consoleErrors.push(`request failed: ${r.url()}`));
-  page.on("request", (r) => {
-    if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) foreign.push(r.url());
-  });
-  await page.goto(url, { waitUntil: "load" });
-  return { page, consoleErrors, foreign };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function download(page: Page, buttonId: string): Promise<Buffer> {
-  const [d] = await Promise.all([page.waitForEvent("download"), page.click(`#${buttonId}`)]);
-  const path = join(dir, `${buttonId}-${Date.now()}`);
-  await d.saveAs(path);
-  return readFileSync(path);
-}
-
-async function cell(page: Page, key: string, table = "#result-table"): Promise<string> {
-  return (await page.locator(`${table} td[data-key="${key}"]`).textContent()) ?? "";
-}
-
-/** Opens a CSV in the page and waits for its columns. */
-async function openCsv(page: Page, file: string): Promise<void> {
-  await page.setInputFiles("#csv-file", file);
-  await page.waitForSelector("#columns-box:not([hidden])");
-}
-
-async function trainInPage(page: Page): Promise<void> {
-  await page.click("#train");
-  await page.waitForSelector("#result:not([hidden])", { timeout: 120_000 });
-}
+const openStudio = (viewport = { width: 1280, height: 800 }) => openPage(browser, url, viewport);
 
 /** For the report, not asserted (wall-clock): the page's load time and its training time beside the CLI's. */
 async function logSpeed(page: Page, what: string, cliSeconds: number): Promise<void> {
@@ -333,6 +276,7 @@ describe("edgefnn studio", () => {
     await page.click("#connect-serial");
     await expect.poll(() => page.locator("#board-status").textContent()).toMatch(apis.serial ? /choose the board's port/ : /no Web Serial/);
     console.log(`studio phone: ${await page.locator("#board-status").textContent()}`);
+    await shotOf(page, "#board-link", "9b-phone-board");
     expect(consoleErrors).toEqual([]);
     await page.context().close();
   });
@@ -361,23 +305,16 @@ function generatedCsv(): string {
 // the link differs from a board's: a WebSocket instead of Web Bluetooth or Web
 // Serial, carrying BLE-sized 20-byte packets.
 describe("edgefnn studio --sim", () => {
-  let sim: ChildProcess;
+  let sim: Studio;
   let simUrl = "";
   let boardPort = "";
   beforeAll(async () => {
-    sim = spawn(process.execPath, [BIN, "studio", "--sim", "--port", "0", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
-    const first = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      sim.stdout!.on("data", (d) => {
-        out += d;
-        if (out.includes("\n")) resolve(out.split("\n")[0]);
-      });
-      sim.on("exit", (code) => reject(new Error(`edgefnn studio --sim exited with ${code}`)));
-    });
-    ({ url: simUrl, board: boardPort } = JSON.parse(first));
+    sim = await startStudio(["--sim"]);
+    simUrl = sim.url;
+    boardPort = sim.board!;
   });
   afterAll(() => {
-    sim?.kill("SIGTERM");
+    sim?.proc.kill("SIGTERM");
   });
 
   it("uploads the quantized model to the virtual board with the CLI's protocol, verifies it, and the CLI's verify agrees", async () => {
@@ -432,8 +369,19 @@ describe("edgefnn studio --sim", () => {
     expect(await page.locator("#board-status").textContent()).toMatch(
       /^connected to PUCKJS .*no active model.*link: WebSocket to the virtual board, 20-byte packets/,
     );
+    // the gesture app with a model of 4 inputs: refused before anything is sent
+    await page.check("#with-app");
     await page.click("#upload");
-    await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 }).toMatch(/^uploaded|failed/);
+    await expect.poll(() => page.locator("#board-status").textContent(), { timeout: 30_000 }).toMatch(/^uploaded|failed/);
+    expect(await page.locator("#board-status").textContent()).toBe(
+      "upload failed: the gesture app gives the model 20 window features (x_mean, x_std, x_min, …), but this model takes 4 inputs: " +
+        "train it on recorded windows (below). Nothing was sent to the board.",
+    );
+    await page.uncheck("#with-app");
+    await page.click("#upload");
+    await expect
+      .poll(() => page.locator("#board-status").textContent(), { timeout: 120_000 })
+      .toMatch(/^uploaded|failed: (?!the gesture app)/);
     expect(await page.locator("#board-status").textContent()).toMatch(/^uploaded iris\.[0-9a-f]{8} .*the board's active model/);
     await page.click("#verify");
     await expect

@@ -5,16 +5,23 @@
 // of them runs the CLI's own code: the REPL, the verified and atomic upload
 // (serial/model-upload.ts) and verify's runner (remote-run.ts), compared bit
 // for bit with the board runtime here. Where the browser lacks an API, its
-// button says so.
+// button says so. The gesture app, its live classification and the recording
+// of labelled windows are in gesture-panel.ts and collect-panel.ts, over the
+// same connection.
 import type { DataSet } from "../../../src/core/index";
 import { classifyBatch, runBatch } from "../../../src/device/batch";
 import { load } from "../../../src/device/runtime";
 import { EspruinoRepl } from "../../protocols/espruino-repl";
 import { remoteRunner } from "../../boards/remote-run";
 import { checkModelName } from "../../serial/board-files";
+import { filesUploadTouches, guardFixedNames } from "../../serial/own-files";
+import { gestureAppNotes } from "../../apps/gesture-files";
 import { readBoardState, uploadModel } from "../../serial/model-upload";
 import type { PacedLink } from "../../links/paced-link";
 import { bluetoothApi, serialApi, WebBluetoothLink, WebSerialLink } from "./browser-links";
+import { initCollectPanel } from "./collect-panel";
+import { accelSettings, appFiles, checkAppModel, initGesturePanel } from "./gesture-panel";
+import { fetchBytes, type BoardContext } from "./board-context";
 import { WebSocketLink } from "./websocket-link";
 
 /** rows verify runs on the board (the CLI's verify runs them all; the page keeps it short) */
@@ -29,17 +36,30 @@ export interface BoardModel {
 const el = (id: string) => document.getElementById(id) as HTMLElement;
 const btn = (id: string) => document.getElementById(id) as HTMLButtonElement;
 
-export function initBoardPanel(current: () => BoardModel | null): void {
+/** onCsv: a CSV made in the page (recorded windows) opened as step 1's data */
+export function initBoardPanel(current: () => BoardModel | null, onCsv: (name: string, text: string) => void): void {
   const sim = new URLSearchParams(location.search).has("sim");
   el("sim-box").hidden = !sim;
   let repl: EspruinoRepl | null = null;
   let link: PacedLink | null = null;
   const say = (s: string) => (el("board-status").textContent = s);
-  const busy = (b: boolean) => {
+  const linked = ["upload", "verify"];
+  const busy = (b: boolean, except: string[] = []) => {
     for (const id of ["connect-sim", "connect-ble", "connect-serial"]) btn(id).disabled = b || repl !== null;
-    btn("upload").disabled = b || repl === null;
-    btn("verify").disabled = b || repl === null;
+    for (const id of linked) btn(id).disabled = (b && !except.includes(id)) || repl === null;
   };
+  const ctx: BoardContext = {
+    repl: () => repl,
+    link: () => link,
+    busy,
+    needsBoard: (id) => linked.push(id),
+  };
+  // the virtual board's "hand": what its accelerometer plays (edgefnn studio --sim only)
+  el("sim-hand").addEventListener("change", async () => {
+    const g = (el("sim-hand") as HTMLSelectElement).value;
+    const r = await fetch(`sim/gesture?g=${encodeURIComponent(g)}`, { method: "POST" }).catch(() => null);
+    if (!r?.ok) say(`the virtual board's motion could not be set to ${g}`);
+  });
   const connect = async (open: () => Promise<PacedLink>, what: string) => {
     busy(true);
     say(what);
@@ -93,11 +113,35 @@ export function initBoardPanel(current: () => BoardModel | null): void {
     busy(true);
     try {
       const name = checkModelName(m.name);
-      const runtime = new Uint8Array(await (await fetch("edgefnn.min.js")).arrayBuffer());
-      const r = await uploadModel(repl, { name, model: m.bytes, runtime, onStage: (s) => say(`uploading: ${s}`) });
+      const withApp = (el("with-app") as HTMLInputElement).checked;
+      // with the app: the model and the settings checked before a byte goes to the board, as upload --app does
+      if (withApp) {
+        checkAppModel(m.bytes);
+        accelSettings();
+      }
+      const runtime = await fetchBytes("edgefnn.min.js");
+      // with the app: its files after the model's, the board's Storage read once for both (as upload --app gestures)
+      const state = await readBoardState(repl);
+      const extra = withApp ? await appFiles(m.bytes, state.board) : [];
+      // as the CLI: no file of edgefnn's names that edgefnn did not write is replaced unless the user says so
+      const touched = filesUploadTouches({
+        name,
+        runtime: true,
+        boot: false,
+        extra: extra.map((f) => f.name),
+        files: state.files,
+        pointerFile: state.p?.file ?? null,
+      }).filter((f) => state.files.includes(f));
+      const replaced = await guardFixedNames(repl, touched, (el("replace-foreign") as HTMLInputElement).checked, () => {});
+      // the CLI's notes on the app (a Bangle.js without its Bootloader shows no launcher to open the app from)
+      const notes = withApp ? await gestureAppNotes(repl, state.board, state.files) : { info: [], warnings: [] };
+      const r = await uploadModel(repl, { name, model: m.bytes, runtime, extra, state, onStage: (s) => say(`uploading: ${s}`) });
       say(
         `uploaded ${r.file} (${m.bytes.length} bytes${r.unchanged.length ? `; unchanged: ${r.unchanged.join(", ")}` : ""}` +
-          `${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model`,
+          `${r.retries ? `; ${r.retries} chunks sent again` : ""}): it is the board's active model` +
+          (extra.length ? `; the gesture app: ${extra.map((f) => f.name).join(", ")}` : "") +
+          (replaced.length ? `; replaced (not edgefnn's): ${replaced.map((f) => f.name).join(", ")}` : "") +
+          notes.warnings.map((w) => `. Warning: ${w}`).join(""),
       );
     } catch (e) {
       say(`upload failed: ${(e as Error).message}`);
@@ -139,6 +183,8 @@ export function initBoardPanel(current: () => BoardModel | null): void {
     }
     busy(false);
   });
+  initGesturePanel(ctx);
+  initCollectPanel(ctx, onCsv);
   busy(false);
 }
 

@@ -16,6 +16,10 @@ import { CSS as REPORT_CSS, layerColor, TRAIN_COLOR, VAL_COLOR } from "../../rep
 import { lineChart, type Series } from "../../report/svg-chart";
 import { formatNumber, formatPercent } from "../../report/text";
 import { initBoardPanel } from "./board-panel";
+import { regressionMetrics, regressionSentence } from "../../evaluation/regression-metrics";
+import { runBatch } from "../../../src/device/batch";
+import { load } from "../../../src/device/runtime";
+import { COLLECT_WINDOW_DEFAULTS } from "../../protocols/collect-windows";
 import { columnHints, suggestLabel, type ColumnHint } from "./column-hints";
 import { decodeCsv, headerOf, loadParsed, parseCsvText, type ParsedCsv } from "./csv-bytes";
 import { shrink, type Shrunk } from "./shrink";
@@ -78,17 +82,33 @@ function showError(id: string, message: string | null): void {
 // ---- 1. Data ----------------------------------------------------------------
 
 async function openFile(file: File): Promise<void> {
-  state.fileName = file.name;
+  await openBytes(file.name, new Uint8Array(await file.arrayBuffer()));
+}
+
+/** Windows recorded from the board (section 6), as a CSV: step 1's data, every feature column used, "label" the label. */
+async function openRecorded(name: string, text: string): Promise<void> {
+  await openBytes(name, new TextEncoder().encode(text));
+  if (!state.parsed) return;
+  showColumns("label");
+  $("columns")
+    .querySelectorAll<HTMLInputElement>("input[data-col]:not([disabled])")
+    .forEach((c) => (c.checked = true));
+  useColumns();
+  $("data").scrollIntoView();
+}
+
+async function openBytes(name: string, bytes: Uint8Array): Promise<void> {
+  state.fileName = name;
   state.parsed = null;
   state.csv = null;
   $("columns-box").hidden = true;
   $("data-summary").textContent = "";
   button("train").disabled = true;
   showError("data-error", null);
-  $("data-status").textContent = `${file.name}: reading ${file.size.toLocaleString("en-US")} bytes…`;
+  $("data-status").textContent = `${name}: reading ${bytes.length.toLocaleString("en-US")} bytes…`;
   try {
-    const text = await decodeCsv(file.name, new Uint8Array(await file.arrayBuffer()));
-    const parsed = parseCsvText(file.name, text);
+    const text = await decodeCsv(name, bytes);
+    const parsed = parseCsvText(name, text);
     const { names } = headerOf(parsed);
     state.parsed = parsed;
     state.hints = columnHints(
@@ -97,7 +117,7 @@ async function openFile(file: File): Promise<void> {
       naList(),
     );
     $("data-status").textContent =
-      `${file.name}: ${names.length} columns, ${parsed.records.length - 1} rows, ` +
+      `${name}: ${names.length} columns, ${parsed.records.length - 1} rows, ` +
       `delimiter ${parsed.delimiter === "\t" ? "tab" : `"${parsed.delimiter}"`}`;
     showColumns(suggestLabel(state.hints));
     $("columns-box").hidden = false;
@@ -545,6 +565,12 @@ function showOutcome(o: TrainOutcome, seconds: number): void {
     ["train loss", formatNumber(o.trainLoss)],
     ["validation loss", o.valLoss === null ? "none (no validation split)" : formatNumber(o.valLoss)],
   ];
+  if (!classification) {
+    // as `edgefnn eval model.efnn data.csv`: the model file through the board runtime, on every row of the data
+    const d = state.csv!.data;
+    const r = regressionMetrics(runBatch(load(o.bytes), d.x, d.n), d.targets!, d.n);
+    rows.push([`on all ${d.n} rows (as edgefnn eval)`, regressionSentence(r)]);
+  }
   $("result-table").innerHTML = rows
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-key="${esc(k)}">${esc(v)}</td></tr>`)
     .join("");
@@ -768,17 +794,22 @@ function init(): void {
     "click",
     () => state.outcome && download(`${baseName()}.report.html`, reportHtml(), "text/html"),
   );
+  input("acc-rate").value = String(COLLECT_WINDOW_DEFAULTS.rate);
+  input("acc-window").value = String(COLLECT_WINDOW_DEFAULTS.window);
+  input("acc-hop").value = String(COLLECT_WINDOW_DEFAULTS.window);
   // the model the board gets: the quantized one when there is one, else the float32 one
-  initBoardPanel(() =>
-    state.outcome && state.csv
-      ? {
-          name: baseName()
-            .replace(/[^A-Za-z0-9_-]/g, "_")
-            .slice(0, 19),
-          bytes: state.shrunk ? state.shrunk.report.bytes : state.outcome.bytes,
-          data: state.csv.data,
-        }
-      : null,
+  initBoardPanel(
+    () =>
+      state.outcome && state.csv
+        ? {
+            name: baseName()
+              .replace(/[^A-Za-z0-9_-]/g, "_")
+              .slice(0, 19),
+            bytes: state.shrunk ? state.shrunk.report.bytes : state.outcome.bytes,
+            data: state.csv.data,
+          }
+        : null,
+    (name, text) => void openRecorded(name, text),
   );
   addLayer();
   fillOutputs();
