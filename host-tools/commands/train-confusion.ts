@@ -16,8 +16,25 @@ export interface Confusion {
   on: string;
 }
 
+/** How a user gets held-out rows: the CLI's flags, or the page's control. */
+export interface HeldOutAdvice {
+  /** after the search: what gives held-out rows */
+  searched: string;
+  /** with neither a search nor a validation split */
+  plain: string;
+}
+
+export const CLI_ADVICE: HeldOutAdvice = { searched: "give --test FILE for held-out rows", plain: "give --test FILE or --val-fraction" };
+
 /** k classes; val: the validation split or null; searched: the search that chose the rates, or null */
-export function trainingConfusion(net: Network, tr: DataSet, val: DataSet | null, searched: SearchResult | null, k: number): Confusion {
+export function trainingConfusion(
+  net: Network,
+  tr: DataSet,
+  val: DataSet | null,
+  searched: SearchResult | null,
+  k: number,
+  advice: HeldOutAdvice = CLI_ADVICE,
+): Confusion {
   if (val)
     return {
       matrix: confusionMatrix(val.classes!, (i) => classify(net, val.x, i * val.inputSize), k),
@@ -30,13 +47,13 @@ export function trainingConfusion(net: Network, tr: DataSet, val: DataSet | null
       on:
         `the ${tr.n} training rows, cross-validated: each predicted by the one of ${searched.folds} fold models ` +
         `(lambda ${searched.lambda}, learning rate ${searched.learningRate}, ${searched.epochs} epochs) that did not train on it, ` +
-        `not by the final model (there is no validation split: give --test FILE for held-out rows)`,
+        `not by the final model (there is no validation split: ${advice.searched})`,
     };
   }
   return {
     matrix: confusionMatrix(tr.classes!, (i) => classify(net, tr.x, i * tr.inputSize), k),
     on:
       `the ${tr.n} training rows, by the model they trained (no validation split and no cross-validation: ` +
-      `it flatters the model; give --test FILE or --val-fraction)`,
+      `it flatters the model; ${advice.plain})`,
   };
 }

@@ -105,6 +105,10 @@ describe("edgefnn studio", () => {
     expect(await page.locator("#loss-chart").textContent()).toContain(`best: epoch ${r.bestEpoch}`);
     expect(await page.locator("#confusion table").textContent()).toMatch(/recall/i);
     expect(await page.locator("#confusion table").textContent()).toMatch(/precision/i);
+    // with no validation split, the matrix counts what the CLI's does (train-confusion.ts): out-of-fold predictions
+    const confusionNote = await page.locator("#confusion .hint").textContent();
+    expect(confusionNote).toContain("the 150 training rows, cross-validated: each predicted by the one of 3 fold models");
+    expect(confusionNote).toContain("set a validation split for held-out rows");
 
     await page.selectOption("#bits", "8");
     await page.selectOption("#board", "puckjs");

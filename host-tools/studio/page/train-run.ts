@@ -13,7 +13,6 @@ import {
   encodeModel,
   EpochStats,
   evaluate,
-  forward,
   LossName,
   modelFromNetwork,
   Network,
@@ -25,7 +24,7 @@ import {
 } from "../../../src/core/index";
 import type { LoadedCsv } from "../../data/csv-loader";
 import { fillMissing, Imputation, imputationValues } from "../../data/impute";
-import { confusionMatrix } from "../../evaluation/metrics";
+import { HeldOutAdvice, trainingConfusion } from "../../commands/train-confusion";
 import { HIDDEN_ACTIVATION, ratesFor, searchSpaceFor, valFractionFor, willSearch } from "../../commands/train-rates";
 import { searchHyperparameters, type SearchResult } from "../../commands/train-search";
 
@@ -90,11 +89,15 @@ export interface TrainOutcome {
 /** Progress of the cross-validation: runs done of all (each a candidate's fold); throw to stop. */
 export type SearchProgress = (done: number, total: number) => void;
 
-export function describeLayers(net: Network): string[] {
+/** the page's way to held-out rows, where the CLI says --test or --val-fraction */
+const PAGE_ADVICE: HeldOutAdvice = {
+  searched: "set a validation split for held-out rows",
+  plain: "set a validation split for held-out rows",
+};
+
+function describeLayers(net: Network): string[] {
   return net.layers.map(
-    (L) =>
-      `${L.nIn} -> ${L.nOut} ${L.activation.name}` +
-      `${L.activation.name === "leaky-relu" || L.activation.name === "elu" ? ` (gamma ${L.gamma})` : ""}`,
+    (L) => `${L.nIn} -> ${L.nOut} ${L.activation.name}` + `${L.activation.parameter === "layer" ? ` (gamma ${L.gamma})` : ""}`,
   );
 }
 
@@ -180,10 +183,8 @@ export function runTraining(
     task: s.task,
     impute: s.impute,
   });
-  const evalSet = val ?? tr;
-  const confusion = classification
-    ? confusionMatrix(evalSet.classes!, (i) => predictClass(net, evalSet.x, i * evalSet.inputSize), csv.labels.length)
-    : null;
+  // the CLI's matrix and words (train-confusion.ts), with the page's control as the advice
+  const confusion = classification ? trainingConfusion(net, tr, val, searched, csv.labels.length, PAGE_ADVICE) : null;
   const params = countParams(networkSpec(net));
   return {
     bytes,
@@ -196,8 +197,8 @@ export function runTraining(
     trainAccuracy: trainEval.accuracy,
     valLoss: valEval ? valEval.loss : null,
     valAccuracy: valEval ? valEval.accuracy : null,
-    confusion,
-    confusionOn: val ? "the validation split" : "the training split (no validation split)",
+    confusion: confusion ? confusion.matrix : null,
+    confusionOn: confusion ? confusion.on : "",
     layers: describeLayers(net),
     params,
     learningRate: rates.lr,
@@ -213,12 +214,4 @@ export function runTraining(
         }
       : null,
   };
-}
-
-function predictClass(net: Network, x: ArrayLike<number>, off: number): number {
-  const a = forward(net, x, off);
-  if (net.outputSize === 1) return a[0] > 0.5 ? 1 : 0;
-  let best = 0;
-  for (let k = 1; k < net.outputSize; k++) if (a[k] > a[best]) best = k;
-  return best;
 }
