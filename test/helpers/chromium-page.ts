@@ -5,7 +5,7 @@ import { chromium, Page } from "playwright-core";
 
 // Without the background-networking flags Chromium tries to reach Google's
 // hosts at start, which this machine's closed network refuses.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

@@ -7,18 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { CHROMIUM_ARGS } from "../helpers/chromium-page";
 import { BIN } from "../helpers/cli";
-
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export const dir = mkdtempSync(join(tmpdir(), "edgefnn-studio-"));
 export const shots = process.env.EDGEFNN_STUDIO_SHOTS ?? join(dir, "shots");

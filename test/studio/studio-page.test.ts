@@ -348,18 +348,7 @@ describe("edgefnn studio --sim", () => {
     const foreignWs = await upgrade("http://evil.example");
     expect(foreignWs).toBe(403);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const consoleErrors: string[] = [],
-      foreign: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(m.text());
-    });
-    page.on("pageerror", (e) => consoleErrors.push(String(e)));
-    page.on("request", (r) => {
-      if (!r.url().startsWith(origin) && !r.url().startsWith("blob:")) foreign.push(r.url());
-    });
-    await page.goto(simUrl, { waitUntil: "load" });
+    const { page, consoleErrors, foreign } = await openPage(browser, simUrl);
     await openCsv(page, IRIS_CSV);
     await page.click("#load-data");
     await trainInPage(page);
@@ -394,7 +383,7 @@ describe("edgefnn studio --sim", () => {
     await shot(page, "10-sim-verified");
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
-    await context.close();
+    await page.context().close();
 
     // the page's upload is a real one: the CLI finds the same model active on the board and agrees row for row
     await expect
