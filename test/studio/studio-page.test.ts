@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/core/index";
 import { BIN, cli, IRIS_CSV, json } from "../helpers/cli";
+import { studioBuilt } from "../helpers/studio-build";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -35,6 +36,7 @@ let url = "";
 let browser: Browser;
 
 beforeAll(async () => {
+  await studioBuilt(); // built beside the first suites (test/setup/build-bundle.ts)
   server = spawn(process.execPath, [BIN, "studio", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   url = await new Promise<string>((resolve, reject) => {
     let out = "";
