@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { crc32 } from "../../src/core/crc32";
 import { ByteLink, LinkError } from "../links/byte-link";
+import { Clock, realClock } from "../protocols/clock";
 import { Inbox } from "../protocols/inbox";
 import {
   ActiveInfo,
@@ -43,6 +44,47 @@ export interface RequestOptions {
   /** ms to wait for each reply, beyond the time the bytes need on the wire */
   ms?: number;
   tries?: number;
+}
+
+/** How long the host waits for the agent. */
+export interface AgentTimeouts {
+  /** for each reply, beyond the time the bytes need on the wire */
+  replyMs: number;
+  /** for CHECK's reply (the agent reads the staged file back from its disk first) */
+  checkMs: number;
+  /** for ACTIVATE's (the agent fsyncs and renames first) */
+  activateMs: number;
+  /** sends of one request before it is given up */
+  tries: number;
+  /** after an interrupted upload, how long the agent is asked again which model is active (agent/reread.ts) */
+  rereadMs: number;
+}
+
+export const AGENT_TIMEOUTS: Readonly<AgentTimeouts> = { replyMs: 400, checkMs: 5000, activateMs: 10_000, tries: 6, rereadMs: 6000 };
+
+/** The environment variable that changes them for a run of the CLI: a slow link's longer waits, or a test's
+ * shorter ones for a reply it knows is lost, e.g. EDGEFNN_AGENT_TIMEOUTS=activateMs=1000,rereadMs=2000 */
+export const TIMEOUTS_ENV = "EDGEFNN_AGENT_TIMEOUTS";
+
+/** AGENT_TIMEOUTS with the ones `spec` ("name=value,...") sets; throws, naming what is wrong, on anything else. */
+export function parseAgentTimeouts(spec: string | undefined): AgentTimeouts {
+  const t = { ...AGENT_TIMEOUTS };
+  for (const part of (spec ?? "").split(",").filter((p) => p.trim())) {
+    const [k, v, extra] = part.split("=").map((x) => x.trim());
+    if (!(k in t) || extra !== undefined)
+      throw new Error(`${TIMEOUTS_ENV}: "${part}" is not one of ${Object.keys(t).join(", ")} with "=" and a value`);
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || v === "")
+      throw new Error(`${TIMEOUTS_ENV}: ${k} must be a whole number of at least 1, not "${v}"`);
+    t[k as keyof AgentTimeouts] = n;
+  }
+  return t;
+}
+
+/** How the client waits: on which clock (a test's moves only when the test says so) and how long. */
+export interface AgentTiming {
+  clock: Clock;
+  timeouts: AgentTimeouts;
 }
 
 export interface RowResult {
@@ -92,6 +134,7 @@ export class AgentClient {
     readonly link: ByteLink,
     public info: AgentInfo,
     seq: number,
+    readonly timing: AgentTiming,
   ) {
     this.seq = seq;
     this.inbox = Inbox.of(link);
@@ -102,9 +145,15 @@ export class AgentClient {
    * is known at once) and deletes it on the backspaces that follow; it is left
    * at an empty input line. A NAK (the probe arrived damaged) proves an agent
    * too: then it is sent again, up to `agentTries` times in all. Resolves to
-   * null when no agent answered. */
-  static async probe(link: ByteLink, ms = 300, tries = 2, agentTries = 6): Promise<AgentClient | null> {
-    const scan = new AgentClient(link, null as unknown as AgentInfo, 0);
+   * null when no agent answered. The client it makes waits on timing's clock
+   * for timing's timeouts (default: the real clock, AGENT_TIMEOUTS with what
+   * EDGEFNN_AGENT_TIMEOUTS sets). */
+  static async probe(link: ByteLink, ms = 300, tries = 2, agentTries = 6, timing: Partial<AgentTiming> = {}): Promise<AgentClient | null> {
+    const timed: AgentTiming = {
+      clock: timing.clock ?? realClock,
+      timeouts: timing.timeouts ?? parseAgentTimeouts(process.env[TIMEOUTS_ENV]),
+    };
+    const scan = new AgentClient(link, null as unknown as AgentInfo, 0, timed);
     let agentSeen = false;
     for (let t = 0; t < (agentSeen ? agentTries : tries); t++) {
       const { frame, nonce, seq } = asciiProbe();
@@ -135,6 +184,7 @@ export class AgentClient {
           },
           ms,
           "an agent's hello",
+          timed.clock,
         );
       } catch (e) {
         if (link.isClosed) throw e;
@@ -154,7 +204,7 @@ export class AgentClient {
       }
       if (info) {
         scan.consume();
-        return new AgentClient(link, info, (seq + 1) & 0xffff);
+        return new AgentClient(link, info, (seq + 1) & 0xffff, timed);
       }
       if (echoed) break; // a console that echoes what it gets: not an agent
       if (nak) agentSeen = true;
@@ -187,12 +237,12 @@ export class AgentClient {
 
   /** One request: its reply's payload, or AgentRefused, or LinkError when it never got through. */
   async request(type: number, payload: Uint8Array, o: RequestOptions = {}): Promise<Uint8Array> {
-    const tries = o.tries ?? 6;
+    const tries = o.tries ?? this.timing.timeouts.tries;
     const seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
     const wire = encodeFrame(type, seq, payload);
     // the request's bytes and the largest reply, at the link's speed
-    const ms = (o.ms ?? 400) + ((wire.length + 2 * (MAX_PAYLOAD + 16)) * 1000) / this.link.bytesPerSecond;
+    const ms = (o.ms ?? this.timing.timeouts.replyMs) + ((wire.length + 2 * (MAX_PAYLOAD + 16)) * 1000) / this.link.bytesPerSecond;
     this.stats.requests++;
     const what = TYPE_NAMES[type] ?? `type 0x${type.toString(16)}`;
     for (let t = 1; ; t++) {
@@ -211,6 +261,7 @@ export class AgentClient {
           },
           ms,
           `the agent's reply to ${what}`,
+          this.timing.clock,
         );
       } catch (e) {
         if (this.link.isClosed || !(e instanceof LinkError)) throw e;
@@ -265,12 +316,14 @@ export class AgentClient {
 
   /** The staged transfer's byte count and CRC-32 as the agent reads them from its disk. */
   async check(name: string): Promise<{ received: number; total: number; crc: number }> {
-    const p = new Reader(await this.request(T.CHECK, new Writer().name(name).done(), { ms: 5000 }));
+    const p = new Reader(await this.request(T.CHECK, new Writer().name(name).done(), { ms: this.timing.timeouts.checkMs }));
     return { received: p.u32(), total: p.u32(), crc: p.u32() };
   }
 
   async activate(name: string, bytes: Uint8Array): Promise<{ active: ActiveInfo; previous: ActiveInfo | null }> {
-    const p = await this.request(T.ACTIVATE, new Writer().name(name).u32(bytes.length).u32(crc32(bytes)).done(), { ms: 10_000 });
+    const p = await this.request(T.ACTIVATE, new Writer().name(name).u32(bytes.length).u32(crc32(bytes)).done(), {
+      ms: this.timing.timeouts.activateMs,
+    });
     return JSON.parse(Buffer.from(p).toString("utf8"));
   }
 

@@ -9,13 +9,19 @@ import { ActiveFact, unknownFact } from "../serial/active-fact";
 import { modelId } from "../serial/board-files";
 import { retryWithinBound } from "../serial/bounded-retry";
 
-/** The agent's hello, asked again for at most boundMs (reopening the port if it went); null if it did not answer. */
-export async function rereadAgent(client: AgentClient, boundMs = 6000): Promise<AgentInfo | null> {
-  return retryWithinBound(client.link, boundMs, async (link, reopened) => {
-    if (!reopened) return client.hello();
-    // a new link: find out again what answers on it (null: something else now)
-    return (await AgentClient.probe(link))?.info ?? null;
-  });
+/** The agent's hello, asked again for at most boundMs on the client's clock (reopening the port if it went); null if it
+ * did not answer. */
+export async function rereadAgent(client: AgentClient, boundMs = client.timing.timeouts.rereadMs): Promise<AgentInfo | null> {
+  return retryWithinBound(
+    client.link,
+    boundMs,
+    async (link, reopened) => {
+      if (!reopened) return client.hello();
+      // a new link: find out again what answers on it (null: something else now)
+      return (await AgentClient.probe(link, undefined, undefined, undefined, client.timing))?.info ?? null;
+    },
+    client.timing.clock,
+  );
 }
 
 /** What the agent's fresh hello (or, without one, how far the upload got) proves. */

@@ -4,12 +4,14 @@
 // arrivals; the link itself keeps no receive buffer.
 import { ByteLink, LinkError } from "../links/byte-link";
 import { latin1Bytes, latin1Text } from "./bytes";
+import { Clock, realClock } from "./clock";
 
 interface Waiter {
   test: (text: string) => boolean;
   resolve: () => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  /** the wait's timeout on its clock */
+  timer: { cancel(): void };
 }
 
 const inboxes = new WeakMap<ByteLink, Inbox>();
@@ -70,24 +72,22 @@ export class Inbox {
   }
 
   private settle(w: Waiter, e: Error | null): void {
-    clearTimeout(w.timer);
+    if (!this.waiters.includes(w)) return;
+    w.timer.cancel();
     this.waiters = this.waiters.filter((x) => x !== w);
     if (e) w.reject(e);
     else w.resolve();
   }
 
-  /** Resolves when test(text) is true (checked now and on every arrival); rejects after ms or when the link goes. */
-  waitFor(test: (text: string) => boolean, ms: number, what: string): Promise<void> {
+  /** Resolves when test(text) is true (checked now and on every arrival); rejects after ms on the clock or when the link goes. */
+  waitFor(test: (text: string) => boolean, ms: number, what: string, clock: Clock = realClock): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (test(this.buf)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const w: Waiter = {
-        test,
-        resolve,
-        reject,
-        timer: setTimeout(() => this.settle(w, new LinkError(`timed out after ${ms} ms waiting for ${what}`)), ms),
-      };
+      const timer = clock.sleep(ms);
+      const w: Waiter = { test, resolve, reject, timer };
       this.waiters.push(w);
+      void timer.done.then(() => this.settle(w, new LinkError(`timed out after ${ms} ms waiting for ${what}`)));
     });
   }
 }

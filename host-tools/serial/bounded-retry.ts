@@ -3,22 +3,9 @@
 // side may be silent for a while, and a write may wait on an XOFF that never
 // ends. The bound holds in every case; what was not learnt by then is null.
 import { ByteLink } from "../links/byte-link";
+import { Clock, realClock } from "../protocols/clock";
 
-/** Time as the retry sees it: the real clock, or a test's, which moves only when the test says so. */
-export interface Clock {
-  now(): number;
-  /** resolves after ms; `cancel` stops a pending sleep from resolving (it then never does) */
-  sleep(ms: number): { done: Promise<void>; cancel(): void };
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => {
-    let timer: NodeJS.Timeout | undefined;
-    const done = new Promise<void>((r) => (timer = setTimeout(r, ms)));
-    return { done, cancel: () => clearTimeout(timer) };
-  },
-};
+export { type Clock, realClock };
 
 /** after a failed attempt, before the next */
 export const RETRY_PAUSE_MS = 250;

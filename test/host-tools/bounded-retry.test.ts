@@ -6,42 +6,11 @@
 // here the link is a plain object with the three members the retry uses
 // (isClosed, reopen, close), and the attempts are the test's own functions.
 import { describe, expect, it } from "vitest";
-import { Clock, RETRY_PAUSE_MS, retryWithinBound } from "../../host-tools/serial/bounded-retry";
+import { RETRY_PAUSE_MS, retryWithinBound } from "../../host-tools/serial/bounded-retry";
 import { ByteLink } from "../../host-tools/links/byte-link";
+import { manualClock } from "../helpers/manual-clock";
 
-/** A clock whose time moves only in advance(); sleeps resolve in time order as it passes them. */
-function testClock() {
-  let t = 0;
-  const waiting: { at: number; resolve: () => void; live: boolean }[] = [];
-  const clock: Clock = {
-    now: () => t,
-    sleep: (ms) => {
-      const w = { at: t + ms, resolve: () => {}, live: true };
-      const done = new Promise<void>((r) => (w.resolve = r));
-      waiting.push(w);
-      return { done, cancel: () => void (w.live = false) };
-    },
-  };
-  const settle = async () => {
-    for (let i = 0; i < 20; i++) await Promise.resolve();
-  };
-  /** moves time forward by ms, waking each sleeper whose time came, and lets what it wakes run */
-  const advance = async (ms: number) => {
-    const end = t + ms;
-    await settle();
-    for (;;) {
-      const due = waiting.filter((w) => w.live && w.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      t = due.at;
-      due.live = false;
-      due.resolve();
-      await settle();
-    }
-    t = end;
-    await settle();
-  };
-  return { clock, advance, now: () => t, pending: () => waiting.filter((w) => w.live).length };
-}
+const testClock = manualClock;
 
 /** The members of a link the retry touches; every link it makes is recorded. */
 function testLink(closed = false, made: { closed: boolean; closes: number }[] = []) {

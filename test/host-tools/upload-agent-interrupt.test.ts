@@ -11,6 +11,7 @@ import { requireRuntime } from "../../host-tools/agent/bundle-runtime";
 import { ACTIVE } from "../../host-tools/agent/model-store";
 import { E, encodeFrame, FrameDecoder, T, T_ERROR, Writer } from "../../host-tools/agent/protocol";
 import { AgentServer } from "../../host-tools/agent/server";
+import { TIMEOUTS_ENV } from "../../host-tools/agent/client";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { writeIrisUploadModels } from "../helpers/models";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
@@ -77,13 +78,19 @@ async function agent(name: string): Promise<{ port: string; models: string; setF
 
 const onDisk = (models: string) => readFileSync(join(models, ACTIVE));
 
-// ACTIVATE waits 10 s for each of its 6 tries: the two cases that lose every reply take a minute each, side by side
+// ACTIVATE waits 10 s for each of its 6 tries, and the re-read after a failure asks for 6 s: an upload whose replies
+// are lost on purpose waits 1 s for each ACTIVATE reply it will not get (the tries and the messages are the same), and
+// 3 s for a re-read no one will answer, so such a case takes seconds, not a minute. A re-read that is answered keeps
+// its 6 s (a busy machine must not make it time out), and so does every clean upload.
+const LOST_ACTIVATE = { [TIMEOUTS_ENV]: "activateMs=1000" };
+const LOST_FOR_GOOD = { [TIMEOUTS_ENV]: "activateMs=1000,rereadMs=3000" };
+
 describe.concurrent("upload to an agent: after a failure around ACTIVATE, the agent is asked again", () => {
   it("the replies to ACTIVATE are lost but the model was activated: the message says the new model is active", async ({ expect }) => {
     const a = await agent("lost");
     const first = json(await cliAsync(["upload", q8, "--port", a.port, "--name", "iris", "--json"]));
     a.setFault({ from: T.ACTIVATE, until: T.HELLO, kind: "lose" });
-    const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
+    const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"], { env: LOST_ACTIVATE });
     const out = json(r);
     expect(r.status).toBe(1);
     expect(out).toMatchObject({
@@ -100,7 +107,7 @@ describe.concurrent("upload to an agent: after a failure around ACTIVATE, the ag
       ),
     );
     expect(onDisk(a.models)).toEqual(readFileSync(q8b));
-  }, 150_000);
+  });
 
   it("the agent activates the model and then answers with a refusal: not reported as refused-and-unchanged", async ({ expect }) => {
     const a = await agent("refused");
@@ -122,7 +129,7 @@ describe.concurrent("upload to an agent: after a failure around ACTIVATE, the ag
     const a = await agent("dead");
     json(await cliAsync(["upload", q8, "--port", a.port, "--name", "iris", "--json"]));
     a.setFault({ from: T.ACTIVATE, kind: "lose" });
-    const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
+    const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"], { env: LOST_FOR_GOOD });
     const out = json(r);
     expect(out).toMatchObject({ ok: false, active: "unknown", activeFile: null });
     expect(r.stderr).toMatch(
@@ -130,18 +137,18 @@ describe.concurrent("upload to an agent: after a failure around ACTIVATE, the ag
     );
     // (here it was activated: the message claimed nothing either way)
     expect(onDisk(a.models)).toEqual(readFileSync(q8b));
-  }, 150_000);
+  });
 
   it("the line dies during the transfer: ACTIVATE was never sent, so the previous model is still active", async ({ expect }) => {
     const a = await agent("put");
     const first = json(await cliAsync(["upload", q8, "--port", a.port, "--name", "iris", "--json"]));
     a.setFault({ from: T.PUT, kind: "lose" });
-    const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"]);
+    const r = await cliAsync(["upload", q8b, "--port", a.port, "--name", "iris", "--json"], { env: LOST_FOR_GOOD });
     const out = json(r);
     expect(out).toMatchObject({ ok: false, active: "previous", activeFile: first.file });
     expect(r.stderr).toMatch(
       new RegExp(`The previous model ${first.file.replace(".", "\\.")} is still active\\. ACTIVATE was never sent\\.`),
     );
     expect(onDisk(a.models)).toEqual(readFileSync(q8));
-  }, 60_000);
+  });
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { CHROMIUM_ARGS } from "../helpers/chromium-page";
 import { BIN } from "../helpers/cli";
+import { studioBuilt } from "../helpers/studio-build";
 
 export const dir = mkdtempSync(join(tmpdir(), "edgefnn-studio-"));
 export const shots = process.env.EDGEFNN_STUDIO_SHOTS ?? join(dir, "shots");
@@ -26,6 +27,7 @@ export interface Studio {
 
 /** `edgefnn studio --port 0 --json [more]`, up and serving. */
 export async function startStudio(more: string[] = []): Promise<Studio> {
+  await studioBuilt(); // built beside the first suites (test/setup/build-bundle.ts)
   const proc = spawn(process.execPath, [BIN, "studio", "--port", "0", "--json", ...more], { stdio: ["ignore", "pipe", "pipe"] });
   const first = await new Promise<string>((resolve, reject) => {
     let out = "";
