@@ -13,6 +13,8 @@ export interface AppFile {
 export const APP_ID = "gestures";
 /** Settings a gestures.json may hold (firmware-scripts/gestures.js reads them). */
 export const APP_SETTINGS = ["rate", "window", "hop", "threshold", "teach", "probs"];
+/** What firmware-scripts/gestures.js uses for a setting gestures.json lacks (the hop: the window); a test reads them there. */
+export const APP_DEFAULTS = { rate: 25, window: 50 };
 
 /** The app's parts: dist/edgefnn-features.min.js, dist/gestures.min.js, and dist/edgefnn-learn.min.js with --learn. */
 export interface GestureAppBytes {

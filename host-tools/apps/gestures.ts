@@ -19,7 +19,7 @@ import { PACKAGE_VERSION } from "../files/package-root";
 import { Model } from "../../src/core/index";
 import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
 import { EspruinoRepl } from "../protocols/espruino-repl";
-import { APP_ID, APP_SETTINGS, type AppFile, gestureAppFiles, gestureAppNotes } from "./gesture-files";
+import { APP_DEFAULTS, APP_ID, APP_SETTINGS, type AppFile, gestureAppFiles, gestureAppNotes } from "./gesture-files";
 
 export interface AppOptions {
   /** the app's name: gestures is the one there is */
@@ -41,6 +41,58 @@ export interface BoardApp {
   notes(repl: EspruinoRepl, board: string, storage: string[]): Promise<{ info: string[]; warnings: string[] }>;
 }
 
+/** collect's sidecar says so in its "format" (commands/collect.ts's CollectSidecar). */
+const COLLECT_FORMAT = "edgefnn-collect 1";
+
+/** The board rates a collect sidecar's sessions were recorded at, each once (a sidecar from before collect wrote a
+ * top-level "rate" has only these). */
+function sessionRates(side: Record<string, unknown>, where: string): number[] {
+  const sessions = side.sessions;
+  if (sessions === undefined) return [];
+  if (!Array.isArray(sessions)) fail(`${where}: "sessions" is not a list; it is collect's record of each recording`);
+  const rates: number[] = [];
+  sessions.forEach((s: unknown, i) => {
+    const r = s && typeof s === "object" ? (s as Record<string, unknown>).rateBoard : undefined;
+    if (typeof r !== "number" || !Number.isFinite(r) || r <= 0)
+      fail(`${where}: sessions[${i}].rateBoard is ${String(JSON.stringify(r)).slice(0, 60)}, expected the board's rate in Hz`);
+    if (!rates.includes(r)) rates.push(r);
+  });
+  return rates;
+}
+
+/** The gestures.json settings an --app-config's JSON gives (collect's sidecar, or a hand-written {rate, window, hop,
+ * threshold}), checked: a collect sidecar's rate is the rate its windows were recorded at, the board's. */
+export function appSettings(side: unknown, file: string): Record<string, number> {
+  const where = `--app-config ${quoteValue(file)}`;
+  if (!side || typeof side !== "object" || Array.isArray(side))
+    fail(`${where}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
+  const obj = side as Record<string, unknown>;
+  const cfg: Record<string, number> = {};
+  for (const k of APP_SETTINGS) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
+      fail(
+        `${where}: "${k}" is ` +
+          `${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`,
+      );
+    cfg[k] = v;
+  }
+  if (obj.format === COLLECT_FORMAT) {
+    // the model learned windows of the rate they were recorded at: the app must sample at that rate
+    const rates = sessionRates(obj, where);
+    if (rates.length > 1)
+      fail(
+        `${where}: its windows were recorded at ${rates.join(" Hz and ")} Hz (sessions[].rateBoard), and the app samples at one ` +
+          `rate: record them again at one --rate (with another --out), or give a JSON with the "rate" to use`,
+      );
+    if (rates.length === 1 && cfg.rate !== undefined && cfg.rate !== rates[0])
+      fail(`${where}: "rate" is ${cfg.rate}, but its windows were recorded at ${rates[0]} Hz (sessions[].rateBoard); fix one of them`);
+    if (rates.length === 1) cfg.rate = rates[0];
+  }
+  return cfg;
+}
+
 function readSettings(file: string): Record<string, number> {
   let side: unknown;
   try {
@@ -48,20 +100,26 @@ function readSettings(file: string): Record<string, number> {
   } catch (e) {
     fail(`--app-config ${quoteValue(file)}: ${(e as Error).message}`);
   }
-  if (!side || typeof side !== "object" || Array.isArray(side))
-    fail(`--app-config ${quoteValue(file)}: expected a JSON object such as collect's sidecar (gestures.csv.json)`);
-  const cfg: Record<string, number> = {};
-  for (const k of APP_SETTINGS) {
-    const v = (side as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
-      fail(
-        `--app-config ${quoteValue(file)}: "${k}" is ` +
-          `${typeof v === "string" ? quoteValue(v) : String(JSON.stringify(v)).slice(0, 60)}, expected a positive number`,
-      );
-    cfg[k] = v;
-  }
-  return cfg;
+  return appSettings(side, file);
+}
+
+/** The sentence that says which of rate, window and hop the app takes from its defaults (firmware-scripts/gestures.js),
+ * or null when gestures.json gives all three: a model trained on windows recorded otherwise would be fed windows it
+ * never learned, with nothing on the board to tell. */
+export function appDefaultsNote(cfg: Record<string, number>, file: string | undefined): string | null {
+  const window = cfg.window ?? APP_DEFAULTS.window;
+  const missing = [
+    cfg.rate === undefined ? `rate ${APP_DEFAULTS.rate} Hz` : "",
+    cfg.window === undefined ? `windows of ${APP_DEFAULTS.window} samples` : "",
+    cfg.hop === undefined ? `hop ${window} samples (the window)` : "",
+  ].filter((x) => x);
+  if (!missing.length) return null;
+  const lacking = ["rate", "window", "hop"].filter((k) => cfg[k] === undefined).join(", ");
+  return (
+    `app gestures: ${file === undefined ? "no --app-config" : `--app-config ${quoteValue(file)} gives no ${lacking}`}, ` +
+    `so the app uses its defaults: ${missing.join(", ")}; a model trained on windows recorded otherwise gets windows it never ` +
+    `learned: give collect's sidecar (<csv>.json) to --app-config`
+  );
 }
 
 const packageVersion = (): string => PACKAGE_VERSION;
@@ -82,6 +140,8 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
         `(examples/gestures). Nothing was sent to the board.`,
     );
   const cfg = o.appConfig !== undefined ? readSettings(o.appConfig) : {};
+  // never a silent fallback: without --app-config the defaults are said, and an --app-config that lacks one is warned of
+  const defaults = appDefaultsNote(cfg, o.appConfig);
   const features = () => new Uint8Array(readFileSync(DIST_FEATURES_MIN));
   // firmware-scripts/gestures.js without its comments (dist/gestures.min.js): a Puck.js's 40 KiB of
   // Storage holds the runtime, the features, the learning module, the app and two models only so
@@ -95,6 +155,11 @@ export function prepareApp(o: AppOptions, model: Model, modelFile: string): Boar
         cfg,
         packageVersion(),
       ),
-    notes: gestureAppNotes,
+    notes: async (repl, board, storage) => {
+      const n = await gestureAppNotes(repl, board, storage);
+      if (defaults === null) return n;
+      if (o.appConfig === undefined) return { info: [`  ${defaults}`, ...n.info], warnings: n.warnings };
+      return { info: n.info, warnings: [defaults, ...n.warnings] };
+    },
   };
 }

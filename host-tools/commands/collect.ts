@@ -42,6 +42,9 @@ export interface CollectOptions {
 export interface CollectSidecar {
   format: "edgefnn-collect 1";
   units: "milli-g";
+  /** the board's sample rate (Hz) every session was recorded at: the rate the gesture app must sample at
+   * (upload --app-config reads it; a sidecar from before it was written has only sessions[].rateBoard) */
+  rate?: number;
   /** samples per window, and between window starts */
   window: number;
   hop: number;
@@ -74,6 +77,13 @@ function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidec
       fail(
         `${o.out} holds windows of ${meta.window} samples, hop ${meta.hop} (see ${side}); use --window ${meta.window} --hop ` +
           `${meta.hop}, or another --out`,
+      );
+    // a model fits windows of one rate, and the app samples at one: the rate asked before is the one to ask again
+    const asked = [...new Set((meta.sessions ?? []).map((x) => x.rateAsked))];
+    if (asked.length && !asked.includes(o.rate))
+      fail(
+        `${o.out} holds windows recorded at ${meta.rate ?? asked[0]} Hz (--rate ${asked[0]}, see ${side}); use --rate ${asked[0]}, ` +
+          `or another --out`,
       );
   }
   if (existsSync(o.out)) {
@@ -157,7 +167,7 @@ async function record(o: CollectOptions, rows: Rows, out: Output) {
 
 export async function collectCommand(o: CollectOptions, out: Output) {
   const hop = checkOptions(o);
-  const meta = checkOut(o, featureNames(), hop);
+  let meta = checkOut(o, featureNames(), hop);
   const rows = windowRows(o, hop);
   const { board, rateBoard, uploaded, interrupted } = await record(o, rows, out);
   const { windows, gapsInWindows } = rows.counts;
@@ -175,7 +185,17 @@ export async function collectCommand(o: CollectOptions, out: Output) {
     corrupt: stats.corrupt,
     date: new Date().toISOString(),
   });
+  // the one rate every session was recorded at (a different board may give another for the same --rate)
+  const rates = [...new Set(meta.sessions.map((x) => x.rateBoard))];
+  const { format, units, rate: _old, ...rest } = meta;
+  // the rate next to the units, where a reader looks first
+  meta = rates.length === 1 ? { format, units, rate: rates[0], ...rest } : { format, units, ...rest };
   writeFileSync(o.out + ".json", JSON.stringify(meta, null, 2) + "\n");
+  if (rates.length > 1)
+    process.stderr.write(
+      `edgefnn collect: ${o.out} now holds windows recorded at ${rates.join(" Hz and ")} Hz (the boards' rates); a model fits one: ` +
+        `record again at one rate into another --out\n`,
+    );
   out.say(`  ${stats.samples} samples, ${windows} windows of "${o.label}" appended to ${o.out} (settings in ${o.out}.json)`);
   out.say(`  rate measured ${rateMeasured.toFixed(2)} Hz (board set to ${rateBoard} Hz)`);
   if (stats.dropped || stats.corrupt)

@@ -9,6 +9,7 @@ import {
   decodeModel,
   encodeModel,
   evaluate,
+  Evaluation,
   LayerSpec,
   LossName,
   modelFromNetwork,
@@ -215,6 +216,11 @@ function chooseRates(net: Network, o: TrainOptions, c: Choices, s: Splits, out: 
       fail((e as Error).message);
     }
     out.say(`    chose lambda ${searched.lambda}, learning rate ${searched.learningRate} (${describeSearch(searched, c.classification)})`);
+    // the search's numbers are not the model's: say whose they are (train-confusion.ts's words)
+    out.say(
+      `    (cross-validated: out of fold, each of the ${s.tr.n} training rows predicted by the one of ${searched.folds} fold ` +
+        `models that did not train on it; not the model written)`,
+    );
   }
   return { searched, ...ratesFor(o, c.classification, searched) };
 }
@@ -336,17 +342,29 @@ export async function trainCommand(file: string, o: TrainOptions, out: Output) {
   };
   out.say(
     `  ${result.stoppedEarly ? "stopped early" : "finished"} after ${result.history.length} epochs; kept epoch ` +
-      `${result.bestEpoch}${val ? " (best on validation)" : ""}`,
+      `${result.bestEpoch}${val ? " (best on validation: its weights restored)" : " (the last: no validation split to choose by)"}`,
   );
-  // the kept epoch's weights on each split: the same numbers as the report's captions and the best epoch's point on its curves
-  out.say(`  the model (epoch ${result.bestEpoch}'s weights):`);
-  const heldRow = (h: HeldOut) =>
-    c.classification
-      ? [`test (${o.test})`, percent(h.accuracy!), ""]
-      : [`test (${o.test})`, `MAE ${h.mae!.toPrecision(4)}`, `RMSE ${h.rmse!.toPrecision(4)}`];
+  // the kept epoch's weights on each split, each row saying which rows it counts: the same numbers as the report's
+  // summary ("train accuracy (epoch N, kept)") and the best epoch's point on its curves
+  out.say(
+    `  the model written (epoch ${result.bestEpoch}'s weights) on each split; loss: mean ${c.loss}` +
+      (c.classification ? `, accuracy: the rows it classifies right` : "") +
+      ":",
+  );
+  const heldRow = (h: HeldOut) => {
+    const rows = `test (the held-out file ${o.test}: ${h.n} rows)`;
+    return c.classification
+      ? [rows, `accuracy ${percent(h.accuracy!)}`, ""]
+      : [rows, `MAE ${h.mae!.toPrecision(4)}`, `RMSE ${h.rmse!.toPrecision(4)}`];
+  };
+  const split = (what: string, e: Evaluation) => [
+    what,
+    c.classification ? `accuracy ${percent(e.accuracy)}` : "",
+    `loss ${e.loss.toFixed(4)}`,
+  ];
   for (const line of table([
-    ["train", c.classification ? percent(trainEval.accuracy) : "", `loss ${trainEval.loss.toFixed(4)}`],
-    ...(valEval ? [["validation", c.classification ? percent(valEval.accuracy) : "", `loss ${valEval.loss.toFixed(4)}`]] : []),
+    split(`train (the ${tr.n} rows it trained on)`, trainEval),
+    ...(valEval ? [split(`validation (${val!.n} rows held out, which chose the epoch)`, valEval)] : []),
     ...(held ? [heldRow(held)] : []),
   ]))
     out.say("  " + line);

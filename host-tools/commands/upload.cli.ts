@@ -26,7 +26,10 @@ export function define(program: Command, run: Runner): Command {
       "also install an on-board app (gestures, with the runtime and the features module):" +
         " a launcher app on a Bangle.js, started at boot by .bootcde elsewhere",
     )
-    .option("--app-config <file>", "the app's settings: collect's sidecar (gestures.csv.json) for rate and window")
+    .option(
+      "--app-config <file>",
+      "the app's settings: collect's sidecar (gestures.csv.json) for the rate its windows were recorded at, the window and hop",
+    )
     .option("--learn", "with --app: also install the on-board learning module edgefnn-learn (docs/ON-BOARD-LEARNING.md)")
     .option(
       "--force",

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SampleStream, lineCheck } from "../../host-tools/protocols/collect-stream";
 import { loadCsv } from "../../host-tools/data/csv-loader";
+import { appSettings } from "../../host-tools/apps/gestures";
 import { DIST_FEATURES_MIN, DIST_GESTURES_MIN } from "../../host-tools/files/bundle-files";
 import { ensureStorageFile } from "../../host-tools/serial/ensure-file";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
@@ -104,8 +105,35 @@ describe("gestures on the virtual Puck.js", () => {
       expect(Math.abs(c.rateMeasured - delivered) / delivered).toBeLessThan(0.1);
     }
     const side = JSON.parse(readFileSync(csv + ".json", "utf8"));
-    expect(side).toMatchObject({ window: WIN, hop: 13, units: "milli-g", features: featureNames() });
+    expect(side).toMatchObject({ rate: RATE, window: WIN, hop: 13, units: "milli-g", features: featureNames() });
     expect(side.sessions.map((x: { label: string }) => x.label)).toEqual(gestures);
+    // upload --app-config reads it as the app's rate, window and hop: the board samples at the rate the windows were recorded at
+    expect(appSettings(side, csv + ".json")).toEqual({ rate: RATE, window: WIN, hop: 13 });
+    // another rate into the same CSV is refused before the board is touched, the sidecar unchanged
+    const [sideText, csvText] = [readFileSync(csv + ".json", "utf8"), readFileSync(csv, "utf8")];
+    const other = await cliAsync([
+      "collect",
+      "--port",
+      s.port,
+      "--label",
+      "still",
+      "--seconds",
+      "1",
+      "--out",
+      csv,
+      "--rate",
+      "26",
+      "--window",
+      String(WIN),
+      "--hop",
+      "13",
+    ]);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(
+      /holds windows recorded at 52 Hz \(--rate 52, see .*gestures\.csv\.json\); use --rate 52, or another --out/,
+    );
+    expect(readFileSync(csv + ".json", "utf8")).toBe(sideText);
+    expect(readFileSync(csv, "utf8")).toBe(csvText);
     // the CSV loads as it is (no comment lines: the settings are in the sidecar)
     const loaded = await loadCsv(csv);
     expect(loaded.labels).toEqual(gestures);
