@@ -39,8 +39,18 @@ export function empty(text: string): string {
   return `<div class="empty">${escapeHtml(text)}</div>`;
 }
 
+/** Whether a validation split chose the kept epoch: without one, train keeps the last epoch's weights. */
+export function chosenByValidation(history: EpochStats[]): boolean {
+  return history.some((h) => Number.isFinite(h.valLoss));
+}
+
+/** The curves' mark at the kept epoch, saying why it is kept (the report's and the studio page's charts). */
+export function keptEpochLabel(history: EpochStats[], epoch: number): string {
+  return chosenByValidation(history) ? `best: epoch ${epoch}` : `kept: epoch ${epoch}, the last`;
+}
+
 function bestMarker(r: ReportData): { x: number; label: string } | undefined {
-  return r.bestEpoch >= 1 ? { x: r.bestEpoch, label: "best: epoch " + r.bestEpoch } : undefined;
+  return r.bestEpoch >= 1 ? { x: r.bestEpoch, label: keptEpochLabel(r.history, r.bestEpoch) } : undefined;
 }
 
 function bestStats(r: ReportData): EpochStats | undefined {
@@ -63,7 +73,8 @@ function at(best: EpochStats | undefined, pick: (h: EpochStats) => number, fmt: 
 
 function bestCaption(r: ReportData, parts: string[]): string {
   const shown = parts.filter((p) => p);
-  return shown.length ? `At epoch ${r.bestEpoch}, the best on validation, whose weights the model keeps: ${shown.join(", ")}.` : "";
+  const why = chosenByValidation(r.history) ? "the best on validation" : "the last (no validation split to choose by)";
+  return shown.length ? `At epoch ${r.bestEpoch}, ${why}, whose weights the model keeps: ${shown.join(", ")}.` : "";
 }
 
 function lossSection(r: ReportData): string {

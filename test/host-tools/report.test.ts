@@ -98,6 +98,16 @@ describe("renderReport: the page", () => {
     expectFiniteSvg(html);
   });
 
+  it("without a validation split, says the kept epoch is the last, not the best", () => {
+    const history = epochs(30, () => ({ valLoss: NaN, valAccuracy: NaN }));
+    const html = renderReport(report({ history, bestEpoch: 30 }));
+    expect(count(html, /<g class="marker"><title>kept: epoch 30, the last/g)).toBe(3);
+    expect(html).not.toContain("best: epoch");
+    expect(html).not.toContain("the best on validation");
+    expect(html).toContain("At epoch 30, the last (no validation split to choose by), whose weights the model keeps: train 98.3%.");
+    expect(html).not.toContain('data-series="validation"');
+  });
+
   it("is self-contained: no scripts, no external URLs, no links", () => {
     const html = renderReport(report());
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|url\(|@import|https?:/i);

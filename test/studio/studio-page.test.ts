@@ -102,7 +102,9 @@ describe("edgefnn studio", () => {
     // the charts rendered, the best epoch marked, the confusion matrix with recall and precision
     expect(await page.locator("#loss-chart svg").count()).toBe(1);
     expect(await page.locator("#delta-chart svg").count()).toBe(1);
-    expect(await page.locator("#loss-chart").textContent()).toContain(`best: epoch ${r.bestEpoch}`);
+    // no validation split: the kept epoch is the last, and the mark says so (not "best")
+    expect(r.valAccuracy).toBeNull();
+    expect(await page.locator("#loss-chart").textContent()).toContain(`kept: epoch ${r.bestEpoch}, the last`);
     expect(await page.locator("#confusion table").textContent()).toMatch(/recall/i);
     expect(await page.locator("#confusion table").textContent()).toMatch(/precision/i);
     // with no validation split, the matrix counts what the CLI's does (train-confusion.ts): out-of-fold predictions
@@ -123,7 +125,7 @@ describe("edgefnn studio", () => {
     expect(await page.locator("#boards tr.chosen").textContent()).toContain("Puck.js");
     const report = (await download(page, "download-report")).toString("utf8");
     expect(report).toContain("<svg");
-    expect(report).toContain(`best: epoch ${r.bestEpoch}`);
+    expect(report).toContain(`kept: epoch ${r.bestEpoch}, the last`);
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
     await page.context().close();

@@ -10,7 +10,7 @@ import { CsvError } from "../../data/csv-error";
 import type { CsvLoadOptions, LoadedCsv } from "../../data/csv-loader";
 import { NA_VALUES } from "../../data/csv-rows";
 import { rowsWithGaps } from "../../data/impute";
-import { renderReport } from "../../report/html-report";
+import { keptEpochLabel, renderReport } from "../../report/html-report";
 import { confusionTable } from "../../report/confusion-table";
 import { CSS as REPORT_CSS, layerColor, TRAIN_COLOR, VAL_COLOR } from "../../report/style";
 import { lineChart, type Series } from "../../report/svg-chart";
@@ -347,7 +347,7 @@ function drawCharts(): void {
   $("charts").hidden = !h.length;
   if (!h.length) return;
   const best = state.outcome?.bestEpoch ?? bestSoFar(h);
-  const marker = best ? { x: best, label: `best: epoch ${best}` } : undefined;
+  const marker = best ? { x: best, label: keptEpochLabel(h, best) } : undefined;
   const tv = (t: (e: EpochStats) => number, v: (e: EpochStats) => number): Series[] =>
     [
       { name: "train", values: h.map(t), color: TRAIN_COLOR },
