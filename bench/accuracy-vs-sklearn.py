@@ -8,7 +8,8 @@ else chosen, then `quantize --bits 8` (no data seen) and `eval` of both on the
 same held-out split. Data: by default the fresh sets (FRESH: generated,
 defined before session 7 tuned anything and run only after), --sets seen for
 the seven session 7 diagnosed and tuned on (SEEN), dev for the four of the
-first choice (DEV), all; each split stratified 75/25 per seed. Prints a Markdown table:
+first choice (DEV), fresh2 for eight defined before the second round of
+tuning and run only after it (FRESH2), all; each split stratified 75/25 per seed. Prints a Markdown table:
 mean +/- standard deviation over the splits (docs/ACCURACY.md).
 
 Needs Debian's python3-sklearn (apt-get install -y python3-sklearn) and a
