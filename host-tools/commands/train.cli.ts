@@ -62,7 +62,7 @@ export function define(program: Command, run: Runner): Command {
       )
       .option(
         "--lambda <l2>",
-        "L2 coefficient of (1/2) lambda ||W||^2 (default: chosen from 0.0003, 0.001, 0.003 by cross-validation" +
+        "L2 coefficient of (1/2) lambda ||W||^2 (default: chosen from 0.0003, 0.001, 0.003, 0.01 by cross-validation" +
           " on up to 2000 rows of a classification, else 0.001)",
         numberOption("--lambda", (n) => n >= 0, ">= 0"),
       )

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/core/index";
 import { gaussianClusters } from "../../src/core/check/index";
+import { SEARCH } from "../../host-tools/commands/train-rates";
 import { cli, cliAsync, IRIS_CSV, json, tempDir } from "../helpers/cli";
 
 const dir = tempDir();
@@ -69,7 +70,7 @@ describe("train, eval, quantize, predict, info, bundle on iris", () => {
     // iris is small: lambda and the learning rate are cross-validated on all rows, which then all train (no validation split)
     expect(j.valAccuracy).toBeNull();
     expect(j.search.folds).toBe(3);
-    expect(j.search.trials).toHaveLength(6);
+    expect(j.search.trials).toHaveLength(SEARCH.lambdas.length * SEARCH.learningRates.length);
     expect([j.lambda, j.learningRate]).toEqual([j.search.lambda, j.search.learningRate]);
     expect(j.search.cvAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(readFileSync(join(dir, "relu.efnn")).length).toBe(j.bytes);
