@@ -13,8 +13,19 @@ const gc = runInNewContext("gc") as () => void;
 const ONCE = 1024 * 1024;
 
 /** Runs fn n times after a warm-up; reports the heap growth across the loop
- * (no GC in between: garbage counts too) and the number of GCs during it. */
+ * (no GC in between: garbage counts too) and the number of GCs during it.
+ * V8 optimizes on a background thread: on a busy machine the loop can start
+ * before the optimized code is in, and the interpreter's code boxes doubles
+ * (a few scavenges in a CI run at load ~8). So a run that saw a GC is warmed
+ * up and run again, up to 5 times in all; code that allocates allocates on
+ * every try and still fails (the last test below shows the measure sees it). */
 async function measure(fn: () => void, n: number): Promise<{ bytes: number; gcs: number; retained: number }> {
+  let r = await measureOnce(fn, n);
+  for (let tries = 1; tries < 5 && r.gcs > 0; tries++) r = await measureOnce(fn, n);
+  return r;
+}
+
+async function measureOnce(fn: () => void, n: number): Promise<{ bytes: number; gcs: number; retained: number }> {
   for (let i = 0; i < 20_000; i++) fn(); // let the optimizing compiler take over (unoptimized code boxes doubles)
   gc();
   let gcs = 0;
