@@ -4,6 +4,8 @@ import { join } from "node:path";
 import {
   ActivationName,
   createNetwork,
+  createRng,
+  initialize,
   DataSet,
   encodeModel,
   modelFromNetwork,
@@ -15,6 +17,7 @@ import {
   train,
 } from "../../src/core/index";
 import { gaussianClusters } from "../../src/core/check/index";
+import { FEATURE_COUNT } from "../../src/features/window-features";
 import { loadIris } from "./iris";
 
 export interface Trained {
@@ -116,4 +119,20 @@ export function writeIrisUploadModels(dir: string): { q8: string; q8b: string } 
   writeFileSync(q8, encodeModel(quantizeModel(model, 8)));
   writeFileSync(q8b, encodeModel(quantizeModel(model, [8, 16])));
   return { q8, q8b };
+}
+
+/** An untrained int8 model shaped like the gesture app's (inputs -> hidden
+ * hard-tanh -> softmax over still, shake, circle), written to file: for the
+ * tests of what uploads and starts it, not of what it predicts. */
+export function writeGestureModel(file: string, o: { inputs?: number; hidden?: number; seed?: number } = {}): string {
+  const net = createNetwork({
+    inputSize: o.inputs ?? FEATURE_COUNT,
+    layers: [
+      { size: o.hidden ?? 6, activation: "hard-tanh" },
+      { size: 3, activation: "softmax" },
+    ],
+  });
+  initialize(net, createRng(o.seed ?? 3));
+  writeFileSync(file, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
+  return file;
 }

@@ -10,9 +10,9 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { appDefaultsNote, appSettings } from "../../host-tools/apps/gestures";
 import { APP_DEFAULTS } from "../../host-tools/apps/gesture-files";
 import { FIRMWARE_DIR } from "../../host-tools/files/bundle-files";
-import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
-import { FEATURE_COUNT, featureNames } from "../../src/features/window-features";
+import { featureNames } from "../../src/features/window-features";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
+import { writeGestureModel } from "../helpers/models";
 import { cliAsync, tempDir } from "../helpers/cli";
 
 const dir = tempDir();
@@ -24,16 +24,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  const net = createNetwork({
-    inputSize: FEATURE_COUNT,
-    layers: [
-      { size: 6, activation: "hard-tanh" },
-      { size: 3, activation: "softmax" },
-    ],
-  });
-  initialize(net, createRng(3));
-  model = join(dir, "g.efnn");
-  writeFileSync(model, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
+  model = writeGestureModel(join(dir, "g.efnn"));
 });
 
 /** A sidecar as collect wrote it before it had a top-level rate: the rate only in each session's rateBoard. */

@@ -9,8 +9,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
-import { FEATURE_COUNT } from "../../src/features/window-features";
 import { modelFileName } from "../../host-tools/serial/board-files";
 import { LEGACY_GESTURES_BOOTCDE } from "../../host-tools/serial/own-files";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
@@ -18,6 +16,7 @@ import { SerialLink } from "../../host-tools/links/serial-link";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
 import { bangleFactoryStorage } from "../../host-tools/sim/sim-boards";
+import { writeGestureModel } from "../helpers/models";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 
 const dir = tempDir();
@@ -29,16 +28,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  const net = createNetwork({
-    inputSize: FEATURE_COUNT,
-    layers: [
-      { size: 8, activation: "hard-tanh" },
-      { size: 3, activation: "softmax" },
-    ],
-  });
-  initialize(net, createRng(4));
-  model = join(dir, "g.q8.efnn");
-  writeFileSync(model, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
+  model = writeGestureModel(join(dir, "g.q8.efnn"), { hidden: 8, seed: 4 });
   side = join(dir, "g.csv.json");
   writeFileSync(side, JSON.stringify({ rate: 25, window: 25, hop: 25, units: "milli-g" }));
 });

@@ -4,13 +4,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork, quantizeModel } from "../../src/core/index";
 import { FEATURE_COUNT } from "../../src/features/window-features";
 import { ensureStorageFile, ForeignFileError } from "../../host-tools/serial/ensure-file";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { SerialLink } from "../../host-tools/links/serial-link";
 import { LEGACY_GESTURES_BOOTCDE, SCRIPT_MARK } from "../../host-tools/serial/own-files";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
+import { writeGestureModel } from "../helpers/models";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 
 const dir = tempDir();
@@ -22,17 +22,7 @@ afterEach(async () => {
 });
 
 function modelOf(inputs: number, file: string): string {
-  const net = createNetwork({
-    inputSize: inputs,
-    layers: [
-      { size: 6, activation: "hard-tanh" },
-      { size: 3, activation: "softmax" },
-    ],
-  });
-  initialize(net, createRng(3));
-  const f = join(dir, file);
-  writeFileSync(f, encodeModel(quantizeModel(modelFromNetwork(net, ["still", "shake", "circle"]), 8)));
-  return f;
+  return writeGestureModel(join(dir, file), { inputs });
 }
 
 beforeAll(() => {
