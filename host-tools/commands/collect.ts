@@ -15,7 +15,14 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import { featureNames } from "../../src/features/window-features";
 import { fail, quoteValue } from "../cli/user-error";
 import { Output } from "../cli/output";
-import { COLLECT_MODULE, collectHeader, collectLabelProblem, windowProblem, windowRows as cutWindows } from "../protocols/collect-windows";
+import {
+  COLLECT_MODULE,
+  CollectSession,
+  collectHeader,
+  collectLabelProblem,
+  windowProblem,
+  windowRows as cutWindows,
+} from "../protocols/collect-windows";
 import { FIRMWARE_DIR } from "../files/bundle-files";
 import { StreamStats } from "../protocols/collect-stream";
 import { openBoard } from "../serial/open-board";
@@ -49,18 +56,7 @@ export interface CollectSidecar {
   window: number;
   hop: number;
   features: string[];
-  sessions: {
-    label: string;
-    board: string;
-    rateAsked: number;
-    rateBoard: number;
-    rateMeasured: number;
-    samples: number;
-    windows: number;
-    dropped: number;
-    corrupt: number;
-    date: string;
-  }[];
+  sessions: CollectSession[];
 }
 
 function checkOut(o: CollectOptions, names: string[], hop: number): CollectSidecar {

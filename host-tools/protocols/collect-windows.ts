@@ -13,6 +13,21 @@ export const COLLECT_MODULE = "edgefnn-collect";
  * COLLECT_DEFAULTS (a test compares them; that file stays light for the CLI's start-up) */
 export const COLLECT_WINDOW_DEFAULTS = { rate: 25, window: 50 };
 
+/** One recording as collect's sidecar lists it (and the studio page counts it): what was asked, what the
+ * board did, what arrived. */
+export interface CollectSession {
+  label: string;
+  board: string;
+  rateAsked: number;
+  rateBoard: number;
+  rateMeasured: number;
+  samples: number;
+  windows: number;
+  dropped: number;
+  corrupt: number;
+  date: string;
+}
+
 /** The CSV's first line: the feature names, then "label". */
 export function collectHeader(): string {
   return [...featureNames(), "label"].join(",");

@@ -9,7 +9,7 @@
 // the spot; the CSV can be downloaded as it is.
 import { ensureStorageFile } from "../../serial/ensure-file";
 import { forgetHelpers } from "../../protocols/storage-write";
-import { COLLECT_MODULE, collectHeader, collectLabelProblem, windowRows } from "../../protocols/collect-windows";
+import { COLLECT_MODULE, type CollectSession, collectHeader, collectLabelProblem, windowRows } from "../../protocols/collect-windows";
 import { fetchBytes, type BoardContext } from "./board-context";
 import { accelSettings } from "./gesture-panel";
 
@@ -17,16 +17,8 @@ const el = (id: string) => document.getElementById(id) as HTMLElement;
 const btn = (id: string) => document.getElementById(id) as HTMLButtonElement;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
-interface Session {
-  label: string;
-  board: string;
-  rateBoard: number;
-  rateMeasured: number;
-  samples: number;
-  windows: number;
-  dropped: number;
-  corrupt: number;
-}
+/** the page keeps no sidecar: what it asked and when are not listed */
+type Session = Omit<CollectSession, "rateAsked" | "date">;
 
 export const COLLECTED_CSV = "gestures.csv";
 
