@@ -125,6 +125,8 @@ function result(cls: number, b: Uint8Array): RowResult {
 export class AgentClient {
   readonly stats = { requests: 0, retries: 0, naks: 0 };
   private decoder = new FrameDecoder();
+  /** frames that began as ours but failed their length or CRC (line noise): the probe counts them as an agent's */
+  private damaged = 0;
   private frames: Frame[] = [];
   private pos = 0;
   private seq: number;
@@ -164,7 +166,9 @@ export class AgentClient {
       let info: AgentInfo | null = null,
         echoed = false,
         nak = false,
+        late = false,
         refused: Frame | null = null;
+      const damagedBefore = scan.damaged;
       try {
         await scan.inbox.waitFor(
           () => {
@@ -179,6 +183,7 @@ export class AgentClient {
               } else if (f.type === T.HELLO && f.seq === seq) echoed = true;
               else if (f.type === T_NAK) nak = true;
               else if (f.type === T_ERROR && f.seq === seq && f.payload.length > 0) refused = f;
+              else if (f.type === (T.HELLO | REPLY)) late = true;
             }
             return info !== null || echoed || nak || refused !== null;
           },
@@ -207,7 +212,10 @@ export class AgentClient {
         return new AgentClient(link, info, (seq + 1) & 0xffff, timed);
       }
       if (echoed) break; // a console that echoes what it gets: not an agent
-      if (nak) agentSeen = true;
+      // A NAK, a hello reply to an earlier try (late: a busy host or agent), or
+      // a frame that arrived damaged (a noisy line) all prove an agent: it gets
+      // agentTries, not the two a silent port gets.
+      if (nak || late || scan.damaged > damagedBefore) agentSeen = true;
     }
     scan.inbox.clear();
     return null;
@@ -220,6 +228,7 @@ export class AgentClient {
     if (rx.length > this.pos) {
       this.decoder.push(Buffer.from(rx.slice(this.pos), "latin1"), (d) => {
         if (d.ok) got.push(d.frame);
+        else this.damaged++;
       });
       this.pos = rx.length;
     }

@@ -46,13 +46,20 @@ async function agent(name: string) {
     p.open((e) => (e ? reject(e) : resolve(p)));
   });
   cleanups.push(() => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())));
-  const state = { lose: false, lost: 0, seen: new Map<number, number>() };
+  const state = { lose: false, lost: 0, damage: 0, seen: new Map<number, number>() };
   const server = new AgentServer({
     dir: join(dir, `models-${name}`),
     runtime: requireRuntime(),
     send: (bytes) => {
-      if (!state.lose) port.write(Buffer.from(bytes));
-      else state.lost++;
+      if (state.lose) state.lost++;
+      else if (state.damage > 0) {
+        // one byte in the middle changed, as line noise would: a frame that fails its CRC
+        state.damage--;
+        const b = Buffer.from(bytes);
+        const mid = b.length >> 1;
+        b[mid] = b[mid] === 0x41 ? 0x42 : 0x41;
+        port.write(b);
+      } else port.write(Buffer.from(bytes));
     },
   });
   server.start();
@@ -155,6 +162,20 @@ describe("the agent client's timeouts, on a test clock", () => {
     const attempt = timeouts.tries * (timeouts.replyMs + wire) + RETRY_PAUSE_MS;
     expect(c.stats.requests - requests).toBe(Math.ceil(timeouts.rereadMs / attempt));
     expect(c.stats.requests - requests).toBeGreaterThan(1);
+  });
+});
+
+describe("the probe on a noisy line", () => {
+  it("hello replies that arrive damaged prove an agent: the probe tries on (agentTries) instead of giving up after two", async () => {
+    const a = await agent("damaged-hellos");
+    const link = await SerialLink.open(a.port);
+    cleanups.push(() => link.close());
+    a.state.damage = 2; // the first two hello replies fail their CRC; a port nobody answers gets two tries only
+    const c = await AgentClient.probe(link);
+    expect(c).not.toBeNull();
+    expect(c!.info.protocol).toBeGreaterThanOrEqual(1);
+    expect(a.state.damage).toBe(0);
+    expect(a.state.seen.get(T.HELLO)).toBeGreaterThanOrEqual(3);
   });
 });
 
