@@ -11,6 +11,7 @@ import { parse, type Info } from "csv-parse";
 import type { DataSet } from "../../src/core/dataset";
 import { featureCountProblem, resolveColumns, type CsvColumns } from "./csv-columns";
 import { CsvError } from "./csv-error";
+import { CSV_PARSE_OPTIONS, csvParseError, errorCode } from "./csv-dialect";
 import { RowReader } from "./csv-rows";
 import { countHeaderFields, detectDelimiter, readHeaderLine, type Delimiter } from "./detect-delimiter";
 import { encodingProblem, locateInvalidUtf8, SNIFF_BYTES } from "./text-encoding";
@@ -114,17 +115,8 @@ async function readRecords(file: string, fh: FileHandle, delimiter: Delimiter, o
   const hasLabel = options.hasLabel ?? true;
   const source = fh.createReadStream({ start: 0, autoClose: false });
   const parser = parse({
+    ...CSV_PARSE_OPTIONS,
     delimiter,
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    // Ragged rows are reported by RowReader, with both field counts.
-    relax_column_count: true,
-    // A quote inside an unquoted field (a label like 6" screw) is kept as text.
-    relax_quotes: true,
-    // Listed, not detected: csv-parse guesses one line ending from the first
-    // line, then miscounts lines in a file that mixes them.
-    record_delimiter: ["\r\n", "\n", "\r"],
     info: true,
   });
   // Every byte is checked for UTF-8 on its way to the parser (which would
@@ -200,36 +192,15 @@ async function utf8Error(file: string, fh: FileHandle): Promise<CsvError> {
   return new CsvError(file, { line: fault.line }, what);
 }
 
-/** csv-parse's own errors, rephrased with the file and the line; ours pass through. */
+/** csv-parse's own errors, rephrased with the file and the line (csv-dialect.ts); ours pass through. */
 function parseError(file: string, e: unknown, nextLine: number): Error {
   if (e instanceof CsvError) return e;
-  const code = errorCode(e);
-  const lines = typeof e === "object" && e !== null ? (e as { lines?: unknown }).lines : undefined;
-  const line = typeof lines === "number" ? lines : undefined;
-  switch (code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      // csv-parse reports the end of the file, where it gave up; the row that
-      // opened the quote starts right after the last complete record.
-      return new CsvError(
-        file,
-        { line: nextLine },
-        'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)',
-      );
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-    case "CSV_INVALID_CLOSING_QUOTE":
-      return new CsvError(
-        file,
-        { line },
-        'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")',
-      );
-    default:
-      if (code?.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE")
-        return new CsvError(file, { line }, e instanceof Error ? e.message : String(e));
-      // A read failing half way (a disk error, say) is still about the file;
-      // anything else is a bug here and keeps its stack.
-      if (typeof e === "object" && e !== null && "syscall" in e) return fileError(file, e);
-      return e instanceof Error ? e : new Error(String(e));
-  }
+  const parsing = csvParseError(file, e, nextLine);
+  if (parsing) return parsing;
+  // A read failing half way (a disk error, say) is still about the file;
+  // anything else is a bug here and keeps its stack.
+  if (typeof e === "object" && e !== null && "syscall" in e) return fileError(file, e);
+  return e instanceof Error ? e : new Error(String(e));
 }
 
 /** A failure to open or read the file, in words. */
@@ -245,9 +216,4 @@ function fileError(file: string, e: unknown): Error {
     default:
       return e instanceof Error ? new CsvError(file, {}, `cannot be read: ${e.message}`) : new CsvError(file, {}, String(e));
   }
-}
-
-function errorCode(e: unknown): string | undefined {
-  const code = typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined;
-  return typeof code === "string" ? code : undefined;
 }

@@ -9,6 +9,7 @@ import { parse } from "csv-parse/sync";
 import type { FileHandle } from "node:fs/promises";
 import { featureCountProblem, resolveColumns } from "../../data/csv-columns";
 import { CsvError } from "../../data/csv-error";
+import { CSV_PARSE_OPTIONS, csvParseError } from "../../data/csv-dialect";
 import type { CsvLoadOptions, LoadedCsv } from "../../data/csv-loader";
 import { RowReader } from "../../data/csv-rows";
 import { detectDelimiter, firstLine, type Delimiter } from "../../data/detect-delimiter";
@@ -66,13 +67,8 @@ export function parseCsvText(file: string, text: string): ParsedCsv {
   let records: ParsedRecord[];
   try {
     records = parse(text, {
+      ...CSV_PARSE_OPTIONS,
       delimiter,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      record_delimiter: ["\r\n", "\n", "\r"],
       info: true,
       on_record: (r: string[], context: { lines: number; empty_lines: number }) => {
         lastEnd = context.lines;
@@ -81,21 +77,9 @@ export function parseCsvText(file: string, text: string): ParsedCsv {
       },
     }) as unknown as ParsedRecord[];
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const lines = (e as { lines?: unknown }).lines;
-    const line = typeof lines === "number" ? lines : undefined;
     const empty = (e as { empty_lines?: unknown }).empty_lines;
-    if (code === "CSV_QUOTE_NOT_CLOSED")
-      throw new CsvError(
-        file,
-        { line: lastEnd + ((typeof empty === "number" ? empty : lastEmpty) - lastEmpty) + 1 },
-        'a quoted field in the row starting here is never closed (a " is missing, or a " inside a field is not written twice)',
-      );
-    if (code === "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE" || code === "CSV_INVALID_CLOSING_QUOTE")
-      throw new CsvError(file, { line }, 'text follows the closing quote of a field (a " inside a quoted field must be written twice: "")');
-    if (code?.startsWith("CSV_") || code === "INVALID_OPENING_QUOTE")
-      throw new CsvError(file, { line }, e instanceof Error ? e.message : String(e));
-    throw e;
+    // the line after the last complete record, as the CLI's loader counts it
+    throw csvParseError(file, e, lastEnd + ((typeof empty === "number" ? empty : lastEmpty) - lastEmpty) + 1) ?? e;
   }
   if (records.length === 0) throw new CsvError(file, {}, EMPTY);
   return { file, delimiter, records };
