@@ -7,7 +7,7 @@
 
 /** CRC-32 of bytes[0..length) (no length: all of them), as an unsigned 32-bit number. */
 export function crc32(bytes: ArrayLike<number>, length?: number): number {
-  for (var c = -1, i = 0, k = 0, n = length! >= 0 ? length! : bytes.length; i < n; i++)
+  for (var c = -1, i = 0, k, n = length! >= 0 ? length! : bytes.length; i < n; i++)
     for (c ^= bytes[i], k = 8; k--;) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
   return ~c >>> 0;
 }

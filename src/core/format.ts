@@ -84,7 +84,7 @@ export function fail(msg: string): never {
  * asked. (Offsets into one view, not a view of the section: on Espruino a view
  * given a length of 0 runs to the end of its buffer.) */
 export function readLabels(b: ArrayLike<number>, at: number, len: number, count: number): string[] {
-  for (var labels: string[] = [], end = at + len, p = at, k = 0, i = 0, n = 0, s = ""; k < count; k++, p += n + 1) {
+  for (var labels: string[] = [], end = at + len, p = at, k = 0, i: number, n: number, s: string; k < count; k++, p += n + 1) {
     n = p < end ? b[p] : 0;
     if (!(n > 0 && n <= MAX_LABEL_LENGTH && p + n < end)) fail("label " + (k + 1) + " is malformed");
     for (s = "", i = p + 1; i <= p + n; i++) {
@@ -108,7 +108,7 @@ export function decodeLayout(bytes: Uint8Array, crc?: ((n: number) => number) | 
     off = 0,
     l = 0,
     t = 0,
-    name = "";
+    name: string;
   // Every section takes a multiple of 4 bytes: labels and weights are padded,
   // all others are multiples of 4 already. (No helper functions here: on the
   // board each function the runtime defines costs ~8 blocks of RAM.) Sizes run

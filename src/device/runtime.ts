@@ -98,12 +98,13 @@ type State = [
   Float32Array,
   string | undefined,
   number,
-  (Weights | null)[] | null,
+  (Weights | 0)[] | null,
   string,
 ];
 
 /** Node's views in St.VIEWS: the means and the 1/std (one view), then per layer
- * its weights, scales, biases, PReLU gammas (null if none) and the table's gamma */
+ * its weights, scales, biases, PReLU gammas and the table's gamma (0: a section the
+ * layer does not have; 0, not null: 3 bytes fewer in the bundle) */
 const enum Vw {
   STATS,
   LAYERS,
@@ -212,7 +213,7 @@ var rows = function (
 
 /** Node's dense rows: y_i = s_i (sum_j q_ij x_j) + b_i for the n rows of m
  * weights W (row-major), each sum in index order in double precision, then
- * rounded to float32 once; S null for float32 weights (s_i = 1). Made only
+ * rounded to float32 once; S 0 for float32 weights (s_i = 1). Made only
  * where there is no E (on the board it would cost blocks and never run). Four
  * rows at a time (one accumulator serialises the adds: 0.32x of the bench's
  * limit one row at a time, ~0.5x like this); the loop is shaped for bytes (the
@@ -224,17 +225,18 @@ var nodeRows =
     m: number,
     W: Weights,
     x: ArrayLike<number>,
-    S: ArrayLike<number> | null,
+    S: ArrayLike<number> | 0,
     b: ArrayLike<number>,
     y: Float32Array,
+    f: number,
   ): void {
-    // (set at row 0: i & 3 is 0 there)
-    var z!: number, z1!: number, z2!: number, z3!: number;
+    var z: number, z1: number, z2: number, z3: number;
     // four rows in flight, each its own accumulator summing in index order
     // (the same bits as one row at a time): at every fourth row the next four
     // rows' sums (past the last row, rows from the first again, unused), then
-    // each row takes its own
-    for (var i = 0, j, v, o, o1, o2, o3; i < n; i++, z = z1, z1 = z2, z2 = z3) {
+    // each row takes its own. (The sums start at 0, not undefined: V8 would
+    // keep them boxed, a heap number per row.)
+    for (var i = (z = z1 = z2 = z3 = 0), j, v, o, o1, o2, o3; i < n; i++, z = z1, z1 = z2, z2 = z3) {
       if (!(i & 3))
         for (z = z1 = z2 = z3 = j = 0, o = i * m, o1 = ((i + 1) % n) * m, o2 = ((i + 2) % n) * m, o3 = ((i + 3) % n) * m; j < m; j++) {
           v = x[j];
@@ -243,7 +245,11 @@ var nodeRows =
           z2 += W[o2 + j] * v;
           z3 += W[o3 + j] * v;
         }
-      y[i] = (S ? z * S[i] : z) + b[i];
+      z = (S ? z * S[i] : z) + b[i];
+      // ReLU (f) without a branch on z's sign (random signs: a mispredicted
+      // branch per row, ~0.1x of the limit): (z + |z|) / 2 is exactly max(0,
+      // z) and +0 for -0; only z = -Inf (NaN there) and NaN take the test
+      y[i] = f ? ((v = (z + Math.abs(z)) * 0.5) == v ? v : Math.max(0, z)) : z;
     }
   };
 
@@ -266,8 +272,8 @@ function refind(s: State): void {
 // LAYER_ENTRY_BYTES * l, its f32 gamma ENTRY_GAMMA bytes into it; after the L
 // entries the means (f32[M_0]), then the 1/std (f32[M_0]), then the labels.
 
-/** The forward pass into the output view; the output softmax is skipped for classify. */
-function forward(s: State, x: ArrayLike<number>, top: boolean): void {
+/** The forward pass into the output view, returned; the output softmax is skipped for classify. */
+function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
   var T = s[St.TABLE],
     V = s[St.VIEWS],
     A = s[St.HALF_A],
@@ -307,9 +313,17 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     var r = m * WEIGHT_BYTES[T[t + T_WTYPE]],
       v = Vw.LAYERS + Vw.PER_LAYER * l;
     if (V) {
-      (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V[v]! /* Vw.WEIGHTS */, cur, V[v + Vw.SCALES], V[v + Vw.BIASES]!, nxt);
-      // Node applies every activation after the sums
-      f = Row.LINEAR;
+      // (ReLU in the row store: f 1; hard-tanh, f 0 here, by applyActivation below)
+      (nodeRows as Exclude<typeof nodeRows, false>)(
+        n,
+        m,
+        V[v] as Weights /* Vw.WEIGHTS */,
+        cur,
+        V[v + Vw.SCALES],
+        V[v + Vw.BIASES] as Weights,
+        nxt,
+        (f &= 1),
+      );
     } else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
       // one RAM copy (reading them from flash inside the row statement was
@@ -357,21 +371,22 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
     cur = nxt;
     nxt = cur.byteOffset ? A : s[St.HALF_B];
   }
+  return s[St.OUT];
 }
 
-function Model() {}
-var proto = Model.prototype;
+// the models' prototype (Object.create(proto): no constructor function, whose
+// object and prototype link would cost the board blocks and the bundle bytes)
+var proto = {} as Model;
 proto.run = function (this: Model, x: ArrayLike<number>): Float32Array {
-  forward(this._, x, false);
-  return this._[St.OUT];
+  return forward(this._, x, false);
 };
 proto.classify = function (this: Model, x: ArrayLike<number>): number {
-  forward(this._, x, true);
-  var out = this._[St.OUT],
+  var out = forward(this._, x, true),
     n = out.length,
     best = 0;
-  if (n === 1) return +(out[0] > 0.5);
-  for (var i = 1; i < n; i++) if (out[i] > out[best]) best = i;
+  // (n < 2: one output; a layer has at least one)
+  if (n < 2) return +(out[0] > 0.5);
+  for (var i = 0; ++i < n;) if (out[i] > out[best]) best = i;
   return best;
 };
 /** read-only properties computed from the state or the file: a model keeps
@@ -428,12 +443,12 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
     l = 0,
     t = 0,
     j = 0,
-    k = 0,
-    o = 0,
-    c = 0,
-    z = 0,
-    v: Weights | null;
-  var m = new (Model as unknown as new () => Model)();
+    k: number,
+    o: number,
+    c: number,
+    z: number,
+    v: Weights | 0;
+  var m = Object.create(proto) as Model;
   // (the output is the half layer L writes: B after an odd count of layers)
   var M = T[T_IN],
     s: State = (m._ = [
@@ -447,7 +462,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
       FLAG_IMPUTE & ~H[12],
     ] as unknown as State);
   var N = view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0),
-    V: (Weights | null)[] | null = ESP ? null : [N];
+    V = (!ESP && [N]) as (Weights | 0)[] | null;
   // Every value finite (a NaN or an infinity anywhere makes NaN outputs), and
   // whether the normalization is the identity (then a(0) is a copy of x; never
   // for a model that imputes: its missing inputs go through the loop)
@@ -468,7 +483,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
       o = k < Vw.GAMMA ? T[t + T_W + k] : HEADER_BYTES + LAYER_ENTRY_BYTES * l + ENTRY_GAMMA;
       // (k ? : k is not Vw.WEIGHTS)
       c = k < Vw.GAMMA ? T[t + T_OUT] * (k ? 1 : T[t]) /* T_IN */ : 1;
-      v = o < 0 || (ESP && c > 65535) ? null : view(s, o, c, k ? 0 : T[t + T_WTYPE]);
+      v = o < 0 || (ESP && c > 65535) ? 0 : view(s, o, c, k ? 0 : T[t + T_WTYPE]);
       if (V) V.push(v);
       if (v && !(ESP && (z = E.sum(v)) - z === 0))
         for (j = 0; j < c; j++)
