@@ -6,8 +6,11 @@
 // process's CPU time does not count the time other processes take. Each figure
 // is a process making K calls minus one making none (same setup: Storage
 // written, module required, model loaded), best of R rounds; the builds and
-// calls are run in turns within each round. Not part of the test suite:
-//   ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]
+// calls are run in turns within each round (one process making no calls per
+// build and round: the setup is the same for every kind of call). --what=
+// measures only some of floor, classify, run (the floor is needed for the
+// ratios); every round's figures go to stderr. Not part of the test suite:
+//   ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R] [--what=floor,classify]
 // The model is the seeded synthetic 64-64-32-10 int8 model, loaded with loadFile.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +28,8 @@ if (!files.length) {
   process.exit(2);
 }
 const K = opt("calls", 200),
-  R = opt("rounds", 3);
+  R = opt("rounds", 3),
+  whats = (process.argv.find((a) => a.startsWith("--what=")) ?? "--what=floor,classify,run").slice(7).split(",");
 const model = encodeModel(quantizeModel(syntheticModel().model, 8));
 const dir = storageDir("cpu");
 
@@ -63,12 +67,17 @@ function measure(text) {
 const bundles = files.map((f) => readFileSync(f, "utf8"));
 const best = {};
 for (let r = 0; r < R; r++)
-  for (const [b, bundle] of bundles.entries())
-    for (const what of ["floor", "classify", "run"]) {
-      const t = (measure(script(bundle, what, K)) - measure(script(bundle, what, 0))) / K;
+  for (const [b, bundle] of bundles.entries()) {
+    const zero = measure(script(bundle, "floor", 0)),
+      line = [];
+    for (const what of whats) {
+      const t = (measure(script(bundle, what, K)) - zero) / K;
       const key = `${b}:${what}`;
       best[key] = Math.min(best[key] ?? Infinity, t);
+      line.push(`${what} ${(t * 1e3).toFixed(2)}`);
     }
+    console.error(`round ${r + 1} ${files[b]}: ${line.join(", ")} ms`);
+  }
 for (const [b, f] of files.entries()) {
   const fl = best[`${b}:floor`];
   console.log(
