@@ -317,13 +317,11 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       // in chunks, where a typed-array copy of a flash view reads it float by
       // float (0.13 vs 0.23 ms for 128 floats on the Linux build). Float32
       // weights get scales of 1 (exact).
+      // (one constructor for the three: every byte of this loop's text is read
+      // from flash at every layer of every call)
       var sc = T[t + T_S],
-        B: Float32Array;
-      if (sc < 0) {
-        B = new Float32Array(2 * n);
-        for (i = 0; i < n; i++) B[i] = 1;
-        B.set(view(s, T[t + T_B], n, 0), n);
-      } else B = s[St.NAME] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(view(s, sc, 2 * n, 0));
+        B = new Float32Array((sc < 0 ? 2 * n : s[St.NAME] ? stored(s, sc, 8 * n, true) : view(s, sc, 2 * n, 0)) as ArrayBuffer);
+      if (sc < 0) for (B.set(view(s, T[t + T_B], n, 0), n), i = 0; i < n;) B[i++] = 1;
       for (i = 0; i < n; i = j) {
         var o = s[St.BASE] + T[t + T_W] + i * r,
           buf = s[St.FILE];
