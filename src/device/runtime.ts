@@ -125,10 +125,15 @@ var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
 
 /** n elements of weight type w at file offset off. On Espruino a view can start
  * at most 65535 bytes into its buffer: past that, loadFile's models read the
- * section from Storage (a flash-backed buffer again, no RAM for the data). */
-function view(s: State, off: number, n: number, w: number): Weights {
+ * section from Storage (a flash-backed buffer again, no RAM for the data).
+ * copy: a loadFile model's section as a RAM copy, for values read more than
+ * once or one by one in a call (each read of one value from a flash view is a
+ * flash read of its own; the copy reads 16 bytes at a time on the Linux build). */
+function view(s: State, off: number, n: number, w: number, copy?: boolean): Weights {
   var Ty = TYPES[w];
-  return s[St.NAME] && s[St.BASE] + off > 65535 ? new Ty(stored(s, off, n * WEIGHT_BYTES[w])) : new Ty(s[St.FILE], s[St.BASE] + off, n);
+  return s[St.NAME] && (copy || s[St.BASE] + off > 65535)
+    ? new Ty(stored(s, off, n * WEIGHT_BYTES[w], copy))
+    : new Ty(s[St.FILE], s[St.BASE] + off, n);
 }
 
 /** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
@@ -294,7 +299,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       s[St.NORM],
       M,
       x,
-      (V ? V[Vw.STATS] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0)) as Weights,
+      (V ? V[Vw.STATS] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0, true)) as Weights,
       A,
       Row.NORMALIZE,
     );
@@ -312,15 +317,15 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       f = Row.LINEAR;
     } else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
-      // one RAM copy (reading them from flash inside the row statement was
-      // slower). From a Storage file in one read: `+ ""` copies the flash string
-      // in chunks, where a typed-array copy of a flash view reads it float by
-      // float (0.13 vs 0.23 ms for 128 floats on the Linux build). Float32
-      // weights get scales of 1 (exact).
-      // (one constructor for the three: every byte of this loop's text is read
-      // from flash at every layer of every call)
+      // a loadFile model's as one RAM copy (reading them from flash inside the
+      // row statement was slower), from Storage in one read: `+ ""` copies the
+      // flash string 16 bytes at a time, where a typed-array copy of a flash view
+      // reads it float by float (0.13 vs 0.23 ms for 128 floats on the Linux
+      // build). load()'s buffer is used in place. Float32 weights get scales of
+      // 1 (exact). (Every byte of this loop's text is read from flash again at
+      // every layer of every call: short expressions.)
       var sc = T[t + T_S],
-        B = new Float32Array((sc < 0 ? 2 * n : s[St.NAME] ? stored(s, sc, 8 * n, true) : view(s, sc, 2 * n, 0)) as ArrayBuffer);
+        B = sc < 0 ? new Float32Array(2 * n) : (view(s, sc, 2 * n, 0, true) as Float32Array);
       if (sc < 0) for (B.set(view(s, T[t + T_B], n, 0), n), i = 0; i < n;) B[i++] = 1;
       for (i = 0; i < n; i = j) {
         var o = s[St.BASE] + T[t + T_W] + i * r,
