@@ -126,14 +126,16 @@ var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
 /** n elements of weight type w at file offset off. On Espruino a view can start
  * at most 65535 bytes into its buffer: past that, loadFile's models read the
  * section from Storage (a flash-backed buffer again, no RAM for the data).
- * copy: a loadFile model's section as a RAM copy, for values read more than
- * once or one by one in a call (each read of one value from a flash view is a
- * flash read of its own; the copy reads 16 bytes at a time on the Linux build). */
+ * copy: the section as a RAM copy, for values read more than once or one by
+ * one in a call (each read of one value from a flash view is a flash read of
+ * its own; a loadFile model's copy reads Storage 16 bytes at a time on the
+ * Linux build, a load() model's buffer may be over flash too). */
 function view(s: State, off: number, n: number, w: number, copy?: boolean): Weights {
-  var Ty = TYPES[w];
+  var Ty = TYPES[w],
+    v: Weights;
   return s[St.NAME] && (copy || s[St.BASE] + off > 65535)
     ? new Ty(stored(s, off, n * WEIGHT_BYTES[w], copy))
-    : new Ty(s[St.FILE], s[St.BASE] + off, n);
+    : ((v = new Ty(s[St.FILE], s[St.BASE] + off, n)), copy ? new Ty(v) : v);
 }
 
 /** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
@@ -317,13 +319,13 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): void {
       f = Row.LINEAR;
     } else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
-      // a loadFile model's as one RAM copy (reading them from flash inside the
-      // row statement was slower), from Storage in one read: `+ ""` copies the
-      // flash string 16 bytes at a time, where a typed-array copy of a flash view
-      // reads it float by float (0.13 vs 0.23 ms for 128 floats on the Linux
-      // build). load()'s buffer is used in place. Float32 weights get scales of
-      // 1 (exact). (Every byte of this loop's text is read from flash again at
-      // every layer of every call: short expressions.)
+      // one RAM copy (reading them from flash inside the row statement was
+      // slower); a loadFile model's from Storage in one read: `+ ""` copies the
+      // flash string 16 bytes at a time, where a typed-array copy of a flash
+      // view read more (0.13 vs 0.23 ms for 128 floats on the Linux build).
+      // Float32 weights get scales of 1 (exact). (Every byte of this loop's
+      // text is read from flash again at every layer of every call: short
+      // expressions.)
       var sc = T[t + T_S],
         B = sc < 0 ? new Float32Array(2 * n) : (view(s, sc, 2 * n, 0, true) as Float32Array);
       if (sc < 0) for (B.set(view(s, T[t + T_B], n, 0), n), i = 0; i < n;) B[i++] = 1;
