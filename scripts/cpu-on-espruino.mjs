@@ -6,17 +6,16 @@
 // process's CPU time does not count the time other processes take. Each figure
 // is a process making K calls minus one making none (same setup: Storage
 // written, module required, model loaded), best of R rounds; the builds and
-// calls are run in turns within each round. Not part of the test suite:
-//   ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]
+// calls are run in turns within each round (one process making no calls per
+// build and round: the setup is the same for every kind of call). --what=
+// measures only some of floor, classify, run (the floor is needed for the
+// ratios); every round's figures go to stderr. Not part of the test suite:
+//   ESPRUINO=/path/to/espruino node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R] [--what=floor,classify]
 // The model is the seeded synthetic 64-64-32-10 int8 model, loaded with loadFile.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { register } from "tsx/esm/api";
-import { cpuSeconds, espruinoBinary, storageDir, storageWrites } from "./espruino-run.mjs";
-
-register();
-const { syntheticModel } = await import("../test/helpers/models.ts");
-const { encodeModel, quantizeModel } = await import("../src/core/index.ts");
+import { callScript } from "./espruino-calls.mjs";
+import { cpuSeconds, espruinoBinary, storageDir } from "./espruino-run.mjs";
 const espruino = espruinoBinary("node scripts/cpu-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--rounds=R]");
 const opt = (k, d) => Number((process.argv.find((a) => a.startsWith(`--${k}=`)) ?? `=${d}`).split("=")[1]);
 const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
@@ -25,33 +24,9 @@ if (!files.length) {
   process.exit(2);
 }
 const K = opt("calls", 200),
-  R = opt("rounds", 3);
-const model = encodeModel(quantizeModel(syntheticModel().model, 8));
+  R = opt("rounds", 3),
+  whats = (process.argv.find((a) => a.startsWith("--what=")) ?? "--what=floor,classify,run").slice(7).split(",");
 const dir = storageDir("cpu");
-
-function script(bundle, what, calls) {
-  return (
-    storageWrites({ edgefnn: bundle, "model.efnn": model }) +
-    `var nn = require("edgefnn"), m = nn.loadFile("model.efnn"), x = new Float32Array(m.inputSize), i = 0, k = 0;
-for (i = 0; i < x.length; i++) x[i] = Math.sin(i);
-var buf = E.toArrayBuffer(require("Storage").read("model.efnn"));
-var lay = nn.layout(new Uint8Array(buf), function (len) { return E.CRC32(require("Storage").read("model.efnn", 0, len)); });
-var types = [Float32Array, Int16Array, Int8Array], bytes = [4, 2, 1], head = null, tail = null, acc = new Float32Array(lay.widest);
-for (var l = 0; l < lay.T.length / 8; l++) {
-  var q = 8 * l, nIn = lay.T[q], nOut = lay.T[q + 1], w = lay.T[q + 3], off = lay.T[q + 4];
-  for (k = 0; k < nOut; k++) {
-    var row = { v: new types[w](buf, off + k * nIn * bytes[w], nIn), next: null };
-    if (tail) tail.next = row; else head = row;
-    tail = row;
-  }
-}
-lay = null;
-var f = ${what === "floor" ? "function () { for (var r = head; r; r = r.next) E.convolve(r.v, acc, 0); }" : `function () { m.${what}(x); }`};
-for (i = 0; i < ${calls}; i++) f();
-print("DONE");
-`
-  );
-}
 
 function measure(text) {
   writeFileSync(join(dir, "run.js"), text);
@@ -63,12 +38,17 @@ function measure(text) {
 const bundles = files.map((f) => readFileSync(f, "utf8"));
 const best = {};
 for (let r = 0; r < R; r++)
-  for (const [b, bundle] of bundles.entries())
-    for (const what of ["floor", "classify", "run"]) {
-      const t = (measure(script(bundle, what, K)) - measure(script(bundle, what, 0))) / K;
+  for (const [b, bundle] of bundles.entries()) {
+    const zero = measure(callScript(bundle, "floor", 0)),
+      line = [];
+    for (const what of whats) {
+      const t = (measure(callScript(bundle, what, K)) - zero) / K;
       const key = `${b}:${what}`;
       best[key] = Math.min(best[key] ?? Infinity, t);
+      line.push(`${what} ${(t * 1e3).toFixed(2)}`);
     }
+    console.error(`round ${r + 1} ${files[b]}: ${line.join(", ")} ms`);
+  }
 for (const [b, f] of files.entries()) {
   const fl = best[`${b}:floor`];
   console.log(

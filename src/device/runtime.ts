@@ -126,10 +126,17 @@ var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
 
 /** n elements of weight type w at file offset off. On Espruino a view can start
  * at most 65535 bytes into its buffer: past that, loadFile's models read the
- * section from Storage (a flash-backed buffer again, no RAM for the data). */
-function view(s: State, off: number, n: number, w: number): Weights {
-  var Ty = TYPES[w];
-  return s[St.NAME] && s[St.BASE] + off > 65535 ? new Ty(stored(s, off, n * WEIGHT_BYTES[w])) : new Ty(s[St.FILE], s[St.BASE] + off, n);
+ * section from Storage (a flash-backed buffer again, no RAM for the data).
+ * copy: the section as a RAM copy, for values read more than once or one by
+ * one in a call (each read of one value from a flash view is a flash read of
+ * its own; a loadFile model's copy reads Storage 16 bytes at a time on the
+ * Linux build, a load() model's buffer may be over flash too). */
+function view(s: State, off: number, n: number, w: number, copy?: boolean): Weights {
+  var Ty = TYPES[w],
+    v: Weights;
+  return s[St.NAME] && (copy || s[St.BASE] + off > 65535)
+    ? new Ty(stored(s, off, n * WEIGHT_BYTES[w], copy))
+    : ((v = new Ty(s[St.FILE], s[St.BASE] + off, n)), copy ? new Ty(v) : v);
 }
 
 /** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
@@ -302,7 +309,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
       s[St.NORM],
       M,
       x,
-      (V ? V[Vw.STATS] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0)) as Weights,
+      (V ? V[Vw.STATS] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0, true)) as Weights,
       A,
       Row.NORMALIZE,
     );
@@ -329,17 +336,15 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
     } else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
       // one RAM copy (reading them from flash inside the row statement was
-      // slower). From a Storage file in one read: `+ ""` copies the flash string
-      // in chunks, where a typed-array copy of a flash view reads it float by
-      // float (0.13 vs 0.23 ms for 128 floats on the Linux build). Float32
-      // weights get scales of 1 (exact).
+      // slower); a loadFile model's from Storage in one read: `+ ""` copies the
+      // flash string 16 bytes at a time, where a typed-array copy of a flash
+      // view read more (0.13 vs 0.23 ms for 128 floats on the Linux build).
+      // Float32 weights get scales of 1 (exact). (Every byte of this loop's
+      // text is read from flash again at every layer of every call: short
+      // expressions.)
       var sc = T[t + T_S],
-        B: Float32Array;
-      if (sc < 0) {
-        B = new Float32Array(2 * n);
-        for (i = 0; i < n; i++) B[i] = 1;
-        B.set(view(s, T[t + T_B], n, 0), n);
-      } else B = s[St.NAME] ? new Float32Array(stored(s, sc, 8 * n, true)) : new Float32Array(view(s, sc, 2 * n, 0));
+        B = sc < 0 ? new Float32Array(2 * n) : (view(s, sc, 2 * n, 0, true) as Float32Array);
+      if (sc < 0) for (B.set(view(s, T[t + T_B], n, 0), n), i = 0; i < n;) B[i++] = 1;
       for (i = 0; i < n; i = j) {
         var o = s[St.BASE] + T[t + T_W] + i * r,
           buf = s[St.FILE];
