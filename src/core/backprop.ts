@@ -102,7 +102,11 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     w2 = 0,
     w3 = 0,
     x = 0;
-  if (e) zero(e, nIn);
+  // a layer of exactly three rows with the one-pass tail below starts e from 0 there, not from a zeroed e
+  var m = Math as unknown as MathFround,
+    three = nOut % 4 === 3 && e !== null && typeof m.fround === "function" && e instanceof Float32Array,
+    fresh = three && nOut === 3;
+  if (e && !fresh) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
     var r0 = L.wOff + i * nIn,
       r1 = r0 + nIn,
@@ -173,8 +177,7 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
   // Math through a local: a constant to the compiler, so the calls become one
   // instruction each; through a module variable V8 left them calls that boxed
   // every result (under vitest: test/core/allocation.test.ts caught it).
-  var m = Math as unknown as MathFround;
-  if (nOut - i === 3 && e && typeof m.fround === "function" && e instanceof Float32Array) {
+  if (three && e) {
     r0 = L.wOff + i * nIn;
     r1 = r0 + nIn;
     r2 = r1 + nIn;
@@ -189,7 +192,7 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
       w0 = P[r0 + j];
       w1 = P[r1 + j];
       w2 = P[r2 + j];
-      e[j] = m.fround(m.fround(m.fround(e[j] + w0 * d0) + w1 * d1) + w2 * d2);
+      e[j] = m.fround(m.fround(m.fround((fresh ? 0 : e[j]) + w0 * d0) + w1 * d1) + w2 * d2);
       P[r0 + j] = w0 * decay - c0 * x;
       P[r1 + j] = w1 * decay - c1 * x;
       P[r2 + j] = w2 * decay - c2 * x;
