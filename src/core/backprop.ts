@@ -12,6 +12,11 @@ import { applyDerivative } from "./apply-activation";
 import { Layer, Network } from "./network";
 import { FloatArray } from "./types";
 
+/** Math with ES2015's fround, which the core's ES5 typings leave out (the board's interpreter has none) */
+interface MathFround {
+  fround(v: number): number;
+}
+
 function zero(v: FloatArray, n: number): void {
   for (var i = 0; i < n; i++) v[i] = 0;
 }
@@ -97,7 +102,11 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     w2 = 0,
     w3 = 0,
     x = 0;
-  if (e) zero(e, nIn);
+  // a layer of exactly three rows with the one-pass tail below starts e from 0 there, not from a zeroed e
+  var m = Math as unknown as MathFround,
+    three = nOut % 4 === 3 && e !== null && typeof m.fround === "function" && e instanceof Float32Array,
+    fresh = three && nOut === 3;
+  if (e && !fresh) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
     var r0 = L.wOff + i * nIn,
       r1 = r0 + nIn,
@@ -159,6 +168,39 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     P[bOff + i + 1] -= c1;
     P[bOff + i + 2] -= c2;
     P[bOff + i + 3] -= c3;
+  }
+  // Three rows left (a 3-class output layer is nothing else) and e to
+  // compute: one pass for the three. e[j] still takes their terms one at a
+  // time in row order, each sum rounded to float32 as e's store would round
+  // it, but in a register (Math.fround). Elsewhere (float64, or the board's
+  // interpreter, which has no fround) the row-by-row loop below.
+  // Math through a local: a constant to the compiler, so the calls become one
+  // instruction each; through a module variable V8 left them calls that boxed
+  // every result (under vitest: test/core/allocation.test.ts caught it).
+  if (three && e) {
+    r0 = L.wOff + i * nIn;
+    r1 = r0 + nIn;
+    r2 = r1 + nIn;
+    d0 = delta[i];
+    d1 = delta[i + 1];
+    d2 = delta[i + 2];
+    c0 = alpha * d0;
+    c1 = alpha * d1;
+    c2 = alpha * d2;
+    for (j = 0; j < nIn; j++) {
+      x = ain[j];
+      w0 = P[r0 + j];
+      w1 = P[r1 + j];
+      w2 = P[r2 + j];
+      e[j] = m.fround(m.fround(m.fround((fresh ? 0 : e[j]) + w0 * d0) + w1 * d1) + w2 * d2);
+      P[r0 + j] = w0 * decay - c0 * x;
+      P[r1 + j] = w1 * decay - c1 * x;
+      P[r2 + j] = w2 * decay - c2 * x;
+    }
+    P[bOff + i] -= c0;
+    P[bOff + i + 1] -= c1;
+    P[bOff + i + 2] -= c2;
+    return;
   }
   for (; i < nOut; i++) {
     var r = L.wOff + i * nIn,
