@@ -9,10 +9,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { crc32 } from "../../src/core/index";
 import { RunningSim } from "../../host-tools/sim/index";
-import { virtualBoards } from "../helpers/virtual-boards";
+import { SILENT_WAITS, virtualBoards } from "../helpers/virtual-boards";
 import { FaultOptions } from "../../host-tools/sim/faults";
 import { cliAsync, json, tempDir } from "../helpers/cli";
-import { BOARD_TIMEOUTS_ENV } from "../../host-tools/protocols/board-timeouts";
 import { writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
@@ -63,7 +62,6 @@ interface Trial {
  * (board-timeouts.ts). What a trial checks is what the command says then, which no wait's length changes: all but the
  * first silence trial wait less than the production times. The reset trials keep them: the board answers again
  * there, and the re-read must get its answer within its bound however busy the machine. */
-const SHORT_WAITS = { [BOARD_TIMEOUTS_ENV]: "callMs=2000,packetMs=2000,rereadMs=2000" };
 
 /** One upload of the second model over the first, with a fault from the upload's first byte on; env: the CLI's. */
 async function trial(kind: Trial["kind"], offset: number, env: NodeJS.ProcessEnv = {}): Promise<Trial> {
@@ -214,7 +212,7 @@ describe("an upload interrupted near its end says only what the board's flash sh
     ].sort((a, b) => a - b);
     // the silence trial with the production waits first, the longest, while the others run beside it
     const jobs = [
-      ...offsets.filter((_, i) => i % 2 === 0).map((o, i) => () => trial("silence", o, i === 0 ? {} : SHORT_WAITS)),
+      ...offsets.filter((_, i) => i % 2 === 0).map((o, i) => () => trial("silence", o, i === 0 ? {} : SILENT_WAITS)),
       ...offsets.map((o) => () => trial("reset", o)),
     ];
     const trials = await nAtATime(jobs, 4);

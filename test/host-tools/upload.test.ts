@@ -11,8 +11,7 @@ import { SerialLink } from "../../host-tools/links/serial-link";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { latin1Bytes } from "../../host-tools/protocols/bytes";
 import { RunningSim, SimOptions } from "../../host-tools/sim/index";
-import { BOARD_TIMEOUTS_ENV } from "../../host-tools/protocols/board-timeouts";
-import { virtualBoards } from "../helpers/virtual-boards";
+import { LOSSY_BOARD, LOSSY_WAITS, SILENT_WAITS, virtualBoards } from "../helpers/virtual-boards";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
@@ -124,20 +123,18 @@ describe("upload, then classify on the virtual board", () => {
 });
 
 describe("faults", () => {
-  // The corrupted bytes' upload waits the production times for what a fault loses (board-timeouts.ts). The dropped
-  // bytes' waits are shorter, on both sides (the board's packet timeout, 5 s in the firmware, and the host's
-  // waits for answers, acknowledgements and packet ACKs): what is checked is that the chunks are sent again and the
-  // file arrives whole, not how long a lost byte is waited for. A wait that a busy machine outruns costs a
-  // resend, which is checked for anyway. packets.test.ts checks the board's real 5 s.
-  const SHORT = { packetTimeoutMs: 1000, env: { [BOARD_TIMEOUTS_ENV]: "callMs=2500,ackMs=2000,packetMs=2500" } };
-  const lossy: [string, SimOptions["faults"], typeof SHORT | null][] = [
-    ["corrupted bytes are caught by the CRCs and the chunks sent again", { corruptEvery: 900, seed: 3 }, null],
-    ["dropped bytes too", { dropEvery: 1200, seed: 5 }, SHORT],
+  // The corrupted bytes' upload waits the production times for what a fault loses; the dropped bytes' waits are
+  // shorter (LOSSY_BOARD, LOSSY_WAITS): what is checked is that the chunks are sent again and the file arrives whole.
+  const lossy: [string, SimOptions["faults"], boolean][] = [
+    ["corrupted bytes are caught by the CRCs and the chunks sent again", { corruptEvery: 900, seed: 3 }, false],
+    ["dropped bytes too", { dropEvery: 1200, seed: 5 }, true],
   ];
   for (const [name, faults, short] of lossy)
     it(name, async () => {
-      const s = await sim({ faults, packetTimeoutMs: short?.packetTimeoutMs });
-      const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"], { env: short?.env }));
+      const s = await sim({ faults, ...(short ? LOSSY_BOARD : {}) });
+      const up = json(
+        await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"], { env: short ? LOSSY_WAITS : {} }),
+      );
       expect(up.retries).toBeGreaterThan(0);
       s.setFaults({});
       expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
@@ -166,9 +163,7 @@ describe("faults", () => {
     s.setFaults({ silentAfter: 1200 });
     // a board that never answers again: what is checked is what the command says then, not how long it waited for
     // the answers that never come (the production waits: upload-interrupt.test.ts's first silence trial)
-    const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"], {
-      env: { [BOARD_TIMEOUTS_ENV]: "callMs=2000,packetMs=2000,rereadMs=2000" },
-    });
+    const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"], { env: SILENT_WAITS });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`upload interrupted: .*The previous model ${first.file} is still active\\.`));
     await sims.pop()!.stop();
