@@ -267,15 +267,16 @@ describe.concurrent("upload --app gestures", () => {
 describe("faults: flow control", () => {
   const { sims, sim } = virtualBoards();
   it("flow control matters: ignoring XOFF loses bytes on a slow board, honouring it loses none", async () => {
-    // A board that takes 2 ms a byte (0.5 bytes/ms). Ignoring XOFF at 115200
-    // baud (11.5 bytes/ms, 23 times faster: still far faster when a busy
-    // machine slows the sender) overflows its 1,024-byte buffer. Honouring it
-    // at 9600 baud, the 256 bytes above the XOFF mark give the sender ~270 ms
-    // to react (at 115200 baud they gave ~22 ms, which a busy machine's
-    // scheduling delays exceeded: bytes were lost with XOFF honoured).
-    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
+    // A board busy with a line for 5 s (lineCostMs: the payload's first line is short, the rest arrives while the
+    // interpreter is busy) fills its 1,024-byte input buffer whatever the sender's speed: at a machine busy enough,
+    // a sender starved of CPU did not outpace a board that only took 2 ms a byte, and no XOFF came (found at load 30).
+    // It needs 768 bytes in those 5 s (0.15 bytes/ms; 9600 baud is ~1 byte/ms). Ignoring XOFF at 115200 baud
+    // overflows the buffer. Honouring it at 9600 baud, the 256 bytes above the XOFF mark give the sender ~270 ms to
+    // react (at 115200 baud they gave ~22 ms, which a busy machine's scheduling delays exceeded: bytes were lost with
+    // XOFF honoured). After the busy line, 0.5 ms a byte.
+    const payload = "\x10var a=1;\n" + "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
     for (const honour of [false, true]) {
-      const s = await sim({ byteCostUs: 2000 });
+      const s = await sim({ byteCostUs: 500, lineCostMs: 5000 });
       const link = await SerialLink.open(s.port, honour ? 9600 : 115200);
       link.honourXoff = honour;
       await link.write(latin1Bytes(payload));
