@@ -91,10 +91,7 @@ function hostStream(seed: number): Float32Array[] {
 
 const score = (said: string[]) => said.filter((g, i) => g === TRUTH[i]).length / TRUTH.length;
 
-// The two describes run side by side (most of their time is the accelerometer's real-time windows and the app's
-// button presses), each with boards of its own; the tests inside each one after the other (its one test, the
-// second's it.sequential).
-describe.concurrent("teach mode of the gesture app on the virtual Puck.js", () => {
+describe("teach mode of the gesture app on the virtual Puck.js", () => {
   const { sim } = virtualBoards({ tcp: 0 });
 
   it("a long press, 5 windows of each gesture the user's way, and the board's model gets >= 90% of a fresh stream; the pulled model agrees on every window", async () => {
@@ -229,90 +226,75 @@ async function uploadedBoard(
   return { s, repl };
 }
 
-describe.concurrent("teach mode: only with the learning module; on a Bangle.js a menu", () => {
+describe("teach mode: only with the learning module; on a Bangle.js a menu", () => {
   const { sim } = virtualBoards({ tcp: 0 });
 
-  it.sequential(
-    "the installed app is the script without comments, its global names kept (a user's globals are not clobbered by short ones)",
-    () => {
-      const min = readFileSync(DIST_GESTURES_MIN, "latin1");
-      expect(min.startsWith("// edgefnn's gesture app")).toBe(true);
-      for (const name of ["var gestF=", "var gestT=", "function gestStart(", "function gestButton(", "function gestTeachEnd("])
-        expect(min).toContain(name);
-      expect(min).not.toMatch(/^var [a-zA-Z]=/m);
-    },
-  );
+  it("the installed app is the script without comments, its global names kept (a user's globals are not clobbered by short ones)", () => {
+    const min = readFileSync(DIST_GESTURES_MIN, "latin1");
+    expect(min.startsWith("// edgefnn's gesture app")).toBe(true);
+    for (const name of ["var gestF=", "var gestT=", "function gestStart(", "function gestButton(", "function gestTeachEnd("])
+      expect(min).toContain(name);
+    expect(min).not.toMatch(/^var [a-zA-Z]=/m);
+  });
 
-  it.sequential(
-    "without edgefnn-learn on the board the app is as before: a long press changes nothing",
-    async () => {
-      const { s, repl } = await uploadedBoard(sim, "puckjs", false);
-      const link = repl.inbox;
-      try {
-        expect(s.storage.list()).not.toContain("edgefnn-learn");
-        link.clear();
-        await link.write("load()\n");
-        await link.waitFor((t) => /G,1,/.test(t), 10_000, "two classified windows");
-        expect(link.text).toMatch(/G,start,PUCKJS,still\/shake\/circle\r?\n/);
-        await s.board.io.press(1200);
-        await s.board.io.press(3200);
-        const n = [...link.text.matchAll(/G,(\d+),/g)].length;
-        await link.waitFor((t) => [...t.matchAll(/G,(\d+),/g)].length >= n + 2, 10_000, "windows still classified after the presses");
-        expect(link.text).not.toMatch(/T,|Uncaught/);
-      } finally {
-        await repl.link.close();
-      }
-    },
-    60_000,
-  );
+  it("without edgefnn-learn on the board the app is as before: a long press changes nothing", async () => {
+    const { s, repl } = await uploadedBoard(sim, "puckjs", false);
+    const link = repl.inbox;
+    try {
+      expect(s.storage.list()).not.toContain("edgefnn-learn");
+      link.clear();
+      await link.write("load()\n");
+      await link.waitFor((t) => /G,1,/.test(t), 10_000, "two classified windows");
+      expect(link.text).toMatch(/G,start,PUCKJS,still\/shake\/circle\r?\n/);
+      await s.board.io.press(1200);
+      await s.board.io.press(3200);
+      const n = [...link.text.matchAll(/G,(\d+),/g)].length;
+      await link.waitFor((t) => [...t.matchAll(/G,(\d+),/g)].length >= n + 2, 10_000, "windows still classified after the presses");
+      expect(link.text).not.toMatch(/T,|Uncaught/);
+    } finally {
+      await repl.link.close();
+    }
+  }, 60_000);
 
-  it.sequential(
-    "Bangle.js: a touch opens the teach menu; a class records its windows; Learn + save makes the active model and says so; Cancel leaves",
-    async () => {
-      const { s, repl } = await uploadedBoard(sim, "banglejs2", true);
-      const link = repl.inbox,
-        io = s.board.io;
-      const item = (prefix: string) => (io.menuItems() ?? []).find((t) => t.startsWith(prefix))!;
-      try {
-        link.clear();
-        await link.write('load("gestures.app.js")\n');
-        await link.waitFor((t) => /G,0,/.test(t), 10_000, "a classified window");
-        expect(link.text).toMatch(/G,start,BANGLEJS2,still\/shake\/circle,teach/);
-        // Cancel: back to classifying, the model unchanged
-        const active = Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1");
-        io.tap();
-        expect(io.menuItems()).toEqual(["still 0/3", "shake 0/3", "circle 0/3", "Learn + save", "Cancel"]);
-        io.choose("Cancel");
-        expect(io.menuItems()).toBeNull();
-        await link.waitFor((t) => /T,left\r?\n/.test(t), 5000, "teach mode left");
-        // teach: each class from the menu
-        io.tap();
-        for (const g of CLASSES) {
-          s.accel.setGesture(g);
-          io.choose(item(g + " "));
-          expect(io.message).toBe(`Teach: Do ${g} now`);
-          await link.waitFor(
-            (t) => new RegExp(`T,taught,${g},3\\r?\\n`).test(t) || /T,error|Uncaught/.test(t),
-            20_000,
-            `3 windows of ${g}`,
-          );
-          expect(item(g + " ")).toBe(`${g} 3/3`);
-        }
-        io.choose("Learn + save");
-        await link.waitFor((t) => /T,saved,[^\r\n]+\r?\n/.test(t) || /T,error|Uncaught/.test(t), 20_000, "the saved model");
-        const m = /T,saved,([^,]+),(\d+),/.exec(link.text)!;
-        expect(m, link.text.slice(-400)).not.toBeNull();
-        expect(io.menuItems()).toBeNull();
-        expect(io.message).toBe(`Saved: ${m[2]}% of the windows right`);
-        expect(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1")).not.toBe(active);
-        expect(JSON.parse(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(m[1]);
-        const n = [...link.text.matchAll(/G,(\d+),/g)].length;
-        await link.waitFor((t) => [...t.matchAll(/G,(\d+),/g)].length > n, 10_000, "classifying again");
-        expect(link.text).not.toMatch(/Uncaught/);
-      } finally {
-        await repl.link.close();
+  it("Bangle.js: a touch opens the teach menu; a class records its windows; Learn + save makes the active model and says so; Cancel leaves", async () => {
+    const { s, repl } = await uploadedBoard(sim, "banglejs2", true);
+    const link = repl.inbox,
+      io = s.board.io;
+    const item = (prefix: string) => (io.menuItems() ?? []).find((t) => t.startsWith(prefix))!;
+    try {
+      link.clear();
+      await link.write('load("gestures.app.js")\n');
+      await link.waitFor((t) => /G,0,/.test(t), 10_000, "a classified window");
+      expect(link.text).toMatch(/G,start,BANGLEJS2,still\/shake\/circle,teach/);
+      // Cancel: back to classifying, the model unchanged
+      const active = Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1");
+      io.tap();
+      expect(io.menuItems()).toEqual(["still 0/3", "shake 0/3", "circle 0/3", "Learn + save", "Cancel"]);
+      io.choose("Cancel");
+      expect(io.menuItems()).toBeNull();
+      await link.waitFor((t) => /T,left\r?\n/.test(t), 5000, "teach mode left");
+      // teach: each class from the menu
+      io.tap();
+      for (const g of CLASSES) {
+        s.accel.setGesture(g);
+        io.choose(item(g + " "));
+        expect(io.message).toBe(`Teach: Do ${g} now`);
+        await link.waitFor((t) => new RegExp(`T,taught,${g},3\\r?\\n`).test(t) || /T,error|Uncaught/.test(t), 20_000, `3 windows of ${g}`);
+        expect(item(g + " ")).toBe(`${g} 3/3`);
       }
-    },
-    90_000,
-  );
+      io.choose("Learn + save");
+      await link.waitFor((t) => /T,saved,[^\r\n]+\r?\n/.test(t) || /T,error|Uncaught/.test(t), 20_000, "the saved model");
+      const m = /T,saved,([^,]+),(\d+),/.exec(link.text)!;
+      expect(m, link.text.slice(-400)).not.toBeNull();
+      expect(io.menuItems()).toBeNull();
+      expect(io.message).toBe(`Saved: ${m[2]}% of the windows right`);
+      expect(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1")).not.toBe(active);
+      expect(JSON.parse(Buffer.from(s.storage.read("edgefnn.active")!).toString("latin1")).file).toBe(m[1]);
+      const n = [...link.text.matchAll(/G,(\d+),/g)].length;
+      await link.waitFor((t) => [...t.matchAll(/G,(\d+),/g)].length > n, 10_000, "classifying again");
+      expect(link.text).not.toMatch(/Uncaught/);
+    } finally {
+      await repl.link.close();
+    }
+  }, 90_000);
 });
