@@ -8,15 +8,17 @@ import { AgentClient } from "../agent/client";
 import { ByteLink, LinkError } from "../links/byte-link";
 import { openLink } from "../links/open-link";
 import { EspruinoRepl } from "../protocols/espruino-repl";
+import { BOARD_TIMEOUTS_ENV, parseBoardTimeouts } from "../protocols/board-timeouts";
 
 export type Target = { kind: "agent"; link: ByteLink; client: AgentClient } | { kind: "espruino"; link: ByteLink; repl: EspruinoRepl };
 
 export async function openTarget(port: string, baud: number): Promise<Target> {
+  const timeouts = parseBoardTimeouts(process.env[BOARD_TIMEOUTS_ENV]);
   const link = await openLink(port, { baud });
   try {
     const client = await AgentClient.probe(link);
     if (client) return { kind: "agent", link, client };
-    const repl = new EspruinoRepl(link);
+    const repl = new EspruinoRepl(link, { timeouts });
     try {
       await repl.sync();
     } catch (e) {

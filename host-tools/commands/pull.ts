@@ -99,7 +99,6 @@ export async function pullCommand(name: string | undefined, o: PullOptions, out:
       const len = Math.min(CHUNK, info.n - at);
       const b64 = await repl.call<string | null>(
         `(function(n){var s=require("Storage").read(n,${at},${len});return s===undefined?null:btoa(s)})(${JSON.stringify(file)})`,
-        5000,
       );
       const part = b64 === null ? null : Buffer.from(b64, "base64");
       if (!part || part.length !== len)

@@ -6,6 +6,7 @@ import { crc32 } from "../../src/core/index";
 import { ByteLink, LinkError } from "../links/byte-link";
 import { latin1Bytes } from "./bytes";
 import { Inbox } from "./inbox";
+import { BOARD_TIMEOUTS, BoardTimeouts } from "./board-timeouts";
 
 const DLE = "\x10";
 const MARK = "\x01";
@@ -47,13 +48,17 @@ export class EspruinoRepl {
   readonly inbox: Inbox;
   /** what this session has set up on the board (helper functions): forgotten when the board is seen to reset */
   readonly session = new Map<string, unknown>();
-  /** shortCalls false: every command in the long form (each line carries the whole check) */
+  /** how long to wait for what a fault can lose (board-timeouts.ts) */
+  readonly timeouts: Readonly<BoardTimeouts>;
+  /** shortCalls false: every command in the long form (each line carries the whole check); timeouts: the
+   * production ones unless given (the CLI's come from EDGEFNN_BOARD_TIMEOUTS) */
   constructor(
     readonly link: ByteLink,
-    o: { shortCalls?: boolean } = {},
+    o: { shortCalls?: boolean; timeouts?: Readonly<BoardTimeouts> } = {},
   ) {
     this.installs = o.shortCalls === false ? Infinity : 0;
     this.inbox = Inbox.of(link);
+    this.timeouts = o.timeouts ?? BOARD_TIMEOUTS;
   }
 
   /** Sends a line (latin1 text) as it is. */
@@ -87,7 +92,7 @@ export class EspruinoRepl {
    * `tries` times when nothing comes back at all (a board that is gone), up to
    * NOISY_TRIES times when the board does answer, but garbled or "arrived
    * garbled" (a noisy link). Only use it for expressions that can safely run twice. */
-  async call<T>(expr: string, ms = 5000, tries = 3): Promise<T> {
+  async call<T>(expr: string, ms = this.timeouts.callMs, tries = 3): Promise<T> {
     let said = "",
       silent = 0;
     for (let t = 1; ; t++) {
@@ -130,7 +135,7 @@ export class EspruinoRepl {
     this.installs++;
     const value = await this.callOnce<T>(`(global.${CALLER_NAME}=${CALLER_NAME},${expr})`, ms, true);
     try {
-      const refused = await this.callOnce<number>("0", 3000, false, 1).then(
+      const refused = await this.callOnce<number>("0", Math.min(3000, this.timeouts.callMs), false, 1).then(
         () => false,
         (e) => e instanceof LinkError && e.message === GARBLED,
       );

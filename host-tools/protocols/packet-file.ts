@@ -26,8 +26,6 @@ const ACK = "\x06";
 const NAK = "\x15";
 /** bytes of file data per DATA packet (the length field allows 8191; the board allocates the packet as one string) */
 export const PACKET_DATA = 1024;
-/** longer than the board's 5 s packet timeout, so that its NAK for a short packet is heard */
-const ANSWER_MS = 6500;
 const VERSION = "firmware-version";
 
 /** The firmware's version from process.env.VERSION, asked once a session. */
@@ -78,7 +76,8 @@ async function exchange(repl: EspruinoRepl, type: number, data: Uint8Array): Pro
         got = n < 0 || (a >= 0 && a < n);
         return true;
       },
-      ANSWER_MS,
+      // longer than the board's 5 s packet timeout, so that its NAK for a short packet is heard (board-timeouts.ts)
+      repl.timeouts.packetMs,
       "the board's ACK",
     );
   } catch (e) {

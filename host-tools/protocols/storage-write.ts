@@ -31,7 +31,7 @@ export interface WriteOptions {
   chunkTries?: number;
   /** whole-file attempts (erase and write again) after a final CRC mismatch */
   fileTries?: number;
-  /** ms to wait for a chunk's acknowledgement */
+  /** ms to wait for a chunk's acknowledgement (default: the repl's timeouts.ackMs) */
   ackMs?: number;
   onProgress?: (done: number, total: number) => void;
   /** "auto" (default): the packet protocol where the firmware has it (2v25+), else the console; or one of them */
@@ -112,7 +112,7 @@ export async function writeVerified(
 ): Promise<{ retries: number; proven: boolean }> {
   const chunkTries = o.chunkTries ?? 8,
     fileTries = o.fileTries ?? 3,
-    ackMs = o.ackMs ?? 3000;
+    ackMs = o.ackMs ?? repl.timeouts.ackMs;
   const want = fileProof(bytes);
   let retries = 0;
   const transfer = o.transfer ?? "auto";

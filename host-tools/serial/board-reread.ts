@@ -27,11 +27,16 @@ export function rereadExpr(names: string[]): string {
   );
 }
 
-/** Reads the board again, for at most boundMs; null if it did not answer in that time. */
-export async function rereadBoard(link: ByteLink, repl: EspruinoRepl, names: string[], boundMs = 6000): Promise<BoardReread | null> {
+/** Reads the board again, for at most boundMs (default: the repl's timeouts.rereadMs); null if it did not answer in that time. */
+export async function rereadBoard(
+  link: ByteLink,
+  repl: EspruinoRepl,
+  names: string[],
+  boundMs = repl.timeouts.rereadMs,
+): Promise<BoardReread | null> {
   let r = repl;
   return retryWithinBound(link, boundMs, async (cur, _reopened, msLeft) => {
-    if (r.link !== cur) r = new EspruinoRepl(cur);
+    if (r.link !== cur) r = new EspruinoRepl(cur, { timeouts: repl.timeouts });
     await r.sync();
     return r.call<BoardReread>(rereadExpr(names), Math.max(500, Math.min(3000, msLeft)), 2);
   });

@@ -32,6 +32,9 @@ export interface BoardOptions {
   lineCostMs?: number;
   /** a line or callback running longer than this is interrupted, ms (default 5000) */
   execTimeoutMs?: number;
+  /** a packet not complete this long after its start is dropped with a NAK, ms (default 5000, the firmware's):
+   * shorter for tests of a lost byte, which need not wait out the firmware's time */
+  packetTimeoutMs?: number;
   faults?: FaultOptions;
   /** the accelerometer's synthetic gestures (Puck.js, Bangle.js): seed and first gesture */
   accel?: AccelOptions;
@@ -107,6 +110,7 @@ export class VirtualBoard {
   readonly version: string;
   private packets: PacketHandler | null = null;
   private packetTimer: ReturnType<typeof setTimeout> | null = null;
+  private packetTimeoutMs: number;
 
   /** @param send how the board's output leaves (the pty) */
   constructor(
@@ -120,6 +124,7 @@ export class VirtualBoard {
     this.lineCostMs = o.lineCostMs ?? DEFAULTS.lineCostMs;
     this.faults = new FaultInjector(o.faults);
     this.version = o.firmware ?? SIM_VERSION;
+    this.packetTimeoutMs = o.packetTimeoutMs ?? PACKET_TIMEOUT_MS;
     if (!/^\d+v\d+(\.\d+)?$/.test(this.version))
       throw new RangeError(`firmware ${JSON.stringify(this.version)}: write a version as the firmware does, e.g. 2v24 or 2v25`);
     if (hasPackets(this.version))
@@ -149,13 +154,13 @@ export class VirtualBoard {
         : undefined,
       packetStart: () => {
         if (this.packetTimer) clearTimeout(this.packetTimer);
-        // a packet not complete in 5 s is dropped with a NAK (jsiPacketTimeoutHandler)
+        // a packet not complete in 5 s (packetTimeoutMs) is dropped with a NAK (jsiPacketTimeoutHandler)
         this.packetTimer = setTimeout(() => {
           this.packetTimer = null;
           if (!this.console.inPacket) return;
           this.console.abortPacket();
           this.out(String.fromCharCode(NAK));
-        }, PACKET_TIMEOUT_MS);
+        }, this.packetTimeoutMs);
       },
       evaluate: (code) => {
         this.counts.lines++;

@@ -10,7 +10,7 @@ import { LinkError } from "../../host-tools/links/byte-link";
 import { openLink } from "../../host-tools/links/open-link";
 import { parseTcp, TcpLink } from "../../host-tools/links/tcp-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
-import { virtualBoards } from "../helpers/virtual-boards";
+import { LOSSY_BOARD, LOSSY_WAITS, SILENT_WAITS, virtualBoards } from "../helpers/virtual-boards";
 import { cliAsync, expectCollectsWindows, json, tempDir } from "../helpers/cli";
 import { writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
@@ -67,8 +67,9 @@ describe("tcp:// ports", () => {
   });
 
   it("a board that loses bytes still ends up with the proven file (the CRCs catch what TCP carried but the board dropped)", async () => {
-    const s = await sim({ faults: { dropEvery: 700, seed: 3 } });
-    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--json"]));
+    // shorter waits for the lost bytes (LOSSY_BOARD, LOSSY_WAITS): what is checked is that they are sent again
+    const s = await sim({ faults: { dropEvery: 700, seed: 3 }, ...LOSSY_BOARD });
+    const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--json"], { env: LOSSY_WAITS }));
     expect(up.ok).toBe(true);
     expect(up.retries).toBeGreaterThan(0);
     expect(Buffer.from(s.storage.read(up.file)!)).toEqual(readFileSync(q8));
@@ -79,7 +80,8 @@ describe("tcp:// ports", () => {
     const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--json"]));
     // the board goes silent inside the new model's chunks, then the connection closes under the host
     s.setFaults({ silentAfter: 1200 });
-    const r = cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
+    // the board is gone for good: what the command says, not how long it waits for it to answer again (SILENT_WAITS)
+    const r = cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"], { env: SILENT_WAITS });
     // once the board has gone silent, the connection goes too (the machine's speed decides only when)
     while (!s.stats().silent) await new Promise((res) => setTimeout(res, 50));
     await sims.pop()!.stop();

@@ -9,7 +9,7 @@ import { CHUNK } from "../../host-tools/commands/pull";
 import { openLink } from "../../host-tools/links/open-link";
 import { EspruinoRepl } from "../../host-tools/protocols/espruino-repl";
 import { RunningSim } from "../../host-tools/sim/index";
-import { virtualBoards } from "../helpers/virtual-boards";
+import { LOSSY_WAITS, virtualBoards } from "../helpers/virtual-boards";
 import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { cliAsync, json, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
@@ -218,7 +218,8 @@ describe("edgefnn pull", () => {
     const file = await uploaded(s, f32, "iris");
     s.setFaults({ dropEvery: 700, seed: 3 });
     const out = join(dir, "lossy.efnn");
-    const r = json(await cliAsync(["pull", file, "--port", s.port, "--out", out, "--json"]));
+    // shorter waits for the answers the lost bytes cost (LOSSY_WAITS): what is checked is that the calls ask again
+    const r = json(await cliAsync(["pull", file, "--port", s.port, "--out", out, "--json"], { env: LOSSY_WAITS }));
     expect(r.ok).toBe(true);
     expect(Buffer.compare(readFileSync(out), readFileSync(f32))).toBe(0);
     expect(s.stats().dropped).toBeGreaterThan(0);

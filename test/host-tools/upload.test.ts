@@ -11,11 +11,19 @@ import { SerialLink } from "../../host-tools/links/serial-link";
 import { Inbox } from "../../host-tools/protocols/inbox";
 import { latin1Bytes } from "../../host-tools/protocols/bytes";
 import { RunningSim, SimOptions } from "../../host-tools/sim/index";
-import { virtualBoards } from "../helpers/virtual-boards";
-import { cliAsync, json, tempDir } from "../helpers/cli";
+import { LOSSY_BOARD, LOSSY_WAITS, SILENT_WAITS, virtualBoards } from "../helpers/virtual-boards";
+import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
+
+/** --json output of a command that must succeed: its exit status and stderr in the failure (every command read
+ * with it here is one that must succeed) */
+function json(r: CliResult): any {
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}${r.stdout}`);
+  return jsonLine(r);
+}
+
 const { sim, sims } = virtualBoards();
 let q8: string, q8b: string, testCsv: string, testRows: Float32Array[];
 
@@ -123,14 +131,18 @@ describe("upload, then classify on the virtual board", () => {
 });
 
 describe("faults", () => {
-  const lossy: [string, SimOptions["faults"]][] = [
-    ["corrupted bytes are caught by the CRCs and the chunks sent again", { corruptEvery: 900, seed: 3 }],
-    ["dropped bytes too", { dropEvery: 1200, seed: 5 }],
+  // The corrupted bytes' upload waits the production times for what a fault loses; the dropped bytes' waits are
+  // shorter (LOSSY_BOARD, LOSSY_WAITS): what is checked is that the chunks are sent again and the file arrives whole.
+  const lossy: [string, SimOptions["faults"], boolean][] = [
+    ["corrupted bytes are caught by the CRCs and the chunks sent again", { corruptEvery: 900, seed: 3 }, false],
+    ["dropped bytes too", { dropEvery: 1200, seed: 5 }, true],
   ];
-  for (const [name, faults] of lossy)
+  for (const [name, faults, short] of lossy)
     it(name, async () => {
-      const s = await sim({ faults });
-      const up = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
+      const s = await sim({ faults, ...(short ? LOSSY_BOARD : {}) });
+      const up = json(
+        await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"], { env: short ? LOSSY_WAITS : {} }),
+      );
       expect(up.retries).toBeGreaterThan(0);
       s.setFaults({});
       expect(json(await cliAsync(["verify", q8, testCsv, "--port", s.port, "--json"])).ok).toBe(true);
@@ -157,7 +169,9 @@ describe("faults", () => {
     const first = json(await cliAsync(["upload", q8, "--port", s.port, "--name", "iris", "--runtime", "--json"]));
     // past the state read and the writer (~980 bytes), inside the model's chunk
     s.setFaults({ silentAfter: 1200 });
-    const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"]);
+    // a board that never answers again: what is checked is what the command says then, not how long it waited for
+    // the answers that never come (the production waits: upload-interrupt.test.ts's first silence trial)
+    const r = await cliAsync(["upload", q8b, "--port", s.port, "--name", "iris"], { env: SILENT_WAITS });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`upload interrupted: .*The previous model ${first.file} is still active\\.`));
     await sims.pop()!.stop();
@@ -171,15 +185,16 @@ describe("faults", () => {
   });
 
   it("flow control matters: ignoring XOFF loses bytes on a slow board, honouring it loses none", async () => {
-    // A board that takes 2 ms a byte (0.5 bytes/ms). Ignoring XOFF at 115200
-    // baud (11.5 bytes/ms, 23 times faster: still far faster when a busy
-    // machine slows the sender) overflows its 1,024-byte buffer. Honouring it
-    // at 9600 baud, the 256 bytes above the XOFF mark give the sender ~270 ms
-    // to react (at 115200 baud they gave ~22 ms, which a busy machine's
-    // scheduling delays exceeded: bytes were lost with XOFF honoured).
-    const payload = "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
+    // A board busy with a line for 5 s (lineCostMs: the payload's first line is short, the rest arrives while the
+    // interpreter is busy) fills its 1,024-byte input buffer whatever the sender's speed: at a machine busy enough,
+    // a sender starved of CPU did not outpace a board that only took 2 ms a byte, and no XOFF came (found at load 30).
+    // It needs 768 bytes in those 5 s (0.15 bytes/ms; 9600 baud is ~1 byte/ms). Ignoring XOFF at 115200 baud
+    // overflows the buffer. Honouring it at 9600 baud, the 256 bytes above the XOFF mark give the sender ~270 ms to
+    // react (at 115200 baud they gave ~22 ms, which a busy machine's scheduling delays exceeded: bytes were lost with
+    // XOFF honoured). After the busy line, 0.5 ms a byte.
+    const payload = "\x10var a=1;\n" + "\x10" + "var junk=" + JSON.stringify("x".repeat(3000)) + ";\n";
     for (const honour of [false, true]) {
-      const s = await sim({ byteCostUs: 2000 });
+      const s = await sim({ byteCostUs: 500, lineCostMs: 5000 });
       const link = await SerialLink.open(s.port, honour ? 9600 : 115200);
       link.honourXoff = honour;
       await link.write(latin1Bytes(payload));
