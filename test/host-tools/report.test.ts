@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { inChromium } from "../helpers/chromium-page";
+import { chromiumForFile } from "../helpers/chromium-page";
 import { renderReport, ReportData } from "../../host-tools/report/html-report";
 import { logScale } from "../../host-tools/report/scale";
 import {
@@ -273,6 +273,8 @@ interface Rendered {
   deltaY: number[];
   png: string;
 }
+
+const inChromium = chromiumForFile();
 
 async function renderInChromium(html: string, dir: string, name: string): Promise<Rendered> {
   const file = join(dir, name + ".html");
