@@ -12,6 +12,7 @@ import { createRng } from "../../src/core/rng";
 import { clearWindow, computeFeatures, createWindow, FEATURE_COUNT, featureNames, pushSample } from "../../src/features/window-features";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
 import { createSandbox } from "../helpers/espruino-sandbox";
+import { BUSY_EXEC_MS } from "../helpers/virtual-boards";
 
 const MIN = fileURLToPath(new URL("../../dist/edgefnn-features.min.js", import.meta.url));
 const FULL = fileURLToPath(new URL("../../dist/edgefnn-features.js", import.meta.url));
@@ -120,7 +121,7 @@ describe("window features", () => {
   });
 
   it("the minified bundle as a Storage module on the virtual board gives the same bits", () => {
-    const b = new VirtualBoard({ board: "puckjs", flashBytes: 200_000 }, () => {});
+    const b = new VirtualBoard({ board: "puckjs", flashBytes: 200_000, execTimeoutMs: BUSY_EXEC_MS }, () => {});
     try {
       b.storage.write("edgefnn-features", readFileSync(MIN));
       b.sandbox.run(`var edgefnnFeatures = require("edgefnn-features"), STREAMS = ${JSON.stringify(streams())};`);

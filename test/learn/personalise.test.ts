@@ -16,6 +16,7 @@ import { VirtualBoard } from "../../host-tools/sim/virtual-board";
 import { DIST_FEATURES_MIN } from "../../host-tools/files/bundle-files";
 import { BUNDLE_MIN } from "../helpers/bundle";
 import { LEARN_BUNDLE_MIN, shippedGestureModel } from "../helpers/learn-scenario";
+import { BUSY_EXEC_MS } from "../helpers/virtual-boards";
 
 const CLASSES = ["still", "shake", "circle"] as const;
 // Puck.accel() reads at 12.5 Hz when the stream is off; windows of 2 s
@@ -87,7 +88,7 @@ function teach(label, n) {
 describe("personalising the gesture model on the virtual board", () => {
   it("5 taught windows per class lift a poorly served user's accuracy to >= 90%; the pulled model agrees with the board", () => {
     const model = shippedModel();
-    const b = new VirtualBoard({ board: "puckjs", accel: { seed: 7, style: USER } }, () => {});
+    const b = new VirtualBoard({ board: "puckjs", accel: { seed: 7, style: USER }, execTimeoutMs: BUSY_EXEC_MS }, () => {});
     try {
       b.storage.write("edgefnn", readFileSync(BUNDLE_MIN));
       b.storage.write("edgefnn-features", readFileSync(DIST_FEATURES_MIN));

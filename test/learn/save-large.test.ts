@@ -24,6 +24,7 @@ import { load } from "../../src/device/runtime";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
 import { BUNDLE, BUNDLE_MIN } from "../helpers/bundle";
 import { hostModel, LEARN_BUNDLE, LEARN_BUNDLE_MIN, Scenario, scenarios } from "../helpers/learn-scenario";
+import { BUSY_EXEC_MS } from "../helpers/virtual-boards";
 
 const req = createRequire(import.meta.url);
 const nn = req(BUNDLE),
@@ -98,7 +99,7 @@ describe("save for models with sections past 64 KiB", () => {
   for (const float32 of [false, true])
     it(`on the virtual board: loadFile, fine-tune the last layer, save${float32 ? " float32" : ""}: the host's bytes, active, and they load`, () => {
       const sc = largeScenario(1);
-      const b = new VirtualBoard({ board: "banglejs2" }, () => {});
+      const b = new VirtualBoard({ board: "banglejs2", execTimeoutMs: BUSY_EXEC_MS }, () => {});
       try {
         b.storage.write("edgefnn", readFileSync(BUNDLE_MIN));
         b.storage.write("edgefnn-learn", readFileSync(LEARN_BUNDLE_MIN));
