@@ -219,7 +219,7 @@ var rows = function (
 };
 
 /** Node's dense rows: y_i = s_i (sum_j q_ij x_j) + b_i for the n rows of m
- * weights W (row-major), each sum in index order in double precision, then
+ * weights W (row-major; W, S, b: the views V[k..k+2], Vw), each sum in index order in double precision, then
  * rounded to float32 once; S 0 for float32 weights (s_i = 1). Made only
  * where there is no E (on the board it would cost blocks and never run). Four
  * rows at a time (one accumulator serialises the adds: 0.32x of the bench's
@@ -228,17 +228,14 @@ var rows = function (
  * tail loop. f: 1 applies ReLU in the row store (ESPRUINO-MEASUREMENTS.md). */
 var nodeRows =
   !ESP &&
-  function (
-    n: number,
-    m: number,
-    W: Weights,
-    x: ArrayLike<number>,
-    S: ArrayLike<number> | 0,
-    b: ArrayLike<number>,
-    y: Float32Array,
-    f: number,
-  ): void {
-    var z: number, z1: number, z2: number, z3: number;
+  function (n: number, m: number, V: (Weights | 0)[], k: number, x: ArrayLike<number>, y: Float32Array, f: number): void {
+    var W = V[k] as Weights /* Vw.WEIGHTS */,
+      S = V[k + Vw.SCALES],
+      b = V[k + Vw.BIASES] as Weights,
+      z: number,
+      z1: number,
+      z2: number,
+      z3: number;
     // four rows in flight, each its own accumulator summing in index order
     // (the same bits as one row at a time): at every fourth row the next four
     // rows' sums (past the last row, rows from the first again, unused), then
@@ -323,16 +320,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
       v = Vw.LAYERS + Vw.PER_LAYER * l;
     if (V) {
       // (ReLU in the row store: f 1; hard-tanh, f 0 here, by applyActivation below)
-      (nodeRows as Exclude<typeof nodeRows, false>)(
-        n,
-        m,
-        V[v] as Weights /* Vw.WEIGHTS */,
-        cur,
-        V[v + Vw.SCALES],
-        V[v + Vw.BIASES] as Weights,
-        nxt,
-        (f &= 1),
-      );
+      (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V, v, cur, nxt, (f &= 1));
     } else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
       // one RAM copy (reading them from flash inside the row statement was
