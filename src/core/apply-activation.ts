@@ -98,10 +98,17 @@ var JIT = typeof (Math as unknown as { fround?: unknown }).fround === "function"
  * which then goes to the old formula. Every other case is exact:
  *   ReLU:      (z + |z|) / 2 = 2z/2 = z for z > 0; -z + z = +0 for z <= 0 (-0 too)
  *   hard-tanh: m = [|z| < 1], p = [z > 0], q = (1 - 2p) & (m - 1) (0, or -1 / +1 off the band);
- *              z m - q = z - 0 = z inside (-0 stays -0), +-0 - (-+1) = +-1 outside. */
+ *              z m - q = z - 0 = z inside (-0 stays -0), +-0 - (-+1) = +-1 outside.
+ * The other activations are applyActivation's loops, copied rather than called:
+ * a function this small would be inlined into the forward pass and use up V8's
+ * inlining budget there (docs/SPEED.md); one this large, like applyActivation, never is. */
 export function activateHost(id: number, z: Buf, a: Buf, n: number, gammas: Buf, gi: number, params: Buf, pOff: number): void {
-  var i = 0,
+  var g = gammas[gi],
+    i = 0,
     x = 0,
+    e = 0,
+    u = 1,
+    ex = Math.exp,
     v = 0,
     m = 0,
     q = 0;
@@ -119,7 +126,48 @@ export function activateHost(id: number, z: Buf, a: Buf, n: number, gammas: Buf,
       v = x * m - q;
       a[i] = v === v ? v : Math.min(1, Math.max(-1, x));
     }
-  else applyActivation(id, z, a, n, gammas, gi, params, pOff);
+  else if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
+  else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
+  else if (id === ACT_HARD_TANH) for (; i < n; i++) a[i] = Math.min(1, Math.max(-1, z[i]));
+  else if (id === ACT_HARD_LOGISTIC)
+    for (; i < n; i++) {
+      x = 0.25 * z[i] + 0.5;
+      a[i] = x < 0 ? 0 : x > 1 ? 1 : x;
+    }
+  else if (id === ACT_LEAKY_RELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : g * x;
+    }
+  else if (id === ACT_PRELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : params[pOff + i] * x;
+    }
+  else if (id === ACT_STEP) for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
+  else if (id === ACT_ELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : g * (ex(x) - 1);
+    }
+  else if (id === ACT_SOFTPLUS)
+    // max(x, 0) + log1p(exp(-|x|)), log1p by Goldberg's trick (the board has no Math.log1p)
+    for (; i < n; i++) {
+      x = z[i];
+      e = ex(x > 0 ? -x : x);
+      u = 1 + e;
+      a[i] = (x > 0 ? x : 0) + (u === 1 ? e : (Math.log(u) * e) / (u - 1));
+    }
+  else if (id === ACT_LOGISTIC || id === ACT_TANH) {
+    // sigma(x) with exp(-|x|), so exp never overflows; tanh(x) = 2 sigma(2x) - 1
+    if (id === ACT_TANH) u = 2;
+    for (; i < n; i++) {
+      x = u * z[i];
+      e = ex(x >= 0 ? -x : x);
+      x = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      a[i] = u > 1 ? 2 * x - 1 : x;
+    }
+  } else fail("activation " + id + " is not elementwise");
 }
 
 /** delta_i = e_i * f'(z_i) for one layer, where e = dL/da(l); PReLU reads

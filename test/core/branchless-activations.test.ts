@@ -7,8 +7,9 @@
 // either sign; and for the derivative every such z with every such e.
 import { describe, expect, it } from "vitest";
 import { createNetwork } from "../../src/core/index";
-import { activateHost, applyDerivative } from "../../src/core/apply-activation";
-import { ACT_HARD_TANH, ACT_RELU } from "../../src/core/activations";
+import { activateHost, applyActivation, applyDerivative } from "../../src/core/apply-activation";
+import { ACT_HARD_TANH, ACT_PRELU, ACT_RELU, ACTIVATIONS } from "../../src/core/activations";
+import { points } from "../helpers/activation-points";
 
 const negNaN = new Float64Array(new BigUint64Array([0xfff8000000000001n]).buffer)[0];
 const EDGES = [
@@ -81,5 +82,22 @@ describe("the host's branchless ReLU and hard-tanh equal Math.max/min and the co
         expect(bits(L.delta)).toBe(bits(dWant));
       });
     }
+  }
+});
+
+describe("activateHost's copies of the other loops equal applyActivation's, bit for bit", () => {
+  for (const act of ACTIVATIONS.filter((a) => a.elementwise)) {
+    it(act.name, () => {
+      const xs = [...points, ...EDGES],
+        n = xs.length;
+      const net = createNetwork({ inputSize: 1, arrayType: "float64", layers: [{ size: n, activation: act.name }] });
+      const L = net.layers[0];
+      if (act.id === ACT_PRELU) for (let i = 0; i < n; i++) net.params[L.pOff + i] = 0.01 * (i % 13) - 0.05;
+      L.z.set(xs);
+      const want = L.a.slice(0);
+      applyActivation(L.act, L.z, want, n, net.gammas, 0, net.params, L.pOff);
+      activateHost(L.act, L.z, L.a, n, net.gammas, 0, net.params, L.pOff);
+      expect(bits(L.a)).toBe(bits(want));
+    });
   }
 });
