@@ -89,16 +89,12 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, gammas: B
 var JIT = typeof (Math as unknown as { fround?: unknown }).fround === "function";
 
 /** applyActivation() for the host's forward pass (not the board's: the
- * runtime bundle keeps the shorter Math.max/min loops), the same bits. ReLU and
- * hard-tanh without a branch on z where the engine compiles (JIT): their comparisons go the one way or the
- * other at random from neuron to neuron, and a mispredicted branch costs more
- * than the arithmetic (docs/SPEED.md). Each comparison becomes a 0/1 integer
- * (a setcc, no jump) and selects by arithmetic; the one branch left is taken
- * only for a NaN result (z NaN or infinite, or z + |z| overflowing a float64),
- * which then goes to the old formula. Every other case is exact:
- *   ReLU:      (z + |z|) / 2 = 2z/2 = z for z > 0; -z + z = +0 for z <= 0 (-0 too)
- *   hard-tanh: m = [|z| < 1], p = [z > 0], q = (1 - 2p) & (m - 1) (0, or -1 / +1 off the band);
- *              z m - q = z - 0 = z inside (-0 stays -0), +-0 - (-+1) = +-1 outside.
+ * runtime bundle keeps the shorter Math.max/min loop), the same bits. ReLU
+ * without a branch on z's sign where the engine compiles (JIT): the sign is
+ * random from neuron to neuron, and a mispredicted branch costs more than the
+ * arithmetic (docs/SPEED.md). (z + |z|) / 2 = 2z/2 = z for z > 0 and -z + z = +0
+ * for z <= 0 (-0 too); it is NaN at z = -Inf or NaN, and +Inf where z + |z|
+ * overflows a float64 (z > ~8.99e307), and those go to Math.max(0, z) itself.
  * The other activations are applyActivation's loops, copied rather than called:
  * a function this small would be inlined into the forward pass and use up V8's
  * inlining budget there (docs/SPEED.md); one this large, like applyActivation, never is. */
@@ -109,22 +105,12 @@ export function activateHost(id: number, z: Buf, a: Buf, n: number, gammas: Buf,
     e = 0,
     u = 1,
     ex = Math.exp,
-    v = 0,
-    m = 0,
-    q = 0;
+    v = 0;
   if (id === ACT_RELU && JIT)
     for (; i < n; i++) {
       x = z[i];
       v = (x + Math.abs(x)) * 0.5;
       a[i] = v < Infinity ? v : Math.max(0, x);
-    }
-  else if (id === ACT_HARD_TANH && JIT)
-    for (; i < n; i++) {
-      x = z[i];
-      m = ((Math.abs(x) < 1) as unknown as number) | 0;
-      q = (1 - 2 * (((x > 0) as unknown as number) | 0)) & (m - 1);
-      v = x * m - q;
-      a[i] = v === v ? v : Math.min(1, Math.max(-1, x));
     }
   else if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
   else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
@@ -219,8 +205,8 @@ export function applyDerivative(layer: Layer, e: Buf, params: Buf, grad: Buf | n
         delta[i] = e[i] * s;
       }
       return;
-    // ReLU: e_i [z_i > 0]; hard-tanh: e_i [|z_i| < 1] (NaN: 0). Selected
-    // without a branch on z (see activateHost): m = [..] as 0/1, then
+    // e_i [z_i > 0] (NaN: 0), selected without a branch on z (see
+    // activateHost): m = [z_i > 0] as a 0/1 integer (a setcc, no jump), then
     // e m + (0 - m) 0 is e + -0 = e (-0 kept) for m = 1 and +-0 + 0 = +0 for
     // m = 0; NaN only when e is NaN, or infinite with m = 0, which then selects.
     case ACT_RELU:
@@ -234,18 +220,10 @@ export function applyDerivative(layer: Layer, e: Buf, params: Buf, grad: Buf | n
         }
       return;
     case ACT_HARD_TANH:
-      if (!JIT)
-        for (; i < n; i++) {
-          x = z[i];
-          delta[i] = x > -1 && x < 1 ? e[i] : 0;
-        }
-      else
-        for (; i < n; i++) {
-          x = e[i];
-          m = ((Math.abs(z[i]) < 1) as unknown as number) | 0;
-          y = x * m + (0 - m) * 0;
-          delta[i] = y === y ? y : m ? x : 0;
-        }
+      for (; i < n; i++) {
+        x = z[i];
+        delta[i] = x > -1 && x < 1 ? e[i] : 0;
+      }
       return;
     case ACT_HARD_LOGISTIC:
       for (; i < n; i++) {

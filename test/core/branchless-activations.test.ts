@@ -1,4 +1,4 @@
-// The host's ReLU and hard-tanh, forward and derivative, select without a
+// The host's ReLU, forward and derivative, selects without a
 // branch on z (src/core/apply-activation.ts): arithmetic that is exact except
 // where it gives NaN, and then the old formula. Here both against the old
 // formulas, bit for bit (NaN's bits and -0 included), on the values where the
