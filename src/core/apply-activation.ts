@@ -83,6 +83,79 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, gammas: B
   } else fail("activation " + id + " is not elementwise");
 }
 
+/** Engines with Math.fround (ES2015) compile to machine code, where a
+ * mispredicted branch costs; the board's interpreter has none, and there every
+ * statement costs, so it keeps the shorter loops with the branch. */
+var JIT = typeof (Math as unknown as { fround?: unknown }).fround === "function";
+
+/** applyActivation() for the host's forward pass (not the board's: the
+ * runtime bundle keeps the shorter Math.max/min loop), the same bits. ReLU
+ * without a branch on z's sign where the engine compiles (JIT): the sign is
+ * random from neuron to neuron, and a mispredicted branch costs more than the
+ * arithmetic (docs/SPEED.md). (z + |z|) / 2 = 2z/2 = z for z > 0 and -z + z = +0
+ * for z <= 0 (-0 too); it is NaN at z = -Inf or NaN, and +Inf where z + |z|
+ * overflows a float64 (z > ~8.99e307), and those go to Math.max(0, z) itself.
+ * The other activations are applyActivation's loops, copied rather than called:
+ * a function this small would be inlined into the forward pass and use up V8's
+ * inlining budget there (docs/SPEED.md); one this large, like applyActivation, never is. */
+export function activateHost(id: number, z: Buf, a: Buf, n: number, gammas: Buf, gi: number, params: Buf, pOff: number): void {
+  var g = gammas[gi],
+    i = 0,
+    x = 0,
+    e = 0,
+    u = 1,
+    ex = Math.exp,
+    v = 0;
+  if (id === ACT_RELU && JIT)
+    for (; i < n; i++) {
+      x = z[i];
+      v = (x + Math.abs(x)) * 0.5;
+      a[i] = v < Infinity ? v : Math.max(0, x);
+    }
+  else if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
+  else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
+  else if (id === ACT_HARD_TANH) for (; i < n; i++) a[i] = Math.min(1, Math.max(-1, z[i]));
+  else if (id === ACT_HARD_LOGISTIC)
+    for (; i < n; i++) {
+      x = 0.25 * z[i] + 0.5;
+      a[i] = x < 0 ? 0 : x > 1 ? 1 : x;
+    }
+  else if (id === ACT_LEAKY_RELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : g * x;
+    }
+  else if (id === ACT_PRELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : params[pOff + i] * x;
+    }
+  else if (id === ACT_STEP) for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
+  else if (id === ACT_ELU)
+    for (; i < n; i++) {
+      x = z[i];
+      a[i] = x > 0 ? x : g * (ex(x) - 1);
+    }
+  else if (id === ACT_SOFTPLUS)
+    // max(x, 0) + log1p(exp(-|x|)), log1p by Goldberg's trick (the board has no Math.log1p)
+    for (; i < n; i++) {
+      x = z[i];
+      e = ex(x > 0 ? -x : x);
+      u = 1 + e;
+      a[i] = (x > 0 ? x : 0) + (u === 1 ? e : (Math.log(u) * e) / (u - 1));
+    }
+  else if (id === ACT_LOGISTIC || id === ACT_TANH) {
+    // sigma(x) with exp(-|x|), so exp never overflows; tanh(x) = 2 sigma(2x) - 1
+    if (id === ACT_TANH) u = 2;
+    for (; i < n; i++) {
+      x = u * z[i];
+      e = ex(x >= 0 ? -x : x);
+      x = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      a[i] = u > 1 ? 2 * x - 1 : x;
+    }
+  } else fail("activation " + id + " is not elementwise");
+}
+
 /** delta_i = e_i * f'(z_i) for one layer, where e = dL/da(l); PReLU reads
  * gamma_i from params and also adds dL/dgamma_i = e_i min(0, z_i) to grad
  * (the gradient, laid out as params; null: no gradient wanted). */
@@ -96,7 +169,8 @@ export function applyDerivative(layer: Layer, e: Buf, params: Buf, grad: Buf | n
   var i = 0,
     x = 0,
     y = 0,
-    s = 0;
+    s = 0,
+    m = 0;
   var id = layer.act;
   switch (id) {
     case ACT_LINEAR:
@@ -131,8 +205,19 @@ export function applyDerivative(layer: Layer, e: Buf, params: Buf, grad: Buf | n
         delta[i] = e[i] * s;
       }
       return;
+    // e_i [z_i > 0] (NaN: 0), selected without a branch on z (see
+    // activateHost): m = [z_i > 0] as a 0/1 integer (a setcc, no jump), then
+    // e m + (0 - m) 0 is e + -0 = e (-0 kept) for m = 1 and +-0 + 0 = +0 for
+    // m = 0; NaN only when e is NaN, or infinite with m = 0, which then selects.
     case ACT_RELU:
-      for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : 0;
+      if (!JIT) for (; i < n; i++) delta[i] = z[i] > 0 ? e[i] : 0;
+      else
+        for (; i < n; i++) {
+          x = e[i];
+          m = ((z[i] > 0) as unknown as number) | 0;
+          y = x * m + (0 - m) * 0;
+          delta[i] = y === y ? y : m ? x : 0;
+        }
       return;
     case ACT_HARD_TANH:
       for (; i < n; i++) {
