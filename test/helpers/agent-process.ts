@@ -24,8 +24,8 @@ export async function startAgent(
   proc.stderr!.on("data", (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    // generous: the CLI starts through tsx, slow on a busy machine
-    const timer = setTimeout(() => reject(new Error(`the agent did not start: ${err}`)), 20_000);
+    // a bound for a hung start, not a speed: the CLI starts through tsx, slow on a busy machine (load ~30 on 2 cores)
+    const timer = setTimeout(() => reject(new Error(`the agent did not start in 60 s: ${err}`)), 60_000);
     proc.stdout!.on("data", (d) => {
       out += d;
       if (out.includes("\n")) {

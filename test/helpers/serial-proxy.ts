@@ -10,6 +10,8 @@ export interface DirectionFaults {
   corruptAt?: number[];
   /** 0-based positions of bytes to drop */
   dropAt?: number[];
+  /** drop every byte from this 0-based position on: the line goes dead at a known point of the stream */
+  dropFrom?: number;
 }
 
 export interface ProxyFaults {
@@ -45,7 +47,7 @@ export async function serialProxy(left: string, right: string, faults: ProxyFaul
       const d = f[dir] ?? {};
       for (const b of buf) {
         const at = count[dir]++;
-        if (f.dropAll || d.dropAt?.includes(at)) stats.dropped++;
+        if (f.dropAll || d.dropAt?.includes(at) || (d.dropFrom !== undefined && at >= d.dropFrom)) stats.dropped++;
         else if (d.corruptAt?.includes(at)) {
           stats.corrupted++;
           out.push(b ^ (1 << (at % 8)));

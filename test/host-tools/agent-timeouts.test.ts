@@ -8,15 +8,16 @@
 // which request arrived (so a timeout fires only for a request that was sent
 // and whose reply was lost). The CLI's side, EDGEFNN_AGENT_TIMEOUTS, is in
 // upload-agent-interrupt.test.ts.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
 import { afterAll, describe, expect, it } from "vitest";
 import { createNetwork, createRng, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { requireRuntime } from "../../host-tools/agent/bundle-runtime";
-import { AGENT_TIMEOUTS, AgentClient, AgentTimeouts, parseAgentTimeouts, TIMEOUTS_ENV } from "../../host-tools/agent/client";
+import { AGENT_TIMEOUTS, AgentClient, AgentRefused, AgentTimeouts, parseAgentTimeouts, TIMEOUTS_ENV } from "../../host-tools/agent/client";
 import { rereadAgent } from "../../host-tools/agent/reread";
-import { FrameDecoder, MAX_PAYLOAD, T } from "../../host-tools/agent/protocol";
-import { AgentServer } from "../../host-tools/agent/server";
+import { E, FrameDecoder, MAX_PAYLOAD, Reader, T, Writer } from "../../host-tools/agent/protocol";
+import { AgentServer, ServerOptions } from "../../host-tools/agent/server";
 import { LinkError } from "../../host-tools/links/byte-link";
 import { SerialLink } from "../../host-tools/links/serial-link";
 import { RETRY_PAUSE_MS } from "../../host-tools/serial/bounded-retry";
@@ -38,7 +39,7 @@ const model = (() => {
 
 /** An agent in this process whose replies are lost while `lose` is on; `seen` counts the requests it got, by type,
  * `lost` the replies it lost. */
-async function agent(name: string) {
+async function agent(name: string, options: Pick<ServerOptions, "transferTimeoutMs" | "now"> = {}) {
   const pair = await ptyPair(dir, name);
   cleanups.push(() => pair.close());
   const port = await new Promise<SerialPort>((resolve, reject) => {
@@ -46,10 +47,13 @@ async function agent(name: string) {
     p.open((e) => (e ? reject(e) : resolve(p)));
   });
   cleanups.push(() => new Promise<void>((r) => (port.isOpen ? port.close(() => r()) : r())));
-  const state = { lose: false, lost: 0, damage: 0, seen: new Map<number, number>() };
+  const state = { lose: false, lost: 0, damage: 0, seen: new Map<number, number>(), log: [] as string[] };
+  const models = join(dir, `models-${name}`);
   const server = new AgentServer({
-    dir: join(dir, `models-${name}`),
+    ...options,
+    dir: models,
     runtime: requireRuntime(),
+    log: (line) => state.log.push(line),
     send: (bytes) => {
       if (state.lose) state.lost++;
       else if (state.damage > 0) {
@@ -71,7 +75,7 @@ async function agent(name: string) {
     });
     server.receive(b);
   });
-  return { port: pair.b, state };
+  return { port: pair.b, state, models, server };
 }
 
 /** The client on the clock; the probe is answered, so it needs no time to pass. */
@@ -162,6 +166,42 @@ describe("the agent client's timeouts, on a test clock", () => {
     const attempt = timeouts.tries * (timeouts.replyMs + wire) + RETRY_PAUSE_MS;
     expect(c.stats.requests - requests).toBe(Math.ceil(timeouts.rereadMs / attempt));
     expect(c.stats.requests - requests).toBeGreaterThan(1);
+  });
+});
+
+// The agent's side: a transfer with no chunk for transferTimeoutMs is discarded. The agent reads the time from `now`,
+// which only the test moves, so the staging file is there for as long as the test looks, and goes once the test
+// moves time past the timeout (the check runs on a real interval: waited for, with a bound only for a hung agent).
+// The CLI's --transfer-timeout is in agent.test.ts.
+describe("the agent's transfer timeout, on a test clock", () => {
+  it("a stalled transfer is kept until transferTimeoutMs has passed, then its staging file is removed and a late chunk refused", async () => {
+    let now = 0;
+    const a = await agent("stall", { transferTimeoutMs: 600, now: () => now });
+    const c = await client(a.port, manualClock());
+    const staging = join(a.models, ".edgefnn-staging.tmp");
+    const chunk = (offset: number) => new Writer().name("slow").u32(1000).u32(offset).bytes(new Uint8Array(500)).done();
+    expect(new Reader(await c.request(T.PUT, chunk(0))).u32()).toBe(500);
+    expect(existsSync(staging)).toBe(true);
+    // the agent's checks, counted: each asks the store to expire what stalled
+    let checks = 0;
+    const expire = a.server.store.expire.bind(a.server.store);
+    a.server.store.expire = (t, ms) => (checks++, expire(t, ms));
+    /** until a check has run since now, or `done` holds (60 s: a bound for a hung agent, not a speed) */
+    const checked = async (done = () => false) => {
+      const [from, end] = [checks, Date.now() + 60_000];
+      while (checks === from && !done() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      expect(checks > from || done()).toBe(true);
+    };
+    now = 599; // 1 ms short: a check (in this process, so it reads 599) leaves it, however long the machine took
+    await checked();
+    expect(existsSync(staging)).toBe(true);
+    now = 600;
+    await checked(() => !existsSync(staging));
+    expect(existsSync(staging)).toBe(false);
+    expect(a.state.log).toContain("transfer of slow stalled for 600 ms: discarded");
+    const late = await c.request(T.PUT, chunk(500)).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(AgentRefused);
+    expect((late as AgentRefused).code).toBe(E.NO_TRANSFER);
   });
 });
 
