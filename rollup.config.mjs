@@ -140,7 +140,17 @@ const minify = (squeeze) =>
     ecma: 5,
     // no strict mode on the board; keep declarations where they are (no hoisting there);
     // keep directives: Espruino reads "ram" (runtime.ts)
-    compress: { passes: 2, directives: false, hoist_funs: false, hoist_vars: false, reduce_funcs: false, ...squeeze },
+    // EDGEFNN_BOARD_BUNDLE: the board's interpreter, so the core's host-only
+    // branchless loops (apply-activation.ts, JIT) go as dead code
+    compress: {
+      passes: 2,
+      directives: false,
+      hoist_funs: false,
+      hoist_vars: false,
+      reduce_funcs: false,
+      global_defs: { EDGEFNN_BOARD_BUNDLE: true },
+      ...squeeze,
+    },
     format: { comments: false },
   });
 

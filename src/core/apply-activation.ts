@@ -24,6 +24,18 @@ import { fail } from "./format";
 
 type Buf = Float32Array | Float64Array;
 
+/** Set (true) by the board bundles' minifier (rollup.config.mjs): the
+ * interpreter compiles nothing, and every statement of its text costs, so the
+ * branchless loops below (JIT) are removed from those bundles. */
+declare var EDGEFNN_BOARD_BUNDLE: boolean | undefined;
+
+/** Engines that compile to machine code (Math.fround, ES2015: V8 on the host),
+ * where a mispredicted branch costs more than the arithmetic: ReLU's sign is
+ * random from neuron to neuron, so there ReLU and its derivative are computed
+ * without a branch on it (docs/SPEED.md). The board keeps the shorter loops
+ * with the branch; both give the same bits. */
+export var JIT = typeof EDGEFNN_BOARD_BUNDLE === "undefined" && typeof (Math as unknown as { fround?: unknown }).fround === "function";
+
 /** a = f(z) over n neurons (in place if a === z), with the activation's
  * parameter gamma = gammas[gi] (the layer's); PReLU reads gamma_i from params[pOff + i]. Shared by the
  * trainer and the board runtime. One test per layer, then a tight loop: the
@@ -36,76 +48,11 @@ export function applyActivation(id: number, z: Buf, a: Buf, n: number, gammas: B
     x = 0,
     e = 0,
     u = 1,
-    ex = Math.exp;
-  if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
-  // ReLU and hard-tanh as Math.max/min, exactly as the board's fused row loop
-  // computes them (the same NaN and -0 behaviour)
-  else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
-  else if (id === ACT_HARD_TANH) for (; i < n; i++) a[i] = Math.min(1, Math.max(-1, z[i]));
-  else if (id === ACT_HARD_LOGISTIC)
-    for (; i < n; i++) {
-      x = 0.25 * z[i] + 0.5;
-      a[i] = x < 0 ? 0 : x > 1 ? 1 : x;
-    }
-  else if (id === ACT_LEAKY_RELU)
-    for (; i < n; i++) {
-      x = z[i];
-      a[i] = x > 0 ? x : g * x;
-    }
-  else if (id === ACT_PRELU)
-    for (; i < n; i++) {
-      x = z[i];
-      a[i] = x > 0 ? x : params[pOff + i] * x;
-    }
-  else if (id === ACT_STEP) for (; i < n; i++) a[i] = z[i] > 0 ? 1 : 0;
-  else if (id === ACT_ELU)
-    for (; i < n; i++) {
-      x = z[i];
-      a[i] = x > 0 ? x : g * (ex(x) - 1);
-    }
-  else if (id === ACT_SOFTPLUS)
-    // max(x, 0) + log1p(exp(-|x|)), log1p by Goldberg's trick (the board has no Math.log1p)
-    for (; i < n; i++) {
-      x = z[i];
-      e = ex(x > 0 ? -x : x);
-      u = 1 + e;
-      a[i] = (x > 0 ? x : 0) + (u === 1 ? e : (Math.log(u) * e) / (u - 1));
-    }
-  else if (id === ACT_LOGISTIC || id === ACT_TANH) {
-    // sigma(x) with exp(-|x|), so exp never overflows; tanh(x) = 2 sigma(2x) - 1
-    if (id === ACT_TANH) u = 2;
-    for (; i < n; i++) {
-      x = u * z[i];
-      e = ex(x >= 0 ? -x : x);
-      x = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-      a[i] = u > 1 ? 2 * x - 1 : x;
-    }
-  } else fail("activation " + id + " is not elementwise");
-}
-
-/** Engines with Math.fround (ES2015) compile to machine code, where a
- * mispredicted branch costs; the board's interpreter has none, and there every
- * statement costs, so it keeps the shorter loops with the branch. */
-var JIT = typeof (Math as unknown as { fround?: unknown }).fround === "function";
-
-/** applyActivation() for the host's forward pass (not the board's: the
- * runtime bundle keeps the shorter Math.max/min loop), the same bits. ReLU
- * without a branch on z's sign where the engine compiles (JIT): the sign is
- * random from neuron to neuron, and a mispredicted branch costs more than the
- * arithmetic (docs/SPEED.md). (z + |z|) / 2 = 2z/2 = z for z > 0 and -z + z = +0
- * for z <= 0 (-0 too); it is NaN at z = -Inf or NaN, and +Inf where z + |z|
- * overflows a float64 (z > ~8.99e307), and those go to Math.max(0, z) itself.
- * The other activations are applyActivation's loops, copied rather than called:
- * a function this small would be inlined into the forward pass and use up V8's
- * inlining budget there (docs/SPEED.md); one this large, like applyActivation, never is. */
-export function activateHost(id: number, z: Buf, a: Buf, n: number, gammas: Buf, gi: number, params: Buf, pOff: number): void {
-  var g = gammas[gi],
-    i = 0,
-    x = 0,
-    e = 0,
-    u = 1,
     ex = Math.exp,
     v = 0;
+  // (z + |z|) / 2 = 2z / 2 = z for z > 0, and -z + z = +0 for z <= 0 (-0 too):
+  // max(0, z) without a branch (JIT). It is NaN at z = -Inf or NaN, and +Inf
+  // where z + |z| overflows a float64 (z > ~8.99e307): those take Math.max(0, z) itself.
   if (id === ACT_RELU && JIT)
     for (; i < n; i++) {
       x = z[i];
@@ -113,6 +60,8 @@ export function activateHost(id: number, z: Buf, a: Buf, n: number, gammas: Buf,
       a[i] = v < Infinity ? v : Math.max(0, x);
     }
   else if (id === ACT_LINEAR) for (; i < n; i++) a[i] = z[i];
+  // ReLU and hard-tanh as Math.max/min, exactly as the board's fused row loop
+  // computes them (the same NaN and -0 behaviour)
   else if (id === ACT_RELU) for (; i < n; i++) a[i] = Math.max(0, z[i]);
   else if (id === ACT_HARD_TANH) for (; i < n; i++) a[i] = Math.min(1, Math.max(-1, z[i]));
   else if (id === ACT_HARD_LOGISTIC)
@@ -206,7 +155,7 @@ export function applyDerivative(layer: Layer, e: Buf, params: Buf, grad: Buf | n
       }
       return;
     // e_i [z_i > 0] (NaN: 0), selected without a branch on z (see
-    // activateHost): m = [z_i > 0] as a 0/1 integer (a setcc, no jump), then
+    // JIT): m = [z_i > 0] as a 0/1 integer (a setcc, no jump), then
     // e m + (0 - m) 0 is e + -0 = e (-0 kept) for m = 1 and +-0 + 0 = +0 for
     // m = 0; NaN only when e is NaN, or infinite with m = 0, which then selects.
     case ACT_RELU:

@@ -8,7 +8,7 @@
 // with the computation of e in the same pass over W (e uses W before its update,
 // exactly as if all deltas were computed first).
 
-import { applyDerivative } from "./apply-activation";
+import { applyDerivative, JIT } from "./apply-activation";
 import { Layer, Network } from "./network";
 import { FloatArray } from "./types";
 
@@ -104,7 +104,7 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
     x = 0;
   // a layer of exactly three rows with the one-pass tail below starts e from 0 there, not from a zeroed e
   var m = Math as unknown as MathFround,
-    three = nOut % 4 === 3 && e !== null && typeof m.fround === "function" && e instanceof Float32Array,
+    three = JIT && nOut % 4 === 3 && e !== null && e instanceof Float32Array,
     fresh = three && nOut === 3;
   if (e && !fresh) zero(e, nIn);
   for (; i + 3 < nOut; i += 4) {
@@ -172,8 +172,8 @@ function denseSgd(P: FloatArray, L: Layer, ain: FloatArray, e: FloatArray | null
   // Three rows left (a 3-class output layer is nothing else) and e to
   // compute: one pass for the three. e[j] still takes their terms one at a
   // time in row order, each sum rounded to float32 as e's store would round
-  // it, but in a register (Math.fround). Elsewhere (float64, or the board's
-  // interpreter, which has no fround) the row-by-row loop below.
+  // it, but in a register (Math.fround, which JIT engines have). Elsewhere
+  // (float64, or the board's interpreter: not in its bundles) the row-by-row loop below.
   // Math through a local: a constant to the compiler, so the calls become one
   // instruction each; through a module variable V8 left them calls that boxed
   // every result (under vitest: test/core/allocation.test.ts caught it).

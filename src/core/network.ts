@@ -7,7 +7,7 @@
 // input buffer are allocated here, once; forward() allocates nothing.
 
 import { ACT_SOFTMAX, activationByName, Activation, ActivationName } from "./activations";
-import { activateHost, softmaxLse } from "./apply-activation";
+import { applyActivation, softmaxLse } from "./apply-activation";
 
 import { ArrayKind, FloatArray } from "./types";
 
@@ -227,7 +227,7 @@ function propagate(net: Network, x: ArrayLike<number>, off: number): void {
   for (var l = 0; l < layers.length; l++) {
     var L = layers[l];
     denseForward(P, L.wOff, L.bOff, ain, L.z, L.nIn, L.nOut);
-    if (L.act !== ACT_SOFTMAX) activateHost(L.act, L.z, L.a, L.nOut, net.gammas, l, P, L.pOff);
+    if (L.act !== ACT_SOFTMAX) applyActivation(L.act, L.z, L.a, L.nOut, net.gammas, l, P, L.pOff);
     ain = L.a;
   }
 }
@@ -402,7 +402,8 @@ function propagateRows(net: Network, X: ArrayLike<number>, r: number, B: BatchBu
     var L = layers[l],
       nxt = 1 - cur;
     denseForwardRows(P, L.wOff, L.bOff, B.a[cur], B.z, L.nIn, L.nOut, w);
-    if (L.act !== ACT_SOFTMAX) for (k = 0; k < ROWS; k++) activateHost(L.act, B.zRow[k], B.aRow[nxt][k], L.nOut, net.gammas, l, P, L.pOff);
+    if (L.act !== ACT_SOFTMAX)
+      for (k = 0; k < ROWS; k++) applyActivation(L.act, B.zRow[k], B.aRow[nxt][k], L.nOut, net.gammas, l, P, L.pOff);
     cur = nxt;
   }
   return cur;

@@ -81,9 +81,11 @@ export async function shotOf(page: Page, selector: string, name: string): Promis
 }
 
 /** Clicks a download button; the file's bytes. */
+let downloads = 0;
 export async function download(page: Page, buttonId: string): Promise<Buffer> {
   const [d] = await Promise.all([page.waitForEvent("download"), page.click(`#${buttonId}`)]);
-  const path = join(dir, `${buttonId}-${Date.now()}`);
+  // a count, not the time: two downloads in one millisecond would be one file
+  const path = join(dir, `${buttonId}-${++downloads}`);
   await d.saveAs(path);
   return readFileSync(path);
 }
