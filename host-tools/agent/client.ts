@@ -8,6 +8,7 @@ import { crc32 } from "../../src/core/crc32";
 import { ByteLink, LinkError } from "../links/byte-link";
 import { Clock, realClock } from "../protocols/clock";
 import { Inbox } from "../protocols/inbox";
+import { parseTimeoutSpec } from "../protocols/timeouts-spec";
 import {
   ActiveInfo,
   AgentInfo,
@@ -68,17 +69,7 @@ export const TIMEOUTS_ENV = "EDGEFNN_AGENT_TIMEOUTS";
 
 /** AGENT_TIMEOUTS with the ones `spec` ("name=value,...") sets; throws, naming what is wrong, on anything else. */
 export function parseAgentTimeouts(spec: string | undefined): AgentTimeouts {
-  const t = { ...AGENT_TIMEOUTS };
-  for (const part of (spec ?? "").split(",").filter((p) => p.trim())) {
-    const [k, v, extra] = part.split("=").map((x) => x.trim());
-    if (!(k in t) || extra !== undefined)
-      throw new Error(`${TIMEOUTS_ENV}: "${part}" is not one of ${Object.keys(t).join(", ")} with "=" and a value`);
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || v === "")
-      throw new Error(`${TIMEOUTS_ENV}: ${k} must be a whole number of at least 1, not "${v}"`);
-    t[k as keyof AgentTimeouts] = n;
-  }
-  return t;
+  return parseTimeoutSpec(AGENT_TIMEOUTS, TIMEOUTS_ENV, spec, "whole number");
 }
 
 /** How the client waits: on which clock (a test's moves only when the test says so) and how long. */

@@ -6,6 +6,7 @@
 // EDGEFNN_AGENT_TIMEOUTS: for a slow link, and for tests of a reply they know
 // is lost, which then need not wait out the production times. No Node imports:
 // the studio page's console uses the defaults.
+import { parseTimeoutSpec } from "./timeouts-spec";
 
 export interface BoardTimeouts {
   /** for a command's answer (EspruinoRepl.call unless the caller gives its own) */
@@ -26,15 +27,5 @@ export const BOARD_TIMEOUTS_ENV = "EDGEFNN_BOARD_TIMEOUTS";
 
 /** BOARD_TIMEOUTS with the ones `spec` ("name=value,...") sets; throws, naming what is wrong, on anything else. */
 export function parseBoardTimeouts(spec: string | undefined): BoardTimeouts {
-  const t = { ...BOARD_TIMEOUTS };
-  for (const part of (spec ?? "").split(",").filter((p) => p.trim())) {
-    const [k, v, extra] = part.split("=").map((x) => x.trim());
-    if (!(k in t) || extra !== undefined)
-      throw new Error(`${BOARD_TIMEOUTS_ENV}: "${part}" is not one of ${Object.keys(t).join(", ")} with "=" and a value`);
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || v === "")
-      throw new Error(`${BOARD_TIMEOUTS_ENV}: ${k} must be a whole number of milliseconds of at least 1, not "${v}"`);
-    t[k as keyof BoardTimeouts] = n;
-  }
-  return t;
+  return parseTimeoutSpec(BOARD_TIMEOUTS, BOARD_TIMEOUTS_ENV, spec, "whole number of milliseconds");
 }
