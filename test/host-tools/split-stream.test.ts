@@ -12,6 +12,8 @@ import { cli, IRIS_CSV, json } from "../helpers/cli";
 import { tempFiles } from "../helpers/temp-files";
 
 const tmp = tempFiles("edgefnn-split-stream-");
+/** a file's sha-256, hex */
+const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 /** The in-memory split as it was before it streamed (split.ts before this change), kept as the reference: [train, test] text. */
 function inMemorySplit(text: string, test: number, seed: number, stratify: boolean, label?: string): [string, string] {
@@ -106,7 +108,6 @@ describe("split streams", () => {
     const dir = tmp.folder(),
       data = join(dir, "iris.csv");
     writeFileSync(data, readFileSync(IRIS_CSV));
-    const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
     const plain = json(cli(["split", data, "--test", "0.3", "--seed", "3", "--json"]));
     expect([sha(plain.train), sha(plain.test)]).toEqual([
       "9156f95c3f7c4cdf9a44f123ccd9e0c059716c61288c559bd6c1c73e3485397e",
@@ -159,8 +160,7 @@ describe("split streams", () => {
     // compared by hash: two 10 MB strings in a failure message would say nothing. The hashes are those of the files
     // inMemorySplit (above) writes for this file, --stratify, seed 2, --test 0.2, recorded when it ran here: running
     // it again each time parsed the 13 MB in this process, ~2.5 CPU-s, to get the same two hashes
-    const sha = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
-    expect(sha(readFileSync(tr))).toBe("7d8ed0bad54a781a3e6dc8a3f9ea56d7655c2c1750075958463b36b41a8fb419");
-    expect(sha(readFileSync(te))).toBe("c355c75499fe7a38c6b134d7c6f7d3a4bc259f28102a30d1d48f90500806d683");
+    expect(sha(tr)).toBe("7d8ed0bad54a781a3e6dc8a3f9ea56d7655c2c1750075958463b36b41a8fb419");
+    expect(sha(te)).toBe("c355c75499fe7a38c6b134d7c6f7d3a4bc259f28102a30d1d48f90500806d683");
   }, 240_000);
 });
