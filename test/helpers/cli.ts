@@ -44,6 +44,12 @@ export function json(r: CliResult): any {
   return JSON.parse(lines[0]);
 }
 
+/** --json output of a command that must succeed: its exit status, stderr and stdout in the failure otherwise. */
+export function okJson(r: CliResult): any {
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}${r.stdout}`);
+  return json(r);
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "edgefnn-cli-"));
 }

@@ -14,7 +14,7 @@ import { ACTIVE } from "../../host-tools/agent/model-store";
 import { E, encodeFrame, FrameDecoder, MAX_PAYLOAD, RUN_STAGED, T, T_ERROR, Writer, floatBytes } from "../../host-tools/agent/protocol";
 import { modelId } from "../../host-tools/serial/board-files";
 import { SerialLink } from "../../host-tools/links/serial-link";
-import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
+import { cliAsync, okJson as json, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
 
@@ -38,11 +38,6 @@ async function client(port: string): Promise<AgentClient> {
   const c = await AgentClient.probe(link);
   expect(c, "an agent answers HELLO").not.toBeNull();
   return c!;
-}
-
-function json(r: CliResult): any {
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
-  return jsonLine(r);
 }
 
 /** One softmax layer, inputs -> outputs: the smallest model of that shape. */

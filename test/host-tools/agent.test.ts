@@ -35,7 +35,7 @@ import { Inbox } from "../../host-tools/protocols/inbox";
 import { latin1Bytes } from "../../host-tools/protocols/bytes";
 import { openTarget } from "../../host-tools/boards/target";
 import { RunningSim, startSim } from "../../host-tools/sim/index";
-import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
+import { cliAsync, okJson as json, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 import { Agent, startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
@@ -88,12 +88,6 @@ beforeAll(() => {
 afterAll(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-/** --json output, or the command's stderr in the failure */
-function json(r: CliResult): any {
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
-  return jsonLine(r);
-}
 
 const idOf = (file: string) => modelId(new Uint8Array(readFileSync(file)));
 

@@ -12,17 +12,10 @@ import { Inbox } from "../../host-tools/protocols/inbox";
 import { latin1Bytes } from "../../host-tools/protocols/bytes";
 import { RunningSim, SimOptions } from "../../host-tools/sim/index";
 import { LOSSY_BOARD, LOSSY_WAITS, SILENT_WAITS, virtualBoards } from "../helpers/virtual-boards";
-import { CliResult, cliAsync, json as jsonLine, tempDir } from "../helpers/cli";
+import { cliAsync, okJson as json, tempDir } from "../helpers/cli";
 import { irisModel, writeIrisTestCsv, writeIrisUploadModels } from "../helpers/models";
 
 const dir = tempDir();
-
-/** --json output of a command that must succeed: its exit status and stderr in the failure (every command read
- * with it here is one that must succeed) */
-function json(r: CliResult): any {
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}${r.stdout}`);
-  return jsonLine(r);
-}
 
 const { sim, sims } = virtualBoards();
 let q8: string, q8b: string, testCsv: string, testRows: Float32Array[];
