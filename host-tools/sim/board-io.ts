@@ -94,23 +94,26 @@ export class BoardIo {
       globals.digitalWrite = write;
       // per LED the pulse trains waiting for the one going on (the first of each list)
       const trains: Record<string, [boolean, number[]][]> = {};
+      // Each toggle is timed from the one before, not from the train's start: a busy machine fires a
+      // timer late, and timers set at fixed offsets would then fire together, making a 200 ms blink 0 ms
+      // long. Chained, every step lasts at least its time, as the firmware's does.
       const run = (p: unknown, led: string): void => {
         const [v, times] = trains[led][0];
-        let level = v,
-          at = 0;
+        let level = v;
         write(p, level);
-        times.forEach((ms, i) => {
-          at += Math.max(0, Number(ms) || 0);
-          level = !level;
-          const to = level,
-            last = i === times.length - 1;
-          this.later(at, () => {
-            write(p, to);
-            if (!last) return;
+        const step = (i: number): void => {
+          if (i === times.length) {
             trains[led].shift();
             if (trains[led].length) run(p, led);
+            return;
+          }
+          this.later(Math.max(0, Number(times[i]) || 0), () => {
+            level = !level;
+            write(p, level);
+            step(i + 1);
           });
-        });
+        };
+        step(0);
       };
       globals.digitalPulse = (p: unknown, v: unknown, t: unknown) => {
         // a pulse (or a train of them) toggles the pin from v after each time, as the firmware does;

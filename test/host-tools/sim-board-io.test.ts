@@ -57,6 +57,19 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
     expect(L1.map((l) => l.on)).toEqual([true, false, true, false]);
     expect(L1[1].time - L1[0].time).toBeGreaterThanOrEqual(0.099);
     expect(L1[2].time).toBeGreaterThanOrEqual(L1[1].time);
+    // a busy board process: the event loop blocked past the whole train; each step still lasts its time
+    // (timers set at fixed offsets from the start would all fire at once after the block, 0 ms apart)
+    b.sandbox.run("digitalPulse(LED3, 1, [100, 100, 100])");
+    for (const end = performance.now() + 400; performance.now() < end;);
+    for (let i = 0; i < 100 && b.io.leds.length < 12; i++) await new Promise((r) => setTimeout(r, 50));
+    const L3 = b.io.leds.slice(8);
+    expect(L3.map((l) => [l.led, l.on])).toEqual([
+      ["LED3", true],
+      ["LED3", false],
+      ["LED3", true],
+      ["LED3", false],
+    ]);
+    for (let i = 1; i < 4; i++) expect(L3[i].time - L3[i - 1].time).toBeGreaterThanOrEqual(0.099);
     b.sandbox.reset();
     b.sandbox.run("var n = 0");
     await b.io.press(20);
