@@ -74,10 +74,13 @@ export const PROBES: Probe[] = [
     "(function () { var d = new DataView(new ArrayBuffer(4)); d.setFloat32(0, 1.5); return d.getFloat32(0); " + "})()",
     "number 1.5",
   ),
-  typeOf("new Float32Array(1).fill", "function", {
-    gap: "2v29.277 has TypedArray fill; the surface keeps it out, as docs/ESPRUINO.md does (firmware the project targets may " + "lack it)",
-    surface: 'string "undefined"',
-  }),
+  typeOf("new Float32Array(1).fill", "function"),
+  t(
+    "typed array fill returns the array",
+    "(function () { var a = new Float32Array(3); return a.fill(1) === a && a[2] === 1; })()",
+    "boolean true",
+  ),
+  t("typed array fill(value, start, end)", 'new Float32Array(4).fill(2, 1, 3).join(",")', 'string "0,2,2,0"'),
   // language
   t(
     "a let loop variable is shared by the closures",

@@ -93,8 +93,8 @@ const SETUP = `(function (g, limit, allocated, track, dataBlocks) {
   var missing = ${JSON.stringify(MISSING_GLOBALS)};
   for (i = 0; i < missing.length; i++) delete g[missing[i]];
   var TA = Object.getPrototypeOf(Int8Array.prototype), TAC = Object.getPrototypeOf(Int8Array);
-  // fill exists on 2v29.277 but not on all firmware the project targets (docs/ESPRUINO.md): kept out (a known gap)
-  delete TA.fill; delete TAC.from; delete TAC.of;
+  // (fill stays: 2v29 has it wherever it has subarray, which the runtime needs anyway: docs/ESPRUINO.md)
+  delete TAC.from; delete TAC.of;
   Object.create = function (p) {
     if (arguments.length > 1) throw new Error("propertiesObject is not supported yet");
     return create(p);

@@ -130,13 +130,18 @@ var TYPES: ArrayType[] = [Float32Array, Int16Array, Int8Array];
  * copy: the section as a RAM copy, for values read more than once or one by
  * one in a call (each read of one value from a flash view is a flash read of
  * its own; a loadFile model's copy reads Storage 16 bytes at a time on the
- * Linux build, a load() model's buffer may be over flash too). */
+ * Linux build, a load() model's buffer may be over flash too). The copy is a
+ * typed array's own buffer, which Espruino allocates flat (contiguous) where
+ * it can: a value at byte k of a copied string is found by walking k / ~24
+ * blocks at every read (+0.6 M instructions a classify with all the float
+ * sections in one string copy, ESPRUINO-MEASUREMENTS.md). */
 function view(s: State, off: number, n: number, w: number, copy?: boolean): Weights {
   var Ty = TYPES[w],
-    v: Weights;
-  return s[St.NAME] && (copy || s[St.BASE] + off > 65535)
-    ? new Ty(stored(s, off, n * WEIGHT_BYTES[w], copy))
-    : ((v = new Ty(s[St.FILE], s[St.BASE] + off, n)), copy ? new Ty(v) : v);
+    v =
+      s[St.NAME] && (copy || s[St.BASE] + off > 65535)
+        ? new Ty(stored(s, off, n * WEIGHT_BYTES[w], copy))
+        : new Ty(s[St.FILE], s[St.BASE] + off, n);
+  return copy ? new Ty(v) : v;
 }
 
 /** len bytes at off in a loadFile model's Storage file: a buffer over flash, or a RAM copy */
@@ -294,6 +299,14 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
   // (a short x would read undefined: NaN outputs and class 0, without a word)
   if (x.length - M) fail(x.length + " inputs, expected " + M);
   refind(s);
+  // On the board, the file's float sections (the statistics, the labels, every
+  // layer's scales, biases and gammas: all before the first layer's weights,
+  // format.ts) as one RAM copy a call, R, read through views of it (f32 index:
+  // byte offset / 4; every section is 4-aligned). One copy instead of one a
+  // section: each copy is a Storage look-up and view()'s and stored()'s text
+  // read from flash again (~45 flash reads a classify of the synthetic model,
+  // ESPRUINO-MEASUREMENTS.md); the copy lives for the call only.
+  var R = (V || view(s, 0, T[T_W] / 4, 0, true)) as unknown as Float32Array;
   // a(0) = (x - mean) * invStd, the statistics right after the layer table; a
   // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
   if (s[St.NORM]) A.set(x);
@@ -306,7 +319,7 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
       s[St.NORM],
       M,
       x,
-      (V ? V[Vw.STATS] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0, true)) as Weights,
+      (V ? V[Vw.STATS] : R.subarray((HEADER_BYTES + LAYER_ENTRY_BYTES * L) / 4)) as Weights,
       A,
       Row.NORMALIZE,
     );
@@ -322,17 +335,12 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
       // (ReLU in the row store: f 1; hard-tanh, f 0 here, by applyActivation below)
       (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V, v, cur, nxt, (f &= 1));
     } else {
-      // The scales and biases (adjacent in the file), read 2n times by the rows:
-      // one RAM copy (reading them from flash inside the row statement was
-      // slower); a loadFile model's from Storage in one read: `+ ""` copies the
-      // flash string 16 bytes at a time, where a typed-array copy of a flash
-      // view read more (0.13 vs 0.23 ms for 128 floats on the Linux build).
-      // Float32 weights get scales of 1 (exact). (Every byte of this loop's
-      // text is read from flash again at every layer of every call: short
-      // expressions.)
+      // The scales and biases, read 2n times by the rows: views of the RAM copy R
+      // (reading them from flash inside the row statement was slower). Float32
+      // weights get scales of 1 (exact). (Every byte of this loop's text is read
+      // from flash again at every layer of every call: short expressions.)
       var sc = T[t + T_S],
-        B = sc < 0 ? new Float32Array(2 * n) : (view(s, sc, 2 * n, 0, true) as Float32Array);
-      if (sc < 0) for (B.set(view(s, T[t + T_B], n, 0), n), i = 0; i < n;) B[i++] = 1;
+        B = sc < 0 ? new Float32Array(n).fill(1) : R.subarray(sc / 4);
       for (i = 0; i < n; i = j) {
         var o = s[St.BASE] + T[t + T_W] + i * r,
           buf = s[St.FILE];
@@ -343,22 +351,24 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
           buf = stored(s, o - s[St.BASE], (j - i) * r);
           o = 0;
         }
-        rows(i, j, nxt, o, r, cur, B, B.subarray(n), f, E.convolve, TYPES[T[t + T_WTYPE]], buf, m);
+        rows(i, j, nxt, o, r, cur, B, R.subarray(T[t + T_B] / 4), f, E.convolve, TYPES[T[t + T_WTYPE]], buf, m);
       }
     }
     if (act === ACT_SOFTMAX) {
       if (!top) softmax(nxt, nxt, n);
     } else if (act !== ACT_LINEAR && !f)
-      // the layer's gamma is in its layer table entry; PReLU's gammas in their section
+      // the layer's gamma is in its layer table entry; PReLU's gammas in their
+      // section (on the board both in R, at their offsets: T_P's -1 when there are
+      // none gives an offset that is never read)
       applyActivation(
         act,
         nxt,
         nxt,
         n,
-        (V ? V[v + Vw.GAMMA] : view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * l + ENTRY_GAMMA, 1, 0)) as Float32Array,
-        0,
-        (V ? V[v + Vw.GAMMAS] : T[t + T_P] < 0 ? nxt : view(s, T[t + T_P], n, 0)) as Float32Array,
-        0,
+        (V ? V[v + Vw.GAMMA] : R) as Float32Array,
+        V ? 0 : (HEADER_BYTES + LAYER_ENTRY_BYTES * l + ENTRY_GAMMA) / 4,
+        (V ? V[v + Vw.GAMMAS] : R) as Float32Array,
+        V ? 0 : T[t + T_P] / 4,
       );
     // the other half next: told apart by offset, not ===, which on Espruino
     // compares typed arrays by their values (two all-zero halves are ===, and

@@ -23,10 +23,10 @@ describe("the sandbox is strict enough to catch what the board would reject", ()
   it("what the board lacks is missing, and views past 64 KiB fail", () => {
     const sb = createSandbox({ viewOffsetLimit: true });
     expect(
-      sb.run(
-        "typeof Math.tanh + typeof Math.imul + typeof Map + typeof Symbol + typeof Array.prototype.slice + typeof new Float32Array(1).fill + typeof Float32Array.from",
-      ),
-    ).toBe("undefined".repeat(7));
+      sb.run("typeof Math.tanh + typeof Math.imul + typeof Map + typeof Symbol + typeof Array.prototype.slice + typeof Float32Array.from"),
+    ).toBe("undefined".repeat(6));
+    // (as on 2v29, which has fill wherever it has subarray)
+    expect(sb.run("typeof new Float32Array(1).fill")).toBe("function");
     expect(() => sb.run("new Uint8Array(new ArrayBuffer(70000), 65536, 4)")).toThrow("byteOffset too large");
     // as on the interpreter (2v29): a view given a length of 0 runs to the buffer's end
     expect(sb.run("new Uint8Array(new ArrayBuffer(16), 4, 0).length + ',' + new Float32Array(new ArrayBuffer(16), 4, 0).length")).toBe(
