@@ -4,7 +4,7 @@
 // instead of timed: valgrind's cachegrind (Debian package valgrind) counts the
 // interpreter's instructions ("I refs", user space: the interpreter and libc,
 // not the kernel), which, like the flash reads, do not move with the machine's
-// load. CPU time on this machine is roughly ~11 us a flash read plus ~0.2 ns an
+// load. CPU time on this machine is roughly ~11 us a flash read plus ~0.1 ns an
 // instruction (docs/ESPRUINO-MEASUREMENTS.md): the two counts together say
 // where a change's time goes. Each figure is a process making K calls minus one
 // making K/2, after a first process that makes none (it creates the flash

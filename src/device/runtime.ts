@@ -5,7 +5,8 @@
 //
 // Weights are used in place through views into the file's buffer, never
 // copied. Working memory: one Float32Array of twice the widest layer, the two
-// ping-pong halves of the forward pass.
+// ping-pong halves of the forward pass; on Espruino also, for the length of a
+// call, one copy of the file's float sections (everything before the weights).
 //
 // On Espruino (a global E exists) each dense row is one native E.convolve call
 // on a temporary view of the row, and a model keeps no view between calls:
@@ -303,9 +304,10 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
   // layer's scales, biases and gammas: all before the first layer's weights,
   // format.ts) as one RAM copy a call, R, read through views of it (f32 index:
   // byte offset / 4; every section is 4-aligned). One copy instead of one a
-  // section: each copy is a Storage look-up and view()'s and stored()'s text
+  // section: each copy was a Storage look-up and view()'s and stored()'s text
   // read from flash again (~45 flash reads a classify of the synthetic model,
-  // ESPRUINO-MEASUREMENTS.md); the copy lives for the call only.
+  // ESPRUINO-MEASUREMENTS.md); the copy lives for the call only. (Node: R is
+  // V, never read as R: its views were made at load.)
   var R = (V || view(s, 0, T[T_W] / 4, 0, true)) as unknown as Float32Array;
   // a(0) = (x - mean) * invStd, the statistics right after the layer table; a
   // native copy when the quantizer folded them into layer 1 ((x - 0) * 1 = x)
