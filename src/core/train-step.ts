@@ -15,6 +15,9 @@ import { DataSet } from "./dataset";
 import { checkLoss, defaultLoss, isCorrect, LossName, outputDelta } from "./loss";
 import { allocate, forward, Network } from "./network";
 import { createOptimizer, OptimizerOptions } from "./optimizers";
+import { ACT_PRELU, ACT_SOFTMAX } from "./activations";
+import { JIT } from "./apply-activation";
+import { smallStep } from "./small-step";
 
 export interface StepOptions extends OptimizerOptions {
   /** alpha (default 0.01); may be changed later through `learningRate` */
@@ -63,11 +66,17 @@ export function createTrainer(net: Network, data: DataSet, o?: StepOptions): Tra
     inBatch = 0;
   // an object, not two numbers: doubles passed to calls V8 does not inline are boxed (SgdRate)
   var rate: SgdRate = { alpha: alpha, lambda: lambda };
+  var small = JIT && fused && smallStepFits(net, loss, data);
   var t: Trainer = {
     learningRate: alpha,
     correct: false,
     loss: loss,
     step: function (row) {
+      if (small) {
+        rate.alpha = t.learningRate;
+        t.correct = smallStep(net, data.x, row * d, (data.classes as Int32Array)[row], rate);
+        return net.sampleLoss;
+      }
       forward(net, data.x, row * d);
       t.correct = !!data.classes && isCorrect(net, data, row);
       outputDelta(net, loss, data, row, G);
@@ -85,6 +94,22 @@ export function createTrainer(net: Network, data: DataSet, o?: StepOptions): Tra
     },
   };
   return t;
+}
+
+/** Whether smallStep (small-step.ts) is this step: one hidden layer (not
+ * PReLU, whose gammas train too), a softmax output of 2 or more classes with
+ * cross-entropy on class labels, float32. */
+function smallStepFits(net: Network, loss: LossName, data: DataSet): boolean {
+  var L = net.layers;
+  return (
+    L.length === 2 &&
+    net.arrayType === "float32" &&
+    loss === "cross-entropy" &&
+    !!data.classes &&
+    L[1].act === ACT_SOFTMAX &&
+    L[1].nOut > 1 &&
+    L[0].act !== ACT_PRELU
+  );
 }
 
 export function checkTrainable(net: Network): void {
