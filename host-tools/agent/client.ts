@@ -200,6 +200,8 @@ export class AgentClient {
       }
       if (info) {
         scan.consume();
+        // an agent reads whole frames: no packets paced for an Espruino's input buffer from here on
+        link.paced = false;
         return new AgentClient(link, info, (seq + 1) & 0xffff, timed);
       }
       if (echoed) break; // a console that echoes what it gets: not an agent
