@@ -129,8 +129,8 @@ export abstract class PacedLink implements ByteLink {
   }
 
   /** Unpaced (an agent's frame): in as few transmits as the transport allows. A
-   * 524 KB model was ~16,000 paced 32-byte packets, each its own write and drain,
-   * ~6 CPU-s of the CLI's (docs/LINKS.md). */
+   * 524 KB model is 840 KB on the wire, ~26,000 paced 32-byte packets, each its
+   * own write and drain: 4 CPU-s of the CLI's, 0.7 in whole frames (docs/LINKS.md). */
   private async writeWhole(data: Uint8Array, xoffMs: number): Promise<void> {
     for (let i = 0; i < data.length; i += this.maxWrite) {
       if (this.closed) throw this.closed;
