@@ -232,7 +232,17 @@ function studioFiles() {
   };
 }
 
-const studioMinify = () => terser({ ecma: 2020, format: { comments: false } });
+// The page's scripts are minified by esbuild, not terser: terser took ~5.7 of the
+// page build's 8.8 CPU-s on this machine (the test set-up builds the page at every
+// run), esbuild ~0.1, for a page 1.5% larger: 217,940 bytes (75,440 gzipped)
+// instead of 214,701 (72,675). The board bundles keep terser: their bytes are bounded (bundle.test.ts).
+const studioMinify = () => ({
+  name: "esbuild-minify",
+  async renderChunk(code) {
+    const out = await transform(code, { minify: true, target: "es2020", legalComments: "none" });
+    return { code: out.code, map: null };
+  },
+});
 
 const studio = [
   {

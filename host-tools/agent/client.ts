@@ -4,7 +4,7 @@
 // same bytes with the same seq, a bounded number of times; the agent answers a
 // resent request from its reply cache, so nothing runs twice.
 import { randomBytes } from "node:crypto";
-import { crc32 } from "../../src/core/crc32";
+import { crc32 } from "../files/crc32";
 import { ByteLink, LinkError } from "../links/byte-link";
 import { Clock, realClock } from "../protocols/clock";
 import { Inbox } from "../protocols/inbox";
@@ -200,6 +200,8 @@ export class AgentClient {
       }
       if (info) {
         scan.consume();
+        // an agent reads whole frames: no packets paced for an Espruino's input buffer from here on
+        link.paced = false;
         return new AgentClient(link, info, (seq + 1) & 0xffff, timed);
       }
       if (echoed) break; // a console that echoes what it gets: not an agent

@@ -10,7 +10,7 @@
 // of an interrupted run and is removed at start-up.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "../../src/core/crc32";
+import { crc32 } from "../files/crc32";
 import { modelFileName, modelId } from "../serial/board-files";
 import { DeviceModel, Runtime } from "./bundle-runtime";
 import { ActiveInfo, E, NAME_RE } from "./protocol";

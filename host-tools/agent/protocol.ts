@@ -5,12 +5,12 @@
 // On the wire a frame is FLAG, the escaped body, FLAG (RFC 1662's asynchronous
 // HDLC framing). The body is
 //   "Ef" | type u8 | seq u16 | length u16 | payload (length bytes) | CRC-32 u32
-// little-endian, the CRC-32 (src/core/crc32.ts) over everything before it.
+// little-endian, the CRC-32 (host-tools/files/crc32.ts; src/core/crc32.ts the same) over everything before it.
 // Every byte below 0x20 and 0x7D..0x7F travels as ESC, byte ^ 0x20, so a frame
 // holds no XON/XOFF, newline, Ctrl-C or DLE: to an Espruino console it is one
 // line of harmless printable garbage, and the host's XON/XOFF handling never
 // eats a byte of it.
-import { crc32 } from "../../src/core/crc32";
+import { crc32 } from "../files/crc32";
 
 export const FLAG = 0x7e;
 export const ESC = 0x7d;

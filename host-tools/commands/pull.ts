@@ -8,7 +8,8 @@
 // then proved against the board's own E.CRC32 of the file, read after the last
 // chunk (a file rewritten meanwhile fails it), and must decode as a model;
 // only then is --out written, atomically, and never over a file edgefnn did not write.
-import { crc32, decodeModel, Model } from "../../src/core/index";
+import { decodeModel, Model } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 import { AgentRefused } from "../agent/client";
 import { fail, quoteValue, UserError } from "../cli/user-error";
 import { Output } from "../cli/output";

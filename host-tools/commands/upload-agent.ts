@@ -7,7 +7,7 @@ import { SingleBar } from "cli-progress";
 import { UserError } from "../cli/user-error";
 import { Output } from "../cli/output";
 import { AgentClient, AgentRefused } from "../agent/client";
-import { crc32 } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 import { modelFileName, modelId } from "../serial/board-files";
 import { LinkError } from "../links/byte-link";
 import { factSentence } from "../serial/active-fact";

@@ -30,14 +30,16 @@ export interface ColumnChoice {
  * is even parsed, so a 1.6M-column file fails at once.
  */
 export function featureCountProblem(columns: number, choice: ColumnChoice): string | null {
+  // the message only when there is a problem: a process's first toLocaleString loads ICU's locale data,
+  // 60-200 ms of CPU on this machine, which every command that read a CSV paid here before reading a row
   const count = (n: number) => n.toLocaleString("en-US");
-  const limit = `a model takes at most ${count(MAX_FEATURES)} inputs`;
+  const limit = () => `a model takes at most ${count(MAX_FEATURES)} inputs`;
   if (choice.features)
-    return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit}` : null;
+    return choice.features.length > MAX_FEATURES ? `${count(choice.features.length)} feature columns are chosen, but ${limit()}` : null;
   const features = columns - (choice.hasLabel ? 1 : 0);
   if (features <= MAX_FEATURES) return null;
   return (
-    `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit}: choose at most ` +
+    `the header has ${count(columns)} columns, so ${count(features)} features, but ${limit()}: choose at most ` +
     `${count(MAX_FEATURES)} with --features`
   );
 }

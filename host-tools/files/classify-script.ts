@@ -7,7 +7,8 @@
 // The last line is a CRC-32 of everything before it: a classify.js whose line
 // still matches is edgefnn's, unedited, and may be replaced by a bundle for
 // another model; one that does not match is the user's work and is kept.
-import { crc32, Model } from "../../src/core/index";
+import { Model } from "../../src/core/index";
+import { crc32 } from "./crc32";
 
 const MARK = "// edgefnn bundle, unedited: crc32 ";
 

@@ -28,11 +28,15 @@ export interface ByteLink {
   readonly isClosed: boolean;
   /** false only to show in tests what ignoring XOFF costs */
   honourXoff: boolean;
+  /** true (the default): writes go in packets of packetSize, paced at bytesPerSecond, for an Espruino board's
+   * small input buffer. False once the far end is known to be an edgefnn agent (AgentClient.probe), which reads
+   * whole frames: each write then goes out in one piece (or the transport's largest), unpaced; XOFF still honoured. */
+  paced: boolean;
   /** Calls f with every arrival (XON/XOFF removed); what arrived before the first listener is handed to it. Returns an unsubscribe. */
   onData(f: (bytes: Uint8Array) => void): () => void;
   /** Calls f once when the link fails or closes (at once if it has). Returns an unsubscribe. */
   onClose(f: (e: Error) => void): () => void;
-  /** Writes bytes in packets, waiting out XOFF (at most xoffMs at a time) and pacing at the link's speed. */
+  /** Writes bytes in packets, waiting out XOFF (at most xoffMs at a time) and pacing at the link's speed (unless !paced). */
   write(bytes: Uint8Array, xoffMs?: number): Promise<void>;
   close(): Promise<void>;
   /** A new link to the same place (after a cable was pulled, a board reset). */

@@ -2,7 +2,10 @@
 // 0x13 when its input buffer is 6/8 full and XON 0x11 at 3/8: we stop writing
 // between them), writes in packets small enough that what is already in flight
 // when XOFF arrives fits in the board's remaining buffer, pacing at the link's
-// speed, and failing everything that waits when the link goes.
+// speed, and failing everything that waits when the link goes. An edgefnn
+// agent (a Node process on a Pi) needs no packets or pacing: once the agent
+// probe has found one, `paced` is false and each write goes out whole (in
+// pieces of `maxWrite` where the transport has a limit: Bluetooth LE's MTU).
 import { trace } from "../cli/trace";
 import { ByteLink, LinkError, LinkStats } from "./byte-link";
 
@@ -12,6 +15,7 @@ const XOFF = 0x13;
 export abstract class PacedLink implements ByteLink {
   readonly stats: LinkStats = { sent: 0, received: 0, xoffs: 0 };
   honourXoff = true;
+  paced = true;
   private paused = false;
   private closed: Error | null = null;
   private listeners: ((b: Uint8Array) => void)[] = [];
@@ -26,6 +30,8 @@ export abstract class PacedLink implements ByteLink {
     readonly path: string,
     readonly packetSize: number,
     readonly bytesPerSecond: number,
+    /** the most bytes one transmit takes (a Bluetooth LE write: the MTU's payload); serial and TCP take any */
+    readonly maxWrite: number = packetSize,
   ) {}
 
   abstract readonly speed: string;
@@ -101,6 +107,7 @@ export abstract class PacedLink implements ByteLink {
 
   async write(data: Uint8Array, xoffMs = 10_000): Promise<void> {
     trace(">", data, this.path);
+    if (!this.paced) return this.writeWhole(data, xoffMs);
     for (let i = 0; i < data.length; i += this.packetSize) {
       if (this.closed) throw this.closed;
       // Pace at the link's speed: a pseudo-terminal, a USB CDC port or a socket
@@ -118,6 +125,20 @@ export abstract class PacedLink implements ByteLink {
         this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
       await this.transmit(packet);
       this.stats.sent += packet.length;
+    }
+  }
+
+  /** Unpaced (an agent's frame): in as few transmits as the transport allows. A
+   * 524 KB model is 840 KB on the wire, ~26,000 paced 32-byte packets, each its
+   * own write and drain: 4 CPU-s of the CLI's, 0.7 in whole frames (docs/LINKS.md). */
+  private async writeWhole(data: Uint8Array, xoffMs: number): Promise<void> {
+    for (let i = 0; i < data.length; i += this.maxWrite) {
+      if (this.closed) throw this.closed;
+      if (this.paused && this.honourXoff) await this.resumed(xoffMs);
+      if (this.closed) throw this.closed;
+      const piece = data.subarray(i, i + this.maxWrite);
+      await this.transmit(piece);
+      this.stats.sent += piece.length;
     }
   }
 

@@ -13,7 +13,7 @@ export class SerialLink extends PacedLink {
     packetSize: number,
     readonly baud: number,
   ) {
-    super(path, packetSize, baud / 10);
+    super(path, packetSize, baud / 10, Infinity);
     this.speed = `${baud} baud`;
     port.on("data", (buf: Buffer) => this.arrived(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
     port.on("close", () => this.fail(new LinkError(`${path}: the port closed (cable pulled or board gone)`)));

@@ -25,7 +25,7 @@ export class TcpLink extends PacedLink {
     path: string,
     packetSize: number,
   ) {
-    super(path, packetSize, Infinity);
+    super(path, packetSize, Infinity, Infinity);
     socket.on("data", (buf: Buffer) => this.arrived(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
     socket.on("close", () => this.fail(new LinkError(`${path}: the connection closed`)));
     socket.on("error", (e: Error) => this.fail(new LinkError(`${path}: ${e.message}`)));

@@ -5,7 +5,7 @@
 // checksum (the low byte of the CRC-32 of the line up to its last comma),
 // counts corrupt lines and sequence gaps, and hands on the good samples
 // with a flag saying whether any sample is missing before them.
-import { crc32 } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 import { latin1Bytes } from "./bytes";
 
 export interface StreamStats {

@@ -2,7 +2,7 @@
 // DLE-prefixed lines (0x10: the board neither echoes them nor prints their
 // =result) that print their answer between markers we can find in whatever
 // else the board says.
-import { crc32 } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 import { ByteLink, LinkError } from "../links/byte-link";
 import { latin1Bytes } from "./bytes";
 import { Inbox } from "./inbox";

@@ -1,5 +1,5 @@
 // What proves a Storage file on the board holds exactly the host's bytes.
-import { crc32 } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 
 /** What proves a file's bytes: the CRC-32 of all of it, of all but its last 4
  * bytes (see modelId: for files that end with their own CRC the first is a

@@ -15,7 +15,7 @@
 //   the CRC is over the decoded bytes, so either way what is checked is what is written;
 // - the writer and the proof function are sent once a session (see install), not once a file;
 // - lines carry up to CHUNK bytes.
-import { crc32 } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 import { LinkError } from "../links/byte-link";
 import { base64, concatBytes, latin1Bytes } from "./bytes";
 import { BoardResetError, EspruinoRepl } from "./espruino-repl";

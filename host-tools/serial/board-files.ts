@@ -1,5 +1,5 @@
 // The files edgefnn keeps in a board's Storage, and the rules for their names.
-import { crc32 } from "../../src/core/index";
+import { crc32 } from "../files/crc32";
 import { fail, quoteValue } from "../cli/user-error";
 
 /** The pointer file: which model file is active. Rewriting it is the one step that switches models. */

@@ -17,6 +17,7 @@ import { SerialLink } from "../../host-tools/links/serial-link";
 import { cliAsync, okJson as json, tempDir } from "../helpers/cli";
 import { startAgent } from "../helpers/agent-process";
 import { PtyPair, ptyPair } from "../helpers/pty-pair";
+import { expectSameBytes } from "../helpers/same-bytes";
 
 const dir = tempDir();
 /** the host paces what it writes at the baud rate; a pty is not a UART, and the 512 KiB models would take 45 s at 115200 */
@@ -105,7 +106,7 @@ describe("models that used to lock the host out of the agent", () => {
       // upload: one the agent had, then the new one; it reports what happened
       const up = json(await cliAsync(["upload", file, "--port", p.b, "--name", "wide", "--json", ...FAST]));
       expect(up).toMatchObject({ target: "agent", payload: bytes.length, previous: null });
-      expect(readFileSync(join(models, ACTIVE))).toEqual(Buffer.from(bytes));
+      expectSameBytes(readFileSync(join(models, ACTIVE)), bytes, ACTIVE);
       expect(agent.stderr()).not.toMatch(/refused/);
 
       const check = async () => {

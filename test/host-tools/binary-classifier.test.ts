@@ -30,7 +30,8 @@ beforeAll(() => {
   // iris's two classes that overlap (setosa is separable by one feature): a classifier that makes some mistakes
   const lines = readFileSync(IRIS_CSV, "utf8").trim().split("\n");
   writeFileSync(data, [lines[0], ...lines.slice(1).filter((l) => !l.endsWith(",setosa"))].join("\n") + "\n");
-  const r = cli(["train", data, "--output", "logistic", "--out", model, "--json"]);
+  // --no-search here and below: these tests are about the logistic output, not the rates' search (~0.4 CPU-s a train)
+  const r = cli(["train", data, "--output", "logistic", "--out", model, "--no-search", "--json"]);
   if (r.status !== 0) throw new Error(r.stderr);
   const q = cli(["quantize", model, "--bits", "8", "--out", q8]);
   if (q.status !== 0) throw new Error(q.stderr);
@@ -38,7 +39,18 @@ beforeAll(() => {
 
 describe("train --output logistic on two classes", () => {
   it("trains one logistic output and writes its two labels; training's accuracy is the model's", () => {
-    const r = cli(["train", data, "--output", "logistic", "--out", join(dir, "again.efnn"), "--val-fraction", "0", "--json"]);
+    const r = cli([
+      "train",
+      data,
+      "--output",
+      "logistic",
+      "--out",
+      join(dir, "again.efnn"),
+      "--val-fraction",
+      "0",
+      "--no-search",
+      "--json",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const t = json(r);
@@ -53,7 +65,7 @@ describe("train --output logistic on two classes", () => {
   });
 
   it("says what the output means", () => {
-    const r = cli(["train", data, "--output", "logistic", "--out", join(dir, "human.efnn"), "--epochs", "5"]);
+    const r = cli(["train", data, "--output", "logistic", "--out", join(dir, "human.efnn"), "--epochs", "5", "--no-search"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("one logistic output, P(virginica): virginica above 0.5, versicolor at or below");
     expect(r.stdout).toMatch(/16 -> 1 logistic/);
@@ -61,7 +73,10 @@ describe("train --output logistic on two classes", () => {
 
   it("--report draws the 2 x 2 confusion matrix", () => {
     const report = join(dir, "binary.html");
-    expect(cli(["train", data, "--output", "logistic", "--out", join(dir, "r.efnn"), "--epochs", "20", "--report", report]).status).toBe(0);
+    expect(
+      cli(["train", data, "--output", "logistic", "--out", join(dir, "r.efnn"), "--epochs", "20", "--no-search", "--report", report])
+        .status,
+    ).toBe(0);
     const html = readFileSync(report, "utf8");
     expect(html).toContain('id="confusion"');
     for (const l of LABELS) expect(html).toContain(l);

@@ -224,8 +224,9 @@ describe("collect on the virtual Bangle.js 2", () => {
       stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
-    // SIGINT once the first windows are in the file
-    const deadline = Date.now() + 20_000;
+    // SIGINT once the first windows are in the file (a bound for a hung collect, not a speed: on a busy machine the
+    // CLI's start and the board's first windows took more than the 20 s this allowed before)
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
       let rows = 0;
@@ -243,5 +244,5 @@ describe("collect on the virtual Bangle.js 2", () => {
     expect(c).toMatchObject({ board: "BANGLEJS2", rateBoard: 25, interrupted: true, dropped: 0, corrupt: 0 });
     expect(c.windows).toBeGreaterThanOrEqual(2);
     expect(readFileSync(csv, "utf8").trim().split("\n").length).toBe(c.windows + 1);
-  }, 30_000);
+  });
 });

@@ -38,7 +38,8 @@ beforeAll(() => {
   copyFileSync(IRIS_CSV, iris);
   const s = json(cli(["split", iris, "--test", "0.2", "--stratify", "--json"]));
   [train, test, model] = [s.train, s.test, join(dir, "m.efnn")];
-  expect(cli(["train", train, "--hidden", "8", "--out", model, "--epochs", "60", "--json"]).status).toBe(0);
+  // --no-search: the quantize report is tested, not the rates' search
+  expect(cli(["train", train, "--hidden", "8", "--out", model, "--epochs", "60", "--no-search", "--json"]).status).toBe(0);
 });
 
 describe("quantize --report", () => {

@@ -4,6 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { VirtualBoard } from "../../host-tools/sim/virtual-board";
 
 const boards: VirtualBoard[] = [];
+
+/** Waits until the board has logged n LED events: a bound for a board that never logs them (60 s), not a speed.
+ * It was 100 looks 50 ms apart, ~5 s: short on a machine at load ~30. */
+async function ledEvents(b: VirtualBoard, n: number): Promise<void> {
+  for (const end = Date.now() + 60_000; b.io.leds.length < n && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+}
 afterEach(() => {
   while (boards.length) boards.pop()!.stop();
 });
@@ -43,7 +49,7 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
       `var n = 0; setWatch(function () { n++; digitalPulse(LED2, 1, [20, 20, 20]); }, BTN, { repeat: true, edge: "falling" });`,
     );
     await b.io.press(20);
-    for (let i = 0; i < 100 && b.io.leds.length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    await ledEvents(b, 4);
     expect(b.io.leds.map((l) => [l.led, l.on])).toEqual([
       ["LED2", true],
       ["LED2", false],
@@ -52,7 +58,7 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
     ]);
     // a pulse while one goes on waits for its end
     b.sandbox.run("digitalPulse(LED1, 1, 100); digitalPulse(LED1, 1, 10)");
-    for (let i = 0; i < 100 && b.io.leds.length < 8; i++) await new Promise((r) => setTimeout(r, 50));
+    await ledEvents(b, 8);
     const L1 = b.io.leds.slice(4);
     expect(L1.map((l) => l.on)).toEqual([true, false, true, false]);
     expect(L1[1].time - L1[0].time).toBeGreaterThanOrEqual(0.099);
@@ -61,7 +67,7 @@ setWatch(function () { once++; }, BTN1, { edge: "rising" });`);
     // (timers set at fixed offsets from the start would all fire at once after the block, 0 ms apart)
     b.sandbox.run("digitalPulse(LED3, 1, [100, 100, 100])");
     for (const end = performance.now() + 400; performance.now() < end;);
-    for (let i = 0; i < 100 && b.io.leds.length < 12; i++) await new Promise((r) => setTimeout(r, 50));
+    await ledEvents(b, 12);
     const L3 = b.io.leds.slice(8);
     expect(L3.map((l) => [l.led, l.on])).toEqual([
       ["LED3", true],

@@ -399,6 +399,10 @@ describe("fault injection", () => {
     sim.setFaults({ dropEvery: 10, seed: 7 });
     await t.send("a".repeat(40));
     await idle(sim, t);
+    // the board has taken every byte; its echo is still crossing the pty pair (on a busy machine longer than
+    // idle's 20 ms: the echo was not there yet in a full run at load ~20), so wait for it
+    await t.until(() => t.rx.replace(/\r\n>/g, "").length >= 36, 45_000, "the echo of the 36 bytes kept");
+    await sleep(100); // then a moment for any byte beyond them, which would fail the exact count
     expect(t.rx.replace(/\r\n>/g, "").length).toBe(36);
     expect(sim.stats().dropped).toBe(4);
     sim.setFaults({});
@@ -410,6 +414,8 @@ describe("fault injection", () => {
     t.rx = "";
     await t.send("a".repeat(40));
     await idle(sim, t);
+    await t.until(() => t.rx.length >= 40, 45_000, "the echo of the 40 bytes");
+    await sleep(100);
     expect(t.rx.length).toBe(40);
     expect(t.rx.replace(/a/g, "").length).toBe(4);
     sim.setFaults({});
