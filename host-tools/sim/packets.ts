@@ -52,7 +52,10 @@ export class PacketHandler {
   private file: { fn: string; s: number; offs: number } | null = null;
   private fileTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private h: PacketHost) {}
+  constructor(
+    private h: PacketHost,
+    private fileTimeoutMs = FILE_TIMEOUT_MS,
+  ) {}
 
   private reply(type: number, data: string): void {
     const word = type | data.length;
@@ -71,7 +74,7 @@ export class PacketHandler {
 
   private fileTimeout(): void {
     if (this.fileTimer) clearTimeout(this.fileTimer);
-    this.fileTimer = setTimeout(() => this.endFile(), FILE_TIMEOUT_MS);
+    this.fileTimer = setTimeout(() => this.endFile(), this.fileTimeoutMs);
   }
 
   /** A reset forgets the file being received. */

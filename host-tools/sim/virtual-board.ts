@@ -11,7 +11,7 @@ import { AccelOptions, SyntheticAccelerometer } from "./accelerometer";
 import { BoardIo } from "./board-io";
 import { RxBuffer } from "./rx-buffer";
 import { SimBoard, simBoard, SIM_VERSION } from "./sim-boards";
-import { PacketHandler, NAK, PACKET_TIMEOUT_MS } from "./packets";
+import { PacketHandler, NAK, PACKET_TIMEOUT_MS, FILE_TIMEOUT_MS } from "./packets";
 
 export interface BoardOptions {
   /** board id from host-tools/boards/boards.ts (default puckjs) */
@@ -35,6 +35,9 @@ export interface BoardOptions {
   /** a packet not complete this long after its start is dropped with a NAK, ms (default 5000, the firmware's):
    * shorter for tests of a lost byte, which need not wait out the firmware's time */
   packetTimeoutMs?: number;
+  /** a file started by FILE_SEND that gets no DATA this long is forgotten, ms (default 10000, the firmware's):
+   * longer for a test that measures a transfer's bytes and must not see a starved CLI's packets NAKed */
+  fileTimeoutMs?: number;
   faults?: FaultOptions;
   /** the accelerometer's synthetic gestures (Puck.js, Bangle.js): seed and first gesture */
   accel?: AccelOptions;
@@ -128,15 +131,18 @@ export class VirtualBoard {
     if (!/^\d+v\d+(\.\d+)?$/.test(this.version))
       throw new RangeError(`firmware ${JSON.stringify(this.version)}: write a version as the firmware does, e.g. 2v24 or 2v25`);
     if (hasPackets(this.version))
-      this.packets = new PacketHandler({
-        storage: this.storage,
-        write: (t) => this.out(t),
-        uncaught: (e) => this.console.uncaught(e),
-        evaluateToJS: (code) => {
-          this.counts.lines++;
-          return JSON.stringify(this.sandbox.run(code)) ?? "undefined";
+      this.packets = new PacketHandler(
+        {
+          storage: this.storage,
+          write: (t) => this.out(t),
+          uncaught: (e) => this.console.uncaught(e),
+          evaluateToJS: (code) => {
+            this.counts.lines++;
+            return JSON.stringify(this.sandbox.run(code)) ?? "undefined";
+          },
         },
-      });
+        o.fileTimeoutMs ?? FILE_TIMEOUT_MS,
+      );
     this.rx = new RxBuffer(
       o.rxBufferSize ?? DEFAULTS.rxBufferSize,
       o.flowControl ?? true,
