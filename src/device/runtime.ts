@@ -13,8 +13,9 @@
 // is one property: its state array; everything else (methods, inputSize,
 // outputSize, labels) lives on a shared prototype and is read from the file
 // when asked. Elsewhere the views are made once at load and rows are plain
-// loops, so run() allocates nothing. Both sum each row in index order in double
-// precision, so they give the same numbers.
+// loops, so run() allocates nothing; where the host compiles (V8), each
+// layer's loop is called through a function made for it at load (compiled()).
+// All sum each row in index order in double precision, so they give the same numbers.
 
 import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
 import { applyActivation, JIT, softmax } from "../core/apply-activation";
