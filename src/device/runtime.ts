@@ -212,7 +212,7 @@ var rows = function (
 };
 
 /** Node's dense rows: y_i = s_i (sum_j q_ij x_j) + b_i for the n rows of m
- * weights W (row-major; W, S, b: a layer's views, Vw), each sum in index order in double precision, then
+ * weights W (row-major; W, S, b: the views V[k..k+2], Vw, or given when V is 0), each sum in index order in double precision, then
  * rounded to float32 once; S 0 for float32 weights (s_i = 1). Made only
  * where there is no E (on the board it would cost blocks and never run). Four
  * rows at a time (one accumulator serialises the adds: 0.32x of the bench's
@@ -221,23 +221,43 @@ var rows = function (
  * tail loop. f: 1 applies ReLU in the row store (ESPRUINO-MEASUREMENTS.md). */
 var nodeRows =
   !ESP &&
-  function (n: number, m: number, W: Weights, S: Weights | 0, b: Weights, x: ArrayLike<number>, y: Float32Array, f: number): void {
-    var z: number, z1: number, z2: number, z3: number;
+  function (
+    n: number,
+    m: number,
+    V: View[] | 0,
+    k: number,
+    x: ArrayLike<number>,
+    y: Float32Array,
+    f: number,
+    W?: Weights,
+    S?: Weights | 0,
+    b?: Weights,
+  ): void {
+    // (the views from V, or given: a compiled caller's, V 0)
+    if (V) {
+      W = V[k] as Weights; /* Vw.WEIGHTS */
+      S = V[k + Vw.SCALES] as Weights | 0;
+      b = V[k + Vw.BIASES] as Weights;
+    }
     // four rows in flight, each its own accumulator summing in index order
     // (the same bits as one row at a time): at every fourth row the next four
     // rows' sums (past the last row, rows from the first again, unused), then
     // each row takes its own. (The sums start at 0, not undefined: V8 would
     // keep them boxed, a heap number per row.)
-    for (var i = (z = z1 = z2 = z3 = 0), j, v, o, o1, o2, o3; i < n; i++, z = z1, z1 = z2, z2 = z3) {
+    for (
+      var z: number, z1: number, z2: number, z3: number, i = (z = z1 = z2 = z3 = 0), j, v, o, o1, o2, o3;
+      i < n;
+      i++, z = z1, z1 = z2, z2 = z3
+    ) {
       if (!(i & 3))
         for (z = z1 = z2 = z3 = j = 0, o = i * m, o1 = ((i + 1) % n) * m, o2 = ((i + 2) % n) * m, o3 = ((i + 3) % n) * m; j < m; j++) {
           v = x[j];
-          z += W[o + j] * v;
-          z1 += W[o1 + j] * v;
-          z2 += W[o2 + j] * v;
-          z3 += W[o3 + j] * v;
+          z += W![o + j] * v;
+          z1 += W![o1 + j] * v;
+          z2 += W![o2 + j] * v;
+          z3 += W![o3 + j] * v;
         }
-      z = (S ? z * S[i] : z) + b[i];
+      z = (S ? z * S[i] : z) + b![i];
       // ReLU (f) without a branch on z's sign (random signs: a mispredicted
       // branch every other row, ~0.1x of the limit): (z + |z|) / 2 is exactly
       // max(0, z), +0 for -0; only z = -Inf (NaN there) and NaN take the
@@ -248,19 +268,19 @@ var nodeRows =
 
 /** Where the host compiles (JIT: V8, not a board bundle, whose minifier
  * removes this), one function per layer of each model, made once at load:
- * `R(n, m, W, S, b, X, Y, f)`, nodeRows on that layer's sizes, views, input
- * and output halves and ReLU flag, all of them values of the made function's
- * closure that never change. A closure is the only one made from its text, so
- * V8 compiles it for those values as constants (it specialises a function's
- * code to its context when only one closure of it exists), inlines nodeRows
- * into it, and the loops run on literal sizes and on views whose data address
- * and length are written into the machine code: no bounds or map checks left
- * to reload in the inner loop (docs/SPEED.md: ~0.64x of the bench's limit with
- * nodeRows called directly, ~0.97x through these). The text differs from one
- * made function to the next (a count in a comment): V8 caches the code of a
- * Function() text it has seen before, and two closures of one code are no
- * longer specialised. Where Function() is refused (a host that forbids code
- * from strings), undefined: forward() calls nodeRows itself, as before. */
+ * `R(n, m, 0, 0, X, Y, f, W, S, b)`, nodeRows on that layer's sizes, input and
+ * output halves, ReLU flag and views, all of them values of the made function's
+ * closure that never change. That closure is the only one made from its text,
+ * and V8 compiles it with those values as constants and nodeRows inlined (as
+ * its machine code shows, node --print-opt-code): the loops run on literal
+ * sizes, and each view's map check and the reloads of its length and data
+ * address leave the inner loop (docs/SPEED.md: ~0.63x of the bench's limit
+ * with nodeRows called directly, ~1.0x through these). The text differs from
+ * one made function to the next (a count in a comment): V8 hands back the code
+ * of a Function() text it has seen before, and two closures of one code are
+ * not compiled for their values. Where Function() is refused (a host that
+ * forbids code from strings), undefined: forward() calls nodeRows itself, as
+ * before. */
 var ONE = 0;
 var compiled =
   JIT &&
@@ -268,7 +288,7 @@ var compiled =
   function (a: unknown[]): (() => void) | undefined {
     var c: (() => void) | undefined;
     try {
-      c = Function("R,n,m,W,S,b,X,Y,f", "return function(){R(n,m,W,S,b,X,Y,f)}//" + ++ONE).apply(0, a);
+      c = Function("R,n,m,W,S,b,X,Y,f", "return function(){R(n,m,0,0,X,Y,f,W,S,b)}//" + ++ONE).apply(0, a);
     } catch (e) {
       // (no code from strings on this host)
     }
@@ -337,19 +357,10 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
     if (V) {
       // (ReLU in the row store: f 1; hard-tanh, f 0 here, by applyActivation
       // below. The layer's compiled caller, in its weights' slot, or nodeRows itself.)
-      f &= 1;
-      if (compiled && typeof V[v] == "function") (V[v] as () => void)();
-      else
-        (nodeRows as Exclude<typeof nodeRows, false>)(
-          n,
-          m,
-          V[v] as Weights,
-          V[v + Vw.SCALES] as Weights | 0,
-          V[v + Vw.BIASES] as Weights,
-          cur,
-          nxt,
-          f,
-        );
+      if (compiled && typeof V[v] == "function") {
+        (V[v] as () => void)();
+        f &= 1;
+      } else (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V, v, cur, nxt, (f &= 1));
     } else {
       // The scales and biases (adjacent in the file), read 2n times by the rows:
       // one RAM copy (reading them from flash inside the row statement was
