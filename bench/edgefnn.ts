@@ -101,7 +101,8 @@ export var edgefnnRuntime: Contestant = {
   label: "edgefnn runtime (Node)",
   notes: function () {
     return [
-      "inference only: the device runtime (src/device/runtime.ts, the code of the ES5 bundle) on the float32 .efnn file of the " +
+      "inference only: the device runtime (src/device/runtime.ts, the code of the ES5 bundle dist/edgefnn.js that Node's require gives: " +
+        "each layer through a caller compiled for it at load; the board's edgefnn.min.js has no such caller) on the float32 .efnn file of the " +
         "network trained in the shared order; classify(row) with each test row its own Float32Array (a Pi program's reading)",
     ];
   },

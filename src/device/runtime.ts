@@ -14,11 +14,12 @@
 // is one property: its state array; everything else (methods, inputSize,
 // outputSize, labels) lives on a shared prototype and is read from the file
 // when asked. Elsewhere the views are made once at load and rows are plain
-// loops, so run() allocates nothing. Both sum each row in index order in double
-// precision, so they give the same numbers.
+// loops, so run() allocates nothing; where the host compiles (V8), each
+// layer's loop is called through a function made for it at load (compiled()).
+// All sum each row in index order in double precision, so they give the same numbers.
 
 import { ACT_HARD_TANH, ACT_LINEAR, ACT_RELU, ACT_SOFTMAX } from "../core/activations";
-import { applyActivation, softmax } from "../core/apply-activation";
+import { applyActivation, JIT, softmax } from "../core/apply-activation";
 import {
   decodeLayout,
   ENTRY_GAMMA,
@@ -52,6 +53,9 @@ declare function require(name: string): {
 };
 
 type Weights = Float32Array | Int16Array | Int8Array;
+/** Node's views of a model (St.VIEWS); a layer's weights slot holds its
+ * compiled caller instead where there is one (compiled(), below) */
+type View = Weights | 0 | (() => void);
 type ArrayType = Float32ArrayConstructor | Int16ArrayConstructor | Int8ArrayConstructor;
 
 export interface DeviceModel {
@@ -90,18 +94,7 @@ const enum St {
   /** the file's last 4 bytes, its CRC (loadFile: to find it again) */
   CRC,
 }
-type State = [
-  ArrayBuffer,
-  number,
-  Int32Array,
-  Float32Array,
-  Float32Array,
-  Float32Array,
-  string | undefined,
-  number,
-  (Weights | 0)[] | null,
-  string,
-];
+type State = [ArrayBuffer, number, Int32Array, Float32Array, Float32Array, Float32Array, string | undefined, number, View[] | null, string];
 
 /** Node's views in St.VIEWS: the means and the 1/std (one view), then per layer
  * its weights, scales, biases, PReLU gammas and the table's gamma (0: a section the
@@ -225,7 +218,7 @@ var rows = function (
 };
 
 /** Node's dense rows: y_i = s_i (sum_j q_ij x_j) + b_i for the n rows of m
- * weights W (row-major; W, S, b: the views V[k..k+2], Vw), each sum in index order in double precision, then
+ * weights W (row-major; W, S, b: the views V[k..k+2], Vw, or given when V is 0), each sum in index order in double precision, then
  * rounded to float32 once; S 0 for float32 weights (s_i = 1). Made only
  * where there is no E (on the board it would cost blocks and never run). Four
  * rows at a time (one accumulator serialises the adds: 0.32x of the bench's
@@ -234,35 +227,78 @@ var rows = function (
  * tail loop. f: 1 applies ReLU in the row store (ESPRUINO-MEASUREMENTS.md). */
 var nodeRows =
   !ESP &&
-  function (n: number, m: number, V: (Weights | 0)[], k: number, x: ArrayLike<number>, y: Float32Array, f: number): void {
-    var W = V[k] as Weights /* Vw.WEIGHTS */,
-      S = V[k + Vw.SCALES],
-      b = V[k + Vw.BIASES] as Weights,
-      z: number,
-      z1: number,
-      z2: number,
-      z3: number;
+  function (
+    n: number,
+    m: number,
+    V: View[] | 0,
+    k: number,
+    x: ArrayLike<number>,
+    y: Float32Array,
+    f: number,
+    W?: Weights,
+    S?: Weights | 0,
+    b?: Weights,
+  ): void {
+    // (the views from V, or given: a compiled caller's, V 0)
+    if (V) {
+      W = V[k] as Weights; /* Vw.WEIGHTS */
+      S = V[k + Vw.SCALES] as Weights | 0;
+      b = V[k + Vw.BIASES] as Weights;
+    }
     // four rows in flight, each its own accumulator summing in index order
     // (the same bits as one row at a time): at every fourth row the next four
     // rows' sums (past the last row, rows from the first again, unused), then
     // each row takes its own. (The sums start at 0, not undefined: V8 would
     // keep them boxed, a heap number per row.)
-    for (var i = (z = z1 = z2 = z3 = 0), j, v, o, o1, o2, o3; i < n; i++, z = z1, z1 = z2, z2 = z3) {
+    for (
+      var z: number, z1: number, z2: number, z3: number, i = (z = z1 = z2 = z3 = 0), j, v, o, o1, o2, o3;
+      i < n;
+      i++, z = z1, z1 = z2, z2 = z3
+    ) {
       if (!(i & 3))
         for (z = z1 = z2 = z3 = j = 0, o = i * m, o1 = ((i + 1) % n) * m, o2 = ((i + 2) % n) * m, o3 = ((i + 3) % n) * m; j < m; j++) {
           v = x[j];
-          z += W[o + j] * v;
-          z1 += W[o1 + j] * v;
-          z2 += W[o2 + j] * v;
-          z3 += W[o3 + j] * v;
+          z += W![o + j] * v;
+          z1 += W![o1 + j] * v;
+          z2 += W![o2 + j] * v;
+          z3 += W![o3 + j] * v;
         }
-      z = (S ? z * S[i] : z) + b[i];
+      z = (S ? z * S[i] : z) + b![i];
       // ReLU (f) without a branch on z's sign (random signs: a mispredicted
       // branch every other row, ~0.1x of the limit): (z + |z|) / 2 is exactly
       // max(0, z), +0 for -0; only z = -Inf (NaN there) and NaN take the
       // other way, the core's Math.max(0, z) (0, and its NaN: the same sign bit)
       y[i] = f ? ((v = (z + Math.abs(z)) * 0.5) == v ? v : Math.max(0, z)) : z;
     }
+  };
+
+/** Where the host compiles (JIT: V8, not a board bundle, whose minifier
+ * removes this), one function per layer of each model, made once at load:
+ * `R(n, m, 0, 0, X, Y, f, W, S, b)`, nodeRows on that layer's sizes, input and
+ * output halves, ReLU flag and views, all of them values of the made function's
+ * closure that never change. That closure is the only one made from its text,
+ * and V8 compiles it with those values as constants and nodeRows inlined (as
+ * its machine code shows, node --print-opt-code): the loops run on literal
+ * sizes, and each view's map check and the reloads of its length and data
+ * address leave the inner loop (docs/SPEED.md: ~0.63x of the bench's limit
+ * with nodeRows called directly, ~1.0x through these). The text differs from
+ * one made function to the next (a count in a comment): V8 hands back the code
+ * of a Function() text it has seen before, and two closures of one code are
+ * not compiled for their values. Where Function() is refused (a host that
+ * forbids code from strings), undefined: forward() calls nodeRows itself, as
+ * before. */
+var ONE = 0;
+var compiled =
+  JIT &&
+  !ESP &&
+  function (a: unknown[]): (() => void) | undefined {
+    var c: (() => void) | undefined;
+    try {
+      c = Function("R,n,m,W,S,b,X,Y,f", "return function(){R(n,m,0,0,X,Y,f,W,S,b)}//" + ++ONE).apply(0, a);
+    } catch (e) {
+      // (no code from strings on this host)
+    }
+    return c;
   };
 
 /** A loadFile model's Storage file, found again before each use of it: the
@@ -334,8 +370,12 @@ function forward(s: State, x: ArrayLike<number>, top: boolean): Float32Array {
     var r = m * WEIGHT_BYTES[T[t + T_WTYPE]],
       v = Vw.LAYERS + Vw.PER_LAYER * l;
     if (V) {
-      // (ReLU in the row store: f 1; hard-tanh, f 0 here, by applyActivation below)
-      (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V, v, cur, nxt, (f &= 1));
+      // (ReLU in the row store: f 1; hard-tanh, f 0 here, by applyActivation
+      // below. The layer's compiled caller, in its weights' slot, or nodeRows itself.)
+      if (compiled && typeof V[v] == "function") {
+        (V[v] as () => void)();
+        f &= 1;
+      } else (nodeRows as Exclude<typeof nodeRows, false>)(n, m, V, v, cur, nxt, (f &= 1));
     } else {
       // The scales and biases, read 2n times by the rows: views of the RAM copy R
       // (reading them from flash inside the row statement was slower). Float32
@@ -473,7 +513,7 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
       FLAG_IMPUTE & ~H[12],
     ] as unknown as State);
   var N = view(s, HEADER_BYTES + LAYER_ENTRY_BYTES * L, 2 * M, 0),
-    V = (!ESP && [N]) as (Weights | 0)[] | null;
+    V = (!ESP && [N]) as View[] | null;
   // Every value finite (a NaN or an infinity anywhere makes NaN outputs), and
   // whether the normalization is the identity (then a(0) is a copy of x; never
   // for a model that imputes: its missing inputs go through the loop)
@@ -501,6 +541,21 @@ function build(buf: ArrayBuffer, base: number, size: number, name?: string): Dev
           if (!(v[j] - v[j] === 0))
             fail("layer " + (l + 1) + " " + ["weights", "scales", "biases", "gammas", "gamma"][k] + ": value " + (j + 1) + " is " + v[j]);
     }
+  // (the halves: layer l reads A and writes B when l is even, as forward())
+  if (compiled && V)
+    for (l = t = 0; l < L; l++, t += T_FIELDS)
+      V[(k = Vw.LAYERS + Vw.PER_LAYER * l)] =
+        compiled([
+          nodeRows,
+          T[t + T_OUT],
+          T[t] /* T_IN */,
+          V[k],
+          V[k + Vw.SCALES],
+          V[k + Vw.BIASES],
+          l & 1 ? B : A,
+          l & 1 ? A : B,
+          +(T[t + T_ACT] === ACT_RELU),
+        ]) || V[k];
   s[St.VIEWS] = V;
   return m;
 }
