@@ -272,7 +272,7 @@ var nodeRows =
     }
   };
 
-/** Where the host compiles (JIT: V8, not a board bundle, whose minifier
+/** In Node, where V8 compiles (JIT: not a board bundle, whose minifier
  * removes this), one function per layer of each model, made once at load:
  * `R(n, m, 0, 0, X, Y, f, W, S, b)`, nodeRows on that layer's sizes, input and
  * output halves, ReLU flag and views, all of them values of the made function's
@@ -288,9 +288,17 @@ var nodeRows =
  * forbids code from strings), undefined: forward() calls nodeRows itself, as
  * before. */
 var ONE = 0;
+/** Node's (module-scoped: the core's ES5 typings have no Node) */
+declare var process: { versions?: { node?: string } } | undefined;
+// In Node only: a page's Content-Security-Policy (the studio's: default-src
+// 'self') refuses code from strings, and the browser logs each refused
+// Function() as an error in the page's console, caught or not.
 var compiled =
   JIT &&
   !ESP &&
+  typeof process == "object" &&
+  !!process.versions &&
+  !!process.versions.node &&
   function (a: unknown[]): (() => void) | undefined {
     var c: (() => void) | undefined;
     try {

@@ -199,9 +199,12 @@ describe("the console", () => {
   it("has the board's surface and lacks what the board lacks", async () => {
     expect(
       await t.eval(
-        "[typeof Math.tanh, typeof Math.imul, typeof Math.trunc, typeof Array.from, typeof Map, typeof Set, typeof Symbol, typeof Reflect, typeof Number.isNaN, typeof Object.freeze, typeof new Float32Array(1).fill, typeof Float32Array.from, typeof Float32Array.BYTES_PER_ELEMENT, typeof new Int8Array(1).BYTES_PER_ELEMENT, typeof Array.prototype.slice]",
+        "[typeof Math.tanh, typeof Math.imul, typeof Math.trunc, typeof Array.from, typeof Map, typeof Set, typeof Symbol, typeof Reflect, typeof Number.isNaN, typeof Object.freeze, typeof Float32Array.from, typeof Float32Array.BYTES_PER_ELEMENT, typeof new Int8Array(1).BYTES_PER_ELEMENT, typeof Array.prototype.slice]",
       ),
-    ).toEqual(Array(15).fill("undefined"));
+    ).toEqual(Array(14).fill("undefined"));
+    // typed arrays' fill is there: 2v29 compiles it in wherever subarray is (only SAVE_ON_FLASH builds drop both),
+    // as the conformance probes on the real interpreter show (scripts/surface-on-espruino.mjs, docs/ESPRUINO.md)
+    expect(await t.eval("[typeof new Float32Array(1).fill, typeof new Float32Array(1).subarray]")).toEqual(["function", "function"]);
     expect(await t.eval("[[1,2,3].slice(1), typeof globalThis, typeof global, btoa('hi'), atob('aGk='), typeof getTime()]")).toEqual([
       [2, 3],
       "object",
