@@ -6,6 +6,7 @@
 //
 //   npm run bench
 //   npm run bench -- --only=edgefnn,limit --problem=synthetic
+//   ESPRUINO=/path/to/espruino npm run bench   (also the board's row: bench/board.mjs)
 // Environment: BENCH_TIMING_MS (min training time timed per contestant, 1500),
 // BENCH_MAX_TRAIN_S (time budget for the spec'd epochs, 50), BENCH_INFER_MS (1000),
 // BENCH_REPEAT (processes for each row a target reads, their pairs pooled: 3).
@@ -23,6 +24,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { measureBoard } from "./board.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -237,6 +239,20 @@ if ((!arg("only") && !arg("problem")) || arg("eval")) {
     );
 }
 
+// ---- the board: classify over the floor on the Espruino interpreter (bench/board.mjs) ----
+
+let boardResult = null;
+if ((!arg("only") && !arg("problem")) || arg("board")) {
+  process.stderr.write("  the board (Espruino interpreter, CPU time) ...");
+  boardResult = measureBoard(root);
+  process.stderr.write(" done\n");
+  if (!boardResult.skipped && !boardResult.error)
+    console.log(
+      `\nthe board: dist/edgefnn.min.js (${fmtInt(boardResult.bytes)} bytes) on ${process.env.ESPRUINO}, the synthetic int8 model by loadFile, CPU time a call (best of 5):\n` +
+        `  floor (64-64-32-10 rows as bare E.convolve calls) ${boardResult.floorMs.toFixed(2)} ms, classify ${boardResult.classifyMs.toFixed(2)} ms, run ${boardResult.runMs.toFixed(2)} ms`,
+    );
+}
+
 // ---- targets ----
 
 const pick = (p, c) => (all[p] || []).find((r) => r.contestant === c && !r.error);
@@ -274,8 +290,14 @@ if (evalResult && !evalResult.error)
       `batched inference ${evalResult.batchVsPerRow >= 0.95 ? "PASS" : "FAIL"} (${fmtRatio(evalResult.batchVsPerRow)} the per-row loop, goal >= 0.95x)`,
   );
 else console.log(`  ${"eval, 100,000-row CSV".padEnd(48)} not measured in this run`);
-console.log(
-  `  ${"board (Espruino) classify/floor".padEnd(48)} not in npm run bench: firmware-scripts/bench.js on the interpreter (docs/ESPRUINO-MEASUREMENTS.md)`,
-);
+const boardWhat = "board (Espruino) classify / floor".padEnd(48);
+if (!boardResult) console.log(`  ${boardWhat} not measured in this run`);
+else if (boardResult.skipped) console.log(`  ${boardWhat} ${boardResult.skipped}`);
+else if (boardResult.error) console.log(`  ${boardWhat} failed: ${boardResult.error}`);
+else
+  console.log(
+    `  ${boardWhat} ${boardResult.classifyPerFloor <= 1.6 ? "PASS" : "FAIL"}  ${fmtRatio(boardResult.classifyPerFloor)} (CPU time), goal <= 1.60x; ` +
+      `run / floor ${fmtRatio(boardResult.runPerFloor)}`,
+  );
 console.log("\nbench: " + ((Date.now() - t0) / 1000).toFixed(0) + " s");
 if (!harnessOk) process.exit(1);
