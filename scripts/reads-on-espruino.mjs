@@ -16,22 +16,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { espruinoBinary, storageDir } from "./espruino-run.mjs";
-import { callScript } from "./espruino-calls.mjs";
-
-const usage = "node scripts/reads-on-espruino.mjs a.min.js [b.min.js...] [--calls=K] [--what=floor,classify,run]";
-const espruino = espruinoBinary(usage);
-const arg = (k, d) => (process.argv.find((a) => a.startsWith(`--${k}=`)) ?? `=${d}`).split("=")[1];
-const files = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-if (!files.length) {
-  console.error("usage: ESPRUINO=/path/to/espruino " + usage);
-  process.exit(2);
-}
-const K = Number(arg("calls", 20)),
-  whats = arg("what", "floor,classify,run").split(",");
+import { countPerCall } from "./espruino-calls.mjs";
 
 /** openat calls of one interpreter process running `text` in `dir` */
-function opens(dir, text) {
+function opens(espruino, dir, text) {
   writeFileSync(join(dir, "run.js"), text);
   execFileSync("strace", ["-f", "-c", "-o", "st.txt", espruino, "run.js"], { cwd: dir, stdio: ["ignore", "ignore", "ignore"] });
   const line = readFileSync(join(dir, "st.txt"), "utf8")
@@ -40,14 +28,4 @@ function opens(dir, text) {
   return Number(line.trim().split(/\s+/)[3]);
 }
 
-for (const f of files) {
-  const bundle = readFileSync(f, "utf8"),
-    r = { bundle: f, bytes: Buffer.byteLength(bundle) };
-  for (const what of whats) {
-    const dir = storageDir("reads");
-    opens(dir, callScript(bundle, what, 0));
-    r[what] = (opens(dir, callScript(bundle, what, K)) - opens(dir, callScript(bundle, what, K / 2))) / (K / 2);
-  }
-  if (r.floor) for (const w of ["classify", "run"]) if (r[w]) r[w + "PerFloor"] = r[w] / r.floor;
-  console.log(JSON.stringify(r));
-}
+countPerCall("reads-on-espruino.mjs", "reads", opens);
