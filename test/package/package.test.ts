@@ -2,8 +2,8 @@
 // the exports (the board bundle for require/import, the host API), and a CLI
 // that runs compiled JavaScript only.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, tempDir } from "../helpers/cli";
@@ -86,6 +86,31 @@ describe("npm pack", () => {
     for (const d of ["tsx", "typescript", "esbuild", "rollup"]) expect(pkg.dependencies[d], d).toBeUndefined();
     expect(pkg.license).toBe("MIT");
     expect(readFileSync(join(PACKAGE_ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License/);
+  });
+});
+
+/** The npm packages the compiled host code (dist/host) imports by name: static imports and import(). */
+function importedPackages(): Set<string> {
+  const dir = join(PACKAGE_ROOT, "dist", "host"),
+    names = new Set<string>();
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".mjs"));
+  for (const f of files)
+    for (const m of readFileSync(join(dir, f), "utf8").matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)"([^"]+)"/g)) {
+      const spec = m[1];
+      if (!/^(@[\w.-]+\/)?[\w][\w.-]*(\/.*)?$/.test(spec) || spec.startsWith("node:")) continue;
+      const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+      if (!builtinModules.includes(name)) names.add(name);
+    }
+  return names;
+}
+
+describe("the compiled host code's imports", () => {
+  it("are all dependencies: an installed package has no devDependencies (acorn-walk, which the virtual board uses, was one: edgefnn demo failed after npm install -g)", () => {
+    const names = importedPackages();
+    // the scan sees imports (the test can fail)
+    for (const known of ["commander", "serialport", "csv-parse", "acorn"]) expect(names, known).toContain(known);
+    const shipped = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]);
+    expect([...names].filter((n) => !shipped.has(n))).toEqual([]);
   });
 });
 
