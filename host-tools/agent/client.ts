@@ -59,9 +59,18 @@ export interface AgentTimeouts {
   tries: number;
   /** after an interrupted upload, how long the agent is asked again which model is active (agent/reread.ts) */
   rereadMs: number;
+  /** for each try of the probe's hello (is an agent on this port?); a silent port costs it twice */
+  probeMs: number;
 }
 
-export const AGENT_TIMEOUTS: Readonly<AgentTimeouts> = { replyMs: 400, checkMs: 5000, activateMs: 10_000, tries: 6, rereadMs: 6000 };
+export const AGENT_TIMEOUTS: Readonly<AgentTimeouts> = {
+  replyMs: 400,
+  checkMs: 5000,
+  activateMs: 10_000,
+  tries: 6,
+  rereadMs: 6000,
+  probeMs: 300,
+};
 
 /** The environment variable that changes them for a run of the CLI: a slow link's longer waits, or a test's
  * shorter ones for a reply it knows is lost, e.g. EDGEFNN_AGENT_TIMEOUTS=activateMs=1000,rereadMs=2000 */
@@ -140,12 +149,19 @@ export class AgentClient {
    * too: then it is sent again, up to `agentTries` times in all. Resolves to
    * null when no agent answered. The client it makes waits on timing's clock
    * for timing's timeouts (default: the real clock, AGENT_TIMEOUTS with what
-   * EDGEFNN_AGENT_TIMEOUTS sets). */
-  static async probe(link: ByteLink, ms = 300, tries = 2, agentTries = 6, timing: Partial<AgentTiming> = {}): Promise<AgentClient | null> {
+   * EDGEFNN_AGENT_TIMEOUTS sets); `ms` defaults to their probeMs. */
+  static async probe(
+    link: ByteLink,
+    ms?: number,
+    tries = 2,
+    agentTries = 6,
+    timing: Partial<AgentTiming> = {},
+  ): Promise<AgentClient | null> {
     const timed: AgentTiming = {
       clock: timing.clock ?? realClock,
       timeouts: timing.timeouts ?? parseAgentTimeouts(process.env[TIMEOUTS_ENV]),
     };
+    const wait = ms ?? timed.timeouts.probeMs;
     const scan = new AgentClient(link, null as unknown as AgentInfo, 0, timed);
     let agentSeen = false;
     for (let t = 0; t < (agentSeen ? agentTries : tries); t++) {
@@ -178,7 +194,7 @@ export class AgentClient {
             }
             return info !== null || echoed || nak || refused !== null;
           },
-          ms,
+          wait,
           "an agent's hello",
           timed.clock,
         );

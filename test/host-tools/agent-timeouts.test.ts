@@ -224,8 +224,10 @@ describe(`${TIMEOUTS_ENV}`, () => {
     expect(parseAgentTimeouts(undefined)).toEqual(AGENT_TIMEOUTS);
     expect(parseAgentTimeouts("")).toEqual(AGENT_TIMEOUTS);
     expect(parseAgentTimeouts("activateMs=1000, rereadMs=2500")).toEqual({ ...AGENT_TIMEOUTS, activateMs: 1000, rereadMs: 2500 });
+    expect(parseAgentTimeouts("probeMs=5000")).toEqual({ ...AGENT_TIMEOUTS, probeMs: 5000 });
+    expect(AGENT_TIMEOUTS.probeMs).toBe(300);
     expect(() => parseAgentTimeouts("activate=1000")).toThrow(
-      `${TIMEOUTS_ENV}: "activate=1000" is not one of replyMs, checkMs, activateMs, tries, rereadMs with "=" and a value`,
+      `${TIMEOUTS_ENV}: "activate=1000" is not one of replyMs, checkMs, activateMs, tries, rereadMs, probeMs with "=" and a value`,
     );
     expect(() => parseAgentTimeouts("tries=0")).toThrow(`${TIMEOUTS_ENV}: tries must be a whole number of at least 1, not "0"`);
     expect(() => parseAgentTimeouts("replyMs=")).toThrow(`${TIMEOUTS_ENV}: replyMs must be a whole number of at least 1, not ""`);

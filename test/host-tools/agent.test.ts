@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNetwork, createRng, crc32, encodeModel, initialize, modelFromNetwork } from "../../src/core/index";
 import { load } from "../../src/device/runtime";
-import { AGENT_TIMEOUTS, AgentClient, AgentRefused } from "../../host-tools/agent/client";
+import { AGENT_TIMEOUTS, AgentClient, AgentRefused, TIMEOUTS_ENV } from "../../host-tools/agent/client";
 import { openAgentModel } from "../../host-tools/agent/local-model";
 import { ACTIVE, RECORD } from "../../host-tools/agent/model-store";
 import {
@@ -467,7 +467,11 @@ describe("a noisy line", () => {
       left: { corruptAt: [120, 420], dropAt: [460] },
     });
     cleanups.push(() => proxy.close());
-    const up = json(await cliAsync(["upload", big, "--port", host.b, "--name", "big", "--json"]));
+    // The faults sit at byte counts, so the probe's bytes must be the same in every run: the damaged hello reply
+    // costs it one more try, never a slow agent. With the probe's 300 ms, at load ~11 an agent answered late, the
+    // probe tried more often, byte 300 fell in a probe instead of a request frame, and retries read 4.
+    const env = { [TIMEOUTS_ENV]: "probeMs=5000" };
+    const up = json(await cliAsync(["upload", big, "--port", host.b, "--name", "big", "--json"], { env }));
     expect(up.target).toBe("agent");
     expect(proxy.stats).toMatchObject({ corrupted: 5, dropped: 3 });
     // the five faults on the way to the agent land in five different frames: each is NAKed (or, if it hit
