@@ -107,38 +107,27 @@ export abstract class PacedLink implements ByteLink {
 
   async write(data: Uint8Array, xoffMs = 10_000): Promise<void> {
     trace(">", data, this.path);
-    if (!this.paced) return this.writeWhole(data, xoffMs);
-    for (let i = 0; i < data.length; i += this.packetSize) {
+    // Unpaced (an agent's frame): in as few transmits as the transport allows. A
+    // 524 KB model is 840 KB on the wire, ~26,000 paced 32-byte packets, each its
+    // own write and drain: 4 CPU-s of the CLI's, 0.7 in whole frames (docs/LINKS.md).
+    const size = this.paced ? this.packetSize : this.maxWrite,
+      pace = this.paced && Number.isFinite(this.bytesPerSecond);
+    for (let i = 0; i < data.length; i += size) {
       if (this.closed) throw this.closed;
       // Pace at the link's speed: a pseudo-terminal, a USB CDC port or a socket
       // takes bytes faster than the board's UART or radio, and whatever piles up
       // in buffers on the way reaches the board all at once, too late for its XOFF to stop it.
-      const packet = data.subarray(i, i + this.packetSize);
-      if (Number.isFinite(this.bytesPerSecond)) {
+      const packet = data.subarray(i, i + size);
+      if (pace) {
         const now = performance.now();
         if (this.wireFree > now + 2) await new Promise((r) => setTimeout(r, this.wireFree - now));
       }
       // after the pacing wait: an XOFF that arrived during it stops this packet
       if (this.paused && this.honourXoff) await this.resumed(xoffMs);
       if (this.closed) throw this.closed;
-      if (Number.isFinite(this.bytesPerSecond))
-        this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
+      if (pace) this.wireFree = Math.max(this.wireFree, performance.now()) + (packet.length * 1000) / this.bytesPerSecond;
       await this.transmit(packet);
       this.stats.sent += packet.length;
-    }
-  }
-
-  /** Unpaced (an agent's frame): in as few transmits as the transport allows. A
-   * 524 KB model is 840 KB on the wire, ~26,000 paced 32-byte packets, each its
-   * own write and drain: 4 CPU-s of the CLI's, 0.7 in whole frames (docs/LINKS.md). */
-  private async writeWhole(data: Uint8Array, xoffMs: number): Promise<void> {
-    for (let i = 0; i < data.length; i += this.maxWrite) {
-      if (this.closed) throw this.closed;
-      if (this.paused && this.honourXoff) await this.resumed(xoffMs);
-      if (this.closed) throw this.closed;
-      const piece = data.subarray(i, i + this.maxWrite);
-      await this.transmit(piece);
-      this.stats.sent += piece.length;
     }
   }
 
